@@ -1,0 +1,72 @@
+/*
+ * cmd-db.c - drtop db path|check|migrate: the database file itself.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "util.h"
+
+static int run_path(struct ctx *ctx, struct args *a, struct error *e)
+{
+	char *path = db_resolve_path(ctx->db_path, e);
+
+	if (!path)
+		return -1;
+	fprintf(ctx->out, "%s\n", path);
+	free(path);
+	return 0;
+}
+
+static int run_check(struct ctx *ctx, struct args *a, struct error *e)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct db *db = db_open(ctx->db_path, DB_NO_CREATE | DB_NO_MIGRATE, e);
+	int n;
+
+	if (!db)
+		return -1;
+	n = db_check(db, &out, e);
+	if (n >= 0) {
+		fputs(strbuf_str(&out), ctx->out);
+		fprintf(ctx->out, "%s: %s (schema version %d)\n", db->path,
+			n ? "problems found" : "ok", db->version);
+	}
+	strbuf_done(&out);
+	db_close(db);
+	if (n < 0)
+		return -1;
+	return n ? 65 : 0;
+}
+
+static int run_migrate(struct ctx *ctx, struct args *a, struct error *e)
+{
+	struct db *db = db_open(ctx->db_path, DB_NO_CREATE | DB_NO_MIGRATE, e);
+	int from;
+
+	if (!db)
+		return -1;
+	from = db->version;
+	if (db_migrate(db, db_latest_version(), e) < 0) {
+		db_close(db);
+		return -1;
+	}
+	if (from == db->version)
+		fprintf(ctx->out, "%s: already at schema version %d\n", db->path, db->version);
+	else
+		fprintf(ctx->out, "%s: migrated from schema version %d to %d%s%s\n", db->path, from,
+			db->version, db->backup_path ? "; previous file kept as " : "",
+			db->backup_path ? db->backup_path : "");
+	db_close(db);
+	return 0;
+}
+
+const struct cmd cmd_db[] = {
+	{"path", NULL, "print where the database file is", NULL, 0, 0, run_path, NULL, CMD_NO_DB},
+	{"check", NULL, "check the file's integrity, foreign keys and schema", NULL, 0, 0, run_check,
+	 NULL, CMD_NO_DB},
+	{"migrate", NULL, "bring an older database up to this drtop's schema", NULL, 0, 0,
+	 run_migrate, NULL, CMD_NO_DB},
+	{NULL},
+};

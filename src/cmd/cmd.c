@@ -1,0 +1,506 @@
+/*
+ * cmd.c - the command dispatcher and the generated help.
+ *
+ * Global options (--db, --now) may appear before the command or among its
+ * options. The top-level table is the one list of what drtop can do.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "duration.h"
+#include "util.h"
+#include "when.h"
+
+static int run_help(struct ctx *ctx, struct args *a, struct error *e);
+
+static const struct cmd top[] = {
+	{"system", NULL, "keep the inventory of systems", NULL, 0, 0, NULL, cmd_system, 0},
+	{"endpoint", NULL, "URLs to probe for a system", NULL, 0, 0, NULL, cmd_endpoint, 0},
+	{"schedule", NULL, "backup schedules", NULL, 0, 0, NULL, cmd_schedule, 0},
+	{"depend", NULL, "dependencies between systems", NULL, 0, 0, NULL, cmd_depend, 0},
+	{"maintenance", NULL, "declared maintenance windows", NULL, 0, 0, NULL, cmd_maintenance, 0},
+	{"checkin", NULL, "record that a backup finished", NULL, 0, 0, NULL, NULL, 0, &cmd_checkin},
+	{"drill", NULL, "recorded recovery exercises", NULL, 0, 0, NULL, cmd_drill, 0},
+	{"strategy", NULL, "the strategy catalogue and its cost tiers", NULL, 0, 0, NULL,
+	 cmd_strategy, 0},
+	{"import", NULL, "load an inventory from JSON", NULL, 0, 0, NULL, NULL, 0, &cmd_import},
+	{"export", NULL, "write the inventory as JSON", NULL, 0, 0, NULL, NULL, 0, &cmd_export},
+	{"db", NULL, "the database file: path, check, migrate", NULL, 0, 0, NULL, cmd_db, 0},
+	{"help", "[COMMAND...]", "show help for drtop or a command", NULL, 0, 8, run_help, NULL,
+	 CMD_NO_DB},
+	{NULL},
+};
+
+static const struct opt global_opts[] = {
+	{"db", "PATH", "use the database at PATH (default: $DRTOP_DB, else "
+		       "$XDG_DATA_HOME/drtop/drtop.db)", 0},
+	{"now", "TIME", "take TIME as the current time (also $DRTOP_NOW)", 0},
+	{NULL},
+};
+
+int cmd_commit(struct ctx *ctx, int rc, struct error *e)
+{
+	if (rc < 0) {
+		db_rollback(ctx->db);
+		return -1;
+	}
+	if (db_commit(ctx->db, e) < 0)
+		return -1;
+	return rc;
+}
+
+int cmd_exit_status(enum error_kind kind)
+{
+	switch (kind) {
+	case ERR_NONE:
+		return 0;
+	case ERR_USAGE:
+		return 64;
+	case ERR_DATA:
+		return 65;
+	case ERR_NOINPUT:
+		return 66;
+	case ERR_CANTCREAT:
+		return 73;
+	case ERR_IO:
+		return 74;
+	case ERR_BUSY:
+		return 75;
+	case ERR_INTERNAL:
+		break;
+	}
+	return 70;
+}
+
+/* --- help, generated from the tables ------------------------------------ */
+
+static void synopsis(FILE *f, const char *path, const struct cmd *c)
+{
+	const struct opt *o;
+
+	fprintf(f, "%s", path);
+	if (c->args)
+		fprintf(f, " %s", c->args);
+	for (o = c->opts; o && o->name; o++) {
+		if (!(o->flags & OPT_REQUIRED))
+			continue;
+		fprintf(f, " --%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+	}
+	for (o = c->opts; o && o->name; o++)
+		if (!(o->flags & OPT_REQUIRED)) {
+			fprintf(f, " [options]");
+			break;
+		}
+	fputc('\n', f);
+}
+
+static void option_lines(FILE *f, const struct opt *opts)
+{
+	const struct opt *o;
+
+	for (o = opts; o && o->name; o++) {
+		char *lhs = xasprintf("--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+
+		fprintf(f, "  %-24s %s%s\n", lhs, o->help,
+			o->flags & OPT_MULTI ? " (may be repeated)" : "");
+		free(lhs);
+	}
+}
+
+static void leaf_help(FILE *f, const char *path, const struct cmd *c)
+{
+	fprintf(f, "usage: ");
+	synopsis(f, path, c);
+	fprintf(f, "\n%s.\n", c->summary);
+	if (c->opts && c->opts->name) {
+		fprintf(f, "\noptions:\n");
+		option_lines(f, c->opts);
+	}
+	fprintf(f, "\nglobal options:\n");
+	option_lines(f, global_opts);
+}
+
+static void group_help(FILE *f, const char *path, const struct cmd *sub)
+{
+	const struct cmd *c;
+
+	fprintf(f, "usage:\n");
+	for (c = sub; c->name; c++) {
+		char *p = xasprintf("%s %s", path, c->name);
+
+		fprintf(f, "  ");
+		synopsis(f, p, c);
+		fprintf(f, "      %s\n", c->summary);
+		free(p);
+	}
+	fprintf(f, "\nRun '%s COMMAND --help' for a command's options.\n", path);
+}
+
+static void top_help(FILE *f)
+{
+	const struct cmd *c;
+
+	fprintf(f, "usage: drtop [--db PATH] COMMAND [ARGS...]\n\n"
+		   "drtop keeps an inventory of systems with their recovery objectives (RTO,\n"
+		   "RPO), strategies and backups, and checks the evidence against them.\n\n"
+		   "commands:\n");
+	for (c = top; c->name; c++)
+		fprintf(f, "  %-12s %s\n", c->name, c->summary);
+	fprintf(f, "\nglobal options:\n");
+	option_lines(f, global_opts);
+	fprintf(f, "  %-24s %s\n  %-24s %s\n", "-h, --help", "show help",
+		"--version", "show the version");
+	fprintf(f, "\nRun 'drtop help COMMAND' or 'drtop COMMAND --help' for more.\n"
+		   "Exit status: 0 success, 64 usage error, 65 bad data, 66 missing input,\n"
+		   "73 cannot create, 74 I/O error, 75 database locked, 70 internal error.\n");
+}
+
+static const struct cmd *find(const struct cmd *table, const char *name)
+{
+	for (; table && table->name; table++)
+		if (!strcmp(table->name, name))
+			return table->leaf ? table->leaf : table;
+	return NULL;
+}
+
+static int run_help(struct ctx *ctx, struct args *a, struct error *e)
+{
+	const struct cmd *table = top, *c = NULL;
+	char *path = xstrdup("drtop"), *next;
+	int i;
+
+	for (i = 0; i < a->npos; i++) {
+		c = find(table, a->pos[i]);
+		if (!c) {
+			free(path);
+			return error_set(e, ERR_USAGE, "unknown command '%s'; see 'drtop help'",
+					 a->pos[i]);
+		}
+		next = xasprintf("%s %s", path, c->name);
+		free(path);
+		path = next;
+		table = c->sub;
+		if (!table)
+			break;
+	}
+	if (!c)
+		top_help(ctx->out);
+	else if (c->sub)
+		group_help(ctx->out, path, c->sub);
+	else
+		leaf_help(ctx->out, path, c);
+	free(path);
+	return 0;
+}
+
+/* --- option access ------------------------------------------------------ */
+
+static int opt_index(const struct cmd *c, const char *name)
+{
+	int i;
+
+	for (i = 0; c->opts && c->opts[i].name; i++)
+		if (!strcmp(c->opts[i].name, name))
+			return i;
+	fatal("command %s has no option --%s", c->name, name);
+}
+
+const char *arg(const struct args *a, const char *name)
+{
+	return a->val[opt_index(a->cmd, name)];
+}
+
+char **arg_all(const struct args *a, const char *name, size_t *n)
+{
+	static char *none[] = {NULL};
+	int i = opt_index(a->cmd, name);
+
+	if (n)
+		*n = a->nmulti[i];
+	return a->multi[i] ? a->multi[i] : none;
+}
+
+int arg_duration(const struct args *a, const char *name, unsigned flags, int64_t *out,
+		 struct error *e)
+{
+	const char *v = arg(a, name);
+
+	if (v && duration_parse(v, flags, out, e) < 0)
+		return error_prefix(e, "--%s", name);
+	return 0;
+}
+
+int arg_duration_ms(const struct args *a, const char *name, int64_t *out, struct error *e)
+{
+	const char *v = arg(a, name);
+
+	if (v && duration_parse_ms(v, 0, out, e) < 0)
+		return error_prefix(e, "--%s", name);
+	return 0;
+}
+
+int arg_time(const struct args *a, const char *name, int64_t *out, struct error *e)
+{
+	const char *v = arg(a, name);
+
+	if (v && when_parse(v, when_now(), out, e) < 0)
+		return error_prefix(e, "--%s", name);
+	return 0;
+}
+
+int arg_int(const struct args *a, const char *name, long lo, long hi, long *out, struct error *e)
+{
+	const char *v = arg(a, name);
+	char *end;
+	long n;
+
+	if (!v)
+		return 0;
+	n = strtol(v, &end, 10);
+	if (!*v || *end || n < lo || n > hi)
+		return error_set(e, ERR_DATA, "--%s: expected a whole number from %ld to %ld, not '%s'",
+				 name, lo, hi, v);
+	*out = n;
+	return 0;
+}
+
+/* --- parsing ------------------------------------------------------------ */
+
+static int set_global(struct ctx *ctx, const char *name, const char *value, struct error *e)
+{
+	if (!strcmp(name, "db")) {
+		ctx->db_path = value;
+	} else {
+		int64_t t;
+
+		if (when_parse(value, when_now(), &t, e) < 0)
+			return error_prefix(e, "--now");
+		when_set_now(t);
+	}
+	return 0;
+}
+
+/* Split "--name=value" and find NAME among OPTS; returns its index or -1. */
+static int match(const struct opt *opts, const char *word, const char **inline_val)
+{
+	const char *eq = strchr(word, '=');
+	size_t len = eq ? (size_t)(eq - word) : strlen(word);
+	int i;
+
+	*inline_val = eq ? eq + 1 : NULL;
+	for (i = 0; opts && opts[i].name; i++)
+		if (strlen(opts[i].name) == len && !strncmp(opts[i].name, word, len))
+			return i;
+	return -1;
+}
+
+static int parse(const struct cmd *c, const char *path, int argc, char **argv, struct ctx *ctx,
+		 struct args *a, int *help, struct error *e)
+{
+	int i, j, only_pos = 0;
+
+	memset(a, 0, sizeof(*a));
+	a->cmd = c;
+	a->pos = xcalloc((size_t)argc + 1, sizeof(char *));
+	for (i = 0; i < argc; i++) {
+		const char *w = argv[i], *val;
+		const struct opt *o;
+		int k;
+
+		if (only_pos || w[0] != '-' || !w[1] || (w[1] != '-' && w[1] != 'h')) {
+			a->pos[a->npos++] = argv[i];
+			continue;
+		}
+		if (!strcmp(w, "--")) {
+			only_pos = 1;
+			continue;
+		}
+		if (!strcmp(w, "-h") || !strcmp(w, "--help")) {
+			*help = 1;
+			return 0;
+		}
+		k = match(c->opts, w + 2, &val);
+		o = k >= 0 ? &c->opts[k] : NULL;
+		if (!o) {
+			j = match(global_opts, w + 2, &val);
+			if (j < 0)
+				return error_set(e, ERR_USAGE, "%s: unknown option '%s'; see '%s --help'",
+						 path, w, path);
+			o = &global_opts[j];
+		}
+		if (o->arg && !val) {
+			if (i + 1 >= argc)
+				return error_set(e, ERR_USAGE, "%s: option --%s needs a value (%s)",
+						 path, o->name, o->arg);
+			val = argv[++i];
+		} else if (!o->arg && val) {
+			return error_set(e, ERR_USAGE, "%s: option --%s takes no value", path,
+					 o->name);
+		}
+		if (k < 0) {
+			if (set_global(ctx, o->name, val, e) < 0)
+				return -1;
+			continue;
+		}
+		a->val[k] = val ? val : "";
+		if (o->flags & OPT_MULTI) {
+			a->multi[k] = xrealloc(a->multi[k], (a->nmulti[k] + 2) * sizeof(char *));
+			a->multi[k][a->nmulti[k]++] = (char *)a->val[k];
+			a->multi[k][a->nmulti[k]] = NULL;
+		}
+	}
+	for (j = 0; c->opts && c->opts[j].name; j++)
+		if ((c->opts[j].flags & OPT_REQUIRED) && !a->val[j])
+			return error_set(e, ERR_USAGE, "%s: missing --%s %s", path, c->opts[j].name,
+					 c->opts[j].arg ? c->opts[j].arg : "");
+	if (a->npos < c->min_pos)
+		return error_set(e, ERR_USAGE, "%s: missing %s; usage: %s %s", path,
+				 c->args ? c->args : "arguments", path, c->args ? c->args : "");
+	if (a->npos > c->max_pos)
+		return error_set(e, ERR_USAGE, "%s: unexpected argument '%s'; see '%s --help'", path,
+				 a->pos[c->max_pos], path);
+	return 0;
+}
+
+static void args_done(struct args *a)
+{
+	int i;
+
+	free(a->pos);
+	for (i = 0; i < CMD_MAXOPT; i++)
+		free(a->multi[i]);
+}
+
+static int run(const struct cmd *c, const char *path, int argc, char **argv, struct ctx *ctx,
+	       struct error *e)
+{
+	struct args a;
+	int help = 0, rc;
+
+	if (parse(c, path, argc, argv, ctx, &a, &help, e) < 0) {
+		args_done(&a);
+		return -1;
+	}
+	if (help) {
+		leaf_help(ctx->out, path, c);
+		args_done(&a);
+		return 0;
+	}
+	if (!(c->flags & CMD_NO_DB)) {
+		ctx->db = db_open(ctx->db_path, 0, e);
+		if (!ctx->db) {
+			args_done(&a);
+			return -1;
+		}
+		if (ctx->db->migrated_from >= 0)
+			fprintf(stderr,
+				"drtop: upgraded the database schema from version %d to %d; "
+				"the previous file is kept as %s\n",
+				ctx->db->migrated_from, ctx->db->version, ctx->db->backup_path);
+	}
+	rc = c->run(ctx, &a, e);
+	args_done(&a);
+	return rc;
+}
+
+/* Leading global options, before the command name. */
+static int globals(int *argc, char ***argv, struct ctx *ctx, struct error *e)
+{
+	while (*argc > 0 && !strncmp((*argv)[0], "--", 2) && (*argv)[0][2]) {
+		const char *val;
+		int j = match(global_opts, (*argv)[0] + 2, &val);
+
+		if (j < 0)
+			return 0;
+		if (!val) {
+			if (*argc < 2)
+				return error_set(e, ERR_USAGE, "option --%s needs a value (%s)",
+						 global_opts[j].name, global_opts[j].arg);
+			val = (*argv)[1];
+			(*argc)--, (*argv)++;
+		}
+		if (set_global(ctx, global_opts[j].name, val, e) < 0)
+			return -1;
+		(*argc)--, (*argv)++;
+	}
+	return 0;
+}
+
+int cmd_main(int argc, char **argv)
+{
+	struct ctx ctx = {0};
+	struct error e = {0};
+	const struct cmd *table = top, *c = NULL;
+	char *path = xstrdup("drtop"), *next;
+	const char *now = getenv("DRTOP_NOW");
+	int rc = 0;
+
+	ctx.out = stdout;
+	ctx.out_tty = isatty(STDOUT_FILENO);
+	if (now && *now) {
+		int64_t t;
+
+		if (when_parse(now, (int64_t)time(NULL), &t, &e) < 0) {
+			error_prefix(&e, "DRTOP_NOW");
+			rc = -1;
+			goto out;
+		}
+		when_set_now(t);
+	}
+	if (globals(&argc, &argv, &ctx, &e) < 0) {
+		rc = -1;
+		goto out;
+	}
+	if (argc == 0) {
+		top_help(stderr);
+		rc = 64;
+		goto out;
+	}
+	if (!strcmp(argv[0], "--version")) {
+		printf("drtop %s\n", PACKAGE_VERSION);
+		goto out;
+	}
+	if (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
+		top_help(stdout);
+		goto out;
+	}
+	for (;;) {
+		c = find(table, argv[0]);
+		if (!c) {
+			rc = error_set(&e, ERR_USAGE, "%s: unknown command '%s'; see '%s --help'",
+				       path, argv[0], path);
+			goto out;
+		}
+		next = xasprintf("%s %s", path, c->name);
+		free(path);
+		path = next;
+		argc--, argv++;
+		if (!c->sub)
+			break;
+		if (argc == 0 || !strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")) {
+			group_help(argc ? stdout : stderr, path, c->sub);
+			rc = argc ? 0 : 64;
+			goto out;
+		}
+		table = c->sub;
+	}
+	rc = run(c, path, argc, argv, &ctx, &e);
+out:
+	if (rc < 0) {
+		fprintf(stderr, "drtop: %s\n", e.msg ? e.msg : "unknown error");
+		rc = cmd_exit_status(e.kind ? e.kind : ERR_INTERNAL);
+	}
+	if (fflush(stdout) != 0 && rc == 0) {
+		fprintf(stderr, "drtop: cannot write the output\n");
+		rc = 74;
+	}
+	error_done(&e);
+	db_close(ctx.db);
+	free(path);
+	return rc;
+}

@@ -1,0 +1,90 @@
+/*
+ * cmd.h - the command table and what every command shares.
+ *
+ * Each subcommand lives in its own cmd-*.c file and exports a table of
+ * struct cmd. A command describes its positional arguments and its options
+ * as data; the dispatcher parses the command line from that description,
+ * and `drtop help`, `drtop COMMAND --help` and the usage errors are
+ * generated from the same tables, so help never drifts from behaviour.
+ */
+#ifndef DRTOP_CMD_H
+#define DRTOP_CMD_H
+
+#include <stdio.h>
+
+#include "db.h"
+#include "error.h"
+
+#define OPT_REQUIRED 0x1 /* must be given */
+#define OPT_MULTI 0x2    /* may be repeated; all values kept */
+
+#define CMD_NO_DB 0x1    /* does not open the database */
+
+struct opt {
+	const char *name; /* long name, without the dashes */
+	const char *arg;  /* placeholder of its argument, NULL for a flag */
+	const char *help;
+	unsigned flags;
+};
+
+#define CMD_MAXOPT 24
+
+struct args {
+	const struct cmd *cmd;
+	char **pos;
+	int npos;
+	const char *val[CMD_MAXOPT]; /* last value given; "" for a flag that was given */
+	char **multi[CMD_MAXOPT];    /* every value of an OPT_MULTI option, NULL-terminated */
+	size_t nmulti[CMD_MAXOPT];
+};
+
+struct ctx {
+	struct db *db;       /* open unless the command is CMD_NO_DB */
+	const char *db_path; /* --db, or NULL */
+	FILE *out;
+	int out_tty;
+};
+
+struct cmd {
+	const char *name;
+	const char *args; /* synopsis of the positional arguments, e.g. "NAME" */
+	const char *summary;
+	const struct opt *opts; /* terminated by {NULL} */
+	int min_pos, max_pos;
+	/* Returns the exit status, or -1 with e set. */
+	int (*run)(struct ctx *ctx, struct args *a, struct error *e);
+	const struct cmd *sub; /* subcommands, terminated by {NULL} */
+	unsigned flags;
+	const struct cmd *leaf; /* a top-level entry that is itself a command */
+};
+
+/* The command tables, one per cmd-*.c file. */
+extern const struct cmd cmd_system[], cmd_endpoint[], cmd_schedule[], cmd_depend[],
+	cmd_maintenance[], cmd_drill[], cmd_strategy[], cmd_db[];
+extern const struct cmd cmd_checkin, cmd_import, cmd_export;
+
+/* Run the command line (without the program name); returns the exit status. */
+int cmd_main(int argc, char **argv);
+
+/* The value of option NAME, or NULL when it was not given. */
+const char *arg(const struct args *a, const char *name);
+/* Every value of the OPT_MULTI option NAME (NULL-terminated, possibly empty), and its count. */
+char **arg_all(const struct args *a, const char *name, size_t *n);
+
+/* Finish a write transaction begun with db_begin(): commit when RC is 0,
+ * else roll back. Returns RC, or -1 when the commit fails. */
+int cmd_commit(struct ctx *ctx, int rc, struct error *e);
+
+/* Exit status for an error kind (sysexits). */
+int cmd_exit_status(enum error_kind kind);
+
+/* Parse option NAME as a duration / ms duration / time / integer in [lo, hi]. An absent
+ * option leaves *out untouched and returns 0. Errors name the option. */
+int arg_duration(const struct args *a, const char *name, unsigned flags, int64_t *out,
+		 struct error *e);
+int arg_duration_ms(const struct args *a, const char *name, int64_t *out, struct error *e);
+int arg_time(const struct args *a, const char *name, int64_t *out, struct error *e);
+int arg_int(const struct args *a, const char *name, long lo, long hi, long *out,
+	    struct error *e);
+
+#endif

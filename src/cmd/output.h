@@ -1,0 +1,30 @@
+/*
+ * output.h - printing query results for people and for machines.
+ *
+ * table: aligned columns with a header, every cell made printable (no
+ * escape sequence from the data reaches a terminal); json: an array of
+ * objects, typed as SQLite typed them; csv: RFC 4180 with a header row.
+ */
+#ifndef DRTOP_OUTPUT_H
+#define DRTOP_OUTPUT_H
+
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "cmd.h"
+#include "strbuf.h"
+
+enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV };
+
+/* Parse --format's value (NULL means table). */
+int output_format(const char *s, enum out_format *f, struct error *e);
+
+/* Step ST to the end, printing its rows in format F. */
+int output_rows(struct ctx *ctx, struct db *db, sqlite3_stmt *st, enum out_format f,
+		struct error *e);
+
+/* Append S to SB made printable: control characters become '?'. */
+void output_printable(struct strbuf *sb, const char *s);
+
+#endif

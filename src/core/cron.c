@@ -1,0 +1,492 @@
+/*
+ * cron.c - see cron.h.
+ *
+ * The search walks wall-clock time (year, month, day, hour, minute) in the
+ * schedule's zone, skipping whole months, days and hours that cannot match,
+ * and only then turns a matching wall time into instants. That conversion
+ * is where daylight saving lives: a wall time may have no instant (spring)
+ * or two (autumn). The zone's offsets come from the C library (localtime_r
+ * with TZ switched for the duration of a call), so no tz database is parsed
+ * here.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "cron.h"
+#include "util.h"
+#include "when.h"
+
+struct cron {
+	uint64_t minutes; /* bit n: minute n (0-59) */
+	uint32_t hours;   /* 0-23 */
+	uint32_t mdays;   /* 1-31 */
+	uint32_t months;  /* 1-12 */
+	uint32_t wdays;   /* 0-6, Sunday 0 */
+	int dom_star, dow_star, hour_star;
+	char *zone;
+};
+
+struct field {
+	const char *name;
+	int lo, hi;
+	const char *const *names; /* names[i] is value lo + i */
+};
+
+static const char *const month_names[] = {"jan", "feb", "mar", "apr", "may", "jun",
+					  "jul", "aug", "sep", "oct", "nov", "dec", NULL};
+static const char *const wday_names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat", NULL};
+
+static const struct field fields[5] = {
+	{"minute", 0, 59, NULL},
+	{"hour", 0, 23, NULL},
+	{"day-of-month", 1, 31, NULL},
+	{"month", 1, 12, month_names},
+	{"day-of-week", 0, 7, wday_names},
+};
+
+static const struct {
+	const char *nick, *expr;
+} nicknames[] = {
+	{"@yearly", "0 0 1 1 *"}, {"@annually", "0 0 1 1 *"}, {"@monthly", "0 0 1 * *"},
+	{"@weekly", "0 0 * * 0"}, {"@daily", "0 0 * * *"},    {"@midnight", "0 0 * * *"},
+	{"@hourly", "0 * * * *"},
+};
+
+/* Read a number or a name at *p. */
+static int read_value(const char **p, const struct field *f, int *v)
+{
+	const char *s = *p;
+	int i;
+
+	if (isdigit((unsigned char)*s)) {
+		long n = 0;
+
+		while (isdigit((unsigned char)*s) && n < 1000)
+			n = n * 10 + (*s++ - '0');
+		*v = (int)n;
+		*p = s;
+		return 0;
+	}
+	for (i = 0; f->names && f->names[i]; i++) {
+		if (!strncasecmp(s, f->names[i], 3) && !isalpha((unsigned char)s[3])) {
+			*v = f->lo + i;
+			*p = s + 3;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int field_error(struct error *e, const char *expr, const struct field *f, const char *why,
+		       int v)
+{
+	if (v >= 0)
+		return error_set(e, ERR_DATA,
+				 "malformed cron expression '%s': %s %d is out of range %d-%d", expr,
+				 f->name, v, f->lo, f->hi);
+	return error_set(e, ERR_DATA, "malformed cron expression '%s': bad %s field (%s)", expr,
+			 f->name, why);
+}
+
+/* Parse one field's text [s, end) into a bit set. */
+static int parse_field(const char *expr, const char *s, const char *end, const struct field *f,
+		       uint64_t *bits, struct error *e)
+{
+	*bits = 0;
+	while (s < end) {
+		int lo, hi, step = 1, v;
+		const char *item = s;
+
+		if (*s == '*') {
+			lo = f->lo;
+			hi = f->hi;
+			s++;
+		} else {
+			if (read_value(&s, f, &lo) < 0)
+				return field_error(e, expr, f, "expected a number, a name or *", -1);
+			if (lo < f->lo || lo > f->hi)
+				return field_error(e, expr, f, "", lo);
+			hi = lo;
+			if (*s == '-') {
+				s++;
+				if (read_value(&s, f, &hi) < 0)
+					return field_error(e, expr, f, "expected the end of a range", -1);
+				if (hi < f->lo || hi > f->hi)
+					return field_error(e, expr, f, "", hi);
+				if (hi < lo)
+					return field_error(e, expr, f, "a range must go upwards", -1);
+			}
+		}
+		if (*s == '/') {
+			s++;
+			if (!isdigit((unsigned char)*s) || read_value(&s, f, &step) < 0 || step < 1 ||
+			    step > f->hi)
+				return field_error(e, expr, f, "bad step", -1);
+			if (item[0] != '*' && hi == lo)
+				hi = f->hi; /* "5/15" means 5-max/15 */
+		}
+		if (s < end && *s != ',')
+			return field_error(e, expr, f, "unexpected character", -1);
+		if (s < end)
+			s++;
+		if (*item == ',' || (s == end && end[-1] == ','))
+			return field_error(e, expr, f, "empty list item", -1);
+		for (v = lo; v <= hi; v += step)
+			*bits |= 1ULL << (v == 7 && f->hi == 7 ? 0 : v);
+	}
+	if (!*bits)
+		return field_error(e, expr, f, "empty", -1);
+	return 0;
+}
+
+int cron_zone_check(const char *tz, struct error *e)
+{
+	const char *dir = getenv("TZDIR");
+	char *path, magic[4];
+	FILE *f;
+	int ok;
+
+	if (!strcmp(tz, "UTC"))
+		return 0;
+	if (!*tz || *tz == '/' || strstr(tz, "..") || strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+							       "abcdefghijklmnopqrstuvwxyz"
+							       "0123456789/_+-") != strlen(tz))
+		return error_set(e, ERR_DATA, "unknown time zone '%s'", tz);
+	path = xasprintf("%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz);
+	f = fopen(path, "rb");
+	free(path);
+	ok = f && fread(magic, 1, 4, f) == 4 && !memcmp(magic, "TZif", 4);
+	if (f)
+		fclose(f);
+	if (!ok)
+		return error_set(e, ERR_DATA,
+				 "unknown time zone '%s' (expected an IANA name such as "
+				 "Europe/Berlin; is tzdata installed?)",
+				 tz);
+	return 0;
+}
+
+struct cron *cron_new(const char *expr, const char *tz, struct error *e)
+{
+	struct cron *c;
+	const char *p = expr, *start[5], *end[5];
+	char *zone = NULL;
+	uint64_t bits[5];
+	size_t i, n = 0;
+	int64_t probe;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!strncmp(p, "CRON_TZ=", 8) || !strncmp(p, "TZ=", 3)) {
+		const char *z = strchr(p, '=') + 1, *ze = z;
+
+		while (*ze && !isspace((unsigned char)*ze))
+			ze++;
+		zone = xstrndup(z, (size_t)(ze - z));
+		p = ze;
+		while (isspace((unsigned char)*p))
+			p++;
+	}
+	if (zone && tz && strcmp(zone, tz)) {
+		error_set(e, ERR_DATA, "cron expression '%s' names zone %s but the schedule says %s",
+			  expr, zone, tz);
+		free(zone);
+		return NULL;
+	}
+	if (!zone)
+		zone = xstrdup(tz ? tz : "UTC");
+	if (cron_zone_check(zone, e) < 0) {
+		free(zone);
+		return NULL;
+	}
+	if (*p == '@') {
+		for (i = 0; i < sizeof(nicknames) / sizeof(nicknames[0]); i++)
+			if (!strcmp(p, nicknames[i].nick))
+				break;
+		if (i == sizeof(nicknames) / sizeof(nicknames[0])) {
+			error_set(e, ERR_DATA,
+				  "malformed cron expression '%s': unknown nickname (use @hourly, "
+				  "@daily, @weekly, @monthly or @yearly)",
+				  expr);
+			free(zone);
+			return NULL;
+		}
+		p = nicknames[i].expr;
+	}
+	while (*p) {
+		if (n == 5) {
+			n++;
+			break;
+		}
+		start[n] = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		end[n++] = p;
+		while (isspace((unsigned char)*p))
+			p++;
+	}
+	if (n != 5) {
+		error_set(e, ERR_DATA,
+			  "malformed cron expression '%s': expected five fields (minute hour "
+			  "day-of-month month day-of-week) or a nickname such as @daily",
+			  expr);
+		free(zone);
+		return NULL;
+	}
+	for (i = 0; i < 5; i++) {
+		if (parse_field(expr, start[i], end[i], &fields[i], &bits[i], e) < 0) {
+			free(zone);
+			return NULL;
+		}
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->minutes = bits[0];
+	c->hours = (uint32_t)bits[1];
+	c->mdays = (uint32_t)bits[2];
+	c->months = (uint32_t)bits[3];
+	c->wdays = (uint32_t)bits[4];
+	c->hour_star = *start[1] == '*';
+	c->dom_star = *start[2] == '*';
+	c->dow_star = *start[4] == '*';
+	c->zone = zone;
+	if (cron_next(c, when_now(), &probe) < 0) {
+		error_set(e, ERR_DATA, "cron expression '%s' never runs", expr);
+		cron_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void cron_free(struct cron *c)
+{
+	if (!c)
+		return;
+	free(c->zone);
+	free(c);
+}
+
+const char *cron_zone(const struct cron *c)
+{
+	return c->zone;
+}
+
+/* --- time zone switching ------------------------------------------------ */
+
+struct tzsave {
+	char *old;
+	int had;
+};
+
+static void tz_enter(const char *zone, struct tzsave *s)
+{
+	const char *old = getenv("TZ");
+
+	s->had = old != NULL;
+	s->old = old ? xstrdup(old) : NULL;
+	setenv("TZ", zone, 1);
+	tzset();
+}
+
+static void tz_leave(struct tzsave *s)
+{
+	if (s->had)
+		setenv("TZ", s->old, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(s->old);
+}
+
+static long offset_at(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	return tm.tm_gmtoff;
+}
+
+/* --- wall-clock search -------------------------------------------------- */
+
+struct wall {
+	int64_t y;
+	int mo, d, h, mi;
+};
+
+static int64_t wall_seconds(const struct wall *w)
+{
+	return when_days_from_civil(w->y, (unsigned)w->mo, (unsigned)w->d) * 86400 + w->h * 3600 +
+	       w->mi * 60;
+}
+
+static int day_matches(const struct cron *c, const struct wall *w)
+{
+	int64_t days = when_days_from_civil(w->y, (unsigned)w->mo, (unsigned)w->d);
+	int wday = (int)(((days % 7) + 11) % 7); /* 1970-01-01 was a Thursday */
+	int dom = (c->mdays >> w->d) & 1, dow = (c->wdays >> wday) & 1;
+
+	if (c->dom_star || c->dow_star)
+		return dom && dow;
+	return dom || dow;
+}
+
+/* Advance W to the first matching wall time at or after it, before year LIMIT. */
+static int wall_next(const struct cron *c, struct wall *w, int64_t limit)
+{
+	while (w->y < limit) {
+		if (!((c->months >> w->mo) & 1)) {
+			w->mo++, w->d = 1, w->h = 0, w->mi = 0;
+		} else if (w->d > (int)when_days_in_month(w->y, (unsigned)w->mo)) {
+			w->mo++, w->d = 1, w->h = 0, w->mi = 0;
+		} else if (!day_matches(c, w)) {
+			w->d++, w->h = 0, w->mi = 0;
+			continue;
+		} else if (!((c->hours >> w->h) & 1)) {
+			w->h++, w->mi = 0;
+			if (w->h > 23)
+				w->d++, w->h = 0;
+			continue;
+		} else if (!((c->minutes >> w->mi) & 1)) {
+			w->mi++;
+			if (w->mi > 59)
+				w->h++, w->mi = 0;
+			if (w->h > 23)
+				w->d++, w->h = 0;
+			continue;
+		} else {
+			return 0;
+		}
+		if (w->mo > 12)
+			w->y++, w->mo = 1;
+	}
+	return -1;
+}
+
+static void wall_from(int64_t t, struct wall *w)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	w->y = tm.tm_year + 1900LL;
+	w->mo = tm.tm_mon + 1;
+	w->d = tm.tm_mday;
+	w->h = tm.tm_hour;
+	w->mi = tm.tm_min;
+}
+
+/*
+ * The instants at which wall time W runs: one normally, none made into the
+ * moment of the jump when W was skipped, two when W was repeated.
+ */
+static int wall_instants(const struct cron *c, const struct wall *w, int64_t out[2])
+{
+	int64_t ws = wall_seconds(w), ta, tb;
+	long oa = offset_at(ws - 50400), ob = offset_at(ws + 50400);
+	int va, vb;
+
+	ta = ws - oa;
+	tb = ws - ob;
+	va = offset_at(ta) == oa;
+	vb = offset_at(tb) == ob;
+	if (oa == ob || (va && !vb) || (vb && !va)) {
+		out[0] = va ? ta : tb;
+		return 1;
+	}
+	if (va && vb) {
+		out[0] = ta < tb ? ta : tb;
+		out[1] = ta < tb ? tb : ta;
+		return c->hour_star ? 2 : 1;
+	}
+	/* Skipped: find the first instant with the later offset. */
+	{
+		int64_t lo = ta < tb ? ta : tb, hi = ta < tb ? tb : ta;
+
+		while (hi - lo > 1) {
+			int64_t mid = lo + (hi - lo) / 2;
+
+			if (offset_at(mid) == ob)
+				hi = mid;
+			else
+				lo = mid;
+		}
+		out[0] = hi;
+		return 1;
+	}
+}
+
+static int next_in_zone(const struct cron *c, int64_t after, int64_t *next)
+{
+	int64_t t0 = after - (((after % 60) + 60) % 60) + 60;
+	long back = offset_at(t0 - 10800) - offset_at(t0);
+	struct wall w;
+	int64_t limit;
+
+	/* If the clocks went back in the last hours, wall times repeat: start early. */
+	wall_from(t0 - (back > 0 ? back : 0), &w);
+	limit = w.y + 10;
+	for (;;) {
+		int64_t inst[2];
+		int i, n;
+
+		if (wall_next(c, &w, limit) < 0)
+			return -1;
+		n = wall_instants(c, &w, inst);
+		for (i = 0; i < n; i++) {
+			if (inst[i] > after) {
+				*next = inst[i];
+				return 0;
+			}
+		}
+		w.mi++;
+		if (w.mi > 59)
+			w.h++, w.mi = 0;
+		if (w.h > 23)
+			w.d++, w.h = 0;
+	}
+}
+
+int cron_next(const struct cron *c, int64_t after, int64_t *next)
+{
+	struct tzsave s;
+	int rc;
+
+	tz_enter(c->zone, &s);
+	rc = next_in_zone(c, after, next);
+	tz_leave(&s);
+	return rc;
+}
+
+int cron_max_gap(const struct cron *c, int64_t from, int64_t horizon, int64_t *gap)
+{
+	struct tzsave s;
+	int64_t prev, t, max = 0;
+	int runs = 0, rc = 0;
+
+	tz_enter(c->zone, &s);
+	if (next_in_zone(c, from, &prev) < 0) {
+		rc = -1;
+		goto out;
+	}
+	runs = 1;
+	while (prev < from + horizon || runs < 2) {
+		if (next_in_zone(c, prev, &t) < 0) {
+			rc = runs < 2 ? -1 : 0;
+			break;
+		}
+		if (t - prev > max)
+			max = t - prev;
+		prev = t;
+		runs++;
+	}
+	*gap = max;
+out:
+	tz_leave(&s);
+	return rc;
+}

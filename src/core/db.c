@@ -1,0 +1,534 @@
+/*
+ * db.c - see db.h.
+ *
+ * A drtop database is recognised by its application_id ('drtp'); its
+ * schema version is PRAGMA user_version, and migration N (db/NNNN-*.sql,
+ * compiled in) takes it from N-1 to N. Nothing is written to a file until
+ * it is known to be ours and not newer than this binary.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db-migrations.h"
+#include "duration.h"
+#include "db.h"
+#include "util.h"
+#include "when.h"
+
+#define DRTOP_APPLICATION_ID 1685222512 /* 'drtp' */
+
+int db_latest_version(void)
+{
+	return db_migrations_count;
+}
+
+void db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int db_fail(struct db *db, struct error *e, const char *what)
+{
+	int rc = sqlite3_extended_errcode(db->h);
+	enum error_kind kind;
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return error_set(e, ERR_BUSY,
+				 "%s: the database %s is locked by another process; try again",
+				 what, db->path);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return error_set(e, ERR_DATA, "%s: the database %s is damaged (%s)", what,
+				 db->path, sqlite3_errmsg(db->h));
+	case SQLITE_CONSTRAINT:
+	case SQLITE_MISMATCH:
+	case SQLITE_TOOBIG:
+		kind = ERR_DATA;
+		break;
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+		kind = ERR_IO;
+		break;
+	default:
+		kind = ERR_INTERNAL;
+	}
+	return error_set(e, kind, "%s: %s", what, sqlite3_errmsg(db->h));
+}
+
+int db_exec(struct db *db, const char *sql, struct error *e)
+{
+	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(db, e, "database");
+	return 0;
+}
+
+sqlite3_stmt *db_prepare(struct db *db, const char *sql, struct error *e)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK) {
+		db_fail(db, e, "database");
+		return NULL;
+	}
+	return st;
+}
+
+static int pragma_int(struct db *db, const char *sql, int *out, struct error *e)
+{
+	sqlite3_stmt *st = db_prepare(db, sql, e);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, e, "database");
+	return 0;
+}
+
+char *db_resolve_path(const char *explicit_path, struct error *e)
+{
+	const char *env = getenv("DRTOP_DB"), *xdg = getenv("XDG_DATA_HOME"), *home;
+
+	if (explicit_path && *explicit_path)
+		return xstrdup(explicit_path);
+	if (env && *env)
+		return xstrdup(env);
+	if (xdg && *xdg == '/')
+		return xasprintf("%s/drtop/drtop.db", xdg);
+	home = getenv("HOME");
+	if (!home || !*home) {
+		struct passwd *pw = getpwuid(getuid());
+
+		home = pw ? pw->pw_dir : NULL;
+	}
+	if (!home || !*home) {
+		error_set(e, ERR_USAGE, "cannot find a home directory: use --db PATH or DRTOP_DB");
+		return NULL;
+	}
+	return xasprintf("%s/.local/share/drtop/drtop.db", home);
+}
+
+/* mkdir -p for the directories above PATH, mode 0700. */
+static int make_parents(const char *path, struct error *e)
+{
+	char *dir = xstrdup(path), *p;
+	int ret = 0;
+
+	for (p = dir + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+			ret = error_set(e, ERR_CANTCREAT, "cannot create directory %s: %s", dir,
+					strerror(errno));
+			break;
+		}
+		*p = '/';
+	}
+	free(dir);
+	return ret;
+}
+
+static int create_file(const char *path, struct error *e)
+{
+	int fd;
+
+	if (make_parents(path, e) < 0)
+		return -1;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 && errno != EEXIST)
+		return error_set(e, ERR_CANTCREAT, "cannot create database %s: %s", path,
+				 strerror(errno));
+	if (fd >= 0) {
+		fchmod(fd, 0600);
+		close(fd);
+	}
+	return 0;
+}
+
+static char *current_actor(void)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	const char *user = getenv("USER");
+
+	if (pw && pw->pw_name && *pw->pw_name)
+		return xstrdup(pw->pw_name);
+	if (user && *user)
+		return xstrdup(user);
+	return xasprintf("uid:%ld", (long)geteuid());
+}
+
+static int keep_backup(struct db *db, int from, struct error *e)
+{
+	sqlite3 *dst;
+	sqlite3_backup *b;
+	char *path = xasprintf("%s.v%d.bak", db->path, from);
+	int rc, fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		error_set(e, ERR_CANTCREAT, "cannot keep a copy before migrating: %s: %s", path,
+			  strerror(errno));
+		free(path);
+		return -1;
+	}
+	close(fd);
+	rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK) {
+		b = sqlite3_backup_init(dst, "main", db->h, "main");
+		if (b) {
+			rc = sqlite3_backup_step(b, -1);
+			sqlite3_backup_finish(b);
+			rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+		} else {
+			rc = sqlite3_errcode(dst);
+		}
+	}
+	if (rc != SQLITE_OK) {
+		error_set(e, ERR_IO, "cannot keep a copy before migrating: %s: %s", path,
+			  sqlite3_errstr(rc));
+		sqlite3_close(dst);
+		unlink(path);
+		free(path);
+		return -1;
+	}
+	sqlite3_close(dst);
+	free(db->backup_path);
+	db->backup_path = path;
+	return 0;
+}
+
+int db_migrate(struct db *db, int target, struct error *e)
+{
+	int v, i;
+
+	if (target > db_migrations_count)
+		target = db_migrations_count;
+	if (pragma_int(db, "PRAGMA user_version", &v, e) < 0)
+		return -1;
+	if (v >= target)
+		return 0;
+	if (v > 0 && keep_backup(db, v, e) < 0)
+		return -1;
+	for (i = v; i < target; i++) {
+		const struct db_migration *m = &db_migrations[i];
+		char *sql;
+		int now;
+
+		if (db_exec(db, "BEGIN IMMEDIATE", e) < 0)
+			return -1;
+		/* Another process may have migrated while we waited for the lock. */
+		if (pragma_int(db, "PRAGMA user_version", &now, e) < 0) {
+			db_rollback(db);
+			return -1;
+		}
+		if (now >= m->version) {
+			db_exec(db, "COMMIT", NULL);
+			continue;
+		}
+		if (sqlite3_exec(db->h, m->sql, NULL, NULL, NULL) != SQLITE_OK) {
+			db_fail(db, e, "database");
+			error_prefix(e, "migration %s failed", m->name);
+			db_rollback(db);
+			return -1;
+		}
+		sql = xasprintf("PRAGMA user_version = %d", m->version);
+		if (db_exec(db, sql, e) < 0 || db_exec(db, "COMMIT", e) < 0) {
+			free(sql);
+			db_rollback(db);
+			return -1;
+		}
+		free(sql);
+	}
+	db->version = target;
+	return 0;
+}
+
+/* SQL functions drtop's own queries use to show values the way people type them:
+ * duration(seconds), duration_ms(milliseconds) and iso_time(unix seconds). */
+static void sql_duration(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	char buf[DURATION_BUFSZ];
+	intptr_t ms = (intptr_t)sqlite3_user_data(cx);
+
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+		return;
+	if (ms)
+		duration_format_ms(sqlite3_value_int64(argv[0]), buf);
+	else
+		duration_format(sqlite3_value_int64(argv[0]), buf);
+	sqlite3_result_text(cx, buf, -1, SQLITE_TRANSIENT);
+}
+
+static void sql_iso_time(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	char buf[WHEN_BUFSZ];
+
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+		return;
+	sqlite3_result_text(cx, when_format(sqlite3_value_int64(argv[0]), buf), -1,
+			    SQLITE_TRANSIENT);
+}
+
+static void register_functions(sqlite3 *h)
+{
+	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+
+	sqlite3_create_function(h, "duration", 1, flags, (void *)0, sql_duration, NULL, NULL);
+	sqlite3_create_function(h, "duration_ms", 1, flags, (void *)1, sql_duration, NULL, NULL);
+	sqlite3_create_function(h, "iso_time", 1, flags, NULL, sql_iso_time, NULL, NULL);
+}
+
+/* Is this a file we may use? Reads only; writes nothing. */
+static int recognise(struct db *db, int *version, struct error *e)
+{
+	int app, tables;
+
+	if (pragma_int(db, "PRAGMA application_id", &app, e) < 0) {
+		if ((sqlite3_extended_errcode(db->h) & 0xff) == SQLITE_NOTADB) {
+			error_done(e);
+			return error_set(e, ERR_DATA,
+					 "%s is not a SQLite database, or it is damaged", db->path);
+		}
+		return -1;
+	}
+	if (pragma_int(db, "PRAGMA user_version", version, e) < 0 ||
+	    pragma_int(db, "SELECT count(*) FROM sqlite_schema", &tables, e) < 0)
+		return -1;
+	if (app != DRTOP_APPLICATION_ID && !(app == 0 && *version == 0 && tables == 0))
+		return error_set(e, ERR_DATA, "%s is not a drtop database (it holds other data)",
+				 db->path);
+	if (*version > db_migrations_count)
+		return error_set(e, ERR_DATA,
+				 "%s has schema version %d, newer than this drtop understands (%d); "
+				 "upgrade drtop. The file was not changed.",
+				 db->path, *version, db_migrations_count);
+	return 0;
+}
+
+struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+	const char *timeout = getenv("DRTOP_BUSY_TIMEOUT_MS");
+	struct stat sb;
+	char mode[16] = "";
+	int version;
+	sqlite3_stmt *st;
+
+	db->migrated_from = -1;
+	db->path = db_resolve_path(explicit_path, e);
+	if (!db->path)
+		goto fail;
+	if (stat(db->path, &sb) < 0) {
+		if (flags & DB_NO_CREATE) {
+			error_set(e, ERR_NOINPUT, "no database at %s", db->path);
+			goto fail;
+		}
+		if (create_file(db->path, e) < 0)
+			goto fail;
+	} else if (S_ISDIR(sb.st_mode)) {
+		error_set(e, ERR_NOINPUT, "%s is a directory, not a database", db->path);
+		goto fail;
+	}
+	if (sqlite3_open_v2(db->path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		error_set(e, ERR_NOINPUT, "cannot open database %s: %s", db->path,
+			  db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	register_functions(db->h);
+	sqlite3_busy_timeout(db->h, timeout && atoi(timeout) > 0 ? atoi(timeout) : 5000);
+	db->actor = current_actor();
+	if (recognise(db, &version, e) < 0)
+		goto fail;
+	st = db_prepare(db, "PRAGMA journal_mode = WAL", e);
+	if (!st)
+		goto fail;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(mode, sizeof(mode), "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (strcmp(mode, "wal")) {
+		db_fail(db, e, "cannot switch the database to WAL mode");
+		goto fail;
+	}
+	if (db_exec(db, "PRAGMA foreign_keys = ON", e) < 0)
+		goto fail;
+	db->version = version;
+	if (!(flags & DB_NO_MIGRATE) && version < db_migrations_count) {
+		if (db_migrate(db, db_migrations_count, e) < 0)
+			goto fail;
+		if (version > 0)
+			db->migrated_from = version;
+	}
+	return db;
+fail:
+	db_close(db);
+	return NULL;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	if (db->h)
+		sqlite3_close_v2(db->h);
+	free(db->path);
+	free(db->backup_path);
+	free(db->actor);
+	free(db);
+}
+
+int db_begin(struct db *db, struct error *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_exec(db, "BEGIN IMMEDIATE", e) < 0)
+		return -1;
+	st = db_prepare(db, "INSERT OR REPLACE INTO audit_context (id, actor, at) VALUES (1, ?1, ?2)",
+			e);
+	if (!st) {
+		db_rollback(db);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, db->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, when_now());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(db, e, "database");
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+int db_commit(struct db *db, struct error *e)
+{
+	if (db_exec(db, "DELETE FROM audit_context", e) < 0 || db_exec(db, "COMMIT", e) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+void db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Collect "type name sql" of every schema object, sorted, for comparison. */
+static int schema_rows(sqlite3 *h, struct strbuf *out)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(h,
+			       "SELECT type || ' ' || name || char(10) || coalesce(sql, '') FROM "
+			       "sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		strbuf_puts(out, (const char *)sqlite3_column_text(st, 0));
+		strbuf_putc(out, '\0');
+	}
+	return sqlite3_finalize(st) == SQLITE_OK ? 0 : -1;
+}
+
+static int has_entry(const struct strbuf *set, const char *entry)
+{
+	const char *p = strbuf_str(set), *end = p + set->len;
+
+	for (; p < end; p += strlen(p) + 1)
+		if (!strcmp(p, entry))
+			return 1;
+	return 0;
+}
+
+int db_check(struct db *db, struct strbuf *out, struct error *e)
+{
+	struct strbuf want = STRBUF_INIT, have = STRBUF_INIT;
+	sqlite3_stmt *st;
+	sqlite3 *ref = NULL;
+	int problems = 0, i;
+	const char *p;
+
+	st = db_prepare(db, "PRAGMA integrity_check", e);
+	if (!st)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *msg = (const char *)sqlite3_column_text(st, 0);
+
+		if (msg && strcmp(msg, "ok")) {
+			strbuf_printf(out, "integrity: %s\n", msg);
+			problems++;
+		}
+	}
+	if (sqlite3_finalize(st) != SQLITE_OK)
+		return db_fail(db, e, "integrity check");
+	st = db_prepare(db, "PRAGMA foreign_key_check", e);
+	if (!st)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		strbuf_printf(out, "foreign key: %s row %lld refers to a missing %s row\n",
+			      sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 1),
+			      sqlite3_column_text(st, 2));
+		problems++;
+	}
+	sqlite3_finalize(st);
+	if (db->version < db_migrations_count) {
+		strbuf_printf(out, "schema: version %d, this drtop expects %d (run 'drtop db migrate')\n",
+			      db->version, db_migrations_count);
+		problems++;
+	}
+	/* The schema must be exactly what the migrations build. */
+	if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		fatal("out of memory");
+	for (i = 0; i < db->version && i < db_migrations_count; i++)
+		if (sqlite3_exec(ref, db_migrations[i].sql, NULL, NULL, NULL) != SQLITE_OK)
+			fatal("built-in migration %s does not apply: %s", db_migrations[i].name,
+			      sqlite3_errmsg(ref));
+	if (schema_rows(ref, &want) < 0 || schema_rows(db->h, &have) < 0) {
+		sqlite3_close(ref);
+		strbuf_done(&want);
+		strbuf_done(&have);
+		return db_fail(db, e, "schema check");
+	}
+	for (p = strbuf_str(&want); p < want.buf + want.len; p += strlen(p) + 1) {
+		if (!has_entry(&have, p)) {
+			strbuf_printf(out, "schema: %.*s is missing or altered\n",
+				      (int)strcspn(p, "\n"), p);
+			problems++;
+		}
+	}
+	for (p = strbuf_str(&have); p < have.buf + have.len; p += strlen(p) + 1) {
+		if (!has_entry(&want, p) && !strncmp(p, "table", 5)) {
+			strbuf_printf(out, "schema: unexpected %.*s\n", (int)strcspn(p, "\n"), p);
+			problems++;
+		}
+	}
+	sqlite3_close(ref);
+	strbuf_done(&want);
+	strbuf_done(&have);
+	return problems;
+}

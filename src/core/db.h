@@ -1,0 +1,73 @@
+/*
+ * db.h - the drtop database: finding it, opening it, migrating it.
+ *
+ * One SQLite file holds everything. Opening resolves the path (--db, then
+ * DRTOP_DB, then $XDG_DATA_HOME/drtop/drtop.db), creates a new file with
+ * mode 0600, refuses files that are not drtop databases or that a newer
+ * drtop wrote, and brings an older schema up to date after keeping a copy.
+ * The connection runs in WAL mode with foreign keys on and a busy timeout,
+ * so the dashboard, a prober and an auditor's client can share the file.
+ *
+ * Write transactions go through db_begin()/db_commit(), which record who is
+ * acting so that the audit triggers can name them.
+ */
+#ifndef DRTOP_DB_H
+#define DRTOP_DB_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "error.h"
+#include "strbuf.h"
+
+#define DB_NO_CREATE 0x1  /* a missing file is an error */
+#define DB_NO_MIGRATE 0x2 /* leave an older schema as it is (db migrate, tests) */
+
+struct db {
+	sqlite3 *h;
+	char *path;
+	int version;       /* schema version after opening */
+	int migrated_from; /* version before an automatic migration, or -1 */
+	char *backup_path; /* the copy kept before migrating, or NULL */
+	char *actor;
+};
+
+/* The path the database would have: EXPLICIT, else DRTOP_DB, else the XDG data
+ * directory. Returns a string the caller frees, or NULL with e set. */
+char *db_resolve_path(const char *explicit_path, struct error *e);
+
+/* Open (creating or migrating as FLAGS allow). Returns NULL with e set. */
+struct db *db_open(const char *explicit_path, unsigned flags, struct error *e);
+void db_close(struct db *db);
+
+/* The newest schema version this binary knows. */
+int db_latest_version(void);
+
+/* Apply migrations up to TARGET (at most the latest), each in its own
+ * transaction, keeping a backup copy first when the file holds data. */
+int db_migrate(struct db *db, int target, struct error *e);
+
+/* Integrity, foreign-key and schema checks; each problem is a line in OUT.
+ * Returns the number of problems, or -1 with e set when the check could not run. */
+int db_check(struct db *db, struct strbuf *out, struct error *e);
+
+/* Start a write transaction (BEGIN IMMEDIATE) that the audit log attributes
+ * to this process's user, at when_now(). */
+int db_begin(struct db *db, struct error *e);
+int db_commit(struct db *db, struct error *e);
+void db_rollback(struct db *db);
+
+/* Run SQL without results. */
+int db_exec(struct db *db, const char *sql, struct error *e);
+
+/* Prepare SQL; NULL with e set on failure. */
+sqlite3_stmt *db_prepare(struct db *db, const char *sql, struct error *e);
+
+/* Fill e from the connection's last error, prefixed with WHAT; returns -1. */
+int db_fail(struct db *db, struct error *e, const char *what);
+
+/* Bind a string, or NULL when S is NULL. */
+void db_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+#endif

@@ -1,0 +1,147 @@
+/*
+ * duration.c - see duration.h.
+ *
+ * Parsing works in milliseconds so that one grammar serves both objectives
+ * (whole seconds) and probe intervals (which may be "500ms").
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "duration.h"
+
+struct unit {
+	const char *name;
+	int64_t ms;
+};
+
+/* Largest first: parts must appear in this order. */
+static const struct unit units[] = {
+	{"w", 7 * 86400000LL}, {"d", 86400000LL}, {"h", 3600000LL},
+	{"m", 60000LL},        {"s", 1000LL},     {"ms", 1LL},
+};
+#define NUNITS (sizeof(units) / sizeof(units[0]))
+
+static int bad(struct error *e, const char *s, const char *why)
+{
+	return error_set(e, ERR_DATA, "malformed duration '%s': %s", s, why);
+}
+
+static int parse(const char *s, unsigned flags, int allow_ms, int64_t *out, struct error *e)
+{
+	const char *p = s;
+	int64_t total = 0;
+	int last = -1;
+	const int64_t max_ms = DURATION_MAX_S * 1000;
+
+	if (!s || !*s)
+		return error_set(e, ERR_DATA, "empty duration: expected e.g. 90s, 15m, 1h30m");
+	if (*s == '-')
+		return bad(e, s, "a duration cannot be negative");
+	if (*s == '+')
+		return bad(e, s, "expected a number followed by a unit, e.g. 90s, 15m, 1h30m");
+	while (*p) {
+		int64_t n = 0;
+		size_t len, u;
+		int found = -1;
+
+		if (!isdigit((unsigned char)*p))
+			return bad(e, s, "expected a number followed by a unit (w, d, h, m, s), e.g. 90s, 15m, 1h30m");
+		while (isdigit((unsigned char)*p)) {
+			if (n > max_ms / 10)
+				return error_set(e, ERR_DATA, "duration '%s' is too long (at most 100 years)", s);
+			n = n * 10 + (*p++ - '0');
+		}
+		if (!*p) {
+			/* A bare number: seconds, allowed only on its own. */
+			if (p != s + strspn(s, "0123456789"))
+				return bad(e, s, "the last number has no unit");
+			found = 4;
+			len = 0;
+		} else {
+			for (len = 0; isalpha((unsigned char)p[len]); len++)
+				;
+			for (u = 0; u < NUNITS; u++)
+				if (strlen(units[u].name) == len && !strncmp(p, units[u].name, len))
+					found = (int)u;
+			if (found < 0 || (found == 5 && !allow_ms))
+				return bad(e, s, allow_ms ? "unknown unit (use w, d, h, m, s or ms)"
+							  : "unknown unit (use w, d, h, m or s)");
+		}
+		if (found <= last)
+			return bad(e, s, "units must go from largest to smallest, each once (e.g. 1h30m)");
+		last = found;
+		if (n > max_ms / units[found].ms || total > max_ms - n * units[found].ms)
+			return error_set(e, ERR_DATA, "duration '%s' is too long (at most 100 years)", s);
+		total += n * units[found].ms;
+		p += len;
+	}
+	if (total == 0 && !(flags & DURATION_ZERO_OK))
+		return error_set(e, ERR_DATA, "duration '%s' must be greater than zero", s);
+	*out = total;
+	return 0;
+}
+
+int duration_parse(const char *s, unsigned flags, int64_t *secs, struct error *e)
+{
+	int64_t ms;
+
+	if (parse(s, flags, 0, &ms, e) < 0)
+		return -1;
+	*secs = ms / 1000;
+	return 0;
+}
+
+int duration_parse_ms(const char *s, unsigned flags, int64_t *ms, struct error *e)
+{
+	return parse(s, flags, 1, ms, e);
+}
+
+/* Greedy decomposition using units no larger than units[top]. */
+static void decompose(int64_t secs, size_t top, char *buf, size_t size)
+{
+	size_t u, len = 0;
+
+	buf[0] = '\0';
+	for (u = top; u < NUNITS - 1 && secs > 0; u++) {
+		int64_t us = units[u].ms / 1000, n = secs / us;
+
+		if (n > 0) {
+			len += (size_t)snprintf(buf + len, size - len, "%lld%s", (long long)n,
+						units[u].name);
+			secs -= n * us;
+		}
+	}
+}
+
+char *duration_format(int64_t secs, char buf[DURATION_BUFSZ])
+{
+	char cand[DURATION_BUFSZ];
+	size_t top;
+
+	if (secs <= 0) {
+		snprintf(buf, DURATION_BUFSZ, "%s", secs == 0 ? "0s" : "-");
+		return buf;
+	}
+	buf[0] = '\0';
+	/* Shortest text wins; on a tie the larger unit (tried first) stays. */
+	for (top = 0; top < NUNITS - 1; top++) {
+		if (units[top].ms / 1000 > secs)
+			continue;
+		decompose(secs, top, cand, sizeof(cand));
+		if (!buf[0] || strlen(cand) < strlen(buf))
+			memcpy(buf, cand, sizeof(cand));
+	}
+	return buf;
+}
+
+char *duration_format_ms(int64_t ms, char buf[DURATION_BUFSZ])
+{
+	if (ms % 1000)
+		snprintf(buf, DURATION_BUFSZ, "%lldms", (long long)ms);
+	else
+		duration_format(ms / 1000, buf);
+	return buf;
+}

@@ -1,0 +1,116 @@
+/*
+ * strbuf.c - see strbuf.h.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "util.h"
+
+void strbuf_init(struct strbuf *sb)
+{
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+}
+
+void strbuf_done(struct strbuf *sb)
+{
+	free(sb->buf);
+	strbuf_init(sb);
+}
+
+void strbuf_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+}
+
+static void reserve(struct strbuf *sb, size_t extra)
+{
+	sb->buf = xgrow(sb->buf, &sb->cap, sb->len + extra + 1, 1);
+}
+
+void strbuf_add(struct strbuf *sb, const char *s, size_t n)
+{
+	reserve(sb, n);
+	memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void strbuf_puts(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, s, strlen(s));
+}
+
+void strbuf_putc(struct strbuf *sb, char c)
+{
+	strbuf_add(sb, &c, 1);
+}
+
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		fatal("invalid format string");
+	reserve(sb, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb->len += (size_t)n;
+}
+
+char *strbuf_detach(struct strbuf *sb)
+{
+	char *p = sb->buf ? sb->buf : xstrdup("");
+
+	strbuf_init(sb);
+	return p;
+}
+
+const char *strbuf_str(const struct strbuf *sb)
+{
+	return sb->buf ? sb->buf : "";
+}
+
+void strbuf_json_string(struct strbuf *sb, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	strbuf_putc(sb, '"');
+	for (; *p; p++) {
+		switch (*p) {
+		case '"':
+			strbuf_puts(sb, "\\\"");
+			break;
+		case '\\':
+			strbuf_puts(sb, "\\\\");
+			break;
+		case '\n':
+			strbuf_puts(sb, "\\n");
+			break;
+		case '\t':
+			strbuf_puts(sb, "\\t");
+			break;
+		case '\r':
+			strbuf_puts(sb, "\\r");
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				strbuf_printf(sb, "\\u%04x", *p);
+			else
+				strbuf_putc(sb, (char)*p);
+		}
+	}
+	strbuf_putc(sb, '"');
+}

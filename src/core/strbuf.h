@@ -1,0 +1,35 @@
+/*
+ * strbuf.h - a growing string.
+ *
+ * Used wherever text is assembled from data of unknown length, so that no
+ * fixed buffer ever truncates user data. buf is always NUL-terminated.
+ */
+#ifndef DRTOP_STRBUF_H
+#define DRTOP_STRBUF_H
+
+#include <stddef.h>
+
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+#define STRBUF_INIT {NULL, 0, 0}
+
+void strbuf_init(struct strbuf *sb);
+void strbuf_done(struct strbuf *sb);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_add(struct strbuf *sb, const char *s, size_t n);
+void strbuf_puts(struct strbuf *sb, const char *s);
+void strbuf_putc(struct strbuf *sb, char c);
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append S as a JSON string literal, escaping quotes, backslashes and controls. */
+void strbuf_json_string(struct strbuf *sb, const char *s);
+
+/* Hand the string to the caller (who frees it) and reset the buffer. */
+char *strbuf_detach(struct strbuf *sb);
+/* The current text; never NULL. */
+const char *strbuf_str(const struct strbuf *sb);
+
+#endif

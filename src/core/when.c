@@ -1,0 +1,204 @@
+/*
+ * when.c - see when.h.
+ *
+ * Calendar arithmetic is done by hand (days_from_civil) rather than through
+ * timegm(), so UTC conversions never depend on the process's time zone.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "duration.h"
+#include "when.h"
+
+static int fixed_set;
+static int64_t fixed_now;
+
+int64_t when_now(void)
+{
+	return fixed_set ? fixed_now : (int64_t)time(NULL);
+}
+
+void when_set_now(int64_t t)
+{
+	fixed_set = 1;
+	fixed_now = t;
+}
+
+int64_t when_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+unsigned when_days_in_month(int64_t y, unsigned m)
+{
+	static const unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+char *when_format(int64_t t, char buf[WHEN_BUFSZ])
+{
+	int64_t days = t / 86400, rem = t % 86400, z, era, doe, yoe, doy, mp, y;
+	unsigned d, m;
+
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	/* civil_from_days */
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	y += m <= 2;
+	snprintf(buf, WHEN_BUFSZ, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y, m, d,
+		 (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+	return buf;
+}
+
+/* Read exactly N digits at *p into *v. */
+static int digits(const char **p, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return -1;
+		*v = *v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return 0;
+}
+
+static int bad(struct error *e, const char *s)
+{
+	return error_set(e, ERR_DATA,
+			 "malformed time '%s': expected ISO-8601 (2026-11-25T10:00:00Z), "
+			 "'now', a relative time (-2h) or Unix seconds",
+			 s);
+}
+
+static int parse_iso(const char *s, int64_t *out, struct error *e)
+{
+	const char *p = s;
+	int y, mo, d, h = 0, mi = 0, sec = 0, has_zone = 0, off = 0;
+
+	if (digits(&p, 4, &y) < 0 || *p++ != '-' || digits(&p, 2, &mo) < 0 || *p++ != '-' ||
+	    digits(&p, 2, &d) < 0)
+		return bad(e, s);
+	if (mo < 1 || mo > 12 || d < 1 || (unsigned)d > when_days_in_month(y, (unsigned)mo))
+		return error_set(e, ERR_DATA, "malformed time '%s': no such date", s);
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (digits(&p, 2, &h) < 0 || *p++ != ':' || digits(&p, 2, &mi) < 0)
+			return bad(e, s);
+		if (*p == ':') {
+			p++;
+			if (digits(&p, 2, &sec) < 0)
+				return bad(e, s);
+			if (*p == '.' || *p == ',') {
+				p++;
+				if (!isdigit((unsigned char)*p))
+					return bad(e, s);
+				while (isdigit((unsigned char)*p))
+					p++;
+			}
+		}
+		if (h > 23 || mi > 59 || sec > 59)
+			return error_set(e, ERR_DATA, "malformed time '%s': no such time of day", s);
+	}
+	if (*p == 'Z' || *p == 'z') {
+		has_zone = 1;
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
+
+		if (digits(&p, 2, &oh) < 0)
+			return bad(e, s);
+		if (*p == ':')
+			p++;
+		if (*p && digits(&p, 2, &om) < 0)
+			return bad(e, s);
+		if (oh > 14 || om > 59)
+			return error_set(e, ERR_DATA, "malformed time '%s': bad zone offset", s);
+		has_zone = 1;
+		off = sign * (oh * 3600 + om * 60);
+	}
+	if (*p)
+		return bad(e, s);
+	if (has_zone) {
+		*out = when_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
+		       mi * 60 + sec - off;
+	} else {
+		struct tm tm = {0};
+		time_t t;
+
+		tm.tm_year = y - 1900;
+		tm.tm_mon = mo - 1;
+		tm.tm_mday = d;
+		tm.tm_hour = h;
+		tm.tm_min = mi;
+		tm.tm_sec = sec;
+		tm.tm_isdst = -1;
+		t = mktime(&tm);
+		if (t == (time_t)-1)
+			return bad(e, s);
+		*out = (int64_t)t;
+	}
+	return 0;
+}
+
+int when_parse(const char *s, int64_t now, int64_t *out, struct error *e)
+{
+	int64_t v;
+
+	if (!s || !*s)
+		return error_set(e, ERR_DATA, "empty time: expected ISO-8601, 'now', -2h or Unix seconds");
+	if (!strcmp(s, "now")) {
+		*out = now;
+		return 0;
+	}
+	if (*s == '-' || *s == '+') {
+		struct error sub = {0};
+
+		if (duration_parse(s + 1, DURATION_ZERO_OK, &v, &sub) < 0) {
+			error_done(&sub);
+			return bad(e, s);
+		}
+		*out = *s == '-' ? now - v : now + v;
+		return 0;
+	}
+	if (*s == '@' || strspn(s, "0123456789") == strlen(s)) {
+		const char *p = *s == '@' ? s + 1 : s;
+		char *end;
+		long long n;
+
+		if (!isdigit((unsigned char)*p))
+			return bad(e, s);
+		n = strtoll(p, &end, 10);
+		if (*end || n > 253402300799LL) /* 9999-12-31 */
+			return bad(e, s);
+		*out = n;
+		return 0;
+	}
+	return parse_iso(s, out, e);
+}

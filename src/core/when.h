@@ -1,0 +1,39 @@
+/*
+ * when.h - points in time: parsing what people type, formatting for people.
+ *
+ * drtop stores times as integer Unix seconds (UTC). People type ISO-8601
+ * ("2026-11-25T10:00:00Z", "2026-11-25 10:00", "2026-11-25T10:00+01:00";
+ * without a zone the local time zone applies), "now", a time relative to now
+ * ("-2h", "+15m"), or Unix seconds ("1764064800" or "@1764064800").
+ *
+ * The clock itself lives here too: every command asks when_now(), which the
+ * DRTOP_NOW environment variable or --now can fix for reproducible runs.
+ */
+#ifndef DRTOP_WHEN_H
+#define DRTOP_WHEN_H
+
+#include <stdint.h>
+
+#include "error.h"
+
+#define WHEN_BUFSZ 32
+
+/* The current time: the fixed clock if one was set, else the system clock. */
+int64_t when_now(void);
+
+/* Fix the clock at T for the rest of the process. */
+void when_set_now(int64_t t);
+
+/* Parse S relative to NOW. Returns 0, or -1 with e set (ERR_DATA). */
+int when_parse(const char *s, int64_t now, int64_t *out, struct error *e);
+
+/* Format T as ISO-8601 UTC ("2026-11-25T10:00:00Z") into BUF; returns BUF. */
+char *when_format(int64_t t, char buf[WHEN_BUFSZ]);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (no time zones involved). */
+int64_t when_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+/* Number of days in month M (1-12) of year Y. */
+unsigned when_days_in_month(int64_t y, unsigned m);
+
+#endif
