@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "duration.h"
+#include "output.h"
 #include "util.h"
 #include "when.h"
 
@@ -492,7 +493,12 @@ int cmd_main(int argc, char **argv)
 	rc = run(c, path, argc, argv, &ctx, &e);
 out:
 	if (rc < 0) {
-		fprintf(stderr, "drtop: %s\n", e.msg ? e.msg : "unknown error");
+		struct strbuf msg = STRBUF_INIT;
+
+		/* Messages quote user data: nothing from it may drive the terminal. */
+		output_printable(&msg, e.msg ? e.msg : "unknown error");
+		fprintf(stderr, "drtop: %s\n", strbuf_str(&msg));
+		strbuf_done(&msg);
 		rc = cmd_exit_status(e.kind ? e.kind : ERR_INTERNAL);
 	}
 	if (fflush(stdout) != 0 && rc == 0) {

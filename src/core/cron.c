@@ -424,11 +424,12 @@ static int wall_instants(const struct cron *c, const struct wall *w, int64_t out
 static int next_in_zone(const struct cron *c, int64_t after, int64_t *next)
 {
 	int64_t t0 = after - (((after % 60) + 60) % 60) + 60;
-	long back = offset_at(t0 - 10800) - offset_at(t0);
+	long back = offset_at(t0 - 10800) - offset_at(t0 + 10800);
 	struct wall w;
 	int64_t limit;
 
-	/* If the clocks went back in the last hours, wall times repeat: start early. */
+	/* Near a change that sets the clocks back, wall times repeat: start the walk
+	 * early enough to see the repeated ones (instants up to AFTER are skipped). */
 	wall_from(t0 - (back > 0 ? back : 0), &w);
 	limit = w.y + 10;
 	for (;;) {

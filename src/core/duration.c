@@ -126,9 +126,12 @@ char *duration_format(int64_t secs, char buf[DURATION_BUFSZ])
 		return buf;
 	}
 	buf[0] = '\0';
-	/* Shortest text wins; on a tie the larger unit (tried first) stays. */
+	/* Shortest text wins, but a leading number stays below 1000 ("90m", never
+	 * "694861s"); on a tie the larger unit (tried first) stays. */
 	for (top = 0; top < NUNITS - 1; top++) {
-		if (units[top].ms / 1000 > secs)
+		int64_t us = units[top].ms / 1000;
+
+		if (us > secs || (secs / us >= 1000 && buf[0]))
 			continue;
 		decompose(secs, top, cand, sizeof(cand));
 		if (!buf[0] || strlen(cand) < strlen(buf))

@@ -3,8 +3,9 @@
  *
  * A duration is a sequence of NUMBER UNIT parts with units in decreasing
  * order (w, d, h, m, s; and ms where sub-second values make sense), or a
- * plain number of seconds. Formatting gives back the shortest exact text, so
- * that format(parse(x)) is stable and readable ("90s", "1h30m", "2w").
+ * plain number of seconds. Formatting gives back the shortest exact text
+ * whose leading number stays below 1000, so that format(parse(x)) is stable
+ * and readable ("90s", "90m", "26h", "2w", "8d1h1m1s").
  */
 #ifndef DRTOP_DURATION_H
 #define DRTOP_DURATION_H
