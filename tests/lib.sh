@@ -1,0 +1,82 @@
+# tests/lib.sh - TAP helpers for drtop's command-line tests.
+#
+# Each test script sources this file, drives the real binary ($DRTOP) on a
+# temporary database and reports in TAP. A bad-input check also proves the
+# database file is byte-for-byte unchanged.
+
+: "${DRTOP:?DRTOP must name the drtop binary}"
+: "${SRCDIR:=.}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/drtop-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export DRTOP_DB="$T/drtop.db"
+export DRTOP_NOW="2026-11-25T12:00:00Z"
+export TZ=UTC
+unset XDG_DATA_HOME NO_COLOR
+n=0
+failures=0
+
+# Run drtop; stdout in $T/out, stderr in $T/err, status in $rc.
+run() {
+	"$DRTOP" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+
+ok() { # ok DESCRIPTION COMMAND...
+	desc=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		failures=$((failures + 1))
+		echo "# command: drtop $last_args (exit $rc)"
+		sed 's/^/# out: /' "$T/out" | head -20
+		sed 's/^/# err: /' "$T/err" | head -5
+	fi
+}
+
+# succeeds DESCRIPTION ARGS...: drtop ARGS exits 0.
+succeeds() {
+	desc=$1
+	shift
+	last_args="$*"
+	run "$@"
+	ok "$desc" test "$rc" -eq 0
+}
+
+out_has() { grep -qF -- "$1" "$T/out"; }
+err_has() { grep -qF -- "$1" "$T/err"; }
+out_lacks() { ! grep -qF -- "$1" "$T/out"; }
+
+db_sum() {
+	if [ -f "$DRTOP_DB" ]; then sha256sum "$DRTOP_DB" | cut -d' ' -f1; else echo none; fi
+}
+
+# fails DESCRIPTION STATUS MESSAGE ARGS...: drtop ARGS exits STATUS, says MESSAGE
+# on stderr in one line, prints nothing on stdout and leaves the database as it was.
+fails() {
+	desc=$1 want=$2 msg=$3
+	shift 3
+	last_args="$*"
+	before=$(db_sum)
+	run "$@"
+	after=$(db_sum)
+	ok "$desc" check_failure
+}
+
+check_failure() {
+	[ "$rc" -eq "$want" ] || { echo "# expected exit $want"; return 1; }
+	err_has "$msg" || { echo "# expected message: $msg"; return 1; }
+	[ "$(wc -l <"$T/err")" -eq 1 ] || { echo "# expected one line on stderr"; return 1; }
+	[ ! -s "$T/out" ] || { echo "# expected no output"; return 1; }
+	[ "$before" = "$after" ] || { echo "# the database changed"; return 1; }
+}
+
+sql() { sqlite3 "$DRTOP_DB" "$@"; }
+
+done_testing() {
+	echo "1..$n"
+	[ "$failures" -eq 0 ]
+	exit $?
+}

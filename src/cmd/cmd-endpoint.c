@@ -71,7 +71,7 @@ static int run_list(struct ctx *ctx, struct args *a, struct error *e)
 		" WHERE ?1 IS NULL OR s.name = ?1 ORDER BY s.name, e.url, e.kind";
 	static const char data_sql[] =
 		"SELECT e.id, s.name AS system, e.kind, e.url, e.interval_ms, e.timeout_ms, e.expect,"
-		" e.body_match, e.json_path, e.headers, e.max_latency_ms, e.tls_verify, e.enabled"
+		" e.body_match, e.json_path, json(e.headers) AS headers, e.max_latency_ms, e.tls_verify, e.enabled"
 		" FROM endpoint e JOIN system s ON s.id = e.system_id"
 		" WHERE ?1 IS NULL OR s.name = ?1 ORDER BY s.name, e.url, e.kind";
 	enum out_format f;

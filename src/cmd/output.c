@@ -161,6 +161,8 @@ int output_rows(struct ctx *ctx, struct db *db, sqlite3_stmt *st, enum out_forma
 					strbuf_puts(&sb, "null");
 				else if (type == SQLITE_INTEGER || type == SQLITE_FLOAT)
 					strbuf_puts(&sb, v);
+				else if (sqlite3_value_subtype(sqlite3_column_value(st, c)) == 'J')
+					strbuf_puts(&sb, v); /* already JSON, from json() */
 				else
 					strbuf_json_string(&sb, v);
 			} else {

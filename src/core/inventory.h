@@ -82,8 +82,7 @@ struct inventory_endpoint {
 
 void inventory_endpoint_defaults(struct inventory_endpoint *ep);
 
-/* Check an endpoint's fields without touching the database (JSON paths are
- * checked by _put, which asks SQLite). */
+/* Check an endpoint's fields without touching the database. */
 int inventory_endpoint_check(const struct inventory_endpoint *ep, struct error *e);
 
 /* Add EP to SYSTEM (or with INVENTORY_UPSERT update the one with the same URL

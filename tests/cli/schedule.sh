@@ -1,1 +1,27 @@
 #!/bin/sh
+# drtop schedule add|list|rm
+. "$SRCDIR/tests/lib.sh"
+
+"$DRTOP" system add db --rto 4h --rpo 1d >/dev/null
+succeeds "add a cron schedule with a zone" schedule add db nightly --cron '30 2 * * *' --tz Europe/Berlin --duration 45m --grace 30m
+ok "stores the largest gap (25h across the autumn change)" test "$(sql "SELECT cron, tz, duration_s, grace_s, max_gap_s FROM backup_schedule WHERE name='nightly'")" = "30 2 * * *|Europe/Berlin|2700|1800|90000"
+succeeds "add an interval schedule" schedule add db wal --every 15m
+ok "interval gap is the interval" test "$(sql "SELECT every_s, max_gap_s, grace_s FROM backup_schedule WHERE name='wal'")" = "900|900|3600"
+succeeds "add with a nickname and CRON_TZ" schedule add db weekly --cron 'CRON_TZ=America/New_York @weekly'
+succeeds "list" schedule list db
+ok "list shows runs and gaps" sh -c "grep -q 'nightly  *30 2 \* \* \*  *Europe/Berlin  *45m  *30m  *25h' '$T/out' && grep -q 'wal  *every 15m' '$T/out'"
+
+fails "refuses six fields" 65 "expected five fields" schedule add db x --cron '0 0 * * * *'
+fails "refuses minute 61" 65 "minute 61 is out of range 0-59" schedule add db x --cron '61 * * * *'
+fails "refuses a schedule that never runs" 65 "never runs" schedule add db x --cron '0 0 31 2 *'
+fails "refuses an unknown zone" 65 "unknown time zone 'Nowhere/City'" schedule add db x --cron '0 0 * * *' --tz Nowhere/City
+fails "refuses both cron and every" 64 "not both" schedule add db x --cron '@daily' --every 1h
+fails "refuses neither" 64 "give --cron EXPR or --every DUR" schedule add db x
+fails "refuses a zone on an interval" 65 "applies to a cron schedule only" schedule add db x --every 1h --tz UTC
+fails "refuses a duplicate" 65 "already has a schedule 'wal'" schedule add db wal --every 1h
+fails "refuses a bad name" 65 "bad schedule name" schedule add db 'a/b' --every 1h
+fails "rm unknown" 65 "has no schedule 'nope'" schedule rm db nope
+succeeds "rm" schedule rm db weekly
+ok "gone" test "$(sql "SELECT count(*) FROM backup_schedule")" = 2
+
+done_testing
