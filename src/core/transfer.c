@@ -332,6 +332,7 @@ static int load(struct reader *r, const char *json, const char *path, const char
 
 		if (strcmp((const char *)sqlite3_column_text(st, 0), want)) {
 			sqlite3_finalize(st);
+			free(o->items);
 			return error_set(r->e, ERR_DATA, "%s: expected an %s", path, want);
 		}
 		o->items = xgrow(o->items, &cap, o->n + 1, sizeof(*o->items));
@@ -346,8 +347,10 @@ static int load(struct reader *r, const char *json, const char *path, const char
 		it->used = 0;
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		free(o->items);
 		return db_fail(r->db, r->e, path);
+	}
 	if (o->n == 0) {
 		/* An empty container, or a scalar where a container belongs. */
 		st = db_prepare(r->db, "SELECT json_type(?1)", r->e);
