@@ -37,28 +37,14 @@ static int run_rm(struct ctx *ctx, struct args *a, struct error *e)
 	return 0;
 }
 
+static const char list_sql[] =
+	"SELECT s.name AS system, o.name AS depends_on FROM dependency d"
+	" JOIN system s ON s.id = d.system_id JOIN system o ON o.id = d.depends_on"
+	" WHERE ?1 IS NULL OR s.name = ?1 OR o.name = ?1 ORDER BY s.name, o.name";
+
 static int run_list(struct ctx *ctx, struct args *a, struct error *e)
 {
-	enum out_format f;
-	sqlite3_stmt *st;
-	int64_t id;
-	int rc;
-
-	if (output_format(arg(a, "format"), &f, e) < 0)
-		return -1;
-	if (a->npos && inventory_system_id(ctx->db, a->pos[0], &id, e) < 0)
-		return -1;
-	st = db_prepare(ctx->db,
-			"SELECT s.name AS system, o.name AS depends_on FROM dependency d"
-			" JOIN system s ON s.id = d.system_id JOIN system o ON o.id = d.depends_on"
-			" WHERE ?1 IS NULL OR s.name = ?1 OR o.name = ?1 ORDER BY s.name, o.name",
-			e);
-	if (!st)
-		return -1;
-	db_bind_text(st, 1, a->npos ? a->pos[0] : NULL);
-	rc = output_rows(ctx, ctx->db, st, f, e);
-	sqlite3_finalize(st);
-	return rc;
+	return output_list(ctx, a, list_sql, list_sql, e);
 }
 
 const struct cmd cmd_depend[] = {

@@ -41,35 +41,21 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 	return 0;
 }
 
+static const char list_table_sql[] =
+	"SELECT d.id, s.name AS system, d.kind, iso_time(d.started_at) AS"
+	" started, duration(d.recovery_s) AS recovery,"
+	" coalesce(duration(d.data_loss_s), '-') AS data_loss, d.notes"
+	" FROM drill d JOIN system s ON s.id = d.system_id"
+	" WHERE ?1 IS NULL OR s.name = ?1 ORDER BY d.started_at DESC";
+static const char list_data_sql[] =
+	"SELECT d.id, s.name AS system, d.kind, d.started_at, d.recovered_at,"
+	" d.recovery_s, d.data_loss_s, d.notes FROM drill d"
+	" JOIN system s ON s.id = d.system_id"
+	" WHERE ?1 IS NULL OR s.name = ?1 ORDER BY d.started_at DESC";
+
 static int run_list(struct ctx *ctx, struct args *a, struct error *e)
 {
-	enum out_format f;
-	sqlite3_stmt *st;
-	int64_t id;
-	int rc;
-
-	if (output_format(arg(a, "format"), &f, e) < 0)
-		return -1;
-	if (a->npos && inventory_system_id(ctx->db, a->pos[0], &id, e) < 0)
-		return -1;
-	st = db_prepare(ctx->db,
-			f == OUT_TABLE
-				? "SELECT d.id, s.name AS system, d.kind, iso_time(d.started_at) AS"
-				  " started, duration(d.recovery_s) AS recovery,"
-				  " coalesce(duration(d.data_loss_s), '-') AS data_loss, d.notes"
-				  " FROM drill d JOIN system s ON s.id = d.system_id"
-				  " WHERE ?1 IS NULL OR s.name = ?1 ORDER BY d.started_at DESC"
-				: "SELECT d.id, s.name AS system, d.kind, d.started_at, d.recovered_at,"
-				  " d.recovery_s, d.data_loss_s, d.notes FROM drill d"
-				  " JOIN system s ON s.id = d.system_id"
-				  " WHERE ?1 IS NULL OR s.name = ?1 ORDER BY d.started_at DESC",
-			e);
-	if (!st)
-		return -1;
-	db_bind_text(st, 1, a->npos ? a->pos[0] : NULL);
-	rc = output_rows(ctx, ctx->db, st, f, e);
-	sqlite3_finalize(st);
-	return rc;
+	return output_list(ctx, a, list_table_sql, list_data_sql, e);
 }
 
 const struct cmd cmd_drill[] = {

@@ -60,36 +60,22 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 	return 0;
 }
 
+static const char table_sql[] =
+	"SELECT e.id, s.name AS system, e.kind, e.url, duration_ms(e.interval_ms) AS every,"
+	" duration_ms(e.timeout_ms) AS timeout, e.expect,"
+	" CASE WHEN e.tls_verify THEN '' ELSE 'insecure' END AS tls,"
+	" CASE WHEN e.enabled THEN 'yes' ELSE 'no' END AS enabled"
+	" FROM endpoint e JOIN system s ON s.id = e.system_id"
+	" WHERE ?1 IS NULL OR s.name = ?1 ORDER BY s.name, e.url, e.kind";
+static const char data_sql[] =
+	"SELECT e.id, s.name AS system, e.kind, e.url, e.interval_ms, e.timeout_ms, e.expect,"
+	" e.body_match, e.json_path, json(e.headers) AS headers, e.max_latency_ms, e.tls_verify, e.enabled"
+	" FROM endpoint e JOIN system s ON s.id = e.system_id"
+	" WHERE ?1 IS NULL OR s.name = ?1 ORDER BY s.name, e.url, e.kind";
+
 static int run_list(struct ctx *ctx, struct args *a, struct error *e)
 {
-	static const char table_sql[] =
-		"SELECT e.id, s.name AS system, e.kind, e.url, duration_ms(e.interval_ms) AS every,"
-		" duration_ms(e.timeout_ms) AS timeout, e.expect,"
-		" CASE WHEN e.tls_verify THEN '' ELSE 'insecure' END AS tls,"
-		" CASE WHEN e.enabled THEN 'yes' ELSE 'no' END AS enabled"
-		" FROM endpoint e JOIN system s ON s.id = e.system_id"
-		" WHERE ?1 IS NULL OR s.name = ?1 ORDER BY s.name, e.url, e.kind";
-	static const char data_sql[] =
-		"SELECT e.id, s.name AS system, e.kind, e.url, e.interval_ms, e.timeout_ms, e.expect,"
-		" e.body_match, e.json_path, json(e.headers) AS headers, e.max_latency_ms, e.tls_verify, e.enabled"
-		" FROM endpoint e JOIN system s ON s.id = e.system_id"
-		" WHERE ?1 IS NULL OR s.name = ?1 ORDER BY s.name, e.url, e.kind";
-	enum out_format f;
-	sqlite3_stmt *st;
-	int64_t id;
-	int rc;
-
-	if (output_format(arg(a, "format"), &f, e) < 0)
-		return -1;
-	if (a->npos && inventory_system_id(ctx->db, a->pos[0], &id, e) < 0)
-		return -1;
-	st = db_prepare(ctx->db, f == OUT_TABLE ? table_sql : data_sql, e);
-	if (!st)
-		return -1;
-	db_bind_text(st, 1, a->npos ? a->pos[0] : NULL);
-	rc = output_rows(ctx, ctx->db, st, f, e);
-	sqlite3_finalize(st);
-	return rc;
+	return output_list(ctx, a, table_sql, data_sql, e);
 }
 
 static int run_rm(struct ctx *ctx, struct args *a, struct error *e)

@@ -39,34 +39,20 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 	return 0;
 }
 
+static const char list_table_sql[] =
+	"SELECT m.id, s.name AS system, iso_time(m.starts_at) AS starts,"
+	" iso_time(m.ends_at) AS ends, duration(m.ends_at - m.starts_at) AS"
+	" length, m.reason FROM maintenance_window m JOIN system s ON"
+	" s.id = m.system_id WHERE ?1 IS NULL OR s.name = ?1"
+	" ORDER BY m.starts_at, s.name";
+static const char list_data_sql[] =
+	"SELECT m.id, s.name AS system, m.starts_at, m.ends_at, m.reason"
+	" FROM maintenance_window m JOIN system s ON s.id = m.system_id"
+	" WHERE ?1 IS NULL OR s.name = ?1 ORDER BY m.starts_at, s.name";
+
 static int run_list(struct ctx *ctx, struct args *a, struct error *e)
 {
-	enum out_format f;
-	sqlite3_stmt *st;
-	int64_t id;
-	int rc;
-
-	if (output_format(arg(a, "format"), &f, e) < 0)
-		return -1;
-	if (a->npos && inventory_system_id(ctx->db, a->pos[0], &id, e) < 0)
-		return -1;
-	st = db_prepare(ctx->db,
-			f == OUT_TABLE
-				? "SELECT m.id, s.name AS system, iso_time(m.starts_at) AS starts,"
-				  " iso_time(m.ends_at) AS ends, duration(m.ends_at - m.starts_at) AS"
-				  " length, m.reason FROM maintenance_window m JOIN system s ON"
-				  " s.id = m.system_id WHERE ?1 IS NULL OR s.name = ?1"
-				  " ORDER BY m.starts_at, s.name"
-				: "SELECT m.id, s.name AS system, m.starts_at, m.ends_at, m.reason"
-				  " FROM maintenance_window m JOIN system s ON s.id = m.system_id"
-				  " WHERE ?1 IS NULL OR s.name = ?1 ORDER BY m.starts_at, s.name",
-			e);
-	if (!st)
-		return -1;
-	db_bind_text(st, 1, a->npos ? a->pos[0] : NULL);
-	rc = output_rows(ctx, ctx->db, st, f, e);
-	sqlite3_finalize(st);
-	return rc;
+	return output_list(ctx, a, list_table_sql, list_data_sql, e);
 }
 
 static int run_rm(struct ctx *ctx, struct args *a, struct error *e)

@@ -46,36 +46,22 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 	return 0;
 }
 
+static const char table_sql[] =
+	"SELECT s.name AS system, b.name AS schedule,"
+	" coalesce(b.cron, 'every ' || duration(b.every_s)) AS runs,"
+	" coalesce(b.tz, CASE WHEN b.cron IS NULL THEN '-' ELSE 'UTC' END) AS zone,"
+	" duration(b.duration_s) AS takes, duration(b.grace_s) AS grace,"
+	" duration(b.max_gap_s) AS max_gap"
+	" FROM backup_schedule b JOIN system s ON s.id = b.system_id"
+	" WHERE ?1 IS NULL OR s.name = ?1 ORDER BY s.name, b.name";
+static const char data_sql[] =
+	"SELECT s.name AS system, b.name AS schedule, b.cron, b.tz, b.every_s, b.duration_s,"
+	" b.grace_s, b.max_gap_s FROM backup_schedule b JOIN system s ON s.id = b.system_id"
+	" WHERE ?1 IS NULL OR s.name = ?1 ORDER BY s.name, b.name";
+
 static int run_list(struct ctx *ctx, struct args *a, struct error *e)
 {
-	static const char table_sql[] =
-		"SELECT s.name AS system, b.name AS schedule,"
-		" coalesce(b.cron, 'every ' || duration(b.every_s)) AS runs,"
-		" coalesce(b.tz, CASE WHEN b.cron IS NULL THEN '-' ELSE 'UTC' END) AS zone,"
-		" duration(b.duration_s) AS takes, duration(b.grace_s) AS grace,"
-		" duration(b.max_gap_s) AS max_gap"
-		" FROM backup_schedule b JOIN system s ON s.id = b.system_id"
-		" WHERE ?1 IS NULL OR s.name = ?1 ORDER BY s.name, b.name";
-	static const char data_sql[] =
-		"SELECT s.name AS system, b.name AS schedule, b.cron, b.tz, b.every_s, b.duration_s,"
-		" b.grace_s, b.max_gap_s FROM backup_schedule b JOIN system s ON s.id = b.system_id"
-		" WHERE ?1 IS NULL OR s.name = ?1 ORDER BY s.name, b.name";
-	enum out_format f;
-	sqlite3_stmt *st;
-	int64_t id;
-	int rc;
-
-	if (output_format(arg(a, "format"), &f, e) < 0)
-		return -1;
-	if (a->npos && inventory_system_id(ctx->db, a->pos[0], &id, e) < 0)
-		return -1;
-	st = db_prepare(ctx->db, f == OUT_TABLE ? table_sql : data_sql, e);
-	if (!st)
-		return -1;
-	db_bind_text(st, 1, a->npos ? a->pos[0] : NULL);
-	rc = output_rows(ctx, ctx->db, st, f, e);
-	sqlite3_finalize(st);
-	return rc;
+	return output_list(ctx, a, table_sql, data_sql, e);
 }
 
 static int run_rm(struct ctx *ctx, struct args *a, struct error *e)

@@ -21,27 +21,17 @@ static const struct opt list_opts[] = {
 	{NULL},
 };
 
+static const char list_table_sql[] =
+	"SELECT name, substr('$$$$', 1, cost_tier) AS cost, duration(rto_s)"
+	" AS typical_rto, duration(rpo_s) AS typical_rpo, description FROM"
+	" strategy ORDER BY cost_tier, name";
+static const char list_data_sql[] =
+	"SELECT name, cost_tier, rto_s, rpo_s, description FROM strategy"
+	" ORDER BY cost_tier, name";
+
 static int run_list(struct ctx *ctx, struct args *a, struct error *e)
 {
-	enum out_format f;
-	sqlite3_stmt *st;
-	int rc;
-
-	if (output_format(arg(a, "format"), &f, e) < 0)
-		return -1;
-	st = db_prepare(ctx->db,
-			f == OUT_TABLE
-				? "SELECT name, substr('$$$$', 1, cost_tier) AS cost, duration(rto_s)"
-				  " AS typical_rto, duration(rpo_s) AS typical_rpo, description FROM"
-				  " strategy ORDER BY cost_tier, name"
-				: "SELECT name, cost_tier, rto_s, rpo_s, description FROM strategy"
-				  " ORDER BY cost_tier, name",
-			e);
-	if (!st)
-		return -1;
-	rc = output_rows(ctx, ctx->db, st, f, e);
-	sqlite3_finalize(st);
-	return rc;
+	return output_list(ctx, a, list_table_sql, list_data_sql, e);
 }
 
 static int run_set(struct ctx *ctx, struct args *a, struct error *e)

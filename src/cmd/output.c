@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory.h"
 #include "output.h"
 #include "util.h"
 
@@ -193,4 +194,26 @@ int output_rows(struct ctx *ctx, struct db *db, sqlite3_stmt *st, enum out_forma
 	free(t.numeric);
 	strbuf_done(&sb);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int output_list(struct ctx *ctx, const struct args *a, const char *table_sql, const char *data_sql,
+		struct error *e)
+{
+	const char *system = a->npos ? a->pos[0] : NULL;
+	enum out_format f;
+	sqlite3_stmt *st;
+	int64_t id;
+	int rc;
+
+	if (output_format(arg(a, "format"), &f, e) < 0)
+		return -1;
+	if (system && inventory_system_id(ctx->db, system, &id, e) < 0)
+		return -1;
+	st = db_prepare(ctx->db, f == OUT_TABLE ? table_sql : data_sql, e);
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, system);
+	rc = output_rows(ctx, ctx->db, st, f, e);
+	sqlite3_finalize(st);
+	return rc;
 }

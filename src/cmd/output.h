@@ -24,6 +24,12 @@ int output_format(const char *s, enum out_format *f, struct error *e);
 int output_rows(struct ctx *ctx, struct db *db, sqlite3_stmt *st, enum out_format f,
 		struct error *e);
 
+/* The body of every `list` command: print TABLE_SQL's rows for --format table, DATA_SQL's
+ * for json and csv. ?1 is bound to the optional SYSTEM argument (NULL when absent), which
+ * must name a known system. */
+int output_list(struct ctx *ctx, const struct args *a, const char *table_sql, const char *data_sql,
+		struct error *e);
+
 /* Append S to SB made printable: control characters become '?'. */
 void output_printable(struct strbuf *sb, const char *s);
 
