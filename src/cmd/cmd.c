@@ -29,6 +29,8 @@ static const struct cmd top[] = {
 	{"drill", NULL, "recorded recovery exercises", NULL, 0, 0, NULL, cmd_drill, 0},
 	{"strategy", NULL, "the strategy catalogue and its cost tiers", NULL, 0, 0, NULL,
 	 cmd_strategy, 0},
+	{"probe", NULL, "probe endpoints: outages, recovery times, data lag", NULL, 0, 0, NULL,
+	 NULL, 0, &cmd_probe},
 	{"import", NULL, "load an inventory from JSON", NULL, 0, 0, NULL, NULL, 0, &cmd_import},
 	{"export", NULL, "write the inventory as JSON", NULL, 0, 0, NULL, NULL, 0, &cmd_export},
 	{"db", NULL, "the database file: path, check, migrate", NULL, 0, 0, NULL, cmd_db, 0},

@@ -1,0 +1,172 @@
+/*
+ * cmd-probe.c - drtop probe [--once | --watch]: measure outages and data lag.
+ *
+ * --once probes every enabled endpoint once and prints what it found.
+ * --watch keeps probing until SIGINT or SIGTERM; the signal handler only
+ * writes to a self-pipe that curl_multi_poll watches, so the one loop wakes,
+ * lets in-flight probes finish for up to a second, commits, and exits.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "duration.h"
+#include "output.h"
+#include "prober.h"
+#include "recorder.h"
+#include "util.h"
+
+static const struct opt opts[] = {
+	{"once", NULL, "probe every endpoint once and print the results (the default)", 0},
+	{"watch", NULL, "keep probing until interrupted", 0},
+	{"concurrency", "N", "probes in flight at once (default 64)", 0},
+	{"per-host", "N", "probes in flight to one host (default 6)", 0},
+	{"system", "NAME", "probe only this system's endpoints", OPT_MULTI},
+	{"verbose", NULL, "with --watch, print every result", 0},
+	{NULL},
+};
+
+struct view {
+	FILE *out;
+	int wsys, wurl;
+	int progress; /* show done/total on stderr */
+	size_t total, shown;
+	int print;
+};
+
+static void on_result(const struct prober_endpoint *ep, const struct probe_result *r, void *arg)
+{
+	struct view *v = arg;
+	struct strbuf url = STRBUF_INIT, err = STRBUF_INIT;
+	char lat[DURATION_BUFSZ], lagd[DURATION_BUFSZ], lag[DURATION_BUFSZ + 8] = "", status[16] = "-";
+
+	v->shown++;
+	if (v->print) {
+		output_printable(&url, ep->url);
+		output_printable(&err, r->ok ? "ok" : r->error);
+		if (r->status)
+			snprintf(status, sizeof(status), "%ld", r->status);
+		duration_format_ms(r->latency_ms > 0 ? r->latency_ms : 1, lat);
+		if (r->has_data_time) {
+			int64_t l = r->started_ms / 1000 - r->data_time;
+
+			snprintf(lag, sizeof(lag), "lag %s", duration_format(l > 0 ? l : 0, lagd));
+		}
+		if (v->progress)
+			fputs("\r\033[K", stderr);
+		fprintf(v->out, "%-*s  %-*s  %-4s  %6s  %s%s%s\n", v->wsys, ep->system, v->wurl,
+			strbuf_str(&url), status, r->latency_ms > 0 ? lat : "-", strbuf_str(&err),
+			lag[0] ? "  " : "", lag);
+	}
+	if (v->progress)
+		fprintf(stderr, "\rprobing %zu/%zu", v->shown, v->total);
+	strbuf_done(&url);
+	strbuf_done(&err);
+}
+
+static int sigpipe[2] = {-1, -1};
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	if (write(sigpipe[1], &c, 1) < 0) {
+		/* nothing to do: the pipe is full, a wake-up is already pending */
+	}
+	errno = saved;
+}
+
+static int watch(struct ctx *ctx, struct prober *p, struct error *e)
+{
+	struct sigaction sa;
+	size_t n, done, failed;
+	int rc = 0, ready = 0;
+
+	if (recorder_heartbeat_claim(ctx->db, e) < 0)
+		return -1;
+	prober_set_heartbeat(p, 1);
+	if (pipe(sigpipe) < 0)
+		fatal("pipe: %s", strerror(errno));
+	fcntl(sigpipe[0], F_SETFL, O_NONBLOCK);
+	fcntl(sigpipe[1], F_SETFL, O_NONBLOCK);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	prober_endpoints(p, &n);
+	fprintf(stderr, "drtop: watching %zu endpoints of %s (pid %ld); stop with Ctrl-C\n", n,
+		ctx->db->path, (long)getpid());
+	while (!ready && rc == 0)
+		rc = prober_step(p, 1000, sigpipe[0], &ready, e);
+	if (prober_stop(p, 1000, rc == 0 ? e : NULL) < 0 && rc == 0)
+		rc = -1;
+	recorder_heartbeat_release(ctx->db);
+	prober_counts(p, &done, &failed);
+	fprintf(stderr, "drtop: stopped after %zu probes (%zu failed)\n", done, failed);
+	close(sigpipe[0]);
+	close(sigpipe[1]);
+	return rc;
+}
+
+static int run(struct ctx *ctx, struct args *a, struct error *e)
+{
+	long concurrency = 64, per_host = 6;
+	struct prober_options po = {0};
+	struct view v = {0};
+	const struct prober_endpoint *eps;
+	struct prober *p;
+	size_t n, i, done, failed;
+	int64_t t0 = probe_now_ms();
+	char took[DURATION_BUFSZ];
+	int rc;
+
+	if (arg(a, "once") && arg(a, "watch"))
+		return error_set(e, ERR_USAGE, "drtop probe: --once and --watch contradict each other");
+	if (arg_int(a, "concurrency", 1, 4096, &concurrency, e) < 0 ||
+	    arg_int(a, "per-host", 1, 4096, &per_host, e) < 0)
+		return -1;
+	po.concurrency = (int)concurrency;
+	po.per_host = (int)per_host;
+	po.systems = arg(a, "system") ? arg_all(a, "system", NULL) : NULL;
+	v.out = ctx->out;
+	v.print = !arg(a, "watch") || arg(a, "verbose");
+	p = prober_new(ctx->db, &po, on_result, &v, e);
+	if (!p)
+		return -1;
+	eps = prober_endpoints(p, &n);
+	v.total = n;
+	for (i = 0; i < n; i++) {
+		int ls = (int)strlen(eps[i].system), lu = (int)strlen(eps[i].url);
+
+		v.wsys = ls > v.wsys ? ls : v.wsys;
+		v.wurl = lu > v.wurl ? (lu < 60 ? lu : 60) : v.wurl;
+	}
+	if (arg(a, "watch")) {
+		rc = watch(ctx, p, e);
+	} else {
+		v.progress = isatty(STDERR_FILENO) && n > 0;
+		rc = prober_once(p, e);
+		if (v.progress)
+			fputs("\r\033[K", stderr);
+		prober_counts(p, &done, &failed);
+		if (rc == 0)
+			fprintf(ctx->out, "probed %zu endpoints in %s: %zu ok, %zu failed\n", done,
+				duration_format_ms(probe_now_ms() - t0 > 0 ? probe_now_ms() - t0 : 1,
+						   took),
+				done - failed, failed);
+	}
+	prober_free(p);
+	return rc;
+}
+
+const struct cmd cmd_probe = {"probe", NULL,
+			      "probe the endpoints: record outages, recovery times and data lag",
+			      opts, 0, 0, run};

@@ -1,0 +1,578 @@
+/*
+ * probe.c - see probe.h.
+ *
+ * Each probe is a job: its spec (copied), a reused easy handle, and a body
+ * buffer that never grows past PROBE_BODY_MAX. Jobs wait in a FIFO queue
+ * until a slot is free under both the global and the per-host limit; the
+ * per-host count is kept by the engine rather than libcurl, so a probe's
+ * timeout and latency only start when it really starts.
+ *
+ * A JSON freshness field is read with SQLite's JSON functions on a private
+ * in-memory connection: no hand-written JSON parser, and no database.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <sqlite3.h>
+
+#include "probe.h"
+#include "strbuf.h"
+#include "util.h"
+#include "when.h"
+
+struct job {
+	struct probe_spec spec; /* strings owned by the job */
+	char *host;             /* "scheme://host:port", the per-host key; NULL for file:// */
+	CURL *easy;
+	struct curl_slist *headers;
+	struct strbuf body;
+	int too_big;
+	int64_t started_ms;
+	char errbuf[CURL_ERROR_SIZE];
+	struct job *next;
+};
+
+struct hostcount {
+	char *host;
+	int n;
+};
+
+struct probe_engine {
+	CURLM *multi;
+	struct probe_options opt;
+	probe_done_fn done;
+	void *arg;
+	struct job *head, *tail; /* queued */
+	size_t queued;
+	struct job **running;
+	int nrunning;
+	CURL **idle; /* easy handles to reuse */
+	int nidle;
+	struct hostcount *hosts;
+	size_t nhosts, caphosts;
+	sqlite3 *json;
+};
+
+int64_t probe_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int probe_status_expected(const char *expect, long status)
+{
+	const char *p = expect && *expect ? expect : "200-399";
+
+	while (*p) {
+		char *end;
+		long lo = strtol(p, &end, 10), hi = lo;
+
+		if (end == p)
+			return 0;
+		p = end;
+		if (*p == '-') {
+			hi = strtol(p + 1, &end, 10);
+			p = end;
+		}
+		if (status >= lo && status <= hi)
+			return 1;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return 0;
+	}
+	return 0;
+}
+
+int probe_expand_header(const char *header, char **out, struct error *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = header;
+
+	while (*p) {
+		const char *close;
+
+		if (p[0] == '$' && p[1] == '{' && (close = strchr(p + 2, '}'))) {
+			char *name = xstrndup(p + 2, (size_t)(close - p - 2));
+			const char *value = getenv(name);
+
+			if (!value) {
+				error_set(e, ERR_DATA,
+					  "header %.*s names ${%s}, which is not set in the "
+					  "environment",
+					  (int)strcspn(header, ":"), header, name);
+				free(name);
+				strbuf_done(&sb);
+				return -1;
+			}
+			strbuf_puts(&sb, value);
+			free(name);
+			p = close + 1;
+		} else {
+			strbuf_putc(&sb, *p++);
+		}
+	}
+	*out = strbuf_detach(&sb);
+	return 0;
+}
+
+/* --- jobs ----------------------------------------------------------------- */
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void job_free(struct job *j)
+{
+	size_t i;
+
+	free((char *)j->spec.url);
+	free((char *)j->spec.expect);
+	free((char *)j->spec.body_match);
+	free((char *)j->spec.json_path);
+	for (i = 0; i < j->spec.nheaders; i++)
+		free(j->spec.headers[i]);
+	free(j->spec.headers);
+	free(j->host);
+	curl_slist_free_all(j->headers);
+	strbuf_done(&j->body);
+	free(j);
+}
+
+/* The per-host key of URL, or NULL for file:// URLs (no host to spare). */
+static char *host_key(const char *url)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *key = NULL;
+
+	if (!u)
+		fatal("out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    strcmp(scheme, "file") &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+		key = xasprintf("%s://%s:%s", scheme, host, port ? port : "");
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return key;
+}
+
+static struct hostcount *host_slot(struct probe_engine *pe, const char *host)
+{
+	size_t i;
+
+	for (i = 0; i < pe->nhosts; i++)
+		if (!strcmp(pe->hosts[i].host, host))
+			return &pe->hosts[i];
+	pe->hosts = xgrow(pe->hosts, &pe->caphosts, pe->nhosts + 1, sizeof(*pe->hosts));
+	pe->hosts[pe->nhosts].host = xstrdup(host);
+	pe->hosts[pe->nhosts].n = 0;
+	return &pe->hosts[pe->nhosts++];
+}
+
+void probe_engine_add(struct probe_engine *pe, const struct probe_spec *spec)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+	size_t i;
+
+	j->spec = *spec;
+	j->spec.url = xstrdup(spec->url);
+	j->spec.expect = dup_or_null(spec->expect);
+	j->spec.body_match = dup_or_null(spec->body_match);
+	j->spec.json_path = dup_or_null(spec->json_path);
+	j->spec.headers = xcalloc(spec->nheaders + 1, sizeof(char *));
+	for (i = 0; i < spec->nheaders; i++)
+		j->spec.headers[i] = xstrdup(spec->headers[i]);
+	j->host = host_key(spec->url);
+	if (pe->tail)
+		pe->tail->next = j;
+	else
+		pe->head = j;
+	pe->tail = j;
+	pe->queued++;
+}
+
+size_t probe_engine_pending(const struct probe_engine *pe)
+{
+	return pe->queued + (size_t)pe->nrunning;
+}
+
+/* --- results ------------------------------------------------------------- */
+
+static void deliver(struct probe_engine *pe, struct job *j, struct probe_result *r)
+{
+	r->id = j->spec.id;
+	r->started_ms = j->started_ms;
+	pe->done(r, pe->arg);
+}
+
+static void fail(struct probe_engine *pe, struct job *j, long status, int64_t latency,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void fail(struct probe_engine *pe, struct job *j, long status, int64_t latency,
+		 const char *fmt, ...)
+{
+	struct probe_result r = {0};
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	r.status = status;
+	r.latency_ms = latency;
+	r.error = msg;
+	deliver(pe, j, &r);
+	free(msg);
+}
+
+/* Find the recovery point in a JSON body. Returns 0 or -1 with *why set (owned). */
+static int json_point(struct probe_engine *pe, struct job *j, int64_t *point, char **why)
+{
+	sqlite3_stmt *st;
+	const char *type;
+	int rc;
+
+	if (sqlite3_prepare_v2(pe->json, "SELECT json_type(?1, ?2), json_extract(?1, ?2)", -1, &st,
+			       NULL) != SQLITE_OK)
+		fatal("json: %s", sqlite3_errmsg(pe->json));
+	sqlite3_bind_text(st, 1, strbuf_str(&j->body), (int)j->body.len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, j->spec.json_path, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		*why = xstrdup("the response is not JSON");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	type = (const char *)sqlite3_column_text(st, 0);
+	if (!type || !strcmp(type, "null")) {
+		*why = xasprintf("the response has no %s", j->spec.json_path);
+		rc = -1;
+	} else if (!strcmp(type, "integer") || !strcmp(type, "real")) {
+		double v = sqlite3_column_double(st, 1);
+
+		/* A small number is a lag in seconds; a large one a Unix time (s or ms). */
+		if (v < 0 || !isfinite(v)) {
+			*why = xasprintf("%s is negative", j->spec.json_path);
+			rc = -1;
+		} else {
+			if (v < 1e9)
+				*point = j->started_ms / 1000 - (int64_t)v;
+			else if (v < 1e12)
+				*point = (int64_t)v;
+			else
+				*point = (int64_t)(v / 1000);
+			rc = 0;
+		}
+	} else if (!strcmp(type, "text")) {
+		struct error e = {0};
+
+		rc = when_parse((const char *)sqlite3_column_text(st, 1), j->started_ms / 1000, point,
+				&e);
+		if (rc < 0)
+			*why = xasprintf("%s is not a time: %s", j->spec.json_path, e.msg);
+		error_done(&e);
+	} else {
+		*why = xasprintf("%s is a JSON %s, not a time or a lag", j->spec.json_path, type);
+		rc = -1;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void finish(struct probe_engine *pe, struct job *j, CURLcode code)
+{
+	struct probe_result r = {0};
+	curl_off_t total = 0, filetime = -1;
+	long status = 0;
+	int is_file = !strncasecmp(j->spec.url, "file:", 5);
+	char *why = NULL;
+
+	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(j->easy, CURLINFO_TOTAL_TIME_T, &total);
+	curl_easy_getinfo(j->easy, CURLINFO_FILETIME_T, &filetime);
+	r.latency_ms = (int64_t)(total / 1000);
+	r.status = status;
+	if (j->too_big) {
+		fail(pe, j, status, r.latency_ms, "the response body exceeds %d KiB",
+		     PROBE_BODY_MAX / 1024);
+		return;
+	}
+	if (code != CURLE_OK) {
+		fail(pe, j, status, r.latency_ms, "%s",
+		     j->errbuf[0] ? j->errbuf : curl_easy_strerror(code));
+		return;
+	}
+	if (!is_file && !probe_status_expected(j->spec.expect, status)) {
+		fail(pe, j, status, r.latency_ms, "HTTP status %ld, expected %s", status,
+		     j->spec.expect ? j->spec.expect : "200-399");
+		return;
+	}
+	if (j->spec.body_match && !strstr(strbuf_str(&j->body), j->spec.body_match)) {
+		fail(pe, j, status, r.latency_ms, "the response does not contain the expected text");
+		return;
+	}
+	if (j->spec.max_latency_ms > 0 && r.latency_ms > j->spec.max_latency_ms) {
+		fail(pe, j, status, r.latency_ms, "answered in %lldms, more than the %lldms allowed",
+		     (long long)r.latency_ms, (long long)j->spec.max_latency_ms);
+		return;
+	}
+	if (j->spec.kind == PROBE_FRESHNESS) {
+		if (j->spec.json_path) {
+			if (json_point(pe, j, &r.data_time, &why) < 0) {
+				fail(pe, j, status, r.latency_ms, "%s", why);
+				free(why);
+				return;
+			}
+		} else if (filetime >= 0) {
+			r.data_time = (int64_t)filetime;
+		} else {
+			fail(pe, j, status, r.latency_ms,
+			     is_file ? "cannot read the file's modification time"
+				     : "the response has no Last-Modified header");
+			return;
+		}
+		r.has_data_time = 1;
+	}
+	r.ok = 1;
+	deliver(pe, j, &r);
+}
+
+/* --- transfers ------------------------------------------------------------ */
+
+static size_t on_body(char *data, size_t size, size_t n, void *p)
+{
+	struct job *j = p;
+	size_t len = size * n;
+
+	if (j->body.len + len > PROBE_BODY_MAX) {
+		j->too_big = 1;
+		return 0; /* abort: never buffer beyond the cap */
+	}
+	strbuf_add(&j->body, data, len);
+	return len;
+}
+
+static int start(struct probe_engine *pe, struct job *j)
+{
+	CURL *e = pe->nidle ? pe->idle[--pe->nidle] : curl_easy_init();
+	struct error err = {0};
+	size_t i;
+
+	if (!e)
+		fatal("out of memory");
+	curl_easy_reset(e);
+	j->easy = e;
+	j->started_ms = probe_now_ms();
+	for (i = 0; i < j->spec.nheaders; i++) {
+		char *h;
+		struct curl_slist *l;
+
+		if (probe_expand_header(j->spec.headers[i], &h, &err) < 0) {
+			fail(pe, j, 0, 0, "%s", err.msg);
+			error_done(&err);
+			return -1;
+		}
+		l = curl_slist_append(j->headers, h);
+		/* The expanded value lives only in libcurl's list, freed with the job. */
+		memset(h, 0, strlen(h));
+		free(h);
+		if (!l)
+			fatal("out of memory");
+		j->headers = l;
+	}
+	curl_easy_setopt(e, CURLOPT_URL, j->spec.url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, j);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "drtop/" PACKAGE_VERSION);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS, CURLPROTO_HTTP | CURLPROTO_HTTPS | CURLPROTO_FILE);
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS, CURLPROTO_HTTP | CURLPROTO_HTTPS);
+#endif
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)PROBE_MAX_REDIRECTS);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)j->spec.timeout_ms);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+			 (long)(j->spec.timeout_ms < 5000 ? j->spec.timeout_ms : 5000));
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, j->spec.tls_verify ? 1L : 0L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, j->spec.tls_verify ? 2L : 0L);
+	curl_easy_setopt(e, CURLOPT_FILETIME, 1L);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, j);
+	if (j->headers)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
+	/* A file is only looked at (exists, mtime), never read: it may be a backup. */
+	if (!strncasecmp(j->spec.url, "file:", 5))
+		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+	if (curl_multi_add_handle(pe->multi, e) != CURLM_OK)
+		fatal("curl_multi_add_handle failed");
+	pe->running = xrealloc(pe->running, (size_t)(pe->nrunning + 1) * sizeof(*pe->running));
+	pe->running[pe->nrunning++] = j;
+	if (j->host)
+		host_slot(pe, j->host)->n++;
+	return 0;
+}
+
+static void release(struct probe_engine *pe, struct job *j)
+{
+	int i;
+
+	curl_multi_remove_handle(pe->multi, j->easy);
+	pe->idle = xrealloc(pe->idle, (size_t)(pe->nidle + 1) * sizeof(*pe->idle));
+	pe->idle[pe->nidle++] = j->easy;
+	for (i = 0; i < pe->nrunning; i++)
+		if (pe->running[i] == j) {
+			pe->running[i] = pe->running[--pe->nrunning];
+			break;
+		}
+	if (j->host)
+		host_slot(pe, j->host)->n--;
+	job_free(j);
+}
+
+/* Start queued jobs while slots are free, skipping (a bounded number of) jobs
+ * whose host is at its limit so that one busy host does not block the rest. */
+static void dispatch(struct probe_engine *pe)
+{
+	struct job *prev = NULL, *j = pe->head;
+	int scanned = 0;
+
+	while (j && pe->nrunning < pe->opt.concurrency && scanned < 1024) {
+		struct job *next = j->next;
+
+		if (j->host && host_slot(pe, j->host)->n >= pe->opt.per_host) {
+			prev = j;
+			j = next;
+			scanned++;
+			continue;
+		}
+		if (prev)
+			prev->next = next;
+		else
+			pe->head = next;
+		if (pe->tail == j)
+			pe->tail = prev;
+		j->next = NULL;
+		pe->queued--;
+		if (start(pe, j) < 0) {
+			if (j->easy) {
+				pe->idle = xrealloc(pe->idle, (size_t)(pe->nidle + 1) * sizeof(*pe->idle));
+				pe->idle[pe->nidle++] = j->easy;
+			}
+			job_free(j);
+		}
+		j = next;
+	}
+}
+
+int probe_engine_step(struct probe_engine *pe, int wait_ms, int extra_fd, int *extra_ready,
+		      struct error *e)
+{
+	struct curl_waitfd wfd = {0};
+	CURLMsg *msg;
+	CURLMcode mc;
+	int still, left;
+
+	if (extra_ready)
+		*extra_ready = 0;
+	dispatch(pe);
+	mc = curl_multi_perform(pe->multi, &still);
+	if (mc == CURLM_OK) {
+		wfd.fd = extra_fd;
+		wfd.events = CURL_WAIT_POLLIN;
+		mc = curl_multi_poll(pe->multi, extra_fd >= 0 ? &wfd : NULL, extra_fd >= 0 ? 1 : 0,
+				     wait_ms, NULL);
+	}
+	if (mc == CURLM_OK)
+		mc = curl_multi_perform(pe->multi, &still);
+	if (mc != CURLM_OK)
+		return error_set(e, ERR_INTERNAL, "libcurl: %s", curl_multi_strerror(mc));
+	if (extra_ready && extra_fd >= 0 && (wfd.revents & CURL_WAIT_POLLIN))
+		*extra_ready = 1;
+	while ((msg = curl_multi_info_read(pe->multi, &left))) {
+		struct job *j;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&j);
+		finish(pe, j, msg->data.result);
+		release(pe, j);
+	}
+	dispatch(pe);
+	return 0;
+}
+
+void probe_engine_abandon(struct probe_engine *pe)
+{
+	while (pe->nrunning)
+		release(pe, pe->running[pe->nrunning - 1]);
+	while (pe->head) {
+		struct job *j = pe->head;
+
+		pe->head = j->next;
+		job_free(j);
+	}
+	pe->tail = NULL;
+	pe->queued = 0;
+}
+
+struct probe_engine *probe_engine_new(const struct probe_options *opt, probe_done_fn done,
+				      void *arg, struct error *e)
+{
+	struct probe_engine *pe;
+	static int global_init;
+
+	if (!global_init) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			error_set(e, ERR_INTERNAL, "libcurl failed to initialise");
+			return NULL;
+		}
+		global_init = 1;
+	}
+	pe = xcalloc(1, sizeof(*pe));
+	pe->opt.concurrency = opt && opt->concurrency > 0 ? opt->concurrency : 64;
+	pe->opt.per_host = opt && opt->per_host > 0 ? opt->per_host : 6;
+	pe->done = done;
+	pe->arg = arg;
+	pe->multi = curl_multi_init();
+	if (!pe->multi || sqlite3_open(":memory:", &pe->json) != SQLITE_OK)
+		fatal("out of memory");
+	curl_multi_setopt(pe->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)pe->opt.concurrency);
+	curl_multi_setopt(pe->multi, CURLMOPT_MAXCONNECTS, (long)pe->opt.concurrency);
+	return pe;
+}
+
+void probe_engine_free(struct probe_engine *pe)
+{
+	size_t i;
+
+	if (!pe)
+		return;
+	probe_engine_abandon(pe);
+	while (pe->nidle)
+		curl_easy_cleanup(pe->idle[--pe->nidle]);
+	curl_multi_cleanup(pe->multi);
+	sqlite3_close(pe->json);
+	for (i = 0; i < pe->nhosts; i++)
+		free(pe->hosts[i].host);
+	free(pe->hosts);
+	free(pe->idle);
+	free(pe->running);
+	free(pe);
+}

@@ -1,0 +1,94 @@
+/*
+ * probe.h - the probe engine: many HTTP(S) and file probes at once, one thread.
+ *
+ * The engine runs on libcurl's multi interface. It takes probe specs, keeps
+ * at most `concurrency` transfers in flight and at most `per_host` to any one
+ * host, reuses easy handles and connections, and hands each result to a
+ * callback. It knows nothing of the database or the terminal: the caller
+ * (the prober, or the dashboard with its terminal as an extra descriptor of
+ * curl_multi_poll) decides what a result means and when to probe again.
+ *
+ * Every probe has a connect and a total timeout, follows at most 5
+ * redirects (http and https only), reads at most 64 KiB of body (a larger
+ * body fails the probe and is never buffered) and verifies TLS unless the
+ * spec opts out. Header values may name environment variables (${TOKEN});
+ * they are expanded when the transfer starts and the value is never kept.
+ */
+#ifndef DRTOP_PROBE_H
+#define DRTOP_PROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define PROBE_BODY_MAX (64 * 1024)
+#define PROBE_MAX_REDIRECTS 5
+
+enum probe_kind { PROBE_HEALTH, PROBE_FRESHNESS };
+
+struct probe_spec {
+	int64_t id; /* the caller's key (an endpoint id) */
+	const char *url;
+	enum probe_kind kind;
+	int64_t timeout_ms;
+	const char *expect;     /* status codes, "200-399" */
+	const char *body_match; /* NULL: none */
+	const char *json_path;  /* freshness: field with a time or a lag */
+	char **headers;         /* "Name: value", may name ${VARIABLES} */
+	size_t nheaders;
+	int64_t max_latency_ms; /* 0: none */
+	int tls_verify;
+};
+
+struct probe_result {
+	int64_t id;
+	int64_t started_ms; /* wall clock, Unix milliseconds */
+	int64_t latency_ms;
+	int ok;
+	long status;       /* HTTP status, 0 when none */
+	const char *error; /* why it failed, NULL when ok; borrowed for the callback */
+	int has_data_time; /* freshness: the newest recovery point was found */
+	int64_t data_time; /* Unix seconds */
+};
+
+typedef void (*probe_done_fn)(const struct probe_result *r, void *arg);
+
+struct probe_options {
+	int concurrency; /* transfers in flight (default 64) */
+	int per_host;    /* transfers in flight to one host (default 6) */
+};
+
+struct probe_engine;
+
+/* A new engine; DONE receives every finished probe. NULL with e set on failure. */
+struct probe_engine *probe_engine_new(const struct probe_options *opt, probe_done_fn done,
+				      void *arg, struct error *e);
+void probe_engine_free(struct probe_engine *pe);
+
+/* Queue a probe (copied). A malformed spec is reported as a failed result, not here. */
+void probe_engine_add(struct probe_engine *pe, const struct probe_spec *spec);
+
+/* Start what the limits allow, wait up to WAIT_MS for progress (or for EXTRA_FD,
+ * when >= 0, to become readable: *extra_ready is then set), and deliver finished
+ * results. Returns 0, or -1 with e set when libcurl fails. */
+int probe_engine_step(struct probe_engine *pe, int wait_ms, int extra_fd, int *extra_ready,
+		      struct error *e);
+
+/* Probes queued or in flight. */
+size_t probe_engine_pending(const struct probe_engine *pe);
+
+/* Drop every queued and in-flight probe without delivering results. */
+void probe_engine_abandon(struct probe_engine *pe);
+
+/* Wall clock in Unix milliseconds. */
+int64_t probe_now_ms(void);
+
+/* Does STATUS match EXPECT ("200,204,300-399")? */
+int probe_status_expected(const char *expect, long status);
+
+/* Expand ${NAME} in HEADER from the environment into OUT (caller frees). Returns -1
+ * with e set naming the variable when one is unset; the value never appears in e. */
+int probe_expand_header(const char *header, char **out, struct error *e);
+
+#endif

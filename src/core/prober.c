@@ -1,0 +1,326 @@
+/*
+ * prober.c - see prober.h.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "inventory.h"
+#include "prober.h"
+#include "recorder.h"
+#include "util.h"
+
+#define FLUSH_EVERY_MS 1000
+#define FLUSH_AT 2000 /* results waiting */
+
+struct pending {
+	size_t ep; /* index into eps */
+	struct probe_result r;
+	char *error;
+};
+
+struct prober {
+	struct db *db;
+	struct probe_engine *engine;
+	struct recorder *rec;
+	struct prober_endpoint *eps;
+	size_t neps;
+	prober_result_fn fn;
+	void *arg;
+	struct pending *pending;
+	size_t npending, cappending;
+	int64_t last_flush_ms;
+	size_t done, failed;
+	int heartbeat; /* we hold the prober heartbeat: beat with every batch */
+	int64_t last_beat_ms;
+};
+
+static const char load_sql[] =
+	"SELECT e.id, e.system_id, s.name, e.url, e.kind, e.interval_ms, e.timeout_ms, e.expect,"
+	" e.body_match, e.json_path, e.headers, coalesce(e.max_latency_ms, 0), e.tls_verify,"
+	" s.rto_s, (SELECT count(*) FROM json_each(e.headers))"
+	" FROM endpoint e JOIN system s ON s.id = e.system_id"
+	" WHERE e.enabled AND s.enabled AND (?1 IS NULL OR s.name IN (SELECT value FROM json_each(?1)))"
+	" ORDER BY s.name, e.url, e.kind";
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL
+		       ? NULL
+		       : xstrdup((const char *)sqlite3_column_text(st, i));
+}
+
+static int load(struct prober *p, char **systems, struct error *e)
+{
+	struct strbuf names = STRBUF_INIT;
+	sqlite3_stmt *st, *hs;
+	size_t cap = 0, i;
+	int rc;
+
+	if (systems) {
+		strbuf_putc(&names, '[');
+		for (i = 0; systems[i]; i++) {
+			int64_t id;
+
+			if (inventory_system_id(p->db, systems[i], &id, e) < 0) {
+				strbuf_done(&names);
+				return -1;
+			}
+			strbuf_puts(&names, i ? "," : "");
+			strbuf_json_string(&names, systems[i]);
+		}
+		strbuf_putc(&names, ']');
+	}
+	st = db_prepare(p->db, load_sql, e);
+	hs = db_prepare(p->db, "SELECT value FROM json_each(?1)", e);
+	if (!st || !hs) {
+		sqlite3_finalize(st);
+		strbuf_done(&names);
+		return -1;
+	}
+	db_bind_text(st, 1, systems ? strbuf_str(&names) : NULL);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct prober_endpoint *ep;
+		size_t h = 0;
+
+		p->eps = xgrow(p->eps, &cap, p->neps + 1, sizeof(*p->eps));
+		ep = &p->eps[p->neps++];
+		memset(ep, 0, sizeof(*ep));
+		ep->id = sqlite3_column_int64(st, 0);
+		ep->system_id = sqlite3_column_int64(st, 1);
+		ep->system = dup_col(st, 2);
+		ep->url = dup_col(st, 3);
+		ep->health = !strcmp((const char *)sqlite3_column_text(st, 4), "health");
+		ep->interval_ms = sqlite3_column_int64(st, 5);
+		ep->timeout_ms = sqlite3_column_int64(st, 6);
+		ep->rto_s = sqlite3_column_int64(st, 13);
+		ep->spec.id = ep->id;
+		ep->spec.url = ep->url;
+		ep->spec.kind = ep->health ? PROBE_HEALTH : PROBE_FRESHNESS;
+		ep->spec.timeout_ms = ep->timeout_ms;
+		ep->spec.expect = dup_col(st, 7);
+		ep->spec.body_match = dup_col(st, 8);
+		ep->spec.json_path = dup_col(st, 9);
+		ep->spec.max_latency_ms = sqlite3_column_int64(st, 11);
+		ep->spec.tls_verify = sqlite3_column_int(st, 12);
+		ep->spec.nheaders = (size_t)sqlite3_column_int64(st, 14);
+		ep->spec.headers = xcalloc(ep->spec.nheaders + 1, sizeof(char *));
+		sqlite3_bind_text(hs, 1, (const char *)sqlite3_column_text(st, 10), -1,
+				  SQLITE_TRANSIENT);
+		while (sqlite3_step(hs) == SQLITE_ROW && h < ep->spec.nheaders)
+			ep->spec.headers[h++] = dup_col(hs, 0);
+		sqlite3_reset(hs);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(hs);
+	strbuf_done(&names);
+	if (rc != SQLITE_DONE)
+		return db_fail(p->db, e, "loading endpoints");
+	return 0;
+}
+
+/* The engine's callback: keep the result for the next batch. */
+static void on_result(const struct probe_result *r, void *arg)
+{
+	struct prober *p = arg;
+	struct pending *pd;
+	size_t i;
+
+	for (i = 0; i < p->neps && p->eps[i].id != r->id; i++)
+		;
+	if (i == p->neps)
+		return;
+	p->eps[i].in_flight = 0;
+	p->pending = xgrow(p->pending, &p->cappending, p->npending + 1, sizeof(*p->pending));
+	pd = &p->pending[p->npending++];
+	pd->ep = i;
+	pd->r = *r;
+	pd->error = r->error ? xstrdup(r->error) : NULL;
+	pd->r.error = pd->error;
+	p->done++;
+	p->failed += !r->ok;
+	if (p->fn)
+		p->fn(&p->eps[i], &pd->r, p->arg);
+}
+
+static int flush(struct prober *p, struct error *e)
+{
+	size_t i;
+	int rc = 0;
+
+	p->last_flush_ms = probe_now_ms();
+	if (!p->npending && !(p->heartbeat && p->last_flush_ms - p->last_beat_ms >= 5000))
+		return 0;
+	if (recorder_begin(p->rec, e) < 0)
+		return -1;
+	if (p->heartbeat) {
+		rc = recorder_heartbeat_beat(p->db, e);
+		p->last_beat_ms = p->last_flush_ms;
+	}
+	for (i = 0; i < p->npending && rc == 0; i++) {
+		const struct prober_endpoint *ep = &p->eps[p->pending[i].ep];
+		struct recorder_endpoint re = {ep->id, ep->system_id, ep->interval_ms, ep->timeout_ms,
+					       ep->health};
+
+		rc = recorder_add(p->rec, &re, &p->pending[i].r, e);
+	}
+	if (rc < 0)
+		recorder_rollback(p->rec);
+	else
+		rc = recorder_commit(p->rec, e);
+	for (i = 0; i < p->npending; i++)
+		free(p->pending[i].error);
+	p->npending = 0;
+	return rc;
+}
+
+struct prober *prober_new(struct db *db, const struct prober_options *opt, prober_result_fn fn,
+			  void *arg, struct error *e)
+{
+	struct prober *p = xcalloc(1, sizeof(*p));
+	struct probe_options po = {opt ? opt->concurrency : 0, opt ? opt->per_host : 0};
+
+	p->db = db;
+	p->fn = fn;
+	p->arg = arg;
+	p->last_flush_ms = probe_now_ms();
+	srandom((unsigned)(probe_now_ms() ^ (getpid() << 16)));
+	if (load(p, opt ? opt->systems : NULL, e) < 0 || !(p->rec = recorder_new(db, e)) ||
+	    !(p->engine = probe_engine_new(&po, on_result, p, e))) {
+		prober_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void prober_free(struct prober *p)
+{
+	size_t i, h;
+
+	if (!p)
+		return;
+	probe_engine_free(p->engine);
+	recorder_free(p->rec);
+	for (i = 0; i < p->npending; i++)
+		free(p->pending[i].error);
+	free(p->pending);
+	for (i = 0; i < p->neps; i++) {
+		struct prober_endpoint *ep = &p->eps[i];
+
+		free(ep->system);
+		free(ep->url);
+		free((char *)ep->spec.expect);
+		free((char *)ep->spec.body_match);
+		free((char *)ep->spec.json_path);
+		for (h = 0; h < ep->spec.nheaders; h++)
+			free(ep->spec.headers[h]);
+		free(ep->spec.headers);
+	}
+	free(p->eps);
+	free(p);
+}
+
+const struct prober_endpoint *prober_endpoints(const struct prober *p, size_t *n)
+{
+	*n = p->neps;
+	return p->eps;
+}
+
+void prober_set_heartbeat(struct prober *p, int on)
+{
+	p->heartbeat = on;
+}
+
+void prober_counts(const struct prober *p, size_t *done, size_t *failed)
+{
+	*done = p->done;
+	*failed = p->failed;
+}
+
+static int maybe_flush(struct prober *p, struct error *e)
+{
+	if (p->npending >= FLUSH_AT || probe_now_ms() - p->last_flush_ms >= FLUSH_EVERY_MS)
+		return flush(p, e);
+	return 0;
+}
+
+int prober_once(struct prober *p, struct error *e)
+{
+	size_t i;
+
+	for (i = 0; i < p->neps; i++)
+		probe_engine_add(p->engine, &p->eps[i].spec);
+	while (probe_engine_pending(p->engine)) {
+		if (probe_engine_step(p->engine, 200, -1, NULL, e) < 0 || maybe_flush(p, e) < 0)
+			return -1;
+	}
+	return flush(p, e);
+}
+
+/* A random number in [0, n). */
+static int64_t jitter(int64_t n)
+{
+	return n > 0 ? (int64_t)(random() % n) : 0;
+}
+
+/* When EP runs next, after a result at NOW_MS. */
+static void reschedule(struct prober_endpoint *ep, int ok, int64_t now_ms)
+{
+	if (ok) {
+		ep->failures = 0;
+		/* The interval, give or take 5%, so endpoints drift apart. */
+		ep->due_ms = now_ms + ep->interval_ms - ep->interval_ms / 20 + jitter(ep->interval_ms / 10 + 1);
+	} else {
+		int64_t cap = ep->interval_ms, delay;
+
+		if (ep->rto_s > 0 && ep->rto_s * 100 < cap)
+			cap = ep->rto_s * 100; /* a tenth of the RTO, in ms */
+		delay = cap < 1000 ? cap : 1000;
+		if (ep->failures < 30)
+			delay <<= ep->failures;
+		if (delay > cap)
+			delay = cap;
+		ep->failures++;
+		/* Up to a tenth less, never more: the cap holds. */
+		ep->due_ms = now_ms + delay - jitter(delay / 10 + 1);
+	}
+}
+
+int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, struct error *e)
+{
+	int64_t now = probe_now_ms(), soonest = now + wait_ms;
+	size_t i, before = p->done;
+
+	for (i = 0; i < p->neps; i++) {
+		struct prober_endpoint *ep = &p->eps[i];
+
+		if (ep->due_ms == 0)
+			ep->due_ms = now + jitter(ep->interval_ms); /* spread the first runs */
+		if (!ep->in_flight && ep->due_ms <= now) {
+			ep->in_flight = 1;
+			probe_engine_add(p->engine, &ep->spec);
+		}
+		if (!ep->in_flight && ep->due_ms < soonest)
+			soonest = ep->due_ms;
+	}
+	if (probe_engine_step(p->engine, (int)(soonest > now ? soonest - now : 0), extra_fd,
+			      extra_ready, e) < 0)
+		return -1;
+	now = probe_now_ms();
+	for (i = p->npending - (p->done - before); i < p->npending; i++)
+		reschedule(&p->eps[p->pending[i].ep], p->pending[i].r.ok, now);
+	return maybe_flush(p, e);
+}
+
+int prober_stop(struct prober *p, int grace_ms, struct error *e)
+{
+	int64_t deadline = probe_now_ms() + grace_ms;
+
+	while (probe_engine_pending(p->engine) && probe_now_ms() < deadline)
+		if (probe_engine_step(p->engine, 50, -1, NULL, e) < 0)
+			break;
+	probe_engine_abandon(p->engine);
+	return flush(p, e);
+}

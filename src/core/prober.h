@@ -1,0 +1,74 @@
+/*
+ * prober.h - probing the inventory: which endpoint is due, and what to do
+ * with what the engine finds.
+ *
+ * The prober loads the enabled endpoints of enabled systems, feeds them to
+ * the probe engine and hands the results to the recorder in batches (one
+ * transaction a second, or sooner when many are waiting). In watch mode it
+ * schedules each endpoint: first runs spread over the interval, every run
+ * jittered so endpoints never fire in lockstep, and a failing endpoint
+ * retried with capped exponential backoff plus jitter, the cap at most a
+ * tenth of its system's RTO and at most its interval.
+ *
+ * One thread: prober_step() waits in curl_multi_poll, optionally on one
+ * more descriptor (a signal self-pipe, or the dashboard's terminal).
+ */
+#ifndef DRTOP_PROBER_H
+#define DRTOP_PROBER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "error.h"
+#include "probe.h"
+
+struct prober_endpoint {
+	int64_t id, system_id;
+	char *system, *url;
+	int health;
+	int64_t interval_ms, timeout_ms, rto_s;
+	struct probe_spec spec;
+	/* scheduling */
+	int64_t due_ms;
+	int failures;
+	int in_flight;
+};
+
+/* Called for every result as it arrives (before it is committed). */
+typedef void (*prober_result_fn)(const struct prober_endpoint *ep, const struct probe_result *r,
+				 void *arg);
+
+struct prober_options {
+	int concurrency, per_host;
+	char **systems; /* only these systems (NULL-terminated), or NULL for all */
+};
+
+struct prober;
+
+/* Load the endpoints to probe. NULL with e set on failure (e.g. an unknown system). */
+struct prober *prober_new(struct db *db, const struct prober_options *opt, prober_result_fn fn,
+			  void *arg, struct error *e);
+void prober_free(struct prober *p);
+
+/* The endpoints loaded, and how many. */
+const struct prober_endpoint *prober_endpoints(const struct prober *p, size_t *n);
+
+/* Probe every endpoint once and record the results. */
+int prober_once(struct prober *p, struct error *e);
+
+/* Watch mode: start what is due, wait up to WAIT_MS (less when something is
+ * due sooner) or until EXTRA_FD is readable, record finished batches. */
+int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, struct error *e);
+
+/* Stop: let in-flight probes finish for up to GRACE_MS, abandon the rest, and
+ * commit everything recorded. */
+int prober_stop(struct prober *p, int grace_ms, struct error *e);
+
+/* Beat the prober heartbeat (claimed with recorder_heartbeat_claim) with every batch. */
+void prober_set_heartbeat(struct prober *p, int on);
+
+/* Probes finished so far, and how many of them failed. */
+void prober_counts(const struct prober *p, size_t *done, size_t *failed);
+
+#endif

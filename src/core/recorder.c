@@ -1,0 +1,359 @@
+/*
+ * recorder.c - see recorder.h.
+ *
+ * The state of each endpoint lives in endpoint_state rather than in memory,
+ * so a restarted prober (or a second `probe --once`) carries on where the
+ * last one stopped, and nothing ever rereads the probe history.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "recorder.h"
+#include "util.h"
+#include "when.h"
+
+enum {
+	ST_STATE,
+	ST_STATE_PUT,
+	ST_RESULT,
+	ST_OUTAGE_OPEN,
+	ST_OUTAGE_CLOSE,
+	ST_COUNT
+};
+
+static const char *const sql[ST_COUNT] = {
+	[ST_STATE] = "SELECT last_probe_ms, last_ok_ms, failures, first_fail_ms, last_fail_ms,"
+		     " first_error, outage_id FROM endpoint_state WHERE endpoint_id = ?1",
+	[ST_STATE_PUT] = "INSERT OR REPLACE INTO endpoint_state (endpoint_id, last_probe_ms, last_ok,"
+			 " last_ok_ms, failures, first_fail_ms, last_fail_ms, first_error, outage_id,"
+			 " data_time, data_seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+			 " coalesce(?10, (SELECT data_time FROM endpoint_state WHERE endpoint_id = ?1)),"
+			 " coalesce(?11, (SELECT data_seen_ms FROM endpoint_state WHERE endpoint_id = ?1)))",
+	[ST_RESULT] = "INSERT INTO probe_result (endpoint_id, at_ms, ok, status_code, latency_ms,"
+		      " error, data_time, lag_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_OUTAGE_OPEN] =
+		"INSERT INTO outage (endpoint_id, system_id, started_ms, res_start_ms, first_error,"
+		" planned, cause_system_id) VALUES (?1, ?2, ?3, ?4, ?5,"
+		" EXISTS (SELECT 1 FROM maintenance_window WHERE system_id = ?2"
+		"   AND starts_at * 1000 <= ?3 AND ends_at * 1000 > ?3),"
+		" (WITH RECURSIVE deps(id) AS (SELECT depends_on FROM dependency WHERE system_id = ?2"
+		"   UNION SELECT d.depends_on FROM dependency d JOIN deps ON d.system_id = deps.id)"
+		"  SELECT o.system_id FROM outage o WHERE o.ended_ms IS NULL AND o.system_id IN deps"
+		"  ORDER BY o.started_ms LIMIT 1))",
+	[ST_OUTAGE_CLOSE] = "UPDATE outage SET ended_ms = ?2, res_end_ms = ?3, gap = ?4"
+			    " WHERE id = ?1 AND ended_ms IS NULL",
+};
+
+struct recorder {
+	struct db *db;
+	sqlite3_stmt *st[ST_COUNT];
+	int threshold;
+};
+
+struct state {
+	int exists;
+	int64_t last_probe_ms, last_ok_ms, first_fail_ms, last_fail_ms, outage_id;
+	int have_ok, have_first, have_last_fail;
+	int failures;
+	char *first_error;
+};
+
+int64_t recorder_gap_ms(const struct recorder_endpoint *ep)
+{
+	/* Three missed intervals (backoff never waits longer than one) plus a timeout. */
+	return 3 * ep->interval_ms + ep->timeout_ms + 1000;
+}
+
+int recorder_threshold(const struct recorder *rec)
+{
+	return rec->threshold;
+}
+
+struct recorder *recorder_new(struct db *db, struct error *e)
+{
+	struct recorder *rec = xcalloc(1, sizeof(*rec));
+	sqlite3_stmt *st;
+	int i;
+
+	rec->db = db;
+	rec->threshold = 2;
+	for (i = 0; i < ST_COUNT; i++) {
+		rec->st[i] = db_prepare(db, sql[i], e);
+		if (!rec->st[i]) {
+			recorder_free(rec);
+			return NULL;
+		}
+	}
+	st = db_prepare(db, "SELECT value FROM setting WHERE key = 'outage_threshold'", e);
+	if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) >= 1)
+		rec->threshold = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rec;
+}
+
+void recorder_free(struct recorder *rec)
+{
+	int i;
+
+	if (!rec)
+		return;
+	for (i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(rec->st[i]);
+	free(rec);
+}
+
+int recorder_begin(struct recorder *rec, struct error *e)
+{
+	return db_begin(rec->db, e);
+}
+
+int recorder_commit(struct recorder *rec, struct error *e)
+{
+	return db_commit(rec->db, e);
+}
+
+void recorder_rollback(struct recorder *rec)
+{
+	db_rollback(rec->db);
+}
+
+static int done(struct recorder *rec, sqlite3_stmt *st, struct error *e)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_fail(rec->db, e, "recording probe results");
+	return 0;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, int have, int64_t v)
+{
+	if (have)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int load_state(struct recorder *rec, int64_t id, struct state *s, struct error *e)
+{
+	sqlite3_stmt *st = rec->st[ST_STATE];
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		s->exists = 1;
+		s->last_probe_ms = sqlite3_column_int64(st, 0);
+		s->have_ok = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		s->last_ok_ms = sqlite3_column_int64(st, 1);
+		s->failures = sqlite3_column_int(st, 2);
+		s->have_first = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		s->first_fail_ms = sqlite3_column_int64(st, 3);
+		s->have_last_fail = sqlite3_column_type(st, 4) != SQLITE_NULL;
+		s->last_fail_ms = sqlite3_column_int64(st, 4);
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+			s->first_error = xstrdup((const char *)sqlite3_column_text(st, 5));
+		s->outage_id = sqlite3_column_int64(st, 6);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(rec->db, e, "recording probe results");
+	return 0;
+}
+
+static int close_outage(struct recorder *rec, struct state *s, int64_t end_ms, int64_t res_end,
+			int gap, struct error *e)
+{
+	sqlite3_stmt *st = rec->st[ST_OUTAGE_CLOSE];
+
+	if (!s->outage_id)
+		return 0;
+	sqlite3_bind_int64(st, 1, s->outage_id);
+	sqlite3_bind_int64(st, 2, end_ms);
+	sqlite3_bind_int64(st, 3, res_end < 0 ? 0 : res_end);
+	sqlite3_bind_int(st, 4, gap);
+	s->outage_id = 0;
+	return done(rec, st, e);
+}
+
+int recorder_add(struct recorder *rec, const struct recorder_endpoint *ep,
+		 const struct probe_result *r, struct error *e)
+{
+	struct state s;
+	sqlite3_stmt *st;
+	int64_t at = r->started_ms;
+	int rc = -1;
+
+	if (load_state(rec, ep->id, &s, e) < 0)
+		return -1;
+	if (s.exists && at - s.last_probe_ms > recorder_gap_ms(ep)) {
+		/* Nobody probed for a while: what happened then is not known. An open
+		 * outage ends at its last failed probe, the silence kept as resolution,
+		 * and a new run of failures starts from scratch. */
+		if (close_outage(rec, &s, s.have_last_fail ? s.last_fail_ms : s.last_probe_ms,
+				 at - (s.have_last_fail ? s.last_fail_ms : s.last_probe_ms), 1, e) < 0)
+			goto out;
+		s.failures = 0;
+		s.have_first = s.have_last_fail = 0;
+		free(s.first_error);
+		s.first_error = NULL;
+	}
+
+	st = rec->st[ST_RESULT];
+	sqlite3_bind_int64(st, 1, ep->id);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_int(st, 3, r->ok);
+	bind_opt(st, 4, r->status > 0, r->status);
+	sqlite3_bind_int64(st, 5, r->latency_ms);
+	db_bind_text(st, 6, r->ok ? NULL : r->error);
+	bind_opt(st, 7, r->has_data_time, r->data_time);
+	bind_opt(st, 8, r->has_data_time,
+		 at / 1000 > r->data_time ? at / 1000 - r->data_time : 0);
+	if (done(rec, st, e) < 0)
+		goto out;
+
+	if (r->ok) {
+		if (close_outage(rec, &s, at, s.have_last_fail ? at - s.last_fail_ms : 0, 0, e) < 0)
+			goto out;
+		s.failures = 0;
+		s.have_first = s.have_last_fail = 0;
+		free(s.first_error);
+		s.first_error = NULL;
+		s.have_ok = 1;
+		s.last_ok_ms = at;
+	} else if (ep->health) {
+		if (s.failures++ == 0) {
+			s.have_first = 1;
+			s.first_fail_ms = at;
+			free(s.first_error);
+			s.first_error = xstrdup(r->error ? r->error : "failed");
+		}
+		s.have_last_fail = 1;
+		s.last_fail_ms = at;
+		if (s.failures >= rec->threshold && !s.outage_id) {
+			st = rec->st[ST_OUTAGE_OPEN];
+			sqlite3_bind_int64(st, 1, ep->id);
+			sqlite3_bind_int64(st, 2, ep->system_id);
+			sqlite3_bind_int64(st, 3, s.first_fail_ms);
+			bind_opt(st, 4, s.have_ok, s.first_fail_ms - s.last_ok_ms);
+			db_bind_text(st, 5, s.first_error);
+			if (done(rec, st, e) < 0)
+				goto out;
+			s.outage_id = sqlite3_last_insert_rowid(rec->db->h);
+		}
+	}
+
+	st = rec->st[ST_STATE_PUT];
+	sqlite3_bind_int64(st, 1, ep->id);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_int(st, 3, r->ok);
+	bind_opt(st, 4, s.have_ok, s.last_ok_ms);
+	sqlite3_bind_int(st, 5, s.failures);
+	bind_opt(st, 6, s.have_first, s.first_fail_ms);
+	bind_opt(st, 7, s.have_last_fail, s.last_fail_ms);
+	db_bind_text(st, 8, s.first_error);
+	bind_opt(st, 9, s.outage_id != 0, s.outage_id);
+	bind_opt(st, 10, r->has_data_time, r->data_time);
+	bind_opt(st, 11, r->has_data_time, at);
+	rc = done(rec, st, e);
+out:
+	free(s.first_error);
+	return rc;
+}
+
+/* --- heartbeat ------------------------------------------------------------ */
+
+static void hostname(char *buf, size_t n)
+{
+	if (gethostname(buf, n) < 0)
+		snprintf(buf, n, "unknown");
+	buf[n - 1] = '\0';
+}
+
+int recorder_heartbeat_claim(struct db *db, struct error *e)
+{
+	char host[256], when[WHEN_BUFSZ];
+	sqlite3_stmt *st;
+	int alive = 0, rc;
+
+	hostname(host, sizeof(host));
+	if (db_begin(db, e) < 0)
+		return -1;
+	st = db_prepare(db, "SELECT pid, host, started_at, coalesce(last_cycle_at, started_at) FROM "
+			    "prober WHERE id = 1",
+			e);
+	if (!st)
+		goto fail;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		long pid = (long)sqlite3_column_int64(st, 0);
+		const char *h = (const char *)sqlite3_column_text(st, 1);
+		int64_t last = sqlite3_column_int64(st, 3);
+
+		if (!strcmp(h, host))
+			alive = pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM) &&
+				pid != (long)getpid();
+		else
+			alive = (int64_t)time(NULL) - last < 180;
+		if (alive)
+			error_set(e, ERR_BUSY,
+				  "another prober (pid %ld on %s, running since %s) is probing this "
+				  "database",
+				  pid, h, when_format(sqlite3_column_int64(st, 2), when));
+	}
+	sqlite3_finalize(st);
+	if (alive)
+		goto fail;
+	st = db_prepare(db, "INSERT OR REPLACE INTO prober (id, pid, host, started_at, last_cycle_at) "
+			    "VALUES (1, ?1, ?2, ?3, NULL)",
+			e);
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, (int64_t)getpid());
+	sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(db, e, "prober heartbeat");
+		goto fail;
+	}
+	return db_commit(db, e);
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+int recorder_heartbeat_beat(struct db *db, struct error *e)
+{
+	sqlite3_stmt *st = db_prepare(db, "UPDATE prober SET last_cycle_at = ?1 WHERE pid = ?2", e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
+	sqlite3_bind_int64(st, 2, (int64_t)getpid());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "prober heartbeat");
+}
+
+void recorder_heartbeat_release(struct db *db)
+{
+	sqlite3_stmt *st = db_prepare(db, "DELETE FROM prober WHERE pid = ?1", NULL);
+
+	if (!st)
+		return;
+	sqlite3_bind_int64(st, 1, (int64_t)getpid());
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+}
