@@ -7,7 +7,8 @@
 : "${DRTOP:?DRTOP must name the drtop binary}"
 : "${SRCDIR:=.}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/drtop-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+pids=
+trap 'for p in $pids; do kill -9 $p 2>/dev/null; done; rm -rf "$T"' EXIT
 export DRTOP_DB="$T/drtop.db"
 export DRTOP_NOW="2026-11-25T12:00:00Z"
 export TZ=UTC
@@ -74,6 +75,31 @@ check_failure() {
 }
 
 sql() { sqlite3 "$DRTOP_DB" "$@"; }
+
+# wait_for SECONDS COMMAND...: poll COMMAND every 0.1s until it succeeds.
+wait_for() {
+	limit=$(($1 * 10))
+	shift
+	while ! "$@"; do
+		limit=$((limit - 1))
+		[ "$limit" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+now_ms() { date +%s%3N; }
+
+# Start tests/server.py; sets PORT, CTL and URL.
+start_server() {
+	python3 "$SRCDIR/tests/server.py" >"$T/server.out" 2>"$T/server.err" &
+	pids="$pids $!"
+	wait_for 10 test -s "$T/server.out" || { echo "Bail out! test server did not start"; exit 1; }
+	read -r PORT CTL <"$T/server.out"
+	URL="http://127.0.0.1:$PORT"
+}
+
+# Tell the test server to switch: ctl down, ctl up, ctl mode/status/500 ...
+ctl() { curl -fsS "http://127.0.0.1:$CTL/$1"; }
 
 done_testing() {
 	echo "1..$n"

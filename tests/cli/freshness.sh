@@ -1,0 +1,59 @@
+#!/bin/sh
+# Data lag from Last-Modified, file:// modification times, JSON fields and
+# check-ins; and secrets in headers that never reach the database.
+. "$SRCDIR/tests/lib.sh"
+unset DRTOP_NOW
+start_server
+
+now=$(date +%s)
+"$DRTOP" system add db --rto 1h --rpo 1h >/dev/null
+"$DRTOP" endpoint add db "$URL/last-modified/$((now - 3600))" --kind freshness >/dev/null
+touch -d "@$((now - 7200))" "$T/backup.tar"
+"$DRTOP" endpoint add db "file://$T/backup.tar" --kind freshness >/dev/null
+"$DRTOP" endpoint add db "$URL/json/lag/90" --kind freshness --json-path '$.lag_seconds' >/dev/null
+"$DRTOP" endpoint add db "$URL/json/time/2026-01-02T03:04:05Z" --kind freshness --json-path '$.last_backup' >/dev/null
+"$DRTOP" endpoint add db "$URL/json/time/1767225600" --kind freshness --json-path '$.last_backup' >/dev/null
+"$DRTOP" endpoint add db "$URL/json/time/yesterday" --kind freshness --json-path '$.last_backup' >/dev/null
+"$DRTOP" endpoint add db "$URL/health" --kind freshness --json-path '$.lag_seconds' >/dev/null
+"$DRTOP" endpoint add db "file://$T/missing.tar" --kind freshness >/dev/null
+
+succeeds "probe" probe
+point() { sql "SELECT data_time FROM probe_result r JOIN endpoint e ON e.id = r.endpoint_id WHERE e.url = '$1'"; }
+lag() { sql "SELECT lag_s FROM probe_result r JOIN endpoint e ON e.id = r.endpoint_id WHERE e.url = '$1'"; }
+near() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
+ok "Last-Modified gives the recovery point" test "$(point "$URL/last-modified/$((now - 3600))")" = $((now - 3600))
+ok "and a lag of an hour" near "$(lag "$URL/last-modified/$((now - 3600))")" 3600 3605
+ok "a file's modification time" test "$(point "file://$T/backup.tar")" = $((now - 7200))
+ok "file lag of two hours" near "$(lag "file://$T/backup.tar")" 7200 7205
+ok "a JSON lag in seconds" test "$(lag "$URL/json/lag/90")" = 90
+ok "a JSON ISO-8601 time" test "$(point "$URL/json/time/2026-01-02T03:04:05Z")" = 1767323045
+ok "a JSON Unix time" test "$(point "$URL/json/time/1767225600")" = 1767225600
+ok "the output shows the lag" sh -c "grep 'json/lag/90' '$T/out' | grep -q 'ok  lag 90s'"
+ok "a JSON string that is not a time fails clearly" sh -c "grep 'json/time/yesterday' '$T/out' | grep -q 'last_backup is not a time'"
+ok "a body that is not JSON fails clearly" sh -c "grep '/health' '$T/out' | grep -q 'the response is not JSON'"
+ok "a missing file fails clearly" sh -c "grep 'missing.tar' '$T/out' | grep -qi \"couldn't open file\""
+ok "the newest recovery point per system, for auditors" test "$(sql "SELECT recovery_point_at, source FROM v_recovery_point")" = "$((now - 90))|probe"
+ok "the endpoint keeps the last data time it saw" test "$(sql "SELECT data_time FROM endpoint_state st JOIN endpoint e ON e.id = st.endpoint_id WHERE e.url = 'file://$T/backup.tar'")" = $((now - 7200))
+
+# Check-ins feed the same recovery point.
+"$DRTOP" system add files --rto 1h --rpo 1d >/dev/null
+"$DRTOP" checkin files --at "@$((now - 600))" >/dev/null
+"$DRTOP" checkin files --at "@$((now - 60))" --failed >/dev/null
+ok "a successful check-in is a recovery point, a failed one is not" test "$(sql "SELECT recovery_point_at, source FROM v_recovery_point WHERE system = 'files'")" = "$((now - 600))|checkin"
+
+# Secrets: expanded at probe time, never stored, never printed.
+"$DRTOP" system add api --rto 1h --rpo 1h >/dev/null
+"$DRTOP" endpoint add api "$URL/echo-headers" --header 'Authorization: Bearer ${DRTOP_TEST_TOKEN}' >/dev/null
+DRTOP_TEST_TOKEN=s3cr3t-value-42
+export DRTOP_TEST_TOKEN
+succeeds "probe with a secret header" probe --system api
+server_saw() { ctl headers | grep -qF "$1"; }
+ok "the server received the expanded value" server_saw 'Authorization: Bearer s3cr3t-value-42'
+ok "the output does not show it" out_lacks "s3cr3t"
+sqlite3 "$DRTOP_DB" "PRAGMA wal_checkpoint" >/dev/null
+ok "no database file holds it" sh -c "! cat '$DRTOP_DB'* | grep -aq s3cr3t"
+unset DRTOP_TEST_TOKEN
+succeeds "probe with the variable unset" probe --system api
+ok "fails, naming the variable, not a value" out_has 'header Authorization names ${DRTOP_TEST_TOKEN}, which is not set in the environment'
+
+done_testing
