@@ -1,0 +1,98 @@
+#!/bin/sh
+# drtop probe --watch: measured outages, dropped probes, gaps, signals,
+# one prober per database, and crash safety.
+. "$SRCDIR/tests/lib.sh"
+unset DRTOP_NOW
+start_server
+
+"$DRTOP" system add web --rto 1h --rpo 1h >/dev/null
+"$DRTOP" endpoint add web "$URL/health" --interval 500ms --timeout 1s >/dev/null
+
+count() { sql "SELECT count(*) FROM probe_result WHERE $1"; }
+sql_is() { [ "$(sql "$1")" = "$2" ]; }
+sql_ge() { [ "$(sql "$1")" -ge "$2" ]; }
+at_least() { [ "$(count "$1")" -ge "$2" ]; }
+start_watch() {
+	"$DRTOP" probe --watch "$@" >"$T/watch.out" 2>"$T/watch.err" &
+	watch_pid=$!
+	pids="$pids $watch_pid"
+}
+stop_watch() { kill -TERM "$watch_pid"; wait "$watch_pid"; watch_rc=$?; }
+
+# One dropped probe is recorded but makes no outage.
+start_watch
+ok "the watcher probes" wait_for 10 at_least "ok = 1" 2
+ctl mode/status/500 >/dev/null
+ok "one probe fails" wait_for 10 at_least "ok = 0" 1
+ctl mode/up >/dev/null
+ok "and the next one succeeds" wait_for 10 at_least "ok = 1 AND id > (SELECT max(id) FROM probe_result WHERE ok = 0)" 1
+ok "a single failure is no outage" test "$(sql "SELECT count(*) FROM outage")" -eq 0 -o "$(count "ok = 0")" -ge 2
+
+ok "a second watcher on the same database is refused" sh -c "\"$DRTOP\" probe --watch 2>'$T/second.err'; test \$? -eq 75 && grep -q 'another prober (pid $watch_pid' '$T/second.err'"
+
+# An injected outage of known length.
+sql "DELETE FROM outage"
+ctl down >/dev/null
+down_ms=$(now_ms)
+sleep 3 # the length of the outage being injected
+ctl up >/dev/null
+up_ms=$(now_ms)
+ok "the outage is closed by the first success" wait_for 10 sql_ge "SELECT count(*) FROM outage WHERE ended_ms IS NOT NULL" 1
+stop_watch
+ok "the watcher stops cleanly on SIGTERM" test "$watch_rc" -eq 0
+ok "exactly one outage" test "$(sql "SELECT count(*) FROM outage")" -eq 1
+ok "its first error names the cause" sh -c "sqlite3 '$DRTOP_DB' 'SELECT first_error FROM outage' | grep -qi 'connect'"
+injected=$((up_ms - down_ms))
+within() {
+	set -- $(sql "SELECT duration_ms, res_start_ms, res_end_ms FROM outage" | tr '|' ' ')
+	diff=$(($1 - injected))
+	[ "$diff" -lt 0 ] && diff=$((-diff))
+	echo "# injected ${injected}ms, measured $1ms, resolution $2ms + $3ms"
+	[ "$diff" -le $(($2 + $3 + 100)) ] && [ "$2" -le 600 ] && [ "$3" -le 600 ]
+}
+ok "it lasted 3 s within its stated resolution" within
+ok "the heartbeat is released" test "$(sql "SELECT count(*) FROM prober")" -eq 0
+
+# SIGINT with a probe hanging: stop within about a second.
+"$DRTOP" endpoint add web "$URL/hang" --interval 1s --timeout 30s >/dev/null
+start_watch
+ok "the hanging probe starts" wait_for 10 sql_is "SELECT count(*) FROM prober" 1
+sleep 0.5 # let the hang be in flight
+t=$(now_ms)
+kill -INT "$watch_pid"
+wait "$watch_pid"
+rc=$?
+took=$(( $(now_ms) - t ))
+ok "SIGINT: exit 0 within 1.5 s despite a hanging probe (${took}ms)" test "$rc" -eq 0 -a "$took" -lt 1500
+"$DRTOP" endpoint rm "$(sql "SELECT id FROM endpoint WHERE url LIKE '%/hang'")" >/dev/null
+
+# kill -9: everything committed survives, and the file is sound.
+start_watch
+since=$(now_ms)
+ok "results are being committed" wait_for 10 at_least "at_ms > $since" 3
+seen=$(count 1)
+kill -9 "$watch_pid"
+wait "$watch_pid" 2>/dev/null
+ok "after kill -9 the database passes integrity_check" test "$(sql "PRAGMA integrity_check")" = ok
+ok "and holds every result committed before ($seen)" test "$(count 1)" -ge "$seen"
+start_watch
+ok "a new watcher takes over from the dead one" wait_for 10 sql_is "SELECT pid FROM prober" "$watch_pid"
+stop_watch
+
+# A long pause with nobody probing is a gap, never an outage.
+sql "DELETE FROM outage"
+ctl down >/dev/null
+start_watch
+ok "an outage opens while the server is down" wait_for 10 sql_is "SELECT count(*) FROM outage WHERE ended_ms IS NULL" 1
+stop_watch
+last_fail=$(sql "SELECT last_fail_ms FROM endpoint_state st JOIN endpoint e ON e.id = st.endpoint_id WHERE e.url = '$URL/health'")
+sleep 4 # a pause longer than three intervals plus the timeout (3 s)
+ctl up >/dev/null
+restart=$(now_ms)
+succeeds "probe again after the pause" probe --once
+ok "the outage ends at its last failed probe, not at the restart" test "$(sql "SELECT ended_ms FROM outage")" = "$last_fail"
+ok "it is marked as ended by a gap" test "$(sql "SELECT gap FROM outage")" = 1
+ok "and keeps the gap in its resolution" test "$(sql "SELECT res_end_ms FROM outage")" -ge $((restart - last_fail - 50))
+ok "no second outage" test "$(sql "SELECT count(*) FROM outage")" -eq 1
+
+done_testing
