@@ -51,7 +51,7 @@ class Probe(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self):
-        path = self.path
+        path = self.path.split("?")[0]
         if path == "/health":
             with state["lock"]:
                 state["hits"] += 1
@@ -117,6 +117,7 @@ class Probe(http.server.BaseHTTPRequestHandler):
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 1024
 
 
 def serve(server):

@@ -33,6 +33,7 @@ struct prober {
 	size_t npending, cappending;
 	int64_t last_flush_ms;
 	size_t done, failed;
+	size_t concurrency;
 	int heartbeat; /* we hold the prober heartbeat: beat with every batch */
 	int64_t last_beat_ms;
 };
@@ -96,7 +97,7 @@ static int load(struct prober *p, char **systems, struct error *e)
 		ep->interval_ms = sqlite3_column_int64(st, 5);
 		ep->timeout_ms = sqlite3_column_int64(st, 6);
 		ep->rto_s = sqlite3_column_int64(st, 13);
-		ep->spec.id = ep->id;
+		ep->spec.id = (int64_t)(p->neps - 1); /* the engine hands back our index */
 		ep->spec.url = ep->url;
 		ep->spec.kind = ep->health ? PROBE_HEALTH : PROBE_FRESHNESS;
 		ep->spec.timeout_ms = ep->timeout_ms;
@@ -118,6 +119,8 @@ static int load(struct prober *p, char **systems, struct error *e)
 	strbuf_done(&names);
 	if (rc != SQLITE_DONE)
 		return db_fail(p->db, e, "loading endpoints");
+	if (p->neps)
+		p->eps = xrealloc(p->eps, p->neps * sizeof(*p->eps)); /* give back the slack */
 	return 0;
 }
 
@@ -126,11 +129,9 @@ static void on_result(const struct probe_result *r, void *arg)
 {
 	struct prober *p = arg;
 	struct pending *pd;
-	size_t i;
+	size_t i = (size_t)r->id;
 
-	for (i = 0; i < p->neps && p->eps[i].id != r->id; i++)
-		;
-	if (i == p->neps)
+	if (r->id < 0 || i >= p->neps)
 		return;
 	p->eps[i].in_flight = 0;
 	p->pending = xgrow(p->pending, &p->cappending, p->npending + 1, sizeof(*p->pending));
@@ -183,10 +184,14 @@ struct prober *prober_new(struct db *db, const struct prober_options *opt, probe
 	struct probe_options po = {opt ? opt->concurrency : 0, opt ? opt->per_host : 0};
 
 	p->db = db;
+	p->concurrency = po.concurrency > 0 ? (size_t)po.concurrency : 64;
 	p->fn = fn;
 	p->arg = arg;
 	p->last_flush_ms = probe_now_ms();
 	srandom((unsigned)(probe_now_ms() ^ (getpid() << 16)));
+	/* Recording appends and looks up by key: a small page cache will do, and keeps
+	 * the prober's footprint flat. */
+	db_exec(db, "PRAGMA cache_size = -1024", NULL);
 	if (load(p, opt ? opt->systems : NULL, e) < 0 || !(p->rec = recorder_new(db, e)) ||
 	    !(p->engine = probe_engine_new(&po, on_result, p, e))) {
 		prober_free(p);
@@ -248,11 +253,13 @@ static int maybe_flush(struct prober *p, struct error *e)
 
 int prober_once(struct prober *p, struct error *e)
 {
-	size_t i;
+	size_t next = 0;
 
-	for (i = 0; i < p->neps; i++)
-		probe_engine_add(p->engine, &p->eps[i].spec);
-	while (probe_engine_pending(p->engine)) {
+	/* Feed the engine a few slots ahead rather than all at once: memory stays
+	 * flat however many endpoints there are. */
+	while (next < p->neps || probe_engine_pending(p->engine)) {
+		while (next < p->neps && probe_engine_pending(p->engine) < p->concurrency + 64)
+			probe_engine_add(p->engine, &p->eps[next++].spec);
 		if (probe_engine_step(p->engine, 200, -1, NULL, e) < 0 || maybe_flush(p, e) < 0)
 			return -1;
 	}
