@@ -27,16 +27,17 @@ ok "all of them, in parallel, within the longest timeout (${took}ms)" test "$too
 ok "prints a total" out_has "probed 12 endpoints in"
 ok "and a line per endpoint" test "$(grep -c '^web ' "$T/out")" -eq 12
 
-result() { # result URL-SUFFIX [KIND]: "ok|status|error" of the newest result
+result() { # result URL-SUFFIX: "ok|status|error" of the health endpoint's newest result
 	sql "SELECT r.ok || '|' || coalesce(r.status_code, '') || '|' || coalesce(r.error, '')
 	     FROM probe_result r JOIN endpoint e ON e.id = r.endpoint_id
-	     WHERE e.url = '$URL$1' OR e.url = '$1' ORDER BY r.id DESC LIMIT 1"
+	     WHERE (e.url = '$URL$1' OR e.url = '$1') AND e.kind = 'health'
+	     ORDER BY r.id DESC LIMIT 1"
 }
 has() { case "$(result "$1")" in $2) return 0 ;; *) echo "# got: $(result "$1")"; return 1 ;; esac; }
 ok "up: ok with status 200" has /health "1|200|"
 ok "a bad status" has /status/503 "0|503|HTTP status 503, expected 200-399"
 ok "an expected 204" has /status/204 "1|204|"
-ok "hanging: timed out" has /hang "0||*timed out after 10[0-9][0-9] milli*"
+ok "hanging: timed out" has /hang "0||*timed out after*"
 ok "a huge body: refused at 64 KiB" has /huge "0|200|the response body exceeds 64 KiB"
 ok "a slow drip: timed out" has /drip "0|200|*timed out*"
 ok "garbage: not HTTP" has /garbage "0||*"
