@@ -266,33 +266,29 @@ int prober_once(struct prober *p, struct error *e)
 	return flush(p, e);
 }
 
-/* A random number in [0, n). */
-static int64_t jitter(int64_t n)
+int64_t prober_delay_ms(int64_t interval_ms, int64_t rto_s, int failures, int ok, long rnd)
 {
-	return n > 0 ? (int64_t)(random() % n) : 0;
+	int64_t cap = interval_ms, delay;
+
+	if (rnd < 0)
+		rnd = -rnd;
+	if (ok) /* the interval, give or take 5%, so endpoints drift apart */
+		return interval_ms - interval_ms / 20 + rnd % (interval_ms / 10 + 1);
+	if (rto_s > 0 && rto_s * 100 < cap)
+		cap = rto_s * 100; /* a tenth of the RTO, in ms */
+	delay = cap < 1000 ? cap : 1000;
+	delay = failures < 30 ? delay << failures : cap;
+	if (delay > cap)
+		delay = cap;
+	/* Up to a tenth less, never more: the cap holds. */
+	return delay - rnd % (delay / 10 + 1);
 }
 
 /* When EP runs next, after a result at NOW_MS. */
 static void reschedule(struct prober_endpoint *ep, int ok, int64_t now_ms)
 {
-	if (ok) {
-		ep->failures = 0;
-		/* The interval, give or take 5%, so endpoints drift apart. */
-		ep->due_ms = now_ms + ep->interval_ms - ep->interval_ms / 20 + jitter(ep->interval_ms / 10 + 1);
-	} else {
-		int64_t cap = ep->interval_ms, delay;
-
-		if (ep->rto_s > 0 && ep->rto_s * 100 < cap)
-			cap = ep->rto_s * 100; /* a tenth of the RTO, in ms */
-		delay = cap < 1000 ? cap : 1000;
-		if (ep->failures < 30)
-			delay <<= ep->failures;
-		if (delay > cap)
-			delay = cap;
-		ep->failures++;
-		/* Up to a tenth less, never more: the cap holds. */
-		ep->due_ms = now_ms + delay - jitter(delay / 10 + 1);
-	}
+	ep->due_ms = now_ms + prober_delay_ms(ep->interval_ms, ep->rto_s, ep->failures, ok, random());
+	ep->failures = ok ? 0 : ep->failures + 1;
 }
 
 int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, struct error *e)
@@ -304,7 +300,7 @@ int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, s
 		struct prober_endpoint *ep = &p->eps[i];
 
 		if (ep->due_ms == 0)
-			ep->due_ms = now + jitter(ep->interval_ms); /* spread the first runs */
+			ep->due_ms = now + random() % (ep->interval_ms + 1); /* spread the first runs */
 		if (!ep->in_flight && ep->due_ms <= now) {
 			ep->in_flight = 1;
 			probe_engine_add(p->engine, &ep->spec);

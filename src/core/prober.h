@@ -68,6 +68,11 @@ int prober_stop(struct prober *p, int grace_ms, struct error *e);
 /* Beat the prober heartbeat (claimed with recorder_heartbeat_claim) with every batch. */
 void prober_set_heartbeat(struct prober *p, int on);
 
+/* How long to wait before probing again an endpoint with INTERVAL_MS whose system
+ * has RTO_S, after a success (OK) or after its FAILURES-th consecutive failure
+ * (0 for the first); RND is a random number for the jitter. */
+int64_t prober_delay_ms(int64_t interval_ms, int64_t rto_s, int failures, int ok, long rnd);
+
 /* Probes finished so far, and how many of them failed. */
 void prober_counts(const struct prober *p, size_t *done, size_t *failed);
 
