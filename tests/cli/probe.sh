@@ -51,6 +51,10 @@ ok "a missing JSON field fails clearly" test "$(sql "SELECT error FROM probe_res
 ok "every result is recorded" test "$(sql "SELECT count(*) FROM probe_result")" -eq 12
 ok "single failures open no outage" test "$(sql "SELECT count(*) FROM outage")" -eq 0
 
+if command -v script >/dev/null; then
+	script -qec "\"$DRTOP\" probe" /dev/null >"$T/tty.out" 2>&1
+	ok "on a terminal it shows progress" grep -q "probing 12/12" "$T/tty.out"
+fi
 succeeds "--system limits the run" probe --system web
 fails "--system with an unknown system" 65 "unknown system \"nope\"" probe --system nope
 fails "--once and --watch" 64 "contradict" probe --once --watch
