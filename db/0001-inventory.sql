@@ -62,7 +62,7 @@ CREATE TABLE backup_schedule (
   tz          TEXT,                       -- IANA zone of the cron expression
   every_s     INTEGER CHECK (every_s > 0), -- fixed interval, or NULL
   duration_s  INTEGER NOT NULL DEFAULT 0 CHECK (duration_s >= 0),
-  grace_s     INTEGER NOT NULL DEFAULT 3600 CHECK (grace_s >= 0),
+  grace_s     INTEGER CHECK (grace_s >= 0), -- NULL: the backup_grace_s setting
   max_gap_s   INTEGER NOT NULL CHECK (max_gap_s > 0), -- largest gap between runs
   created_at  INTEGER NOT NULL,
   updated_at  INTEGER NOT NULL,
@@ -111,7 +111,8 @@ INSERT INTO setting (key, value) VALUES
   ('window_s', '7776000'),            -- evaluation window for the RTO verdict (90d)
   ('rpo_near_ratio', '0.8'),          -- data lag above this share of the RPO warns
   ('drill_max_age_s', '31536000'),    -- a system without a drill for this long warns (365d)
-  ('retention_s', '2592000');         -- raw probe results kept this long (30d)
+  ('retention_s', '2592000'),         -- raw probe results kept this long (30d)
+  ('backup_grace_s', '3600');         -- a check-in may be this late before a run counts as missed
 
 -- Audit log: append-only; drtop writes its actor into audit_context for
 -- the length of each write transaction. Changes made with another SQLite

@@ -13,7 +13,7 @@ static const struct opt add_opts[] = {
 	{"tz", "ZONE", "time zone of the cron expression, e.g. Europe/Berlin (default UTC)", 0},
 	{"every", "DUR", "a fixed interval instead of a cron expression", 0},
 	{"duration", "DUR", "how long one backup takes (default 0s)", 0},
-	{"grace", "DUR", "how late a check-in may be before it counts as missed (default 1h)", 0},
+	{"grace", "DUR", "how late a check-in may be before it counts as missed (default: the backup_grace setting, 1h)", 0},
 	{NULL},
 };
 
@@ -50,7 +50,8 @@ static const char table_sql[] =
 	"SELECT s.name AS system, b.name AS schedule,"
 	" coalesce(b.cron, 'every ' || duration(b.every_s)) AS runs,"
 	" coalesce(b.tz, CASE WHEN b.cron IS NULL THEN '-' ELSE 'UTC' END) AS zone,"
-	" duration(b.duration_s) AS takes, duration(b.grace_s) AS grace,"
+	" duration(b.duration_s) AS takes, duration(coalesce(b.grace_s, (SELECT CAST(value"
+	" AS INTEGER) FROM setting WHERE key = 'backup_grace_s'))) AS grace,"
 	" duration(b.max_gap_s) AS max_gap"
 	" FROM backup_schedule b JOIN system s ON s.id = b.system_id"
 	" WHERE ?1 IS NULL OR s.name = ?1 ORDER BY s.name, b.name";

@@ -199,7 +199,8 @@ static int run_show(struct ctx *ctx, struct args *a, struct error *e)
 		{"backup schedules",
 		 "SELECT name, coalesce(cron, 'every ' || duration(every_s)) AS schedule,"
 		 " coalesce(tz, CASE WHEN cron IS NULL THEN '-' ELSE 'UTC' END) AS zone,"
-		 " duration(duration_s) AS takes, duration(grace_s) AS grace,"
+		 " duration(duration_s) AS takes, duration(coalesce(grace_s, (SELECT CAST(value AS"
+		 " INTEGER) FROM setting WHERE key = 'backup_grace_s'))) AS grace,"
 		 " duration(max_gap_s) AS max_gap FROM backup_schedule WHERE system_id = ?1"
 		 " ORDER BY name"},
 		{"depends on",

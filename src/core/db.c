@@ -289,6 +289,48 @@ static void sql_iso_time(sqlite3_context *cx, int argc, sqlite3_value **argv)
 			    SQLITE_TRANSIENT);
 }
 
+/*
+ * drtop's connections use a VFS that is the default one except for its clock:
+ * 'now' in SQL is when_now(), so the fixed clock of DRTOP_NOW and --now holds
+ * inside the verdict views too, while an auditor's client reads real time.
+ */
+#define JULIAN_UNIX_EPOCH_MS 210866760000000LL
+
+static int clock_time64(sqlite3_vfs *vfs, sqlite3_int64 *out)
+{
+	(void)vfs;
+	*out = when_now_ms() + JULIAN_UNIX_EPOCH_MS;
+	return SQLITE_OK;
+}
+
+static int clock_time(sqlite3_vfs *vfs, double *out)
+{
+	(void)vfs;
+	*out = (double)(when_now_ms() + JULIAN_UNIX_EPOCH_MS) / 86400000.0;
+	return SQLITE_OK;
+}
+
+static const char *clock_vfs_name(void)
+{
+	static sqlite3_vfs vfs;
+	sqlite3_vfs *base;
+
+	if (vfs.zName)
+		return vfs.zName;
+	base = sqlite3_vfs_find(NULL);
+	if (!base || base->iVersion < 2)
+		return NULL;
+	vfs = *base;
+	vfs.zName = "drtop-clock";
+	vfs.xCurrentTime = clock_time;
+	vfs.xCurrentTimeInt64 = clock_time64;
+	if (sqlite3_vfs_register(&vfs, 0) != SQLITE_OK) {
+		vfs.zName = NULL;
+		return NULL;
+	}
+	return vfs.zName;
+}
+
 static void register_functions(sqlite3 *h)
 {
 	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
@@ -349,8 +391,8 @@ struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 		error_set(e, ERR_NOINPUT, "%s is a directory, not a database", db->path);
 		goto fail;
 	}
-	if (sqlite3_open_v2(db->path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
+	if (sqlite3_open_v2(db->path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    clock_vfs_name()) != SQLITE_OK) {
 		error_set(e, ERR_NOINPUT, "cannot open database %s: %s", db->path,
 			  db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		goto fail;

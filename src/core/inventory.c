@@ -574,7 +574,7 @@ int inventory_endpoint_rm(struct db *db, int64_t id, struct error *e)
 void inventory_schedule_defaults(struct inventory_schedule *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->grace_s = 3600;
+	s->grace_s = -1; /* the backup_grace_s setting */
 }
 
 int inventory_schedule_check(const struct inventory_schedule *s, int64_t *max_gap,
@@ -587,7 +587,7 @@ int inventory_schedule_check(const struct inventory_schedule *s, int64_t *max_ga
 	if (!s->cron == !s->every_s)
 		return error_set(e, ERR_DATA, "a schedule needs either a cron expression or a fixed "
 					      "interval (--cron EXPR or --every DUR), not both");
-	if (s->duration_s < 0 || s->grace_s < 0)
+	if (s->duration_s < 0 || s->grace_s < -1)
 		return error_set(e, ERR_DATA, "duration and grace cannot be negative");
 	if (s->every_s) {
 		if (s->tz)
@@ -642,7 +642,8 @@ int inventory_schedule_put(struct db *db, const char *system, const struct inven
 	if (s->every_s)
 		sqlite3_bind_int64(st, 5, s->every_s);
 	sqlite3_bind_int64(st, 6, s->duration_s);
-	sqlite3_bind_int64(st, 7, s->grace_s);
+	if (s->grace_s >= 0)
+		sqlite3_bind_int64(st, 7, s->grace_s);
 	sqlite3_bind_int64(st, 8, gap);
 	sqlite3_bind_int64(st, 9, when_now());
 	if (rc)

@@ -96,7 +96,8 @@ struct inventory_schedule {
 	const char *cron; /* NULL when every_s is set */
 	const char *tz;   /* NULL: UTC, or the CRON_TZ= prefix of the expression */
 	int64_t every_s;
-	int64_t duration_s, grace_s;
+	int64_t duration_s;
+	int64_t grace_s; /* -1: the backup_grace_s setting */
 };
 
 void inventory_schedule_defaults(struct inventory_schedule *s);

@@ -10,10 +10,12 @@
 #include "inventory.h"
 #include "prober.h"
 #include "recorder.h"
+#include "verdict.h"
 #include "util.h"
 
 #define FLUSH_EVERY_MS 1000
 #define FLUSH_AT 2000 /* results waiting */
+#define HISTORY_EVERY_MS 10000
 
 struct pending {
 	size_t ep; /* index into eps */
@@ -36,6 +38,7 @@ struct prober {
 	size_t concurrency;
 	int heartbeat; /* we hold the prober heartbeat: beat with every batch */
 	int64_t last_beat_ms;
+	int64_t last_history_ms;
 };
 
 static const char load_sql[] =
@@ -246,8 +249,18 @@ void prober_counts(const struct prober *p, size_t *done, size_t *failed)
 
 static int maybe_flush(struct prober *p, struct error *e)
 {
-	if (p->npending >= FLUSH_AT || probe_now_ms() - p->last_flush_ms >= FLUSH_EVERY_MS)
-		return flush(p, e);
+	int64_t now = probe_now_ms();
+
+	if (p->npending >= FLUSH_AT || now - p->last_flush_ms >= FLUSH_EVERY_MS) {
+		if (flush(p, e) < 0)
+			return -1;
+		/* Status changes are kept every few seconds, not with every batch: the
+		 * verdict reads every system. */
+		if (now - p->last_history_ms >= HISTORY_EVERY_MS) {
+			p->last_history_ms = now;
+			return verdict_record_history(p->db, NULL, e);
+		}
+	}
 	return 0;
 }
 
@@ -263,7 +276,9 @@ int prober_once(struct prober *p, struct error *e)
 		if (probe_engine_step(p->engine, 200, -1, NULL, e) < 0 || maybe_flush(p, e) < 0)
 			return -1;
 	}
-	return flush(p, e);
+	if (flush(p, e) < 0)
+		return -1;
+	return verdict_record_history(p->db, NULL, e);
 }
 
 int64_t prober_delay_ms(int64_t interval_ms, int64_t rto_s, int failures, int ok, long rnd)
@@ -325,5 +340,7 @@ int prober_stop(struct prober *p, int grace_ms, struct error *e)
 		if (probe_engine_step(p->engine, 50, -1, NULL, e) < 0)
 			break;
 	probe_engine_abandon(p->engine);
-	return flush(p, e);
+	if (flush(p, e) < 0)
+		return -1;
+	return verdict_record_history(p->db, NULL, e);
 }

@@ -23,6 +23,16 @@ int64_t when_now(void)
 	return fixed_set ? fixed_now : (int64_t)time(NULL);
 }
 
+int64_t when_now_ms(void)
+{
+	struct timespec ts;
+
+	if (fixed_set)
+		return fixed_now * 1000;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void when_set_now(int64_t t)
 {
 	fixed_set = 1;

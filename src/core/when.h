@@ -21,6 +21,9 @@
 /* The current time: the fixed clock if one was set, else the system clock. */
 int64_t when_now(void);
 
+/* The same clock in milliseconds. */
+int64_t when_now_ms(void);
+
 /* Fix the clock at T for the rest of the process. */
 void when_set_now(int64_t t);
 

@@ -6,7 +6,7 @@
 succeeds "add a cron schedule with a zone" schedule add db nightly --cron '30 2 * * *' --tz Europe/Berlin --duration 45m --grace 30m
 ok "stores the largest gap (25h across the autumn change)" test "$(sql "SELECT cron, tz, duration_s, grace_s, max_gap_s FROM backup_schedule WHERE name='nightly'")" = "30 2 * * *|Europe/Berlin|2700|1800|90000"
 succeeds "add an interval schedule" schedule add db wal --every 15m
-ok "interval gap is the interval" test "$(sql "SELECT every_s, max_gap_s, grace_s FROM backup_schedule WHERE name='wal'")" = "900|900|3600"
+ok "interval gap is the interval; grace from the setting" test "$(sql "SELECT every_s, max_gap_s, grace_s IS NULL FROM backup_schedule WHERE name='wal'")" = "900|900|1"
 succeeds "add with a nickname and CRON_TZ" schedule add db weekly --cron 'CRON_TZ=America/New_York @weekly'
 succeeds "list" schedule list db
 ok "list shows runs and gaps" sh -c "grep -q 'nightly  *30 2 \* \* \*  *Europe/Berlin  *45m  *30m  *25h' '$T/out' && grep -q 'wal  *every 15m' '$T/out'"

@@ -1,0 +1,152 @@
+/*
+ * cmd-config.c - drtop config list|get|set: the settings the verdicts use.
+ *
+ * Each setting has a name, a kind and a check, in one table; values are
+ * stored in the setting table (in seconds for durations) and audited.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "duration.h"
+#include "inventory.h"
+#include "output.h"
+#include "util.h"
+
+enum kind { K_DURATION, K_RATIO, K_COUNT };
+
+static const struct setting {
+	const char *name, *key;
+	enum kind kind;
+	const char *help;
+} settings[] = {
+	{"window", "window_s", K_DURATION, "how far back outages count against the RTO (90d)"},
+	{"rpo-near-ratio", "rpo_near_ratio", K_RATIO,
+	 "share of the RPO above which the data lag warns (0.8)"},
+	{"drill-max-age", "drill_max_age_s", K_DURATION,
+	 "a system without a drill for this long warns (365d)"},
+	{"backup-grace", "backup_grace_s", K_DURATION,
+	 "how late a check-in may be, for schedules without their own grace (1h)"},
+	{"outage-threshold", "outage_threshold", K_COUNT,
+	 "consecutive failed probes that open an outage (2)"},
+	{"retention", "retention_s", K_DURATION, "how long raw probe results are kept (30d)"},
+};
+#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+static const struct setting *find(const char *name, struct error *e)
+{
+	struct strbuf known = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < NSETTINGS; i++)
+		if (!strcmp(settings[i].name, name))
+			return &settings[i];
+	for (i = 0; i < NSETTINGS; i++)
+		strbuf_printf(&known, "%s%s", i ? ", " : "", settings[i].name);
+	error_set(e, ERR_DATA, "unknown setting '%s' (known: %s)", name, strbuf_str(&known));
+	strbuf_done(&known);
+	return NULL;
+}
+
+/* The stored value, shown as people write it. */
+static char *shown(struct db *db, const struct setting *s)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT value FROM setting WHERE key = ?1", NULL);
+	char *v = NULL, buf[DURATION_BUFSZ];
+
+	if (!st)
+		return xstrdup("?");
+	sqlite3_bind_text(st, 1, s->key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *raw = (const char *)sqlite3_column_text(st, 0);
+
+		v = xstrdup(s->kind == K_DURATION ? duration_format(atoll(raw), buf) : raw);
+	}
+	sqlite3_finalize(st);
+	return v ? v : xstrdup("-");
+}
+
+static int run_list(struct ctx *ctx, struct args *a, struct error *e)
+{
+	size_t i;
+
+	for (i = 0; i < NSETTINGS; i++) {
+		char *v = shown(ctx->db, &settings[i]);
+
+		fprintf(ctx->out, "%-18s %-8s %s\n", settings[i].name, v, settings[i].help);
+		free(v);
+	}
+	return 0;
+}
+
+static int run_get(struct ctx *ctx, struct args *a, struct error *e)
+{
+	const struct setting *s = find(a->pos[0], e);
+	char *v;
+
+	if (!s)
+		return -1;
+	v = shown(ctx->db, s);
+	fprintf(ctx->out, "%s\n", v);
+	free(v);
+	return 0;
+}
+
+static int run_set(struct ctx *ctx, struct args *a, struct error *e)
+{
+	const struct setting *s = find(a->pos[0], e);
+	const char *value = a->pos[1];
+	char stored[64];
+	sqlite3_stmt *st;
+
+	if (!s)
+		return -1;
+	if (s->kind == K_DURATION) {
+		int64_t secs;
+
+		if (duration_parse(value, !strcmp(s->key, "backup_grace_s") ? DURATION_ZERO_OK : 0, &secs, e) < 0)
+			return error_prefix(e, "%s", s->name);
+		snprintf(stored, sizeof(stored), "%lld", (long long)secs);
+	} else if (s->kind == K_RATIO) {
+		char *end;
+		double r = strtod(value, &end);
+
+		if (!*value || *end || !(r > 0 && r < 1))
+			return error_set(e, ERR_DATA, "%s: expected a number between 0 and 1, not '%s'",
+					 s->name, value);
+		snprintf(stored, sizeof(stored), "%g", r);
+	} else {
+		char *end;
+		long n = strtol(value, &end, 10);
+
+		if (!*value || *end || n < 1 || n > 100)
+			return error_set(e, ERR_DATA, "%s: expected a whole number from 1 to 100, not '%s'",
+					 s->name, value);
+		snprintf(stored, sizeof(stored), "%ld", n);
+	}
+	if (db_begin(ctx->db, e) < 0)
+		return -1;
+	st = db_prepare(ctx->db,
+			"INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE"
+			" SET value = excluded.value WHERE value IS NOT excluded.value",
+			e);
+	if (!st) {
+		db_rollback(ctx->db);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, s->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, stored, -1, SQLITE_STATIC);
+	if (cmd_commit(ctx, inventory_step(ctx->db, st, e), e) < 0)
+		return -1;
+	fprintf(ctx->out, "%s = %s\n", s->name, value);
+	return 0;
+}
+
+const struct cmd cmd_config[] = {
+	{"list", NULL, "list the settings with their values", NULL, 0, 0, run_list},
+	{"get", "KEY", "print one setting", NULL, 1, 1, run_get},
+	{"set", "KEY VALUE", "change a setting", NULL, 2, 2, run_set},
+	{NULL},
+};

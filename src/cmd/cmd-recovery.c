@@ -1,0 +1,45 @@
+/*
+ * cmd-recovery.c - drtop recovery-order: the runbook order, dependencies first.
+ */
+#include "config.h"
+
+#include "cmd.h"
+#include "output.h"
+
+static const struct opt opts[] = {
+	{"format", "FMT", "table (default), json or csv", 0},
+	{NULL},
+};
+
+static const char table_sql[] =
+	"SELECT step, system, depth, tier, duration(rto_s) AS rto, coalesce(needs, '') AS needs"
+	" FROM v_recovery_order ORDER BY step";
+static const char data_sql[] =
+	"SELECT step, system, depth, tier, rto_s, needs FROM v_recovery_order ORDER BY step";
+
+static int run(struct ctx *ctx, struct args *a, struct error *e)
+{
+	sqlite3_stmt *st;
+	int rc = output_list(ctx, a, table_sql, data_sql, e), cycles = 0;
+
+	if (rc < 0)
+		return -1;
+	st = db_prepare(ctx->db,
+			"SELECT group_concat(name, ', ') FROM system WHERE id IN (SELECT system_id"
+			" FROM v_dependency_reach WHERE system_id = depends_on)",
+			e);
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		fprintf(stderr, "drtop: no order exists for systems in a dependency cycle: %s\n",
+			sqlite3_column_text(st, 0));
+		cycles = 1;
+	}
+	sqlite3_finalize(st);
+	return cycles ? 65 : 0;
+}
+
+const struct cmd cmd_recovery_order = {"recovery-order", NULL,
+				       "list the systems in the order to recover them, "
+				       "dependencies first",
+				       opts, 0, 0, run};

@@ -1,0 +1,73 @@
+/*
+ * cmd-status.c - drtop status [SYSTEM]: the verdict on the command line.
+ *
+ * Reads v_system_status and v_findings (the same views as the dashboard and
+ * the reports) and records any change of status in status_history.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cmd.h"
+#include "output.h"
+#include "verdict.h"
+
+static const struct opt opts[] = {
+	{"format", "FMT", "table (default), json or csv", 0},
+	{NULL},
+};
+
+/* Worst first: BREACH, WARN, UNKNOWN, OK; then the most critical tier. */
+#define STATUS_ORDER                                                                              \
+	" ORDER BY CASE v.status WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 WHEN 'UNKNOWN' THEN 2"  \
+	" ELSE 3 END, v.tier, v.system"
+
+static const char table_sql[] =
+	"SELECT v.status, v.system, v.tier, coalesce(v.strategy || ' ' || substr('$$$$', 1,"
+	" v.cost_tier), '-') AS strategy, duration(v.rto_s) AS rto,"
+	" coalesce(duration(v.worst_recovery_s), '-') AS worst_recovery,"
+	" duration(v.rpo_s) AS rpo, coalesce(duration(v.data_lag_s), '-') AS data_lag,"
+	" coalesce(v.worst_finding, '') AS finding,"
+	" coalesce(v.recommended_strategy || ' ' || substr('$$$$', 1, v.recommended_cost_tier),"
+	" '-') AS cheapest_fit"
+	" FROM v_system_status v WHERE ?1 IS NULL OR v.system = ?1" STATUS_ORDER;
+
+static const char data_sql[] =
+	"SELECT v.system, v.status, v.worst_finding, v.findings, v.tier, v.rto_s,"
+	" v.worst_recovery_s, v.last_recovery_s, v.rpo_s, v.data_lag_s, v.recovery_point_at,"
+	" v.strategy, v.cost_tier, v.recommended_strategy, v.recommended_cost_tier,"
+	" v.last_probe_at FROM v_system_status v WHERE ?1 IS NULL OR v.system = ?1" STATUS_ORDER;
+
+static const char findings_sql[] =
+	"SELECT f.system, f.finding, f.severity, coalesce(duration(f.target_s), f.target_s, '-')"
+	" AS target, coalesce(duration(f.measured_s), f.measured_s, '-') AS measured,"
+	" coalesce(duration(f.resolution_s), '-') AS resolution, f.since_iso AS since, f.detail"
+	" FROM v_findings f WHERE ?1 IS NULL OR f.system = ?1"
+	" ORDER BY CASE f.severity WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 ELSE 2 END, f.system,"
+	" f.finding";
+
+static int run(struct ctx *ctx, struct args *a, struct error *e)
+{
+	enum out_format f;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (output_format(arg(a, "format"), &f, e) < 0 ||
+	    verdict_record_history(ctx->db, NULL, e) < 0)
+		return -1;
+	rc = output_list(ctx, a, table_sql, data_sql, e);
+	if (rc < 0 || f != OUT_TABLE)
+		return rc;
+	st = db_prepare(ctx->db, findings_sql, e);
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, a->npos ? a->pos[0] : NULL);
+	fprintf(ctx->out, "\nfindings:\n");
+	rc = output_rows(ctx, ctx->db, st, OUT_TABLE, e);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+const struct cmd cmd_status = {"status", "[SYSTEM]",
+			       "show each system's status and the findings behind it, worst first",
+			       opts, 0, 1, run};

@@ -1,0 +1,169 @@
+/*
+ * verdict.c - see verdict.h.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "inventory.h"
+#include "util.h"
+#include "verdict.h"
+
+int verdict_record_history(struct db *db, int *changed, struct error *e)
+{
+	static const char sql[] =
+		"INSERT INTO status_history (system_id, at, status, reason)"
+		" SELECT v.system_id, (SELECT now FROM v_settings), v.status,"
+		"  coalesce(v.worst_finding, '')"
+		" FROM v_system_status v"
+		" WHERE v.status IS NOT (SELECT h.status FROM status_history h"
+		"   WHERE h.system_id = v.system_id ORDER BY h.at DESC, h.id DESC LIMIT 1)";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db_begin(db, e) < 0)
+		return -1;
+	st = db_prepare(db, sql, e);
+	if (!st) {
+		db_rollback(db);
+		return -1;
+	}
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(db, e, "recording status history");
+		db_rollback(db);
+		return -1;
+	}
+	if (changed)
+		*changed = sqlite3_changes(db->h);
+	return db_commit(db, e);
+}
+
+void verdict_done(struct verdict *v)
+{
+	free(v->status);
+	free(v->worst_finding);
+	free(v->strategy);
+	free(v->recommended);
+	strbuf_done(&v->findings);
+	memset(v, 0, sizeof(*v));
+}
+
+static char *col(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL
+		       ? NULL
+		       : xstrdup((const char *)sqlite3_column_text(st, i));
+}
+
+int verdict_read(struct db *db, const char *name, struct verdict *v, struct error *e)
+{
+	sqlite3_stmt *st;
+	int64_t id;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	if (inventory_system_id(db, name, &id, e) < 0)
+		return -1;
+	st = db_prepare(db,
+			"SELECT status, worst_finding, strategy, cost_tier, recommended_strategy,"
+			" recommended_cost_tier, rto_s, rpo_s FROM v_system_status WHERE system_id = ?1",
+			e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		v->status = col(st, 0);
+		v->worst_finding = col(st, 1);
+		v->strategy = col(st, 2);
+		v->cost_tier = sqlite3_column_int(st, 3);
+		v->recommended = col(st, 4);
+		v->recommended_cost_tier = sqlite3_column_int(st, 5);
+		v->rto_s = sqlite3_column_int64(st, 6);
+		v->rpo_s = sqlite3_column_int64(st, 7);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, e, "reading the verdict");
+	st = db_prepare(db,
+			"SELECT finding, severity, detail FROM v_findings WHERE system_id = ?1"
+			" ORDER BY CASE severity WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 ELSE 2 END,"
+			" finding",
+			e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		strbuf_printf(&v->findings, "%s %s %s\n", sqlite3_column_text(st, 0),
+			      sqlite3_column_text(st, 1), sqlite3_column_text(st, 2));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "reading the findings");
+	return 0;
+}
+
+static int apply(struct db *db, const char *name, const struct whatif *w, struct error *e)
+{
+	struct inventory_system s;
+	unsigned mask = 0;
+
+	inventory_system_defaults(&s);
+	if (w->strategy) {
+		s.strategy = strcmp(w->strategy, "none") ? w->strategy : NULL;
+		mask |= SYS_STRATEGY;
+	}
+	if (w->rto_s) {
+		s.rto_s = w->rto_s;
+		mask |= SYS_RTO;
+	}
+	if (w->rpo_s) {
+		s.rpo_s = w->rpo_s;
+		mask |= SYS_RPO;
+	}
+	if (mask && inventory_system_set(db, name, &s, mask, NULL, e) < 0)
+		return -1;
+	if (w->schedule_every_s || w->schedule_cron) {
+		struct inventory_schedule sc;
+		sqlite3_stmt *st;
+		int64_t id;
+
+		if (inventory_system_id(db, name, &id, e) < 0)
+			return -1;
+		st = db_prepare(db, "DELETE FROM backup_schedule WHERE system_id = ?1", e);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		if (inventory_step(db, st, e) < 0)
+			return -1;
+		inventory_schedule_defaults(&sc);
+		sc.name = "what-if";
+		sc.every_s = w->schedule_every_s;
+		sc.cron = w->schedule_cron;
+		sc.tz = w->schedule_tz;
+		sc.duration_s = w->schedule_duration_s;
+		if (inventory_schedule_put(db, name, &sc, 0, NULL, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int verdict_whatif(struct db *db, const char *name, const struct whatif *w,
+		   struct verdict *before, struct verdict *after, struct error *e)
+{
+	int rc;
+
+	memset(after, 0, sizeof(*after));
+	if (verdict_read(db, name, before, e) < 0)
+		return -1;
+	/* A write transaction, never committed. */
+	if (db_begin(db, e) < 0)
+		return -1;
+	rc = apply(db, name, w, e);
+	if (rc == 0)
+		rc = verdict_read(db, name, after, e);
+	db_rollback(db);
+	return rc;
+}

@@ -1,0 +1,52 @@
+/*
+ * verdict.h - reading the verdict, keeping its history, and asking "what if".
+ *
+ * The rules themselves are SQL views (db/0003-verdicts.sql): v_findings and
+ * v_system_status are the one verdict that the dashboard, the reports and an
+ * auditor read. This module only does what SQL alone cannot: record each
+ * change of status in status_history, and evaluate a changed plan inside a
+ * transaction that is rolled back.
+ */
+#ifndef DRTOP_VERDICT_H
+#define DRTOP_VERDICT_H
+
+#include <stdint.h>
+
+#include "db.h"
+#include "error.h"
+#include "strbuf.h"
+
+/* Record, at the current time, the status of every system whose status differs
+ * from its last recorded one. Holds its own transaction; *changed (may be NULL)
+ * receives how many changed. */
+int verdict_record_history(struct db *db, int *changed, struct error *e);
+
+/* A system's verdict, as v_system_status and v_findings give it. */
+struct verdict {
+	char *status, *worst_finding, *strategy, *recommended;
+	long cost_tier, recommended_cost_tier; /* 0: none */
+	int64_t rto_s, rpo_s;
+	struct strbuf findings; /* "finding severity detail" lines */
+};
+
+void verdict_done(struct verdict *v);
+
+/* Read system NAME's verdict into V. */
+int verdict_read(struct db *db, const char *name, struct verdict *v, struct error *e);
+
+/* A changed plan to try. Unset fields (NULL, 0) keep what the system has. */
+struct whatif {
+	const char *strategy;
+	int64_t rto_s, rpo_s;
+	int64_t schedule_every_s; /* replace the backup schedules by one fixed interval... */
+	const char *schedule_cron; /* ...or one cron expression */
+	const char *schedule_tz;
+	int64_t schedule_duration_s;
+};
+
+/* Read NAME's verdict before and after applying W, inside a transaction that is
+ * rolled back: the database is left exactly as it was. */
+int verdict_whatif(struct db *db, const char *name, const struct whatif *w,
+		   struct verdict *before, struct verdict *after, struct error *e);
+
+#endif
