@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "inventory.h"
 #include "output.h"
 #include "verdict.h"
 
@@ -50,10 +51,14 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 {
 	enum out_format f;
 	sqlite3_stmt *st;
+	int64_t id;
 	int rc;
 
-	if (output_format(arg(a, "format"), &f, e) < 0 ||
-	    verdict_record_history(ctx->db, NULL, e) < 0)
+	if (output_format(arg(a, "format"), &f, e) < 0)
+		return -1;
+	if (a->npos && inventory_system_id(ctx->db, a->pos[0], &id, e) < 0)
+		return -1;
+	if (verdict_record_history(ctx->db, NULL, e) < 0)
 		return -1;
 	rc = output_list(ctx, a, table_sql, data_sql, e);
 	if (rc < 0 || f != OUT_TABLE)

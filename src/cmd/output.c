@@ -23,6 +23,18 @@ int output_format(const char *s, enum out_format *f, struct error *e)
 	return 0;
 }
 
+int output_format_list(const char *s, enum out_format *f, struct error *e)
+{
+	if (s && !strcmp(s, "list")) {
+		*f = OUT_LIST;
+		return 0;
+	}
+	if (output_format(s, f, e) < 0)
+		return error_set(e, ERR_USAGE, "--format: expected table, json, csv or list, not '%s'",
+				 s);
+	return 0;
+}
+
 void output_printable(struct strbuf *sb, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -127,7 +139,7 @@ int output_rows(struct ctx *ctx, struct db *db, sqlite3_stmt *st, enum out_forma
 		t.rows = 1;
 	} else if (f == OUT_JSON) {
 		strbuf_putc(&sb, '[');
-	} else {
+	} else if (f == OUT_CSV) {
 		for (c = 0; c < ncol; c++) {
 			if (c)
 				strbuf_putc(&sb, ',');
@@ -166,16 +178,25 @@ int output_rows(struct ctx *ctx, struct db *db, sqlite3_stmt *st, enum out_forma
 					strbuf_puts(&sb, v); /* already JSON, from json() */
 				else
 					strbuf_json_string(&sb, v);
-			} else {
+			} else if (f == OUT_CSV) {
 				if (c)
 					strbuf_putc(&sb, ',');
 				csv_cell(&sb, v ? v : "", ctx->out_tty);
+			} else {
+				if (c)
+					strbuf_putc(&sb, '|');
+				if (ctx->out_tty)
+					output_printable(&sb, v ? v : "");
+				else
+					strbuf_puts(&sb, v ? v : "");
 			}
 		}
 		if (f == OUT_JSON)
 			strbuf_putc(&sb, '}');
 		else if (f == OUT_CSV)
 			strbuf_puts(&sb, "\r\n");
+		else if (f == OUT_LIST)
+			strbuf_putc(&sb, '\n');
 		else
 			t.rows++;
 	}

@@ -3,7 +3,8 @@
  *
  * table: aligned columns with a header, every cell made printable (no
  * escape sequence from the data reaches a terminal); json: an array of
- * objects, typed as SQLite typed them; csv: RFC 4180 with a header row.
+ * objects, typed as SQLite typed them; csv: RFC 4180 with a header row; list:
+ * values joined by '|', no header, as the sqlite3 shell prints them.
  */
 #ifndef DRTOP_OUTPUT_H
 #define DRTOP_OUTPUT_H
@@ -15,10 +16,11 @@
 #include "cmd.h"
 #include "strbuf.h"
 
-enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV };
+enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV, OUT_LIST };
 
-/* Parse --format's value (NULL means table). */
+/* Parse --format's value (NULL means table); list is accepted only when LIST_OK. */
 int output_format(const char *s, enum out_format *f, struct error *e);
+int output_format_list(const char *s, enum out_format *f, struct error *e);
 
 /* Step ST to the end, printing its rows in format F. */
 int output_rows(struct ctx *ctx, struct db *db, sqlite3_stmt *st, enum out_format f,
