@@ -53,6 +53,12 @@ FROM system s CROSS JOIN strategy st;
 -- One row per finding. target_s, measured_s and resolution_s are seconds;
 -- since is when the finding became true (Unix seconds).
 CREATE VIEW v_findings AS
+WITH rp AS MATERIALIZED (SELECT system_id, recovery_point_at, source FROM v_recovery_point),
+     reach AS MATERIALIZED (SELECT system_id, depends_on FROM v_dependency_reach),
+     om AS MATERIALIZED (SELECT system_id, measured_ms, resolution_ms, started_ms, ongoing,
+                                row_number() OVER (PARTITION BY system_id ORDER BY measured_ms DESC) AS rn,
+                                row_number() OVER (PARTITION BY system_id, ongoing ORDER BY measured_ms DESC) AS rn_ongoing
+                         FROM v_outage_measure)
 SELECT f.system_id, s.name AS system, f.finding, f.severity, f.objective, f.target_s,
        f.measured_s, f.resolution_s, f.since,
        strftime('%Y-%m-%dT%H:%M:%SZ', f.since, 'unixepoch') AS since_iso, f.detail
@@ -64,25 +70,21 @@ FROM (
          (m.resolution_ms + 999) / 1000 AS resolution_s, m.started_ms / 1000 AS since,
          CASE WHEN m.ongoing THEN 'an ongoing outage has lasted longer than the RTO'
               ELSE 'an outage lasted longer than the RTO' END AS detail
-  FROM (SELECT *, row_number() OVER (PARTITION BY system_id ORDER BY measured_ms DESC) AS rn
-        FROM v_outage_measure) m
-  JOIN system s ON s.id = m.system_id
+  FROM om m JOIN system s ON s.id = m.system_id
   WHERE m.rn = 1 AND m.measured_ms > s.rto_s * 1000
 
   UNION ALL
   -- outage-ongoing: an outage is in progress and still within the RTO target.
   SELECT m.system_id, 'outage-ongoing', 'WARN', 'rto', s.rto_s, (m.measured_ms + 999) / 1000,
          (m.resolution_ms + 999) / 1000, m.started_ms / 1000, 'an outage is in progress'
-  FROM (SELECT *, row_number() OVER (PARTITION BY system_id ORDER BY measured_ms DESC) AS rn
-        FROM v_outage_measure WHERE ongoing) m
-  JOIN system s ON s.id = m.system_id
-  WHERE m.rn = 1 AND m.measured_ms <= s.rto_s * 1000
+  FROM om m JOIN system s ON s.id = m.system_id
+  WHERE m.ongoing AND m.rn_ongoing = 1 AND m.measured_ms <= s.rto_s * 1000
 
   UNION ALL
   -- rpo-breach: the data lag now is above the RPO target.
   SELECT s.id, 'rpo-breach', 'BREACH', 'rpo', s.rpo_s, p.now - rp.recovery_point_at, NULL,
          rp.recovery_point_at + s.rpo_s, 'the newest recovery point (' || rp.source || ') is older than the RPO'
-  FROM system s JOIN v_recovery_point rp ON rp.system_id = s.id JOIN v_settings p
+  FROM system s JOIN rp ON rp.system_id = s.id JOIN v_settings p
   WHERE p.now - rp.recovery_point_at > s.rpo_s
 
   UNION ALL
@@ -90,7 +92,7 @@ FROM (
   SELECT s.id, 'rpo-near', 'WARN', 'rpo', s.rpo_s, p.now - rp.recovery_point_at, NULL,
          rp.recovery_point_at + CAST(s.rpo_s * p.rpo_near_ratio AS INTEGER),
          'the data lag is close to the RPO'
-  FROM system s JOIN v_recovery_point rp ON rp.system_id = s.id JOIN v_settings p
+  FROM system s JOIN rp ON rp.system_id = s.id JOIN v_settings p
   WHERE p.now - rp.recovery_point_at > s.rpo_s * p.rpo_near_ratio
     AND p.now - rp.recovery_point_at <= s.rpo_s
 
@@ -152,14 +154,14 @@ FROM (
          'depends on ' || b.name || ', whose ' ||
          CASE WHEN b.rto_s > a.rto_s AND b.rpo_s > a.rpo_s THEN 'RTO and RPO are'
               WHEN b.rto_s > a.rto_s THEN 'RTO is' ELSE 'RPO is' END || ' looser'
-  FROM v_dependency_reach r JOIN system a ON a.id = r.system_id JOIN system b ON b.id = r.depends_on
+  FROM reach r JOIN system a ON a.id = r.system_id JOIN system b ON b.id = r.depends_on
   WHERE a.id <> b.id AND (b.rto_s > a.rto_s OR b.rpo_s > a.rpo_s)
 
   UNION ALL
   -- dependency-cycle: the system depends on itself through others.
   SELECT a.id, 'dependency-cycle', 'WARN', 'dependency', NULL, NULL, NULL, a.updated_at,
          'the system depends on itself through its dependencies: no recovery order exists'
-  FROM v_dependency_reach r JOIN system a ON a.id = r.system_id
+  FROM reach r JOIN system a ON a.id = r.system_id
   WHERE r.depends_on = r.system_id
 
   UNION ALL
@@ -187,28 +189,35 @@ FROM (
 -- One row per system: its status, the worst finding, objectives against the evidence,
 -- the strategy with its cost tier and the cheapest one that would meet the objectives.
 CREATE VIEW v_system_status AS
-WITH f AS (
+WITH f AS MATERIALIZED (
   SELECT system_id, finding,
-         CASE severity WHEN 'BREACH' THEN 3 WHEN 'WARN' THEN 2 WHEN 'INFO' THEN 1 ELSE 0 END AS rank
+         CASE severity WHEN 'BREACH' THEN 3 WHEN 'WARN' THEN 2 WHEN 'INFO' THEN 1 ELSE 0 END AS rank,
+         instr(',rto-breach,rpo-breach,backup-missed,outage-ongoing,rpo-near,prober-stale,'
+               || 'plan-gap,strategy-under,dependency-cycle,dependency-conflict,drill-overdue,'
+               || 'strategy-over,', ',' || finding || ',') AS prio
   FROM v_findings
 ), worst AS (
-  SELECT system_id, max(rank) AS rank, count(*) AS findings,
-         (SELECT finding FROM f f2 WHERE f2.system_id = f.system_id
-          ORDER BY rank DESC, instr(',rto-breach,rpo-breach,backup-missed,outage-ongoing,rpo-near,'
-                                 || 'prober-stale,plan-gap,strategy-under,dependency-cycle,'
-                                 || 'dependency-conflict,drill-overdue,strategy-over,',
-                                 ',' || finding || ',')
-          LIMIT 1) AS finding
-  FROM f GROUP BY system_id
+  SELECT system_id, rank, finding, findings FROM (
+    SELECT system_id, finding, rank, count(*) OVER (PARTITION BY system_id) AS findings,
+           row_number() OVER (PARTITION BY system_id ORDER BY rank DESC, prio) AS rn
+    FROM f)
+  WHERE rn = 1
+), om AS MATERIALIZED (
+  SELECT system_id, measured_ms, ongoing, started_ms, ended_ms FROM v_outage_measure
 ), outages AS (
-  SELECT system_id, (max(measured_ms) + 999) / 1000 AS worst_recovery_s,
-         (SELECT (m2.ended_ms - m2.started_ms + 999) / 1000 FROM v_outage_measure m2
-          WHERE m2.system_id = m.system_id AND NOT m2.ongoing ORDER BY m2.ended_ms DESC LIMIT 1)
-           AS last_recovery_s
-  FROM v_outage_measure m GROUP BY system_id
+  SELECT w.system_id, w.worst_recovery_s, l.last_recovery_s
+  FROM (SELECT system_id, (max(measured_ms) + 999) / 1000 AS worst_recovery_s
+        FROM om GROUP BY system_id) w
+  LEFT JOIN (SELECT system_id, (ended_ms - started_ms + 999) / 1000 AS last_recovery_s,
+                    row_number() OVER (PARTITION BY system_id ORDER BY ended_ms DESC) AS rn
+             FROM om WHERE NOT ongoing) l ON l.system_id = w.system_id AND l.rn = 1
 ), probes AS (
   SELECT e.system_id, max(st.last_probe_ms) / 1000 AS last_probe_at
   FROM endpoint_state st JOIN endpoint e ON e.id = st.endpoint_id GROUP BY e.system_id
+), fits AS MATERIALIZED (
+  SELECT system_id, strategy, cost_tier FROM v_strategy_fit WHERE cheapest
+), points AS MATERIALIZED (
+  SELECT system_id, recovery_point_at FROM v_recovery_point
 )
 SELECT s.id AS system_id, s.name AS system, s.tier, s.owner, s.enabled,
        CASE WHEN w.rank = 3 THEN 'BREACH' WHEN w.rank = 2 THEN 'WARN'
@@ -226,9 +235,9 @@ SELECT s.id AS system_id, s.name AS system, s.tier, s.owner, s.enabled,
 FROM system s JOIN v_settings p
 LEFT JOIN worst w ON w.system_id = s.id
 LEFT JOIN outages o ON o.system_id = s.id
-LEFT JOIN v_recovery_point rp ON rp.system_id = s.id
+LEFT JOIN points rp ON rp.system_id = s.id
 LEFT JOIN strategy st ON st.name = s.strategy
-LEFT JOIN v_strategy_fit fit ON fit.system_id = s.id AND fit.cheapest
+LEFT JOIN fits fit ON fit.system_id = s.id
 LEFT JOIN probes pr ON pr.system_id = s.id;
 
 -- Readable outages, with their systems and ISO-8601 times.

@@ -23,6 +23,11 @@ static const struct opt opts[] = {
 	" ORDER BY CASE v.status WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 WHEN 'UNKNOWN' THEN 2"  \
 	" ELSE 3 END, v.tier, v.system"
 
+/* The view is read whole, once, then filtered: a condition pushed down into it
+ * would be evaluated per system and cost far more than reading it all. */
+#define STATUS_ROWS                                                                               \
+	"(SELECT * FROM v_system_status LIMIT -1) v WHERE ?1 IS NULL OR v.system = ?1"
+
 static const char table_sql[] =
 	"SELECT v.status, v.system, v.tier, coalesce(v.strategy || ' ' || substr('$$$$', 1,"
 	" v.cost_tier), '-') AS strategy, duration(v.rto_s) AS rto,"
@@ -31,19 +36,19 @@ static const char table_sql[] =
 	" coalesce(v.worst_finding, '') AS finding,"
 	" coalesce(v.recommended_strategy || ' ' || substr('$$$$', 1, v.recommended_cost_tier),"
 	" '-') AS cheapest_fit"
-	" FROM v_system_status v WHERE ?1 IS NULL OR v.system = ?1" STATUS_ORDER;
+	" FROM " STATUS_ROWS STATUS_ORDER;
 
 static const char data_sql[] =
 	"SELECT v.system, v.status, v.worst_finding, v.findings, v.tier, v.rto_s,"
 	" v.worst_recovery_s, v.last_recovery_s, v.rpo_s, v.data_lag_s, v.recovery_point_at,"
 	" v.strategy, v.cost_tier, v.recommended_strategy, v.recommended_cost_tier,"
-	" v.last_probe_at FROM v_system_status v WHERE ?1 IS NULL OR v.system = ?1" STATUS_ORDER;
+	" v.last_probe_at FROM " STATUS_ROWS STATUS_ORDER;
 
 static const char findings_sql[] =
 	"SELECT f.system, f.finding, f.severity, coalesce(duration(f.target_s), f.target_s, '-')"
 	" AS target, coalesce(duration(f.measured_s), f.measured_s, '-') AS measured,"
 	" coalesce(duration(f.resolution_s), '-') AS resolution, f.since_iso AS since, f.detail"
-	" FROM v_findings f WHERE ?1 IS NULL OR f.system = ?1"
+	" FROM (SELECT * FROM v_findings LIMIT -1) f WHERE ?1 IS NULL OR f.system = ?1"
 	" ORDER BY CASE f.severity WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 ELSE 2 END, f.system,"
 	" f.finding";
 
