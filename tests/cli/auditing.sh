@@ -1,0 +1,64 @@
+#!/bin/sh
+# Every example query of doc/auditing.md, run against a fixture database with a
+# fixed clock, must give the answer the fixture implies.
+. "$SRCDIR/tests/lib.sh"
+NOW=1795608000 # 2026-11-25T12:00:00Z
+DOC="$SRCDIR/doc/auditing.md"
+
+d() { "$DRTOP" "$@" >/dev/null || echo "Bail out! drtop $*"; }
+d system add payments-db --rto 15m --rpo 5m --strategy warm-standby --tier 0
+d endpoint add payments-db https://db.example/health --insecure
+d --now -3d schedule add payments-db hourly --every 1h --grace 5m
+d checkin payments-db --at -2m
+d system add web --rto 4h --rpo 1d --strategy active-active --tier 1
+d endpoint add web https://web.example/
+d drill add web --kind failover --started -10d --recovered -9d19h
+d system add ledger --rto 1h --rpo 1h --tier 0
+d --now -1d schedule add ledger hourly --every 1h --grace 10m
+d checkin ledger --at -3h
+d depend add web --on payments-db
+d system set payments-db --rto 20m
+# An unplanned outage of payments-db 40 days ago, 30 minutes long.
+sql "INSERT INTO outage (endpoint_id, system_id, started_ms, ended_ms, res_start_ms, res_end_ms)
+     SELECT id, system_id, ($NOW - 40 * 86400) * 1000, ($NOW - 40 * 86400 + 1800) * 1000, 1000, 1000
+     FROM endpoint WHERE url = 'https://db.example/health'"
+"$DRTOP" --now -2d status >/dev/null
+
+query() { # the SQL of example N
+	awk -v n="$1" '$0 == "<!-- query: " n " -->" { f = 1; next }
+	               f && /^```sql/ { g = 1; next } g && /^```/ { exit } g { print }' "$DOC"
+}
+check() { # check N EXPECTED
+	sqlq=$(query "$1")
+	got=$("$DRTOP" db query "$sqlq" 2>&1)
+	[ "$got" = "$2" ] || { printf '# query %s gave:\n%s\n# expected:\n%s\n' "$1" "$got" "$2" | sed 's/^/# /'; return 1; }
+}
+
+ok "the guide has at least ten example queries" test "$(grep -c '^<!-- query: ' "$DOC")" -ge 10
+ok "1. RTO breaches last quarter, by how much" check 1 "payments-db|2026-10-16T12:00:00Z|1800|1200|600"
+ok "2. since when (status history)" check 2 "BREACH|2026-11-23T12:00:00Z|rto-breach"
+ok "3. never drilled" check 3 "ledger
+payments-db"
+ok "4. plans that cannot meet the RPO (ledger's is exactly its RPO)" check 4 "payments-db|3600|300"
+ok "5. who changed what" check 5 "2026-11-25T12:00:00Z|$(id -un)|insert|payments-db||900
+2026-11-25T12:00:00Z|$(id -un)|insert|web||14400
+2026-11-25T12:00:00Z|$(id -un)|insert|ledger||3600
+2026-11-25T12:00:00Z|$(id -un)|update|payments-db|900|1200"
+ok "6. paying for more than needed" check 6 "web|active-active|4|pilot-light|2"
+ok "7. in breach now, and why" check 7 "ledger|rpo-breach
+payments-db|rto-breach"
+ok "8. backups that did not check in" check 8 "ledger|schedule hourly has not checked in|2026-11-25T10:10:00Z"
+ok "9. drills slower than the RTO" check 9 "web|failover|2026-11-15T12:00:00Z|18000|14400"
+ok "10. the recovery order" check 10 "1|ledger|
+2|payments-db|
+3|web|payments-db"
+ok "11. endpoints without TLS verification" check 11 "payments-db|https://db.example/health"
+ok "12. data lag against the RPO" check 12 "ledger|10800|3600|300.0
+payments-db|120|300|40.0"
+ok "every query also runs in a plain sqlite3 shell" sh -c '
+	for n in $(grep "^<!-- query: " "'"$DOC"'" | tr -dc "0-9\n"); do
+		awk -v n="$n" "\$0 == \"<!-- query: \" n \" -->\" { f = 1; next } f && /^\`\`\`sql/ { g = 1; next } g && /^\`\`\`/ { exit } g { print }" "'"$DOC"'" |
+			sqlite3 -readonly "'"$DRTOP_DB"'" >/dev/null || exit 1
+	done'
+
+done_testing
