@@ -50,6 +50,7 @@ ok "freshness without Last-Modified fails clearly" test "$(sql "SELECT error FRO
 ok "a missing JSON field fails clearly" test "$(sql "SELECT error FROM probe_result r JOIN endpoint e ON e.id = r.endpoint_id WHERE e.json_path = '\$.nothing'")" = "the response has no \$.nothing"
 ok "every result is recorded" test "$(sql "SELECT count(*) FROM probe_result")" -eq 12
 ok "single failures open no outage" test "$(sql "SELECT count(*) FROM outage")" -eq 0
+ok "the prober records the system's status after its cycle" test "$(sql "SELECT count(*) FROM status_history")" -eq 1
 
 if command -v script >/dev/null; then
 	script -qec "\"$DRTOP\" probe" /dev/null >"$T/tty.out" 2>&1
