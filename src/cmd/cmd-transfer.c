@@ -60,29 +60,6 @@ static int run_import(struct ctx *ctx, struct args *a, struct error *e)
 	return 0;
 }
 
-/* Write TEXT to PATH through a temporary file and a rename. */
-static int write_atomic(const char *path, const char *text, size_t len, struct error *e)
-{
-	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
-	int fd = mkstemp(tmp), ok;
-
-	if (fd < 0) {
-		error_set(e, ERR_CANTCREAT, "cannot write %s: %s", path, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
-	ok = close(fd) == 0 && ok;
-	if (!ok || rename(tmp, path) < 0) {
-		error_set(e, ERR_IO, "cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
-}
-
 static int run_export(struct ctx *ctx, struct args *a, struct error *e)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -90,7 +67,7 @@ static int run_export(struct ctx *ctx, struct args *a, struct error *e)
 
 	if (rc == 0) {
 		if (arg(a, "output"))
-			rc = write_atomic(arg(a, "output"), strbuf_str(&sb), sb.len, e);
+			rc = cmd_write_file(arg(a, "output"), strbuf_str(&sb), sb.len, e);
 		else
 			fputs(strbuf_str(&sb), ctx->out);
 	}

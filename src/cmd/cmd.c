@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -35,6 +36,8 @@ static const struct cmd top[] = {
 	 0, &cmd_whatif},
 	{"recovery-order", NULL, "the order to recover systems in", NULL, 0, 0, NULL, NULL, 0,
 	 &cmd_recovery_order},
+	{"report", NULL, "the verdict for automation: text, json, csv, markdown, html, prometheus, "
+		     "nagios", NULL, 0, 0, NULL, NULL, 0, &cmd_report},
 	{"probe", NULL, "probe endpoints: outages, recovery times, data lag", NULL, 0, 0, NULL,
 	 NULL, 0, &cmd_probe},
 	{"import", NULL, "load an inventory from JSON", NULL, 0, 0, NULL, NULL, 0, &cmd_import},
@@ -52,6 +55,29 @@ static const struct opt global_opts[] = {
 	{"now", "TIME", "take TIME as the current time (also $DRTOP_NOW)", 0},
 	{NULL},
 };
+
+/* Write TEXT to PATH through a temporary file and a rename. */
+int cmd_write_file(const char *path, const char *text, size_t len, struct error *e)
+{
+	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+	int fd = mkstemp(tmp), ok;
+
+	if (fd < 0) {
+		error_set(e, ERR_CANTCREAT, "cannot write %s: %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+	ok = close(fd) == 0 && ok;
+	if (!ok || rename(tmp, path) < 0) {
+		error_set(e, ERR_IO, "cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
 
 int cmd_commit(struct ctx *ctx, int rc, struct error *e)
 {
@@ -402,7 +428,7 @@ static int run(const struct cmd *c, const char *path, int argc, char **argv, str
 		return 0;
 	}
 	if (!(c->flags & CMD_NO_DB)) {
-		ctx->db = db_open(ctx->db_path, 0, e);
+		ctx->db = db_open(ctx->db_path, c->flags & CMD_DB_EXISTS ? DB_NO_CREATE : 0, e);
 		if (!ctx->db) {
 			args_done(&a);
 			return -1;
@@ -500,6 +526,12 @@ int cmd_main(int argc, char **argv)
 		table = c->sub;
 	}
 	rc = run(c, path, argc, argv, &ctx, &e);
+	if (rc < 0 && (c->flags & CMD_PLUGIN) && e.kind != ERR_USAGE) {
+		/* A monitoring system reads 3 as UNKNOWN: it could not be checked. */
+		fprintf(stderr, "drtop: %s\n", e.msg ? e.msg : "unknown error");
+		error_done(&e);
+		rc = 3;
+	}
 out:
 	if (rc < 0) {
 		struct strbuf msg = STRBUF_INIT;

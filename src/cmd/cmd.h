@@ -19,6 +19,8 @@
 #define OPT_MULTI 0x2    /* may be repeated; all values kept */
 
 #define CMD_NO_DB 0x1    /* does not open the database */
+#define CMD_DB_EXISTS 0x2 /* the database must exist already (never created) */
+#define CMD_PLUGIN 0x4   /* exits like a monitoring plugin: errors other than usage exit 3 */
 
 struct opt {
 	const char *name; /* long name, without the dashes */
@@ -62,7 +64,7 @@ struct cmd {
 extern const struct cmd cmd_system[], cmd_endpoint[], cmd_schedule[], cmd_depend[],
 	cmd_maintenance[], cmd_drill[], cmd_strategy[], cmd_db[], cmd_config[];
 extern const struct cmd cmd_checkin, cmd_import, cmd_export, cmd_probe, cmd_status, cmd_whatif,
-	cmd_recovery_order;
+	cmd_recovery_order, cmd_report;
 
 /* Run the command line (without the program name); returns the exit status. */
 int cmd_main(int argc, char **argv);
@@ -75,6 +77,9 @@ char **arg_all(const struct args *a, const char *name, size_t *n);
 /* Finish a write transaction begun with db_begin(): commit when RC is 0,
  * else roll back. Returns RC, or -1 when the commit fails. */
 int cmd_commit(struct ctx *ctx, int rc, struct error *e);
+
+/* Write LEN bytes of TEXT to PATH atomically: a temporary file, then a rename. */
+int cmd_write_file(const char *path, const char *text, size_t len, struct error *e);
 
 /* Exit status for an error kind (sysexits). */
 int cmd_exit_status(enum error_kind kind);

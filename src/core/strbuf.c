@@ -114,3 +114,50 @@ void strbuf_json_string(struct strbuf *sb, const char *s)
 	}
 	strbuf_putc(sb, '"');
 }
+
+/* Indent compact JSON (as SQLite writes it: no insignificant whitespace). */
+void strbuf_json_pretty(struct strbuf *out, const char *s)
+{
+	int depth = 0, in_str = 0;
+
+	for (; *s; s++) {
+		char c = *s;
+
+		if (in_str) {
+			strbuf_putc(out, c);
+			if (c == '\\' && s[1])
+				strbuf_putc(out, *++s);
+			else if (c == '"')
+				in_str = 0;
+			continue;
+		}
+		switch (c) {
+		case '"':
+			in_str = 1;
+			strbuf_putc(out, c);
+			break;
+		case '{':
+		case '[':
+			if (s[1] == (c == '{' ? '}' : ']')) {
+				strbuf_putc(out, c);
+				strbuf_putc(out, *++s);
+				break;
+			}
+			strbuf_printf(out, "%c\n%*s", c, 2 * ++depth, "");
+			break;
+		case '}':
+		case ']':
+			strbuf_printf(out, "\n%*s%c", 2 * --depth, "", c);
+			break;
+		case ',':
+			strbuf_printf(out, ",\n%*s", 2 * depth, "");
+			break;
+		case ':':
+			strbuf_puts(out, ": ");
+			break;
+		default:
+			strbuf_putc(out, c);
+		}
+	}
+	strbuf_putc(out, '\n');
+}

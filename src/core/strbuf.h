@@ -27,6 +27,10 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((forma
 /* Append S as a JSON string literal, escaping quotes, backslashes and controls. */
 void strbuf_json_string(struct strbuf *sb, const char *s);
 
+/* Append compact JSON text S (no insignificant whitespace, as SQLite and drtop
+ * write it) indented by two spaces per level, with a final newline. */
+void strbuf_json_pretty(struct strbuf *sb, const char *s);
+
 /* Hand the string to the caller (who frees it) and reset the buffer. */
 char *strbuf_detach(struct strbuf *sb);
 /* The current text; never NULL. */

@@ -46,53 +46,6 @@ static const char export_sql[] =
 	"    FROM maintenance_window m WHERE m.system_id = s.id ORDER BY m.starts_at, m.ends_at))"
 	" )) AS sys FROM system s WHERE ?1 IS NULL OR s.name = ?1 ORDER BY s.name)))";
 
-/* Indent compact JSON (as SQLite writes it: no insignificant whitespace). */
-static void pretty(struct strbuf *out, const char *s)
-{
-	int depth = 0, in_str = 0;
-
-	for (; *s; s++) {
-		char c = *s;
-
-		if (in_str) {
-			strbuf_putc(out, c);
-			if (c == '\\' && s[1])
-				strbuf_putc(out, *++s);
-			else if (c == '"')
-				in_str = 0;
-			continue;
-		}
-		switch (c) {
-		case '"':
-			in_str = 1;
-			strbuf_putc(out, c);
-			break;
-		case '{':
-		case '[':
-			if (s[1] == (c == '{' ? '}' : ']')) {
-				strbuf_putc(out, c);
-				strbuf_putc(out, *++s);
-				break;
-			}
-			strbuf_printf(out, "%c\n%*s", c, 2 * ++depth, "");
-			break;
-		case '}':
-		case ']':
-			strbuf_printf(out, "\n%*s%c", 2 * --depth, "", c);
-			break;
-		case ',':
-			strbuf_printf(out, ",\n%*s", 2 * depth, "");
-			break;
-		case ':':
-			strbuf_puts(out, ": ");
-			break;
-		default:
-			strbuf_putc(out, c);
-		}
-	}
-	strbuf_putc(out, '\n');
-}
-
 int transfer_export(struct db *db, const char *only, struct strbuf *out, struct error *e)
 {
 	sqlite3_stmt *st;
@@ -110,7 +63,7 @@ int transfer_export(struct db *db, const char *only, struct strbuf *out, struct 
 	db_bind_text(st, 1, only);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		pretty(out, (const char *)sqlite3_column_text(st, 0));
+		strbuf_json_pretty(out, (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return db_fail(db, e, "export");

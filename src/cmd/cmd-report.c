@@ -1,0 +1,82 @@
+/*
+ * cmd-report.c - drtop report: the verdict for cron, CI and monitoring.
+ *
+ * Exits like a monitoring plugin: 0 all OK, 1 some WARN, 2 some BREACH,
+ * 3 UNKNOWN or an error (64 for a usage error). The verdict is read from the
+ * views, and each change of status is recorded in status_history first.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "duration.h"
+#include "report.h"
+#include "verdict.h"
+
+static const struct opt opts[] = {
+	{"format", "FMT", "text (default), json, csv, markdown, html, prometheus or nagios", 0},
+	{"window", "DUR", "how far back outages count, for this report (default: the window setting)",
+	 0},
+	{"system", "NAME", "report only this system", OPT_MULTI},
+	{"min-severity", "LEVEL", "leave out systems below ok, warn (WARN, BREACH, UNKNOWN) or breach",
+	 0},
+	{"output", "FILE", "write to FILE atomically (a temporary file, then a rename)", 0},
+	{NULL},
+};
+
+static const struct {
+	const char *name;
+	int (*fn)(const struct report *, struct db *, int, struct strbuf *, struct error *);
+} formats[] = {
+	{"text", report_text},         {"json", report_json},
+	{"csv", report_csv},           {"markdown", report_markdown},
+	{"html", report_html},         {"prometheus", report_prometheus},
+	{"nagios", report_nagios},
+};
+
+static int run(struct ctx *ctx, struct args *a, struct error *e)
+{
+	const char *fmt = arg(a, "format") ? arg(a, "format") : "text", *min = arg(a, "min-severity");
+	struct report_options o = {0};
+	struct strbuf out = STRBUF_INIT;
+	struct report r;
+	size_t i, f = sizeof(formats) / sizeof(formats[0]);
+	int rc, color;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (!strcmp(formats[i].name, fmt))
+			f = i;
+	if (f == sizeof(formats) / sizeof(formats[0]))
+		return error_set(e, ERR_USAGE, "--format: expected text, json, csv, markdown, html, "
+					       "prometheus or nagios, not '%s'", fmt);
+	if (min && strcmp(min, "ok") && strcmp(min, "warn") && strcmp(min, "breach"))
+		return error_set(e, ERR_USAGE, "--min-severity: expected ok, warn or breach, not '%s'",
+				 min);
+	o.min = !min || !strcmp(min, "ok") ? SEV_OK : !strcmp(min, "warn") ? SEV_WARN : SEV_BREACH;
+	o.systems = arg(a, "system") ? arg_all(a, "system", NULL) : NULL;
+	if (arg_duration(a, "window", 0, &o.window_s, e) < 0)
+		return error_set(e, ERR_USAGE, "%s", e->msg);
+	if (verdict_record_history(ctx->db, NULL, e) < 0 || report_load(ctx->db, &o, &r, e) < 0)
+		return -1;
+	color = f == 0 && !arg(a, "output") && ctx->out_tty && !getenv("NO_COLOR");
+	rc = formats[f].fn(&r, ctx->db, color, &out, e);
+	if (rc == 0) {
+		if (arg(a, "output"))
+			rc = cmd_write_file(arg(a, "output"), strbuf_str(&out), out.len, e);
+		else
+			fputs(strbuf_str(&out), ctx->out);
+	}
+	if (rc == 0)
+		rc = report_exit_status(&r);
+	report_free(&r);
+	strbuf_done(&out);
+	return rc;
+}
+
+const struct cmd cmd_report = {"report", NULL,
+			       "report the verdict for automation; exits 0 OK, 1 WARN, 2 BREACH, "
+			       "3 UNKNOWN or error",
+			       opts, 0, 0, run, NULL, CMD_DB_EXISTS | CMD_PLUGIN};

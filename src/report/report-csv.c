@@ -1,0 +1,81 @@
+/*
+ * report-csv.c - RFC 4180, one row per finding. A cell a spreadsheet would
+ * run as a formula (starting with =, +, -, @, a tab or a carriage return) is
+ * neutralised with a leading apostrophe.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+
+static void cell(struct strbuf *sb, const char *s, int first)
+{
+	const char *p;
+
+	if (!first)
+		strbuf_putc(sb, ',');
+	if (!s)
+		return;
+	if (strchr("=+-@\t\r", *s) && *s) {
+		strbuf_putc(sb, '"');
+		strbuf_putc(sb, '\'');
+	} else if (strpbrk(s, ",\"\r\n")) {
+		strbuf_putc(sb, '"');
+	} else {
+		strbuf_puts(sb, s);
+		return;
+	}
+	for (p = s; *p; p++) {
+		if (*p == '"')
+			strbuf_putc(sb, '"');
+		strbuf_putc(sb, *p);
+	}
+	strbuf_putc(sb, '"');
+}
+
+static void num(struct strbuf *sb, int64_t v)
+{
+	char buf[32];
+
+	if (v == REPORT_NONE)
+		cell(sb, NULL, 0);
+	else {
+		snprintf(buf, sizeof(buf), "%lld", (long long)v);
+		strbuf_putc(sb, ',');
+		strbuf_puts(sb, buf);
+	}
+}
+
+int report_csv(const struct report *r, struct db *db, int color, struct strbuf *out, struct error *e)
+{
+	size_t i, j;
+
+	(void)db;
+	(void)color;
+	(void)e;
+	strbuf_puts(out, "system,status,owner,finding,severity,objective,target_s,measured_s,"
+			 "resolution_s,since,detail\r\n");
+	for (i = 0; i < r->nsystems; i++) {
+		const struct report_system *s = &r->systems[i];
+
+		for (j = 0; j < s->nfindings; j++) {
+			const struct report_finding *f = &s->findings[j];
+
+			cell(out, s->name, 1);
+			cell(out, s->status, 0);
+			cell(out, s->owner, 0);
+			cell(out, f->finding, 0);
+			cell(out, f->severity, 0);
+			cell(out, f->objective, 0);
+			num(out, f->target_s);
+			num(out, f->measured_s);
+			num(out, f->resolution_s);
+			cell(out, f->since_iso, 0);
+			cell(out, f->detail, 0);
+			strbuf_puts(out, "\r\n");
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,84 @@
+/*
+ * report-json.c - the verdict as one JSON document; the field names are
+ * documented in doc/report-json.md and stable.
+ */
+#include "config.h"
+
+#include "report.h"
+
+static void str(struct strbuf *sb, const char *key, const char *v, int comma)
+{
+	strbuf_printf(sb, "%s\"%s\":", comma ? "," : "", key);
+	if (v)
+		strbuf_json_string(sb, v);
+	else
+		strbuf_puts(sb, "null");
+}
+
+static void num(struct strbuf *sb, const char *key, int64_t v)
+{
+	if (v == REPORT_NONE)
+		strbuf_printf(sb, ",\"%s\":null", key);
+	else
+		strbuf_printf(sb, ",\"%s\":%lld", key, (long long)v);
+}
+
+int report_json(const struct report *r, struct db *db, int color, struct strbuf *out, struct error *e)
+{
+	size_t i, j;
+	struct strbuf doc = STRBUF_INIT;
+	static const char *const worst[] = {"OK", "WARN", "BREACH", "UNKNOWN"};
+
+	(void)db;
+	(void)color;
+	(void)e;
+	strbuf_puts(&doc, "{\"drtop_report\":1");
+	str(&doc, "generated_at", r->now_iso, 1);
+	num(&doc, "generated_at_unix", r->now);
+	num(&doc, "window_s", r->window_s);
+	str(&doc, "status", worst[report_exit_status(r)], 1);
+	strbuf_printf(&doc, ",\"summary\":{\"systems\":%zu,\"ok\":%d,\"warn\":%d,\"breach\":%d,"
+			    "\"unknown\":%d},\"systems\":[",
+		      r->nsystems, r->ok, r->warn, r->breach, r->unknown);
+	for (i = 0; i < r->nsystems; i++) {
+		const struct report_system *s = &r->systems[i];
+
+		strbuf_puts(&doc, i ? ",{" : "{");
+		str(&doc, "name", s->name, 0);
+		str(&doc, "status", s->status, 1);
+		str(&doc, "worst_finding", s->worst_finding, 1);
+		num(&doc, "tier", s->tier);
+		str(&doc, "owner", s->owner, 1);
+		num(&doc, "rto_s", s->rto_s);
+		num(&doc, "worst_recovery_s", s->worst_recovery_s);
+		num(&doc, "last_recovery_s", s->last_recovery_s);
+		num(&doc, "rpo_s", s->rpo_s);
+		num(&doc, "data_lag_s", s->data_lag_s);
+		str(&doc, "recovery_point", s->recovery_point, 1);
+		str(&doc, "strategy", s->strategy, 1);
+		num(&doc, "cost_tier", s->cost_tier);
+		str(&doc, "recommended_strategy", s->recommended, 1);
+		num(&doc, "recommended_cost_tier", s->recommended_cost_tier);
+		str(&doc, "last_probe", s->last_probe, 1);
+		strbuf_puts(&doc, ",\"findings\":[");
+		for (j = 0; j < s->nfindings; j++) {
+			const struct report_finding *f = &s->findings[j];
+
+			strbuf_puts(&doc, j ? ",{" : "{");
+			str(&doc, "finding", f->finding, 0);
+			str(&doc, "severity", f->severity, 1);
+			str(&doc, "objective", f->objective, 1);
+			num(&doc, "target_s", f->target_s);
+			num(&doc, "measured_s", f->measured_s);
+			num(&doc, "resolution_s", f->resolution_s);
+			str(&doc, "since", f->since_iso, 1);
+			str(&doc, "detail", f->detail, 1);
+			strbuf_putc(&doc, '}');
+		}
+		strbuf_puts(&doc, "]}");
+	}
+	strbuf_puts(&doc, "]}");
+	strbuf_json_pretty(out, strbuf_str(&doc));
+	strbuf_done(&doc);
+	return 0;
+}

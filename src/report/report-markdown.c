@@ -1,0 +1,76 @@
+/*
+ * report-markdown.c - a summary and a table, for tickets and wikis.
+ */
+#include "config.h"
+
+#include "report.h"
+
+/* A table cell: no pipe, no line break, no HTML from the data. */
+static void md(struct strbuf *sb, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '|')
+			strbuf_puts(sb, "\\|");
+		else if (*s == '\n' || *s == '\r')
+			strbuf_putc(sb, ' ');
+		else if (*s == '<')
+			strbuf_puts(sb, "&lt;");
+		else if (*s == '>')
+			strbuf_puts(sb, "&gt;");
+		else if (*s == '&')
+			strbuf_puts(sb, "&amp;");
+		else if ((unsigned char)*s < 0x20)
+			strbuf_putc(sb, '?');
+		else
+			strbuf_putc(sb, *s);
+	}
+}
+
+int report_markdown(const struct report *r, struct db *db, int color, struct strbuf *out,
+		    struct error *e)
+{
+	char a[48], b[48], c[48], d[48];
+	size_t i, j;
+	int header = 0;
+
+	(void)db;
+	(void)color;
+	(void)e;
+	strbuf_printf(out, "## drtop report, %s\n\n**%d BREACH**, %d WARN, %d UNKNOWN, %d OK "
+			   "(%zu systems).\n\n",
+		      r->now_iso, r->breach, r->warn, r->unknown, r->ok, r->nsystems);
+	strbuf_puts(out, "| status | system | tier | strategy | RTO | worst recovery | RPO | data lag "
+			 "| finding |\n| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | --- |\n");
+	for (i = 0; i < r->nsystems; i++) {
+		const struct report_system *s = &r->systems[i];
+
+		strbuf_printf(out, "| %s | ", s->status);
+		md(out, s->name);
+		strbuf_printf(out, " | %lld | ", (long long)s->tier);
+		if (s->strategy) {
+			md(out, s->strategy);
+			strbuf_printf(out, " %.*s", (int)s->cost_tier, "$$$$");
+		} else {
+			strbuf_puts(out, "-");
+		}
+		strbuf_printf(out, " | %s | %s | %s | %s | %s |\n", report_duration(s->rto_s, a),
+			      report_duration(s->worst_recovery_s, b), report_duration(s->rpo_s, c),
+			      report_duration(s->data_lag_s, d),
+			      s->worst_finding ? s->worst_finding : "");
+	}
+	for (i = 0; i < r->nsystems; i++) {
+		const struct report_system *s = &r->systems[i];
+
+		for (j = 0; j < s->nfindings; j++) {
+			if (!header++)
+				strbuf_puts(out, "\n### Findings\n\n");
+			strbuf_printf(out, "- **%s** `", s->findings[j].severity);
+			md(out, s->name);
+			strbuf_printf(out, "` %s: ", s->findings[j].finding);
+			md(out, s->findings[j].detail);
+			strbuf_printf(out, " (since %s)\n",
+				      s->findings[j].since_iso ? s->findings[j].since_iso : "-");
+		}
+	}
+	return 0;
+}

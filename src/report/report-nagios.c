@@ -1,0 +1,56 @@
+/*
+ * report-nagios.c - one status line and perfdata in the monitoring-plugins
+ * format: "DRTOP CRITICAL - ... | 'label'=value[UOM];warn;crit;min;max".
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "report.h"
+
+static void plain(struct strbuf *sb, const char *s)
+{
+	/* A plugin line: no newline, no '|' (it separates perfdata), no quote in labels. */
+	for (; s && *s; s++)
+		strbuf_putc(sb, *s == '|' || *s == '\n' || *s == '\'' || (unsigned char)*s < 0x20 ? '_' : *s);
+}
+
+int report_nagios(const struct report *r, struct db *db, int color, struct strbuf *out,
+		  struct error *e)
+{
+	static const char *const words[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+	int code = report_exit_status(r), shown = 0;
+	size_t i;
+
+	(void)db;
+	(void)color;
+	(void)e;
+	strbuf_printf(out, "DRTOP %s - %d BREACH, %d WARN, %d UNKNOWN, %d OK", words[code], r->breach,
+		      r->warn, r->unknown, r->ok);
+	for (i = 0; i < r->nsystems && shown < 5; i++) {
+		const struct report_system *s = &r->systems[i];
+
+		if (!s->worst_finding)
+			continue;
+		strbuf_puts(out, shown++ ? ", " : ": ");
+		plain(out, s->name);
+		strbuf_printf(out, " %s", s->worst_finding);
+	}
+	strbuf_printf(out, " | 'breach'=%d;;;0 'warn'=%d;;;0 'unknown'=%d;;;0 'ok'=%d;;;0", r->breach,
+		      r->warn, r->unknown, r->ok);
+	for (i = 0; i < r->nsystems; i++) {
+		const struct report_system *s = &r->systems[i];
+
+		if (s->data_lag_s == REPORT_NONE)
+			continue;
+		strbuf_puts(out, " '");
+		if (r->nsystems > 1) {
+			plain(out, s->name);
+			strbuf_putc(out, ' ');
+		}
+		strbuf_printf(out, "data_lag'=%llds;%lld;%lld;0", (long long)s->data_lag_s,
+			      (long long)(s->rpo_s * r->near_ratio), (long long)s->rpo_s);
+	}
+	strbuf_putc(out, '\n');
+	return 0;
+}

@@ -1,0 +1,104 @@
+/*
+ * report-prometheus.c - the text exposition format, for node_exporter's
+ * textfile collector: HELP and TYPE before each family, base units
+ * (seconds), no timestamps, label values escaped. Metric names are
+ * documented in doc/integration.md.
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "report.h"
+
+static void label(struct strbuf *sb, const char *v)
+{
+	for (; v && *v; v++) {
+		if (*v == '\\')
+			strbuf_puts(sb, "\\\\");
+		else if (*v == '"')
+			strbuf_puts(sb, "\\\"");
+		else if (*v == '\n')
+			strbuf_puts(sb, "\\n");
+		else
+			strbuf_putc(sb, *v);
+	}
+}
+
+static void family(struct strbuf *sb, const char *name, const char *help)
+{
+	strbuf_printf(sb, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+/* One sample per system for a per-system number (systems without it are left out). */
+static void per_system(const struct report *r, struct strbuf *sb, const char *name,
+		       const char *help, size_t offset)
+{
+	size_t i;
+
+	family(sb, name, help);
+	for (i = 0; i < r->nsystems; i++) {
+		const struct report_system *s = &r->systems[i];
+		int64_t v = *(const int64_t *)((const char *)s + offset);
+
+		if (v == REPORT_NONE)
+			continue;
+		strbuf_printf(sb, "%s{system=\"", name);
+		label(sb, s->name);
+		strbuf_printf(sb, "\"} %lld\n", (long long)v);
+	}
+}
+
+static int status_code(const char *status)
+{
+	return !strcmp(status, "OK") ? 0 : !strcmp(status, "WARN") ? 1
+					: !strcmp(status, "BREACH") ? 2 : 3;
+}
+
+int report_prometheus(const struct report *r, struct db *db, int color, struct strbuf *out,
+		      struct error *e)
+{
+	size_t i, j;
+
+	(void)db;
+	(void)color;
+	(void)e;
+	family(out, "drtop_system_status",
+	       "Verdict of the system: 0 OK, 1 WARN, 2 BREACH, 3 UNKNOWN.");
+	for (i = 0; i < r->nsystems; i++) {
+		strbuf_puts(out, "drtop_system_status{system=\"");
+		label(out, r->systems[i].name);
+		strbuf_printf(out, "\"} %d\n", status_code(r->systems[i].status));
+	}
+	per_system(r, out, "drtop_rto_target_seconds", "RTO target: the longest tolerable outage.",
+		   offsetof(struct report_system, rto_s));
+	per_system(r, out, "drtop_rpo_target_seconds", "RPO target: the most tolerable data loss.",
+		   offsetof(struct report_system, rpo_s));
+	per_system(r, out, "drtop_recovery_worst_seconds",
+		   "Longest unplanned outage in the evaluation window.",
+		   offsetof(struct report_system, worst_recovery_s));
+	per_system(r, out, "drtop_recovery_last_seconds", "Length of the most recent outage.",
+		   offsetof(struct report_system, last_recovery_s));
+	per_system(r, out, "drtop_data_lag_seconds", "Age of the newest recovery point.",
+		   offsetof(struct report_system, data_lag_s));
+	per_system(r, out, "drtop_cost_tier", "Cost tier of the system's strategy, 1 to 4.",
+		   offsetof(struct report_system, cost_tier));
+	family(out, "drtop_finding", "A finding against the system (1 while it holds).");
+	for (i = 0; i < r->nsystems; i++) {
+		for (j = 0; j < r->systems[i].nfindings; j++) {
+			const struct report_finding *f = &r->systems[i].findings[j];
+
+			strbuf_puts(out, "drtop_finding{system=\"");
+			label(out, r->systems[i].name);
+			strbuf_printf(out, "\",finding=\"%s\",severity=\"%s\"} 1\n", f->finding,
+				      f->severity);
+		}
+	}
+	family(out, "drtop_systems", "Systems by status.");
+	strbuf_printf(out, "drtop_systems{status=\"OK\"} %d\ndrtop_systems{status=\"WARN\"} %d\n"
+			   "drtop_systems{status=\"BREACH\"} %d\ndrtop_systems{status=\"UNKNOWN\"} %d\n",
+		      r->ok, r->warn, r->breach, r->unknown);
+	family(out, "drtop_report_time_seconds", "When the report was made (Unix time).");
+	strbuf_printf(out, "drtop_report_time_seconds %lld\n", (long long)r->now);
+	return 0;
+}

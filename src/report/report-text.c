@@ -1,0 +1,126 @@
+/*
+ * report-text.c - the verdict as an aligned table for people, then the
+ * findings. Colour (the status column) only when asked: the caller decides
+ * (a terminal, and no NO_COLOR).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "util.h"
+
+#define NCOL 9
+
+static const char *const heads[NCOL] = {"STATUS", "SYSTEM", "TIER", "STRATEGY", "RTO",
+					"WORST RECOVERY", "RPO", "DATA LAG", "FINDING"};
+
+static size_t width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* Control characters never reach the terminal. */
+static char *printable(const char *s)
+{
+	char *p = xstrdup(s ? s : ""), *q;
+
+	for (q = p; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			*q = '?';
+	return p;
+}
+
+static const char *color_of(const char *status)
+{
+	if (!strcmp(status, "BREACH"))
+		return "\033[1;31m";
+	if (!strcmp(status, "WARN"))
+		return "\033[33m";
+	if (!strcmp(status, "OK"))
+		return "\033[32m";
+	return "\033[2m";
+}
+
+int report_text(const struct report *r, struct db *db, int color, struct strbuf *out, struct error *e)
+{
+	char ***cells = xcalloc(r->nsystems + 1, sizeof(char **));
+	size_t w[NCOL] = {0}, i, j, c;
+	char buf[48];
+	int header;
+
+	(void)db;
+	(void)e;
+	for (i = 0; i <= r->nsystems; i++) {
+		cells[i] = xcalloc(NCOL, sizeof(char *));
+		if (i == 0) {
+			for (c = 0; c < NCOL; c++)
+				cells[0][c] = xstrdup(heads[c]);
+		} else {
+			const struct report_system *s = &r->systems[i - 1];
+
+			cells[i][0] = xstrdup(s->status);
+			cells[i][1] = printable(s->name);
+			cells[i][2] = xasprintf("%lld", (long long)s->tier);
+			cells[i][3] = s->strategy ? xasprintf("%s %.*s", s->strategy, (int)s->cost_tier,
+							      "$$$$")
+						  : xstrdup("-");
+			cells[i][4] = xstrdup(report_duration(s->rto_s, buf));
+			cells[i][5] = xstrdup(report_duration(s->worst_recovery_s, buf));
+			cells[i][6] = xstrdup(report_duration(s->rpo_s, buf));
+			cells[i][7] = xstrdup(report_duration(s->data_lag_s, buf));
+			cells[i][8] = xstrdup(s->worst_finding ? s->worst_finding : "");
+		}
+		for (c = 0; c < NCOL; c++)
+			if (width(cells[i][c]) > w[c])
+				w[c] = width(cells[i][c]);
+	}
+	strbuf_printf(out, "drtop report %s: %d BREACH, %d WARN, %d UNKNOWN, %d OK\n\n", r->now_iso,
+		      r->breach, r->warn, r->unknown, r->ok);
+	for (i = 0; i <= r->nsystems; i++) {
+		for (c = 0; c < NCOL; c++) {
+			int last = c == NCOL - 1, pad = (int)(w[c] - width(cells[i][c]));
+
+			if (color && i > 0 && c == 0)
+				strbuf_printf(out, "%s%s\033[0m", color_of(cells[i][0]), cells[i][0]);
+			else
+				strbuf_puts(out, cells[i][c]);
+			if (!last)
+				strbuf_printf(out, "%*s  ", pad, "");
+			free(cells[i][c]);
+		}
+		/* no trailing blanks */
+		while (out->len && out->buf[out->len - 1] == ' ')
+			out->buf[--out->len] = '\0';
+		strbuf_putc(out, '\n');
+		free(cells[i]);
+	}
+	free(cells);
+	header = 0;
+	for (i = 0; i < r->nsystems; i++) {
+		const struct report_system *s = &r->systems[i];
+
+		for (j = 0; j < s->nfindings; j++) {
+			const struct report_finding *f = &s->findings[j];
+			char t[48], m[48];
+			char *name = printable(s->name), *detail = printable(f->detail);
+
+			if (!header++)
+				strbuf_puts(out, "\nfindings:\n");
+			strbuf_printf(out, "  %s %s %s: %s", f->severity, name, f->finding, detail);
+			if (f->target_s != REPORT_NONE && strcmp(f->objective, "cost"))
+				strbuf_printf(out, " (target %s, measured %s)",
+					      report_duration(f->target_s, t),
+					      report_duration(f->measured_s, m));
+			strbuf_printf(out, " since %s\n", f->since_iso ? f->since_iso : "-");
+			free(name);
+			free(detail);
+		}
+	}
+	return 0;
+}
