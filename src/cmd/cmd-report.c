@@ -29,7 +29,7 @@ static const struct opt opts[] = {
 
 static const struct {
 	const char *name;
-	int (*fn)(const struct report *, struct db *, int, struct strbuf *, struct error *);
+	int (*fn)(const struct board *, struct db *, int, struct strbuf *, struct error *);
 } formats[] = {
 	{"text", report_text},         {"json", report_json},
 	{"csv", report_csv},           {"markdown", report_markdown},
@@ -40,9 +40,9 @@ static const struct {
 static int run(struct ctx *ctx, struct args *a, struct error *e)
 {
 	const char *fmt = arg(a, "format") ? arg(a, "format") : "text", *min = arg(a, "min-severity");
-	struct report_options o = {0};
+	struct board_options o = {0};
 	struct strbuf out = STRBUF_INIT;
-	struct report r;
+	struct board r;
 	size_t i, f = sizeof(formats) / sizeof(formats[0]);
 	int rc, color;
 
@@ -55,11 +55,11 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 	if (min && strcmp(min, "ok") && strcmp(min, "warn") && strcmp(min, "breach"))
 		return error_set(e, ERR_USAGE, "--min-severity: expected ok, warn or breach, not '%s'",
 				 min);
-	o.min = !min || !strcmp(min, "ok") ? SEV_OK : !strcmp(min, "warn") ? SEV_WARN : SEV_BREACH;
+	o.min = !min || !strcmp(min, "ok") ? BOARD_OK : !strcmp(min, "warn") ? BOARD_WARN : BOARD_BREACH;
 	o.systems = arg(a, "system") ? arg_all(a, "system", NULL) : NULL;
 	if (arg_duration(a, "window", 0, &o.window_s, e) < 0)
 		return error_set(e, ERR_USAGE, "%s", e->msg);
-	if (verdict_record_history(ctx->db, NULL, e) < 0 || report_load(ctx->db, &o, &r, e) < 0)
+	if (verdict_record_history(ctx->db, NULL, e) < 0 || board_load(ctx->db, &o, &r, e) < 0)
 		return -1;
 	color = f == 0 && !arg(a, "output") && ctx->out_tty && !getenv("NO_COLOR");
 	rc = formats[f].fn(&r, ctx->db, color, &out, e);
@@ -70,8 +70,8 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 			fputs(strbuf_str(&out), ctx->out);
 	}
 	if (rc == 0)
-		rc = report_exit_status(&r);
-	report_free(&r);
+		rc = board_exit_status(&r);
+	board_free(&r);
 	strbuf_done(&out);
 	return rc;
 }

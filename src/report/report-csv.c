@@ -39,7 +39,7 @@ static void num(struct strbuf *sb, int64_t v)
 {
 	char buf[32];
 
-	if (v == REPORT_NONE)
+	if (v == BOARD_NONE)
 		cell(sb, NULL, 0);
 	else {
 		snprintf(buf, sizeof(buf), "%lld", (long long)v);
@@ -48,7 +48,7 @@ static void num(struct strbuf *sb, int64_t v)
 	}
 }
 
-int report_csv(const struct report *r, struct db *db, int color, struct strbuf *out, struct error *e)
+int report_csv(const struct board *r, struct db *db, int color, struct strbuf *out, struct error *e)
 {
 	size_t i, j;
 
@@ -58,10 +58,10 @@ int report_csv(const struct report *r, struct db *db, int color, struct strbuf *
 	strbuf_puts(out, "system,status,owner,finding,severity,objective,target_s,measured_s,"
 			 "resolution_s,since,detail\r\n");
 	for (i = 0; i < r->nsystems; i++) {
-		const struct report_system *s = &r->systems[i];
+		const struct board_system *s = &r->systems[i];
 
 		for (j = 0; j < s->nfindings; j++) {
-			const struct report_finding *f = &s->findings[j];
+			const struct board_finding *f = &s->findings[j];
 
 			cell(out, s->name, 1);
 			cell(out, s->status, 0);

@@ -27,7 +27,7 @@ static void esc(struct strbuf *sb, const char *s)
 }
 
 /* Bars of the outage durations in the window, with the RTO as a line. */
-static int outage_chart(const struct report_system *s, const struct report *r, struct db *db,
+static int outage_chart(const struct board_system *s, const struct board *r, struct db *db,
 			struct strbuf *out, struct error *e)
 {
 	sqlite3_stmt *st = db_prepare(db,
@@ -71,7 +71,7 @@ static int outage_chart(const struct report_system *s, const struct report *r, s
 }
 
 /* The data lag measured by freshness probes over the window, with the RPO as a line. */
-static int lag_chart(const struct report_system *s, const struct report *r, struct db *db,
+static int lag_chart(const struct board_system *s, const struct board *r, struct db *db,
 		     struct strbuf *out, struct error *e)
 {
 	sqlite3_stmt *st = db_prepare(db,
@@ -115,7 +115,7 @@ static int lag_chart(const struct report_system *s, const struct report *r, stru
 	return 0;
 }
 
-int report_html(const struct report *r, struct db *db, int color, struct strbuf *out, struct error *e)
+int report_html(const struct board *r, struct db *db, int color, struct strbuf *out, struct error *e)
 {
 	char a[48], b[48], c[48], d[48];
 	size_t i, j;
@@ -132,7 +132,7 @@ int report_html(const struct report *r, struct db *db, int color, struct strbuf 
 			 "<th>strategy</th><th>RTO</th><th>worst recovery</th><th>RPO</th>"
 			 "<th>data lag</th><th>cheapest fit</th><th>finding</th></tr></thead><tbody>\n");
 	for (i = 0; i < r->nsystems; i++) {
-		const struct report_system *s = &r->systems[i];
+		const struct board_system *s = &r->systems[i];
 
 		strbuf_printf(out, "<tr><td class=\"%s\">%s</td><td><a href=\"#s%zu\">", s->status,
 			      s->status, i);
@@ -154,7 +154,7 @@ int report_html(const struct report *r, struct db *db, int color, struct strbuf 
 	}
 	strbuf_puts(out, "</tbody></table>\n");
 	for (i = 0; i < r->nsystems; i++) {
-		const struct report_system *s = &r->systems[i];
+		const struct board_system *s = &r->systems[i];
 
 		strbuf_printf(out, "<section id=\"s%zu\"><h2><span class=\"%s\">%s</span> ", i, s->status,
 			      s->status);
@@ -165,7 +165,7 @@ int report_html(const struct report *r, struct db *db, int color, struct strbuf 
 		if (s->nfindings)
 			strbuf_puts(out, "<ul>");
 		for (j = 0; j < s->nfindings; j++) {
-			const struct report_finding *f = &s->findings[j];
+			const struct board_finding *f = &s->findings[j];
 
 			strbuf_printf(out, "<li><span class=\"%s\">%s</span> %s: ",
 				      !strcmp(f->severity, "INFO") ? "OK" : f->severity, f->severity,

@@ -17,13 +17,13 @@ static void str(struct strbuf *sb, const char *key, const char *v, int comma)
 
 static void num(struct strbuf *sb, const char *key, int64_t v)
 {
-	if (v == REPORT_NONE)
+	if (v == BOARD_NONE)
 		strbuf_printf(sb, ",\"%s\":null", key);
 	else
 		strbuf_printf(sb, ",\"%s\":%lld", key, (long long)v);
 }
 
-int report_json(const struct report *r, struct db *db, int color, struct strbuf *out, struct error *e)
+int report_json(const struct board *r, struct db *db, int color, struct strbuf *out, struct error *e)
 {
 	size_t i, j;
 	struct strbuf doc = STRBUF_INIT;
@@ -36,12 +36,12 @@ int report_json(const struct report *r, struct db *db, int color, struct strbuf 
 	str(&doc, "generated_at", r->now_iso, 1);
 	num(&doc, "generated_at_unix", r->now);
 	num(&doc, "window_s", r->window_s);
-	str(&doc, "status", worst[report_exit_status(r)], 1);
+	str(&doc, "status", worst[board_exit_status(r)], 1);
 	strbuf_printf(&doc, ",\"summary\":{\"systems\":%zu,\"ok\":%d,\"warn\":%d,\"breach\":%d,"
 			    "\"unknown\":%d},\"systems\":[",
 		      r->nsystems, r->ok, r->warn, r->breach, r->unknown);
 	for (i = 0; i < r->nsystems; i++) {
-		const struct report_system *s = &r->systems[i];
+		const struct board_system *s = &r->systems[i];
 
 		strbuf_puts(&doc, i ? ",{" : "{");
 		str(&doc, "name", s->name, 0);
@@ -62,7 +62,7 @@ int report_json(const struct report *r, struct db *db, int color, struct strbuf 
 		str(&doc, "last_probe", s->last_probe, 1);
 		strbuf_puts(&doc, ",\"findings\":[");
 		for (j = 0; j < s->nfindings; j++) {
-			const struct report_finding *f = &s->findings[j];
+			const struct board_finding *f = &s->findings[j];
 
 			strbuf_puts(&doc, j ? ",{" : "{");
 			str(&doc, "finding", f->finding, 0);

@@ -26,7 +26,7 @@ static void md(struct strbuf *sb, const char *s)
 	}
 }
 
-int report_markdown(const struct report *r, struct db *db, int color, struct strbuf *out,
+int report_markdown(const struct board *r, struct db *db, int color, struct strbuf *out,
 		    struct error *e)
 {
 	char a[48], b[48], c[48], d[48];
@@ -42,7 +42,7 @@ int report_markdown(const struct report *r, struct db *db, int color, struct str
 	strbuf_puts(out, "| status | system | tier | strategy | RTO | worst recovery | RPO | data lag "
 			 "| finding |\n| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | --- |\n");
 	for (i = 0; i < r->nsystems; i++) {
-		const struct report_system *s = &r->systems[i];
+		const struct board_system *s = &r->systems[i];
 
 		strbuf_printf(out, "| %s | ", s->status);
 		md(out, s->name);
@@ -59,7 +59,7 @@ int report_markdown(const struct report *r, struct db *db, int color, struct str
 			      s->worst_finding ? s->worst_finding : "");
 	}
 	for (i = 0; i < r->nsystems; i++) {
-		const struct report_system *s = &r->systems[i];
+		const struct board_system *s = &r->systems[i];
 
 		for (j = 0; j < s->nfindings; j++) {
 			if (!header++)

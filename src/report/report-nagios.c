@@ -15,11 +15,11 @@ static void plain(struct strbuf *sb, const char *s)
 		strbuf_putc(sb, *s == '|' || *s == '\n' || *s == '\'' || (unsigned char)*s < 0x20 ? '_' : *s);
 }
 
-int report_nagios(const struct report *r, struct db *db, int color, struct strbuf *out,
+int report_nagios(const struct board *r, struct db *db, int color, struct strbuf *out,
 		  struct error *e)
 {
 	static const char *const words[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
-	int code = report_exit_status(r), shown = 0;
+	int code = board_exit_status(r), shown = 0;
 	size_t i;
 
 	(void)db;
@@ -28,7 +28,7 @@ int report_nagios(const struct report *r, struct db *db, int color, struct strbu
 	strbuf_printf(out, "DRTOP %s - %d BREACH, %d WARN, %d UNKNOWN, %d OK", words[code], r->breach,
 		      r->warn, r->unknown, r->ok);
 	for (i = 0; i < r->nsystems && shown < 5; i++) {
-		const struct report_system *s = &r->systems[i];
+		const struct board_system *s = &r->systems[i];
 
 		if (!s->worst_finding)
 			continue;
@@ -39,9 +39,9 @@ int report_nagios(const struct report *r, struct db *db, int color, struct strbu
 	strbuf_printf(out, " | 'breach'=%d;;;0 'warn'=%d;;;0 'unknown'=%d;;;0 'ok'=%d;;;0", r->breach,
 		      r->warn, r->unknown, r->ok);
 	for (i = 0; i < r->nsystems; i++) {
-		const struct report_system *s = &r->systems[i];
+		const struct board_system *s = &r->systems[i];
 
-		if (s->data_lag_s == REPORT_NONE)
+		if (s->data_lag_s == BOARD_NONE)
 			continue;
 		strbuf_puts(out, " '");
 		if (r->nsystems > 1) {

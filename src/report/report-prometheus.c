@@ -31,17 +31,17 @@ static void family(struct strbuf *sb, const char *name, const char *help)
 }
 
 /* One sample per system for a per-system number (systems without it are left out). */
-static void per_system(const struct report *r, struct strbuf *sb, const char *name,
+static void per_system(const struct board *r, struct strbuf *sb, const char *name,
 		       const char *help, size_t offset)
 {
 	size_t i;
 
 	family(sb, name, help);
 	for (i = 0; i < r->nsystems; i++) {
-		const struct report_system *s = &r->systems[i];
+		const struct board_system *s = &r->systems[i];
 		int64_t v = *(const int64_t *)((const char *)s + offset);
 
-		if (v == REPORT_NONE)
+		if (v == BOARD_NONE)
 			continue;
 		strbuf_printf(sb, "%s{system=\"", name);
 		label(sb, s->name);
@@ -55,7 +55,7 @@ static int status_code(const char *status)
 					: !strcmp(status, "BREACH") ? 2 : 3;
 }
 
-int report_prometheus(const struct report *r, struct db *db, int color, struct strbuf *out,
+int report_prometheus(const struct board *r, struct db *db, int color, struct strbuf *out,
 		      struct error *e)
 {
 	size_t i, j;
@@ -71,22 +71,22 @@ int report_prometheus(const struct report *r, struct db *db, int color, struct s
 		strbuf_printf(out, "\"} %d\n", status_code(r->systems[i].status));
 	}
 	per_system(r, out, "drtop_rto_target_seconds", "RTO target: the longest tolerable outage.",
-		   offsetof(struct report_system, rto_s));
+		   offsetof(struct board_system, rto_s));
 	per_system(r, out, "drtop_rpo_target_seconds", "RPO target: the most tolerable data loss.",
-		   offsetof(struct report_system, rpo_s));
+		   offsetof(struct board_system, rpo_s));
 	per_system(r, out, "drtop_recovery_worst_seconds",
 		   "Longest unplanned outage in the evaluation window.",
-		   offsetof(struct report_system, worst_recovery_s));
+		   offsetof(struct board_system, worst_recovery_s));
 	per_system(r, out, "drtop_recovery_last_seconds", "Length of the most recent outage.",
-		   offsetof(struct report_system, last_recovery_s));
+		   offsetof(struct board_system, last_recovery_s));
 	per_system(r, out, "drtop_data_lag_seconds", "Age of the newest recovery point.",
-		   offsetof(struct report_system, data_lag_s));
+		   offsetof(struct board_system, data_lag_s));
 	per_system(r, out, "drtop_cost_tier", "Cost tier of the system's strategy, 1 to 4.",
-		   offsetof(struct report_system, cost_tier));
+		   offsetof(struct board_system, cost_tier));
 	family(out, "drtop_finding", "A finding against the system (1 while it holds).");
 	for (i = 0; i < r->nsystems; i++) {
 		for (j = 0; j < r->systems[i].nfindings; j++) {
-			const struct report_finding *f = &r->systems[i].findings[j];
+			const struct board_finding *f = &r->systems[i].findings[j];
 
 			strbuf_puts(out, "drtop_finding{system=\"");
 			label(out, r->systems[i].name);

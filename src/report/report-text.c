@@ -47,7 +47,7 @@ static const char *color_of(const char *status)
 	return "\033[2m";
 }
 
-int report_text(const struct report *r, struct db *db, int color, struct strbuf *out, struct error *e)
+int report_text(const struct board *r, struct db *db, int color, struct strbuf *out, struct error *e)
 {
 	char ***cells = xcalloc(r->nsystems + 1, sizeof(char **));
 	size_t w[NCOL] = {0}, i, j, c;
@@ -62,7 +62,7 @@ int report_text(const struct report *r, struct db *db, int color, struct strbuf 
 			for (c = 0; c < NCOL; c++)
 				cells[0][c] = xstrdup(heads[c]);
 		} else {
-			const struct report_system *s = &r->systems[i - 1];
+			const struct board_system *s = &r->systems[i - 1];
 
 			cells[i][0] = xstrdup(s->status);
 			cells[i][1] = printable(s->name);
@@ -103,17 +103,17 @@ int report_text(const struct report *r, struct db *db, int color, struct strbuf 
 	free(cells);
 	header = 0;
 	for (i = 0; i < r->nsystems; i++) {
-		const struct report_system *s = &r->systems[i];
+		const struct board_system *s = &r->systems[i];
 
 		for (j = 0; j < s->nfindings; j++) {
-			const struct report_finding *f = &s->findings[j];
+			const struct board_finding *f = &s->findings[j];
 			char t[48], m[48];
 			char *name = printable(s->name), *detail = printable(f->detail);
 
 			if (!header++)
 				strbuf_puts(out, "\nfindings:\n");
 			strbuf_printf(out, "  %s %s %s: %s", f->severity, name, f->finding, detail);
-			if (f->target_s != REPORT_NONE && strcmp(f->objective, "cost"))
+			if (f->target_s != BOARD_NONE && strcmp(f->objective, "cost"))
 				strbuf_printf(out, " (target %s, measured %s)",
 					      report_duration(f->target_s, t),
 					      report_duration(f->measured_s, m));

@@ -1,0 +1,229 @@
+/*
+ * board.c - see board.h.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "board.h"
+#include "util.h"
+#include "when.h"
+
+static char *col_text(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL
+		       ? NULL
+		       : xstrdup((const char *)sqlite3_column_text(st, i));
+}
+
+static int64_t col_int(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? BOARD_NONE : sqlite3_column_int64(st, i);
+}
+
+static int rank(const char *status)
+{
+	return !strcmp(status, "BREACH") ? 3 : !strcmp(status, "WARN") ? 2
+					   : !strcmp(status, "UNKNOWN") ? 1 : 0;
+}
+
+static int wanted(const struct board_options *o, const char *name, const char *status)
+{
+	size_t i;
+
+	if (o->min == BOARD_BREACH && rank(status) < 3)
+		return 0;
+	if (o->min == BOARD_WARN && rank(status) < 1)
+		return 0;
+	if (!o->systems)
+		return 1;
+	for (i = 0; o->systems[i]; i++)
+		if (!strcmp(o->systems[i], name))
+			return 1;
+	return 0;
+}
+
+static const char systems_sql[] =
+	"SELECT system_id, system, status, worst_finding, owner, strategy, recommended_strategy,"
+	" recovery_point, last_probe, tier, cost_tier, recommended_cost_tier, rto_s, rpo_s,"
+	" worst_recovery_s, last_recovery_s, data_lag_s"
+	" FROM (SELECT * FROM v_system_status LIMIT -1)"
+	" ORDER BY CASE status WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 WHEN 'UNKNOWN' THEN 2"
+	" ELSE 3 END, tier, system";
+
+static const char findings_sql[] =
+	"SELECT system_id, finding, severity, objective, detail, since_iso, target_s, measured_s,"
+	" resolution_s, since FROM (SELECT * FROM v_findings LIMIT -1)"
+	" ORDER BY system_id, CASE severity WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 ELSE 2 END,"
+	" finding";
+
+static int load_rows(struct db *db, const struct board_options *o, struct board *r, struct error *e)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT now, window_s, rpo_near_ratio FROM v_settings", e);
+	size_t cap = 0, i;
+	int rc;
+
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		r->now = sqlite3_column_int64(st, 0);
+		r->window_s = sqlite3_column_int64(st, 1);
+		r->near_ratio = sqlite3_column_double(st, 2);
+	}
+	sqlite3_finalize(st);
+	when_format(r->now, r->now_iso);
+	st = db_prepare(db, systems_sql, e);
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct board_system *s;
+		const char *name = (const char *)sqlite3_column_text(st, 1),
+			   *status = (const char *)sqlite3_column_text(st, 2);
+
+		if (!wanted(o, name, status))
+			continue;
+		r->systems = xgrow(r->systems, &cap, r->nsystems + 1, sizeof(*r->systems));
+		s = &r->systems[r->nsystems++];
+		memset(s, 0, sizeof(*s));
+		s->id = sqlite3_column_int64(st, 0);
+		s->name = col_text(st, 1);
+		s->status = col_text(st, 2);
+		s->worst_finding = col_text(st, 3);
+		s->owner = col_text(st, 4);
+		s->strategy = col_text(st, 5);
+		s->recommended = col_text(st, 6);
+		s->recovery_point = col_text(st, 7);
+		s->last_probe = col_text(st, 8);
+		s->tier = col_int(st, 9);
+		s->cost_tier = col_int(st, 10);
+		s->recommended_cost_tier = col_int(st, 11);
+		s->rto_s = col_int(st, 12);
+		s->rpo_s = col_int(st, 13);
+		s->worst_recovery_s = col_int(st, 14);
+		s->last_recovery_s = col_int(st, 15);
+		s->data_lag_s = col_int(st, 16);
+		switch (rank(s->status)) {
+		case 3:
+			r->breach++;
+			break;
+		case 2:
+			r->warn++;
+			break;
+		case 1:
+			r->unknown++;
+			break;
+		default:
+			r->ok++;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "reading the verdict");
+	st = db_prepare(db, findings_sql, e);
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		struct board_finding *f;
+		struct board_system *s = NULL;
+
+		for (i = 0; i < r->nsystems; i++)
+			if (r->systems[i].id == id)
+				s = &r->systems[i];
+		if (!s)
+			continue;
+		s->findings = xrealloc(s->findings, (s->nfindings + 1) * sizeof(*s->findings));
+		f = &s->findings[s->nfindings++];
+		f->finding = col_text(st, 1);
+		f->severity = col_text(st, 2);
+		f->objective = col_text(st, 3);
+		f->detail = col_text(st, 4);
+		f->since_iso = col_text(st, 5);
+		f->target_s = col_int(st, 6);
+		f->measured_s = col_int(st, 7);
+		f->resolution_s = col_int(st, 8);
+		f->since = col_int(st, 9);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "reading the findings");
+	return 0;
+}
+
+int board_load(struct db *db, const struct board_options *o, struct board *r, struct error *e)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; o->systems && o->systems[i]; i++) {
+		int64_t id;
+
+		st = db_prepare(db, "SELECT id FROM system WHERE name = ?1", e);
+		if (!st)
+			return -1;
+		sqlite3_bind_text(st, 1, o->systems[i], -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_finalize(st);
+		if (!id)
+			return error_set(e, ERR_DATA, "unknown system '%s'", o->systems[i]);
+	}
+	if (!o->window_s)
+		return load_rows(db, o, r, e);
+	/* A window for this report only: set it where the views read it, read, and roll back. */
+	if (db_begin(db, e) < 0)
+		return -1;
+	st = db_prepare(db, "UPDATE setting SET value = ?1 WHERE key = 'window_s'", e);
+	if (!st) {
+		db_rollback(db);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, o->window_s);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	rc = rc == SQLITE_DONE ? load_rows(db, o, r, e) : db_fail(db, e, "report window");
+	db_rollback(db);
+	return rc;
+}
+
+void board_free(struct board *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->nsystems; i++) {
+		struct board_system *s = &r->systems[i];
+
+		for (j = 0; j < s->nfindings; j++) {
+			free(s->findings[j].finding);
+			free(s->findings[j].severity);
+			free(s->findings[j].objective);
+			free(s->findings[j].detail);
+			free(s->findings[j].since_iso);
+		}
+		free(s->findings);
+		free(s->name);
+		free(s->status);
+		free(s->worst_finding);
+		free(s->owner);
+		free(s->strategy);
+		free(s->recommended);
+		free(s->recovery_point);
+		free(s->last_probe);
+	}
+	free(r->systems);
+	memset(r, 0, sizeof(*r));
+}
+
+int board_exit_status(const struct board *r)
+{
+	if (r->breach)
+		return 2;
+	if (r->warn)
+		return 1;
+	if (r->unknown)
+		return 3;
+	return 0;
+}

@@ -1,0 +1,61 @@
+/*
+ * board.h - the verdict of every system, gathered once: what the dashboard
+ * shows and every report prints.
+ *
+ * board_load() reads v_system_status and v_findings (the views that hold the
+ * rules) into plain structs, with each system's recent status history.
+ * Nothing is recomputed here: the board says what the views say.
+ */
+#ifndef DRTOP_BOARD_H
+#define DRTOP_BOARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "error.h"
+
+#define BOARD_NONE INT64_MIN /* a NULL number */
+
+struct board_finding {
+	char *finding, *severity, *objective, *detail, *since_iso;
+	int64_t target_s, measured_s, resolution_s, since;
+};
+
+struct board_system {
+	int64_t id;
+	char *name, *status, *worst_finding, *owner, *strategy, *recommended;
+	char *recovery_point, *last_probe; /* ISO-8601 or NULL */
+	int64_t tier, cost_tier, recommended_cost_tier;
+	int64_t rto_s, rpo_s, worst_recovery_s, last_recovery_s, data_lag_s;
+	struct board_finding *findings;
+	size_t nfindings;
+};
+
+struct board {
+	int64_t now;
+	char now_iso[32];
+	int64_t window_s;
+	double near_ratio;
+	struct board_system *systems;
+	size_t nsystems;
+	int ok, warn, breach, unknown;
+};
+
+enum board_severity { BOARD_OK, BOARD_WARN, BOARD_BREACH };
+
+struct board_options {
+	char **systems;          /* only these (NULL-terminated), or NULL */
+	enum board_severity min; /* leave out systems below this */
+	int64_t window_s;         /* 0: the window setting */
+};
+
+/* Read the verdict. With a window, the views are read inside a transaction that
+ * sets it and is rolled back, so the setting itself never changes. */
+int board_load(struct db *db, const struct board_options *o, struct board *r, struct error *e);
+void board_free(struct board *r);
+
+/* Monitoring-plugin status: 2 any BREACH, 1 any WARN, 3 any UNKNOWN, else 0. */
+int board_exit_status(const struct board *r);
+
+#endif
