@@ -21,6 +21,7 @@
 static int run_help(struct ctx *ctx, struct args *a, struct error *e);
 
 static const struct cmd top[] = {
+	{"demo", NULL, "open the dashboard on a demo database", NULL, 0, 0, NULL, NULL, 0, &cmd_demo},
 	{"system", NULL, "keep the inventory of systems", NULL, 0, 0, NULL, cmd_system, 0},
 	{"endpoint", NULL, "URLs to probe for a system", NULL, 0, 0, NULL, cmd_endpoint, 0},
 	{"schedule", NULL, "backup schedules", NULL, 0, 0, NULL, cmd_schedule, 0},
@@ -181,7 +182,8 @@ static void top_help(FILE *f)
 {
 	const struct cmd *c;
 
-	fprintf(f, "usage: drtop [--db PATH] COMMAND [ARGS...]\n\n"
+	fprintf(f, "usage: drtop [--db PATH] [--theme NAME] [--no-color] [--readonly]   (the dashboard)\n"
+		   "       drtop [--db PATH] COMMAND [ARGS...]\n\n"
 		   "drtop keeps an inventory of systems with their recovery objectives (RTO,\n"
 		   "RPO), strategies and backups, and checks the evidence against them.\n\n"
 		   "commands:\n");
@@ -492,9 +494,10 @@ int cmd_main(int argc, char **argv)
 		rc = -1;
 		goto out;
 	}
-	if (argc == 0) {
-		top_help(stderr);
-		rc = 64;
+	if (argc == 0 || (argv[0][0] == '-' && strcmp(argv[0], "--version") && strcmp(argv[0], "-h") &&
+			  strcmp(argv[0], "--help"))) {
+		/* No command: the dashboard, with its options. */
+		rc = run(&cmd_dashboard, "drtop", argc, argv, &ctx, &e);
 		goto out;
 	}
 	if (!strcmp(argv[0], "--version")) {

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,10 +45,37 @@ static int wanted(const struct board_options *o, const char *name, const char *s
 	return 0;
 }
 
+/* The last twelve status changes of every system, oldest first. */
+static int load_history(struct db *db, struct board *b, struct error *e)
+{
+	sqlite3_stmt *st = db_prepare(db,
+				      "SELECT system_id, group_concat(substr(status, 1, 1), '') FROM ("
+				      " SELECT system_id, status, at, id FROM (SELECT system_id, status,"
+				      "  at, id, row_number() OVER (PARTITION BY system_id ORDER BY at DESC,"
+				      "  id DESC) AS rn FROM status_history) WHERE rn <= 12"
+				      " ORDER BY system_id, at, id) GROUP BY system_id",
+				      e);
+	size_t i;
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		for (i = 0; i < b->nsystems; i++)
+			if (b->systems[i].id == id)
+				snprintf(b->systems[i].history, sizeof(b->systems[i].history), "%s",
+					 (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading the status history");
+}
+
 static const char systems_sql[] =
 	"SELECT system_id, system, status, worst_finding, owner, strategy, recommended_strategy,"
 	" recovery_point, last_probe, tier, cost_tier, recommended_cost_tier, rto_s, rpo_s,"
-	" worst_recovery_s, last_recovery_s, data_lag_s"
+	" worst_recovery_s, last_recovery_s, data_lag_s, last_probe_at"
 	" FROM (SELECT * FROM v_system_status LIMIT -1)"
 	" ORDER BY CASE status WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 WHEN 'UNKNOWN' THEN 2"
 	" ELSE 3 END, tier, system";
@@ -103,6 +131,7 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 		s->worst_recovery_s = col_int(st, 14);
 		s->last_recovery_s = col_int(st, 15);
 		s->data_lag_s = col_int(st, 16);
+		s->last_probe_at = col_int(st, 17);
 		switch (rank(s->status)) {
 		case 3:
 			r->breach++;
@@ -148,7 +177,7 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the findings");
-	return 0;
+	return load_history(db, r, e);
 }
 
 int board_load(struct db *db, const struct board_options *o, struct board *r, struct error *e)
@@ -226,4 +255,56 @@ int board_exit_status(const struct board *r)
 	if (r->unknown)
 		return 3;
 	return 0;
+}
+
+int board_load_quick(struct db *db, struct board *b, struct error *e)
+{
+	static const char sql[] =
+		"SELECT s.id, s.name, coalesce((SELECT h.status FROM status_history h WHERE"
+		" h.system_id = s.id ORDER BY h.at DESC, h.id DESC LIMIT 1), 'UNKNOWN'), s.owner,"
+		" s.strategy, s.tier, st.cost_tier, s.rto_s, s.rpo_s"
+		" FROM system s LEFT JOIN strategy st ON st.name = s.strategy ORDER BY s.tier, s.name";
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	st = db_prepare(db, sql, e);
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct board_system *s;
+
+		b->systems = xgrow(b->systems, &cap, b->nsystems + 1, sizeof(*b->systems));
+		s = &b->systems[b->nsystems++];
+		memset(s, 0, sizeof(*s));
+		s->id = sqlite3_column_int64(st, 0);
+		s->name = col_text(st, 1);
+		s->status = col_text(st, 2);
+		s->owner = col_text(st, 3);
+		s->strategy = col_text(st, 4);
+		s->tier = col_int(st, 5);
+		s->cost_tier = col_int(st, 6);
+		s->rto_s = col_int(st, 7);
+		s->rpo_s = col_int(st, 8);
+		s->worst_recovery_s = s->last_recovery_s = s->data_lag_s = BOARD_NONE;
+		s->last_probe_at = s->recommended_cost_tier = BOARD_NONE;
+		switch (rank(s->status)) {
+		case 3:
+			b->breach++;
+			break;
+		case 2:
+			b->warn++;
+			break;
+		case 1:
+			b->unknown++;
+			break;
+		default:
+			b->ok++;
+		}
+	}
+	sqlite3_finalize(st);
+	b->now = when_now();
+	when_format(b->now, b->now_iso);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading the systems");
 }

@@ -30,6 +30,8 @@ struct board_system {
 	int64_t rto_s, rpo_s, worst_recovery_s, last_recovery_s, data_lag_s;
 	struct board_finding *findings;
 	size_t nfindings;
+	int64_t last_probe_at;
+	char history[13]; /* the last status changes, oldest first: O W B U */
 };
 
 struct board {
@@ -54,6 +56,10 @@ struct board_options {
  * sets it and is rolled back, so the setting itself never changes. */
 int board_load(struct db *db, const struct board_options *o, struct board *r, struct error *e);
 void board_free(struct board *r);
+
+/* A quick first look, for a first frame: every system with its last recorded
+ * status (status_history), its objectives and strategy, without the findings. */
+int board_load_quick(struct db *db, struct board *b, struct error *e);
 
 /* Monitoring-plugin status: 2 any BREACH, 1 any WARN, 3 any UNKNOWN, else 0. */
 int board_exit_status(const struct board *r);

@@ -236,6 +236,15 @@ const struct prober_endpoint *prober_endpoints(const struct prober *p, size_t *n
 	return p->eps;
 }
 
+void prober_probe_now(struct prober *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->neps; i++)
+		if (!p->eps[i].in_flight)
+			p->eps[i].due_ms = 1; /* long past: due at the next step */
+}
+
 void prober_set_heartbeat(struct prober *p, int on)
 {
 	p->heartbeat = on;

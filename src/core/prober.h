@@ -65,6 +65,9 @@ int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, s
  * commit everything recorded. */
 int prober_stop(struct prober *p, int grace_ms, struct error *e);
 
+/* Make every endpoint due now (the dashboard's "probe now"). */
+void prober_probe_now(struct prober *p);
+
 /* Beat the prober heartbeat (claimed with recorder_heartbeat_claim) with every batch. */
 void prober_set_heartbeat(struct prober *p, int on);
 

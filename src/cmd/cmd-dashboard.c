@@ -1,0 +1,64 @@
+/*
+ * cmd-dashboard.c - drtop [options]: the dashboard, and drtop demo.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "demo.h"
+#include "tui.h"
+
+static const struct opt opts[] = {
+	{"theme", "NAME", "colour theme: default, light, monochrome, high-contrast, or a file", 0},
+	{"no-color", NULL, "no colours (as with NO_COLOR)", 0},
+	{"readonly", NULL, "no edits and no probes (for auditors)", 0},
+	{"frames", "N", "draw N frames and leave (for smoke tests)", 0},
+	{NULL},
+};
+
+static const struct opt demo_opts[] = {
+	{"theme", "NAME", "colour theme: default, light, monochrome, high-contrast, or a file", 0},
+	{"no-color", NULL, "no colours (as with NO_COLOR)", 0},
+	{"readonly", NULL, "no edits and no probes", 0},
+	{"frames", "N", "draw N frames and leave (for smoke tests)", 0},
+	{"no-dashboard", NULL, "create the demo database and stop", 0},
+	{NULL},
+};
+
+static int dashboard(struct ctx *ctx, struct args *a, struct error *e)
+{
+	struct tui_options o = {0};
+	long frames = 0;
+
+	if (arg_int(a, "frames", 1, 1000000, &frames, e) < 0)
+		return -1;
+	o.theme = arg(a, "theme");
+	o.no_color = arg(a, "no-color") != NULL;
+	o.readonly = arg(a, "readonly") != NULL;
+	o.frames = (int)frames;
+	return tui_run(ctx->db, &o, e);
+}
+
+static int run_demo(struct ctx *ctx, struct args *a, struct error *e)
+{
+	char *path = demo_path(ctx->db_path, e);
+	int rc;
+
+	if (!path)
+		return -1;
+	rc = demo_create(path, e);
+	if (rc == 0)
+		fprintf(stderr, "drtop: demo database at %s\n", path);
+	if (rc == 0 && !arg(a, "no-dashboard")) {
+		ctx->db = db_open(path, DB_NO_CREATE, e);
+		rc = ctx->db ? dashboard(ctx, a, e) : -1;
+	}
+	free(path);
+	return rc;
+}
+
+const struct cmd cmd_dashboard = {"drtop", NULL, "the dashboard", opts, 0, 0, dashboard};
+const struct cmd cmd_demo = {"demo", NULL,
+			     "create a demo database (never over a real one) and open the dashboard",
+			     demo_opts, 0, 0, run_demo, NULL, CMD_NO_DB};

@@ -1,0 +1,22 @@
+/* Generated from themes/default.theme; do not edit. */
+const char theme_default_text[] =
+	"# drtop theme: ELEMENT = FOREGROUND [on BACKGROUND] [bold] [dim] [reverse] [underline]\n"
+	"# Colours: default black red green yellow blue magenta cyan white.\n"
+	"header = white on blue bold\n"
+	"title = cyan bold\n"
+	"normal = default\n"
+	"dim = default dim\n"
+	"selected = black on cyan\n"
+	"ok = green\n"
+	"warn = yellow bold\n"
+	"breach = white on red bold\n"
+	"unknown = magenta\n"
+	"info = cyan\n"
+	"fkey = black on cyan\n"
+	"fkey.label = default\n"
+	"bar.good = green\n"
+	"bar.bad = red bold\n"
+	"target = red\n"
+	"error = white on red bold\n"
+	"input = black on white\n"
+	;

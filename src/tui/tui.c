@@ -1,0 +1,1463 @@
+/*
+ * tui.c - the dashboard: one loop, one thread.
+ *
+ * The loop waits in curl_multi_poll (through prober_step) with the terminal
+ * as the extra descriptor, so keys and probes are served together; when a
+ * `drtop probe --watch` already runs on the database, or in --readonly, it
+ * only reads. The board (core/board.c: the verdict views) is re-read every
+ * few seconds and after every change, so edits made elsewhere appear too.
+ * Screens: the list (worst first), a system's detail with its what-if, the
+ * help generated from the key table, and modal forms.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <langinfo.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "board.h"
+#include "duration.h"
+#include "evidence.h"
+#include "form.h"
+#include "inventory.h"
+#include "keys.h"
+#include "probe.h"
+#include "prober.h"
+#include "recorder.h"
+#include "theme.h"
+#include "tui.h"
+#include "url.h"
+#include "util.h"
+#include "verdict.h"
+#include "when.h"
+
+enum tui_screen { SCR_LIST, SCR_DETAIL, SCR_HELP };
+enum sort { SORT_STATUS, SORT_NAME, SORT_TIER, SORT_LAG, SORT_RTO, SORT_COUNT };
+static const char *const sort_names[] = {"status", "name", "tier", "data lag", "RTO"};
+
+struct tui {
+	struct db *db;
+	const struct tui_options *o;
+	struct board board;
+	int loaded_full;
+	size_t *rows; /* indexes into board.systems, filtered and sorted */
+	size_t nrows;
+	int sel, top;
+	enum tui_screen screen;
+	enum sort sort;
+	int64_t open_id; /* the system shown in detail */
+	int detail_top;
+	char *filter, *search;
+	char *message;
+	int message_error;
+	struct prober *prober;
+	int prober_foreign; /* a `probe --watch` runs elsewhere */
+	int64_t next_reload_ms, load_cost_ms;
+	int utf8, dirty, quit, frames;
+	/* what-if in the detail view */
+	int whatif_on;
+	char *whatif_strategy;
+	struct verdict whatif_before, whatif_after;
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static void restore_terminal(void)
+{
+	if (!isendwin())
+		endwin();
+}
+
+static void on_crash(int sig)
+{
+	restore_terminal();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* --- text helpers ---------------------------------------------------------- */
+
+/* Put S at (Y, X) in at most W columns (one per code point), made printable. */
+static void put(int y, int x, int w, const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int cols = 0;
+
+	if (w <= 0 || !s)
+		return;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c & 0xc0) != 0x80 && cols++ == w)
+			break;
+		strbuf_putc(&sb, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	}
+	mvaddstr(y, x, strbuf_str(&sb));
+	strbuf_done(&sb);
+}
+
+static void putf(int y, int x, int w, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void putf(int y, int x, int w, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	put(y, x, w, s);
+	free(s);
+}
+
+static const char *dur(int64_t s, char buf[DURATION_BUFSZ])
+{
+	if (s == BOARD_NONE)
+		return "-";
+	return duration_format(s < 0 ? 0 : s, buf);
+}
+
+static void message(struct tui *t, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void message(struct tui *t, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(t->message);
+	va_start(ap, fmt);
+	t->message = xvasprintf(fmt, ap);
+	va_end(ap);
+	t->message_error = error;
+	t->dirty = 1;
+}
+
+/* --- data ------------------------------------------------------------------ */
+
+static int status_rank(const char *s)
+{
+	return !strcmp(s, "BREACH") ? 0 : !strcmp(s, "WARN") ? 1 : !strcmp(s, "UNKNOWN") ? 2 : 3;
+}
+
+static struct tui *sort_ctx;
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct board_system *x = &sort_ctx->board.systems[*(const size_t *)a],
+				  *y = &sort_ctx->board.systems[*(const size_t *)b];
+	int64_t d = 0;
+
+	switch (sort_ctx->sort) {
+	case SORT_STATUS:
+		d = status_rank(x->status) - status_rank(y->status);
+		if (!d)
+			d = x->tier - y->tier;
+		break;
+	case SORT_TIER:
+		d = x->tier - y->tier;
+		break;
+	case SORT_LAG:
+		d = (y->data_lag_s == BOARD_NONE ? -1 : y->data_lag_s) -
+		    (x->data_lag_s == BOARD_NONE ? -1 : x->data_lag_s);
+		break;
+	case SORT_RTO:
+		d = x->rto_s - y->rto_s;
+		break;
+	default:
+		break;
+	}
+	if (d)
+		return d < 0 ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int matches(const struct board_system *s, const char *text)
+{
+	return !text || !*text || strstr(s->name, text) || (s->owner && strstr(s->owner, text)) ||
+	       (s->strategy && strstr(s->strategy, text)) || !strcasecmp(s->status, text);
+}
+
+static void arrange(struct tui *t)
+{
+	int64_t keep = t->nrows && t->sel < (int)t->nrows ? t->board.systems[t->rows[t->sel]].id : 0;
+	size_t i;
+
+	free(t->rows);
+	t->rows = xcalloc(t->board.nsystems + 1, sizeof(size_t));
+	t->nrows = 0;
+	for (i = 0; i < t->board.nsystems; i++)
+		if (matches(&t->board.systems[i], t->filter))
+			t->rows[t->nrows++] = i;
+	sort_ctx = t;
+	qsort(t->rows, t->nrows, sizeof(size_t), cmp_rows);
+	t->sel = 0;
+	for (i = 0; i < t->nrows; i++)
+		if (t->board.systems[t->rows[i]].id == keep)
+			t->sel = (int)i;
+	t->dirty = 1;
+}
+
+static void reload(struct tui *t, int quick)
+{
+	struct error e = {0};
+	struct board b;
+	int64_t t0 = probe_now_ms();
+	int rc = quick ? board_load_quick(t->db, &b, &e)
+		       : board_load(t->db, &(struct board_options){0}, &b, &e);
+
+	if (rc < 0) {
+		message(t, 1, "%s", e.msg);
+		error_done(&e);
+		t->next_reload_ms = probe_now_ms() + 5000;
+		return;
+	}
+	board_free(&t->board);
+	t->board = b;
+	t->loaded_full = !quick;
+	arrange(t);
+	t->load_cost_ms = probe_now_ms() - t0;
+	/* Re-read every 2 s, or less often when reading costs more (large inventories). */
+	t->next_reload_ms = probe_now_ms() + (t->load_cost_ms * 10 > 2000 ? t->load_cost_ms * 10 : 2000);
+}
+
+static const struct board_system *selected(const struct tui *t)
+{
+	if (t->screen == SCR_DETAIL) {
+		size_t i;
+
+		for (i = 0; i < t->board.nsystems; i++)
+			if (t->board.systems[i].id == t->open_id)
+				return &t->board.systems[i];
+		return NULL;
+	}
+	return t->nrows ? &t->board.systems[t->rows[t->sel]] : NULL;
+}
+
+/* Is a `drtop probe --watch` (another process) keeping the evidence? */
+static int foreign_prober(struct db *db)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT pid, coalesce(last_cycle_at, started_at) FROM prober", NULL);
+	int alive = 0;
+
+	if (!st)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		long pid = (long)sqlite3_column_int64(st, 0);
+
+		alive = pid != (long)getpid() &&
+			((kill((pid_t)pid, 0) == 0 || errno == EPERM) ||
+			 (int64_t)time(NULL) - sqlite3_column_int64(st, 1) < 180);
+	}
+	sqlite3_finalize(st);
+	return alive;
+}
+
+static void start_prober(struct tui *t)
+{
+	struct error e = {0};
+
+	if (t->o->readonly || t->prober)
+		return;
+	t->prober_foreign = foreign_prober(t->db);
+	if (t->prober_foreign)
+		return;
+	t->prober = prober_new(t->db, &(struct prober_options){0, 0, NULL}, NULL, NULL, &e);
+	if (!t->prober) {
+		message(t, 1, "cannot probe: %s", e.msg);
+		error_done(&e);
+	}
+}
+
+static void restart_prober(struct tui *t)
+{
+	if (t->prober) {
+		prober_stop(t->prober, 0, NULL);
+		prober_free(t->prober);
+		t->prober = NULL;
+	}
+	start_prober(t);
+}
+
+/* --- drawing --------------------------------------------------------------- */
+
+static void draw_header(struct tui *t)
+{
+	char clock[WHEN_BUFSZ];
+	const char *state = t->o->readonly ? "read-only"
+			    : t->prober_foreign ? "probe --watch is probing"
+			    : t->prober ? "probing" : "not probing";
+
+	attrset(theme_attr(C_HEADER));
+	mvhline(0, 0, ' ', COLS);
+	putf(0, 1, COLS - 2, "drtop  %zu systems", t->board.nsystems);
+	attrset(theme_attr(C_BREACH));
+	putf(0, 20, 12, " BREACH %d ", t->board.breach);
+	attrset(theme_attr(C_WARN));
+	putf(0, 32, 10, " WARN %d ", t->board.warn);
+	attrset(theme_attr(C_UNKNOWN));
+	putf(0, 42, 13, " UNKNOWN %d ", t->board.unknown);
+	attrset(theme_attr(C_OK));
+	putf(0, 55, 8, " OK %d ", t->board.ok);
+	attrset(theme_attr(C_HEADER));
+	when_format(when_now(), clock);
+	if (COLS >= 100)
+		putf(0, 64, COLS - 64 - 10, " %s%s", state, t->loaded_full ? "" : ", reading verdict...");
+	put(0, COLS - 9, 9, clock + 11);
+}
+
+static void draw_fkeys(struct tui *t)
+{
+	const struct tui_key *k;
+	int x = 0;
+	char name[16];
+
+	move(LINES - 1, 0);
+	attrset(theme_attr(C_FKEY_LABEL));
+	hline(' ', COLS);
+	if (t->message) {
+		attrset(theme_attr(t->message_error ? C_ERROR : C_INFO));
+		put(LINES - 1, 0, COLS, t->message);
+		return;
+	}
+	for (k = tui_keys; k->action != ACT_NONE && x < COLS - 8; k++) {
+		if (!k->bar)
+			continue;
+		attrset(theme_attr(C_FKEY_LABEL));
+		put(LINES - 1, x, 3, tui_key_name(k->key, name));
+		x += (int)strlen(name);
+		attrset(theme_attr(C_FKEY));
+		putf(LINES - 1, x, 7, "%-6s", k->bar);
+		x += 6;
+		attrset(theme_attr(C_FKEY_LABEL));
+		put(LINES - 1, x++, 1, " ");
+	}
+}
+
+static void history_bar(struct tui *t, int y, int x, const char *h)
+{
+	for (; *h; h++, x++) {
+		const char *word = *h == 'B' ? "BREACH" : *h == 'W' ? "WARN" : *h == 'O' ? "OK" : "UNKNOWN";
+
+		attrset(theme_status(word));
+		put(y, x, 1, t->utf8 ? "\u2588" : (*h == 'B' ? "#" : *h == 'W' ? "=" : *h == 'O' ? "." : "?"));
+	}
+}
+
+static void draw_list(struct tui *t)
+{
+	int h = LINES - 3, i, wide = COLS >= 100, namew = COLS - 80 + 16;
+	char a[DURATION_BUFSZ], b[DURATION_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ];
+
+	if (namew > 30)
+		namew = 30;
+	attrset(theme_attr(C_TITLE));
+	mvhline(1, 0, ' ', COLS);
+	putf(1, 0, COLS, "%-7s %-*s %4s %-18s %-14s %-14s %-8s%s", "STATUS", namew, "SYSTEM", "TIER",
+	     "STRATEGY", "RTO/WORST", "RPO/LAG", "PROBED", wide ? " HISTORY" : "");
+	if (t->sel < t->top)
+		t->top = t->sel;
+	if (t->sel >= t->top + h)
+		t->top = t->sel - h + 1;
+	for (i = 0; i < h; i++) {
+		int r = t->top + i, y = 2 + i, on = r == t->sel;
+		const struct board_system *s;
+		char strategy[48], rto[40], rpo[40], probed[DURATION_BUFSZ + 4];
+
+		attrset(theme_attr(C_NORMAL));
+		mvhline(y, 0, ' ', COLS);
+		if (r >= (int)t->nrows) {
+			if (r == 0)
+				put(y, 2, COLS - 4, t->filter ? "no system matches the filter"
+							    : "no systems yet: press a (or F2) to add one");
+			continue;
+		}
+		s = &t->board.systems[t->rows[r]];
+		if (on) {
+			attrset(theme_attr(C_SELECTED));
+			mvhline(y, 0, ' ', COLS);
+		}
+		snprintf(strategy, sizeof(strategy), "%s %.*s", s->strategy ? s->strategy : "-",
+			 s->cost_tier == BOARD_NONE ? 0 : (int)s->cost_tier, "$$$$");
+		snprintf(rto, sizeof(rto), "%s/%s", dur(s->rto_s, a), dur(s->worst_recovery_s, b));
+		snprintf(rpo, sizeof(rpo), "%s/%s", dur(s->rpo_s, c), dur(s->data_lag_s, d));
+		if (s->last_probe_at == BOARD_NONE)
+			snprintf(probed, sizeof(probed), "-");
+		else
+			snprintf(probed, sizeof(probed), "%s ago",
+				 dur(t->board.now - s->last_probe_at, a));
+		putf(y, 8, COLS - 8, "%-*.*s %4lld %-18.18s %-14.14s %-14.14s %-8.8s", namew, namew,
+		     s->name, (long long)s->tier, strategy, rto, rpo, probed);
+		attrset(on ? theme_attr(C_SELECTED) : theme_status(s->status));
+		putf(y, 0, 7, "%-7s", s->status);
+		if (wide)
+			history_bar(t, y, 8 + namew + 1 + 4 + 1 + 18 + 1 + 14 + 1 + 14 + 1 + 8 + 1, s->history);
+	}
+}
+
+/* --- the detail view ------------------------------------------------------- */
+
+struct lines {
+	int y, top, max; /* next line to write (virtual), first shown, last screen row */
+};
+
+/* The screen row of virtual line L->y, or -1 when it is scrolled out. */
+static int row(struct lines *l)
+{
+	int r = 2 + l->y - l->top;
+
+	l->y++;
+	return r >= 2 && r <= l->max ? r : -1;
+}
+
+static void heading(struct lines *l, const char *text)
+{
+	int y;
+
+	row(l);
+	if ((y = row(l)) >= 0) {
+		attrset(theme_attr(C_TITLE));
+		put(y, 0, COLS, text);
+	}
+}
+
+static void query_lines(struct tui *t, struct lines *l, const char *sql, int64_t id,
+			const char *empty)
+{
+	sqlite3_stmt *st = db_prepare(t->db, sql, NULL);
+	int n = 0, y;
+
+	if (!st)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		n++;
+		if ((y = row(l)) < 0)
+			continue;
+		attrset(sqlite3_column_count(st) > 1 ? theme_status((const char *)sqlite3_column_text(st, 1))
+						     : theme_attr(C_NORMAL));
+		put(y, 2, COLS - 4, (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	if (!n && (y = row(l)) >= 0) {
+		attrset(theme_attr(C_DIM));
+		put(y, 2, COLS - 4, empty);
+	}
+}
+
+/* Bars of the last outages (newest right) against the RTO. */
+static void outage_chart(struct tui *t, struct lines *l, const struct board_system *s)
+{
+	static const char *const blocks[] = {" ", "\u2581", "\u2582", "\u2583", "\u2584",
+					     "\u2585", "\u2586", "\u2587", "\u2588"};
+	sqlite3_stmt *st = db_prepare(t->db,
+				      "SELECT duration_s FROM (SELECT duration_s, started_ms FROM v_outages"
+				      " WHERE system = ?1 AND ended_ms IS NOT NULL ORDER BY started_ms DESC"
+				      " LIMIT 40) ORDER BY started_ms",
+				      NULL);
+	int64_t v[40], max = s->rto_s;
+	int n = 0, i, y;
+	char a[DURATION_BUFSZ];
+
+	if (!st)
+		return;
+	sqlite3_bind_text(st, 1, s->name, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW && n < 40) {
+		v[n] = sqlite3_column_int64(st, 0);
+		if (v[n] > max)
+			max = v[n];
+		n++;
+	}
+	sqlite3_finalize(st);
+	if ((y = row(l)) < 0)
+		return;
+	attrset(theme_attr(C_DIM));
+	putf(y, 2, 24, "outages (RTO %s):", dur(s->rto_s, a));
+	if (!n) {
+		put(y, 26, COLS - 28, "none recorded");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		int level = (int)(8 * v[i] / (max ? max : 1));
+
+		attrset(theme_attr(v[i] > s->rto_s ? C_BAR_BAD : C_BAR_GOOD));
+		if (t->utf8)
+			put(y, 26 + i, 1, blocks[level < 1 ? 1 : level]);
+		else
+			put(y, 26 + i, 1, v[i] > s->rto_s ? "#" : "|");
+	}
+	attrset(theme_attr(C_TARGET));
+	putf(y, 26 + n + 1, COLS - 28 - n, "worst %s", dur(s->worst_recovery_s, a));
+}
+
+/* A sparkline of the data lag seen by freshness probes against the RPO. */
+static void lag_sparkline(struct tui *t, struct lines *l, const struct board_system *s)
+{
+	static const char *const blocks[] = {"\u2581", "\u2582", "\u2583", "\u2584",
+					     "\u2585", "\u2586", "\u2587", "\u2588"};
+	sqlite3_stmt *st = db_prepare(t->db,
+				      "SELECT lag_s FROM (SELECT p.lag_s, p.at_ms FROM probe_result p JOIN"
+				      " endpoint e ON e.id = p.endpoint_id WHERE e.system_id = ?1 AND"
+				      " p.lag_s IS NOT NULL ORDER BY p.at_ms DESC LIMIT 40) ORDER BY at_ms",
+				      NULL);
+	int64_t v[40], max = s->rpo_s;
+	int n = 0, i, y;
+	char a[DURATION_BUFSZ];
+
+	if (!st)
+		return;
+	sqlite3_bind_int64(st, 1, s->id);
+	while (sqlite3_step(st) == SQLITE_ROW && n < 40) {
+		v[n] = sqlite3_column_int64(st, 0);
+		if (v[n] > max)
+			max = v[n];
+		n++;
+	}
+	sqlite3_finalize(st);
+	if ((y = row(l)) < 0)
+		return;
+	attrset(theme_attr(C_DIM));
+	putf(y, 2, 24, "data lag (RPO %s):", dur(s->rpo_s, a));
+	if (!n) {
+		put(y, 26, COLS - 28, "no freshness probe yet");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		int level = (int)(7 * v[i] / (max ? max : 1));
+
+		attrset(theme_attr(v[i] > s->rpo_s ? C_BAR_BAD : C_BAR_GOOD));
+		put(y, 26 + i, 1, t->utf8 ? blocks[level] : v[i] > s->rpo_s ? "#" : ".");
+	}
+	attrset(theme_attr(C_TARGET));
+	putf(y, 26 + n + 1, COLS - 28 - n, "now %s", dur(s->data_lag_s, a));
+}
+
+static void draw_detail(struct tui *t)
+{
+	const struct board_system *s = selected(t);
+	struct lines l = {0, t->detail_top, LINES - 2};
+	char a[DURATION_BUFSZ], b[DURATION_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ];
+	size_t i;
+	int y;
+
+	for (y = 1; y < LINES - 1; y++) {
+		attrset(theme_attr(C_NORMAL));
+		mvhline(y, 0, ' ', COLS);
+	}
+	if (!s) {
+		put(2, 2, COLS - 4, "this system is gone (deleted elsewhere?): Esc for the list");
+		return;
+	}
+	attrset(theme_status(s->status));
+	putf(1, 0, 8, " %s ", s->status);
+	attrset(theme_attr(C_TITLE));
+	putf(1, 9, COLS - 9, "%s   tier %lld   owner %s   strategy %s %.*s", s->name, (long long)s->tier,
+	     s->owner && *s->owner ? s->owner : "-", s->strategy ? s->strategy : "none",
+	     s->cost_tier == BOARD_NONE ? 0 : (int)s->cost_tier, "$$$$");
+	l.y = 0;
+	if ((y = row(&l)) >= 0) {
+		attrset(theme_attr(C_NORMAL));
+		putf(y, 2, COLS - 4, "RTO %s, worst recovery %s, last %s    RPO %s, data lag %s",
+		     dur(s->rto_s, a), dur(s->worst_recovery_s, b), dur(s->last_recovery_s, c),
+		     dur(s->rpo_s, d), dur(s->data_lag_s, a));
+	}
+	if (t->whatif_on) {
+		heading(&l, "what if");
+		if ((y = row(&l)) >= 0) {
+			attrset(theme_attr(C_INFO));
+			putf(y, 2, COLS - 4, "strategy %s: %s%s%s (now %s%s%s), cost %.*s (now %.*s)   "
+					     "w: next   Enter: save   Esc: cancel",
+			     t->whatif_strategy, t->whatif_after.status,
+			     t->whatif_after.worst_finding ? ", " : "",
+			     t->whatif_after.worst_finding ? t->whatif_after.worst_finding : "",
+			     t->whatif_before.status, t->whatif_before.worst_finding ? ", " : "",
+			     t->whatif_before.worst_finding ? t->whatif_before.worst_finding : "",
+			     (int)t->whatif_after.cost_tier, "$$$$", (int)t->whatif_before.cost_tier,
+			     "$$$$");
+		}
+	}
+	heading(&l, "findings");
+	if (!s->nfindings && (y = row(&l)) >= 0) {
+		attrset(theme_attr(C_DIM));
+		put(y, 2, COLS - 4, t->loaded_full ? "none" : "reading...");
+	}
+	for (i = 0; i < s->nfindings; i++) {
+		const struct board_finding *f = &s->findings[i];
+
+		if ((y = row(&l)) < 0)
+			continue;
+		attrset(theme_status(f->severity));
+		putf(y, 2, 8, "%-7s", f->severity);
+		attrset(theme_attr(C_NORMAL));
+		if (f->target_s != BOARD_NONE && strcmp(f->objective, "cost"))
+			putf(y, 10, COLS - 12, "%-20s target %s, measured %s, resolution %s: %s",
+			     f->finding, dur(f->target_s, a), dur(f->measured_s, b),
+			     dur(f->resolution_s, c), f->detail);
+		else
+			putf(y, 10, COLS - 12, "%-20s %s", f->finding, f->detail);
+	}
+	heading(&l, "evidence");
+	outage_chart(t, &l, s);
+	lag_sparkline(t, &l, s);
+	heading(&l, "endpoints");
+	query_lines(t, &l,
+		    "SELECT printf('%-9s %-44s every %s  %s', e.kind, e.url, duration_ms(e.interval_ms),"
+		    " CASE WHEN st.endpoint_id IS NULL THEN 'not probed yet' WHEN st.last_ok THEN"
+		    " 'ok' ELSE 'failing: ' || coalesce(st.first_error, '') END),"
+		    " CASE WHEN st.last_ok THEN 'OK' WHEN st.endpoint_id IS NULL THEN 'UNKNOWN'"
+		    " ELSE 'BREACH' END FROM endpoint e LEFT JOIN endpoint_state st ON"
+		    " st.endpoint_id = e.id WHERE e.system_id = ?1 ORDER BY e.url",
+		    s->id, "none: press E to add one");
+	heading(&l, "backup schedules and check-ins");
+	query_lines(t, &l,
+		    "SELECT printf('%-12s %-22s max gap %-8s last ok %s', b.name, coalesce(b.cron,"
+		    " 'every ' || duration(b.every_s)), duration(b.max_gap_s), coalesce((SELECT"
+		    " iso_time(max(at)) FROM checkin c WHERE c.schedule_id = b.id AND c.ok), 'never'))"
+		    " FROM backup_schedule b WHERE b.system_id = ?1 ORDER BY b.name",
+		    s->id, "none: press S to add one");
+	heading(&l, "drills");
+	query_lines(t, &l,
+		    "SELECT printf('%-9s %s  recovered in %s%s', kind, started, duration(recovery_s),"
+		    " CASE WHEN met_rto THEN '' ELSE ' (over the RTO)' END), CASE WHEN met_rto THEN"
+		    " 'OK' ELSE 'WARN' END FROM v_drills WHERE system = (SELECT name FROM system"
+		    " WHERE id = ?1) ORDER BY started DESC LIMIT 5",
+		    s->id, "none: press D to record one");
+	heading(&l, "dependencies");
+	query_lines(t, &l,
+		    "SELECT 'needs ' || o.name || ' (RTO ' || duration(o.rto_s) || ')' FROM dependency"
+		    " d JOIN system o ON o.id = d.depends_on WHERE d.system_id = ?1 UNION ALL"
+		    " SELECT 'needed by ' || o.name FROM dependency d JOIN system o ON o.id ="
+		    " d.system_id WHERE d.depends_on = ?1",
+		    s->id, "none");
+	heading(&l, "strategies");
+	query_lines(t, &l,
+		    "SELECT printf('%s %-15s %-5s typical RTO %-6s RPO %-6s %s%s', CASE WHEN current"
+		    " THEN '>' ELSE ' ' END, strategy, substr('$$$$', 1, cost_tier),"
+		    " duration(typical_rto_s), duration(typical_rpo_s), CASE WHEN meets THEN 'meets"
+		    " the objectives' ELSE 'cannot meet them' END, CASE WHEN cheapest THEN"
+		    " '  <- cheapest fit' ELSE '' END), CASE WHEN meets THEN 'OK' ELSE 'WARN' END"
+		    " FROM v_strategy_fit WHERE system_id = ?1 ORDER BY cost_tier",
+		    s->id, "");
+}
+
+static void draw_help(struct tui *t)
+{
+	const struct tui_key *k;
+	char a[16], b[16];
+	int y = 2;
+
+	(void)t;
+	attrset(theme_attr(C_NORMAL));
+	for (y = 1; y < LINES - 1; y++)
+		mvhline(y, 0, ' ', COLS);
+	attrset(theme_attr(C_TITLE));
+	put(1, 2, COLS - 4, "drtop keys (any key returns)");
+	y = 3;
+	for (k = tui_keys; k->action != ACT_NONE && y < LINES - 2; k++, y++) {
+		attrset(theme_attr(C_INFO));
+		putf(y, 2, 14, "%s%s%s", tui_key_name(k->key, a), k->alt ? " " : "",
+		     k->alt ? tui_key_name(k->alt, b) : "");
+		attrset(theme_attr(C_NORMAL));
+		put(y, 16, COLS - 18, k->help);
+	}
+	if (y < LINES - 2) {
+		attrset(theme_attr(C_DIM));
+		put(y + 1, 2, COLS - 4, "Mouse: click selects, click again opens; the wheel scrolls.");
+	}
+}
+
+static void draw(struct tui *t)
+{
+	erase();
+	if (COLS < 80 || LINES < 24) {
+		attrset(theme_attr(C_ERROR));
+		putf(0, 0, COLS, "drtop needs at least 80x24 (this terminal is %dx%d)", COLS, LINES);
+		refresh();
+		return;
+	}
+	draw_header(t);
+	if (t->screen == SCR_LIST)
+		draw_list(t);
+	else if (t->screen == SCR_DETAIL)
+		draw_detail(t);
+	else
+		draw_help(t);
+	draw_fkeys(t);
+	refresh();
+	t->frames++;
+}
+
+/* --- input ----------------------------------------------------------------- */
+
+/* A one-line prompt at the bottom; returns the text (caller frees) or NULL on Esc. */
+static char *prompt(const char *label, const char *initial)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ch;
+
+	strbuf_puts(&sb, initial ? initial : "");
+	curs_set(1);
+	timeout(-1);
+	for (;;) {
+		attrset(theme_attr(C_INPUT));
+		mvhline(LINES - 1, 0, ' ', COLS);
+		putf(LINES - 1, 0, COLS - 1, "%s: %s", label, strbuf_str(&sb));
+		refresh();
+		ch = getch();
+		if (ch == 27) {
+			strbuf_done(&sb);
+			curs_set(0);
+			return NULL;
+		}
+		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
+			break;
+		if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+			if (sb.len)
+				sb.buf[--sb.len] = '\0';
+		} else if (ch == 21) { /* Ctrl-U */
+			strbuf_reset(&sb);
+		} else if (ch >= 0x20 && ch < 0x100 && ch != 0x7f) {
+			strbuf_putc(&sb, (char)ch);
+		}
+	}
+	curs_set(0);
+	return strbuf_detach(&sb);
+}
+
+static int confirm(const char *question)
+{
+	int ch;
+
+	attrset(theme_attr(C_ERROR));
+	mvhline(LINES - 1, 0, ' ', COLS);
+	putf(LINES - 1, 0, COLS, "%s [y/N]", question);
+	refresh();
+	timeout(-1);
+	ch = getch();
+	return ch == 'y' || ch == 'Y';
+}
+
+static const char *const strategies[] = {"none", "backup-restore", "pilot-light", "warm-standby",
+					 "active-active", NULL};
+static const char *const tiers[] = {"0", "1", "2", "3", NULL};
+static const char *const kinds[] = {"health", "freshness", NULL};
+static const char *const drill_kinds[] = {"restore", "failover", "tabletop", NULL};
+
+struct edit {
+	struct tui *t;
+	const char *name; /* the system edited, or NULL to add one */
+};
+
+static int duration_field(struct form *f, int i, unsigned flags, int64_t *out, int required)
+{
+	struct error e = {0};
+
+	if (!*form_value(f, i) && !required)
+		return 0;
+	if (duration_parse(form_value(f, i), flags, out, &e) < 0) {
+		form_set_error(f, i, e.msg);
+		error_done(&e);
+		return -1;
+	}
+	return 0;
+}
+
+/* Run a write in a transaction; a core error goes to the form. */
+static int commit(struct tui *t, struct form *f, int rc, struct error *e)
+{
+	if (rc < 0) {
+		db_rollback(t->db);
+		form_set_error(f, -1, e->msg);
+		error_done(e);
+		return -1;
+	}
+	if (db_commit(t->db, e) < 0) {
+		form_set_error(f, -1, e->msg);
+		error_done(e);
+		return -1;
+	}
+	return 0;
+}
+
+static int submit_system(struct form *f, void *arg)
+{
+	struct edit *ed = arg;
+	struct inventory_system s;
+	struct error e = {0};
+	int rc;
+
+	inventory_system_defaults(&s);
+	s.name = form_value(f, 0);
+	if (inventory_name_check("system", s.name, &e) < 0) {
+		form_set_error(f, 0, e.msg);
+		error_done(&e);
+		return -1;
+	}
+	if (duration_field(f, 1, 0, &s.rto_s, 1) < 0 || duration_field(f, 2, 0, &s.rpo_s, 1) < 0)
+		return -1;
+	s.strategy = strcmp(form_value(f, 3), "none") ? form_value(f, 3) : NULL;
+	s.tier = atol(form_value(f, 4));
+	s.owner = form_value(f, 5);
+	s.description = form_value(f, 6);
+	if (db_begin(ed->t->db, &e) < 0) {
+		form_set_error(f, -1, e.msg);
+		error_done(&e);
+		return -1;
+	}
+	rc = ed->name ? inventory_system_set(ed->t->db, ed->name, &s,
+					     SYS_NAME | SYS_RTO | SYS_RPO | SYS_STRATEGY | SYS_TIER |
+						     SYS_OWNER | SYS_DESCRIPTION,
+					     NULL, &e)
+		      : inventory_system_put(ed->t->db, &s, 0, NULL, &e);
+	return commit(ed->t, f, rc, &e);
+}
+
+static void field(struct form_field *fd, const char *label, const char *hint,
+		  const char *const *choices, const char *value)
+{
+	memset(fd, 0, sizeof(*fd));
+	fd->label = label;
+	fd->hint = hint;
+	fd->choices = choices;
+	strbuf_puts(&fd->value, value ? value : "");
+}
+
+static void edit_system(struct tui *t, const struct board_system *s)
+{
+	struct form_field fields[7];
+	struct form f = {s ? "Edit system" : "Add a system", fields, 7, 0, NULL};
+	struct edit ed = {t, s ? s->name : NULL};
+	char rto[DURATION_BUFSZ] = "", rpo[DURATION_BUFSZ] = "", tier[8] = "2";
+
+	if (s) {
+		duration_format(s->rto_s, rto);
+		duration_format(s->rpo_s, rpo);
+		snprintf(tier, sizeof(tier), "%lld", (long long)s->tier);
+	}
+	field(&fields[0], "name", "payments-db", NULL, s ? s->name : NULL);
+	field(&fields[1], "RTO", "longest tolerable outage, e.g. 15m", NULL, rto);
+	field(&fields[2], "RPO", "most tolerable data loss, e.g. 5m", NULL, rpo);
+	field(&fields[3], "strategy", NULL, strategies, s && s->strategy ? s->strategy : "none");
+	field(&fields[4], "tier", NULL, tiers, tier);
+	field(&fields[5], "owner", "who answers for it", NULL, s ? s->owner : NULL);
+	field(&fields[6], "description", "what it is", NULL, NULL);
+	if (form_run(&f, submit_system, &ed))
+		message(t, 0, "%s system %s", s ? "saved" : "added", form_value(&f, 0));
+	form_done(&f);
+	restart_prober(t);
+	reload(t, 0);
+}
+
+static int duration_field_ms(struct form *f, int i, int64_t *out)
+{
+	struct error e = {0};
+
+	if (!*form_value(f, i))
+		return 0;
+	if (duration_parse_ms(form_value(f, i), 0, out, &e) < 0) {
+		form_set_error(f, i, e.msg);
+		error_done(&e);
+		return -1;
+	}
+	return 0;
+}
+
+static int url_check_field(struct form *f)
+{
+	struct error e = {0};
+
+	if (url_check(form_value(f, 0), &e) < 0) {
+		form_set_error(f, 0, e.msg);
+		error_done(&e);
+		return -1;
+	}
+	return 0;
+}
+
+static int submit_endpoint(struct form *f, void *arg)
+{
+	struct edit *ed = arg;
+	struct inventory_endpoint ep;
+	struct error e = {0};
+
+	inventory_endpoint_defaults(&ep);
+	ep.url = form_value(f, 0);
+	ep.kind = form_value(f, 1);
+	if (url_check_field(f) < 0)
+		return -1;
+	if (duration_field_ms(f, 2, &ep.interval_ms) < 0 || duration_field_ms(f, 3, &ep.timeout_ms) < 0)
+		return -1;
+	if (*form_value(f, 4))
+		ep.expect = form_value(f, 4);
+	if (*form_value(f, 5))
+		ep.json_path = form_value(f, 5);
+	if (db_begin(ed->t->db, &e) < 0) {
+		form_set_error(f, -1, e.msg);
+		error_done(&e);
+		return -1;
+	}
+	return commit(ed->t, f, inventory_endpoint_put(ed->t->db, ed->name, &ep, 0, NULL, NULL, &e), &e);
+}
+
+static void add_endpoint(struct tui *t, const struct board_system *s)
+{
+	struct form_field fields[6];
+	struct form f = {"Add an endpoint", fields, 6, 0, NULL};
+	struct edit ed = {t, s->name};
+
+	field(&fields[0], "URL", "http://, https:// or file:///", NULL, NULL);
+	field(&fields[1], "kind", NULL, kinds, "health");
+	field(&fields[2], "interval", "60s", NULL, NULL);
+	field(&fields[3], "timeout", "10s", NULL, NULL);
+	field(&fields[4], "expect", "200-399", NULL, NULL);
+	field(&fields[5], "JSON path", "freshness: $.last_backup or $.lag_seconds", NULL, NULL);
+	if (form_run(&f, submit_endpoint, &ed))
+		message(t, 0, "added an endpoint to %s", s->name);
+	form_done(&f);
+	restart_prober(t);
+	reload(t, 0);
+}
+
+static int submit_schedule(struct form *f, void *arg)
+{
+	struct edit *ed = arg;
+	struct inventory_schedule sc;
+	struct error e = {0};
+	int64_t gap;
+
+	inventory_schedule_defaults(&sc);
+	sc.name = form_value(f, 0);
+	if (*form_value(f, 1))
+		sc.cron = form_value(f, 1);
+	if (*form_value(f, 2))
+		sc.tz = form_value(f, 2);
+	if (duration_field(f, 3, 0, &sc.every_s, 0) < 0 ||
+	    duration_field(f, 4, DURATION_ZERO_OK, &sc.duration_s, 0) < 0)
+		return -1;
+	if (!sc.cron && !sc.every_s) {
+		form_set_error(f, 1, "give a cron expression or an interval");
+		return -1;
+	}
+	if (inventory_schedule_check(&sc, &gap, &e) < 0) {
+		form_set_error(f, sc.cron ? 1 : 3, e.msg);
+		error_done(&e);
+		return -1;
+	}
+	if (db_begin(ed->t->db, &e) < 0) {
+		form_set_error(f, -1, e.msg);
+		error_done(&e);
+		return -1;
+	}
+	return commit(ed->t, f, inventory_schedule_put(ed->t->db, ed->name, &sc, 0, NULL, &e), &e);
+}
+
+static void add_schedule(struct tui *t, const struct board_system *s)
+{
+	struct form_field fields[5];
+	struct form f = {"Add a backup schedule", fields, 5, 0, NULL};
+	struct edit ed = {t, s->name};
+
+	field(&fields[0], "name", "nightly", NULL, NULL);
+	field(&fields[1], "cron", "30 2 * * *  (or leave empty and give an interval)", NULL, NULL);
+	field(&fields[2], "time zone", "UTC", NULL, NULL);
+	field(&fields[3], "every", "6h", NULL, NULL);
+	field(&fields[4], "takes", "0s", NULL, NULL);
+	if (form_run(&f, submit_schedule, &ed))
+		message(t, 0, "added schedule %s to %s", form_value(&f, 0), s->name);
+	form_done(&f);
+	reload(t, 0);
+}
+
+static int time_field(struct form *f, int i, int64_t *out)
+{
+	struct error e = {0};
+
+	if (when_parse(form_value(f, i), when_now(), out, &e) < 0) {
+		form_set_error(f, i, e.msg);
+		error_done(&e);
+		return -1;
+	}
+	return 0;
+}
+
+static int submit_drill(struct form *f, void *arg)
+{
+	struct edit *ed = arg;
+	struct error e = {0};
+	int64_t started, recovered, loss = -1;
+
+	if (time_field(f, 1, &started) < 0 || time_field(f, 2, &recovered) < 0 ||
+	    duration_field(f, 3, DURATION_ZERO_OK, &loss, 0) < 0)
+		return -1;
+	if (db_begin(ed->t->db, &e) < 0) {
+		form_set_error(f, -1, e.msg);
+		error_done(&e);
+		return -1;
+	}
+	return commit(ed->t, f,
+		      evidence_drill_add(ed->t->db, ed->name, form_value(f, 0), started, recovered, loss,
+					 form_value(f, 4), NULL, &e),
+		      &e);
+}
+
+static void record_drill(struct tui *t, const struct board_system *s)
+{
+	struct form_field fields[5];
+	struct form f = {"Record a drill", fields, 5, 0, NULL};
+	struct edit ed = {t, s->name};
+
+	field(&fields[0], "kind", NULL, drill_kinds, "restore");
+	field(&fields[1], "started", "2026-11-25T10:00Z, or -3h", NULL, NULL);
+	field(&fields[2], "recovered", "2026-11-25T11:30Z, or -90m", NULL, NULL);
+	field(&fields[3], "data loss", "5m (optional)", NULL, NULL);
+	field(&fields[4], "notes", "what happened", NULL, NULL);
+	if (form_run(&f, submit_drill, &ed))
+		message(t, 0, "recorded a drill of %s", s->name);
+	form_done(&f);
+	reload(t, 0);
+}
+
+static void delete_system(struct tui *t, const struct board_system *s)
+{
+	struct error e = {0};
+	char *name = xstrdup(s->name), *q = xasprintf("Delete %s with its endpoints, schedules and evidence?", name);
+
+	if (confirm(q)) {
+		if (db_begin(t->db, &e) < 0 || inventory_system_rm(t->db, name, 1, &e) < 0 ||
+		    db_commit(t->db, &e) < 0) {
+			db_rollback(t->db);
+			message(t, 1, "%s", e.msg);
+			error_done(&e);
+		} else {
+			message(t, 0, "deleted %s", name);
+			t->screen = SCR_LIST;
+			restart_prober(t);
+		}
+		reload(t, 0);
+	} else {
+		message(t, 0, "nothing deleted");
+	}
+	free(q);
+	free(name);
+}
+
+/* Show the verdict if the open system used the next strategy of the catalogue. */
+static void whatif_next(struct tui *t)
+{
+	const struct board_system *s = selected(t);
+	struct whatif w = {0};
+	struct error e = {0};
+	const char *next = NULL;
+	int i;
+
+	if (!s)
+		return;
+	for (i = 1; strategies[i]; i++)
+		if (t->whatif_strategy && !strcmp(strategies[i], t->whatif_strategy))
+			next = strategies[i + 1];
+	if (!next)
+		next = strategies[1];
+	free(t->whatif_strategy);
+	t->whatif_strategy = xstrdup(next);
+	verdict_done(&t->whatif_before);
+	verdict_done(&t->whatif_after);
+	w.strategy = t->whatif_strategy;
+	if (verdict_whatif(t->db, s->name, &w, &t->whatif_before, &t->whatif_after, &e) < 0) {
+		message(t, 1, "%s", e.msg);
+		error_done(&e);
+		t->whatif_on = 0;
+		return;
+	}
+	t->whatif_on = 1;
+	t->dirty = 1;
+}
+
+static void whatif_save(struct tui *t)
+{
+	const struct board_system *s = selected(t);
+	struct inventory_system sys;
+	struct error e = {0};
+
+	if (!s || !t->whatif_on)
+		return;
+	inventory_system_defaults(&sys);
+	sys.strategy = t->whatif_strategy;
+	if (db_begin(t->db, &e) < 0 ||
+	    inventory_system_set(t->db, s->name, &sys, SYS_STRATEGY, NULL, &e) < 0 ||
+	    db_commit(t->db, &e) < 0) {
+		db_rollback(t->db);
+		message(t, 1, "%s", e.msg);
+		error_done(&e);
+	} else {
+		message(t, 0, "%s now uses %s", s->name, t->whatif_strategy);
+	}
+	t->whatif_on = 0;
+	reload(t, 0);
+}
+
+/* --- keys and mouse -------------------------------------------------------- */
+
+static void move_sel(struct tui *t, int by)
+{
+	if (t->screen == SCR_DETAIL) {
+		t->detail_top += by;
+		if (t->detail_top < 0)
+			t->detail_top = 0;
+	} else {
+		t->sel += by;
+		if (t->sel >= (int)t->nrows)
+			t->sel = (int)t->nrows - 1;
+		if (t->sel < 0)
+			t->sel = 0;
+	}
+	t->dirty = 1;
+}
+
+static void search_next(struct tui *t, int from)
+{
+	size_t i;
+
+	if (!t->search || !*t->search)
+		return;
+	for (i = 0; i < t->nrows; i++) {
+		size_t r = (size_t)(from + (int)i) % t->nrows;
+
+		if (strstr(t->board.systems[t->rows[r]].name, t->search)) {
+			t->sel = (int)r;
+			t->dirty = 1;
+			return;
+		}
+	}
+	message(t, 1, "no system named like '%s'", t->search);
+}
+
+static int editable(struct tui *t)
+{
+	if (t->o->readonly)
+		message(t, 1, "read-only: no changes (started with --readonly)");
+	return !t->o->readonly;
+}
+
+static void open_selected(struct tui *t)
+{
+	const struct board_system *s = selected(t);
+
+	if (!s)
+		return;
+	t->open_id = s->id;
+	t->detail_top = 0;
+	t->whatif_on = 0;
+	t->screen = SCR_DETAIL;
+	t->dirty = 1;
+}
+
+static void act(struct tui *t, enum tui_action a)
+{
+	const struct board_system *s = selected(t);
+	char *text;
+
+	free(t->message);
+	t->message = NULL;
+	if (t->screen == SCR_HELP && a != ACT_NONE) {
+		t->screen = SCR_LIST;
+		t->dirty = 1;
+		if (a != ACT_QUIT)
+			return;
+		a = ACT_NONE;
+	}
+	switch (a) {
+	case ACT_HELP:
+		t->screen = SCR_HELP;
+		break;
+	case ACT_QUIT:
+		if (t->screen == SCR_DETAIL)
+			t->screen = SCR_LIST;
+		else
+			t->quit = 1;
+		break;
+	case ACT_BACK:
+		if (t->whatif_on)
+			t->whatif_on = 0;
+		else
+			t->screen = SCR_LIST;
+		break;
+	case ACT_OPEN:
+		if (t->screen == SCR_DETAIL && t->whatif_on) {
+			if (editable(t))
+				whatif_save(t);
+		} else {
+			open_selected(t);
+		}
+		break;
+	case ACT_UP:
+		move_sel(t, -1);
+		break;
+	case ACT_DOWN:
+		move_sel(t, 1);
+		break;
+	case ACT_PAGE_UP:
+		move_sel(t, -(LINES - 4));
+		break;
+	case ACT_PAGE_DOWN:
+		move_sel(t, LINES - 4);
+		break;
+	case ACT_HOME:
+		move_sel(t, -1000000);
+		break;
+	case ACT_END:
+		move_sel(t, 1000000);
+		break;
+	case ACT_SEARCH:
+		text = prompt("search", t->search);
+		if (text) {
+			free(t->search);
+			t->search = text;
+			t->screen = SCR_LIST;
+			search_next(t, 0);
+		}
+		break;
+	case ACT_SEARCH_NEXT:
+		search_next(t, t->sel + 1);
+		break;
+	case ACT_FILTER:
+		text = prompt("filter (name, owner, strategy or status; empty: all)", t->filter);
+		if (text) {
+			free(t->filter);
+			t->filter = *text ? text : (free(text), NULL);
+			t->screen = SCR_LIST;
+			arrange(t);
+		}
+		break;
+	case ACT_SORT:
+		t->sort = (t->sort + 1) % SORT_COUNT;
+		arrange(t);
+		message(t, 0, "sorted by %s", sort_names[t->sort]);
+		break;
+	case ACT_THEME: {
+		struct error e = {0};
+		const char *next = theme_next();
+
+		if (theme_load(next, !t->o->no_color && has_colors(), &e) < 0) {
+			message(t, 1, "%s", e.msg);
+			error_done(&e);
+		} else {
+			message(t, 0, "theme %s", next);
+		}
+		break;
+	}
+	case ACT_PROBE:
+		if (!editable(t))
+			break;
+		if (t->prober) {
+			prober_probe_now(t->prober);
+			message(t, 0, "probing every endpoint now");
+		} else {
+			message(t, 1, t->prober_foreign ? "a drtop probe --watch does the probing"
+							  : "nothing to probe");
+		}
+		break;
+	case ACT_ADD:
+		if (editable(t))
+			edit_system(t, NULL);
+		break;
+	case ACT_EDIT:
+		if (s && editable(t))
+			edit_system(t, s);
+		break;
+	case ACT_DELETE:
+		if (s && editable(t))
+			delete_system(t, s);
+		break;
+	case ACT_WHATIF:
+		if (t->screen == SCR_DETAIL)
+			whatif_next(t);
+		break;
+	case ACT_ADD_ENDPOINT:
+		if (s && t->screen == SCR_DETAIL && editable(t))
+			add_endpoint(t, s);
+		break;
+	case ACT_ADD_SCHEDULE:
+		if (s && t->screen == SCR_DETAIL && editable(t))
+			add_schedule(t, s);
+		break;
+	case ACT_DRILL:
+		if (s && t->screen == SCR_DETAIL && editable(t))
+			record_drill(t, s);
+		break;
+	case ACT_REFRESH:
+		reload(t, 0);
+		break;
+	case ACT_NONE:
+		break;
+	}
+	t->dirty = 1;
+}
+
+static void mouse(struct tui *t)
+{
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED) {
+		move_sel(t, -3);
+	} else if (ev.bstate & BUTTON5_PRESSED) {
+		move_sel(t, 3);
+	} else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED)) {
+		int r = t->top + ev.y - 2;
+
+		if (t->screen == SCR_LIST && ev.y >= 2 && r < (int)t->nrows) {
+			if (r == t->sel)
+				open_selected(t);
+			t->sel = r;
+		} else if (ev.y == LINES - 1) {
+			/* the function-key bar: each label is 2 + 6 or 3 + 6 columns wide */
+			const struct tui_key *k;
+			int x = 0;
+			char name[16];
+
+			for (k = tui_keys; k->action != ACT_NONE; k++) {
+				int w;
+
+				if (!k->bar)
+					continue;
+				w = (int)strlen(tui_key_name(k->key, name)) + 7;
+				if (ev.x >= x && ev.x < x + w) {
+					act(t, k->action);
+					break;
+				}
+				x += w;
+			}
+		}
+		t->dirty = 1;
+	}
+}
+
+static void keys(struct tui *t)
+{
+	int ch;
+
+	/* A prompt or a form leaves getch() blocking: never here. */
+	while ((timeout(0), ch = getch()) != ERR) {
+		if (ch == KEY_RESIZE)
+			t->dirty = 1;
+		else if (ch == KEY_MOUSE)
+			mouse(t);
+		else
+			act(t, tui_key_action(ch));
+		if (t->quit)
+			return;
+	}
+}
+
+/* --- the loop -------------------------------------------------------------- */
+
+int tui_run(struct db *db, const struct tui_options *o, struct error *e)
+{
+	struct tui t = {0};
+	struct sigaction sa;
+	const char *codeset;
+	int use_color;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return error_set(e, ERR_USAGE, "the dashboard needs a terminal; for scripts use "
+					       "drtop status or drtop report");
+	t.db = db;
+	t.o = o;
+	codeset = nl_langinfo(CODESET);
+	t.utf8 = codeset && !strcmp(codeset, "UTF-8");
+	if (!initscr())
+		return error_set(e, ERR_INTERNAL, "cannot initialise the terminal");
+	fatal_set_cleanup(restore_terminal);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGSEGV, on_crash);
+	signal(SIGABRT, on_crash);
+	signal(SIGBUS, on_crash);
+	cbreak();
+	noecho();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	use_color = !o->no_color && !getenv("NO_COLOR") && has_colors();
+	if (use_color) {
+		start_color();
+		use_default_colors();
+	}
+	if (theme_load(o->theme ? o->theme : "default", use_color, e) < 0) {
+		endwin();
+		fatal_set_cleanup(NULL);
+		return -1;
+	}
+	/* A first frame from a quick look, then the full verdict. */
+	reload(&t, 1);
+	draw(&t);
+	reload(&t, 0);
+	start_prober(&t);
+	t.dirty = 1;
+	while (!t.quit && !interrupted) {
+		int ready = 0;
+		int64_t now;
+
+		if (t.dirty) {
+			draw(&t);
+			t.dirty = 0;
+			if (o->frames && t.frames >= o->frames)
+				break;
+		}
+		if (t.prober) {
+			if (prober_step(t.prober, 250, STDIN_FILENO, &ready, e) < 0) {
+				message(&t, 1, "probing stopped: %s", e->msg);
+				error_done(e);
+				prober_free(t.prober);
+				t.prober = NULL;
+			}
+		} else {
+			struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+
+			ready = poll(&p, 1, 250) > 0;
+		}
+		keys(&t);
+		now = probe_now_ms();
+		if (now >= t.next_reload_ms) {
+			reload(&t, 0);
+			if (!t.prober && !o->readonly && !foreign_prober(db))
+				start_prober(&t);
+			else if (t.prober && foreign_prober(db)) {
+				restart_prober(&t); /* a watcher started: leave it the probing */
+			}
+		}
+		if (o->frames)
+			t.dirty = 1;
+		(void)ready;
+	}
+	if (t.prober) {
+		prober_stop(t.prober, 200, NULL);
+		prober_free(t.prober);
+	}
+	endwin();
+	fatal_set_cleanup(NULL);
+	board_free(&t.board);
+	free(t.rows);
+	free(t.filter);
+	free(t.search);
+	free(t.message);
+	free(t.whatif_strategy);
+	verdict_done(&t.whatif_before);
+	verdict_done(&t.whatif_after);
+	return 0;
+}

@@ -1,0 +1,96 @@
+#!/bin/sh
+# The dashboard in a real terminal: tmux runs drtop on a fixture database;
+# the test sends keys and reads the screen.
+. "$SRCDIR/tests/lib.sh"
+unset DRTOP_NOW
+if ! command -v tmux >/dev/null; then
+	echo "1..0 # SKIP tmux is not installed"
+	exit 0
+fi
+export DRTOP_THEME_DIR="$SRCDIR/themes"
+S="drtop-test-$$"
+TMUX_TMPDIR="$T" # a tmux server of our own
+export TMUX_TMPDIR
+trap 'tmux kill-server 2>/dev/null; rm -rf "$T"' EXIT
+
+d() { "$DRTOP" "$@" >/dev/null || echo "Bail out! drtop $*"; }
+d system add zeta-ok --rto 1d --rpo 1d --tier 2
+d drill add zeta-ok --kind tabletop --started -1d --recovered -1d
+d checkin zeta-ok
+d system add alpha-breach --rto 1h --rpo 1h --tier 1 --owner 'ops'
+d checkin alpha-breach --at -1d
+d system add mid-warn --rto 1h --rpo 1d --tier 0
+
+screen() { tmux capture-pane -p -t "$S"; }
+shows() { screen | grep -q -- "$1"; }
+lacks() { ! screen | grep -q -- "$1"; }
+keys() { tmux send-keys -t "$S" "$@"; }
+
+tmux new-session -d -s "$S" -x 100 -y 30 "env LANG=C.UTF-8 '$DRTOP' --db '$DRTOP_DB' 2>'$T/stderr'; echo EXITED \$? >'$T/exited'; sleep 60"
+ok "the dashboard starts" wait_for 10 shows "STATUS  SYSTEM"
+ok "the header counts the statuses" wait_for 10 shows "BREACH 1 .*WARN 1 .*OK 1"
+ok "worst first: BREACH, then WARN, then OK" sh -c "tmux capture-pane -p -t '$S' | grep -E '^(BREACH|WARN|OK|UNKNOWN) ' | cut -c1-30 | tr -s ' ' | cut -d' ' -f2 | tr '\n' ' ' | grep -q '^alpha-breach mid-warn zeta-ok'"
+ok "the function-key bar" shows "F1Help"
+
+keys Enter
+ok "Enter opens the system with its findings" wait_for 5 shows "rpo-breach"
+ok "with its strategies" shows "strategies"
+keys w
+ok "w shows the what-if" wait_for 5 shows "what if"
+keys Escape Escape
+ok "Esc goes back to the list" wait_for 5 shows "STATUS  SYSTEM"
+
+keys '?'
+ok "help is generated from the key table" wait_for 5 shows "show only systems matching a text"
+keys q
+ok "any key leaves the help" wait_for 5 shows "STATUS  SYSTEM"
+
+keys '\'
+keys 'zeta' Enter
+ok "the filter narrows the list" wait_for 5 lacks "alpha-breach"
+ok "to the matching system" shows "zeta-ok"
+keys '\'
+keys C-u Enter
+ok "an empty filter shows all again" wait_for 5 shows "alpha-breach"
+
+keys '/'
+keys 'mid' Enter
+keys Enter
+ok "search selects the match" wait_for 5 sh -c "tmux capture-pane -p -t '$S' | sed -n 2p | grep -q 'mid-warn'"
+keys Escape
+
+keys a
+ok "a opens the add form" wait_for 5 shows "Add a system"
+keys 'new-sys' Tab '4x' Tab '1h' Enter
+ok "a bad RTO is named in place" wait_for 5 shows "malformed duration '4x'"
+keys BSpace BSpace '4h' Enter
+ok "the form saves" wait_for 5 shows "added system new-sys"
+ok "into the database" test "$(sql "SELECT rto_s, rpo_s FROM system WHERE name = 'new-sys'")" = "14400|3600"
+ok "and the list shows it" wait_for 5 shows "new-sys"
+
+"$DRTOP" system add from-elsewhere --rto 1h --rpo 1h >/dev/null
+ok "edits made elsewhere appear within seconds" wait_for 10 shows "from-elsewhere"
+
+tmux resize-window -t "$S" -x 70 -y 20 2>/dev/null || tmux resize-pane -t "$S" -x 70 -y 20
+ok "below 80x24 it says so" wait_for 5 shows "needs at least 80x24"
+tmux resize-window -t "$S" -x 110 -y 32 2>/dev/null || tmux resize-pane -t "$S" -x 110 -y 32
+ok "a resize redraws cleanly" wait_for 5 shows "STATUS  SYSTEM"
+
+keys q
+ok "q quits with status 0" wait_for 5 sh -c "grep -q 'EXITED 0' '$T/exited'"
+ok "and leaves the terminal as it was (no alternate screen left)" sh -c "! tmux capture-pane -p -t '$S' | grep -q 'STATUS  SYSTEM'"
+ok "nothing on stderr" test ! -s "$T/stderr"
+
+tmux new-session -d -s r -x 100 -y 30 "env LANG=C.UTF-8 '$DRTOP' --db '$DRTOP_DB' --readonly; sleep 60"
+ok "--readonly starts" wait_for 10 sh -c "tmux capture-pane -p -t r | grep -q 'read-only'"
+tmux send-keys -t r a
+ok "--readonly refuses edits" wait_for 5 sh -c "tmux capture-pane -p -t r | grep -q 'read-only: no changes'"
+tmux send-keys -t r q
+
+tmux new-session -d -s f -x 100 -y 30 "env LANG=C.UTF-8 '$DRTOP' demo --db '$T/demo.db' --frames 5; echo EXITED \$? >'$T/demo-exit'; sleep 60"
+ok "drtop demo opens the dashboard (--frames 5 draws five frames and leaves)" wait_for 30 sh -c "grep -q 'EXITED 0' '$T/demo-exit' 2>/dev/null"
+ok "the demo shows every finding" test "$("$DRTOP" --db "$T/demo.db" db query "SELECT count(DISTINCT finding) FROM v_findings")" -eq 12
+ok "and all four strategies" test "$("$DRTOP" --db "$T/demo.db" db query "SELECT count(DISTINCT strategy) FROM system")" -eq 4
+fails "drtop demo never overwrites a real database" 73 "is not a demo database" demo --db "$DRTOP_DB" --no-dashboard
+
+done_testing
