@@ -45,6 +45,33 @@ static int wanted(const struct board_options *o, const char *name, const char *s
 	return 0;
 }
 
+static const struct board *sort_board;
+
+static int by_id(const void *a, const void *b)
+{
+	int64_t x = sort_board->systems[*(const size_t *)a].id, y = sort_board->systems[*(const size_t *)b].id;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct board_system *find_system(const size_t *byid, struct board *r, int64_t id)
+{
+	size_t lo = 0, hi = r->nsystems;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int64_t v = r->systems[byid[mid]].id;
+
+		if (v == id)
+			return &r->systems[byid[mid]];
+		if (v < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /* The last twelve status changes of every system, oldest first. */
 static int load_history(struct db *db, struct board *b, struct error *e)
 {
@@ -55,28 +82,35 @@ static int load_history(struct db *db, struct board *b, struct error *e)
 				      "  id DESC) AS rn FROM status_history) WHERE rn <= 12"
 				      " ORDER BY system_id, at, id) GROUP BY system_id",
 				      e);
-	size_t i;
+	size_t i, *byid;
 	int rc;
 
 	if (!st)
 		return -1;
+	byid = xcalloc(b->nsystems + 1, sizeof(size_t));
+	for (i = 0; i < b->nsystems; i++)
+		byid[i] = i;
+	sort_board = b;
+	qsort(byid, b->nsystems, sizeof(size_t), by_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
+		struct board_system *s = find_system(byid, b, sqlite3_column_int64(st, 0));
 
-		for (i = 0; i < b->nsystems; i++)
-			if (b->systems[i].id == id)
-				snprintf(b->systems[i].history, sizeof(b->systems[i].history), "%s",
-					 (const char *)sqlite3_column_text(st, 1));
+		if (s)
+			snprintf(s->history, sizeof(s->history), "%s",
+				 (const char *)sqlite3_column_text(st, 1));
 	}
+	free(byid);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading the status history");
 }
 
+/* The view is computed once, whole (MATERIALIZED): let the planner push the
+ * ORDER BY or column choices into it and it may compute parts per row. */
 static const char systems_sql[] =
-	"SELECT system_id, system, status, worst_finding, owner, strategy, recommended_strategy,"
+	"WITH v AS MATERIALIZED (SELECT * FROM v_system_status)"
+	" SELECT system_id, system, status, worst_finding, owner, strategy, recommended_strategy,"
 	" recovery_point, last_probe, tier, cost_tier, recommended_cost_tier, rto_s, rpo_s,"
-	" worst_recovery_s, last_recovery_s, data_lag_s, last_probe_at"
-	" FROM (SELECT * FROM v_system_status LIMIT -1)"
+	" worst_recovery_s, last_recovery_s, data_lag_s, last_probe_at FROM v"
 	" ORDER BY CASE status WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 WHEN 'UNKNOWN' THEN 2"
 	" ELSE 3 END, tier, system";
 
@@ -89,7 +123,7 @@ static const char findings_sql[] =
 static int load_rows(struct db *db, const struct board_options *o, struct board *r, struct error *e)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT now, window_s, rpo_near_ratio FROM v_settings", e);
-	size_t cap = 0, i;
+	size_t cap = 0, i, *byid;
 	int rc;
 
 	if (!st)
@@ -149,17 +183,23 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the verdict");
+	/* Systems by id, to attach findings without a search through all of them. */
+	byid = xcalloc(r->nsystems + 1, sizeof(size_t));
+	for (i = 0; i < r->nsystems; i++)
+		byid[i] = i;
+	sort_board = r;
+	qsort(byid, r->nsystems, sizeof(size_t), by_id);
 	st = db_prepare(db, findings_sql, e);
-	if (!st)
+	if (!st) {
+		free(byid);
 		return -1;
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		struct board_finding *f;
 		struct board_system *s = NULL;
 
-		for (i = 0; i < r->nsystems; i++)
-			if (r->systems[i].id == id)
-				s = &r->systems[i];
+		s = find_system(byid, r, id);
 		if (!s)
 			continue;
 		s->findings = xrealloc(s->findings, (s->nfindings + 1) * sizeof(*s->findings));
@@ -175,6 +215,7 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 		f->since = col_int(st, 9);
 	}
 	sqlite3_finalize(st);
+	free(byid);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the findings");
 	return load_history(db, r, e);

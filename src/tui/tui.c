@@ -1406,9 +1406,13 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	/* A first frame from a quick look, then the full verdict. */
 	reload(&t, 1);
 	draw(&t);
-	reload(&t, 0);
-	start_prober(&t);
-	t.dirty = 1;
+	if (o->frames == 1)
+		t.quit = 1; /* the first frame only: how fast it comes is measured */
+	else
+		reload(&t, 0);
+	if (!t.quit)
+		start_prober(&t);
+	t.dirty = !t.quit;
 	while (!t.quit && !interrupted) {
 		int ready = 0;
 		int64_t now;
