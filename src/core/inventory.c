@@ -481,41 +481,25 @@ int inventory_endpoint_check(const struct inventory_endpoint *ep, struct error *
 	return 0;
 }
 
-int inventory_endpoint_put(struct db *db, const char *system, const struct inventory_endpoint *ep,
-			   unsigned flags, int64_t *id_out, int *changed, struct error *e)
+/* Insert EP for system SYS (ID 0), or write all of its fields over endpoint ID. */
+static int endpoint_write(struct db *db, int64_t sys, int64_t id, const struct inventory_endpoint *ep,
+			  int *changed, struct error *e)
 {
 	static const char insert_sql[] =
 		"INSERT INTO endpoint (system_id, url, kind, interval_ms, timeout_ms, expect, "
 		"body_match, json_path, headers, max_latency_ms, tls_verify, enabled, created_at, "
 		"updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)";
 	static const char update_sql[] =
-		"UPDATE endpoint SET interval_ms = ?4, timeout_ms = ?5, expect = ?6, "
-		"body_match = ?7, json_path = ?8, headers = ?9, max_latency_ms = ?10, "
+		"UPDATE endpoint SET url = ?2, kind = ?3, interval_ms = ?4, timeout_ms = ?5, "
+		"expect = ?6, body_match = ?7, json_path = ?8, headers = ?9, max_latency_ms = ?10, "
 		"tls_verify = ?11, enabled = ?12, updated_at = ?13 WHERE id = ?14 AND "
-		"(interval_ms, timeout_ms, expect, body_match, json_path, headers, max_latency_ms, "
-		"tls_verify, enabled) IS NOT (?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+		"(url, kind, interval_ms, timeout_ms, expect, body_match, json_path, headers, "
+		"max_latency_ms, tls_verify, enabled) IS NOT "
+		"(?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 	struct strbuf headers = STRBUF_INIT;
 	sqlite3_stmt *st;
-	int64_t sys, id = 0;
 	size_t i;
-	int rc;
 
-	if (inventory_system_id(db, system, &sys, e) < 0 || inventory_endpoint_check(ep, e) < 0)
-		return -1;
-	st = db_prepare(db, "SELECT id FROM endpoint WHERE system_id = ?1 AND url = ?2 AND kind = ?3",
-			e);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, sys);
-	sqlite3_bind_text(st, 2, ep->url, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, ep->kind, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (id && !(flags & INVENTORY_UPSERT))
-		return error_set(e, ERR_DATA, "system '%s' already has a %s endpoint %s (id %lld)",
-				 system, ep->kind, ep->url, (long long)id);
 	strbuf_putc(&headers, '[');
 	for (i = 0; i < ep->nheaders; i++) {
 		if (i)
@@ -549,9 +533,71 @@ int inventory_endpoint_put(struct db *db, const char *system, const struct inven
 		return -1;
 	if (changed)
 		*changed = sqlite3_changes(db->h) > 0;
+	return 0;
+}
+
+/* The endpoint of system SYS with URL and KIND other than EXCEPT: its id, 0 when none. */
+static int64_t endpoint_find(struct db *db, int64_t sys, const char *url, const char *kind,
+			     int64_t except)
+{
+	sqlite3_stmt *st = db_prepare(db,
+				      "SELECT id FROM endpoint WHERE system_id = ?1 AND url = ?2 AND"
+				      " kind = ?3 AND id <> ?4",
+				      NULL);
+	int64_t id = 0;
+
+	if (!st)
+		return 0;
+	sqlite3_bind_int64(st, 1, sys);
+	sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, except);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+int inventory_endpoint_put(struct db *db, const char *system, const struct inventory_endpoint *ep,
+			   unsigned flags, int64_t *id_out, int *changed, struct error *e)
+{
+	int64_t sys, id;
+
+	if (inventory_system_id(db, system, &sys, e) < 0 || inventory_endpoint_check(ep, e) < 0)
+		return -1;
+	id = endpoint_find(db, sys, ep->url, ep->kind, 0);
+	if (id && !(flags & INVENTORY_UPSERT))
+		return error_set(e, ERR_DATA, "system '%s' already has a %s endpoint %s (id %lld)",
+				 system, ep->kind, ep->url, (long long)id);
+	if (endpoint_write(db, sys, id, ep, changed, e) < 0)
+		return -1;
 	if (id_out)
 		*id_out = id ? id : sqlite3_last_insert_rowid(db->h);
 	return 0;
+}
+
+int inventory_endpoint_set(struct db *db, int64_t id, const struct inventory_endpoint *ep,
+			   int *changed, struct error *e)
+{
+	sqlite3_stmt *st;
+	int64_t sys = 0, other;
+
+	if (inventory_endpoint_check(ep, e) < 0)
+		return -1;
+	st = db_prepare(db, "SELECT system_id FROM endpoint WHERE id = ?1", e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		sys = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (!sys)
+		return error_set(e, ERR_DATA, "no endpoint with id %lld", (long long)id);
+	other = endpoint_find(db, sys, ep->url, ep->kind, id);
+	if (other)
+		return error_set(e, ERR_DATA, "the system already has a %s endpoint %s (id %lld)",
+				 ep->kind, ep->url, (long long)other);
+	return endpoint_write(db, sys, id, ep, changed, e);
 }
 
 int inventory_endpoint_rm(struct db *db, int64_t id, struct error *e)

@@ -89,6 +89,9 @@ int inventory_endpoint_check(const struct inventory_endpoint *ep, struct error *
  * and kind). *id (may be NULL) receives its id. */
 int inventory_endpoint_put(struct db *db, const char *system, const struct inventory_endpoint *ep,
 			   unsigned flags, int64_t *id, int *changed, struct error *e);
+/* Write every field of EP (URL and kind too) over endpoint ID; its history stays. */
+int inventory_endpoint_set(struct db *db, int64_t id, const struct inventory_endpoint *ep,
+			   int *changed, struct error *e);
 int inventory_endpoint_rm(struct db *db, int64_t id, struct error *e);
 
 struct inventory_schedule {

@@ -105,7 +105,7 @@ int verdict_read(struct db *db, const char *name, struct verdict *v, struct erro
 	return 0;
 }
 
-static int apply(struct db *db, const char *name, const struct whatif *w, struct error *e)
+int verdict_apply(struct db *db, const char *name, const struct whatif *w, struct error *e)
 {
 	struct inventory_system s;
 	unsigned mask = 0;
@@ -161,7 +161,7 @@ int verdict_whatif(struct db *db, const char *name, const struct whatif *w,
 	/* A write transaction, never committed. */
 	if (db_begin(db, e) < 0)
 		return -1;
-	rc = apply(db, name, w, e);
+	rc = verdict_apply(db, name, w, e);
 	if (rc == 0)
 		rc = verdict_read(db, name, after, e);
 	db_rollback(db);

@@ -44,6 +44,10 @@ struct whatif {
 	int64_t schedule_duration_s;
 };
 
+/* Apply W to system NAME (inside the caller's transaction): the strategy and
+ * targets, and a tried schedule replacing the system's schedules. */
+int verdict_apply(struct db *db, const char *name, const struct whatif *w, struct error *e);
+
 /* Read NAME's verdict before and after applying W, inside a transaction that is
  * rolled back: the database is left exactly as it was. */
 int verdict_whatif(struct db *db, const char *name, const struct whatif *w,

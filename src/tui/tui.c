@@ -62,7 +62,8 @@ struct tui {
 	int utf8, dirty, quit, frames;
 	/* what-if in the detail view */
 	int whatif_on;
-	char *whatif_strategy;
+	char *whatif_strategy, *whatif_cron, *whatif_label;
+	struct whatif whatif; /* what is tried; its strings are the two above */
 	struct verdict whatif_before, whatif_after;
 };
 
@@ -575,9 +576,9 @@ static void draw_detail(struct tui *t)
 		heading(&l, "what if");
 		if ((y = row(&l)) >= 0) {
 			attrset(theme_attr(C_INFO));
-			putf(y, 2, COLS - 4, "strategy %s: %s%s%s (now %s%s%s), cost %.*s (now %.*s)   "
-					     "w: next   Enter: save   Esc: cancel",
-			     t->whatif_strategy, t->whatif_after.status,
+			putf(y, 2, COLS - 4, "%s: %s%s%s (now %s%s%s), cost %.*s (now %.*s)   "
+					     "Enter: save   Esc: cancel",
+			     t->whatif_label, t->whatif_after.status,
 			     t->whatif_after.worst_finding ? ", " : "",
 			     t->whatif_after.worst_finding ? t->whatif_after.worst_finding : "",
 			     t->whatif_before.status, t->whatif_before.worst_finding ? ", " : "",
@@ -747,6 +748,76 @@ static int confirm(const char *question)
 	return ch == 'y' || ch == 'Y';
 }
 
+/* Choose one of N lines (Up/Down, Enter); returns its index, or -1 on Esc. */
+static int menu(const char *title, char **lines, int n)
+{
+	int cur = 0, i, w = COLS - 8, y0, ch;
+
+	timeout(-1);
+	for (;;) {
+		y0 = (LINES - n - 4) / 2;
+		if (y0 < 1)
+			y0 = 1;
+		attrset(theme_attr(C_HEADER));
+		mvhline(y0, 4, ' ', w);
+		put(y0, 5, w - 2, title);
+		for (i = 0; i < n && y0 + 1 + i < LINES - 2; i++) {
+			attrset(theme_attr(i == cur ? C_SELECTED : C_NORMAL));
+			mvhline(y0 + 1 + i, 4, ' ', w);
+			put(y0 + 1 + i, 6, w - 4, lines[i]);
+		}
+		attrset(theme_attr(C_DIM));
+		mvhline(y0 + 1 + i, 4, ' ', w);
+		put(y0 + 1 + i, 6, w - 4, "Up/Down: choose   Enter: open   Esc: cancel");
+		refresh();
+		ch = getch();
+		if (ch == 27)
+			return -1;
+		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
+			return cur;
+		if ((ch == KEY_UP || ch == 'k') && cur > 0)
+			cur--;
+		if ((ch == KEY_DOWN || ch == 'j') && cur < n - 1)
+			cur++;
+	}
+}
+
+/* Rows of SQL (one text column, one id column) as menu lines; the ids in *IDS. */
+static int menu_rows(struct tui *t, const char *sql, int64_t id, const char *last, char ***lines,
+		     int64_t **ids)
+{
+	sqlite3_stmt *st = db_prepare(t->db, sql, NULL);
+	int n = 0;
+
+	*lines = NULL;
+	*ids = NULL;
+	if (st) {
+		sqlite3_bind_int64(st, 1, id);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			*lines = xrealloc(*lines, (size_t)(n + 2) * sizeof(char *));
+			*ids = xrealloc(*ids, (size_t)(n + 2) * sizeof(int64_t));
+			(*lines)[n] = xstrdup((const char *)sqlite3_column_text(st, 0));
+			(*ids)[n++] = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_finalize(st);
+	}
+	*lines = xrealloc(*lines, (size_t)(n + 1) * sizeof(char *));
+	*ids = xrealloc(*ids, (size_t)(n + 1) * sizeof(int64_t));
+	(*lines)[n] = xstrdup(last);
+	(*ids)[n++] = 0;
+	return n;
+}
+
+static void menu_free(char **lines, int64_t *ids, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	free(ids);
+}
+
 static const char *const strategies[] = {"none", "backup-restore", "pilot-light", "warm-standby",
 					 "active-active", NULL};
 static const char *const tiers[] = {"0", "1", "2", "3", NULL};
@@ -756,6 +827,8 @@ static const char *const drill_kinds[] = {"restore", "failover", "tabletop", NUL
 struct edit {
 	struct tui *t;
 	const char *name; /* the system edited, or NULL to add one */
+	int64_t id;       /* the endpoint edited, or 0 to add one */
+	const char *old;  /* the schedule edited (its name), or NULL to add one */
 };
 
 static int duration_field(struct form *f, int i, unsigned flags, int64_t *out, int required)
@@ -906,14 +979,20 @@ static int submit_endpoint(struct form *f, void *arg)
 		error_done(&e);
 		return -1;
 	}
-	return commit(ed->t, f, inventory_endpoint_put(ed->t->db, ed->name, &ep, 0, NULL, NULL, &e), &e);
+	return commit(ed->t, f,
+		      ed->id ? inventory_endpoint_set(ed->t->db, ed->id, &ep, NULL, &e)
+			     : inventory_endpoint_put(ed->t->db, ed->name, &ep, 0, NULL, NULL, &e),
+		      &e);
 }
 
-static void add_endpoint(struct tui *t, const struct board_system *s)
+/* The endpoint form, empty to add one or filled from endpoint ID to edit it. */
+static void endpoint_form(struct tui *t, const struct board_system *s, int64_t id)
 {
 	struct form_field fields[6];
-	struct form f = {"Add an endpoint", fields, 6, 0, NULL};
-	struct edit ed = {t, s->name};
+	struct form f = {id ? "Edit an endpoint" : "Add an endpoint", fields, 6, 0, NULL};
+	struct edit ed = {t, s->name, id, NULL};
+	sqlite3_stmt *st = NULL;
+	int i;
 
 	field(&fields[0], "URL", "http://, https:// or file:///", NULL, NULL);
 	field(&fields[1], "kind", NULL, kinds, "health");
@@ -921,11 +1000,38 @@ static void add_endpoint(struct tui *t, const struct board_system *s)
 	field(&fields[3], "timeout", "10s", NULL, NULL);
 	field(&fields[4], "expect", "200-399", NULL, NULL);
 	field(&fields[5], "JSON path", "freshness: $.last_backup or $.lag_seconds", NULL, NULL);
+	if (id)
+		st = db_prepare(t->db, "SELECT url, kind, duration_ms(interval_ms), duration_ms(timeout_ms),"
+				       " expect, json_path FROM endpoint WHERE id = ?1", NULL);
+	if (st) {
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			for (i = 0; i < 6; i++) {
+				strbuf_reset(&fields[i].value);
+				if (sqlite3_column_type(st, i) != SQLITE_NULL)
+					strbuf_puts(&fields[i].value, (const char *)sqlite3_column_text(st, i));
+			}
+		sqlite3_finalize(st);
+	}
 	if (form_run(&f, submit_endpoint, &ed))
-		message(t, 0, "added an endpoint to %s", s->name);
+		message(t, 0, "%s an endpoint of %s", id ? "saved" : "added", s->name);
 	form_done(&f);
 	restart_prober(t);
 	reload(t, 0);
+}
+
+static void add_endpoint(struct tui *t, const struct board_system *s)
+{
+	char **lines;
+	int64_t *ids;
+	int n = menu_rows(t, "SELECT kind || '  ' || url, id FROM endpoint WHERE system_id = ?1 ORDER BY url",
+			  s->id, "add a new endpoint", &lines, &ids);
+	int c = n > 1 ? menu("Endpoints: edit one, or add one", lines, n) : n - 1;
+
+	if (c >= 0)
+		endpoint_form(t, s, ids[c]);
+	menu_free(lines, ids, n);
+	t->dirty = 1;
 }
 
 static int submit_schedule(struct form *f, void *arg)
@@ -958,24 +1064,63 @@ static int submit_schedule(struct form *f, void *arg)
 		error_done(&e);
 		return -1;
 	}
+	/* Editing: the old schedule goes, the form's one comes (a renamed one too). */
+	if (ed->old && inventory_schedule_rm(ed->t->db, ed->name, ed->old, &e) < 0)
+		return commit(ed->t, f, -1, &e);
 	return commit(ed->t, f, inventory_schedule_put(ed->t->db, ed->name, &sc, 0, NULL, &e), &e);
 }
 
-static void add_schedule(struct tui *t, const struct board_system *s)
+static void schedule_form(struct tui *t, const struct board_system *s, int64_t id)
 {
 	struct form_field fields[5];
-	struct form f = {"Add a backup schedule", fields, 5, 0, NULL};
-	struct edit ed = {t, s->name};
+	struct form f = {id ? "Edit a backup schedule" : "Add a backup schedule", fields, 5, 0, NULL};
+	struct edit ed = {t, s->name, 0, NULL};
+	char *old = NULL;
+	sqlite3_stmt *st = NULL;
+	int i;
 
 	field(&fields[0], "name", "nightly", NULL, NULL);
 	field(&fields[1], "cron", "30 2 * * *  (or leave empty and give an interval)", NULL, NULL);
 	field(&fields[2], "time zone", "UTC", NULL, NULL);
 	field(&fields[3], "every", "6h", NULL, NULL);
 	field(&fields[4], "takes", "0s", NULL, NULL);
+	if (id)
+		st = db_prepare(t->db, "SELECT name, cron, tz, duration(every_s), duration(duration_s)"
+				       " FROM backup_schedule WHERE id = ?1", NULL);
+	if (st) {
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			for (i = 0; i < 5; i++) {
+				strbuf_reset(&fields[i].value);
+				if (sqlite3_column_type(st, i) != SQLITE_NULL)
+					strbuf_puts(&fields[i].value, (const char *)sqlite3_column_text(st, i));
+			}
+			old = xstrdup((const char *)sqlite3_column_text(st, 0));
+		}
+		sqlite3_finalize(st);
+	}
+	ed.old = old;
 	if (form_run(&f, submit_schedule, &ed))
-		message(t, 0, "added schedule %s to %s", form_value(&f, 0), s->name);
+		message(t, 0, "%s schedule %s of %s", id ? "saved" : "added", form_value(&f, 0), s->name);
 	form_done(&f);
+	free(old);
 	reload(t, 0);
+}
+
+static void add_schedule(struct tui *t, const struct board_system *s)
+{
+	char **lines;
+	int64_t *ids;
+	int n = menu_rows(t,
+			  "SELECT name || '  ' || coalesce(cron, 'every ' || duration(every_s)), id"
+			  " FROM backup_schedule WHERE system_id = ?1 ORDER BY name",
+			  s->id, "add a new schedule", &lines, &ids);
+	int c = n > 1 ? menu("Backup schedules: edit one, or add one", lines, n) : n - 1;
+
+	if (c >= 0)
+		schedule_form(t, s, ids[c]);
+	menu_free(lines, ids, n);
+	t->dirty = 1;
 }
 
 static int time_field(struct form *f, int i, int64_t *out)
@@ -1051,17 +1196,41 @@ static void delete_system(struct tui *t, const struct board_system *s)
 	free(name);
 }
 
-/* Show the verdict if the open system used the next strategy of the catalogue. */
-static void whatif_next(struct tui *t)
+/* Evaluate W on the open system and show it in the what-if line (LABEL says what). */
+static void whatif_show(struct tui *t, const struct whatif *w, const char *label)
 {
 	const struct board_system *s = selected(t);
-	struct whatif w = {0};
 	struct error e = {0};
-	const char *next = NULL;
-	int i;
 
 	if (!s)
 		return;
+	verdict_done(&t->whatif_before);
+	verdict_done(&t->whatif_after);
+	if (verdict_whatif(t->db, s->name, w, &t->whatif_before, &t->whatif_after, &e) < 0) {
+		message(t, 1, "%s", e.msg);
+		error_done(&e);
+		t->whatif_on = 0;
+		return;
+	}
+	free(t->whatif_label);
+	t->whatif_label = xstrdup(label);
+	free(t->whatif_cron);
+	t->whatif_cron = w->schedule_cron ? xstrdup(w->schedule_cron) : NULL;
+	t->whatif = *w;
+	t->whatif.strategy = w->strategy ? t->whatif_strategy : NULL;
+	t->whatif.schedule_cron = t->whatif_cron;
+	t->whatif_on = 1;
+	t->dirty = 1;
+}
+
+/* What if the open system used the next strategy of the catalogue? */
+static void whatif_next(struct tui *t)
+{
+	struct whatif w = {0};
+	const char *next = NULL;
+	char *label;
+	int i;
+
 	for (i = 1; strategies[i]; i++)
 		if (t->whatif_strategy && !strcmp(strategies[i], t->whatif_strategy))
 			next = strategies[i + 1];
@@ -1069,37 +1238,48 @@ static void whatif_next(struct tui *t)
 		next = strategies[1];
 	free(t->whatif_strategy);
 	t->whatif_strategy = xstrdup(next);
-	verdict_done(&t->whatif_before);
-	verdict_done(&t->whatif_after);
 	w.strategy = t->whatif_strategy;
-	if (verdict_whatif(t->db, s->name, &w, &t->whatif_before, &t->whatif_after, &e) < 0) {
-		message(t, 1, "%s", e.msg);
-		error_done(&e);
-		t->whatif_on = 0;
+	label = xasprintf("strategy %s", next);
+	whatif_show(t, &w, label);
+	free(label);
+}
+
+/* What if its backups ran on another schedule (replacing the current ones)? */
+static void whatif_schedule(struct tui *t)
+{
+	struct whatif w = {0};
+	struct error e = {0};
+	char *text = prompt("what if backups ran every (e.g. 15m) or on (a cron expression)", NULL),
+	     *label;
+
+	if (!text || !*text) {
+		free(text);
 		return;
 	}
-	t->whatif_on = 1;
-	t->dirty = 1;
+	if (duration_parse(text, 0, &w.schedule_every_s, &e) < 0) {
+		error_done(&e);
+		w.schedule_cron = text;
+	}
+	label = xasprintf("backups %s%s", w.schedule_cron ? "on " : "every ", text);
+	whatif_show(t, &w, label);
+	free(label);
+	free(text);
 }
 
 static void whatif_save(struct tui *t)
 {
 	const struct board_system *s = selected(t);
-	struct inventory_system sys;
 	struct error e = {0};
 
 	if (!s || !t->whatif_on)
 		return;
-	inventory_system_defaults(&sys);
-	sys.strategy = t->whatif_strategy;
-	if (db_begin(t->db, &e) < 0 ||
-	    inventory_system_set(t->db, s->name, &sys, SYS_STRATEGY, NULL, &e) < 0 ||
+	if (db_begin(t->db, &e) < 0 || verdict_apply(t->db, s->name, &t->whatif, &e) < 0 ||
 	    db_commit(t->db, &e) < 0) {
 		db_rollback(t->db);
 		message(t, 1, "%s", e.msg);
 		error_done(&e);
 	} else {
-		message(t, 0, "%s now uses %s", s->name, t->whatif_strategy);
+		message(t, 0, "saved for %s: %s", s->name, t->whatif_label);
 	}
 	t->whatif_on = 0;
 	reload(t, 0);
@@ -1218,7 +1398,7 @@ static void act(struct tui *t, enum tui_action a)
 		move_sel(t, 1000000);
 		break;
 	case ACT_SEARCH:
-		text = prompt("search", t->search);
+		text = prompt("search", NULL);
 		if (text) {
 			free(t->search);
 			t->search = text;
@@ -1282,6 +1462,10 @@ static void act(struct tui *t, enum tui_action a)
 		if (t->screen == SCR_DETAIL)
 			whatif_next(t);
 		break;
+	case ACT_WHATIF_SCHEDULE:
+		if (t->screen == SCR_DETAIL)
+			whatif_schedule(t);
+		break;
 	case ACT_ADD_ENDPOINT:
 		if (s && t->screen == SCR_DETAIL && editable(t))
 			add_endpoint(t, s);
@@ -1313,7 +1497,7 @@ static void mouse(struct tui *t)
 		move_sel(t, -3);
 	} else if (ev.bstate & BUTTON5_PRESSED) {
 		move_sel(t, 3);
-	} else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED)) {
+	} else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) {
 		int r = t->top + ev.y - 2;
 
 		if (t->screen == SCR_LIST && ev.y >= 2 && r < (int)t->nrows) {
@@ -1392,7 +1576,7 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mousemask(BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	use_color = !o->no_color && !getenv("NO_COLOR") && has_colors();
 	if (use_color) {
 		start_color();
@@ -1461,6 +1645,8 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	free(t.search);
 	free(t.message);
 	free(t.whatif_strategy);
+	free(t.whatif_cron);
+	free(t.whatif_label);
 	verdict_done(&t.whatif_before);
 	verdict_done(&t.whatif_after);
 	return 0;

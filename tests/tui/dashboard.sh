@@ -68,6 +68,38 @@ ok "the form saves" wait_for 5 shows "added system new-sys"
 ok "into the database" test "$(sql "SELECT rto_s, rpo_s FROM system WHERE name = 'new-sys'")" = "14400|3600"
 ok "and the list shows it" wait_for 5 shows "new-sys"
 
+# Inside a system: endpoints and schedules, added and edited; a what-if on the schedule.
+keys '/'
+keys 'alpha' Enter
+keys Enter
+ok "alpha-breach is open" wait_for 5 shows "owner ops"
+keys E
+ok "E opens the endpoint form" wait_for 5 shows "Add an endpoint"
+keys "file:///tmp/alpha.health" Enter
+ok "the endpoint is added" wait_for 5 test "$(sql "SELECT url FROM endpoint")" = "file:///tmp/alpha.health"
+keys E
+ok "E again offers to edit it" wait_for 5 shows "Endpoints: edit one, or add one"
+keys Enter
+ok "the edit form is filled in" wait_for 5 shows "Edit an endpoint"
+keys Tab Tab C-u '30s' Enter
+ok "and saves the change" wait_for 5 test "$(sql "SELECT interval_ms FROM endpoint")" = 30000
+keys S
+keys 'hourly' Tab Tab Tab '1h' Enter
+ok "S adds a schedule" wait_for 5 test "$(sql "SELECT name, every_s FROM backup_schedule")" = "hourly|3600"
+keys S
+keys Enter
+ok "S again edits it" wait_for 5 shows "Edit a backup schedule"
+keys Tab Tab Tab C-u '2h' Enter
+ok "the edited schedule is saved" wait_for 5 test "$(sql "SELECT name, every_s FROM backup_schedule")" = "hourly|7200"
+keys W
+keys '15m' Enter
+ok "W tries another schedule" wait_for 5 shows "backups every 15m"
+keys Enter
+ok "Enter saves the tried schedule" wait_for 5 test "$(sql "SELECT name, every_s FROM backup_schedule")" = "what-if|900"
+keys t
+ok "t cycles the theme" wait_for 5 shows "theme light"
+keys Escape
+
 "$DRTOP" system add from-elsewhere --rto 1h --rpo 1h >/dev/null
 ok "edits made elsewhere appear within seconds" wait_for 10 shows "from-elsewhere"
 
