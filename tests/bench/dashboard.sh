@@ -23,3 +23,16 @@ systems=$("$DRTOP" --db "$DB" db query "SELECT count(*) FROM system")
 first=$(run 1)
 full=$(run 2)
 echo "$systems systems: first frame (start, quick look, draw, leave) ${first}ms; with the full verdict ${full}ms"
+
+# A key press to its redraw: press s (sort) and wait for "sorted by" to show, through tmux.
+tmux -L drtopbench new-session -d -s k -x 120 -y 40 "'$DRTOP' --db '$DB' --readonly"
+until tmux -L drtopbench capture-pane -p -t k | grep -q 'STATUS'; do sleep 0.05; done
+sleep 3 # let the full verdict arrive before timing keys
+total=0
+for name in name tier "data lag" RTO status name tier "data lag" RTO status; do
+	start=$(date +%s%N)
+	tmux -L drtopbench send-keys -t k s
+	until tmux -L drtopbench capture-pane -p -t k | grep -q "sorted by $name"; do :; done
+	total=$((total + ($(date +%s%N) - start) / 1000))
+done
+echo "a key press (sort $systems systems) to its redraw, seen through tmux: $((total / 10 / 1000))ms on average (tmux's capture included)"

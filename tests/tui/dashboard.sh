@@ -100,6 +100,16 @@ keys t
 ok "t cycles the theme" wait_for 5 shows "theme light"
 keys Escape
 
+# Delete asks first.
+keys '/'
+keys 'new-sys' Enter
+keys d
+ok "d asks before deleting" wait_for 5 shows "Delete new-sys with its endpoints"
+keys n
+ok "anything but y keeps it" wait_for 5 test "$(sql "SELECT count(*) FROM system WHERE name = 'new-sys'")" = 1
+keys d y
+ok "y deletes it" wait_for 5 test "$(sql "SELECT count(*) FROM system WHERE name = 'new-sys'")" = 0
+
 "$DRTOP" system add from-elsewhere --rto 1h --rpo 1h >/dev/null
 ok "edits made elsewhere appear within seconds" wait_for 10 shows "from-elsewhere"
 
@@ -112,6 +122,11 @@ keys q
 ok "q quits with status 0" wait_for 5 sh -c "grep -q 'EXITED 0' '$T/exited'"
 ok "and leaves the terminal as it was (no alternate screen left)" sh -c "! tmux capture-pane -p -t '$S' | grep -q 'STATUS  SYSTEM'"
 ok "nothing on stderr" test ! -s "$T/stderr"
+
+tmux new-session -d -s c -x 100 -y 30 "env LANG=C.UTF-8 '$DRTOP' --db '$DRTOP_DB'; echo EXITED \$? >'$T/ctrlc'; sleep 60"
+ok "started again" wait_for 10 sh -c "tmux capture-pane -p -t c | grep -q 'STATUS  SYSTEM'"
+tmux send-keys -t c C-c
+ok "Ctrl-C leaves cleanly, status 0, the terminal restored" wait_for 5 sh -c "grep -q 'EXITED 0' '$T/ctrlc' 2>/dev/null && ! tmux capture-pane -p -t c | grep -q 'STATUS  SYSTEM'"
 
 tmux new-session -d -s r -x 100 -y 30 "env LANG=C.UTF-8 '$DRTOP' --db '$DRTOP_DB' --readonly; sleep 60"
 ok "--readonly starts" wait_for 10 sh -c "tmux capture-pane -p -t r | grep -q 'read-only'"
