@@ -1497,13 +1497,15 @@ static void mouse(struct tui *t)
 		move_sel(t, -3);
 	} else if (ev.bstate & BUTTON5_PRESSED) {
 		move_sel(t, 3);
-	} else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) {
+	} else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED)) {
 		int r = t->top + ev.y - 2;
 
 		if (t->screen == SCR_LIST && ev.y >= 2 && r < (int)t->nrows) {
-			if (r == t->sel)
-				open_selected(t);
+			int again = r == t->sel || (ev.bstate & BUTTON1_DOUBLE_CLICKED);
+
 			t->sel = r;
+			if (again)
+				open_selected(t);
 		} else if (ev.y == LINES - 1) {
 			/* the function-key bar: each label is 2 + 6 or 3 + 6 columns wide */
 			const struct tui_key *k;
@@ -1531,8 +1533,9 @@ static void keys(struct tui *t)
 {
 	int ch;
 
-	/* A prompt or a form leaves getch() blocking: never here. */
-	while ((timeout(0), ch = getch()) != ERR) {
+	/* Never block here (a prompt or a form leaves getch() blocking), but wait a
+	 * moment so that a lone Esc is told from the start of a key sequence. */
+	while ((timeout(30), ch = getch()) != ERR) {
 		if (ch == KEY_RESIZE)
 			t->dirty = 1;
 		else if (ch == KEY_MOUSE)
@@ -1576,7 +1579,7 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	mousemask(BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	use_color = !o->no_color && !getenv("NO_COLOR") && has_colors();
 	if (use_color) {
 		start_color();

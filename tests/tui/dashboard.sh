@@ -100,6 +100,24 @@ keys t
 ok "t cycles the theme" wait_for 5 shows "theme light"
 keys Escape
 
+# The mouse, in xterm's encoding: a click selects a row; the wheel scrolls.
+click() { tmux send-keys -t "$S" -l "$(printf '\033[M %s\033[M#%s' "$1" "$1")"; } # $1: x and y + 33, as two characters
+row_of() { screen | grep -n -- "$1" | head -1 | cut -d: -f1; }
+ychar() { printf "\\$(printf %o $((33 + $1 - 1)))"; }
+ok "Esc once goes back to the list" wait_for 5 shows "STATUS  SYSTEM"
+# The selection's background: blue in the light theme, which t switched to.
+selected_row() { tmux capture-pane -e -p -t "$S" | grep -- "$1" | grep -q '44m'; }
+click "+$(ychar "$(row_of zeta-ok)")"
+ok "a click selects the row it is on" wait_for 5 selected_row zeta-ok
+keys Enter
+ok "and Enter opens it" wait_for 5 shows "zeta-ok   tier 2"
+keys Escape
+wait_for 5 shows "STATUS  SYSTEM"
+tmux send-keys -t "$S" -l "$(printf '\033[M`+$')" # wheel up: to the top
+ok "the wheel scrolls" wait_for 5 selected_row alpha-breach
+keys Escape
+wait_for 5 shows "STATUS  SYSTEM"
+
 # Delete asks first.
 keys '/'
 keys 'new-sys' Enter
