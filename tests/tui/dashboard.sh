@@ -84,14 +84,17 @@ ok "the edit form is filled in" wait_for 5 shows "Edit an endpoint"
 keys Tab Tab C-u '30s' Enter
 ok "and saves the change" wait_for 5 test "$(sql "SELECT interval_ms FROM endpoint")" = 30000
 keys S
+ok "S opens the schedule form" wait_for 10 shows "Add a backup schedule"
 keys 'hourly' Tab Tab Tab '1h' Enter
 ok "S adds a schedule" wait_for 5 test "$(sql "SELECT name, every_s FROM backup_schedule")" = "hourly|3600"
 keys S
+ok "S again offers the schedule" wait_for 10 shows "Backup schedules: edit one"
 keys Enter
 ok "S again edits it" wait_for 5 shows "Edit a backup schedule"
 keys Tab Tab Tab C-u '2h' Enter
 ok "the edited schedule is saved" wait_for 5 test "$(sql "SELECT name, every_s FROM backup_schedule")" = "hourly|7200"
 keys W
+ok "W asks for a schedule to try" wait_for 10 shows "what if backups ran every"
 keys '15m' Enter
 ok "W tries another schedule" wait_for 5 shows "backups every 15m"
 keys Enter
