@@ -83,11 +83,32 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
-static int watch(struct ctx *ctx, struct prober *p, struct error *e)
+/* What the prober depends on, summed up: it changes when an endpoint or system is
+ * added, changed, enabled or removed. The caller frees. */
+static char *inventory_stamp(struct db *db)
 {
+	sqlite3_stmt *st = db_prepare(db,
+				      "SELECT (SELECT count(*) || ':' || coalesce(max(updated_at), 0) || ':' ||"
+				      " coalesce(sum(id), 0) FROM endpoint) || '/' || (SELECT count(*) || ':'"
+				      " || coalesce(max(updated_at), 0) FROM system)",
+				      NULL);
+	char *s = NULL;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		s = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return s ? s : xstrdup("");
+}
+
+static int watch(struct ctx *ctx, struct prober **pp, const struct prober_options *po,
+		 struct view *v, struct error *e)
+{
+	struct prober *p = *pp;
 	struct sigaction sa;
 	size_t n, done, failed;
 	int rc = 0, ready = 0;
+	int64_t checked;
+	char *stamp;
 
 	if (recorder_heartbeat_claim(ctx->db, e) < 0)
 		return -1;
@@ -104,12 +125,37 @@ static int watch(struct ctx *ctx, struct prober *p, struct error *e)
 	prober_endpoints(p, &n);
 	fprintf(stderr, "drtop: watching %zu endpoints of %s (pid %ld); stop with Ctrl-C\n", n,
 		ctx->db->path, (long)getpid());
-	while (!ready && rc == 0)
-		rc = prober_step(p, 1000, sigpipe[0], &ready, e);
-	if (prober_stop(p, 1000, rc == 0 ? e : NULL) < 0 && rc == 0)
+	stamp = inventory_stamp(ctx->db);
+	checked = probe_now_ms();
+	while (!ready && rc == 0) {
+		rc = prober_step(*pp, 1000, sigpipe[0], &ready, e);
+		/* Endpoints added, changed or removed elsewhere: start over with them. */
+		if (rc == 0 && !ready && probe_now_ms() - checked >= 5000) {
+			char *now = inventory_stamp(ctx->db);
+
+			checked = probe_now_ms();
+			if (strcmp(now, stamp)) {
+				rc = prober_stop(*pp, 1000, e);
+				prober_free(*pp);
+				*pp = rc == 0 ? prober_new(ctx->db, po, on_result, v, e) : NULL;
+				if (!*pp)
+					rc = -1;
+				else
+					prober_set_heartbeat(*pp, 1);
+				free(stamp);
+				stamp = now;
+				now = NULL;
+			}
+			free(now);
+		}
+	}
+	free(stamp);
+	if (*pp && prober_stop(*pp, 1000, rc == 0 ? e : NULL) < 0 && rc == 0)
 		rc = -1;
 	recorder_heartbeat_release(ctx->db);
-	prober_counts(p, &done, &failed);
+	done = failed = 0;
+	if (*pp)
+		prober_counts(*pp, &done, &failed);
 	fprintf(stderr, "drtop: stopped after %zu probes (%zu failed)\n", done, failed);
 	close(sigpipe[0]);
 	close(sigpipe[1]);
@@ -150,7 +196,7 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 		v.wurl = lu > v.wurl ? (lu < 60 ? lu : 60) : v.wurl;
 	}
 	if (arg(a, "watch")) {
-		rc = watch(ctx, p, e);
+		rc = watch(ctx, &p, &po, &v, e);
 	} else {
 		v.progress = isatty(STDERR_FILENO) && n > 0;
 		rc = prober_once(p, e);
