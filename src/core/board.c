@@ -11,19 +11,12 @@
 #include "util.h"
 #include "when.h"
 
-static char *col_text(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL
-		       ? NULL
-		       : xstrdup((const char *)sqlite3_column_text(st, i));
-}
-
 static int64_t col_int(sqlite3_stmt *st, int i)
 {
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? BOARD_NONE : sqlite3_column_int64(st, i);
 }
 
-static int rank(const char *status)
+int board_status_rank(const char *status)
 {
 	return !strcmp(status, "BREACH") ? 3 : !strcmp(status, "WARN") ? 2
 					   : !strcmp(status, "UNKNOWN") ? 1 : 0;
@@ -33,9 +26,9 @@ static int wanted(const struct board_options *o, const char *name, const char *s
 {
 	size_t i;
 
-	if (o->min == BOARD_BREACH && rank(status) < 3)
+	if (o->min == BOARD_BREACH && board_status_rank(status) < 3)
 		return 0;
-	if (o->min == BOARD_WARN && rank(status) < 1)
+	if (o->min == BOARD_WARN && board_status_rank(status) < 1)
 		return 0;
 	if (!o->systems)
 		return 1;
@@ -149,14 +142,14 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 		s = &r->systems[r->nsystems++];
 		memset(s, 0, sizeof(*s));
 		s->id = sqlite3_column_int64(st, 0);
-		s->name = col_text(st, 1);
-		s->status = col_text(st, 2);
-		s->worst_finding = col_text(st, 3);
-		s->owner = col_text(st, 4);
-		s->strategy = col_text(st, 5);
-		s->recommended = col_text(st, 6);
-		s->recovery_point = col_text(st, 7);
-		s->last_probe = col_text(st, 8);
+		s->name = db_column_strdup(st, 1);
+		s->status = db_column_strdup(st, 2);
+		s->worst_finding = db_column_strdup(st, 3);
+		s->owner = db_column_strdup(st, 4);
+		s->strategy = db_column_strdup(st, 5);
+		s->recommended = db_column_strdup(st, 6);
+		s->recovery_point = db_column_strdup(st, 7);
+		s->last_probe = db_column_strdup(st, 8);
 		s->tier = col_int(st, 9);
 		s->cost_tier = col_int(st, 10);
 		s->recommended_cost_tier = col_int(st, 11);
@@ -166,7 +159,7 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 		s->last_recovery_s = col_int(st, 15);
 		s->data_lag_s = col_int(st, 16);
 		s->last_probe_at = col_int(st, 17);
-		switch (rank(s->status)) {
+		switch (board_status_rank(s->status)) {
 		case 3:
 			r->breach++;
 			break;
@@ -204,11 +197,11 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 			continue;
 		s->findings = xrealloc(s->findings, (s->nfindings + 1) * sizeof(*s->findings));
 		f = &s->findings[s->nfindings++];
-		f->finding = col_text(st, 1);
-		f->severity = col_text(st, 2);
-		f->objective = col_text(st, 3);
-		f->detail = col_text(st, 4);
-		f->since_iso = col_text(st, 5);
+		f->finding = db_column_strdup(st, 1);
+		f->severity = db_column_strdup(st, 2);
+		f->objective = db_column_strdup(st, 3);
+		f->detail = db_column_strdup(st, 4);
+		f->since_iso = db_column_strdup(st, 5);
 		f->target_s = col_int(st, 6);
 		f->measured_s = col_int(st, 7);
 		f->resolution_s = col_int(st, 8);
@@ -320,17 +313,17 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 		s = &b->systems[b->nsystems++];
 		memset(s, 0, sizeof(*s));
 		s->id = sqlite3_column_int64(st, 0);
-		s->name = col_text(st, 1);
-		s->status = col_text(st, 2);
-		s->owner = col_text(st, 3);
-		s->strategy = col_text(st, 4);
+		s->name = db_column_strdup(st, 1);
+		s->status = db_column_strdup(st, 2);
+		s->owner = db_column_strdup(st, 3);
+		s->strategy = db_column_strdup(st, 4);
 		s->tier = col_int(st, 5);
 		s->cost_tier = col_int(st, 6);
 		s->rto_s = col_int(st, 7);
 		s->rpo_s = col_int(st, 8);
 		s->worst_recovery_s = s->last_recovery_s = s->data_lag_s = BOARD_NONE;
 		s->last_probe_at = s->recommended_cost_tier = BOARD_NONE;
-		switch (rank(s->status)) {
+		switch (board_status_rank(s->status)) {
 		case 3:
 			b->breach++;
 			break;

@@ -61,6 +61,9 @@ void board_free(struct board *r);
  * status (status_history), its objectives and strategy, without the findings. */
 int board_load_quick(struct db *db, struct board *b, struct error *e);
 
+/* How bad a status is: 3 BREACH, 2 WARN, 1 UNKNOWN, 0 OK. */
+int board_status_rank(const char *status);
+
 /* Monitoring-plugin status: 2 any BREACH, 1 any WARN, 3 any UNKNOWN, else 0. */
 int board_exit_status(const struct board *r);
 

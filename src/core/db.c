@@ -31,6 +31,13 @@ int db_latest_version(void)
 	return db_migrations_count;
 }
 
+char *db_column_strdup(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL
+		       ? NULL
+		       : xstrdup((const char *)sqlite3_column_text(st, i));
+}
+
 void db_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)

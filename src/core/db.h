@@ -67,6 +67,9 @@ sqlite3_stmt *db_prepare(struct db *db, const char *sql, struct error *e);
 /* Fill e from the connection's last error, prefixed with WHAT; returns -1. */
 int db_fail(struct db *db, struct error *e, const char *what);
 
+/* Column I of the current row as a string the caller frees, or NULL for NULL. */
+char *db_column_strdup(sqlite3_stmt *st, int i);
+
 /* Bind a string, or NULL when S is NULL. */
 void db_bind_text(sqlite3_stmt *st, int i, const char *s);
 

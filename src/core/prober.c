@@ -49,13 +49,6 @@ static const char load_sql[] =
 	" WHERE e.enabled AND s.enabled AND (?1 IS NULL OR s.name IN (SELECT value FROM json_each(?1)))"
 	" ORDER BY s.name, e.url, e.kind";
 
-static char *dup_col(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL
-		       ? NULL
-		       : xstrdup((const char *)sqlite3_column_text(st, i));
-}
-
 static int load(struct prober *p, char **systems, struct error *e)
 {
 	struct strbuf names = STRBUF_INIT;
@@ -94,8 +87,8 @@ static int load(struct prober *p, char **systems, struct error *e)
 		memset(ep, 0, sizeof(*ep));
 		ep->id = sqlite3_column_int64(st, 0);
 		ep->system_id = sqlite3_column_int64(st, 1);
-		ep->system = dup_col(st, 2);
-		ep->url = dup_col(st, 3);
+		ep->system = db_column_strdup(st, 2);
+		ep->url = db_column_strdup(st, 3);
 		ep->health = !strcmp((const char *)sqlite3_column_text(st, 4), "health");
 		ep->interval_ms = sqlite3_column_int64(st, 5);
 		ep->timeout_ms = sqlite3_column_int64(st, 6);
@@ -104,9 +97,9 @@ static int load(struct prober *p, char **systems, struct error *e)
 		ep->spec.url = ep->url;
 		ep->spec.kind = ep->health ? PROBE_HEALTH : PROBE_FRESHNESS;
 		ep->spec.timeout_ms = ep->timeout_ms;
-		ep->spec.expect = dup_col(st, 7);
-		ep->spec.body_match = dup_col(st, 8);
-		ep->spec.json_path = dup_col(st, 9);
+		ep->spec.expect = db_column_strdup(st, 7);
+		ep->spec.body_match = db_column_strdup(st, 8);
+		ep->spec.json_path = db_column_strdup(st, 9);
 		ep->spec.max_latency_ms = sqlite3_column_int64(st, 11);
 		ep->spec.tls_verify = sqlite3_column_int(st, 12);
 		ep->spec.nheaders = (size_t)sqlite3_column_int64(st, 14);
@@ -114,7 +107,7 @@ static int load(struct prober *p, char **systems, struct error *e)
 		sqlite3_bind_text(hs, 1, (const char *)sqlite3_column_text(st, 10), -1,
 				  SQLITE_TRANSIENT);
 		while (sqlite3_step(hs) == SQLITE_ROW && h < ep->spec.nheaders)
-			ep->spec.headers[h++] = dup_col(hs, 0);
+			ep->spec.headers[h++] = db_column_strdup(hs, 0);
 		sqlite3_reset(hs);
 	}
 	sqlite3_finalize(st);

@@ -51,13 +51,6 @@ void verdict_done(struct verdict *v)
 	memset(v, 0, sizeof(*v));
 }
 
-static char *col(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL
-		       ? NULL
-		       : xstrdup((const char *)sqlite3_column_text(st, i));
-}
-
 int verdict_read(struct db *db, const char *name, struct verdict *v, struct error *e)
 {
 	sqlite3_stmt *st;
@@ -76,11 +69,11 @@ int verdict_read(struct db *db, const char *name, struct verdict *v, struct erro
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		v->status = col(st, 0);
-		v->worst_finding = col(st, 1);
-		v->strategy = col(st, 2);
+		v->status = db_column_strdup(st, 0);
+		v->worst_finding = db_column_strdup(st, 1);
+		v->strategy = db_column_strdup(st, 2);
 		v->cost_tier = sqlite3_column_int(st, 3);
-		v->recommended = col(st, 4);
+		v->recommended = db_column_strdup(st, 4);
 		v->recommended_cost_tier = sqlite3_column_int(st, 5);
 		v->rto_s = sqlite3_column_int64(st, 6);
 		v->rpo_s = sqlite3_column_int64(st, 7);

@@ -146,11 +146,6 @@ static void message(struct tui *t, int error, const char *fmt, ...)
 
 /* --- data ------------------------------------------------------------------ */
 
-static int status_rank(const char *s)
-{
-	return !strcmp(s, "BREACH") ? 0 : !strcmp(s, "WARN") ? 1 : !strcmp(s, "UNKNOWN") ? 2 : 3;
-}
-
 static struct tui *sort_ctx;
 
 static int cmp_rows(const void *a, const void *b)
@@ -161,7 +156,7 @@ static int cmp_rows(const void *a, const void *b)
 
 	switch (sort_ctx->sort) {
 	case SORT_STATUS:
-		d = status_rank(x->status) - status_rank(y->status);
+		d = board_status_rank(y->status) - board_status_rank(x->status);
 		if (!d)
 			d = x->tier - y->tier;
 		break;
@@ -831,17 +826,22 @@ struct edit {
 	const char *old;  /* the schedule edited (its name), or NULL to add one */
 };
 
+/* Show parser error E next to field I of F; returns -1. */
+static int field_fail(struct form *f, int i, struct error *e)
+{
+	form_set_error(f, i, e->msg);
+	error_done(e);
+	return -1;
+}
+
 static int duration_field(struct form *f, int i, unsigned flags, int64_t *out, int required)
 {
 	struct error e = {0};
 
 	if (!*form_value(f, i) && !required)
 		return 0;
-	if (duration_parse(form_value(f, i), flags, out, &e) < 0) {
-		form_set_error(f, i, e.msg);
-		error_done(&e);
-		return -1;
-	}
+	if (duration_parse(form_value(f, i), flags, out, &e) < 0)
+		return field_fail(f, i, &e);
 	return 0;
 }
 
@@ -871,11 +871,8 @@ static int submit_system(struct form *f, void *arg)
 
 	inventory_system_defaults(&s);
 	s.name = form_value(f, 0);
-	if (inventory_name_check("system", s.name, &e) < 0) {
-		form_set_error(f, 0, e.msg);
-		error_done(&e);
-		return -1;
-	}
+	if (inventory_name_check("system", s.name, &e) < 0)
+		return field_fail(f, 0, &e);
 	if (duration_field(f, 1, 0, &s.rto_s, 1) < 0 || duration_field(f, 2, 0, &s.rpo_s, 1) < 0)
 		return -1;
 	s.strategy = strcmp(form_value(f, 3), "none") ? form_value(f, 3) : NULL;
@@ -937,11 +934,8 @@ static int duration_field_ms(struct form *f, int i, int64_t *out)
 
 	if (!*form_value(f, i))
 		return 0;
-	if (duration_parse_ms(form_value(f, i), 0, out, &e) < 0) {
-		form_set_error(f, i, e.msg);
-		error_done(&e);
-		return -1;
-	}
+	if (duration_parse_ms(form_value(f, i), 0, out, &e) < 0)
+		return field_fail(f, i, &e);
 	return 0;
 }
 
@@ -949,11 +943,8 @@ static int url_check_field(struct form *f)
 {
 	struct error e = {0};
 
-	if (url_check(form_value(f, 0), &e) < 0) {
-		form_set_error(f, 0, e.msg);
-		error_done(&e);
-		return -1;
-	}
+	if (url_check(form_value(f, 0), &e) < 0)
+		return field_fail(f, 0, &e);
 	return 0;
 }
 
@@ -1127,11 +1118,8 @@ static int time_field(struct form *f, int i, int64_t *out)
 {
 	struct error e = {0};
 
-	if (when_parse(form_value(f, i), when_now(), out, &e) < 0) {
-		form_set_error(f, i, e.msg);
-		error_done(&e);
-		return -1;
-	}
+	if (when_parse(form_value(f, i), when_now(), out, &e) < 0)
+		return field_fail(f, i, &e);
 	return 0;
 }
 
