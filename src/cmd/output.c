@@ -49,26 +49,20 @@ void output_printable(struct strbuf *sb, const char *s)
 	}
 }
 
-static void csv_cell(struct strbuf *sb, const char *s, int printable)
+/* A CSV cell: text through the one CSV writer (formula neutralisation), numbers as they
+ * are, so that a negative number stays a number. */
+static void csv_cell(struct strbuf *sb, const char *s, int text, int printable)
 {
 	struct strbuf tmp = STRBUF_INIT;
-	const char *p;
 
 	if (printable) {
 		output_printable(&tmp, s);
 		s = strbuf_str(&tmp);
 	}
-	if (strpbrk(s, ",\"\r\n")) {
-		strbuf_putc(sb, '"');
-		for (p = s; *p; p++) {
-			if (*p == '"')
-				strbuf_putc(sb, '"');
-			strbuf_putc(sb, *p);
-		}
-		strbuf_putc(sb, '"');
-	} else {
+	if (text)
+		strbuf_csv_cell(sb, s);
+	else
 		strbuf_puts(sb, s);
-	}
 	strbuf_done(&tmp);
 }
 
@@ -143,7 +137,7 @@ int output_rows(struct ctx *ctx, struct db *db, sqlite3_stmt *st, enum out_forma
 		for (c = 0; c < ncol; c++) {
 			if (c)
 				strbuf_putc(&sb, ',');
-			csv_cell(&sb, sqlite3_column_name(st, c), 0);
+			csv_cell(&sb, sqlite3_column_name(st, c), 1, 0);
 		}
 		strbuf_puts(&sb, "\r\n");
 	}
@@ -181,7 +175,8 @@ int output_rows(struct ctx *ctx, struct db *db, sqlite3_stmt *st, enum out_forma
 			} else if (f == OUT_CSV) {
 				if (c)
 					strbuf_putc(&sb, ',');
-				csv_cell(&sb, v ? v : "", ctx->out_tty);
+				csv_cell(&sb, v ? v : "",
+					 type != SQLITE_INTEGER && type != SQLITE_FLOAT, ctx->out_tty);
 			} else {
 				if (c)
 					strbuf_putc(&sb, '|');

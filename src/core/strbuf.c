@@ -161,3 +161,23 @@ void strbuf_json_pretty(struct strbuf *out, const char *s)
 	}
 	strbuf_putc(out, '\n');
 }
+
+void strbuf_csv_cell(struct strbuf *sb, const char *s)
+{
+	const char *p;
+
+	if (*s && strchr("=+-@\t\r", *s)) {
+		strbuf_puts(sb, "\"'");
+	} else if (strpbrk(s, ",\"\r\n")) {
+		strbuf_putc(sb, '"');
+	} else {
+		strbuf_puts(sb, s);
+		return;
+	}
+	for (p = s; *p; p++) {
+		if (*p == '"')
+			strbuf_putc(sb, '"');
+		strbuf_putc(sb, *p);
+	}
+	strbuf_putc(sb, '"');
+}

@@ -120,3 +120,46 @@ int str_has_control(const char *s)
 			return 1;
 	return 0;
 }
+
+const char *str_text_problem(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n, k;
+	unsigned long cp;
+
+	while (i < len) {
+		if (p[i] == 0)
+			return "contains a NUL character";
+		if (p[i] < 0x80) {
+			if (p[i] < 0x20 || p[i] == 0x7f)
+				return "contains a control character";
+			i++;
+			continue;
+		}
+		if (p[i] >= 0xc2 && p[i] <= 0xdf)
+			n = 2, cp = p[i] & 0x1f;
+		else if (p[i] >= 0xe0 && p[i] <= 0xef)
+			n = 3, cp = p[i] & 0x0f;
+		else if (p[i] >= 0xf0 && p[i] <= 0xf4)
+			n = 4, cp = p[i] & 0x07;
+		else
+			return "is not valid UTF-8";
+		if (len - i < n)
+			return "is not valid UTF-8";
+		for (k = 1; k < n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return "is not valid UTF-8";
+			cp = cp << 6 | (p[i + k] & 0x3f);
+		}
+		if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return "is not valid UTF-8"; /* overlong, beyond Unicode, or a surrogate */
+		if (cp <= 0x9f)
+			return "contains a control character";
+		if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+			return "contains a bidirectional control character";
+		i += n;
+	}
+	return NULL;
+}
+

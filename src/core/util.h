@@ -30,4 +30,14 @@ void fatal_set_cleanup(void (*fn)(void));
 /* True when s contains a C0 control character or DEL. */
 int str_has_control(const char *s);
 
+/* The most bytes one free-text field (owner, description, note, notes, reason) may hold. */
+#define TEXT_MAX 4096
+
+/* Why the LEN bytes at S are not acceptable free text, as a phrase ("is not valid
+ * UTF-8"), or NULL when they are. Refused: a NUL; bytes that are not UTF-8, overlong
+ * forms and UTF-16 surrogates (ED A0..ED BF) included; C0 controls, DEL and C1 controls
+ * (U+0080-U+009F); the bidirectional overrides and isolates U+202A-U+202E and
+ * U+2066-U+2069, which reorder what a reader sees. The length is the caller's. */
+const char *str_text_problem(const char *s, size_t len);
+
 #endif
