@@ -42,4 +42,4 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 const struct cmd cmd_recovery_order = {"recovery-order", NULL,
 				       "list the systems in the order to recover them, "
 				       "dependencies first",
-				       opts, 0, 0, run};
+				       opts, 0, 0, run, NULL, CMD_READ};

@@ -21,6 +21,7 @@
 #define CMD_NO_DB 0x1    /* does not open the database */
 #define CMD_DB_EXISTS 0x2 /* the database must exist already (never created) */
 #define CMD_PLUGIN 0x4   /* exits like a monitoring plugin: errors other than usage exit 3 */
+#define CMD_READ 0x8     /* only reads: works on a file it cannot write (see DB_READ) */
 
 struct opt {
 	const char *name; /* long name, without the dashes */
@@ -78,8 +79,16 @@ char **arg_all(const struct args *a, const char *name, size_t *n);
  * else roll back. Returns RC, or -1 when the commit fails. */
 int cmd_commit(struct ctx *ctx, int rc, struct error *e);
 
-/* Write LEN bytes of TEXT to PATH atomically: a temporary file, then a rename. */
-int cmd_write_file(const char *path, const char *text, size_t len, struct error *e);
+/* Write LEN bytes of TEXT to PATH atomically: a temporary file, then a rename. The file
+ * gets MODE, or 0666 less the umask when MODE is negative. */
+int cmd_write_file(const char *path, const char *text, size_t len, int mode, struct error *e);
+
+/* Fail (ERR_CANTCREAT) when PATH cannot be written by cmd_write_file(): it is a directory,
+ * or its directory is missing or not writable. */
+int cmd_check_output(const char *path, struct error *e);
+
+/* Parse option NAME as an octal file mode (0 to 0777) into *mode; absent leaves it. */
+int cmd_file_mode(const struct args *a, const char *name, int *mode, struct error *e);
 
 /* Exit status for an error kind (sysexits). */
 int cmd_exit_status(enum error_kind kind);

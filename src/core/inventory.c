@@ -816,7 +816,7 @@ int inventory_maintenance_put(struct db *db, const char *system, int64_t from, i
 	sqlite3_bind_int64(st, 3, to);
 	db_bind_text(st, 4, reason ? reason : "");
 	sqlite3_bind_int64(st, 5, id);
-	sqlite3_bind_int64(st, 6, when_now());
+	sqlite3_bind_int64(st, 6, when_real_now()); /* when it was recorded */
 	if (inventory_step(db, st, e) < 0)
 		return -1;
 	if (changed)
