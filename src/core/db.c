@@ -456,17 +456,19 @@ static char *file_uri(const char *path, const char *query)
 /*
  * Open a read-only connection for a read command when a read-write one failed
  * because nothing can be written near the file (read-only directory, full disk).
- * With a -wal file present SQLite reads it through the -shm file; without one the
- * file holds every commit, and `immutable` lets SQLite read it without creating
- * -shm: no writer can be at work, since a writer in WAL mode needs the -wal file.
+ * With frames in the -wal file SQLite reads them through the -shm file; with an
+ * empty or no -wal file the database file holds every commit, and `immutable`
+ * lets SQLite read it without the -shm file it could not create. (A failed open
+ * may leave an empty -wal behind.)
  */
 static int open_readonly(struct db *db)
 {
 	char *wal = xasprintf("%s-wal", db->path), *uri;
+	struct stat sb;
 	int rc;
 
-	uri = access(wal, F_OK) == 0 ? file_uri(db->path, "mode=ro")
-				     : file_uri(db->path, "mode=ro&immutable=1");
+	uri = stat(wal, &sb) == 0 && sb.st_size > 0 ? file_uri(db->path, "mode=ro")
+						    : file_uri(db->path, "mode=ro&immutable=1");
 	free(wal);
 	rc = sqlite3_open_v2(uri, &db->h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
 			     clock_vfs_name());
