@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -127,6 +128,22 @@ int cmd_write_file(const char *path, const char *text, size_t len, int mode, str
 	}
 	free(tmp);
 	return 0;
+}
+
+void cmd_note(const char *fmt, ...)
+{
+	struct strbuf msg = STRBUF_INIT;
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	/* Messages quote user data: nothing from it may drive the terminal. */
+	output_printable(&msg, text);
+	fprintf(stderr, "drtop: %s\n", strbuf_str(&msg));
+	strbuf_done(&msg);
+	free(text);
 }
 
 int cmd_commit(struct ctx *ctx, int rc, struct error *e)
@@ -488,10 +505,9 @@ static int run(const struct cmd *c, const char *path, int argc, char **argv, str
 			return -1;
 		}
 		if (ctx->db->migrated_from >= 0)
-			fprintf(stderr,
-				"drtop: upgraded the database schema from version %d to %d; "
-				"the previous file is kept as %s\n",
-				ctx->db->migrated_from, ctx->db->version, ctx->db->backup_path);
+			cmd_note("upgraded the database schema from version %d to %d; "
+				 "the previous file is kept as %s",
+				 ctx->db->migrated_from, ctx->db->version, ctx->db->backup_path);
 	}
 	rc = c->run(ctx, &a, e);
 	args_done(&a);
@@ -583,13 +599,8 @@ int cmd_main(int argc, char **argv)
 	rc = run(c, path, argc, argv, &ctx, &e);
 out:
 	if (rc < 0) {
-		struct strbuf msg = STRBUF_INIT;
-
-		/* Every error goes out here. Messages quote user data: nothing from it
-		 * may drive the terminal. */
-		output_printable(&msg, e.msg ? e.msg : "unknown error");
-		fprintf(stderr, "drtop: %s\n", strbuf_str(&msg));
-		strbuf_done(&msg);
+		/* Every error goes out here, through the printable filter. */
+		cmd_note("%s", e.msg ? e.msg : "unknown error");
 		rc = cmd_exit_status(e.kind ? e.kind : ERR_INTERNAL);
 		/* A monitoring system reads 3 as UNKNOWN: it could not be checked. */
 		if (c && (c->flags & CMD_PLUGIN) && e.kind != ERR_USAGE)

@@ -75,6 +75,10 @@ const char *arg(const struct args *a, const char *name);
 /* Every value of the OPT_MULTI option NAME (NULL-terminated, possibly empty), and its count. */
 char **arg_all(const struct args *a, const char *name, size_t *n);
 
+/* Print "drtop: MESSAGE" on stderr, made printable (output_printable): every error and
+ * notice goes through it. */
+void cmd_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Finish a write transaction begun with db_begin(): commit when RC is 0,
  * else roll back. Returns RC, or -1 when the commit fails. */
 int cmd_commit(struct ctx *ctx, int rc, struct error *e);
