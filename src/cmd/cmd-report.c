@@ -63,7 +63,7 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 		e->kind = ERR_USAGE;
 		return -1;
 	}
-	if (cmd_file_mode(a, "mode", &mode, e) < 0)
+	if (arg_mode(a, "mode", &mode, e) < 0)
 		return -1;
 	if (arg(a, "output") && cmd_check_output(arg(a, "output"), e) < 0)
 		return -1;

@@ -60,22 +60,6 @@ static const struct opt global_opts[] = {
 	{NULL},
 };
 
-int cmd_file_mode(const struct args *a, const char *name, int *mode, struct error *e)
-{
-	const char *v = arg(a, name);
-	char *end;
-	long m;
-
-	if (!v)
-		return 0;
-	m = strtol(v, &end, 8);
-	if (!*v || *end || *v == '-' || *v == '+' || m > 0777)
-		return error_set(e, ERR_USAGE, "--%s: expected an octal file mode such as 644, not '%s'",
-				 name, v);
-	*mode = (int)m;
-	return 0;
-}
-
 /* Write TEXT to PATH through a temporary file and a rename. mkstemp() makes the
  * temporary file 0600; it gets MODE, or what open() would give (0666 less the
  * umask) when MODE is negative, before the rename makes it visible. */
@@ -370,6 +354,22 @@ int arg_int(const struct args *a, const char *name, long lo, long hi, long *out,
 		return error_set(e, ERR_DATA, "--%s: expected a whole number from %ld to %ld, not '%s'",
 				 name, lo, hi, v);
 	*out = n;
+	return 0;
+}
+
+int arg_mode(const struct args *a, const char *name, int *mode, struct error *e)
+{
+	const char *v = arg(a, name);
+	char *end;
+	long m;
+
+	if (!v)
+		return 0;
+	m = strtol(v, &end, 8);
+	if (!*v || *end || *v == '-' || *v == '+' || m > 0777)
+		return error_set(e, ERR_USAGE, "--%s: expected an octal file mode such as 644, not '%s'",
+				 name, v);
+	*mode = (int)m;
 	return 0;
 }
 

@@ -91,8 +91,6 @@ int cmd_write_file(const char *path, const char *text, size_t len, int mode, str
  * or its directory is missing or not writable. */
 int cmd_check_output(const char *path, struct error *e);
 
-/* Parse option NAME as an octal file mode (0 to 0777) into *mode; absent leaves it. */
-int cmd_file_mode(const struct args *a, const char *name, int *mode, struct error *e);
 
 /* Exit status for an error kind (sysexits). */
 int cmd_exit_status(enum error_kind kind);
@@ -105,5 +103,7 @@ int arg_duration_ms(const struct args *a, const char *name, int64_t *out, struct
 int arg_time(const struct args *a, const char *name, int64_t *out, struct error *e);
 int arg_int(const struct args *a, const char *name, long lo, long hi, long *out,
 	    struct error *e);
+/* Parse option NAME as an octal file mode (0 to 0777) into *mode; absent leaves it. */
+int arg_mode(const struct args *a, const char *name, int *mode, struct error *e);
 
 #endif
