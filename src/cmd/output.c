@@ -37,15 +37,17 @@ int output_format_list(const char *s, enum out_format *f, struct error *e)
 
 void output_printable(struct strbuf *sb, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
+	size_t n;
 
-	for (; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
+	for (; *s; s += n) {
+		/* 4 bytes at most are read; a NUL ends a character early and makes it invalid */
+		n = utf8_char(s, 4, &cp);
+		if (n == 0 || utf8_is_control(cp))
 			strbuf_putc(sb, '?');
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) /* C1 controls */
-			strbuf_putc(sb, '?'), p++;
 		else
-			strbuf_putc(sb, (char)*p);
+			strbuf_add(sb, s, n);
+		n = n ? n : 1;
 	}
 }
 

@@ -106,10 +106,24 @@ void strbuf_json_string(struct strbuf *sb, const char *s)
 			strbuf_puts(sb, "\\r");
 			break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
+			if (*p < 0x20 || *p == 0x7f) {
 				strbuf_printf(sb, "\\u%04x", *p);
-			else
+			} else if (*p >= 0x80) {
+				/* Text from before the input checks may hold bytes that are not
+				 * UTF-8: U+FFFD keeps the document valid JSON. */
+				unsigned long cp;
+				size_t n = utf8_char((const char *)p, 4, &cp);
+
+				if (n == 0)
+					strbuf_puts(sb, "\\ufffd");
+				else if (utf8_is_control(cp))
+					strbuf_printf(sb, "\\u%04lx", cp);
+				else
+					strbuf_add(sb, (const char *)p, n);
+				p += n ? n - 1 : 0;
+			} else {
 				strbuf_putc(sb, (char)*p);
+			}
 		}
 	}
 	strbuf_putc(sb, '"');
