@@ -138,7 +138,15 @@ void strbuf_json_pretty(struct strbuf *out, const char *s)
 		char c = *s;
 
 		if (in_str) {
-			strbuf_putc(out, c);
+			unsigned long cp;
+			size_t n = (unsigned char)c < 0x80 ? 1 : utf8_char(s, 4, &cp);
+
+			/* SQLite's JSON functions pass bytes that are not UTF-8 through */
+			if (n == 0)
+				strbuf_puts(out, "\\ufffd");
+			else
+				strbuf_add(out, s, n);
+			s += n ? n - 1 : 0;
 			if (c == '\\' && s[1])
 				strbuf_putc(out, *++s);
 			else if (c == '"')

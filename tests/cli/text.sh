@@ -59,6 +59,8 @@ ok "report's error path (exit 3) prints no raw escape" sh -c "[ $rc -eq 3 ] && g
 sql "UPDATE system SET owner = CAST(X'4dfc6c6c6572' AS TEXT), description = 'a' || char(8238) || 'b' || char(155) WHERE name = 'a'"
 succeeds "system list as json with a stored owner that is not UTF-8" system list --format json
 ok "is still valid JSON (U+FFFD for the bad byte, escapes for the controls)" sh -c "python3 -c 'import json,sys; d=json.load(open(sys.argv[1], encoding=\"utf-8\")); assert d[0][\"owner\"] == \"M\\ufffdller\" and d[0][\"description\"] == \"a\\u202eb\\x9b\"' '$T/out'"
+succeeds "export with that owner" export
+ok "is valid JSON too" sh -c "python3 -c 'import json,sys; d=json.load(open(sys.argv[1], encoding=\"utf-8\")); assert d[\"systems\"][0][\"owner\"] == \"M\\ufffdller\"' '$T/out'"
 succeeds "a table of them" db query --format table "SELECT owner, description FROM system WHERE name = 'a'"
 ok "shows '?' for the bad byte, the bidi override and the C1 control" sh -c "grep -q 'M?ller  a?b?\$' '$T/out'"
 sql "UPDATE system SET owner = '', description = '' WHERE name = 'a'"
