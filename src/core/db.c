@@ -76,6 +76,8 @@ static char *io_cause(const char *path, int rc, int err)
 	if ((rc & 0xff) != SQLITE_READONLY && (rc & 0xff) != SQLITE_CANTOPEN &&
 	    (rc & 0xff) != SQLITE_PERM && err != EACCES && err != EPERM)
 		return NULL;
+	if (access(path, R_OK) < 0 && errno == EACCES)
+		return xasprintf("the database file %s is not readable (permission denied)", path);
 	if (access(path, W_OK) < 0 && errno != ENOENT)
 		return xasprintf("the database file %s is read-only", path);
 	dir = dir_of(path);
@@ -493,7 +495,9 @@ static int open_readwrite(struct db *db, int *version, struct error *e)
 					       sqlite3_system_errno(db->h))
 				    : NULL;
 
-		error_set(e, cause ? ERR_IO : ERR_NOINPUT, "cannot open database %s: %s", db->path,
+		/* An unreadable file is missing input (66); one that cannot be written, I/O (74). */
+		error_set(e, cause && access(db->path, R_OK) == 0 ? ERR_IO : ERR_NOINPUT,
+			  "cannot open database %s: %s", db->path,
 			  cause ? cause : db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		free(cause);
 		return -1;

@@ -95,6 +95,10 @@ if command -v as_user >/dev/null; then
 	ok "... and the -shm file it cannot create" err_has "cannot create $RO-shm: directory $T/ro is not writable"
 	ok "no -wal or -shm was left behind" test ! -e "$RO-wal" -a ! -e "$RO-shm"
 	chmod 755 "$T/ro"
+	chmod 000 "$RO"
+	ro "an unreadable file: 66, saying so" 66 system list
+	ok "... not 'unable to open database file'" err_has "the database file $RO is not readable (permission denied)"
+	chmod 644 "$RO"
 else
 	echo "ok $((n + 1)) # SKIP cannot run commands as another user"
 	n=$((n + 1))
