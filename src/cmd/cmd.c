@@ -55,8 +55,7 @@ static const struct cmd top[] = {
 static const struct opt global_opts[] = {
 	{"db", "PATH", "use the database at PATH (default: $DRTOP_DB, else "
 		       "$XDG_DATA_HOME/drtop/drtop.db)", 0},
-	{"now", "TIME", "judge as if it were TIME (also $DRTOP_NOW); what is written keeps the "
-			"real time, and nothing is written while TIME is ahead of it", 0},
+	{"now", "TIME", "judge as of TIME (also $DRTOP_NOW); writes keep the real time", 0},
 	{NULL},
 };
 
