@@ -145,8 +145,8 @@ static int run_set(struct ctx *ctx, struct args *a, struct error *e)
 }
 
 const struct cmd cmd_config[] = {
-	{"list", NULL, "list the settings with their values", NULL, 0, 0, run_list},
-	{"get", "KEY", "print one setting", NULL, 1, 1, run_get},
+	{"list", NULL, "list the settings with their values", NULL, 0, 0, run_list, NULL, CMD_READ},
+	{"get", "KEY", "print one setting", NULL, 1, 1, run_get, NULL, CMD_READ},
 	{"set", "KEY VALUE", "change a setting", NULL, 2, 2, run_set},
 	{NULL},
 };

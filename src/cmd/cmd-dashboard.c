@@ -49,7 +49,7 @@ static int run_demo(struct ctx *ctx, struct args *a, struct error *e)
 		return -1;
 	rc = demo_create(path, e);
 	if (rc == 0)
-		fprintf(stderr, "drtop: demo database at %s\n", path);
+		cmd_note("demo database at %s", path);
 	if (rc == 0 && !arg(a, "no-dashboard")) {
 		ctx->db = db_open(path, DB_NO_CREATE, e);
 		rc = ctx->db ? dashboard(ctx, a, e) : -1;

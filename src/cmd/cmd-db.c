@@ -23,7 +23,7 @@ static int run_path(struct ctx *ctx, struct args *a, struct error *e)
 static int run_check(struct ctx *ctx, struct args *a, struct error *e)
 {
 	struct strbuf out = STRBUF_INIT;
-	struct db *db = db_open(ctx->db_path, DB_NO_CREATE | DB_NO_MIGRATE, e);
+	struct db *db = db_open(ctx->db_path, DB_NO_CREATE | DB_NO_MIGRATE | DB_READ, e);
 	int n;
 
 	if (!db)
@@ -78,9 +78,15 @@ static int run_query(struct ctx *ctx, struct args *a, struct error *e)
 
 	if (arg(a, "format") && output_format_list(arg(a, "format"), &f, e) < 0)
 		return -1;
+	/* What goes wrong here is the query, a user's input: 65, with SQLite's message. */
 	st = db_prepare(ctx->db, a->pos[0], e);
-	if (!st)
+	if (!st && !e->msg)
+		return error_set(e, ERR_USAGE, "drtop db query: empty SQL");
+	if (!st) {
+		if (e->kind == ERR_INTERNAL)
+			e->kind = ERR_DATA;
 		return error_prefix(e, "drtop db query");
+	}
 	if (!sqlite3_stmt_readonly(st)) {
 		sqlite3_finalize(st);
 		return error_set(e, ERR_USAGE, "drtop db query runs read-only statements; change the "
@@ -88,16 +94,20 @@ static int run_query(struct ctx *ctx, struct args *a, struct error *e)
 	}
 	rc = output_rows(ctx, ctx->db, st, f, e);
 	sqlite3_finalize(st);
+	if (rc < 0 && e->kind == ERR_INTERNAL) {
+		e->kind = ERR_DATA;
+		error_prefix(e, "drtop db query");
+	}
 	return rc;
 }
 
 const struct cmd cmd_db[] = {
 	{"path", NULL, "print where the database file is", NULL, 0, 0, run_path, NULL, CMD_NO_DB},
 	{"check", NULL, "check the file's integrity, foreign keys and schema", NULL, 0, 0, run_check,
-	 NULL, CMD_NO_DB},
+	 NULL, CMD_NO_DB | CMD_READ},
 	{"migrate", NULL, "bring an older database up to this drtop's schema", NULL, 0, 0,
 	 run_migrate, NULL, CMD_NO_DB},
 	{"query", "SQL", "run a read-only query (e.g. on the verdict views) with drtop's clock",
-	 query_opts, 1, 1, run_query},
+	 query_opts, 1, 1, run_query, NULL, CMD_READ},
 	{NULL},
 };

@@ -50,6 +50,6 @@ static int run_list(struct ctx *ctx, struct args *a, struct error *e)
 const struct cmd cmd_depend[] = {
 	{"add", "SYSTEM", "record that SYSTEM needs OTHER to work", on_opts, 1, 1, run_add},
 	{"rm", "SYSTEM", "remove a dependency", on_opts, 1, 1, run_rm},
-	{"list", "[SYSTEM]", "list dependencies (of or on SYSTEM)", list_opts, 0, 1, run_list},
+	{"list", "[SYSTEM]", "list dependencies (of or on SYSTEM)", list_opts, 0, 1, run_list, NULL, CMD_READ},
 	{NULL},
 };

@@ -60,6 +60,6 @@ static int run_list(struct ctx *ctx, struct args *a, struct error *e)
 
 const struct cmd cmd_drill[] = {
 	{"add", "SYSTEM", "record a recovery drill and its measured times", add_opts, 1, 1, run_add},
-	{"list", "[SYSTEM]", "list drills, newest first", list_opts, 0, 1, run_list},
+	{"list", "[SYSTEM]", "list drills, newest first", list_opts, 0, 1, run_list, NULL, CMD_READ},
 	{NULL},
 };

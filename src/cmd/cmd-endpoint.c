@@ -96,7 +96,7 @@ static int run_rm(struct ctx *ctx, struct args *a, struct error *e)
 
 const struct cmd cmd_endpoint[] = {
 	{"add", "SYSTEM URL", "add an http, https or file URL to probe", add_opts, 2, 2, run_add},
-	{"list", "[SYSTEM]", "list endpoints", list_opts, 0, 1, run_list},
+	{"list", "[SYSTEM]", "list endpoints", list_opts, 0, 1, run_list, NULL, CMD_READ},
 	{"rm", "ID", "remove an endpoint and its probe history", NULL, 1, 1, run_rm},
 	{NULL},
 };

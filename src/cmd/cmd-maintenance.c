@@ -73,7 +73,7 @@ static int run_rm(struct ctx *ctx, struct args *a, struct error *e)
 
 const struct cmd cmd_maintenance[] = {
 	{"add", "SYSTEM", "declare a maintenance window", add_opts, 1, 1, run_add},
-	{"list", "[SYSTEM]", "list maintenance windows", list_opts, 0, 1, run_list},
+	{"list", "[SYSTEM]", "list maintenance windows", list_opts, 0, 1, run_list, NULL, CMD_READ},
 	{"rm", "ID", "remove a maintenance window", NULL, 1, 1, run_rm},
 	{NULL},
 };

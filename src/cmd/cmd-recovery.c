@@ -31,8 +31,8 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 	if (!st)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		fprintf(stderr, "drtop: no order exists for systems in a dependency cycle: %s\n",
-			sqlite3_column_text(st, 0));
+		cmd_note("no order exists for systems in a dependency cycle: %s",
+			 (const char *)sqlite3_column_text(st, 0));
 		cycles = 1;
 	}
 	sqlite3_finalize(st);
@@ -42,4 +42,4 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 const struct cmd cmd_recovery_order = {"recovery-order", NULL,
 				       "list the systems in the order to recover them, "
 				       "dependencies first",
-				       opts, 0, 0, run};
+				       opts, 0, 0, run, NULL, CMD_READ};

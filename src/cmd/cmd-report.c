@@ -3,7 +3,8 @@
  *
  * Exits like a monitoring plugin: 0 all OK, 1 some WARN, 2 some BREACH,
  * 3 UNKNOWN or an error (64 for a usage error). The verdict is read from the
- * views, and each change of status is recorded in status_history first.
+ * views; once the arguments are known good, each change of status is recorded
+ * in status_history when the file can be written (never a reason to fail).
  */
 #include "config.h"
 
@@ -24,6 +25,7 @@ static const struct opt opts[] = {
 	{"min-severity", "LEVEL", "leave out systems below ok, warn (WARN, BREACH, UNKNOWN) or breach",
 	 0},
 	{"output", "FILE", "write to FILE atomically (a temporary file, then a rename)", 0},
+	{"mode", "OCTAL", "the --output file's permissions (default: 0666 less the umask)", 0},
 	{NULL},
 };
 
@@ -44,7 +46,7 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 	struct strbuf out = STRBUF_INIT;
 	struct board r;
 	size_t i, f = sizeof(formats) / sizeof(formats[0]);
-	int rc, color;
+	int rc, color, mode = -1;
 
 	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		if (!strcmp(formats[i].name, fmt))
@@ -57,15 +59,27 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 				 min);
 	o.min = !min || !strcmp(min, "ok") ? BOARD_OK : !strcmp(min, "warn") ? BOARD_WARN : BOARD_BREACH;
 	o.systems = arg(a, "system") ? arg_all(a, "system", NULL) : NULL;
-	if (arg_duration(a, "window", 0, &o.window_s, e) < 0)
-		return error_set(e, ERR_USAGE, "%s", e->msg);
-	if (verdict_record_history(ctx->db, NULL, e) < 0 || board_load(ctx->db, &o, &r, e) < 0)
+	if (arg_duration(a, "window", 0, &o.window_s, e) < 0) {
+		e->kind = ERR_USAGE;
 		return -1;
+	}
+	if (arg_mode(a, "mode", &mode, e) < 0)
+		return -1;
+	if (arg(a, "output") && cmd_check_output(arg(a, "output"), e) < 0)
+		return -1;
+	if (board_load(ctx->db, &o, &r, e) < 0)
+		return -1;
+	/* A read: the history is kept when it can be, once the arguments are known good. */
+	if (verdict_note_history(ctx->db) > 0) {
+		board_free(&r);
+		if (board_load(ctx->db, &o, &r, e) < 0)
+			return -1;
+	}
 	color = f == 0 && !arg(a, "output") && ctx->out_tty && !getenv("NO_COLOR");
 	rc = formats[f].fn(&r, ctx->db, color, &out, e);
 	if (rc == 0) {
 		if (arg(a, "output"))
-			rc = cmd_write_file(arg(a, "output"), strbuf_str(&out), out.len, e);
+			rc = cmd_write_file(arg(a, "output"), strbuf_str(&out), out.len, mode, e);
 		else
 			fputs(strbuf_str(&out), ctx->out);
 	}
@@ -79,4 +93,4 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 const struct cmd cmd_report = {"report", NULL,
 			       "report the verdict for automation; exits 0 OK, 1 WARN, 2 BREACH, "
 			       "3 UNKNOWN or error",
-			       opts, 0, 0, run, NULL, CMD_DB_EXISTS | CMD_PLUGIN};
+			       opts, 0, 0, run, NULL, CMD_DB_EXISTS | CMD_PLUGIN | CMD_READ};

@@ -79,7 +79,7 @@ const struct cmd cmd_schedule[] = {
 	{"add", "SYSTEM NAME", "add a backup schedule (cron expression or fixed interval)",
 	 add_opts, 2, 2, run_add},
 	{"list", "[SYSTEM]", "list backup schedules with their largest gap between runs", list_opts,
-	 0, 1, run_list},
+	 0, 1, run_list, NULL, CMD_READ},
 	{"rm", "SYSTEM NAME", "remove a backup schedule", NULL, 2, 2, run_rm},
 	{NULL},
 };

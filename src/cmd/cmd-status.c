@@ -63,21 +63,22 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 		return -1;
 	if (a->npos && inventory_system_id(ctx->db, a->pos[0], &id, e) < 0)
 		return -1;
-	if (verdict_record_history(ctx->db, NULL, e) < 0)
-		return -1;
 	rc = output_list(ctx, a, table_sql, data_sql, e);
-	if (rc < 0 || f != OUT_TABLE)
-		return rc;
-	st = db_prepare(ctx->db, findings_sql, e);
-	if (!st)
-		return -1;
-	db_bind_text(st, 1, a->npos ? a->pos[0] : NULL);
-	fprintf(ctx->out, "\nfindings:\n");
-	rc = output_rows(ctx, ctx->db, st, OUT_TABLE, e);
-	sqlite3_finalize(st);
+	if (rc == 0 && f == OUT_TABLE) {
+		st = db_prepare(ctx->db, findings_sql, e);
+		if (!st)
+			return -1;
+		db_bind_text(st, 1, a->npos ? a->pos[0] : NULL);
+		fprintf(ctx->out, "\nfindings:\n");
+		rc = output_rows(ctx, ctx->db, st, OUT_TABLE, e);
+		sqlite3_finalize(st);
+	}
+	/* A read: the history is kept when it can be, after the answer. */
+	if (rc == 0)
+		verdict_note_history(ctx->db);
 	return rc;
 }
 
 const struct cmd cmd_status = {"status", "[SYSTEM]",
 			       "show each system's status and the findings behind it, worst first",
-			       opts, 0, 1, run};
+			       opts, 0, 1, run, NULL, CMD_READ};

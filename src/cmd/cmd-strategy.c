@@ -61,7 +61,7 @@ static int run_set(struct ctx *ctx, struct args *a, struct error *e)
 
 const struct cmd cmd_strategy[] = {
 	{"list", NULL, "list strategies with cost tier and typical RTO and RPO", list_opts, 0, 0,
-	 run_list},
+	 run_list, NULL, CMD_READ},
 	{"set", "NAME", "change a strategy's typical figures or cost tier", set_opts, 1, 1, run_set},
 	{NULL},
 };

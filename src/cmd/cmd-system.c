@@ -265,9 +265,9 @@ static int run_show(struct ctx *ctx, struct args *a, struct error *e)
 
 const struct cmd cmd_system[] = {
 	{"add", "NAME", "add a system with its recovery objectives", add_opts, 1, 1, run_add},
-	{"list", NULL, "list the systems, most critical first", format_opts, 0, 0, run_list},
+	{"list", NULL, "list the systems, most critical first", format_opts, 0, 0, run_list, NULL, CMD_READ},
 	{"show", "NAME", "show a system with its endpoints, schedules and dependencies",
-	 format_opts, 1, 1, run_show},
+	 format_opts, 1, 1, run_show, NULL, CMD_READ},
 	{"set", "NAME", "change a system's objectives or details", set_opts, 1, 1, run_set},
 	{"rm", "NAME", "remove a system", rm_opts, 1, 1, run_rm},
 	{NULL},

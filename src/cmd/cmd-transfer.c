@@ -67,7 +67,7 @@ static int run_export(struct ctx *ctx, struct args *a, struct error *e)
 
 	if (rc == 0) {
 		if (arg(a, "output"))
-			rc = cmd_write_file(arg(a, "output"), strbuf_str(&sb), sb.len, e);
+			rc = cmd_write_file(arg(a, "output"), strbuf_str(&sb), sb.len, -1, e);
 		else
 			fputs(strbuf_str(&sb), ctx->out);
 	}
@@ -80,4 +80,4 @@ const struct cmd cmd_import = {"import", "FILE",
 			       "adds and updates by name, never deletes",
 			       NULL, 1, 1, run_import};
 const struct cmd cmd_export = {"export", NULL, "write the inventory as JSON", export_opts, 0, 0,
-			       run_export};
+			       run_export, NULL, CMD_READ};

@@ -7,8 +7,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,22 +55,53 @@ static const struct cmd top[] = {
 static const struct opt global_opts[] = {
 	{"db", "PATH", "use the database at PATH (default: $DRTOP_DB, else "
 		       "$XDG_DATA_HOME/drtop/drtop.db)", 0},
-	{"now", "TIME", "take TIME as the current time (also $DRTOP_NOW)", 0},
+	{"now", "TIME", "judge as of TIME (also $DRTOP_NOW); writes keep the real time", 0},
 	{NULL},
 };
 
-/* Write TEXT to PATH through a temporary file and a rename. */
-int cmd_write_file(const char *path, const char *text, size_t len, struct error *e)
+/* Write TEXT to PATH through a temporary file and a rename. mkstemp() makes the
+ * temporary file 0600; it gets MODE, or what open() would give (0666 less the
+ * umask) when MODE is negative, before the rename makes it visible. */
+int cmd_check_output(const char *path, struct error *e)
 {
-	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
-	int fd = mkstemp(tmp), ok;
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	struct stat sb;
+	int rc = 0;
 
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		rc = error_set(e, ERR_CANTCREAT, "cannot write %s: it is a directory", path);
+	else if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))
+		rc = error_set(e, ERR_CANTCREAT, "cannot write %s: %s is not a directory", path, dir);
+	else if (access(dir, W_OK) < 0)
+		rc = error_set(e, ERR_CANTCREAT, "cannot write %s: directory %s is not writable", path,
+			       dir);
+	free(dir);
+	return rc;
+}
+
+int cmd_write_file(const char *path, const char *text, size_t len, int mode, struct error *e)
+{
+	char *tmp;
+	int fd, ok;
+
+	if (cmd_check_output(path, e) < 0)
+		return -1;
+	if (mode < 0) {
+		mode_t mask = umask(0);
+
+		umask(mask);
+		mode = (int)(0666 & ~mask);
+	}
+	tmp = xasprintf("%s.tmp.XXXXXX", path);
+	fd = mkstemp(tmp);
 	if (fd < 0) {
 		error_set(e, ERR_CANTCREAT, "cannot write %s: %s", path, strerror(errno));
 		free(tmp);
 		return -1;
 	}
-	ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+	ok = fchmod(fd, (mode_t)mode) == 0 && write(fd, text, len) == (ssize_t)len &&
+	     fsync(fd) == 0;
 	ok = close(fd) == 0 && ok;
 	if (!ok || rename(tmp, path) < 0) {
 		error_set(e, ERR_IO, "cannot write %s: %s", path, strerror(errno));
@@ -78,6 +111,22 @@ int cmd_write_file(const char *path, const char *text, size_t len, struct error 
 	}
 	free(tmp);
 	return 0;
+}
+
+void cmd_note(const char *fmt, ...)
+{
+	struct strbuf msg = STRBUF_INIT;
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	/* Messages quote user data: nothing from it may drive the terminal. */
+	output_printable(&msg, text);
+	fprintf(stderr, "drtop: %s\n", strbuf_str(&msg));
+	strbuf_done(&msg);
+	free(text);
 }
 
 int cmd_commit(struct ctx *ctx, int rc, struct error *e)
@@ -307,6 +356,22 @@ int arg_int(const struct args *a, const char *name, long lo, long hi, long *out,
 	return 0;
 }
 
+int arg_mode(const struct args *a, const char *name, int *mode, struct error *e)
+{
+	const char *v = arg(a, name);
+	char *end;
+	long m;
+
+	if (!v)
+		return 0;
+	m = strtol(v, &end, 8);
+	if (!*v || *end || *v == '-' || *v == '+' || m > 0777)
+		return error_set(e, ERR_USAGE, "--%s: expected an octal file mode such as 644, not '%s'",
+				 name, v);
+	*mode = (int)m;
+	return 0;
+}
+
 /* --- parsing ------------------------------------------------------------ */
 
 static int set_global(struct ctx *ctx, const char *name, const char *value, struct error *e)
@@ -430,16 +495,18 @@ static int run(const struct cmd *c, const char *path, int argc, char **argv, str
 		return 0;
 	}
 	if (!(c->flags & CMD_NO_DB)) {
-		ctx->db = db_open(ctx->db_path, c->flags & CMD_DB_EXISTS ? DB_NO_CREATE : 0, e);
+		ctx->db = db_open(ctx->db_path,
+				  (c->flags & CMD_DB_EXISTS ? DB_NO_CREATE : 0) |
+					  (c->flags & CMD_READ ? DB_READ : 0),
+				  e);
 		if (!ctx->db) {
 			args_done(&a);
 			return -1;
 		}
 		if (ctx->db->migrated_from >= 0)
-			fprintf(stderr,
-				"drtop: upgraded the database schema from version %d to %d; "
-				"the previous file is kept as %s\n",
-				ctx->db->migrated_from, ctx->db->version, ctx->db->backup_path);
+			cmd_note("upgraded the database schema from version %d to %d; "
+				 "the previous file is kept as %s",
+				 ctx->db->migrated_from, ctx->db->version, ctx->db->backup_path);
 	}
 	rc = c->run(ctx, &a, e);
 	args_done(&a);
@@ -529,21 +596,14 @@ int cmd_main(int argc, char **argv)
 		table = c->sub;
 	}
 	rc = run(c, path, argc, argv, &ctx, &e);
-	if (rc < 0 && (c->flags & CMD_PLUGIN) && e.kind != ERR_USAGE) {
-		/* A monitoring system reads 3 as UNKNOWN: it could not be checked. */
-		fprintf(stderr, "drtop: %s\n", e.msg ? e.msg : "unknown error");
-		error_done(&e);
-		rc = 3;
-	}
 out:
 	if (rc < 0) {
-		struct strbuf msg = STRBUF_INIT;
-
-		/* Messages quote user data: nothing from it may drive the terminal. */
-		output_printable(&msg, e.msg ? e.msg : "unknown error");
-		fprintf(stderr, "drtop: %s\n", strbuf_str(&msg));
-		strbuf_done(&msg);
+		/* Every error goes out here, through the printable filter. */
+		cmd_note("%s", e.msg ? e.msg : "unknown error");
 		rc = cmd_exit_status(e.kind ? e.kind : ERR_INTERNAL);
+		/* A monitoring system reads 3 as UNKNOWN: it could not be checked. */
+		if (c && (c->flags & CMD_PLUGIN) && e.kind != ERR_USAGE)
+			rc = 3;
 	}
 	if (fflush(stdout) != 0 && rc == 0) {
 		fprintf(stderr, "drtop: cannot write the output\n");

@@ -21,6 +21,7 @@
 #define CMD_NO_DB 0x1    /* does not open the database */
 #define CMD_DB_EXISTS 0x2 /* the database must exist already (never created) */
 #define CMD_PLUGIN 0x4   /* exits like a monitoring plugin: errors other than usage exit 3 */
+#define CMD_READ 0x8     /* only reads: works on a file it cannot write (see DB_READ) */
 
 struct opt {
 	const char *name; /* long name, without the dashes */
@@ -74,12 +75,22 @@ const char *arg(const struct args *a, const char *name);
 /* Every value of the OPT_MULTI option NAME (NULL-terminated, possibly empty), and its count. */
 char **arg_all(const struct args *a, const char *name, size_t *n);
 
+/* Print "drtop: MESSAGE" on stderr, made printable (output_printable): every error and
+ * notice goes through it. */
+void cmd_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Finish a write transaction begun with db_begin(): commit when RC is 0,
  * else roll back. Returns RC, or -1 when the commit fails. */
 int cmd_commit(struct ctx *ctx, int rc, struct error *e);
 
-/* Write LEN bytes of TEXT to PATH atomically: a temporary file, then a rename. */
-int cmd_write_file(const char *path, const char *text, size_t len, struct error *e);
+/* Write LEN bytes of TEXT to PATH atomically: a temporary file, then a rename. The file
+ * gets MODE, or 0666 less the umask when MODE is negative. */
+int cmd_write_file(const char *path, const char *text, size_t len, int mode, struct error *e);
+
+/* Fail (ERR_CANTCREAT) when PATH cannot be written by cmd_write_file(): it is a directory,
+ * or its directory is missing or not writable. */
+int cmd_check_output(const char *path, struct error *e);
+
 
 /* Exit status for an error kind (sysexits). */
 int cmd_exit_status(enum error_kind kind);
@@ -92,5 +103,7 @@ int arg_duration_ms(const struct args *a, const char *name, int64_t *out, struct
 int arg_time(const struct args *a, const char *name, int64_t *out, struct error *e);
 int arg_int(const struct args *a, const char *name, long lo, long hi, long *out,
 	    struct error *e);
+/* Parse option NAME as an octal file mode (0 to 0777) into *mode; absent leaves it. */
+int arg_mode(const struct args *a, const char *name, int *mode, struct error *e);
 
 #endif

@@ -37,38 +37,34 @@ int output_format_list(const char *s, enum out_format *f, struct error *e)
 
 void output_printable(struct strbuf *sb, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
+	size_t n;
 
-	for (; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
+	for (; *s; s += n) {
+		/* 4 bytes at most are read; a NUL ends a character early and makes it invalid */
+		n = utf8_char(s, 4, &cp);
+		if (n == 0 || utf8_is_control(cp))
 			strbuf_putc(sb, '?');
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) /* C1 controls */
-			strbuf_putc(sb, '?'), p++;
 		else
-			strbuf_putc(sb, (char)*p);
+			strbuf_add(sb, s, n);
+		n = n ? n : 1;
 	}
 }
 
-static void csv_cell(struct strbuf *sb, const char *s, int printable)
+/* A CSV cell: text through the one CSV writer (formula neutralisation), numbers as they
+ * are, so that a negative number stays a number. */
+static void csv_cell(struct strbuf *sb, const char *s, int text, int printable)
 {
 	struct strbuf tmp = STRBUF_INIT;
-	const char *p;
 
 	if (printable) {
 		output_printable(&tmp, s);
 		s = strbuf_str(&tmp);
 	}
-	if (strpbrk(s, ",\"\r\n")) {
-		strbuf_putc(sb, '"');
-		for (p = s; *p; p++) {
-			if (*p == '"')
-				strbuf_putc(sb, '"');
-			strbuf_putc(sb, *p);
-		}
-		strbuf_putc(sb, '"');
-	} else {
+	if (text)
+		strbuf_csv_cell(sb, s);
+	else
 		strbuf_puts(sb, s);
-	}
 	strbuf_done(&tmp);
 }
 
@@ -143,7 +139,7 @@ int output_rows(struct ctx *ctx, struct db *db, sqlite3_stmt *st, enum out_forma
 		for (c = 0; c < ncol; c++) {
 			if (c)
 				strbuf_putc(&sb, ',');
-			csv_cell(&sb, sqlite3_column_name(st, c), 0);
+			csv_cell(&sb, sqlite3_column_name(st, c), 1, 0);
 		}
 		strbuf_puts(&sb, "\r\n");
 	}
@@ -181,7 +177,8 @@ int output_rows(struct ctx *ctx, struct db *db, sqlite3_stmt *st, enum out_forma
 			} else if (f == OUT_CSV) {
 				if (c)
 					strbuf_putc(&sb, ',');
-				csv_cell(&sb, v ? v : "", ctx->out_tty);
+				csv_cell(&sb, v ? v : "",
+					 type != SQLITE_INTEGER && type != SQLITE_FLOAT, ctx->out_tty);
 			} else {
 				if (c)
 					strbuf_putc(&sb, '|');

@@ -46,10 +46,59 @@ void db_bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+/* The directory holding PATH, as a string the caller frees. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+}
+
+/*
+ * SQLite reports "disk I/O error" or "attempt to write a readonly database" for
+ * several causes that a person fixes differently: a full disk, a read-only file,
+ * a directory where the -wal and -shm files of WAL mode cannot be created. ERR is
+ * the errno of SQLite's last failed system call. Returns a message the caller
+ * frees, or NULL when the cause is none of these.
+ */
+static char *io_cause(const char *path, int rc, int err)
+{
+	static const char *const sidecar[] = {"-shm", "-wal"};
+	char *dir, *msg = NULL;
+	size_t i;
+
+	if ((rc & 0xff) == SQLITE_FULL || err == ENOSPC || err == EDQUOT)
+		return xasprintf("disk full: cannot write %s or its -wal and -shm files", path);
+	if (err == EROFS)
+		return xasprintf("%s is on a read-only file system", path);
+	if ((rc & 0xff) != SQLITE_READONLY && (rc & 0xff) != SQLITE_CANTOPEN &&
+	    (rc & 0xff) != SQLITE_PERM && err != EACCES && err != EPERM)
+		return NULL;
+	if (access(path, R_OK) < 0 && errno == EACCES)
+		return xasprintf("the database file %s is not readable (permission denied)", path);
+	if (access(path, W_OK) < 0 && errno != ENOENT)
+		return xasprintf("the database file %s is read-only", path);
+	dir = dir_of(path);
+	for (i = 0; !msg && i < sizeof(sidecar) / sizeof(sidecar[0]); i++) {
+		char *f = xasprintf("%s%s", path, sidecar[i]);
+
+		if (access(f, F_OK) < 0 && access(dir, W_OK) < 0)
+			msg = xasprintf("cannot create %s: directory %s is not writable", f, dir);
+		else if (access(f, F_OK) == 0 && access(f, W_OK) < 0)
+			msg = xasprintf("%s is read-only", f);
+		free(f);
+	}
+	free(dir);
+	return msg;
+}
+
 int db_fail(struct db *db, struct error *e, const char *what)
 {
 	int rc = sqlite3_extended_errcode(db->h);
 	enum error_kind kind;
+	char *cause;
 
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
@@ -71,6 +120,12 @@ int db_fail(struct db *db, struct error *e, const char *what)
 	case SQLITE_READONLY:
 	case SQLITE_CANTOPEN:
 	case SQLITE_PERM:
+		cause = io_cause(db->path, rc, sqlite3_system_errno(db->h));
+		if (cause) {
+			error_set(e, ERR_IO, "%s: %s", what, cause);
+			free(cause);
+			return -1;
+		}
 		kind = ERR_IO;
 		break;
 	default:
@@ -374,14 +429,102 @@ static int recognise(struct db *db, int *version, struct error *e)
 	return 0;
 }
 
+static int busy_timeout_ms(void)
+{
+	const char *timeout = getenv("DRTOP_BUSY_TIMEOUT_MS");
+
+	return timeout && atoi(timeout) > 0 ? atoi(timeout) : 5000;
+}
+
+/* A URI naming PATH for sqlite3_open_v2() with SQLITE_OPEN_URI, with QUERY appended. */
+static char *file_uri(const char *path, const char *query)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const unsigned char *p;
+
+	/* "file:///abs" or "file:rel": never an authority part. */
+	strbuf_puts(&sb, path[0] == '/' ? "file://" : "file:");
+	for (p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("/._-~", *p))
+			strbuf_putc(&sb, (char)*p);
+		else
+			strbuf_printf(&sb, "%%%02X", *p);
+	}
+	strbuf_printf(&sb, "?%s", query);
+	return strbuf_detach(&sb);
+}
+
+/*
+ * Open a read-only connection for a read command when a read-write one failed
+ * because nothing can be written near the file (read-only directory, full disk).
+ * With frames in the -wal file SQLite reads them through the -shm file; with an
+ * empty or no -wal file the database file holds every commit, and `immutable`
+ * lets SQLite read it without the -shm file it could not create. (A failed open
+ * may leave an empty -wal behind.)
+ */
+static int open_readonly(struct db *db)
+{
+	char *wal = xasprintf("%s-wal", db->path), *uri;
+	struct stat sb;
+	int rc;
+
+	uri = stat(wal, &sb) == 0 && sb.st_size > 0 ? file_uri(db->path, "mode=ro")
+						    : file_uri(db->path, "mode=ro&immutable=1");
+	free(wal);
+	rc = sqlite3_open_v2(uri, &db->h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+			     clock_vfs_name());
+	free(uri);
+	if (rc != SQLITE_OK)
+		return -1;
+	sqlite3_extended_result_codes(db->h, 1);
+	register_functions(db->h);
+	sqlite3_busy_timeout(db->h, busy_timeout_ms());
+	return 0;
+}
+
+/* The read-write connection: WAL mode, foreign keys on. */
+static int open_readwrite(struct db *db, int *version, struct error *e)
+{
+	char mode[16] = "";
+	sqlite3_stmt *st;
+
+	if (sqlite3_open_v2(db->path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    clock_vfs_name()) != SQLITE_OK) {
+		char *cause = db->h ? io_cause(db->path, sqlite3_extended_errcode(db->h),
+					       sqlite3_system_errno(db->h))
+				    : NULL;
+
+		/* An unreadable file is missing input (66); one that cannot be written, I/O (74). */
+		error_set(e, cause && access(db->path, R_OK) == 0 ? ERR_IO : ERR_NOINPUT,
+			  "cannot open database %s: %s", db->path,
+			  cause ? cause : db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		free(cause);
+		return -1;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	register_functions(db->h);
+	sqlite3_busy_timeout(db->h, busy_timeout_ms());
+	if (recognise(db, version, e) < 0)
+		return -1;
+	st = db_prepare(db, "PRAGMA journal_mode = WAL", e);
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(mode, sizeof(mode), "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (strcmp(mode, "wal"))
+		return db_fail(db, e, "cannot switch the database to WAL mode");
+	/* In WAL mode NORMAL is safe from corruption; only the last commits before
+	 * a power cut may be lost. It keeps the prober's commits cheap. */
+	return db_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", e);
+}
+
 struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
-	const char *timeout = getenv("DRTOP_BUSY_TIMEOUT_MS");
 	struct stat sb;
-	char mode[16] = "";
 	int version;
-	sqlite3_stmt *st;
 
 	db->migrated_from = -1;
 	db->path = db_resolve_path(explicit_path, e);
@@ -398,32 +541,28 @@ struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 		error_set(e, ERR_NOINPUT, "%s is a directory, not a database", db->path);
 		goto fail;
 	}
-	if (sqlite3_open_v2(db->path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-			    clock_vfs_name()) != SQLITE_OK) {
-		error_set(e, ERR_NOINPUT, "cannot open database %s: %s", db->path,
-			  db->h ? sqlite3_errmsg(db->h) : "out of memory");
-		goto fail;
-	}
-	sqlite3_extended_result_codes(db->h, 1);
-	register_functions(db->h);
-	sqlite3_busy_timeout(db->h, timeout && atoi(timeout) > 0 ? atoi(timeout) : 5000);
 	db->actor = current_actor();
-	if (recognise(db, &version, e) < 0)
-		goto fail;
-	st = db_prepare(db, "PRAGMA journal_mode = WAL", e);
-	if (!st)
-		goto fail;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(mode, sizeof(mode), "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	if (strcmp(mode, "wal")) {
-		db_fail(db, e, "cannot switch the database to WAL mode");
-		goto fail;
+	if (open_readwrite(db, &version, e) < 0) {
+		struct error ro = {0};
+
+		/* A read command still works when only writing is impossible; the first
+		 * error, which names the cause, stands when reading fails too. */
+		if (!(flags & DB_READ) || e->kind != ERR_IO)
+			goto fail;
+		sqlite3_close_v2(db->h);
+		db->h = NULL;
+		if (open_readonly(db) < 0 || recognise(db, &version, &ro) < 0) {
+			error_done(&ro);
+			goto fail;
+		}
+		if (!(flags & DB_NO_MIGRATE) && version < db_migrations_count) {
+			error_prefix(e, "%s has schema version %d and needs an upgrade to %d, which "
+					"cannot be written",
+				     db->path, version, db_migrations_count);
+			goto fail;
+		}
+		error_done(e);
 	}
-	/* In WAL mode NORMAL is safe from corruption; only the last commits before
-	 * a power cut may be lost. It keeps the prober's commits cheap. */
-	if (db_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", e) < 0)
-		goto fail;
 	db->version = version;
 	if (!(flags & DB_NO_MIGRATE) && version < db_migrations_count) {
 		if (db_migrate(db, db_migrations_count, e) < 0)
@@ -449,6 +588,16 @@ void db_close(struct db *db)
 	free(db);
 }
 
+int db_try_begin(struct db *db, struct error *e)
+{
+	int rc;
+
+	sqlite3_busy_timeout(db->h, 0);
+	rc = db_begin(db, e);
+	sqlite3_busy_timeout(db->h, busy_timeout_ms());
+	return rc;
+}
+
 int db_begin(struct db *db, struct error *e)
 {
 	sqlite3_stmt *st;
@@ -463,7 +612,8 @@ int db_begin(struct db *db, struct error *e)
 		return -1;
 	}
 	sqlite3_bind_text(st, 1, db->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, when_now());
+	/* The audit log holds when a change was made, never the verdict clock. */
+	sqlite3_bind_int64(st, 2, when_real_now());
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -476,6 +626,18 @@ int db_begin(struct db *db, struct error *e)
 
 int db_commit(struct db *db, struct error *e)
 {
+	char buf[WHEN_BUFSZ];
+
+	/* --now moves the verdict clock. Writes made with it set ahead could date
+	 * evidence or objectives in the future (a check-in "at now", a system created
+	 * "now"), so nothing is committed with a clock ahead of the real one. */
+	if (when_now() > when_real_now() + WHEN_SKEW_S) {
+		db_rollback(db);
+		return error_set(e, ERR_USAGE,
+				 "the clock is set to %s by --now or DRTOP_NOW, ahead of the real "
+				 "time; drtop does not write with a clock in the future",
+				 when_format(when_now(), buf));
+	}
 	if (db_exec(db, "DELETE FROM audit_context", e) < 0 || db_exec(db, "COMMIT", e) < 0) {
 		db_rollback(db);
 		return -1;

@@ -23,6 +23,8 @@
 
 #define DB_NO_CREATE 0x1  /* a missing file is an error */
 #define DB_NO_MIGRATE 0x2 /* leave an older schema as it is (db migrate, tests) */
+#define DB_READ 0x4       /* only reading: when the file, its directory or the disk cannot take
+			   * a write, open it read-only instead of failing (db_open) */
 
 struct db {
 	sqlite3 *h;
@@ -53,8 +55,11 @@ int db_migrate(struct db *db, int target, struct error *e);
 int db_check(struct db *db, struct strbuf *out, struct error *e);
 
 /* Start a write transaction (BEGIN IMMEDIATE) that the audit log attributes
- * to this process's user, at when_now(). */
+ * to this process's user, at the real time (when_real_now(), never --now). */
 int db_begin(struct db *db, struct error *e);
+/* The same without waiting for a lock: fails at once with ERR_BUSY. */
+int db_try_begin(struct db *db, struct error *e);
+/* Commit; refused (rolled back, ERR_USAGE) while --now sets the clock ahead of the real time. */
 int db_commit(struct db *db, struct error *e);
 void db_rollback(struct db *db);
 

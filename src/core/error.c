@@ -13,13 +13,16 @@
 int error_set(struct error *e, enum error_kind kind, const char *fmt, ...)
 {
 	va_list ap;
+	char *msg;
 
 	if (!e)
 		return -1;
-	free(e->msg);
+	/* Format before freeing: the arguments may point into the old message. */
 	va_start(ap, fmt);
-	e->msg = xvasprintf(fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
+	free(e->msg);
+	e->msg = msg;
 	e->kind = kind;
 	return -1;
 }
@@ -34,7 +37,7 @@ int error_prefix(struct error *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	prefix = xvasprintf(fmt, ap);
 	va_end(ap);
-	old = e->msg;
+	old = e->msg; /* the prefix was formatted first, so it may use the old message */
 	e->msg = xasprintf("%s: %s", prefix, old);
 	free(prefix);
 	free(old);

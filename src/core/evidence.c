@@ -40,13 +40,14 @@ int evidence_checkin_add(struct db *db, const char *system, const char *schedule
 			 int ok, const char *note, int64_t *id, struct error *e)
 {
 	sqlite3_stmt *st;
-	int64_t sys, sched = 0, now = when_now();
+	int64_t sys, sched = 0, now = when_real_now();
 
 	if (inventory_system_id(db, system, &sys, e) < 0 ||
 	    inventory_text_check("note", note, e) < 0 ||
 	    checkin_schedule(db, sys, system, schedule, &sched, e) < 0)
 		return -1;
-	if (at > now + 300)
+	/* AT is the time claimed; the real clock judges "future" and dates the record. */
+	if (at > now + WHEN_SKEW_S)
 		return error_set(e, ERR_DATA, "a check-in cannot be in the future");
 	st = db_prepare(db,
 			"INSERT INTO checkin (system_id, schedule_id, at, ok, recorded_at, note) "
@@ -83,7 +84,7 @@ int evidence_drill_add(struct db *db, const char *system, const char *kind, int6
 				 kind);
 	if (recovered < started)
 		return error_set(e, ERR_DATA, "a drill cannot recover before it started");
-	if (recovered > when_now() + 300)
+	if (recovered > when_real_now() + WHEN_SKEW_S)
 		return error_set(e, ERR_DATA, "a drill cannot have recovered in the future");
 	st = db_prepare(db,
 			"INSERT INTO drill (system_id, kind, started_at, recovered_at, data_loss_s, "
@@ -98,7 +99,7 @@ int evidence_drill_add(struct db *db, const char *system, const char *kind, int6
 	if (data_loss_s >= 0)
 		sqlite3_bind_int64(st, 5, data_loss_s);
 	db_bind_text(st, 6, notes ? notes : "");
-	sqlite3_bind_int64(st, 7, when_now());
+	sqlite3_bind_int64(st, 7, when_real_now()); /* when it was recorded */
 	if (inventory_step(db, st, e) < 0)
 		return -1;
 	if (id)

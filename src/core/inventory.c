@@ -48,8 +48,12 @@ int inventory_name_check(const char *what, const char *name, struct error *e)
 
 int inventory_text_check(const char *what, const char *s, struct error *e)
 {
-	if (s && str_has_control(s))
-		return error_set(e, ERR_DATA, "%s contains a control character", what);
+	const char *why = s ? str_text_problem(s, strlen(s)) : NULL;
+
+	if (why)
+		return error_set(e, ERR_DATA, "%s %s", what, why);
+	if (s && strlen(s) > TEXT_MAX)
+		return error_set(e, ERR_DATA, "%s is longer than %d bytes", what, TEXT_MAX);
 	return 0;
 }
 
@@ -387,13 +391,13 @@ static int header_check(const char *h, struct error *e)
 {
 	size_t name = strspn(h, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 				"0123456789!#$%&'*+-.^_`|~");
-	const char *p;
+	const char *p, *why;
 
 	if (name == 0 || h[name] != ':')
 		return error_set(e, ERR_DATA, "malformed header '%s': expected 'Name: value'", h);
-	if (str_has_control(h))
-		return error_set(e, ERR_DATA, "header '%.*s' contains a control character",
-				 (int)name, h);
+	why = strlen(h) > TEXT_MAX ? "is too long" : str_text_problem(h, strlen(h));
+	if (why)
+		return error_set(e, ERR_DATA, "header '%.*s' %s", (int)name, h, why);
 	for (p = strstr(h, "${"); p; p = strstr(p + 1, "${")) {
 		size_t n = strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 					 "0123456789_");
@@ -812,7 +816,7 @@ int inventory_maintenance_put(struct db *db, const char *system, int64_t from, i
 	sqlite3_bind_int64(st, 3, to);
 	db_bind_text(st, 4, reason ? reason : "");
 	sqlite3_bind_int64(st, 5, id);
-	sqlite3_bind_int64(st, 6, when_now());
+	sqlite3_bind_int64(st, 6, when_real_now()); /* when it was recorded */
 	if (inventory_step(db, st, e) < 0)
 		return -1;
 	if (changed)

@@ -24,7 +24,8 @@
 
 /* Names of systems and schedules: 1-64 of [A-Za-z0-9._-], starting with a letter or digit. */
 int inventory_name_check(const char *what, const char *name, struct error *e);
-/* Free text (owner, description, reason): no control characters. */
+/* Free text (owner, description, note, reason): valid UTF-8 without controls or
+ * bidirectional overrides (str_text_problem), at most TEXT_MAX bytes. The message names WHAT. */
 int inventory_text_check(const char *what, const char *s, struct error *e);
 
 /* The id of system NAME; ERR_DATA "unknown system" when there is none. */

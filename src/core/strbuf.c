@@ -106,10 +106,24 @@ void strbuf_json_string(struct strbuf *sb, const char *s)
 			strbuf_puts(sb, "\\r");
 			break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
+			if (*p < 0x20 || *p == 0x7f) {
 				strbuf_printf(sb, "\\u%04x", *p);
-			else
+			} else if (*p >= 0x80) {
+				/* Text from before the input checks may hold bytes that are not
+				 * UTF-8: U+FFFD keeps the document valid JSON. */
+				unsigned long cp;
+				size_t n = utf8_char((const char *)p, 4, &cp);
+
+				if (n == 0)
+					strbuf_puts(sb, "\\ufffd");
+				else if (utf8_is_control(cp))
+					strbuf_printf(sb, "\\u%04lx", cp);
+				else
+					strbuf_add(sb, (const char *)p, n);
+				p += n ? n - 1 : 0;
+			} else {
 				strbuf_putc(sb, (char)*p);
+			}
 		}
 	}
 	strbuf_putc(sb, '"');
@@ -124,7 +138,15 @@ void strbuf_json_pretty(struct strbuf *out, const char *s)
 		char c = *s;
 
 		if (in_str) {
-			strbuf_putc(out, c);
+			unsigned long cp;
+			size_t n = (unsigned char)c < 0x80 ? 1 : utf8_char(s, 4, &cp);
+
+			/* SQLite's JSON functions pass bytes that are not UTF-8 through */
+			if (n == 0)
+				strbuf_puts(out, "\\ufffd");
+			else
+				strbuf_add(out, s, n);
+			s += n ? n - 1 : 0;
 			if (c == '\\' && s[1])
 				strbuf_putc(out, *++s);
 			else if (c == '"')
@@ -160,4 +182,24 @@ void strbuf_json_pretty(struct strbuf *out, const char *s)
 		}
 	}
 	strbuf_putc(out, '\n');
+}
+
+void strbuf_csv_cell(struct strbuf *sb, const char *s)
+{
+	const char *p;
+
+	if (*s && strchr("=+-@\t\r", *s)) {
+		strbuf_puts(sb, "\"'");
+	} else if (strpbrk(s, ",\"\r\n")) {
+		strbuf_putc(sb, '"');
+	} else {
+		strbuf_puts(sb, s);
+		return;
+	}
+	for (p = s; *p; p++) {
+		if (*p == '"')
+			strbuf_putc(sb, '"');
+		strbuf_putc(sb, *p);
+	}
+	strbuf_putc(sb, '"');
 }

@@ -26,6 +26,10 @@ void strbuf_putc(struct strbuf *sb, char c);
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append S as a JSON string literal, escaping quotes, backslashes and controls. */
 void strbuf_json_string(struct strbuf *sb, const char *s);
+/* Append S as one RFC 4180 CSV cell, quoted when needed. Text a spreadsheet would run
+ * as a formula (starting with =, +, -, @, a tab or a carriage return) gets a leading
+ * apostrophe. The one CSV writer: every CSV drtop prints goes through it. */
+void strbuf_csv_cell(struct strbuf *sb, const char *s);
 
 /* Append compact JSON text S (no insignificant whitespace, as SQLite and drtop
  * write it) indented by two spaces per level, with a final newline. */

@@ -74,6 +74,10 @@ int transfer_export(struct db *db, const char *only, struct strbuf *out, struct 
 
 struct scan {
 	const char *s, *p, *why;
+	/* The JSON path of the value being read, and of the first string with a \u0000:
+	 * SQLite's JSON functions cut a string there, so it is found here. */
+	struct strbuf path;
+	char *nul_path;
 };
 
 static void ws(struct scan *sc)
@@ -104,6 +108,8 @@ static int string(struct scan *sc)
 				for (i = 1; i <= 4; i++)
 					if (!isxdigit((unsigned char)sc->p[i]))
 						return fail(sc, "bad \\u escape");
+				if (!strncmp(sc->p + 1, "0000", 4) && !sc->nul_path)
+					sc->nul_path = xstrdup(strbuf_str(&sc->path));
 				sc->p += 4;
 			} else if (!strchr("\"\\/bfnrt", *sc->p) || !*sc->p) {
 				return fail(sc, "bad escape in string");
@@ -148,26 +154,35 @@ static int number(struct scan *sc)
 
 static int container(struct scan *sc, int depth, char close)
 {
+	size_t len = sc->path.len, i = 0;
+
 	sc->p++;
 	ws(sc);
 	if (*sc->p == close) {
 		sc->p++;
 		return 0;
 	}
-	for (;;) {
+	for (;; i++) {
 		ws(sc);
 		if (close == '}') {
+			const char *key = sc->p + 1;
+
 			if (*sc->p != '"')
 				return fail(sc, "expected a quoted key");
 			if (string(sc) < 0)
 				return -1;
+			strbuf_printf(&sc->path, ".%.*s", (int)(sc->p - 1 - key), key);
 			ws(sc);
 			if (*sc->p != ':')
 				return fail(sc, "expected ':' after a key");
 			sc->p++;
+		} else {
+			strbuf_printf(&sc->path, "[%zu]", i);
 		}
 		if (value(sc, depth + 1) < 0)
 			return -1;
+		sc->path.len = len;
+		sc->path.buf[len] = '\0';
 		ws(sc);
 		if (*sc->p == close) {
 			sc->p++;
@@ -216,18 +231,41 @@ static int value(struct scan *sc, int depth)
 	}
 }
 
+/* Scan TEXT; returns -1 for a well-formed document, else the offset of the error. */
+static long scan_document(struct scan *sc)
+{
+	strbuf_puts(&sc->path, "$");
+	if (value(sc, 0) == 0) {
+		ws(sc);
+		if (!*sc->p)
+			return -1;
+		sc->why = "unexpected text after the document";
+	}
+	if (!sc->why)
+		sc->why = "unexpected character";
+	return (long)(sc->p - sc->s);
+}
+
 long transfer_json_error(const char *text, const char **why)
 {
-	struct scan sc = {text, text, NULL};
+	struct scan sc = {text, text, NULL, STRBUF_INIT, NULL};
+	long off = scan_document(&sc);
 
-	if (value(&sc, 0) == 0) {
-		ws(&sc);
-		if (!*sc.p)
-			return -1;
-		sc.why = "unexpected text after the document";
-	}
-	*why = sc.why ? sc.why : "unexpected character";
-	return (long)(sc.p - text);
+	*why = sc.why;
+	strbuf_done(&sc.path);
+	free(sc.nul_path);
+	return off;
+}
+
+/* The path of the first string holding \u0000 in the well-formed TEXT, or NULL; the
+ * caller frees it. */
+static char *nul_path(const char *text)
+{
+	struct scan sc = {text, text, NULL, STRBUF_INIT, NULL};
+
+	scan_document(&sc);
+	strbuf_done(&sc.path);
+	return sc.nul_path;
 }
 
 /* --- reading a document through json_each() ----------------------------- */
@@ -281,13 +319,22 @@ static int load(struct reader *r, const char *json, const char *path, const char
 		return -1;
 	sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(st, 1);
 		struct jitem *it;
+		size_t i;
 
 		if (strcmp((const char *)sqlite3_column_text(st, 0), want)) {
 			sqlite3_finalize(st);
 			free(o->items);
 			return error_set(r->e, ERR_DATA, "%s: expected an %s", path, want);
 		}
+		for (i = 0; key && sqlite3_column_type(st, 1) == SQLITE_TEXT && i < o->n; i++)
+			if (!strcmp(o->items[i].key, key)) {
+				error_set(r->e, ERR_DATA, "%s: duplicate key \"%s\"", path, key);
+				sqlite3_finalize(st);
+				free(o->items);
+				return -1;
+			}
 		o->items = xgrow(o->items, &cap, o->n + 1, sizeof(*o->items));
 		it = &o->items[o->n++];
 		it->key = sqlite3_column_type(st, 1) == SQLITE_TEXT
@@ -430,6 +477,11 @@ struct isystem {
 	size_t neps, nscheds, ndeps, nwindows;
 };
 
+static const char *ep_kind(const struct inventory_endpoint *ep)
+{
+	return ep->kind ? ep->kind : "health";
+}
+
 static int read_endpoint(struct reader *r, struct jobj *o, struct inventory_endpoint *ep)
 {
 	struct jobj headers;
@@ -500,7 +552,7 @@ static int read_system(struct reader *r, struct jobj *o, struct isystem *sys)
 	struct jobj eps, scheds, deps, windows, item;
 	const char *tier = NULL;
 	struct jitem *t;
-	size_t i;
+	size_t i, j;
 
 	sys->path = o->path;
 	inventory_system_defaults(&sys->s);
@@ -536,12 +588,26 @@ static int read_system(struct reader *r, struct jobj *o, struct isystem *sys)
 	for (i = 0; i < eps.n; i++)
 		if (item_object(r, &eps, i, &item) < 0 || read_endpoint(r, &item, &sys->eps[i]) < 0)
 			return -1;
+	for (i = 0; i < eps.n; i++)
+		for (j = 0; j < i; j++)
+			if (!strcmp(sys->eps[i].url, sys->eps[j].url) &&
+			    !strcmp(ep_kind(&sys->eps[i]), ep_kind(&sys->eps[j])))
+				return error_set(r->e, ERR_DATA,
+						 "%s[%zu]: %s endpoint %s appears twice (also %s[%zu])",
+						 eps.path, i, ep_kind(&sys->eps[i]), sys->eps[i].url,
+						 eps.path, j);
 	sys->nscheds = scheds.n;
 	sys->scheds = keep(&r->pool, xcalloc(scheds.n + 1, sizeof(*sys->scheds)));
-	for (i = 0; i < scheds.n; i++)
+	for (i = 0; i < scheds.n; i++) {
 		if (item_object(r, &scheds, i, &item) < 0 ||
 		    read_schedule(r, &item, &sys->scheds[i]) < 0)
 			return -1;
+		for (j = 0; j < i; j++)
+			if (!strcmp(sys->scheds[i].name, sys->scheds[j].name))
+				return error_set(r->e, ERR_DATA,
+						 "%s.name: schedule '%s' appears twice (also %s[%zu])",
+						 item.path, sys->scheds[i].name, scheds.path, j);
+	}
 	sys->nwindows = windows.n;
 	sys->windows = keep(&r->pool, xcalloc(windows.n + 1, sizeof(*sys->windows)));
 	for (i = 0; i < windows.n; i++)
@@ -631,12 +697,19 @@ int transfer_import(struct db *db, const char *text, const char *name, struct tr
 	struct jobj top, systems, item;
 	struct isystem *sys = NULL;
 	struct jitem *version;
+	char *nul;
 	size_t i;
 	int rc = -1;
 
 	memset(stats, 0, sizeof(*stats));
 	if (transfer_json_error(text, &(const char *){NULL}) >= 0)
 		return syntax_error(text, name, e);
+	nul = nul_path(text);
+	if (nul) {
+		error_set(e, ERR_DATA, "%s: %s: contains a NUL character", name, nul);
+		free(nul);
+		return -1;
+	}
 	if (load(&r, text, "$", "object", &top) < 0)
 		goto out;
 	version = member(&top, "drtop");

@@ -120,3 +120,62 @@ int str_has_control(const char *s)
 			return 1;
 	return 0;
 }
+
+size_t utf8_char(const char *s, size_t len, unsigned long *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, k;
+
+	if (len == 0)
+		return 0;
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, *cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, *cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, *cp = p[0] & 0x07;
+	else
+		return 0;
+	if (len < n)
+		return 0;
+	for (k = 1; k < n; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (p[k] & 0x3f);
+	}
+	/* overlong, beyond Unicode, or a UTF-16 surrogate */
+	if ((n == 3 && *cp < 0x800) || (n == 4 && (*cp < 0x10000 || *cp > 0x10ffff)) ||
+	    (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+int utf8_is_control(unsigned long cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+const char *str_text_problem(const char *s, size_t len)
+{
+	unsigned long cp;
+	size_t i, n;
+
+	for (i = 0; i < len; i += n) {
+		if (s[i] == 0)
+			return "contains a NUL character";
+		n = utf8_char(s + i, len - i, &cp);
+		if (n == 0)
+			return "is not valid UTF-8";
+		if (cp >= 0x202a && utf8_is_control(cp))
+			return "contains a bidirectional control character";
+		if (utf8_is_control(cp))
+			return "contains a control character";
+	}
+	return NULL;
+}
+

@@ -30,4 +30,22 @@ void fatal_set_cleanup(void (*fn)(void));
 /* True when s contains a C0 control character or DEL. */
 int str_has_control(const char *s);
 
+/* The most bytes one free-text field (owner, description, note, notes, reason) may hold. */
+#define TEXT_MAX 4096
+
+/* The length (1-4) of the valid UTF-8 character at S (at most LEN bytes), its code point
+ * in *cp; 0 when the bytes there are not UTF-8 (overlong forms and surrogates included). */
+size_t utf8_char(const char *s, size_t len, unsigned long *cp);
+
+/* True for a code point no text should carry to a screen: C0, DEL, C1, and the
+ * bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069). */
+int utf8_is_control(unsigned long cp);
+
+/* Why the LEN bytes at S are not acceptable free text, as a phrase ("is not valid
+ * UTF-8"), or NULL when they are. Refused: a NUL; bytes that are not UTF-8, overlong
+ * forms and UTF-16 surrogates (ED A0..ED BF) included; C0 controls, DEL and C1 controls
+ * (U+0080-U+009F); the bidirectional overrides and isolates U+202A-U+202E and
+ * U+2066-U+2069, which reorder what a reader sees. The length is the caller's. */
+const char *str_text_problem(const char *s, size_t len);
+
 #endif

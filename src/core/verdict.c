@@ -9,8 +9,9 @@
 #include "inventory.h"
 #include "util.h"
 #include "verdict.h"
+#include "when.h"
 
-int verdict_record_history(struct db *db, int *changed, struct error *e)
+static int record_history(struct db *db, int wait, int *changed, struct error *e)
 {
 	static const char sql[] =
 		"INSERT INTO status_history (system_id, at, status, reason)"
@@ -18,11 +19,17 @@ int verdict_record_history(struct db *db, int *changed, struct error *e)
 		"  coalesce(v.worst_finding, '')"
 		" FROM v_system_status v"
 		" WHERE v.status IS NOT (SELECT h.status FROM status_history h"
-		"   WHERE h.system_id = v.system_id ORDER BY h.at DESC, h.id DESC LIMIT 1)";
+		"   WHERE h.system_id = v.system_id ORDER BY h.at DESC, h.id DESC LIMIT 1)"
+		"  AND (SELECT now FROM v_settings) >= (SELECT coalesce(max(h.at), 0)"
+		"   FROM status_history h WHERE h.system_id = v.system_id)";
 	sqlite3_stmt *st;
 	int rc;
 
-	if (db_begin(db, e) < 0)
+	if (changed)
+		*changed = 0;
+	if (when_now() > when_real_now() + WHEN_SKEW_S)
+		return 0; /* a verdict about the future is not history */
+	if ((wait ? db_begin(db, e) : db_try_begin(db, e)) < 0)
 		return -1;
 	st = db_prepare(db, sql, e);
 	if (!st) {
@@ -39,6 +46,22 @@ int verdict_record_history(struct db *db, int *changed, struct error *e)
 	if (changed)
 		*changed = sqlite3_changes(db->h);
 	return db_commit(db, e);
+}
+
+int verdict_record_history(struct db *db, int *changed, struct error *e)
+{
+	return record_history(db, 1, changed, e);
+}
+
+int verdict_note_history(struct db *db)
+{
+	struct error e = {0};
+	int changed = 0;
+
+	if (sqlite3_db_readonly(db->h, "main") != 1 && record_history(db, 0, &changed, &e) < 0)
+		changed = 0;
+	error_done(&e);
+	return changed;
 }
 
 void verdict_done(struct verdict *v)

@@ -18,8 +18,15 @@
 
 /* Record, at the current time, the status of every system whose status differs
  * from its last recorded one. Holds its own transaction; *changed (may be NULL)
- * receives how many changed. */
+ * receives how many changed. History only moves forward: nothing is recorded
+ * while --now sets the clock ahead of the real time, nor for a system whose
+ * newest recorded change is later than the clock. */
 int verdict_record_history(struct db *db, int *changed, struct error *e);
+
+/* The same for read commands (status, report): only when it can be done at once,
+ * never waiting for a lock, never failing; a read-only file is left alone.
+ * Returns how many changes were recorded. */
+int verdict_note_history(struct db *db);
 
 /* A system's verdict, as v_system_status and v_findings give it. */
 struct verdict {

@@ -23,6 +23,11 @@ int64_t when_now(void)
 	return fixed_set ? fixed_now : (int64_t)time(NULL);
 }
 
+int64_t when_real_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
 int64_t when_now_ms(void)
 {
 	struct timespec ts;

@@ -24,6 +24,13 @@ int64_t when_now(void);
 /* The same clock in milliseconds. */
 int64_t when_now_ms(void);
 
+/* The system clock, whatever --now or DRTOP_NOW say. when_now() is the verdict's
+ * clock, for reading; this one dates what is written (audit log, recorded_at). */
+int64_t when_real_now(void);
+
+/* How far a time may lie ahead of the real clock before drtop calls it the future. */
+#define WHEN_SKEW_S 300
+
 /* Fix the clock at T for the rest of the process. */
 void when_set_now(int64_t t);
 

@@ -1,7 +1,8 @@
 /*
  * report-csv.c - RFC 4180, one row per finding. A cell a spreadsheet would
  * run as a formula (starting with =, +, -, @, a tab or a carriage return) is
- * neutralised with a leading apostrophe.
+ * neutralised with a leading apostrophe (strbuf_csv_cell, shared with every
+ * CSV drtop prints).
  */
 #include "config.h"
 
@@ -12,27 +13,10 @@
 
 static void cell(struct strbuf *sb, const char *s, int first)
 {
-	const char *p;
-
 	if (!first)
 		strbuf_putc(sb, ',');
-	if (!s)
-		return;
-	if (strchr("=+-@\t\r", *s) && *s) {
-		strbuf_putc(sb, '"');
-		strbuf_putc(sb, '\'');
-	} else if (strpbrk(s, ",\"\r\n")) {
-		strbuf_putc(sb, '"');
-	} else {
-		strbuf_puts(sb, s);
-		return;
-	}
-	for (p = s; *p; p++) {
-		if (*p == '"')
-			strbuf_putc(sb, '"');
-		strbuf_putc(sb, *p);
-	}
-	strbuf_putc(sb, '"');
+	if (s)
+		strbuf_csv_cell(sb, s);
 }
 
 static void num(struct strbuf *sb, int64_t v)

@@ -3,6 +3,7 @@
 # fixed clock, must give the answer the fixture implies.
 . "$SRCDIR/tests/lib.sh"
 NOW=1795608000 # 2026-11-25T12:00:00Z
+START=$(date -u +%Y-%m-%dT%H:%M:%SZ) # the audit log holds the real time, not DRTOP_NOW
 DOC="$SRCDIR/doc/auditing.md"
 
 d() { "$DRTOP" "$@" >/dev/null || echo "Bail out! drtop $*"; }
@@ -40,10 +41,18 @@ ok "2. since when (status history)" check 2 "BREACH|2026-11-23T12:00:00Z|rto-bre
 ok "3. never drilled" check 3 "ledger
 payments-db"
 ok "4. plans that cannot meet the RPO (ledger's is exactly its RPO)" check 4 "payments-db|3600|300"
-ok "5. who changed what" check 5 "2026-11-25T12:00:00Z|$(id -un)|insert|payments-db||900
-2026-11-25T12:00:00Z|$(id -un)|insert|web||14400
-2026-11-25T12:00:00Z|$(id -un)|insert|ledger||3600
-2026-11-25T12:00:00Z|$(id -un)|update|payments-db|900|1200"
+check_real_times() { # check N EXPECTED, where each row's first column is a real time since START
+	sqlq=$(query "$1")
+	got=$("$DRTOP" db query "$sqlq" 2>&1)
+	[ "$(printf '%s\n' "$got" | cut -d'|' -f2-)" = "$2" ] || { printf '# query %s gave:\n%s\n' "$1" "$got"; return 1; }
+	printf '%s\n' "$got" | cut -d'|' -f1 | while read -r t; do
+		[ "$t" \> "$START" ] || [ "$t" = "$START" ] || { echo "# $t is not the real time"; exit 1; }
+	done
+}
+ok "5. who changed what (at the real time, whatever DRTOP_NOW says)" check_real_times 5 "$(id -un)|insert|payments-db||900
+$(id -un)|insert|web||14400
+$(id -un)|insert|ledger||3600
+$(id -un)|update|payments-db|900|1200"
 ok "6. paying for more than needed" check 6 "web|active-active|4|pilot-light|2"
 ok "7. in breach now, and why" check 7 "ledger|rpo-breach
 payments-db|rto-breach"

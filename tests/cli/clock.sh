@@ -1,0 +1,51 @@
+#!/bin/sh
+# --now and DRTOP_NOW move the verdict clock, for reading. What is written is
+# dated by the real clock (audit log, recorded_at, created_at of evidence), and
+# nothing is written while the clock is set ahead of the real time.
+# (tests/lib.sh fixes DRTOP_NOW at 2026-11-25T12:00:00Z, in the real past.)
+. "$SRCDIR/tests/lib.sh"
+NOW=1795608000 # 2026-11-25T12:00:00Z
+start=$(date +%s)
+
+d() { "$DRTOP" "$@" >/dev/null || echo "Bail out! drtop $*"; }
+d system add payments-db --rto 1h --rpo 1h
+d schedule add payments-db nightly --every 1d
+real() { test "$(sql "$1")" -ge "$start"; } # the value of the query is a real time
+
+fails "--now in the future: a check-in 'now' is in the future" 65 "a check-in cannot be in the future" --now 2030-01-01T00:00:00Z checkin payments-db
+fails "--now 9999: refused too" 65 "a check-in cannot be in the future" --now 9999-12-31T00:00:00Z checkin payments-db
+fails "--now in the future: a drill at 'now' is refused" 65 "a drill cannot have recovered in the future" --now 2099-01-01 drill add payments-db --kind restore --started now --recovered now
+fails "--now in the future: any other write is refused" 64 "ahead of the real time; drtop does not write with a clock in the future" --now 2030-01-01T00:00:00Z system add web --rto 1h --rpo 1h
+DRTOP_NOW=2099-01-01T00:00:00Z
+export DRTOP_NOW
+fails "DRTOP_NOW in the future: system set is refused" 64 "the clock is set to 2099-01-01T00:00:00Z by --now or DRTOP_NOW" system set payments-db --rto 4h
+DRTOP_NOW=2026-11-25T12:00:00Z
+
+succeeds "whatif with a future clock still answers (it writes nothing)" --now +400d whatif payments-db --rto 2h
+succeeds "status with a future clock answers" --now +400d status
+ok "... and records no history about the future" test "$(sql "SELECT count(*) FROM status_history")" -eq 0
+
+DRTOP_NOW=2020-01-01T00:00:00Z "$DRTOP" system set payments-db --rto 4h >/dev/null
+ok "DRTOP_NOW in the past: the audit log holds the real time of the change" real "SELECT at FROM audit_log WHERE table_name = 'system' AND action = 'update' ORDER BY id DESC LIMIT 1"
+ok "... not 2020" test "$(sql "SELECT count(*) FROM audit_log WHERE at < $start")" -eq 0
+
+d checkin payments-db
+ok "a check-in claims the verdict clock's now" test "$(sql "SELECT at FROM checkin ORDER BY id DESC LIMIT 1")" -eq "$NOW"
+ok "... and is recorded at the real time" real "SELECT recorded_at FROM checkin ORDER BY id DESC LIMIT 1"
+d checkin payments-db --at 2026-11-20T00:00:00Z
+ok "an explicit --at is the claimed time" test "$(sql "SELECT at FROM checkin ORDER BY id DESC LIMIT 1")" -eq 1795132800
+fails "a check-in claimed in the real future is refused" 65 "a check-in cannot be in the future" checkin payments-db --at "@$((start + 3600))"
+d drill add payments-db --kind restore --started -2h --recovered -1h
+ok "a drill is recorded (created_at) at the real time" real "SELECT created_at FROM drill"
+ok "... with the times it claims" test "$(sql "SELECT started_at FROM drill")" -eq $((NOW - 7200))
+d maintenance add payments-db --from +1h --to +2h
+ok "a maintenance window is recorded at the real time" real "SELECT created_at FROM maintenance_window"
+
+# status_history moves forward only
+d status
+ok "status records the history at the verdict clock" test "$(sql "SELECT max(at) FROM status_history")" -eq "$NOW"
+rows=$(sql "SELECT count(*) FROM status_history")
+d --now -30d status
+ok "a verdict for an earlier instant adds nothing behind the newest entry" test "$(sql "SELECT count(*) FROM status_history")" -eq "$rows"
+
+done_testing
