@@ -16,6 +16,11 @@ The probe port answers by path:
   /json/lag/N             {"lag_seconds": N}
   /json/time/VALUE        {"last_backup": VALUE} (a number, or else a string)
   /echo-headers           200; the request's headers are kept for /headers
+  /redirect-to/URL        302 to URL (percent-decoded; gopher://, http://other:port/...)
+  /big/KIB                200 with a body of KIB KiB
+  /cut-headers            "HTTP/1.1 200 OK\r\nContent-Len", then closes
+  /last-modified-raw/TEXT 200 with "Last-Modified: TEXT" (percent-decoded)
+  /json/raw/TEXT          {"last_backup": TEXT}, TEXT percent-decoded and sent as is
 
 The control port switches it at run time:
   /down  /up              stop listening on the probe port (connections are
@@ -32,6 +37,7 @@ import sys
 import threading
 import time
 from email.utils import formatdate
+from urllib.parse import unquote
 
 state = {"mode": "up", "hits": 0, "headers": "", "lock": threading.Lock()}
 
@@ -51,6 +57,9 @@ class Probe(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self):
+        if self.path.startswith("/redirect-to/"):
+            self.reply(302, b"", [("Location", unquote(self.path[len("/redirect-to/"):]))])
+            return
         path = self.path.split("?")[0]
         if path == "/health":
             with state["lock"]:
@@ -97,9 +106,19 @@ class Probe(http.server.BaseHTTPRequestHandler):
             self.wfile.write(b"\x00\x01\x02 this is not HTTP at all \xff\xfe\r\n\r\n")
         elif kind == "redirect-loop":
             self.reply(302, b"", [("Location", "/redirect-loop")])
+        elif kind == "big":
+            self.reply(200, b"x" * (int(parts[1]) * 1024))
+        elif kind == "cut-headers":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Len")
+        elif kind == "last-modified-raw":
+            self.reply(200, b"ok\n", [("Last-Modified", unquote("/".join(parts[1:])))])
         elif kind == "last-modified":
             self.reply(200, b"ok\n", [("Last-Modified", formatdate(int(parts[1]), usegmt=True))])
         elif kind == "json":
+            if parts[1] == "raw":
+                body = ('{"last_backup": %s}' % unquote("/".join(parts[2:]))).encode()
+                self.reply(200, body, [("Content-Type", "application/json")])
+                return
             if parts[1] == "lag":
                 doc = {"lag_seconds": float(parts[2]) if "." in parts[2] else int(parts[2])}
             else:

@@ -1,8 +1,8 @@
 /*
  * probe.c - see probe.h.
  *
- * Each probe is a job: its spec (copied), a reused easy handle, and a body
- * buffer that never grows past PROBE_BODY_MAX. Jobs wait in a FIFO queue
+ * Each probe is a job: its spec (copied), an easy handle (reused only after
+ * a transfer that completed), and a body buffer that never grows past PROBE_BODY_MAX. Jobs wait in a FIFO queue
  * until a slot is free under both the global and the per-host limit; the
  * per-host count is kept by the engine rather than libcurl, so a probe's
  * timeout and latency only start when it really starts.
@@ -32,6 +32,7 @@ struct job {
 	struct curl_slist *headers;
 	struct strbuf body;
 	int too_big;
+	int completed; /* the transfer ran to its end: the handle may be reused */
 	int64_t started_ms;
 	char errbuf[CURL_ERROR_SIZE];
 	struct job *next;
@@ -413,8 +414,9 @@ static int start(struct probe_engine *pe, struct job *j)
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, j->spec.tls_verify ? 1L : 0L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, j->spec.tls_verify ? 2L : 0L);
 	curl_easy_setopt(e, CURLOPT_FILETIME, 1L);
-	/* Probe answers are small: a smaller receive buffer keeps many in flight cheap. */
-	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 4096L);
+	/* No CURLOPT_BUFFERSIZE: libcurl's default receive buffer is the one every
+	 * code path of it is tested with. A smaller one, set on a handle that had
+	 * failed a redirect, was written past by the next transfer on that handle. */
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, j);
 	if (j->headers)
@@ -431,13 +433,28 @@ static int start(struct probe_engine *pe, struct job *j)
 	return 0;
 }
 
+/* Keep E for the next probe, or throw it away. Only a handle whose transfer
+ * completed is reused: curl_easy_reset() restores the options, but a transfer
+ * that failed half way (a refused redirect, an aborted body, a timeout) can
+ * leave state behind in the handle that the next transfer trips over, and that
+ * is exactly what a hostile endpoint can arrange. A new handle costs little;
+ * connections live in the multi handle's pool and are still reused. */
+static void recycle(struct probe_engine *pe, CURL *e, int reuse)
+{
+	if (!reuse) {
+		curl_easy_cleanup(e);
+		return;
+	}
+	pe->idle = xrealloc(pe->idle, (size_t)(pe->nidle + 1) * sizeof(*pe->idle));
+	pe->idle[pe->nidle++] = e;
+}
+
 static void release(struct probe_engine *pe, struct job *j)
 {
 	int i;
 
 	curl_multi_remove_handle(pe->multi, j->easy);
-	pe->idle = xrealloc(pe->idle, (size_t)(pe->nidle + 1) * sizeof(*pe->idle));
-	pe->idle[pe->nidle++] = j->easy;
+	recycle(pe, j->easy, j->completed);
 	for (i = 0; i < pe->nrunning; i++)
 		if (pe->running[i] == j) {
 			pe->running[i] = pe->running[--pe->nrunning];
@@ -473,10 +490,8 @@ static void dispatch(struct probe_engine *pe)
 		j->next = NULL;
 		pe->queued--;
 		if (start(pe, j) < 0) {
-			if (j->easy) {
-				pe->idle = xrealloc(pe->idle, (size_t)(pe->nidle + 1) * sizeof(*pe->idle));
-				pe->idle[pe->nidle++] = j->easy;
-			}
+			if (j->easy)
+				recycle(pe, j->easy, 1); /* never used for a transfer */
 			job_free(j);
 		}
 		j = next;
@@ -495,6 +510,7 @@ static int drain(struct probe_engine *pe)
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&j);
+		j->completed = msg->data.result == CURLE_OK && !j->too_big;
 		finish(pe, j, msg->data.result);
 		release(pe, j);
 		n++;
