@@ -2,6 +2,7 @@
 """A test HTTP server for drtop's probe tests (Python standard library only).
 
 It listens on two free ports of 127.0.0.1 and prints "PORT CONTROL_PORT".
+With --tls CERT KEY the probe port speaks https (a self-signed test certificate).
 
 The probe port answers by path:
   /health                 the current mode (see /mode below); "up" is 200 "ok"
@@ -144,7 +145,17 @@ def serve(server):
                      daemon=True).start()
 
 
-probe = {"server": Server(("127.0.0.1", 0), Probe)}
+def probe_server(port):
+    server = Server(("127.0.0.1", port), Probe)
+    if len(sys.argv) == 4 and sys.argv[1] == "--tls":
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    return server
+
+
+probe = {"server": probe_server(0)}
 port = probe["server"].server_address[1]
 
 
@@ -161,7 +172,7 @@ class Control(http.server.BaseHTTPRequestHandler):
                 probe["server"] = None
         elif self.path == "/up":
             if not probe["server"]:
-                probe["server"] = Server(("127.0.0.1", port), Probe)
+                probe["server"] = probe_server(port)
                 serve(probe["server"])
         elif self.path.startswith("/mode/"):
             with state["lock"]:

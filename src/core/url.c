@@ -15,7 +15,7 @@ int url_check(const char *url, struct error *e)
 {
 	CURLU *h;
 	CURLUcode rc;
-	char *scheme = NULL, *host = NULL, *path = NULL;
+	char *scheme = NULL, *host = NULL, *path = NULL, *user = NULL, *password = NULL;
 	int ret = 0;
 
 	if (!url || !*url)
@@ -40,6 +40,15 @@ int url_check(const char *url, struct error *e)
 				"unsupported URL scheme in '%s': use http, https or file", url);
 		goto out;
 	}
+	if (curl_url_get(h, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+	    curl_url_get(h, CURLUPART_PASSWORD, &password, 0) == CURLUE_OK) {
+		/* Not echoed: the URL holds the secret. */
+		ret = error_set(e, ERR_DATA,
+				"a URL with credentials (user:password@host) is refused: drtop "
+				"stores URLs and never stores secrets; send them in a header read "
+				"from the environment, e.g. --header 'Authorization: Basic ${SITE_AUTH}'");
+		goto out;
+	}
 	curl_url_get(h, CURLUPART_HOST, &host, 0);
 	curl_url_get(h, CURLUPART_PATH, &path, 0);
 	if (!strcasecmp(scheme, "file")) {
@@ -57,6 +66,8 @@ out:
 	curl_free(scheme);
 	curl_free(host);
 	curl_free(path);
+	curl_free(user);
+	curl_free(password);
 	curl_url_cleanup(h);
 	return ret;
 }

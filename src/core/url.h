@@ -2,7 +2,8 @@
  * url.h - the URLs drtop will probe.
  *
  * Accepted schemes are http, https and file; anything else (ftp, gopher,
- * dict, a typo) is refused at the door rather than at probe time. Parsing is
+ * dict, a typo) is refused at the door rather than at probe time, and so is
+ * a URL with credentials in it (user:password@host). Parsing is
  * libcurl's own (the CURLU API), so what is accepted here is what the probe
  * engine will fetch.
  */

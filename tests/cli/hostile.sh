@@ -41,4 +41,10 @@ ok "and stops cleanly on SIGINT" test $? -eq 0
 ok "the big body never failed its health probe" test "$(count "$big" "AND e.kind = 'health' AND NOT r.ok")" -eq 0
 ok "every probe of the redirect failed" test "$(count "$gopher" "AND r.ok")" -eq 0
 
+# A header block cut off by a closed connection is no answer.
+"$DRTOP" system add b --rto 1h --rpo 1h >/dev/null
+"$DRTOP" endpoint add b "$URL/cut-headers" --timeout 2s >/dev/null
+succeeds "probe an endpoint that closes inside its headers" probe --system b
+ok "it fails: incomplete response headers" has "$URL/cut-headers" "0|200|incomplete response headers*"
+
 done_testing

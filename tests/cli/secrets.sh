@@ -1,0 +1,107 @@
+#!/bin/sh
+# Secrets in endpoint headers: never sent to another origin on a redirect,
+# never over plain http after https, checked for line breaks when expanded,
+# and never accepted literally (in a header or in a URL's userinfo).
+. "$SRCDIR/tests/lib.sh"
+unset DRTOP_NOW
+start_server
+
+# A second origin: another test server on another port.
+other_server() { # other_server NAME [--tls CERT KEY]: sets PORT2, CTL2
+	name=$1
+	shift
+	python3 "$SRCDIR/tests/server.py" "$@" >"$T/$name.out" 2>"$T/$name.err" &
+	pids="$pids $!"
+	wait_for 10 test -s "$T/$name.out" || { echo "Bail out! second test server did not start"; exit 1; }
+	read -r PORT2 CTL2 <"$T/$name.out"
+}
+other_server plain
+other_saw() { curl -fsS "http://127.0.0.1:$CTL2/headers"; }
+
+result() {
+	sql "SELECT r.ok || '|' || coalesce(r.status_code, '') || '|' || coalesce(r.error, '')
+	     FROM probe_result r JOIN endpoint e ON e.id = r.endpoint_id
+	     WHERE e.url = '$1' ORDER BY r.id DESC LIMIT 1"
+}
+has() { case "$(result "$1")" in $2) return 0 ;; *) echo "# got: $(result "$1")"; return 1 ;; esac; }
+
+API_KEY=s3cr3t-value-42
+export API_KEY
+"$DRTOP" system add api --rto 1h --rpo 1h >/dev/null
+secret() { "$DRTOP" endpoint add api "$1" --timeout 2s --header 'X-Api-Key: ${API_KEY}' --header 'Authorization: Bearer ${API_KEY}' >/dev/null; }
+away="$URL/redirect-to/http%3A%2F%2F127.0.0.1%3A$PORT2%2Fecho-headers"
+twice="$URL/redirect-to/%2Fredirect-to%2Fhttp%253A%252F%252F127.0.0.1%253A$PORT2%252Fecho-headers"
+home="$URL/redirect-to/%2Fecho-headers"
+loop="$URL/redirect-loop"
+secret "$away"
+secret "$twice"
+secret "$home"
+secret "$loop"
+succeeds "probe endpoints with secret headers that redirect" probe --system api
+ok "another origin never receives the secret" sh -c "! curl -fsS 'http://127.0.0.1:$CTL2/headers' | grep -q s3cr3t"
+ok "nor any request at all" test -z "$(other_saw)"
+ok "a redirect to another origin fails the probe, saying why" has "$away" "0|302|redirected to another origin (http://127.0.0.1:$PORT2): the headers that name \${VARIABLES} are not sent there; probe that URL directly*"
+ok "also after a first redirect within the origin" has "$twice" "0|302|redirected to another origin (http://127.0.0.1:$PORT2)*"
+ok "a redirect within the origin is followed" has "$home" "1|200|"
+home_saw() { ctl headers | grep -qF 'X-Api-Key: s3cr3t-value-42'; }
+ok "and the headers are sent there" home_saw
+ok "a redirect loop still stops after 5" has "$loop" "0|302|Maximum (5) redirects followed"
+ok "no output shows the secret" out_lacks s3cr3t
+
+# Without secret headers a redirect to another origin is followed as before.
+"$DRTOP" system add open --rto 1h --rpo 1h >/dev/null
+"$DRTOP" endpoint add open "$URL/redirect-to/http%3A%2F%2F127.0.0.1%3A$PORT2%2Fstatus%2F204" --header 'Accept: text/plain' >/dev/null
+succeeds "probe a plain endpoint that redirects away" probe --system open
+ok "it follows the redirect" has "$URL/redirect-to/http%3A%2F%2F127.0.0.1%3A$PORT2%2Fstatus%2F204" "1|204|"
+
+# Expanded values with a line break are not sent.
+"$DRTOP" system add crlf --rto 1h --rpo 1h >/dev/null
+"$DRTOP" endpoint add crlf "http://127.0.0.1:$PORT2/echo-headers" --header 'X-Api-Key: ${TOK}' >/dev/null
+TOK=$(printf 'abc\r\nX-Injected: yes\r\n\r\nGET /smuggled HTTP/1.1') "$DRTOP" probe --system crlf >"$T/out" 2>"$T/err"
+ok "a value with CR LF fails the probe, naming header and variable" has "http://127.0.0.1:$PORT2/echo-headers" '0||header X-Api-Key: ${TOK} holds a line break (CR or LF)*'
+ok "nothing was sent" test -z "$(other_saw)"
+ok "the value is not shown" sh -c "! grep -q 'Injected' '$T/out' '$T/err'"
+TOK=$(printf 'abc\r') "$DRTOP" probe --system crlf >"$T/out" 2>"$T/err"
+ok "a lone CR (a token file with CRLF endings) too" has "http://127.0.0.1:$PORT2/echo-headers" '0||header X-Api-Key: ${TOK} holds a line break*'
+
+# Literal secrets are refused, and never echoed.
+fails "a URL with user and password" 65 "a URL with credentials (user:password@host) is refused" endpoint add api 'http://admin:Hunter2@127.0.0.1:1/health'
+ok "the password is not echoed" sh -c "! grep -q Hunter2 '$T/err'"
+fails "a URL with a user name only (a token)" 65 "a URL with credentials" endpoint add api 'https://ghp_abc123@127.0.0.1:1/health'
+for h in 'Authorization: Bearer literal-s3cret' 'Proxy-Authorization: Basic YWJj' 'Cookie: session=abc' \
+	'X-Api-Key: abc' 'PRIVATE-TOKEN: abc' 'x-my-secret: abc' 'X-Auth-User: abc' 'X-Password: abc' \
+	'apikey: abc'; do
+	name=${h%%:*}
+	fails "a literal $name header" 65 "header $name holds a literal secret, and drtop never stores secrets" endpoint add api "$URL/health" --header "$h"
+done
+ok "the message says how to name a variable" err_has "e.g. 'apikey: \${APIKEY}'"
+ok "and does not echo the value" sh -c "! grep -q abc '$T/err'"
+succeeds "other headers are taken literally" endpoint add api "$URL/health" --header 'Accept: application/json' --header 'X-Request-Source: drtop'
+succeeds "and secret ones naming a variable" endpoint add api "$URL/status/204" --header 'Authorization: Bearer ${API_KEY}'
+printf '{"drtop":1,"systems":[{"name":"imp","rto":"1h","rpo":"1h","endpoints":[{"url":"http://127.0.0.1:1/x","headers":["X-Api-Key: literal"]}]}]}' >"$T/lit.json"
+fails "import refuses a literal secret header" 65 "header X-Api-Key holds a literal secret" import "$T/lit.json"
+printf '{"drtop":1,"systems":[{"name":"imp","rto":"1h","rpo":"1h","endpoints":[{"url":"http://u:p@127.0.0.1:1/x"}]}]}' >"$T/user.json"
+fails "import refuses a URL with credentials" 65 "a URL with credentials" import "$T/user.json"
+
+# https never redirects to http, with or without secret headers.
+if command -v openssl >/dev/null &&
+	openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 \
+		-keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1; then
+	other_server tls --tls "$T/cert.pem" "$T/key.pem"
+	plain=$(printf 'http%%3A%%2F%%2F127.0.0.1%%3A%s%%2Fecho-headers' "$PORT")
+	"$DRTOP" system add tls --rto 1h --rpo 1h >/dev/null
+	"$DRTOP" endpoint add tls "https://127.0.0.1:$PORT2/redirect-to/$plain" --insecure >/dev/null
+	"$DRTOP" endpoint add tls "https://127.0.0.1:$PORT2/redirect-to/$plain" --kind freshness --insecure --header 'X-Api-Key: ${API_KEY}' >/dev/null
+	"$DRTOP" endpoint add tls "https://127.0.0.1:$PORT2/status/204" --insecure --header 'X-Api-Key: ${API_KEY}' >/dev/null
+	ctl mode/up >/dev/null
+	before=$(ctl headers)
+	succeeds "probe https endpoints that redirect to http" probe --system tls
+	ok "the https test server answers" has "https://127.0.0.1:$PORT2/status/204" "1|204|"
+	ok "https to http is not followed" has "https://127.0.0.1:$PORT2/redirect-to/$plain" "0|302|*"
+	ok "with secret headers it says why" test "$(sql "SELECT error FROM probe_result r JOIN endpoint e ON e.id = r.endpoint_id WHERE e.kind = 'freshness' AND e.url LIKE 'https:%'")" = "redirected from https to http (127.0.0.1:$PORT): refused, the request would travel in clear text"
+	ok "the http server never heard from either" test "$(ctl headers)" = "$before"
+else
+	echo "# no openssl: https to http not tested"
+fi
+
+done_testing
