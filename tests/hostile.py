@@ -107,18 +107,26 @@ def answer(rnd, n, port, control):
     return [head("200 OK", [("Content-Length", "3")]), b"ok\n"]  # sometimes, an answer
 
 
+def read_head(sock):
+    """The request's head (bounded), or None when the client went away."""
+    sock.settimeout(5)
+    data = b""
+    try:
+        while b"\r\n\r\n" not in data and len(data) < 65536:
+            more = sock.recv(4096)
+            if not more:
+                return None
+            data += more
+    except OSError:
+        return None
+    return data
+
+
 class Hostile(socketserver.BaseRequestHandler):
     def handle(self):
         sock = self.request
-        sock.settimeout(5)
-        data = b""
-        try:
-            while b"\r\n\r\n" not in data and len(data) < 65536:
-                more = sock.recv(4096)
-                if not more:
-                    return
-                data += more
-        except OSError:
+        data = read_head(sock)
+        if data is None:
             return
         parts = data.split(b" ", 2)
         path = parts[1].decode("latin-1") if len(parts) > 1 else "/"
@@ -144,15 +152,8 @@ class Hostile(socketserver.BaseRequestHandler):
 class Control(socketserver.BaseRequestHandler):
     def handle(self):
         sock = self.request
-        sock.settimeout(5)
-        data = b""
-        try:
-            while b"\r\n\r\n" not in data and len(data) < 65536:
-                more = sock.recv(4096)
-                if not more:
-                    return
-                data += more
-        except OSError:
+        data = read_head(sock)
+        if data is None:
             return
         path = data.split(b" ", 2)[1] if data.count(b" ") >= 2 else b"/"
         with state["lock"]:
