@@ -48,6 +48,7 @@ struct job {
 	char *redirect_fail; /* why a redirect was not followed; NULL when none */
 	int headers_done;    /* the blank line ending the last response's headers came */
 	char *last_modified; /* the last response's Last-Modified, NULL when none */
+	int has_location;    /* the last response has a Location header */
 	int64_t started_ms;
 	char errbuf[CURL_ERROR_SIZE];
 	struct job *next;
@@ -456,10 +457,13 @@ static size_t on_header(char *data, size_t size, size_t n, void *p)
 
 	if (len >= 5 && !strncmp(data, "HTTP/", 5)) {
 		j->headers_done = 0;
+		j->has_location = 0;
 		free(j->last_modified);
 		j->last_modified = NULL;
 	} else if ((len == 2 && data[0] == '\r' && data[1] == '\n') || (len == 1 && data[0] == '\n')) {
 		j->headers_done = 1;
+	} else if (len >= 9 && !strncasecmp(data, "Location:", 9)) {
+		j->has_location = 1;
 	} else if (len > 14 && !strncasecmp(data, "Last-Modified:", 14) && !j->last_modified) {
 		const char *v = data + 14, *end = data + len;
 
@@ -533,9 +537,12 @@ static int follow(struct probe_engine *pe, struct job *j)
 	int64_t left;
 
 	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
-	if (status < 300 || status > 399 ||
-	    curl_easy_getinfo(j->easy, CURLINFO_REDIRECT_URL, &target) != CURLE_OK || !target)
+	if (status < 300 || status > 399 || !j->has_location)
 		return 0;
+	if (curl_easy_getinfo(j->easy, CURLINFO_REDIRECT_URL, &target) != CURLE_OK || !target) {
+		j->redirect_fail = xstrdup("redirected to a malformed URL");
+		return 0;
+	}
 	if (j->redirects >= PROBE_MAX_REDIRECTS) {
 		j->redirect_fail = xasprintf("Maximum (%d) redirects followed", PROBE_MAX_REDIRECTS);
 		return 0;
@@ -544,8 +551,11 @@ static int follow(struct probe_engine *pe, struct job *j)
 	if (!from || (j->redirect_fail = redirect_refused(from, target)))
 		return 0;
 	left = j->spec.timeout_ms - (probe_now_ms() - j->started_ms);
-	if (left <= 0)
-		return 0; /* the answer so far is the result */
+	if (left <= 0) {
+		j->redirect_fail = xasprintf("timed out after %lld milliseconds, following redirects",
+					     (long long)j->spec.timeout_ms);
+		return 0;
+	}
 	target = xstrdup(target); /* it lives in the handle, which the next setopt changes */
 	curl_multi_remove_handle(pe->multi, j->easy);
 	curl_easy_getinfo(j->easy, CURLINFO_TOTAL_TIME_T, &t);

@@ -33,6 +33,8 @@ away="$URL/redirect-to/http%3A%2F%2F127.0.0.1%3A$PORT2%2Fecho-headers"
 twice="$URL/redirect-to/%2Fredirect-to%2Fhttp%253A%252F%252F127.0.0.1%253A$PORT2%252Fecho-headers"
 home="$URL/redirect-to/%2Fecho-headers"
 loop="$URL/redirect-loop"
+broken="$URL/redirect-to/http%3A%2F%2F%5B%3A%3A1%2F"
+secret "$broken"
 secret "$away"
 secret "$twice"
 secret "$home"
@@ -46,6 +48,7 @@ ok "a redirect within the origin is followed" has "$home" "1|200|"
 home_saw() { ctl headers | grep -qF 'X-Api-Key: s3cr3t-value-42'; }
 ok "and the headers are sent there" home_saw
 ok "a redirect loop still stops after 5" has "$loop" "0|302|Maximum (5) redirects followed"
+ok "a redirect to a malformed URL fails" has "$broken" "0|302|redirected to a malformed URL"
 ok "no output shows the secret" out_lacks s3cr3t
 
 # Without secret headers a redirect to another origin is followed as before.
