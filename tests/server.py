@@ -16,7 +16,7 @@ The probe port answers by path:
   /last-modified/UNIX     200 with that Last-Modified
   /json/lag/N             {"lag_seconds": N}
   /json/time/VALUE        {"last_backup": VALUE} (a number, or else a string)
-  /echo-headers           200; the request's headers are kept for /headers
+  /echo-headers           200; the request line and headers are kept for /headers
   /redirect-to/URL        302 to URL (percent-decoded; gopher://, http://other:port/...)
   /big/KIB                200 with a body of KIB KiB
   /cut-headers            "HTTP/1.1 200 OK\r\nContent-Len", then closes
@@ -29,7 +29,7 @@ The control port switches it at run time:
   /mode/PATH              make /health behave like PATH (e.g. /mode/status/500,
                           /mode/hang, /mode/up)
   /hits                   how many /health requests have arrived
-  /headers                the headers of the last /echo-headers request
+  /headers                the request line and headers of the last /echo-headers request
 """
 import http.server
 import json
@@ -128,7 +128,7 @@ class Probe(http.server.BaseHTTPRequestHandler):
             self.reply(200, json.dumps(doc).encode(), [("Content-Type", "application/json")])
         elif kind == "echo-headers":
             with state["lock"]:
-                state["headers"] = str(self.headers)
+                state["headers"] = self.requestline + "\n" + str(self.headers)
             self.reply(200, b"ok\n")
         else:
             self.reply(404, b"not found\n")

@@ -21,6 +21,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@
 
 #include "probe.h"
 #include "strbuf.h"
+#include "url.h"
 #include "util.h"
 #include "when.h"
 
@@ -108,10 +110,14 @@ int probe_status_expected(const char *expect, long status)
 	return 0;
 }
 
-int probe_expand_header(const char *header, char **out, struct error *e)
+/* Expand ${NAME} in S (a header, or a URL when URL is set: values are then
+ * percent-encoded) from the environment into OUT (caller frees). */
+static int expand(const char *s, int url, char **out, struct error *e)
 {
 	struct strbuf sb = STRBUF_INIT;
-	const char *p = header;
+	const char *p = s, *v;
+	int what = url ? 3 : (int)strcspn(s, ":");
+	const char *name_of = url ? "URL" : s;
 
 	while (*p) {
 		const char *close;
@@ -120,23 +126,27 @@ int probe_expand_header(const char *header, char **out, struct error *e)
 			char *name = xstrndup(p + 2, (size_t)(close - p - 2));
 			const char *value = getenv(name);
 
-			if (!value || str_has_control(value)) {
+			if (!value || (!url && str_has_control(value))) {
 				if (!value)
 					error_set(e, ERR_DATA,
-						  "header %.*s names ${%s}, which is not set in the "
+						  "%s%.*s names ${%s}, which is not set in the "
 						  "environment",
-						  (int)strcspn(header, ":"), header, name);
+						  url ? "" : "header ", what, name_of, name);
 				else
 					error_set(e, ERR_DATA,
 						  "header %.*s: ${%s} holds a line break (CR or LF) or "
 						  "another control character, so it is not sent (a "
 						  "file with CRLF line endings?)",
-						  (int)strcspn(header, ":"), header, name);
+						  what, name_of, name);
 				free(name);
 				strbuf_done(&sb);
 				return -1;
 			}
-			strbuf_puts(&sb, value);
+			for (v = value; *v; v++)
+				if (!url || isalnum((unsigned char)*v) || strchr("-._~", *v))
+					strbuf_putc(&sb, *v);
+				else
+					strbuf_printf(&sb, "%%%02X", (unsigned char)*v);
 			free(name);
 			p = close + 1;
 		} else {
@@ -145,6 +155,18 @@ int probe_expand_header(const char *header, char **out, struct error *e)
 	}
 	*out = strbuf_detach(&sb);
 	return 0;
+}
+
+int probe_expand_header(const char *header, char **out, struct error *e)
+{
+	return expand(header, 0, out, e);
+}
+
+/* Free S, a string that held expanded secrets, wiping it first. */
+static void wipe(char *s)
+{
+	memset(s, 0, strlen(s));
+	free(s);
 }
 
 /* --- jobs ----------------------------------------------------------------- */
@@ -178,10 +200,11 @@ static char *host_key(const char *url)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL, *key = NULL;
+	char *sample = url_sample(url); /* the host is never a variable */
 
 	if (!u)
 		fatal("out of memory");
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	if (curl_url_set(u, CURLUPART_URL, sample, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
 	    strcmp(scheme, "file") &&
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
@@ -192,6 +215,7 @@ static char *host_key(const char *url)
 	curl_free(host);
 	curl_free(port);
 	curl_url_cleanup(u);
+	free(sample);
 	return key;
 }
 
@@ -222,6 +246,7 @@ void probe_engine_add(struct probe_engine *pe, const struct probe_spec *spec)
 	for (i = 0; i < spec->nheaders; i++)
 		j->spec.headers[i] = xstrdup(spec->headers[i]);
 	j->host = host_key(spec->url);
+	j->secret = strstr(spec->url, "${") != NULL;
 	for (i = 0; i < spec->nheaders; i++)
 		if (strstr(spec->headers[i], "${"))
 			j->secret = 1;
@@ -595,13 +620,24 @@ static int start(struct probe_engine *pe, struct job *j)
 		}
 		l = curl_slist_append(j->headers, h);
 		/* The expanded value lives only in libcurl's list, freed with the job. */
-		memset(h, 0, strlen(h));
-		free(h);
+		wipe(h);
 		if (!l)
 			fatal("out of memory");
 		j->headers = l;
 	}
-	curl_easy_setopt(e, CURLOPT_URL, j->spec.url);
+	if (j->secret && strstr(j->spec.url, "${")) {
+		char *url;
+
+		if (expand(j->spec.url, 1, &url, &err) < 0) {
+			fail(pe, j, 0, 0, "%s", err.msg);
+			error_done(&err);
+			return -1;
+		}
+		curl_easy_setopt(e, CURLOPT_URL, url); /* copied by libcurl */
+		wipe(url);
+	} else {
+		curl_easy_setopt(e, CURLOPT_URL, j->spec.url);
+	}
 	curl_easy_setopt(e, CURLOPT_PRIVATE, j);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);

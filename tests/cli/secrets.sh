@@ -68,9 +68,10 @@ TOK=$(printf 'abc\r') "$DRTOP" probe --system crlf >"$T/out" 2>"$T/err"
 ok "a lone CR (a token file with CRLF endings) too" has "http://127.0.0.1:$PORT2/echo-headers" '0||header X-Api-Key: ${TOK} holds a line break*'
 
 # Literal secrets are refused, and never echoed.
-fails "a URL with user and password" 65 "a URL with credentials (user:password@host) is refused" endpoint add api 'http://admin:Hunter2@127.0.0.1:1/health'
+fails "a URL with user and password" 65 "a URL with literal credentials (user:password@host) is refused" endpoint add api 'http://admin:Hunter2@127.0.0.1:1/health'
 ok "the password is not echoed" sh -c "! grep -q Hunter2 '$T/err'"
-fails "a URL with a user name only (a token)" 65 "a URL with credentials" endpoint add api 'https://ghp_abc123@127.0.0.1:1/health'
+ok "the message shows how to name a variable" err_has 'https://user:${SITE_PASSWORD}@host/'
+fails "a URL with a user name only (a token)" 65 "a URL with literal credentials" endpoint add api 'https://ghp_abc123@127.0.0.1:1/health'
 for h in 'Authorization: Bearer literal-s3cret' 'Proxy-Authorization: Basic YWJj' 'Cookie: session=abc' \
 	'X-Api-Key: abc' 'PRIVATE-TOKEN: abc' 'x-my-secret: abc' 'X-Auth-User: abc' 'X-Password: abc' \
 	'apikey: abc'; do
@@ -84,7 +85,27 @@ succeeds "and secret ones naming a variable" endpoint add api "$URL/status/204" 
 printf '{"drtop":1,"systems":[{"name":"imp","rto":"1h","rpo":"1h","endpoints":[{"url":"http://127.0.0.1:1/x","headers":["X-Api-Key: literal"]}]}]}' >"$T/lit.json"
 fails "import refuses a literal secret header" 65 "header X-Api-Key holds a literal secret" import "$T/lit.json"
 printf '{"drtop":1,"systems":[{"name":"imp","rto":"1h","rpo":"1h","endpoints":[{"url":"http://u:p@127.0.0.1:1/x"}]}]}' >"$T/user.json"
-fails "import refuses a URL with credentials" 65 "a URL with credentials" import "$T/user.json"
+fails "import refuses a URL with credentials" 65 "a URL with literal credentials" import "$T/user.json"
+
+# Variables in a URL's user, password, path and query: expanded (percent-encoded)
+# at probe time, never stored; never in its scheme, host or port.
+"$DRTOP" system add urlvars --rto 1h --rpo 1h >/dev/null
+vurl="http://drtop:\${URL_PW}@127.0.0.1:$PORT/echo-headers?key=\${URL_KEY}"
+succeeds "a URL may name variables in its password and query" endpoint add urlvars "$vurl"
+URL_PW='p@ss/w:rd' URL_KEY='k&x=1' "$DRTOP" probe --system urlvars >"$T/out" 2>"$T/err"
+ok "the probe is sent with the values" has "$vurl" "1|200|"
+saw() { ctl headers | grep -qF "$1"; }
+ok "percent-encoded into the query" saw "GET /echo-headers?key=k%26x%3D1 "
+ok "and decoded into the credentials" saw "Authorization: Basic $(printf 'drtop:p@ss/w:rd' | base64)"
+ok "the output does not show them" sh -c "! grep -q 'p@ss\|k%26x' '$T/out' '$T/err'"
+sqlite3 "$DRTOP_DB" "PRAGMA wal_checkpoint" >/dev/null
+ok "no database file holds them" sh -c "! cat '$DRTOP_DB'* | grep -aq 'p@ss/w:rd\|k%26x%3D1'"
+URL_PW=x "$DRTOP" probe --system urlvars >"$T/out" 2>"$T/err"
+ok "an unset variable fails the probe, naming it" has "$vurl" '0||URL names ${URL_KEY}, which is not set in the environment'
+fails "not in the host" 65 'may stand in its user, password, path or query, not in its scheme, host or port' endpoint add urlvars 'http://${API_HOST}/x'
+fails "a malformed reference" 65 'malformed variable reference' endpoint add urlvars 'http://127.0.0.1/${1X}'
+fails "a literal password beside a variable user" 65 "literal credentials" endpoint add urlvars 'http://${U}:pw@127.0.0.1/'
+
 
 # https never redirects to http, with or without secret headers.
 if command -v openssl >/dev/null &&
