@@ -406,23 +406,15 @@ static int header_check(const char *h, struct error *e)
 {
 	size_t name = strspn(h, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 				"0123456789!#$%&'*+-.^_`|~");
-	const char *p;
-
 	if (name == 0 || h[name] != ':')
 		return error_set(e, ERR_DATA, "malformed header '%s': expected 'Name: value'", h);
 	if (str_has_control(h))
 		return error_set(e, ERR_DATA, "header '%.*s' contains a control character",
 				 (int)name, h);
-	for (p = strstr(h, "${"); p; p = strstr(p + 1, "${")) {
-		size_t n = strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-					 "0123456789_");
-
-		if (n == 0 || p[2 + n] != '}' || isdigit((unsigned char)p[2]))
-			return error_set(e, ERR_DATA,
-					 "header '%.*s': malformed variable reference (expected "
-					 "${NAME})",
-					 (int)name, h);
-	}
+	if (!str_vars_ok(h))
+		return error_set(e, ERR_DATA,
+				 "header '%.*s': malformed variable reference (expected ${NAME})",
+				 (int)name, h);
 	if (header_is_secret(h, name) && !strstr(h, "${") && h[name + 1 + strspn(h + name + 1, " \t")]) {
 		struct strbuf var = STRBUF_INIT;
 		size_t i;

@@ -3,7 +3,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -32,24 +31,6 @@ char *url_sample(const char *url)
 	return strbuf_detach(&sb);
 }
 
-/* 0 when every ${ in URL starts a well-formed ${NAME}. */
-static int vars_check(const char *url, struct error *e)
-{
-	const char *p;
-
-	for (p = strstr(url, "${"); p; p = strstr(p + 1, "${")) {
-		size_t n = strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-					 "0123456789_");
-
-		if (n == 0 || p[2 + n] != '}' || isdigit((unsigned char)p[2]))
-			return error_set(e, ERR_DATA,
-					 "malformed URL '%s': malformed variable reference (expected "
-					 "${NAME})",
-					 url);
-	}
-	return 0;
-}
-
 int url_check(const char *url, struct error *e)
 {
 	CURLU *h;
@@ -63,8 +44,10 @@ int url_check(const char *url, struct error *e)
 	if (str_has_control(url) || strchr(url, ' '))
 		return error_set(e, ERR_DATA, "malformed URL '%s': contains a space or a control character",
 				 url);
-	if (vars_check(url, e) < 0)
-		return -1;
+	if (!str_vars_ok(url))
+		return error_set(e, ERR_DATA,
+				 "malformed URL '%s': malformed variable reference (expected ${NAME})",
+				 url);
 	h = curl_url();
 	if (!h)
 		fatal("out of memory");

@@ -30,4 +30,8 @@ void fatal_set_cleanup(void (*fn)(void));
 /* True when s contains a C0 control character or DEL. */
 int str_has_control(const char *s);
 
+/* True when every "${" in s starts a variable reference ${NAME} (letters,
+ * digits and _, not starting with a digit). */
+int str_vars_ok(const char *s);
+
 #endif
