@@ -415,12 +415,16 @@ static int header_check(const char *h, struct error *e)
 		return error_set(e, ERR_DATA,
 				 "header '%.*s': malformed variable reference (expected ${NAME})",
 				 (int)name, h);
-	if (header_is_secret(h, name) && !strstr(h, "${") && h[name + 1 + strspn(h + name + 1, " \t")]) {
+	/* A secret by its name, with a value that is not blank and names no variable. */
+	if (header_is_secret(h, name) && !strstr(h, "${") &&
+	    h[name + 1 + strspn(h + name + 1, " \t")]) {
 		struct strbuf var = STRBUF_INIT;
 		size_t i;
 
 		for (i = 0; i < name; i++)
-			strbuf_putc(&var, isalnum((unsigned char)h[i]) ? (char)toupper((unsigned char)h[i]) : '_');
+			strbuf_putc(&var, isalnum((unsigned char)h[i])
+						  ? (char)toupper((unsigned char)h[i])
+						  : '_');
 		/* The value is not echoed: it is the secret. */
 		error_set(e, ERR_DATA,
 			  "header %.*s holds a literal secret, and drtop never stores secrets: name "

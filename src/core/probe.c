@@ -2,10 +2,11 @@
  * probe.c - see probe.h.
  *
  * Each probe is a job: its spec (copied), an easy handle (reused only after
- * a transfer that completed), and a body buffer that never grows past PROBE_BODY_MAX. Jobs wait in a FIFO queue
- * until a slot is free under both the global and the per-host limit; the
- * per-host count is kept by the engine rather than libcurl, so a probe's
- * timeout and latency only start when it really starts.
+ * a transfer that completed), and a body buffer that never grows past
+ * PROBE_BODY_MAX. Jobs wait in a FIFO queue until a slot is free under both
+ * the global and the per-host limit; the per-host count is kept by the
+ * engine rather than libcurl, so a probe's timeout and latency only start
+ * when it really starts.
  *
  * A JSON freshness field is read with SQLite's JSON functions on a private
  * in-memory connection: no hand-written JSON parser, and no database. A
@@ -13,7 +14,7 @@
  * the probe's start plus the allowed clock skew; text from a server is read
  * as an absolute ISO-8601 time, never as "now" or "-2h".
  *
- * Secrets: a probe whose headers name ${VARIABLES} does not let libcurl
+ * Secrets: a probe whose headers (or URL) name ${VARIABLES} does not let libcurl
  * follow redirects (libcurl strips only Authorization and Cookie when a
  * redirect leaves the origin). The engine follows them itself, on the same
  * easy handle, and only within the origin (or from http to https on the same
@@ -44,7 +45,7 @@ struct job {
 	struct strbuf body;
 	int too_big;
 	int completed;       /* the transfer ran to its end: the handle may be reused */
-	int secret;          /* a header names ${VAR}: redirects are followed here */
+	int secret;          /* a header or the URL names ${VAR}: redirects are followed here */
 	int redirects;       /* followed here so far */
 	int64_t prior_us;    /* time taken by the redirects followed here */
 	char *redirect_fail; /* why a redirect was not followed; NULL when none */
@@ -525,7 +526,7 @@ static int origin(const char *url, char **scheme, char **host, char **port)
  * same host's standard ports. The reason is owned by the caller. */
 static char *redirect_refused(const char *from, const char *to)
 {
-	char *fs, *fh, *fp, *ts, *th, *tp, *why = NULL;
+	char *fs = NULL, *fh = NULL, *fp = NULL, *ts = NULL, *th = NULL, *tp = NULL, *why = NULL;
 
 	if (origin(from, &fs, &fh, &fp) < 0 || origin(to, &ts, &th, &tp) < 0)
 		why = xstrdup("redirected to a malformed URL");
@@ -537,8 +538,8 @@ static char *redirect_refused(const char *from, const char *to)
 				th, tp);
 	else if (strcasecmp(fh, th) ||
 		 (strcasecmp(fs, ts) ? strcmp(fp, "80") || strcmp(tp, "443") : strcmp(fp, tp)))
-		why = xasprintf("redirected to another origin (%s://%s:%s): the headers that name "
-				"${VARIABLES} are not sent there; probe that URL directly if it "
+		why = xasprintf("redirected to another origin (%s://%s:%s): the endpoint's secrets "
+				"(${VARIABLES}) are not sent there; probe that URL directly if it "
 				"is the one to watch",
 				ts, th, tp);
 	curl_free(fs);

@@ -42,7 +42,7 @@ secret "$loop"
 succeeds "probe endpoints with secret headers that redirect" probe --system api
 ok "another origin never receives the secret" sh -c "! curl -fsS 'http://127.0.0.1:$CTL2/headers' | grep -q s3cr3t"
 ok "nor any request at all" test -z "$(other_saw)"
-ok "a redirect to another origin fails the probe, saying why" has "$away" "0|302|redirected to another origin (http://127.0.0.1:$PORT2): the headers that name \${VARIABLES} are not sent there; probe that URL directly*"
+ok "a redirect to another origin fails the probe, saying why" has "$away" "0|302|redirected to another origin (http://127.0.0.1:$PORT2): the endpoint's secrets (\${VARIABLES}) are not sent there; probe that URL directly*"
 ok "also after a first redirect within the origin" has "$twice" "0|302|redirected to another origin (http://127.0.0.1:$PORT2)*"
 ok "a redirect within the origin is followed" has "$home" "1|200|"
 home_saw() { ctl headers | grep -qF 'X-Api-Key: s3cr3t-value-42'; }
