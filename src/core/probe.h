@@ -11,9 +11,10 @@
  * Every probe has a connect and a total timeout, follows at most 5
  * redirects (http and https only, never from https to http), reads at most
  * 64 KiB of body (a larger body fails the probe and is never buffered) and
- * verifies TLS unless the spec opts out. Header values may name environment
- * variables (${TOKEN}); they are expanded when the transfer starts, the value
- * is never kept, and such headers are never sent to another origin.
+ * verifies TLS unless the spec opts out. Header values, and a URL's user,
+ * password, path and query, may name environment variables (${TOKEN}); they
+ * are expanded when the transfer starts (percent-encoded in a URL), the value
+ * is never kept, and such a probe never sends them to another origin.
  */
 #ifndef DRTOP_PROBE_H
 #define DRTOP_PROBE_H
