@@ -76,6 +76,22 @@ succeeds "probe with two hours of skew allowed" probe --system far
 ok "an hour ahead is now believed" says last-modified/$((now + 3600)) ok
 fails "future-skew is a duration" 65 "future-skew: malformed duration" config set future-skew soon
 
+# A database from before future-skew: recovery points from the future that an
+# earlier version kept are forgotten by the migration; plausible ones stay.
+old_db="$T/v3.db"
+cat "$SRCDIR/db/0001-inventory.sql" "$SRCDIR/db/0002-evidence.sql" "$SRCDIR/db/0003-verdicts.sql" | sqlite3 "$old_db"
+sqlite3 "$old_db" "PRAGMA user_version = 3;
+	INSERT INTO system (id, name, rto_s, rpo_s, created_at, updated_at) VALUES (1, 'legacy', 3600, 3600, 1, 1);
+	INSERT INTO endpoint (id, system_id, url, kind, created_at, updated_at) VALUES
+	  (1, 1, 'http://a/', 'freshness', 1, 1), (2, 1, 'http://b/', 'freshness', 1, 1), (3, 1, 'http://c/', 'freshness', 1, 1);
+	INSERT INTO endpoint_state (endpoint_id, last_probe_ms, last_ok, data_time, data_seen_ms) VALUES
+	  (1, ${now}000, 1, $((now - 7200)), ${now}000), (2, ${now}000, 1, 253402300799, ${now}000),
+	  (3, ${now}000, 1, -9223372036854775808, ${now}000)"
+succeeds "migrate a database that kept points from the future" --db "$old_db" db migrate
+ok "the future and the absurd points are forgotten, the plausible one kept" test "$(sqlite3 "$old_db" "SELECT group_concat(coalesce(data_time, 'none'), ' ') FROM (SELECT data_time FROM endpoint_state ORDER BY endpoint_id)")" = "$((now - 7200)) none none"
+ok "so the system's data lag is real again" test "$(sqlite3 "$old_db" "SELECT recovery_point_at FROM v_recovery_point")" = $((now - 7200))
+ok "and future-skew has its default" test "$("$DRTOP" --db "$old_db" config get future-skew)" = 5m
+
 # Check-ins feed the same recovery point.
 "$DRTOP" system add files --rto 1h --rpo 1d >/dev/null
 "$DRTOP" checkin files --at "@$((now - 600))" >/dev/null
