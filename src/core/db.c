@@ -279,6 +279,30 @@ static int keep_backup(struct db *db, int from, struct error *e)
 	return 0;
 }
 
+/* Name drtop's actor and the real time for the audit triggers of the open
+ * transaction (EXISTS: the audit_context table exists yet). Migrations that
+ * change audited rows are then dated and attributed like any other change. */
+static int audit_context_set(struct db *db, int exists, struct error *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!exists)
+		return 0;
+	st = db_prepare(db, "INSERT OR REPLACE INTO audit_context (id, actor, at) VALUES (1, ?1, ?2)",
+			e);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, db->actor, -1, SQLITE_STATIC);
+	/* The audit log holds when a change was made, never the verdict clock. */
+	sqlite3_bind_int64(st, 2, when_real_now());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "database");
+	return 0;
+}
+
 int db_migrate(struct db *db, int target, struct error *e)
 {
 	int v, i;
@@ -307,6 +331,10 @@ int db_migrate(struct db *db, int target, struct error *e)
 			db_exec(db, "COMMIT", NULL);
 			continue;
 		}
+		if (audit_context_set(db, i > 0, e) < 0) {
+			db_rollback(db);
+			return -1;
+		}
 		if (sqlite3_exec(db->h, m->sql, NULL, NULL, NULL) != SQLITE_OK) {
 			db_fail(db, e, "database");
 			error_prefix(e, "migration %s failed", m->name);
@@ -314,7 +342,8 @@ int db_migrate(struct db *db, int target, struct error *e)
 			return -1;
 		}
 		sql = xasprintf("PRAGMA user_version = %d", m->version);
-		if (db_exec(db, sql, e) < 0 || db_exec(db, "COMMIT", e) < 0) {
+		if (db_exec(db, "DELETE FROM audit_context", e) < 0 || db_exec(db, sql, e) < 0 ||
+		    db_exec(db, "COMMIT", e) < 0) {
 			free(sql);
 			db_rollback(db);
 			return -1;
@@ -600,24 +629,9 @@ int db_try_begin(struct db *db, struct error *e)
 
 int db_begin(struct db *db, struct error *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-
 	if (db_exec(db, "BEGIN IMMEDIATE", e) < 0)
 		return -1;
-	st = db_prepare(db, "INSERT OR REPLACE INTO audit_context (id, actor, at) VALUES (1, ?1, ?2)",
-			e);
-	if (!st) {
-		db_rollback(db);
-		return -1;
-	}
-	sqlite3_bind_text(st, 1, db->actor, -1, SQLITE_STATIC);
-	/* The audit log holds when a change was made, never the verdict clock. */
-	sqlite3_bind_int64(st, 2, when_real_now());
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_fail(db, e, "database");
+	if (audit_context_set(db, 1, e) < 0) {
 		db_rollback(db);
 		return -1;
 	}

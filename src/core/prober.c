@@ -177,9 +177,16 @@ struct prober *prober_new(struct db *db, const struct prober_options *opt, probe
 			  void *arg, struct error *e)
 {
 	struct prober *p = xcalloc(1, sizeof(*p));
-	struct probe_options po = {opt ? opt->concurrency : 0, opt ? opt->per_host : 0};
+	struct probe_options po = {opt ? opt->concurrency : 0, opt ? opt->per_host : 0,
+				   PROBE_FUTURE_SKEW_S};
+	sqlite3_stmt *st;
 
 	p->db = db;
+	st = db_prepare(db, "SELECT CAST(value AS INTEGER) FROM setting WHERE key = 'future_skew_s'",
+			NULL);
+	if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) >= 0)
+		po.future_skew_s = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
 	p->concurrency = po.concurrency > 0 ? (size_t)po.concurrency : 64;
 	p->fn = fn;
 	p->arg = arg;
