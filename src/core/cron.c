@@ -462,6 +462,8 @@ static int next_in_zone(const struct cron *c, int64_t after, int64_t *next)
 			best = inst[i];
 			found = 1;
 		}
+		if (found && wall_seconds(&w) >= stop)
+			break; /* every later wall time is past STOP */
 		w.mi++;
 		if (w.mi > 59)
 			w.h++, w.mi = 0;
