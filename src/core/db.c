@@ -404,6 +404,10 @@ struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 			  db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		goto fail;
 	}
+	if (stat(db->path, &sb) == 0) {
+		db->dev = (unsigned long long)sb.st_dev;
+		db->ino = (unsigned long long)sb.st_ino;
+	}
 	sqlite3_extended_result_codes(db->h, 1);
 	register_functions(db->h);
 	sqlite3_busy_timeout(db->h, timeout && atoi(timeout) > 0 ? atoi(timeout) : 5000);
@@ -447,6 +451,39 @@ void db_close(struct db *db)
 	free(db->backup_path);
 	free(db->actor);
 	free(db);
+}
+
+int db_replaced(const struct db *db)
+{
+	struct stat sb;
+
+	if (stat(db->path, &sb) < 0)
+		return 1;
+	return (unsigned long long)sb.st_dev != db->dev || (unsigned long long)sb.st_ino != db->ino;
+}
+
+int db_reopen(struct db *db, struct error *e)
+{
+	struct db *fresh;
+	char *path = xstrdup(db->path);
+
+	/* Close before opening: in one process, two connections to different files
+	 * sharing the path's -shm would drop each other's POSIX locks. */
+	if (db->h) {
+		sqlite3_db_config(db->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+		sqlite3_close_v2(db->h);
+		db->h = NULL;
+	}
+	fresh = db_open(path, DB_NO_CREATE, e);
+	free(path);
+	if (!fresh)
+		return -1;
+	free(db->path);
+	free(db->backup_path);
+	free(db->actor);
+	*db = *fresh;
+	free(fresh);
+	return 0;
 }
 
 int db_begin(struct db *db, struct error *e)

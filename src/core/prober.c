@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "inventory.h"
@@ -16,9 +17,15 @@
 #define FLUSH_EVERY_MS 1000
 #define FLUSH_AT 2000 /* results waiting */
 #define HISTORY_EVERY_MS 10000
+#define PRUNE_EVERY_MS 60000
+#define PRUNE_BATCH 2000     /* old results removed in one batch */
+#define PENDING_MAX 100000   /* results kept while the database cannot be written */
+#define RETRY_FIRST_MS 1000  /* then doubling, up to: */
+#define RETRY_MAX_MS 30000
 
 struct pending {
 	size_t ep; /* index into eps */
+	size_t seq; /* arrival order, to keep the sort stable */
 	struct probe_result r;
 	char *error;
 };
@@ -33,13 +40,37 @@ struct prober {
 	void *arg;
 	struct pending *pending;
 	size_t npending, cappending;
+	size_t seq;
+	/* Timers run on the monotonic clock, so a step of the wall clock neither
+	 * stalls nor hurries probing; results carry wall-clock times. */
 	int64_t last_flush_ms;
 	size_t done, failed;
 	size_t concurrency;
 	int heartbeat; /* we hold the prober heartbeat: beat with every batch */
 	int64_t last_beat_ms;
 	int64_t last_history_ms;
+	int64_t next_prune_ms;
+	int64_t retry_at_ms, retry_ms; /* backing off while the database cannot be written */
+	size_t dropped;                /* results not recorded */
+	int replaced;                  /* the database file was replaced: write nothing */
+	struct strbuf warning;         /* problems survived since the caller last asked */
 };
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Start a new line of warning; the text follows with strbuf_printf. */
+static struct strbuf *warning(struct prober *p)
+{
+	if (p->warning.len)
+		strbuf_putc(&p->warning, '\n');
+	return &p->warning;
+}
 
 static const char load_sql[] =
 	"SELECT e.id, e.system_id, s.name, e.url, e.kind, e.interval_ms, e.timeout_ms, e.expect,"
@@ -133,6 +164,7 @@ static void on_result(const struct probe_result *r, void *arg)
 	p->pending = xgrow(p->pending, &p->cappending, p->npending + 1, sizeof(*p->pending));
 	pd = &p->pending[p->npending++];
 	pd->ep = i;
+	pd->seq = p->seq++;
 	pd->r = *r;
 	pd->error = r->error ? xstrdup(r->error) : NULL;
 	pd->r.error = pd->error;
@@ -142,35 +174,121 @@ static void on_result(const struct probe_result *r, void *arg)
 		p->fn(&p->eps[i], &pd->r, p->arg);
 }
 
-static int flush(struct prober *p, struct error *e)
+static int by_time(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+
+	if (x->r.started_ms != y->r.started_ms)
+		return x->r.started_ms < y->r.started_ms ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void forget_pending(struct prober *p, size_t n)
 {
 	size_t i;
-	int rc = 0;
 
-	p->last_flush_ms = probe_now_ms();
-	if (!p->npending && !(p->heartbeat && p->last_flush_ms - p->last_beat_ms >= 5000))
+	for (i = 0; i < n; i++)
+		free(p->pending[i].error);
+	memmove(p->pending, p->pending + n, (p->npending - n) * sizeof(*p->pending));
+	p->npending -= n;
+}
+
+/* Can the trouble in E pass (the results wait in memory), or must the prober stop? */
+static int passing(const struct error *e)
+{
+	return e->kind == ERR_BUSY || e->kind == ERR_IO;
+}
+
+/* Write the pending results in one transaction, with the heartbeat and, when
+ * due, a batch of retention. FINAL: the last chance (stop, --once): a database
+ * that cannot be written is an error rather than a reason to wait. */
+static int flush(struct prober *p, int final, struct error *e)
+{
+	struct error err = {0};
+	int64_t now = mono_ms();
+	size_t i, dropped = 0, failed = 0;
+	int rc = 0, prune = 0;
+
+	p->last_flush_ms = now;
+	if (!p->npending && !(p->heartbeat && now - p->last_beat_ms >= RECORDER_BEAT_S * 1000) &&
+	    !(final && p->next_prune_ms == 0))
 		return 0;
-	if (recorder_begin(p->rec, e) < 0)
-		return -1;
-	if (p->heartbeat) {
-		rc = recorder_heartbeat_beat(p->db, e);
-		p->last_beat_ms = p->last_flush_ms;
+	if (!final && now < p->retry_at_ms)
+		return 0;
+	if (p->replaced || db_replaced(p->db)) {
+		p->replaced = 1;
+		return error_set(e, ERR_IO,
+				 "the database file %s was replaced or removed; nothing more was written "
+				 "to it",
+				 p->db->path);
 	}
-	for (i = 0; i < p->npending && rc == 0; i++) {
+	/* In time order: two results of one endpoint in one batch apply oldest first. */
+	qsort(p->pending, p->npending, sizeof(*p->pending), by_time);
+	if (recorder_begin(p->rec, &err) < 0)
+		goto retry;
+	if (p->heartbeat && (rc = recorder_heartbeat_beat(p->db, &err)) < 0)
+		goto undo;
+	p->last_beat_ms = now;
+	for (i = 0; i < p->npending; i++) {
 		const struct prober_endpoint *ep = &p->eps[p->pending[i].ep];
 		struct recorder_endpoint re = {ep->id, ep->system_id, ep->interval_ms, ep->timeout_ms,
 					       ep->health};
 
-		rc = recorder_add(p->rec, &re, &p->pending[i].r, e);
+		rc = recorder_add(p->rec, &re, &p->pending[i].r, &err);
+		if (rc > 0) {
+			dropped++;
+		} else if (rc < 0 && passing(&err)) {
+			goto undo;
+		} else if (rc < 0) {
+			/* This one result cannot be recorded: say so, keep the rest. */
+			if (!failed++)
+				strbuf_printf(warning(p), "a result of %s was not recorded: %s", ep->url, err.msg);
+			error_done(&err);
+		}
 	}
-	if (rc < 0)
-		recorder_rollback(p->rec);
-	else
-		rc = recorder_commit(p->rec, e);
-	for (i = 0; i < p->npending; i++)
-		free(p->pending[i].error);
-	p->npending = 0;
-	return rc;
+	if (now >= p->next_prune_ms) {
+		prune = recorder_prune(p->db, probe_now_ms(), PRUNE_BATCH, &err);
+		if (prune < 0)
+			goto undo;
+	}
+	if (recorder_commit(p->rec, &err) < 0)
+		goto retry;
+	/* A full batch of old results: more are waiting, take the next soon. */
+	p->next_prune_ms = now + (prune >= PRUNE_BATCH ? FLUSH_EVERY_MS : PRUNE_EVERY_MS);
+	if (dropped)
+		strbuf_printf(warning(p), "%zu result%s of endpoints removed meanwhile not recorded", dropped,
+		     dropped == 1 ? "" : "s");
+	p->dropped += dropped + failed;
+	forget_pending(p, p->npending);
+	if (p->retry_ms)
+		strbuf_printf(warning(p), "recording again");
+	p->retry_ms = p->retry_at_ms = 0;
+	return 0;
+undo:
+	recorder_rollback(p->rec);
+retry:
+	if (final || !passing(&err)) {
+		error_set(e, err.kind, "%s", err.msg);
+		error_done(&err);
+		return -1;
+	}
+	/* Locked by another writer, or the disk is full: keep the results (the
+	 * oldest go past PENDING_MAX) and try again later, backing off. */
+	p->retry_ms = p->retry_ms ? p->retry_ms * 2 : RETRY_FIRST_MS;
+	if (p->retry_ms > RETRY_MAX_MS)
+		p->retry_ms = RETRY_MAX_MS;
+	p->retry_at_ms = now + p->retry_ms;
+	if (p->npending > PENDING_MAX) {
+		size_t over = p->npending - PENDING_MAX;
+
+		strbuf_printf(warning(p), "%zu results dropped: too many waiting", over);
+		p->dropped += over;
+		forget_pending(p, over);
+	}
+	strbuf_printf(warning(p), "%s; %zu results wait, retrying in %lds", err.msg, p->npending,
+	     (long)(p->retry_ms / 1000));
+	error_done(&err);
+	return 0;
 }
 
 struct prober *prober_new(struct db *db, const struct prober_options *opt, prober_result_fn fn,
@@ -183,7 +301,7 @@ struct prober *prober_new(struct db *db, const struct prober_options *opt, probe
 	p->concurrency = po.concurrency > 0 ? (size_t)po.concurrency : 64;
 	p->fn = fn;
 	p->arg = arg;
-	p->last_flush_ms = probe_now_ms();
+	p->last_flush_ms = mono_ms();
 	srandom((unsigned)(probe_now_ms() ^ (getpid() << 16)));
 	/* Recording appends and looks up by key: a small page cache will do, and keeps
 	 * the prober's footprint flat. */
@@ -207,6 +325,7 @@ void prober_free(struct prober *p)
 	for (i = 0; i < p->npending; i++)
 		free(p->pending[i].error);
 	free(p->pending);
+	strbuf_done(&p->warning);
 	for (i = 0; i < p->neps; i++) {
 		struct prober_endpoint *ep = &p->eps[i];
 
@@ -249,18 +368,59 @@ void prober_counts(const struct prober *p, size_t *done, size_t *failed)
 	*failed = p->failed;
 }
 
+size_t prober_pending(const struct prober *p)
+{
+	return p->npending;
+}
+
+int64_t prober_clock_ms(void)
+{
+	return mono_ms();
+}
+
+size_t prober_dropped(const struct prober *p)
+{
+	return p->dropped;
+}
+
+int prober_db_replaced(const struct prober *p)
+{
+	return p->replaced;
+}
+
+char *prober_take_warning(struct prober *p)
+{
+	return p->warning.len ? strbuf_detach(&p->warning) : NULL;
+}
+
+/* Status changes are kept every few seconds, not with every batch: the verdict
+ * reads every system. A locked database only postpones them. */
+static int history(struct prober *p, int final, struct error *e)
+{
+	struct error err = {0};
+
+	if (verdict_record_history(p->db, NULL, &err) == 0)
+		return 0;
+	if (final || !passing(&err)) {
+		error_set(e, err.kind, "%s", err.msg);
+		error_done(&err);
+		return -1;
+	}
+	strbuf_printf(warning(p), "status history not kept this time: %s", err.msg);
+	error_done(&err);
+	return 0;
+}
+
 static int maybe_flush(struct prober *p, struct error *e)
 {
-	int64_t now = probe_now_ms();
+	int64_t now = mono_ms();
 
 	if (p->npending >= FLUSH_AT || now - p->last_flush_ms >= FLUSH_EVERY_MS) {
-		if (flush(p, e) < 0)
+		if (flush(p, 0, e) < 0)
 			return -1;
-		/* Status changes are kept every few seconds, not with every batch: the
-		 * verdict reads every system. */
-		if (now - p->last_history_ms >= HISTORY_EVERY_MS) {
+		if (now - p->last_history_ms >= HISTORY_EVERY_MS && !p->retry_ms) {
 			p->last_history_ms = now;
-			return verdict_record_history(p->db, NULL, e);
+			return history(p, 0, e);
 		}
 	}
 	return 0;
@@ -278,9 +438,9 @@ int prober_once(struct prober *p, struct error *e)
 		if (probe_engine_step(p->engine, 200, -1, NULL, e) < 0 || maybe_flush(p, e) < 0)
 			return -1;
 	}
-	if (flush(p, e) < 0)
+	if (flush(p, 1, e) < 0)
 		return -1;
-	return verdict_record_history(p->db, NULL, e);
+	return history(p, 1, e);
 }
 
 int64_t prober_delay_ms(int64_t interval_ms, int64_t rto_s, int failures, int ok, long rnd)
@@ -310,7 +470,7 @@ static void reschedule(struct prober_endpoint *ep, int ok, int64_t now_ms)
 
 int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, struct error *e)
 {
-	int64_t now = probe_now_ms(), soonest = now + wait_ms;
+	int64_t now = mono_ms(), soonest = now + wait_ms;
 	size_t i, before = p->done;
 
 	for (i = 0; i < p->neps; i++) {
@@ -328,7 +488,7 @@ int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, s
 	if (probe_engine_step(p->engine, (int)(soonest > now ? soonest - now : 0), extra_fd,
 			      extra_ready, e) < 0)
 		return -1;
-	now = probe_now_ms();
+	now = mono_ms();
 	for (i = p->npending - (p->done - before); i < p->npending; i++)
 		reschedule(&p->eps[p->pending[i].ep], p->pending[i].r.ok, now);
 	return maybe_flush(p, e);
@@ -336,13 +496,15 @@ int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, s
 
 int prober_stop(struct prober *p, int grace_ms, struct error *e)
 {
-	int64_t deadline = probe_now_ms() + grace_ms;
+	int64_t deadline = mono_ms() + grace_ms;
 
-	while (probe_engine_pending(p->engine) && probe_now_ms() < deadline)
+	while (probe_engine_pending(p->engine) && mono_ms() < deadline)
 		if (probe_engine_step(p->engine, 50, -1, NULL, e) < 0)
 			break;
 	probe_engine_abandon(p->engine);
-	if (flush(p, e) < 0)
+	if (p->replaced)
+		return 0; /* nothing to write to: the caller was told */
+	if (flush(p, 1, e) < 0)
 		return -1;
-	return verdict_record_history(p->db, NULL, e);
+	return history(p, 1, e);
 }

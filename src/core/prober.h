@@ -79,4 +79,23 @@ int64_t prober_delay_ms(int64_t interval_ms, int64_t rto_s, int failures, int ok
 /* Probes finished so far, and how many of them failed. */
 void prober_counts(const struct prober *p, size_t *done, size_t *failed);
 
+/* Results waiting to be recorded. */
+size_t prober_pending(const struct prober *p);
+
+/* The monotonic clock the prober schedules by, in milliseconds. */
+int64_t prober_clock_ms(void);
+
+/* Results not recorded: of endpoints removed meanwhile, ones the database
+ * refused, ones dropped when too many waited for a locked database. */
+size_t prober_dropped(const struct prober *p);
+
+/* Problems the prober carried on through since the last call (a locked
+ * database, results dropped), one per line, or NULL; the caller frees. */
+char *prober_take_warning(struct prober *p);
+
+/* Did a step stop because the database file was replaced or removed? The
+ * results then waiting are lost: the caller reopens (db_reopen) and starts a
+ * new prober, or gives up. */
+int prober_db_replaced(const struct prober *p);
+
 #endif
