@@ -16,6 +16,7 @@ The probe port answers by path:
   /json/lag/N             {"lag_seconds": N}
   /json/time/VALUE        {"last_backup": VALUE} (a number, or else a string)
   /echo-headers           200; the request's headers are kept for /headers
+  /count/NAME             200 "ok", counting the requests for each NAME
 
 The control port switches it at run time:
   /down  /up              stop listening on the probe port (connections are
@@ -24,6 +25,7 @@ The control port switches it at run time:
                           /mode/hang, /mode/up)
   /hits                   how many /health requests have arrived
   /headers                the headers of the last /echo-headers request
+  /hits/NAME              how many /count/NAME requests have arrived
 """
 import http.server
 import json
@@ -33,7 +35,7 @@ import threading
 import time
 from email.utils import formatdate
 
-state = {"mode": "up", "hits": 0, "headers": "", "lock": threading.Lock()}
+state = {"mode": "up", "hits": 0, "headers": "", "counts": {}, "lock": threading.Lock()}
 
 
 class Probe(http.server.BaseHTTPRequestHandler):
@@ -106,6 +108,10 @@ class Probe(http.server.BaseHTTPRequestHandler):
                 value = "/".join(parts[2:])
                 doc = {"last_backup": int(value) if value.isdigit() else value}
             self.reply(200, json.dumps(doc).encode(), [("Content-Type", "application/json")])
+        elif kind == "count":
+            with state["lock"]:
+                state["counts"][parts[1]] = state["counts"].get(parts[1], 0) + 1
+            self.reply(200, b"ok\n")
         elif kind == "echo-headers":
             with state["lock"]:
                 state["headers"] = str(self.headers)
@@ -149,6 +155,9 @@ class Control(http.server.BaseHTTPRequestHandler):
                 state["mode"] = self.path[len("/mode/"):]
         elif self.path == "/hits":
             body = ("%d\n" % state["hits"]).encode()
+        elif self.path.startswith("/hits/"):
+            with state["lock"]:
+                body = ("%d\n" % state["counts"].get(self.path[len("/hits/"):], 0)).encode()
         elif self.path == "/headers":
             body = state["headers"].encode()
         else:

@@ -53,7 +53,8 @@ static const char *const sql[ST_COUNT] = {
 		"  ORDER BY o.started_ms LIMIT 1))",
 	[ST_OUTAGE_CLOSE] = "UPDATE outage SET ended_ms = ?2, res_end_ms = ?3, gap = ?4"
 			    " WHERE id = ?1 AND ended_ms IS NULL",
-	[ST_ENDPOINT] = "SELECT system_id FROM endpoint WHERE id = ?1",
+	[ST_ENDPOINT] = "SELECT e.system_id, e.enabled AND s.enabled FROM endpoint e"
+			" JOIN system s ON s.id = e.system_id WHERE e.id = ?1",
 	[ST_SAVE] = "SAVEPOINT recorder_add",
 	[ST_RELEASE] = "RELEASE recorder_add",
 	[ST_UNDO] = "ROLLBACK TO recorder_add",
@@ -190,7 +191,7 @@ static int close_outage(struct recorder *rec, struct state *s, int64_t end_ms, i
 		end_ms = s->first_fail_ms; /* never before its start, whatever the clock did */
 	sqlite3_bind_int64(st, 1, s->outage_id);
 	sqlite3_bind_int64(st, 2, end_ms);
-	sqlite3_bind_int64(st, 3, res_end < 0 ? 0 : res_end);
+	bind_opt(st, 3, res_end >= 0, res_end); /* negative: not known */
 	sqlite3_bind_int(st, 4, gap);
 	s->outage_id = 0;
 	return done(rec, st, e);
@@ -223,8 +224,9 @@ static int insert_result(struct recorder *rec, const struct recorder_endpoint *e
 	return done(rec, st, e);
 }
 
-/* The endpoint's system, or 0 when the endpoint is gone. */
-static int endpoint_system(struct recorder *rec, int64_t id, int64_t *system_id, struct error *e)
+/* The endpoint's system, or 0 when the endpoint is gone; and is it enabled? */
+static int endpoint_system(struct recorder *rec, int64_t id, int64_t *system_id, int *enabled,
+			   struct error *e)
 {
 	sqlite3_stmt *st = rec->st[ST_ENDPOINT];
 	int rc;
@@ -232,6 +234,7 @@ static int endpoint_system(struct recorder *rec, int64_t id, int64_t *system_id,
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	*system_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*enabled = rc == SQLITE_ROW && sqlite3_column_int(st, 1);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(rec->db, e, "recording probe results");
@@ -244,12 +247,14 @@ static int add(struct recorder *rec, const struct recorder_endpoint *ep,
 	struct state s;
 	sqlite3_stmt *st;
 	int64_t at = r->started_ms, system_id;
-	int rc = -1;
+	int rc = -1, enabled;
 
-	if (endpoint_system(rec, ep->id, &system_id, e) < 0)
+	if (endpoint_system(rec, ep->id, &system_id, &enabled, e) < 0)
 		return -1;
 	if (!system_id)
 		return 1; /* removed while it was probed: nothing to record it against */
+	if (!enabled) /* disabled meanwhile: evidence, but no outage may open now */
+		return insert_result(rec, ep, r, e);
 	if (load_state(rec, ep->id, &s, e) < 0)
 		return -1;
 	if (s.exists && at < s.last_probe_ms && s.last_probe_ms - at <= recorder_gap_ms(ep)) {
@@ -264,7 +269,7 @@ static int add(struct recorder *rec, const struct recorder_endpoint *ep,
 		 * the step cannot be compared with times after it, so the step is a
 		 * gap: an open outage ends at its last failed probe with an unknown
 		 * end, and the last success is no bound for what follows. */
-		if (close_outage(rec, &s, s.have_last_fail ? s.last_fail_ms : s.last_probe_ms, 0, 1,
+		if (close_outage(rec, &s, s.have_last_fail ? s.last_fail_ms : s.last_probe_ms, -1, 1,
 				 e) < 0)
 			goto out;
 		forget_run(&s);
