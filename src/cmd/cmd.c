@@ -545,7 +545,9 @@ out:
 		strbuf_done(&msg);
 		rc = cmd_exit_status(e.kind ? e.kind : ERR_INTERNAL);
 	}
-	if (fflush(stdout) != 0 && rc == 0) {
+	/* EPIPE: the reader left on purpose (`drtop probe | head -1`, which ignores
+	 * SIGPIPE to record all it probed); that is no failure. */
+	if (fflush(stdout) != 0 && rc == 0 && errno != EPIPE) {
 		fprintf(stderr, "drtop: cannot write the output\n");
 		rc = 74;
 	}

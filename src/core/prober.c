@@ -253,6 +253,10 @@ static int flush(struct prober *p, int final, struct error *e)
 	}
 	if (recorder_commit(p->rec, &err) < 0)
 		goto retry;
+	/* Copy the batch into the database file now, without waiting for anyone:
+	 * between batches the -wal then holds nothing a file moved over this one
+	 * (a restore by `mv`) could mistake for its own. */
+	sqlite3_wal_checkpoint_v2(p->db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	/* A full batch of old results: more are waiting, take the next soon. */
 	p->next_prune_ms = now + (prune >= PRUNE_BATCH ? FLUSH_EVERY_MS : PRUNE_EVERY_MS);
 	if (dropped)
