@@ -198,14 +198,8 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 			}
 			now = inventory_stamp(ctx->db);
 			if (strcmp(now, stamp)) {
-				rc = prober_stop(*pp, 1000, e);
+				rc = prober_reload(*pp, 1000, e);
 				show_warnings(*pp);
-				prober_free(*pp);
-				*pp = rc == 0 ? prober_new(ctx->db, po, on_result, v, e) : NULL;
-				if (!*pp)
-					rc = -1;
-				else
-					prober_set_heartbeat(*pp, 1);
 				free(stamp);
 				stamp = now;
 				now = NULL;

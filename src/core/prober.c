@@ -24,7 +24,7 @@
 #define RETRY_MAX_MS 30000
 
 struct pending {
-	size_t ep; /* index into eps */
+	struct recorder_endpoint re; /* a copy: the inventory may be reloaded meanwhile */
 	size_t seq; /* arrival order, to keep the sort stable */
 	struct probe_result r;
 	char *error;
@@ -36,6 +36,7 @@ struct prober {
 	struct recorder *rec;
 	struct prober_endpoint *eps;
 	size_t neps;
+	char **systems; /* borrowed from the options, for reloading */
 	prober_result_fn fn;
 	void *arg;
 	struct pending *pending;
@@ -151,19 +152,26 @@ static int load(struct prober *p, char **systems, struct error *e)
 	return 0;
 }
 
-/* The engine's callback: keep the result for the next batch. */
+static void reschedule(struct prober_endpoint *ep, int ok, int64_t now_ms);
+
+/* The engine's callback: keep the result for the next batch, and schedule
+ * the endpoint's next probe. */
 static void on_result(const struct probe_result *r, void *arg)
 {
 	struct prober *p = arg;
 	struct pending *pd;
+	struct prober_endpoint *ep;
 	size_t i = (size_t)r->id;
 
 	if (r->id < 0 || i >= p->neps)
 		return;
-	p->eps[i].in_flight = 0;
+	ep = &p->eps[i];
+	ep->in_flight = 0;
+	reschedule(ep, r->ok, mono_ms());
 	p->pending = xgrow(p->pending, &p->cappending, p->npending + 1, sizeof(*p->pending));
 	pd = &p->pending[p->npending++];
-	pd->ep = i;
+	pd->re = (struct recorder_endpoint){ep->id, ep->system_id, ep->interval_ms, ep->timeout_ms,
+					    ep->health};
 	pd->seq = p->seq++;
 	pd->r = *r;
 	pd->error = r->error ? xstrdup(r->error) : NULL;
@@ -230,11 +238,7 @@ static int flush(struct prober *p, int final, struct error *e)
 		goto undo;
 	p->last_beat_ms = now;
 	for (i = 0; i < p->npending; i++) {
-		const struct prober_endpoint *ep = &p->eps[p->pending[i].ep];
-		struct recorder_endpoint re = {ep->id, ep->system_id, ep->interval_ms, ep->timeout_ms,
-					       ep->health};
-
-		rc = recorder_add(p->rec, &re, &p->pending[i].r, &err);
+		rc = recorder_add(p->rec, &p->pending[i].re, &p->pending[i].r, &err);
 		if (rc > 0) {
 			dropped++;
 		} else if (rc < 0 && passing(&err)) {
@@ -242,7 +246,8 @@ static int flush(struct prober *p, int final, struct error *e)
 		} else if (rc < 0) {
 			/* This one result cannot be recorded: say so, keep the rest. */
 			if (!failed++)
-				strbuf_printf(warning(p), "a result of %s was not recorded: %s", ep->url, err.msg);
+				strbuf_printf(warning(p), "a result of endpoint %lld was not recorded: %s",
+					      (long long)p->pending[i].re.id, err.msg);
 			error_done(&err);
 		}
 	}
@@ -310,7 +315,8 @@ struct prober *prober_new(struct db *db, const struct prober_options *opt, probe
 	/* Recording appends and looks up by key: a small page cache will do, and keeps
 	 * the prober's footprint flat. */
 	db_exec(db, "PRAGMA cache_size = -1024", NULL);
-	if (load(p, opt ? opt->systems : NULL, e) < 0 || !(p->rec = recorder_new(db, e)) ||
+	p->systems = opt ? opt->systems : NULL;
+	if (load(p, p->systems, e) < 0 || !(p->rec = recorder_new(db, e)) ||
 	    !(p->engine = probe_engine_new(&po, on_result, p, e))) {
 		prober_free(p);
 		return NULL;
@@ -318,18 +324,10 @@ struct prober *prober_new(struct db *db, const struct prober_options *opt, probe
 	return p;
 }
 
-void prober_free(struct prober *p)
+static void free_endpoints(struct prober *p)
 {
 	size_t i, h;
 
-	if (!p)
-		return;
-	probe_engine_free(p->engine);
-	recorder_free(p->rec);
-	for (i = 0; i < p->npending; i++)
-		free(p->pending[i].error);
-	free(p->pending);
-	strbuf_done(&p->warning);
 	for (i = 0; i < p->neps; i++) {
 		struct prober_endpoint *ep = &p->eps[i];
 
@@ -343,6 +341,23 @@ void prober_free(struct prober *p)
 		free(ep->spec.headers);
 	}
 	free(p->eps);
+	p->eps = NULL;
+	p->neps = 0;
+}
+
+void prober_free(struct prober *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	probe_engine_free(p->engine);
+	recorder_free(p->rec);
+	for (i = 0; i < p->npending; i++)
+		free(p->pending[i].error);
+	free(p->pending);
+	strbuf_done(&p->warning);
+	free_endpoints(p);
 	free(p);
 }
 
@@ -475,7 +490,7 @@ static void reschedule(struct prober_endpoint *ep, int ok, int64_t now_ms)
 int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, struct error *e)
 {
 	int64_t now = mono_ms(), soonest = now + wait_ms;
-	size_t i, before = p->done;
+	size_t i;
 
 	for (i = 0; i < p->neps; i++) {
 		struct prober_endpoint *ep = &p->eps[i];
@@ -492,20 +507,32 @@ int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, s
 	if (probe_engine_step(p->engine, (int)(soonest > now ? soonest - now : 0), extra_fd,
 			      extra_ready, e) < 0)
 		return -1;
-	now = mono_ms();
-	for (i = p->npending - (p->done - before); i < p->npending; i++)
-		reschedule(&p->eps[p->pending[i].ep], p->pending[i].r.ok, now);
+	return maybe_flush(p, e);
+}
+
+/* Let in-flight probes finish for up to GRACE_MS and abandon the rest. */
+static void drain(struct prober *p, int grace_ms)
+{
+	int64_t deadline = mono_ms() + grace_ms;
+
+	while (probe_engine_pending(p->engine) && mono_ms() < deadline)
+		if (probe_engine_step(p->engine, 50, -1, NULL, NULL) < 0)
+			break;
+	probe_engine_abandon(p->engine);
+}
+
+int prober_reload(struct prober *p, int grace_ms, struct error *e)
+{
+	drain(p, grace_ms);
+	free_endpoints(p);
+	if (load(p, p->systems, e) < 0)
+		return -1;
 	return maybe_flush(p, e);
 }
 
 int prober_stop(struct prober *p, int grace_ms, struct error *e)
 {
-	int64_t deadline = mono_ms() + grace_ms;
-
-	while (probe_engine_pending(p->engine) && mono_ms() < deadline)
-		if (probe_engine_step(p->engine, 50, -1, NULL, e) < 0)
-			break;
-	probe_engine_abandon(p->engine);
+	drain(p, grace_ms);
 	if (p->replaced)
 		return 0; /* nothing to write to: the caller was told */
 	if (flush(p, 1, e) < 0)

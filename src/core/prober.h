@@ -65,6 +65,10 @@ int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, s
  * commit everything recorded. */
 int prober_stop(struct prober *p, int grace_ms, struct error *e);
 
+/* Load the inventory again (endpoints added, changed or removed elsewhere):
+ * in-flight probes get up to GRACE_MS, results waiting to be recorded stay. */
+int prober_reload(struct prober *p, int grace_ms, struct error *e);
+
 /* Make every endpoint due now (the dashboard's "probe now"). */
 void prober_probe_now(struct prober *p);
 
