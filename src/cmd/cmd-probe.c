@@ -138,7 +138,7 @@ static int reopen(struct ctx *ctx, struct prober **pp, const struct prober_optio
 		prober_free(*pp);
 		*pp = NULL;
 	}
-	fprintf(stderr, "drtop: %s was replaced; reopening it (%zu results not recorded)\n",
+	fprintf(stderr, "drtop: %s was replaced or removed; reopening it (%zu results not recorded)\n",
 		ctx->db->path, lost);
 	if (db_reopen(ctx->db, e) < 0 || recorder_heartbeat_claim(ctx->db, e) < 0)
 		return -1;

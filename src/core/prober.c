@@ -68,6 +68,8 @@ static int64_t mono_ms(void)
 /* Start a new line of warning; the text follows with strbuf_printf. */
 static struct strbuf *warning(struct prober *p)
 {
+	if (p->warning.len > 8192) /* nobody reads them (the dashboard): keep the latest */
+		strbuf_reset(&p->warning);
 	if (p->warning.len)
 		strbuf_putc(&p->warning, '\n');
 	return &p->warning;
@@ -265,8 +267,8 @@ static int flush(struct prober *p, int final, struct error *e)
 	/* A full batch of old results: more are waiting, take the next soon. */
 	p->next_prune_ms = now + (prune >= PRUNE_BATCH ? FLUSH_EVERY_MS : PRUNE_EVERY_MS);
 	if (dropped)
-		strbuf_printf(warning(p), "%zu result%s of endpoints removed meanwhile not recorded", dropped,
-		     dropped == 1 ? "" : "s");
+		strbuf_printf(warning(p), "%zu result%s of endpoints removed meanwhile not recorded",
+			      dropped, dropped == 1 ? "" : "s");
 	p->dropped += dropped + failed;
 	forget_pending(p, p->npending);
 	if (p->retry_ms)
@@ -295,7 +297,7 @@ retry:
 		forget_pending(p, over);
 	}
 	strbuf_printf(warning(p), "%s; %zu results wait, retrying in %lds", err.msg, p->npending,
-	     (long)(p->retry_ms / 1000));
+		      (long)(p->retry_ms / 1000));
 	error_done(&err);
 	return 0;
 }

@@ -96,7 +96,7 @@ done
 ok "the watcher probes the new file's endpoint, into the new file" wait_for 15 rows_ge "$URL/count/other" "" 3
 ok "every result there is of a probe of the new file's endpoint (no more than the server saw)" \
 	test "$(rows "$URL/count/other")" -le "$(ctl hits/other)" -a "$(sql "SELECT count(*) FROM probe_result")" = "$(rows "$URL/count/other")"
-ok "it said it reopened the file" grep -q "was replaced; reopening" "$T/watch.err"
+ok "it said it reopened the file" grep -q "was replaced or removed; reopening" "$T/watch.err"
 ok "the watcher is alive" alive
 succeeds "db check says ok" db check
 ok "the systems added meanwhile are there" sql_is "SELECT count(*) FROM system WHERE name LIKE 'new%'" 5
