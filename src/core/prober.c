@@ -209,6 +209,28 @@ static int passing(const struct error *e)
 	return e->kind == ERR_BUSY || e->kind == ERR_IO;
 }
 
+/* Is the path now another file than the one open (or none)? Then nothing may
+ * be written through this connection again: its -wal is the path's, and
+ * the new file would take what is written there for its own. */
+static int replaced(struct prober *p, struct error *e)
+{
+	if (!p->replaced && !db_replaced(p->db))
+		return 0;
+	p->replaced = 1;
+	return error_set(e, ERR_IO,
+			 "the database file %s was replaced or removed; nothing more was written to it",
+			 p->db->path);
+}
+
+/* Copy what the -wal holds into the database file, without waiting for anyone
+ * (other writers' commits too): between batches the -wal then holds nothing
+ * that a file moved over this one (a restore by `mv`) could take for its own. */
+static void checkpoint(struct prober *p)
+{
+	if (!replaced(p, NULL))
+		sqlite3_wal_checkpoint_v2(p->db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
 /* Write the pending results in one transaction, with the heartbeat and, when
  * due, a batch of retention. FINAL: the last chance (stop, --once): a database
  * that cannot be written is an error rather than a reason to wait. */
@@ -225,15 +247,11 @@ static int flush(struct prober *p, int final, struct error *e)
 		return 0;
 	if (!final && now < p->retry_at_ms)
 		return 0;
-	if (p->replaced || db_replaced(p->db)) {
-		p->replaced = 1;
-		return error_set(e, ERR_IO,
-				 "the database file %s was replaced or removed; nothing more was written "
-				 "to it",
-				 p->db->path);
-	}
+	if (replaced(p, e))
+		return -1;
 	/* In time order: two results of one endpoint in one batch apply oldest first. */
 	qsort(p->pending, p->npending, sizeof(*p->pending), by_time);
+	checkpoint(p); /* what other writers left since the last batch */
 	if (recorder_begin(p->rec, &err) < 0)
 		goto retry;
 	if (p->heartbeat && (rc = recorder_heartbeat_beat(p->db, &err)) < 0)
@@ -260,10 +278,7 @@ static int flush(struct prober *p, int final, struct error *e)
 	}
 	if (recorder_commit(p->rec, &err) < 0)
 		goto retry;
-	/* Copy the batch into the database file now, without waiting for anyone:
-	 * between batches the -wal then holds nothing a file moved over this one
-	 * (a restore by `mv`) could mistake for its own. */
-	sqlite3_wal_checkpoint_v2(p->db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	checkpoint(p);
 	/* A full batch of old results: more are waiting, take the next soon. */
 	p->next_prune_ms = now + (prune >= PRUNE_BATCH ? FLUSH_EVERY_MS : PRUNE_EVERY_MS);
 	if (dropped)
@@ -440,6 +455,8 @@ static int maybe_flush(struct prober *p, struct error *e)
 		if (flush(p, 0, e) < 0)
 			return -1;
 		if (now - p->last_history_ms >= HISTORY_EVERY_MS && !p->retry_ms) {
+			if (replaced(p, e))
+				return -1;
 			p->last_history_ms = now;
 			return history(p, 0, e);
 		}
@@ -459,7 +476,7 @@ int prober_once(struct prober *p, struct error *e)
 		if (probe_engine_step(p->engine, 200, -1, NULL, e) < 0 || maybe_flush(p, e) < 0)
 			return -1;
 	}
-	if (flush(p, 1, e) < 0)
+	if (flush(p, 1, e) < 0 || replaced(p, e))
 		return -1;
 	return history(p, 1, e);
 }
@@ -537,7 +554,7 @@ int prober_stop(struct prober *p, int grace_ms, struct error *e)
 	drain(p, grace_ms);
 	if (p->replaced)
 		return 0; /* nothing to write to: the caller was told */
-	if (flush(p, 1, e) < 0)
+	if (flush(p, 1, e) < 0 || replaced(p, e))
 		return -1;
 	return history(p, 1, e);
 }

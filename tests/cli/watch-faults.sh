@@ -88,6 +88,11 @@ DRTOP_DB="$T/other.db" "$DRTOP" endpoint add other "$URL/count/other" --interval
 start_watch
 ok "watching the first file" wait_for 10 rows_ge "$URL/count/a" "AND at_ms > $(now_ms)" 2
 cp "$T/other.db" "$T/new.db"
+# Replace it between two batches of the watcher (each is checkpointed; a file
+# moved in during the milliseconds of a commit would take that commit's -wal
+# frames for its own, see doc/probing.md): right after the file has been
+# checkpointed here, so the -wal holds nothing of the old file.
+sqlite3 -cmd ".timeout 5000" "$DRTOP_DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 mv "$T/new.db" "$DRTOP_DB"
 for i in 1 2 3 4 5; do
 	"$DRTOP" system add "new$i" --rto 1h --rpo 1h >/dev/null || echo "# system add new$i failed"
