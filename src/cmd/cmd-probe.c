@@ -217,7 +217,10 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 	done = failed = 0;
 	if (*pp)
 		prober_counts(*pp, &done, &failed);
-	fprintf(stderr, "drtop: stopped after %zu probes (%zu failed)\n", done, failed);
+	fprintf(stderr, "drtop: stopped after %zu probes (%zu failed", done, failed);
+	if (*pp && prober_dropped(*pp))
+		fprintf(stderr, ", %zu not recorded", prober_dropped(*pp));
+	fputs(")\n", stderr);
 	close(sigpipe[0]);
 	close(sigpipe[1]);
 	return rc;

@@ -12,6 +12,14 @@
  *
  * One thread: prober_step() waits in curl_multi_poll, optionally on one
  * more descriptor (a signal self-pipe, or the dashboard's terminal).
+ *
+ * What others do to the database does not stop it: results of one batch are
+ * applied in time order; a locked (or full) database keeps them in memory,
+ * bounded, and the batch is retried with backoff; results of endpoints
+ * removed meanwhile are dropped; a database file replaced under it is never
+ * written again (the caller reopens). Timers run on the monotonic clock, so
+ * a step of the wall clock neither stalls nor hurries probing. Each batch
+ * also removes results past the retention setting, a bounded number at a time.
  */
 #ifndef DRTOP_PROBER_H
 #define DRTOP_PROBER_H
