@@ -199,7 +199,8 @@ static void forget_pending(struct prober *p, size_t n)
 
 	for (i = 0; i < n; i++)
 		free(p->pending[i].error);
-	memmove(p->pending, p->pending + n, (p->npending - n) * sizeof(*p->pending));
+	if (n < p->npending)
+		memmove(p->pending, p->pending + n, (p->npending - n) * sizeof(*p->pending));
 	p->npending -= n;
 }
 
@@ -250,7 +251,8 @@ static int flush(struct prober *p, int final, struct error *e)
 	if (replaced(p, e))
 		return -1;
 	/* In time order: two results of one endpoint in one batch apply oldest first. */
-	qsort(p->pending, p->npending, sizeof(*p->pending), by_time);
+	if (p->npending > 1)
+		qsort(p->pending, p->npending, sizeof(*p->pending), by_time);
 	checkpoint(p); /* what other writers left since the last batch */
 	if (recorder_begin(p->rec, &err) < 0)
 		goto retry;
