@@ -612,8 +612,9 @@ static void draw_detail(struct tui *t)
 	heading(&l, "drills");
 	query_lines(t, &l,
 		    "SELECT printf('%-9s %s  recovered in %s%s', kind, started, duration(recovery_s),"
-		    " CASE WHEN met_rto THEN '' ELSE ' (over the RTO)' END), CASE WHEN met_rto THEN"
-		    " 'OK' ELSE 'WARN' END FROM v_drills WHERE system = (SELECT name FROM system"
+		    " CASE WHEN NOT live THEN ' (no recovery)' WHEN met_rto THEN '' ELSE ' (over the RTO)' END),"
+		    " CASE WHEN NOT live THEN 'INFO' WHEN met_rto THEN 'OK' ELSE 'WARN' END"
+		    " FROM v_drills WHERE system = (SELECT name FROM system"
 		    " WHERE id = ?1) ORDER BY started DESC LIMIT 5",
 		    s->id, "none: press D to record one");
 	heading(&l, "dependencies");
