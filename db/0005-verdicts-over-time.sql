@@ -496,3 +496,39 @@ SELECT d.id, s.name AS system, d.kind, d.kind IN ('restore', 'failover') AS live
 FROM drill d JOIN system s ON s.id = d.system_id
 JOIN v_objectives h ON h.system_id = d.system_id
   AND (h.from_at IS NULL OR h.from_at <= d.started_at) AND (h.to_at IS NULL OR d.started_at < h.to_at);
+
+-- Coverage: how much of the verdict window an endpoint was actually watched.
+-- Two probes at most three intervals plus a timeout apart watched the time
+-- between them; a longer silence watched nothing; the time since the newest
+-- probe counts up to that limit. The span runs from the later of the window's
+-- start and the endpoint's creation to 'now'. It reads the raw probe results,
+-- so it sees no further back than their retention (retention_s), and the
+-- verdict views do not read it.
+CREATE VIEW v_coverage AS
+WITH p AS (SELECT now, max(now - window_s, 0) AS from_s FROM v_settings),
+r AS (
+  SELECT r.endpoint_id, r.at_ms,
+         r.at_ms - lag(r.at_ms) OVER (PARTITION BY r.endpoint_id ORDER BY r.at_ms) AS step_ms
+  FROM probe_result r JOIN p
+  WHERE r.at_ms >= p.from_s * 1000 AND r.at_ms < (p.now + 1) * 1000
+), c AS (
+  SELECT e.id, e.system_id, e.url, e.kind, e.enabled, 3 * e.interval_ms + e.timeout_ms AS limit_ms,
+         max(e.created_at, p.from_s) * 1000 AS from_ms, p.now * 1000 AS now_ms,
+         count(r.at_ms) AS probes, min(r.at_ms) AS first_ms, max(r.at_ms) AS last_ms,
+         coalesce(sum(CASE WHEN r.step_ms <= 3 * e.interval_ms + e.timeout_ms THEN r.step_ms END), 0) AS between_ms
+  FROM endpoint e JOIN p LEFT JOIN r ON r.endpoint_id = e.id
+  GROUP BY e.id
+), w AS (
+  SELECT c.*, c.between_ms + CASE WHEN c.last_ms IS NOT NULL
+                                  THEN max(min(c.now_ms - c.last_ms, c.limit_ms), 0) ELSE 0 END AS watched_ms,
+         max(c.now_ms - c.from_ms, 0) AS span_ms
+  FROM c
+)
+SELECT w.id AS endpoint_id, w.system_id, s.name AS system, w.url, w.kind, w.enabled, w.probes,
+       w.first_ms / 1000 AS first_probe_at,
+       strftime('%Y-%m-%dT%H:%M:%SZ', w.first_ms / 1000, 'unixepoch') AS first_probe,
+       w.last_ms / 1000 AS last_probe_at,
+       strftime('%Y-%m-%dT%H:%M:%SZ', w.last_ms / 1000, 'unixepoch') AS last_probe,
+       min(w.watched_ms, w.span_ms) AS watched_ms, w.span_ms,
+       CASE WHEN w.span_ms > 0 THEN round(1.0 * min(w.watched_ms, w.span_ms) / w.span_ms, 4) END AS share
+FROM w JOIN system s ON s.id = w.system_id;

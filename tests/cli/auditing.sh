@@ -80,6 +80,9 @@ ok "17. failed live drills" check 17 "web|rto|14400|18000|2026-11-15T17:00:00Z"
 ok "18. outages with their bounds, against the RTO then" check 18 "payments-db|2026-10-16T12:00:00Z|1799|1801|900|1|1
 web|2026-11-20T12:00:00Z|14399|14460|14400|0|1"
 ok "19. possible RTO breaches" check 19 "web|14400|14460|an outage may have lasted longer than the RTO"
+ok "20. coverage: endpoints added at 'now' have had no time; the one added an hour ago watched none of it" check 20 "payments-db|https://db.example/health|0|no time yet
+web|https://web.example/|0|no time yet
+web|https://web.example/status|0|0.0"
 ok "every query also runs in a plain sqlite3 shell" sh -c '
 	for n in $(grep "^<!-- query: " "'"$DOC"'" | tr -dc "0-9\n"); do
 		awk -v n="$n" "\$0 == \"<!-- query: \" n \" -->\" { f = 1; next } f && /^\`\`\`sql/ { g = 1; next } g && /^\`\`\`/ { exit } g { print }" "'"$DOC"'" |

@@ -125,6 +125,16 @@ ok "an outage cut by a gap has no upper bound" test "$(q "SELECT lower_ms, coale
 ok "so it may have breached" test "$(q "SELECT detail FROM v_findings WHERE system = 'cut' AND finding = 'rto-breach-possible'")" = "an outage cut by a gap in probing may have lasted longer than the RTO"
 ok "a possible breach warns" status_is up-over WARN
 
+# --- coverage (fixed clock) ---
+# Every 60 s with a 10 s timeout: probes at most 190 s apart watched the time between them.
+d --now -1000s system add cov --rto 1h --rpo 1h; d --now -1000s endpoint add cov http://127.0.0.1:9/cov --interval 1m --timeout 10s
+d --now -1000s system add cov-none --rto 1h --rpo 1h; d --now -1000s endpoint add cov-none http://127.0.0.1:9/cov-none
+for ago in 1000 810 619 600; do sql "INSERT INTO probe_result (endpoint_id, at_ms, ok) VALUES ($(eid cov), ($NOW - $ago) * 1000, 1)"; done
+ok "190 s apart is watched, 191 s is not; the newest probe watches up to 190 s more" test "$(q "SELECT probes, watched_ms, span_ms, share FROM v_coverage WHERE system = 'cov'")" = "4|399000|1000000|0.399"
+ok "with its first and last probe" test "$(q "SELECT first_probe, last_probe FROM v_coverage WHERE system = 'cov'")" = "2026-11-25T11:43:20Z|2026-11-25T11:50:00Z"
+ok "an endpoint never probed watched nothing" test "$(q "SELECT probes, watched_ms, share FROM v_coverage WHERE system = 'cov-none'")" = "0|0|0.0"
+ok "as of before its first probe, nothing was watched yet" test "$("$DRTOP" --now -1001s db query "SELECT probes, coalesce(share, 'none') FROM v_coverage WHERE system = 'cov'")" = "0|none"
+
 # --- as of any date: a scripted month, replayed (fixed clock) ---
 d --now -30d system add hist --rto 30m --rpo 2d
 d --now -30d endpoint add hist http://127.0.0.1:9/hist
