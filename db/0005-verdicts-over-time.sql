@@ -73,6 +73,18 @@ INSERT INTO objective_history (system_id, rto_s, rpo_s, strategy, tier, valid_fr
 SELECT id, rto_s, rpo_s, strategy, tier, created_at, 'seed' FROM system
 WHERE id NOT IN (SELECT system_id FROM objective_history);
 
+-- The history is append-only but for closing the open interval, and a row
+-- goes only with its system: the verdict views join it, so a deleted or
+-- rewritten row would silently move or hide past breaches.
+CREATE TRIGGER objective_history_no_update BEFORE UPDATE ON objective_history
+WHEN OLD.valid_to IS NOT NULL OR NEW.valid_to IS NULL
+  OR (NEW.id, NEW.system_id, NEW.rto_s, NEW.rpo_s, NEW.strategy, NEW.tier, NEW.valid_from, NEW.source)
+     IS NOT (OLD.id, OLD.system_id, OLD.rto_s, OLD.rpo_s, OLD.strategy, OLD.tier, OLD.valid_from, OLD.source)
+BEGIN SELECT RAISE(ABORT, 'objective_history is append-only'); END;
+CREATE TRIGGER objective_history_no_delete BEFORE DELETE ON objective_history
+WHEN EXISTS (SELECT 1 FROM system WHERE id = OLD.system_id)
+BEGIN SELECT RAISE(ABORT, 'objective_history is append-only'); END;
+
 -- Every interval, readable. from_at is NULL for a system's first objective
 -- (it holds for all time before), to_at NULL for the one in force.
 CREATE VIEW v_objectives AS

@@ -54,6 +54,13 @@ d system set dr-loosen --rpo 15m
 ok "loosening the RPO after it keeps the failed drill" has dr-loosen drill-failed
 ok "and is told" test "$(q "SELECT objective, detail FROM v_findings WHERE system = 'dr-loosen' AND finding = 'target-loosened'")" = "rpo|RPO loosened from 300 s to 900 s after a breach of the old value"
 
+sql "DELETE FROM objective_history" 2>"$T/sqlerr"
+ok "the history cannot be deleted behind the verdict's back" sh -c "grep -q 'append-only' '$T/sqlerr' && test \"\$(sqlite3 '$DRTOP_DB' 'SELECT count(*) FROM objective_history')\" -gt 0"
+sql "UPDATE objective_history SET rto_s = 86400" 2>"$T/sqlerr"
+ok "nor rewritten" sh -c "grep -q 'append-only' '$T/sqlerr' && test \"\$(sqlite3 '$DRTOP_DB' 'SELECT max(rto_s) FROM objective_history')\" -eq 3600"
+d system rm loosen-ok --force
+ok "it goes with its system" test "$(sql "SELECT count(*) FROM objective_history WHERE system_id NOT IN (SELECT id FROM system)")" -eq 0
+
 # An older database: the history is read back from the audit log.
 old="$T/old.db"
 for f in "$SRCDIR"/db/000[1-4]-*.sql; do sqlite3 "$old" <"$f"; done
