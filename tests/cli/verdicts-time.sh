@@ -160,7 +160,7 @@ ok "as of day 22 the drill of day 20 is not there yet either" test "$("$DRTOP" -
 ok "as of day 19 it is" test "$("$DRTOP" --now -19d db query "SELECT count(*) FROM v_findings WHERE system = 'hist' AND finding = 'drill-overdue'")" -eq 0
 ok "as of day 15 the two-day outage is ongoing, measured to the last probe before then" test "$("$DRTOP" --now -15d db query "SELECT measured_s FROM v_findings WHERE system = 'hist' AND finding = 'rto-breach'")" -eq $((86400 - 3600))
 ok "and no data lag is negative" test "$("$DRTOP" --now -27d db query "SELECT count(*) FROM v_system_status WHERE data_lag_s < 0")" -eq 0
-# Later evidence: a check-in, an outage, a drill, a loosened target.
+# Later evidence: a check-in, an outage, a live drill that failed, a probe.
 d checkin hist --at -3d
 closed hist $((NOW - 4 * 86400)) 7200000 1000 1000
 d drill add hist --kind failover --started -2d --recovered -1d22h
