@@ -542,7 +542,8 @@ static void draw_detail(struct tui *t)
 {
 	const struct board_system *s = selected(t);
 	struct lines l = {0, t->detail_top, LINES - 2};
-	char a[DURATION_BUFSZ], b[DURATION_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ];
+	char a[DURATION_BUFSZ], b[DURATION_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ],
+		g[DURATION_BUFSZ];
 	size_t i;
 	int y;
 
@@ -565,7 +566,7 @@ static void draw_detail(struct tui *t)
 		attrset(theme_attr(C_NORMAL));
 		putf(y, 2, COLS - 4, "RTO %s, worst recovery %s, last %s    RPO %s, data lag %s",
 		     dur(s->rto_s, a), dur(s->worst_recovery_s, b), dur(s->last_recovery_s, c),
-		     dur(s->rpo_s, d), dur(s->data_lag_s, a));
+		     dur(s->rpo_s, d), dur(s->data_lag_s, g));
 	}
 	if (t->whatif_on) {
 		heading(&l, "what if");
