@@ -820,12 +820,68 @@ static const char *const tiers[] = {"0", "1", "2", "3", NULL};
 static const char *const kinds[] = {"health", "freshness", NULL};
 static const char *const drill_kinds[] = {"restore", "failover", "tabletop", NULL};
 
+/* What a form edits; it lives as long as the form (the board may be re-read
+ * meanwhile, so it holds copies, never pointers into the board). */
 struct edit {
 	struct tui *t;
-	const char *name; /* the system edited, or NULL to add one */
-	int64_t id;       /* the endpoint edited, or 0 to add one */
-	const char *old;  /* the schedule edited (its name), or NULL to add one */
+	char *name;      /* the system edited (owned), or NULL to add one */
+	int64_t id;      /* the endpoint or schedule edited, or 0 to add one */
+	char *old;       /* the schedule edited (its name, owned), or NULL */
+	enum { ED_SYSTEM, ED_ENDPOINT, ED_SCHEDULE, ED_DRILL } kind;
 };
+
+static struct edit *edit_new(struct tui *t, const char *name, int64_t id)
+{
+	struct edit *ed = xcalloc(1, sizeof(*ed));
+
+	ed->t = t;
+	ed->name = name ? xstrdup(name) : NULL;
+	ed->id = id;
+	return ed;
+}
+
+static void edit_free(struct edit *ed)
+{
+	free(ed->name);
+	free(ed->old);
+	free(ed);
+}
+
+static void form_closed(struct tui *t, struct form *f, struct edit *ed, int saved)
+{
+	const char *verb = ed->kind == ED_DRILL ? "recorded" : ed->name && (ed->id || ed->old || ed->kind == ED_SYSTEM) ? "saved" : "added";
+
+	if (saved) {
+		if (ed->kind == ED_SYSTEM)
+			message(t, 0, "%s system %s", verb, form_value(f, 0));
+		else
+			message(t, 0, "%s %s %s of %s", verb,
+				ed->kind == ED_ENDPOINT ? "endpoint" : ed->kind == ED_SCHEDULE ? "schedule" : "drill",
+				form_value(f, 0), ed->name);
+		if (ed->kind == ED_SYSTEM || ed->kind == ED_ENDPOINT)
+			restart_prober(t);
+		reload(t, 0);
+	}
+	form_free(f);
+	edit_free(ed);
+	t->dirty = 1;
+}
+
+/* Show form F, editing ED, until it is saved or cancelled. */
+static void open_form(struct tui *t, struct form *f, struct edit *ed)
+{
+	enum form_result r;
+
+	curs_set(1);
+	timeout(-1);
+	do {
+		form_draw(f);
+		refresh();
+		r = form_key(f, getch());
+	} while (r == FORM_OPEN);
+	curs_set(0);
+	form_closed(t, f, ed, r == FORM_SAVED);
+}
 
 /* Show parser error E next to field I of F; returns -1. */
 static int field_fail(struct form *f, int i, struct error *e)
@@ -893,21 +949,10 @@ static int submit_system(struct form *f, void *arg)
 	return commit(ed->t, f, rc, &e);
 }
 
-static void field(struct form_field *fd, const char *label, const char *hint,
-		  const char *const *choices, const char *value)
-{
-	memset(fd, 0, sizeof(*fd));
-	fd->label = label;
-	fd->hint = hint;
-	fd->choices = choices;
-	strbuf_puts(&fd->value, value ? value : "");
-}
-
 static void edit_system(struct tui *t, const struct board_system *s)
 {
-	struct form_field fields[7];
-	struct form f = {s ? "Edit system" : "Add a system", fields, 7, 0, NULL};
-	struct edit ed = {t, s ? s->name : NULL};
+	struct edit *ed = edit_new(t, s ? s->name : NULL, 0);
+	struct form *f = form_new(s ? "Edit system" : "Add a system", 7, submit_system, ed);
 	char rto[DURATION_BUFSZ] = "", rpo[DURATION_BUFSZ] = "", tier[8] = "2";
 
 	if (s) {
@@ -915,18 +960,15 @@ static void edit_system(struct tui *t, const struct board_system *s)
 		duration_format(s->rpo_s, rpo);
 		snprintf(tier, sizeof(tier), "%lld", (long long)s->tier);
 	}
-	field(&fields[0], "name", "payments-db", NULL, s ? s->name : NULL);
-	field(&fields[1], "RTO", "longest tolerable outage, e.g. 15m", NULL, rto);
-	field(&fields[2], "RPO", "most tolerable data loss, e.g. 5m", NULL, rpo);
-	field(&fields[3], "strategy", NULL, strategies, s && s->strategy ? s->strategy : "none");
-	field(&fields[4], "tier", NULL, tiers, tier);
-	field(&fields[5], "owner", "who answers for it", NULL, s ? s->owner : NULL);
-	field(&fields[6], "description", "what it is", NULL, NULL);
-	if (form_run(&f, submit_system, &ed))
-		message(t, 0, "%s system %s", s ? "saved" : "added", form_value(&f, 0));
-	form_done(&f);
-	restart_prober(t);
-	reload(t, 0);
+	form_field(f, 0, "name", "payments-db", NULL, s ? s->name : NULL);
+	form_field(f, 1, "RTO", "longest tolerable outage, e.g. 15m", NULL, rto);
+	form_field(f, 2, "RPO", "most tolerable data loss, e.g. 5m", NULL, rpo);
+	form_field(f, 3, "strategy", NULL, strategies, s && s->strategy ? s->strategy : "none");
+	form_field(f, 4, "tier", NULL, tiers, tier);
+	form_field(f, 5, "owner", "who answers for it", NULL, s ? s->owner : NULL);
+	form_field(f, 6, "description", "what it is", NULL, NULL);
+	f->fields[0].required = f->fields[1].required = f->fields[2].required = 1;
+	open_form(t, f, ed);
 }
 
 static int duration_field_ms(struct form *f, int i, int64_t *out)
@@ -980,36 +1022,33 @@ static int submit_endpoint(struct form *f, void *arg)
 /* The endpoint form, empty to add one or filled from endpoint ID to edit it. */
 static void endpoint_form(struct tui *t, const struct board_system *s, int64_t id)
 {
-	struct form_field fields[6];
-	struct form f = {id ? "Edit an endpoint" : "Add an endpoint", fields, 6, 0, NULL};
-	struct edit ed = {t, s->name, id, NULL};
+	struct edit *ed = edit_new(t, s->name, id);
+	struct form *f = form_new(id ? "Edit an endpoint" : "Add an endpoint", 6, submit_endpoint, ed);
 	sqlite3_stmt *st = NULL;
 	int i;
 
-	field(&fields[0], "URL", "http://, https:// or file:///", NULL, NULL);
-	field(&fields[1], "kind", NULL, kinds, "health");
-	field(&fields[2], "interval", "60s", NULL, NULL);
-	field(&fields[3], "timeout", "10s", NULL, NULL);
-	field(&fields[4], "expect", "200-399", NULL, NULL);
-	field(&fields[5], "JSON path", "freshness: $.last_backup or $.lag_seconds", NULL, NULL);
+	form_field(f, 0, "URL", "http://, https:// or file:///", NULL, NULL);
+	form_field(f, 1, "kind", NULL, kinds, "health");
+	form_field(f, 2, "interval", "60s", NULL, NULL);
+	form_field(f, 3, "timeout", "10s", NULL, NULL);
+	form_field(f, 4, "expect", "200-399", NULL, NULL);
+	form_field(f, 5, "JSON path", "freshness: $.last_backup or $.lag_seconds", NULL, NULL);
+	f->fields[0].required = 1;
 	if (id)
 		st = db_prepare(t->db, "SELECT url, kind, duration_ms(interval_ms), duration_ms(timeout_ms),"
 				       " expect, json_path FROM endpoint WHERE id = ?1", NULL);
 	if (st) {
 		sqlite3_bind_int64(st, 1, id);
 		if (sqlite3_step(st) == SQLITE_ROW)
-			for (i = 0; i < 6; i++) {
-				strbuf_reset(&fields[i].value);
+			for (i = 0; i < 6; i++)
 				if (sqlite3_column_type(st, i) != SQLITE_NULL)
-					strbuf_puts(&fields[i].value, (const char *)sqlite3_column_text(st, i));
-			}
+					form_field(f, i, f->fields[i].label, f->fields[i].hint,
+						   f->fields[i].choices,
+						   (const char *)sqlite3_column_text(st, i));
 		sqlite3_finalize(st);
 	}
-	if (form_run(&f, submit_endpoint, &ed))
-		message(t, 0, "%s an endpoint of %s", id ? "saved" : "added", s->name);
-	form_done(&f);
-	restart_prober(t);
-	reload(t, 0);
+	ed->kind = ED_ENDPOINT;
+	open_form(t, f, ed);
 }
 
 static void add_endpoint(struct tui *t, const struct board_system *s)
@@ -1064,39 +1103,34 @@ static int submit_schedule(struct form *f, void *arg)
 
 static void schedule_form(struct tui *t, const struct board_system *s, int64_t id)
 {
-	struct form_field fields[5];
-	struct form f = {id ? "Edit a backup schedule" : "Add a backup schedule", fields, 5, 0, NULL};
-	struct edit ed = {t, s->name, 0, NULL};
-	char *old = NULL;
+	struct edit *ed = edit_new(t, s->name, 0);
+	struct form *f = form_new(id ? "Edit a backup schedule" : "Add a backup schedule", 5,
+				  submit_schedule, ed);
 	sqlite3_stmt *st = NULL;
 	int i;
 
-	field(&fields[0], "name", "nightly", NULL, NULL);
-	field(&fields[1], "cron", "30 2 * * *  (or leave empty and give an interval)", NULL, NULL);
-	field(&fields[2], "time zone", "UTC", NULL, NULL);
-	field(&fields[3], "every", "6h", NULL, NULL);
-	field(&fields[4], "takes", "0s", NULL, NULL);
+	form_field(f, 0, "name", "nightly", NULL, NULL);
+	form_field(f, 1, "cron", "30 2 * * *  (or leave empty and give an interval)", NULL, NULL);
+	form_field(f, 2, "time zone", "UTC", NULL, NULL);
+	form_field(f, 3, "every", "6h", NULL, NULL);
+	form_field(f, 4, "takes", "0s", NULL, NULL);
+	f->fields[0].required = 1;
 	if (id)
 		st = db_prepare(t->db, "SELECT name, cron, tz, duration(every_s), duration(duration_s)"
 				       " FROM backup_schedule WHERE id = ?1", NULL);
 	if (st) {
 		sqlite3_bind_int64(st, 1, id);
 		if (sqlite3_step(st) == SQLITE_ROW) {
-			for (i = 0; i < 5; i++) {
-				strbuf_reset(&fields[i].value);
+			for (i = 0; i < 5; i++)
 				if (sqlite3_column_type(st, i) != SQLITE_NULL)
-					strbuf_puts(&fields[i].value, (const char *)sqlite3_column_text(st, i));
-			}
-			old = xstrdup((const char *)sqlite3_column_text(st, 0));
+					form_field(f, i, f->fields[i].label, f->fields[i].hint, NULL,
+						   (const char *)sqlite3_column_text(st, i));
+			ed->old = xstrdup((const char *)sqlite3_column_text(st, 0));
 		}
 		sqlite3_finalize(st);
 	}
-	ed.old = old;
-	if (form_run(&f, submit_schedule, &ed))
-		message(t, 0, "%s schedule %s of %s", id ? "saved" : "added", form_value(&f, 0), s->name);
-	form_done(&f);
-	free(old);
-	reload(t, 0);
+	ed->kind = ED_SCHEDULE;
+	open_form(t, f, ed);
 }
 
 static void add_schedule(struct tui *t, const struct board_system *s)
@@ -1146,19 +1180,17 @@ static int submit_drill(struct form *f, void *arg)
 
 static void record_drill(struct tui *t, const struct board_system *s)
 {
-	struct form_field fields[5];
-	struct form f = {"Record a drill", fields, 5, 0, NULL};
-	struct edit ed = {t, s->name};
+	struct edit *ed = edit_new(t, s->name, 0);
+	struct form *f = form_new("Record a drill", 5, submit_drill, ed);
 
-	field(&fields[0], "kind", NULL, drill_kinds, "restore");
-	field(&fields[1], "started", "2026-11-25T10:00Z, or -3h", NULL, NULL);
-	field(&fields[2], "recovered", "2026-11-25T11:30Z, or -90m", NULL, NULL);
-	field(&fields[3], "data loss", "5m (optional)", NULL, NULL);
-	field(&fields[4], "notes", "what happened", NULL, NULL);
-	if (form_run(&f, submit_drill, &ed))
-		message(t, 0, "recorded a drill of %s", s->name);
-	form_done(&f);
-	reload(t, 0);
+	form_field(f, 0, "kind", NULL, drill_kinds, "restore");
+	form_field(f, 1, "started", "2026-11-25T10:00Z, or -3h", NULL, NULL);
+	form_field(f, 2, "recovered", "2026-11-25T11:30Z, or -90m", NULL, NULL);
+	form_field(f, 3, "data loss", "5m (optional)", NULL, NULL);
+	form_field(f, 4, "notes", "what happened", NULL, NULL);
+	f->fields[1].required = f->fields[2].required = 1;
+	ed->kind = ED_DRILL;
+	open_form(t, f, ed);
 }
 
 static void delete_system(struct tui *t, const struct board_system *s)
