@@ -1570,6 +1570,14 @@ static void keys(struct tui *t)
 
 /* --- the loop -------------------------------------------------------------- */
 
+int tui_check_terminal(struct error *e)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return error_set(e, ERR_USAGE, "the dashboard needs a terminal; for scripts use "
+					       "drtop status or drtop report");
+	return 0;
+}
+
 int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 {
 	struct tui t = {0};
@@ -1577,9 +1585,8 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	const char *codeset;
 	int use_color;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return error_set(e, ERR_USAGE, "the dashboard needs a terminal; for scripts use "
-					       "drtop status or drtop report");
+	if (tui_check_terminal(e) < 0)
+		return -1;
 	t.db = db;
 	t.o = o;
 	codeset = nl_langinfo(CODESET);
