@@ -187,19 +187,29 @@ enum form_result form_key(struct form *f, int ch)
 			choose(fd, ch == KEY_LEFT ? -1 : 1, 0);
 		else if (ch > 0x20 && ch < 0x7f)
 			choose(fd, 0, ch);
-	} else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-		/* drop a whole UTF-8 character */
-		while (fd->value.len) {
-			unsigned char c = (unsigned char)fd->value.buf[--fd->value.len];
+	} else {
+		form_edit_text(&fd->value, ch);
+	}
+	return FORM_OPEN;
+}
 
-			fd->value.buf[fd->value.len] = '\0';
+int form_edit_text(struct strbuf *sb, int ch)
+{
+	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		/* drop a whole UTF-8 character */
+		while (sb->len) {
+			unsigned char c = (unsigned char)sb->buf[--sb->len];
+
+			sb->buf[sb->len] = '\0';
 			if ((c & 0xc0) != 0x80)
 				break;
 		}
 	} else if (ch == 21) { /* Ctrl-U */
-		strbuf_reset(&fd->value);
+		strbuf_reset(sb);
 	} else if (ch >= 0x20 && ch < 0x100 && ch != 0x7f) {
-		strbuf_putc(&fd->value, (char)ch);
+		strbuf_putc(sb, (char)ch);
+	} else {
+		return 0;
 	}
-	return FORM_OPEN;
+	return 1;
 }

@@ -51,6 +51,10 @@ void form_field(struct form *f, int i, const char *label, const char *hint,
  * then calls the submit function; Esc cancels. */
 enum form_result form_key(struct form *f, int ch);
 
+/* Edit the text SB with key CH as a text field does (typing, Backspace drops
+ * a whole UTF-8 character, Ctrl-U empties it); returns 1 when CH was used. */
+int form_edit_text(struct strbuf *sb, int ch);
+
 /* Draw the form over the screen and put the cursor in the current field. */
 void form_draw(const struct form *f);
 

@@ -7,7 +7,10 @@
  * only reads. The board (core/board.c: the verdict views) is re-read every
  * few seconds and after every change, so edits made elsewhere appear too.
  * Screens: the list (worst first), a system's detail with its what-if, the
- * help generated from the key table, and modal forms.
+ * help generated from the key table. Pop-ups (prompts, questions, menus,
+ * forms: modal.c) are states of the same loop, never a key loop of their
+ * own: while one is open the loop still probes, ticks the clock and redraws
+ * the screen behind it, and hands it the keys.
  */
 #include "config.h"
 
@@ -27,6 +30,7 @@
 #include "form.h"
 #include "inventory.h"
 #include "keys.h"
+#include "modal.h"
 #include "probe.h"
 #include "prober.h"
 #include "recorder.h"
@@ -65,6 +69,19 @@ struct tui {
 	char *whatif_strategy, *whatif_cron, *whatif_label;
 	struct whatif whatif; /* what is tried; its strings are the two above */
 	struct verdict whatif_before, whatif_after;
+	struct modal modal; /* the open pop-up, or kind MODAL_NONE */
+	int64_t clock_s;    /* the second the header's clock shows */
+};
+
+/* What the loop does when a pop-up is answered (modal.action). */
+enum {
+	DO_SEARCH,
+	DO_FILTER,
+	DO_WHATIF_SCHEDULE,
+	DO_DELETE,
+	DO_ENDPOINT_MENU,
+	DO_SCHEDULE_MENU,
+	DO_FORM,
 };
 
 static volatile sig_atomic_t interrupted;
@@ -690,92 +707,21 @@ static void draw(struct tui *t)
 	else
 		draw_help(t);
 	draw_fkeys(t);
+	modal_draw(&t->modal);
 	refresh();
 	t->frames++;
 }
 
 /* --- input ----------------------------------------------------------------- */
 
-/* A one-line prompt at the bottom; returns the text (caller frees) or NULL on Esc. */
-static char *prompt(const char *label, const char *initial)
+/* Open a pop-up that ACTION answers, about system NAME (or NULL). */
+static struct modal *pop_up(struct tui *t, int action, const char *name)
 {
-	struct strbuf sb = STRBUF_INIT;
-	int ch;
-
-	strbuf_puts(&sb, initial ? initial : "");
-	curs_set(1);
-	timeout(-1);
-	for (;;) {
-		attrset(theme_attr(C_INPUT));
-		mvhline(LINES - 1, 0, ' ', COLS);
-		putf(LINES - 1, 0, COLS - 1, "%s: %s", label, strbuf_str(&sb));
-		refresh();
-		ch = getch();
-		if (ch == 27) {
-			strbuf_done(&sb);
-			curs_set(0);
-			return NULL;
-		}
-		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
-			break;
-		if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-			if (sb.len)
-				sb.buf[--sb.len] = '\0';
-		} else if (ch == 21) { /* Ctrl-U */
-			strbuf_reset(&sb);
-		} else if (ch >= 0x20 && ch < 0x100 && ch != 0x7f) {
-			strbuf_putc(&sb, (char)ch);
-		}
-	}
-	curs_set(0);
-	return strbuf_detach(&sb);
-}
-
-static int confirm(const char *question)
-{
-	int ch;
-
-	attrset(theme_attr(C_ERROR));
-	mvhline(LINES - 1, 0, ' ', COLS);
-	putf(LINES - 1, 0, COLS, "%s [y/N]", question);
-	refresh();
-	timeout(-1);
-	ch = getch();
-	return ch == 'y' || ch == 'Y';
-}
-
-/* Choose one of N lines (Up/Down, Enter); returns its index, or -1 on Esc. */
-static int menu(const char *title, char **lines, int n)
-{
-	int cur = 0, i, w = COLS - 8, y0, ch;
-
-	timeout(-1);
-	for (;;) {
-		y0 = (LINES - n - 4) / 2;
-		if (y0 < 1)
-			y0 = 1;
-		attrset(theme_attr(C_HEADER));
-		mvhline(y0, 4, ' ', w);
-		put(y0, 5, w - 2, title);
-		for (i = 0; i < n && y0 + 1 + i < LINES - 2; i++) {
-			attrset(theme_attr(i == cur ? C_SELECTED : C_NORMAL));
-			mvhline(y0 + 1 + i, 4, ' ', w);
-			put(y0 + 1 + i, 6, w - 4, lines[i]);
-		}
-		attrset(theme_attr(C_DIM));
-		mvhline(y0 + 1 + i, 4, ' ', w);
-		put(y0 + 1 + i, 6, w - 4, "Up/Down: choose   Enter: open   Esc: cancel");
-		refresh();
-		ch = getch();
-		if (ch == 27)
-			return -1;
-		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
-			return cur;
-		if ((ch == KEY_UP || ch == 'k') && cur > 0)
-			cur--;
-		if ((ch == KEY_DOWN || ch == 'j') && cur < n - 1)
-			cur++;
-	}
+	modal_done(&t->modal);
+	t->modal.action = action;
+	t->modal.name = name ? xstrdup(name) : NULL;
+	t->dirty = 1;
+	return &t->modal;
 }
 
 /* Rows of SQL (one text column, one id column) as menu lines; the ids in *IDS. */
@@ -847,6 +793,11 @@ static void edit_free(struct edit *ed)
 	free(ed);
 }
 
+static void edit_free_data(void *ed)
+{
+	edit_free(ed);
+}
+
 static void form_closed(struct tui *t, struct form *f, struct edit *ed, int saved)
 {
 	const char *verb = ed->kind == ED_DRILL ? "recorded" : ed->name && (ed->id || ed->old || ed->kind == ED_SYSTEM) ? "saved" : "added";
@@ -862,25 +813,16 @@ static void form_closed(struct tui *t, struct form *f, struct edit *ed, int save
 			restart_prober(t);
 		reload(t, 0);
 	}
-	form_free(f);
-	edit_free(ed);
-	t->dirty = 1;
 }
 
-/* Show form F, editing ED, until it is saved or cancelled. */
+/* Open form F, editing ED (both taken over by the pop-up). */
 static void open_form(struct tui *t, struct form *f, struct edit *ed)
 {
-	enum form_result r;
+	struct modal *m = pop_up(t, DO_FORM, NULL);
 
-	curs_set(1);
-	timeout(-1);
-	do {
-		form_draw(f);
-		refresh();
-		r = form_key(f, getch());
-	} while (r == FORM_OPEN);
-	curs_set(0);
-	form_closed(t, f, ed, r == FORM_SAVED);
+	modal_form(m, f);
+	m->data = ed;
+	m->data_free = edit_free_data;
 }
 
 /* Show parser error E next to field I of F; returns -1. */
@@ -1020,9 +962,9 @@ static int submit_endpoint(struct form *f, void *arg)
 }
 
 /* The endpoint form, empty to add one or filled from endpoint ID to edit it. */
-static void endpoint_form(struct tui *t, const struct board_system *s, int64_t id)
+static void endpoint_form(struct tui *t, const char *system, int64_t id)
 {
-	struct edit *ed = edit_new(t, s->name, id);
+	struct edit *ed = edit_new(t, system, id);
 	struct form *f = form_new(id ? "Edit an endpoint" : "Add an endpoint", 6, submit_endpoint, ed);
 	sqlite3_stmt *st = NULL;
 	int i;
@@ -1057,12 +999,14 @@ static void add_endpoint(struct tui *t, const struct board_system *s)
 	int64_t *ids;
 	int n = menu_rows(t, "SELECT kind || '  ' || url, id FROM endpoint WHERE system_id = ?1 ORDER BY url",
 			  s->id, "add a new endpoint", &lines, &ids);
-	int c = n > 1 ? menu("Endpoints: edit one, or add one", lines, n) : n - 1;
 
-	if (c >= 0)
-		endpoint_form(t, s, ids[c]);
-	menu_free(lines, ids, n);
-	t->dirty = 1;
+	if (n > 1) {
+		modal_menu(pop_up(t, DO_ENDPOINT_MENU, s->name), "Endpoints: edit one, or add one",
+			   lines, ids, n);
+	} else {
+		menu_free(lines, ids, n);
+		endpoint_form(t, s->name, 0);
+	}
 }
 
 static int submit_schedule(struct form *f, void *arg)
@@ -1101,9 +1045,9 @@ static int submit_schedule(struct form *f, void *arg)
 	return commit(ed->t, f, inventory_schedule_put(ed->t->db, ed->name, &sc, 0, NULL, &e), &e);
 }
 
-static void schedule_form(struct tui *t, const struct board_system *s, int64_t id)
+static void schedule_form(struct tui *t, const char *system, int64_t id)
 {
-	struct edit *ed = edit_new(t, s->name, 0);
+	struct edit *ed = edit_new(t, system, 0);
 	struct form *f = form_new(id ? "Edit a backup schedule" : "Add a backup schedule", 5,
 				  submit_schedule, ed);
 	sqlite3_stmt *st = NULL;
@@ -1141,12 +1085,14 @@ static void add_schedule(struct tui *t, const struct board_system *s)
 			  "SELECT name || '  ' || coalesce(cron, 'every ' || duration(every_s)), id"
 			  " FROM backup_schedule WHERE system_id = ?1 ORDER BY name",
 			  s->id, "add a new schedule", &lines, &ids);
-	int c = n > 1 ? menu("Backup schedules: edit one, or add one", lines, n) : n - 1;
 
-	if (c >= 0)
-		schedule_form(t, s, ids[c]);
-	menu_free(lines, ids, n);
-	t->dirty = 1;
+	if (n > 1) {
+		modal_menu(pop_up(t, DO_SCHEDULE_MENU, s->name),
+			   "Backup schedules: edit one, or add one", lines, ids, n);
+	} else {
+		menu_free(lines, ids, n);
+		schedule_form(t, s->name, 0);
+	}
 }
 
 static int time_field(struct form *f, int i, int64_t *out)
@@ -1195,26 +1141,28 @@ static void record_drill(struct tui *t, const struct board_system *s)
 
 static void delete_system(struct tui *t, const struct board_system *s)
 {
-	struct error e = {0};
-	char *name = xstrdup(s->name), *q = xasprintf("Delete %s with its endpoints, schedules and evidence?", name);
+	char *q = xasprintf("Delete %s with its endpoints, schedules and evidence?", s->name);
 
-	if (confirm(q)) {
-		if (db_begin(t->db, &e) < 0 || inventory_system_rm(t->db, name, 1, &e) < 0 ||
-		    db_commit(t->db, &e) < 0) {
-			db_rollback(t->db);
-			message(t, 1, "%s", e.msg);
-			error_done(&e);
-		} else {
-			message(t, 0, "deleted %s", name);
-			t->screen = SCR_LIST;
-			restart_prober(t);
-		}
-		reload(t, 0);
-	} else {
-		message(t, 0, "nothing deleted");
-	}
+	modal_confirm(pop_up(t, DO_DELETE, s->name), q);
 	free(q);
-	free(name);
+}
+
+/* The operator said yes to deleting system NAME. */
+static void delete_confirmed(struct tui *t, const char *name)
+{
+	struct error e = {0};
+
+	if (db_begin(t->db, &e) < 0 || inventory_system_rm(t->db, name, 1, &e) < 0 ||
+	    db_commit(t->db, &e) < 0) {
+		db_rollback(t->db);
+		message(t, 1, "%s", e.msg);
+		error_done(&e);
+	} else {
+		message(t, 0, "deleted %s", name);
+		t->screen = SCR_LIST;
+		restart_prober(t);
+	}
+	reload(t, 0);
 }
 
 /* Evaluate W on the open system and show it in the what-if line (LABEL says what). */
@@ -1265,18 +1213,15 @@ static void whatif_next(struct tui *t)
 	free(label);
 }
 
-/* What if its backups ran on another schedule (replacing the current ones)? */
-static void whatif_schedule(struct tui *t)
+/* What if its backups ran on TEXT, another schedule (replacing the current ones)? */
+static void whatif_schedule(struct tui *t, const char *text)
 {
 	struct whatif w = {0};
 	struct error e = {0};
-	char *text = prompt("what if backups ran every (e.g. 15m) or on (a cron expression)", NULL),
-	     *label;
+	char *label;
 
-	if (!text || !*text) {
-		free(text);
+	if (!*text)
 		return;
-	}
 	if (duration_parse(text, 0, &w.schedule_every_s, &e) < 0) {
 		error_done(&e);
 		w.schedule_cron = text;
@@ -1284,7 +1229,6 @@ static void whatif_schedule(struct tui *t)
 	label = xasprintf("backups %s%s", w.schedule_cron ? "on " : "every ", text);
 	whatif_show(t, &w, label);
 	free(label);
-	free(text);
 }
 
 static void whatif_save(struct tui *t)
@@ -1365,7 +1309,6 @@ static void open_selected(struct tui *t)
 static void act(struct tui *t, enum tui_action a)
 {
 	const struct board_system *s = selected(t);
-	char *text;
 
 	free(t->message);
 	t->message = NULL;
@@ -1419,25 +1362,14 @@ static void act(struct tui *t, enum tui_action a)
 		move_sel(t, 1000000);
 		break;
 	case ACT_SEARCH:
-		text = prompt("search", NULL);
-		if (text) {
-			free(t->search);
-			t->search = text;
-			t->screen = SCR_LIST;
-			search_next(t, 0);
-		}
+		modal_prompt(pop_up(t, DO_SEARCH, NULL), "search", NULL);
 		break;
 	case ACT_SEARCH_NEXT:
 		search_next(t, t->sel + 1);
 		break;
 	case ACT_FILTER:
-		text = prompt("filter (name, owner, strategy or status; empty: all)", t->filter);
-		if (text) {
-			free(t->filter);
-			t->filter = *text ? text : (free(text), NULL);
-			t->screen = SCR_LIST;
-			arrange(t);
-		}
+		modal_prompt(pop_up(t, DO_FILTER, NULL),
+			     "filter (name, owner, strategy or status; empty: all)", t->filter);
 		break;
 	case ACT_SORT:
 		t->sort = (t->sort + 1) % SORT_COUNT;
@@ -1485,7 +1417,8 @@ static void act(struct tui *t, enum tui_action a)
 		break;
 	case ACT_WHATIF_SCHEDULE:
 		if (t->screen == SCR_DETAIL)
-			whatif_schedule(t);
+			modal_prompt(pop_up(t, DO_WHATIF_SCHEDULE, NULL),
+				     "what if backups ran every (e.g. 15m) or on (a cron expression)", NULL);
 		break;
 	case ACT_ADD_ENDPOINT:
 		if (s && t->screen == SCR_DETAIL && editable(t))
@@ -1508,11 +1441,60 @@ static void act(struct tui *t, enum tui_action a)
 	t->dirty = 1;
 }
 
+/* The open pop-up was answered (OK) or cancelled: act on it and close it. */
+static void pop_down(struct tui *t, int ok)
+{
+	struct modal m = t->modal;
+
+	memset(&t->modal, 0, sizeof(t->modal)); /* what it does may open the next one */
+	t->dirty = 1;
+	switch (m.action) {
+	case DO_SEARCH:
+		if (ok) {
+			free(t->search);
+			t->search = strbuf_detach(&m.text);
+			t->screen = SCR_LIST;
+			search_next(t, 0);
+		}
+		break;
+	case DO_FILTER:
+		if (ok) {
+			free(t->filter);
+			t->filter = m.text.len ? strbuf_detach(&m.text) : NULL;
+			t->screen = SCR_LIST;
+			arrange(t);
+		}
+		break;
+	case DO_WHATIF_SCHEDULE:
+		if (ok && t->screen == SCR_DETAIL)
+			whatif_schedule(t, strbuf_str(&m.text));
+		break;
+	case DO_DELETE:
+		if (ok)
+			delete_confirmed(t, m.name);
+		else
+			message(t, 0, "nothing deleted");
+		break;
+	case DO_ENDPOINT_MENU:
+		if (ok)
+			endpoint_form(t, m.name, m.ids[m.cur]);
+		break;
+	case DO_SCHEDULE_MENU:
+		if (ok)
+			schedule_form(t, m.name, m.ids[m.cur]);
+		break;
+	case DO_FORM:
+		form_closed(t, m.form, m.data, ok);
+		break;
+	}
+	modal_done(&m);
+}
+
 static void mouse(struct tui *t)
 {
 	MEVENT ev;
 
-	if (getmouse(&ev) != OK)
+	if (getmouse(&ev) != OK || t->modal.kind != MODAL_NONE)
 		return;
 	if (ev.bstate & BUTTON4_PRESSED) {
 		move_sel(t, -3);
@@ -1554,15 +1536,22 @@ static void keys(struct tui *t)
 {
 	int ch;
 
-	/* Never block here (a prompt or a form leaves getch() blocking), but wait a
-	 * moment so that a lone Esc is told from the start of a key sequence. */
+	/* Never block here, but wait a moment so that a lone Esc is told from
+	 * the start of a key sequence. */
 	while ((timeout(30), ch = getch()) != ERR) {
-		if (ch == KEY_RESIZE)
+		enum modal_result r;
+
+		if (ch == KEY_RESIZE) {
 			t->dirty = 1;
-		else if (ch == KEY_MOUSE)
+		} else if (ch == KEY_MOUSE) {
 			mouse(t);
-		else
+		} else if (t->modal.kind != MODAL_NONE) {
+			t->dirty = 1;
+			if ((r = modal_key(&t->modal, ch)) != MODAL_OPEN)
+				pop_down(t, r == MODAL_ANSWERED);
+		} else {
 			act(t, tui_key_action(ch));
+		}
 		if (t->quit)
 			return;
 	}
@@ -1652,6 +1641,10 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 		}
 		keys(&t);
 		now = probe_now_ms();
+		if (now / 1000 != t.clock_s) { /* the header's clock */
+			t.clock_s = now / 1000;
+			t.dirty = 1;
+		}
 		if (now >= t.next_reload_ms) {
 			reload(&t, 0);
 			if (!t.prober && !o->readonly && !foreign_prober(db))
@@ -1680,5 +1673,6 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	free(t.whatif_label);
 	verdict_done(&t.whatif_before);
 	verdict_done(&t.whatif_after);
+	modal_done(&t.modal);
 	return 0;
 }
