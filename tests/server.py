@@ -22,6 +22,7 @@ The probe port answers by path:
   /cut-headers            "HTTP/1.1 200 OK\r\nContent-Len", then closes
   /last-modified-raw/TEXT 200 with "Last-Modified: TEXT" (percent-decoded)
   /json/raw/TEXT          {"last_backup": TEXT}, TEXT percent-decoded and sent as is
+  /count/NAME             200 "ok", counting the requests for each NAME
 
 The control port switches it at run time:
   /down  /up              stop listening on the probe port (connections are
@@ -30,6 +31,7 @@ The control port switches it at run time:
                           /mode/hang, /mode/up)
   /hits                   how many /health requests have arrived
   /headers                the request line and headers of the last /echo-headers request
+  /hits/NAME              how many /count/NAME requests have arrived
 """
 import http.server
 import json
@@ -40,7 +42,7 @@ import time
 from email.utils import formatdate
 from urllib.parse import unquote
 
-state = {"mode": "up", "hits": 0, "headers": "", "lock": threading.Lock()}
+state = {"mode": "up", "hits": 0, "headers": "", "counts": {}, "lock": threading.Lock()}
 
 
 class Probe(http.server.BaseHTTPRequestHandler):
@@ -126,6 +128,10 @@ class Probe(http.server.BaseHTTPRequestHandler):
                 value = "/".join(parts[2:])
                 doc = {"last_backup": int(value) if value.isdigit() else value}
             self.reply(200, json.dumps(doc).encode(), [("Content-Type", "application/json")])
+        elif kind == "count":
+            with state["lock"]:
+                state["counts"][parts[1]] = state["counts"].get(parts[1], 0) + 1
+            self.reply(200, b"ok\n")
         elif kind == "echo-headers":
             with state["lock"]:
                 state["headers"] = self.requestline + "\n" + str(self.headers)
@@ -179,6 +185,9 @@ class Control(http.server.BaseHTTPRequestHandler):
                 state["mode"] = self.path[len("/mode/"):]
         elif self.path == "/hits":
             body = ("%d\n" % state["hits"]).encode()
+        elif self.path.startswith("/hits/"):
+            with state["lock"]:
+                body = ("%d\n" % state["counts"].get(self.path[len("/hits/"):], 0)).encode()
         elif self.path == "/headers":
             body = state["headers"].encode()
         else:

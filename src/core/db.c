@@ -592,6 +592,11 @@ struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 		}
 		error_done(e);
 	}
+	if (stat(db->path, &sb) == 0) {
+		/* Which file is open, so that a file moved over the path is noticed. */
+		db->dev = (unsigned long long)sb.st_dev;
+		db->ino = (unsigned long long)sb.st_ino;
+	}
 	db->version = version;
 	if (!(flags & DB_NO_MIGRATE) && version < db_migrations_count) {
 		if (db_migrate(db, db_migrations_count, e) < 0)
@@ -615,6 +620,39 @@ void db_close(struct db *db)
 	free(db->backup_path);
 	free(db->actor);
 	free(db);
+}
+
+int db_replaced(const struct db *db)
+{
+	struct stat sb;
+
+	if (stat(db->path, &sb) < 0)
+		return 1;
+	return (unsigned long long)sb.st_dev != db->dev || (unsigned long long)sb.st_ino != db->ino;
+}
+
+int db_reopen(struct db *db, struct error *e)
+{
+	struct db *fresh;
+	char *path = xstrdup(db->path);
+
+	/* Close before opening: in one process, two connections to different files
+	 * sharing the path's -shm would drop each other's POSIX locks. */
+	if (db->h) {
+		sqlite3_db_config(db->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+		sqlite3_close_v2(db->h);
+		db->h = NULL;
+	}
+	fresh = db_open(path, DB_NO_CREATE, e);
+	free(path);
+	if (!fresh)
+		return -1;
+	free(db->path);
+	free(db->backup_path);
+	free(db->actor);
+	*db = *fresh;
+	free(fresh);
+	return 0;
 }
 
 int db_try_begin(struct db *db, struct error *e)
