@@ -2,9 +2,10 @@
  * tui.c - the dashboard: one loop, one thread.
  *
  * The loop waits in curl_multi_poll (through prober_step) with the terminal
- * as the extra descriptor, so keys and probes are served together; when a
- * `drtop probe --watch` already runs on the database, or in --readonly, it
- * only reads. The board (core/board.c: the verdict views) is re-read every
+ * as the extra descriptor, so keys and probes are served together. It probes
+ * only while it holds the database's probing lease, the one `drtop probe
+ * --watch` takes: when another dashboard or a watcher holds it, or in
+ * --readonly, it only reads (and takes the lease when it is free again). The board (core/board.c: the verdict views) is re-read every
  * few seconds and after every change, so edits made elsewhere appear too.
  * Screens: the list (worst first), a system's detail with its what-if, the
  * help generated from the key table. Pop-ups (prompts, questions, menus,
@@ -61,7 +62,7 @@ struct tui {
 	char *message;
 	int message_error;
 	struct prober *prober;
-	int prober_foreign; /* a `probe --watch` runs elsewhere */
+	long prober_elsewhere; /* the PID of the prober holding the lease, or 0 */
 	int64_t next_reload_ms, load_cost_ms;
 	int utf8, dirty, quit, frames;
 	/* what-if in the detail view */
@@ -257,47 +258,76 @@ static const struct board_system *selected(const struct tui *t)
 	return t->nrows ? &t->board.systems[t->rows[t->sel]] : NULL;
 }
 
-/* Is a `drtop probe --watch` (another process) keeping the evidence? The same
- * lease rule as the prober's own claim. */
-static int foreign_prober(struct db *db)
-{
-	return recorder_heartbeat_other(db, NULL, NULL, NULL) > 0;
-}
-
+/* Take the probing lease and probe; while another prober (a dashboard or a
+ * `probe --watch`) holds it, note its PID and only read. */
 static void start_prober(struct tui *t)
 {
 	struct error e = {0};
+	long pid = 0;
 
 	if (t->o->readonly || t->prober)
 		return;
-	t->prober_foreign = foreign_prober(t->db);
-	if (t->prober_foreign)
+	if (recorder_heartbeat_other(t->db, &pid, NULL, NULL) > 0) {
+		t->prober_elsewhere = pid;
 		return;
+	}
+	if (recorder_heartbeat_claim(t->db, &e) < 0) {
+		if (e.kind == ERR_BUSY) /* taken just now */
+			t->prober_elsewhere = recorder_heartbeat_other(t->db, &pid, NULL, NULL) > 0 ? pid : -1;
+		else
+			message(t, 1, "cannot probe: %s", e.msg);
+		error_done(&e);
+		return;
+	}
+	t->prober_elsewhere = 0;
 	t->prober = prober_new(t->db, &(struct prober_options){0, 0, NULL}, NULL, NULL, &e);
 	if (!t->prober) {
 		message(t, 1, "cannot probe: %s", e.msg);
 		error_done(&e);
+		recorder_heartbeat_release(t->db);
+		return;
 	}
+	prober_set_heartbeat(t->prober, 1);
 }
 
+/* Stop probing (giving in-flight probes GRACE_MS) and free the lease. */
+static void stop_prober(struct tui *t, int grace_ms)
+{
+	if (!t->prober)
+		return;
+	prober_stop(t->prober, grace_ms, NULL);
+	prober_free(t->prober);
+	t->prober = NULL;
+	recorder_heartbeat_release(t->db);
+}
+
+/* The inventory changed here: probe what it now holds. */
 static void restart_prober(struct tui *t)
 {
-	if (t->prober) {
-		prober_stop(t->prober, 0, NULL);
-		prober_free(t->prober);
-		t->prober = NULL;
+	struct error e = {0};
+
+	if (!t->prober) {
+		start_prober(t);
+	} else if (prober_reload(t->prober, 0, &e) < 0) {
+		message(t, 1, "probing stopped: %s", e.msg);
+		error_done(&e);
+		stop_prober(t, 0);
 	}
-	start_prober(t);
 }
 
 /* --- drawing --------------------------------------------------------------- */
 
 static void draw_header(struct tui *t)
 {
-	char clock[WHEN_BUFSZ];
+	char clock[WHEN_BUFSZ], elsewhere[48];
 	const char *state = t->o->readonly ? "read-only"
-			    : t->prober_foreign ? "probe --watch is probing"
+			    : t->prober_elsewhere ? elsewhere
 			    : t->prober ? "probing" : "not probing";
+
+	if (t->prober_elsewhere > 0)
+		snprintf(elsewhere, sizeof(elsewhere), "probing elsewhere (pid %ld)", t->prober_elsewhere);
+	else
+		snprintf(elsewhere, sizeof(elsewhere), "probing elsewhere");
 
 	attrset(theme_attr(C_HEADER));
 	mvhline(0, 0, ' ', COLS);
@@ -313,7 +343,7 @@ static void draw_header(struct tui *t)
 	attrset(theme_attr(C_HEADER));
 	when_format(when_now(), clock);
 	if (COLS >= 100)
-		putf(0, 64, COLS - 64 - 10, " %s%s", state, t->loaded_full ? "" : ", reading verdict...");
+		putf(0, 63, COLS - 63 - 10, " %s%s", state, t->loaded_full ? "" : ", reading verdict...");
 	put(0, COLS - 9, 9, clock + 11);
 }
 
@@ -1383,7 +1413,8 @@ static void act(struct tui *t, enum tui_action a)
 			prober_probe_now(t->prober);
 			message(t, 0, "probing every endpoint now");
 		} else {
-			message(t, 1, t->prober_foreign ? "a drtop probe --watch does the probing"
+			message(t, 1, t->prober_elsewhere ? "another prober (a dashboard or drtop probe "
+							    "--watch) does the probing"
 							  : "nothing to probe");
 		}
 		break;
@@ -1619,8 +1650,7 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 			if (prober_step(t.prober, 250, STDIN_FILENO, &ready, e) < 0) {
 				message(&t, 1, "probing stopped: %s", e->msg);
 				error_done(e);
-				prober_free(t.prober);
-				t.prober = NULL;
+				stop_prober(&t, 0);
 			}
 		} else {
 			struct pollfd p = {STDIN_FILENO, POLLIN, 0};
@@ -1635,20 +1665,13 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 		}
 		if (now >= t.next_reload_ms) {
 			reload(&t, 0);
-			if (!t.prober && !o->readonly && !foreign_prober(db))
-				start_prober(&t);
-			else if (t.prober && foreign_prober(db)) {
-				restart_prober(&t); /* a watcher started: leave it the probing */
-			}
+			start_prober(&t); /* when the lease has come free */
 		}
 		if (o->frames)
 			t.dirty = 1;
 		(void)ready;
 	}
-	if (t.prober) {
-		prober_stop(t.prober, 200, NULL);
-		prober_free(t.prober);
-	}
+	stop_prober(&t, 200);
 	endwin();
 	fatal_set_cleanup(NULL);
 	board_free(&t.board);

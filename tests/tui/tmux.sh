@@ -19,12 +19,13 @@ keys() { tmux send-keys -t "$S" "$@"; }
 # (so that wait_for polls it).
 db_is() { test "$(sql "$1")" = "$2"; }
 
-# dashboard [ARGS...]: start drtop ARGS in session $S, 100x30, UTF-8, with the
+# dashboard [ARGS...]: start drtop ARGS in session $S, 100x30 (or $DASH_COLS
+# wide), UTF-8, with the
 # environment changes in $DASH_ENV (for env(1)); its stderr goes to $T/stderr
 # (or the terminal when DASH_STDERR=tty) and "EXITED status" to $T/exited
 # when it ends.
 dashboard() {
 	rm -f "$T/exited"
-	tmux new-session -d -s "$S" -x 100 -y 30 \
+	tmux new-session -d -s "$S" -x "${DASH_COLS:-100}" -y 30 \
 		"env $DASH_ENV LANG=C.UTF-8 '$DRTOP' $* $([ "$DASH_STDERR" = tty ] || echo "2>'$T/stderr'"); echo EXITED \$? >'$T/exited'; sleep 60"
 }
