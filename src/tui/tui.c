@@ -148,6 +148,17 @@ static const char *dur(int64_t s, char buf[DURATION_BUFSZ])
 	return duration_format(s < 0 ? 0 : s, buf);
 }
 
+/* A recovery time S, "≥" before it when it is only a lower bound (BOUND):
+ * an outage cut by a gap in probing lasted at least that long. */
+static const char *recovery(const struct tui *t, int64_t s, int bound, char buf[DURATION_BUFSZ + 4])
+{
+	char d[DURATION_BUFSZ];
+
+	snprintf(buf, DURATION_BUFSZ + 4, "%s%s", bound && s != BOARD_NONE ? t->utf8 ? "\u2265" : ">=" : "",
+		 dur(s, d));
+	return buf;
+}
+
 static void message(struct tui *t, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void message(struct tui *t, int error, const char *fmt, ...)
@@ -388,7 +399,7 @@ static void history_bar(struct tui *t, int y, int x, const char *h)
 static void draw_list(struct tui *t)
 {
 	int h = LINES - 3, i, wide = COLS >= 100, namew = COLS - 80 + 16;
-	char a[DURATION_BUFSZ], b[DURATION_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ];
+	char a[DURATION_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ];
 
 	if (namew > 30)
 		namew = 30;
@@ -403,7 +414,8 @@ static void draw_list(struct tui *t)
 	for (i = 0; i < h; i++) {
 		int r = t->top + i, y = 2 + i, on = r == t->sel;
 		const struct board_system *s;
-		char strategy[48], rto[40], rpo[40], probed[DURATION_BUFSZ + 4];
+		char strategy[48], rto[40], rpo[40], probed[DURATION_BUFSZ + 4], w[DURATION_BUFSZ + 4];
+		int extra; /* bytes of the RTO cell beyond its columns (a "≥") */
 
 		attrset(theme_attr(C_NORMAL));
 		mvhline(y, 0, ' ', COLS);
@@ -420,15 +432,17 @@ static void draw_list(struct tui *t)
 		}
 		snprintf(strategy, sizeof(strategy), "%s %.*s", s->strategy ? s->strategy : "-",
 			 s->cost_tier == BOARD_NONE ? 0 : (int)s->cost_tier, "$$$$");
-		snprintf(rto, sizeof(rto), "%s/%s", dur(s->rto_s, a), dur(s->worst_recovery_s, b));
+		snprintf(rto, sizeof(rto), "%s/%s", dur(s->rto_s, a),
+			 recovery(t, s->worst_recovery_s, s->worst_recovery_bound, w));
+		extra = s->worst_recovery_bound && t->utf8 && s->worst_recovery_s != BOARD_NONE ? 2 : 0;
 		snprintf(rpo, sizeof(rpo), "%s/%s", dur(s->rpo_s, c), dur(s->data_lag_s, d));
 		if (s->last_probe_at == BOARD_NONE)
 			snprintf(probed, sizeof(probed), "-");
 		else
 			snprintf(probed, sizeof(probed), "%s ago",
 				 dur(t->board.now - s->last_probe_at, a));
-		putf(y, 8, COLS - 8, "%-*.*s %4lld %-18.18s %-14.14s %-14.14s %-8.8s", namew, namew,
-		     s->name, (long long)s->tier, strategy, rto, rpo, probed);
+		putf(y, 8, COLS - 8, "%-*.*s %4lld %-18.18s %-*.*s %-14.14s %-8.8s", namew, namew,
+		     s->name, (long long)s->tier, strategy, 14 + extra, 14 + extra, rto, rpo, probed);
 		attrset(on ? theme_attr(C_SELECTED) : theme_status(s->status));
 		putf(y, 0, 7, "%-7s", s->status);
 		if (wide)
@@ -498,7 +512,7 @@ static void outage_chart(struct tui *t, struct lines *l, const struct board_syst
 				      NULL);
 	int64_t v[40], max = s->rto_s;
 	int n = 0, i, y;
-	char a[DURATION_BUFSZ];
+	char a[DURATION_BUFSZ], w[DURATION_BUFSZ + 4];
 
 	if (!st)
 		return;
@@ -528,7 +542,7 @@ static void outage_chart(struct tui *t, struct lines *l, const struct board_syst
 			put(y, 26 + i, 1, v[i] > s->rto_s ? "#" : "|");
 	}
 	attrset(theme_attr(C_TARGET));
-	putf(y, 26 + n + 1, COLS - 28 - n, "worst %s", dur(s->worst_recovery_s, a));
+	putf(y, 26 + n + 1, COLS - 28 - n, "worst %s", recovery(t, s->worst_recovery_s, s->worst_recovery_bound, w));
 }
 
 /* A sparkline of the data lag seen by freshness probes against the RPO. */
@@ -577,7 +591,7 @@ static void draw_detail(struct tui *t)
 {
 	const struct board_system *s = selected(t);
 	struct lines l = {0, t->detail_top, LINES - 2};
-	char a[DURATION_BUFSZ], b[DURATION_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ],
+	char a[DURATION_BUFSZ], b[DURATION_BUFSZ + 4], c[DURATION_BUFSZ + 4], d[DURATION_BUFSZ],
 		g[DURATION_BUFSZ];
 	size_t i;
 	int y;
@@ -600,7 +614,8 @@ static void draw_detail(struct tui *t)
 	if ((y = row(&l)) >= 0) {
 		attrset(theme_attr(C_NORMAL));
 		putf(y, 2, COLS - 4, "RTO %s, worst recovery %s, last %s    RPO %s, data lag %s",
-		     dur(s->rto_s, a), dur(s->worst_recovery_s, b), dur(s->last_recovery_s, c),
+		     dur(s->rto_s, a), recovery(t, s->worst_recovery_s, s->worst_recovery_bound, b),
+		     recovery(t, s->last_recovery_s, s->last_recovery_bound, c),
 		     dur(s->rpo_s, d), dur(s->data_lag_s, g));
 	}
 	if (t->whatif_on) {
