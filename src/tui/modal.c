@@ -164,7 +164,8 @@ void modal_draw(const struct modal *m)
 		attrset(theme_attr(C_ERROR));
 		mvhline(LINES - 1, 0, ' ', COLS);
 		put(LINES - 1, 0, COLS - 7, m->label);
-		put(LINES - 1, width(m->label) < COLS - 7 ? width(m->label) : COLS - 7, 7, " [y/N]");
+		put(LINES - 1, width(m->label) < COLS - 7 ? width(m->label) : COLS - 7, 7,
+		    " [y/N]");
 		curs_set(0);
 		break;
 	case MODAL_MENU:

@@ -25,11 +25,11 @@ struct modal {
 	struct strbuf text; /* what is typed into a prompt */
 	char **lines;       /* a menu's lines and the id of each (owned) */
 	int64_t *ids;
-	int n, cur;          /* how many lines, and the chosen one */
-	struct form *form;   /* a form (owned) */
-	int action;          /* what the caller does with the answer */
-	char *name;          /* the system it is about (owned), or NULL */
-	void *data;          /* the caller's, freed with data_free */
+	int n, cur;        /* how many lines, and the chosen one */
+	struct form *form; /* a form (owned) */
+	int action;        /* what the caller does with the answer */
+	char *name;        /* the system it is about (owned), or NULL */
+	void *data;        /* the caller's, freed with data_free */
 	void (*data_free)(void *data);
 };
 

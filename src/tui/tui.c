@@ -831,21 +831,24 @@ static void edit_free_data(void *ed)
 	edit_free(ed);
 }
 
+/* Form F editing ED was closed, SAVED or cancelled: say what was saved. */
 static void form_closed(struct tui *t, struct form *f, struct edit *ed, int saved)
 {
-	const char *verb = ed->kind == ED_DRILL ? "recorded" : ed->name && (ed->id || ed->old || ed->kind == ED_SYSTEM) ? "saved" : "added";
+	/* An existing system, endpoint (id) or schedule (old) is saved; a new one added. */
+	int existing = ed->kind == ED_SYSTEM ? ed->name != NULL : ed->id || ed->old;
+	const char *verb = ed->kind == ED_DRILL ? "recorded" : existing ? "saved" : "added";
+	const char *what = ed->kind == ED_ENDPOINT ? "endpoint"
+			   : ed->kind == ED_SCHEDULE ? "schedule" : "drill";
 
-	if (saved) {
-		if (ed->kind == ED_SYSTEM)
-			message(t, 0, "%s system %s", verb, form_value(f, 0));
-		else
-			message(t, 0, "%s %s %s of %s", verb,
-				ed->kind == ED_ENDPOINT ? "endpoint" : ed->kind == ED_SCHEDULE ? "schedule" : "drill",
-				form_value(f, 0), ed->name);
-		if (ed->kind == ED_SYSTEM || ed->kind == ED_ENDPOINT)
-			restart_prober(t);
-		reload(t, 0);
-	}
+	if (!saved)
+		return;
+	if (ed->kind == ED_SYSTEM)
+		message(t, 0, "%s system %s", verb, form_value(f, 0));
+	else
+		message(t, 0, "%s %s %s of %s", verb, what, form_value(f, 0), ed->name);
+	if (ed->kind == ED_SYSTEM || ed->kind == ED_ENDPOINT)
+		restart_prober(t);
+	reload(t, 0);
 }
 
 /* Open form F, editing ED (both taken over by the pop-up). */
