@@ -232,6 +232,22 @@ static void checkpoint(struct prober *p)
 		sqlite3_wal_checkpoint_v2(p->db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
+/* How long between two prunes: a tenth of the retention, at least a second and
+ * at most a minute, so that a short retention is kept to closely too. */
+static int64_t prune_every_ms(struct prober *p)
+{
+	sqlite3_stmt *st = db_prepare(p->db,
+				      "SELECT CAST(value AS INTEGER) FROM setting WHERE key = 'retention_s'"
+				      " AND CAST(value AS INTEGER) > 0",
+				      NULL);
+	int64_t every = PRUNE_EVERY_MS;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) < PRUNE_EVERY_MS / 100)
+		every = sqlite3_column_int64(st, 0) * 100; /* a tenth, in ms */
+	sqlite3_finalize(st);
+	return every < FLUSH_EVERY_MS ? FLUSH_EVERY_MS : every;
+}
+
 /* Write the pending results in one transaction, with the heartbeat and, when
  * due, a batch of retention. FINAL: the last chance (stop, --once): a database
  * that cannot be written is an error rather than a reason to wait. */
@@ -240,7 +256,7 @@ static int flush(struct prober *p, int final, struct error *e)
 	struct error err = {0};
 	int64_t now = mono_ms();
 	size_t i, dropped = 0, failed = 0;
-	int rc = 0, prune = 0;
+	int rc = 0, prune = 0, pruned = 0;
 
 	p->last_flush_ms = now;
 	if (!p->npending && !(p->heartbeat && now - p->last_beat_ms >= RECORDER_BEAT_S * 1000) &&
@@ -277,12 +293,15 @@ static int flush(struct prober *p, int final, struct error *e)
 		prune = recorder_prune(p->db, probe_now_ms(), PRUNE_BATCH, &err);
 		if (prune < 0)
 			goto undo;
+		pruned = 1;
 	}
 	if (recorder_commit(p->rec, &err) < 0)
 		goto retry;
 	checkpoint(p);
-	/* A full batch of old results: more are waiting, take the next soon. */
-	p->next_prune_ms = now + (prune >= PRUNE_BATCH ? FLUSH_EVERY_MS : PRUNE_EVERY_MS);
+	/* Due again one interval after this prune (not after this batch: batches come
+	 * every second). A full batch of old results: more are waiting, take the next soon. */
+	if (pruned)
+		p->next_prune_ms = now + (prune >= PRUNE_BATCH ? FLUSH_EVERY_MS : prune_every_ms(p));
 	if (dropped)
 		strbuf_printf(warning(p), "%zu result%s of endpoints removed meanwhile not recorded",
 			      dropped, dropped == 1 ? "" : "s");
