@@ -492,18 +492,22 @@ static int maybe_flush(struct prober *p, struct error *e)
 	return 0;
 }
 
-int prober_once(struct prober *p, struct error *e)
+int prober_once(struct prober *p, int stop_fd, int *stopped, struct error *e)
 {
 	size_t next = 0;
 
+	*stopped = 0;
 	/* Feed the engine a few slots ahead rather than all at once: memory stays
 	 * flat however many endpoints there are. */
-	while (next < p->neps || probe_engine_pending(p->engine)) {
+	while (!*stopped && (next < p->neps || probe_engine_pending(p->engine))) {
 		while (next < p->neps && probe_engine_pending(p->engine) < p->concurrency + 64)
 			probe_engine_add(p->engine, &p->eps[next++].spec);
-		if (probe_engine_step(p->engine, 200, -1, NULL, e) < 0 || maybe_flush(p, e) < 0)
+		if (probe_engine_step(p->engine, 200, stop_fd, stopped, e) < 0 ||
+		    maybe_flush(p, e) < 0)
 			return -1;
 	}
+	if (*stopped)
+		probe_engine_abandon(p->engine);
 	if (flush(p, 1, e) < 0 || replaced(p, e))
 		return -1;
 	return history(p, 1, e);

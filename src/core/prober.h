@@ -62,8 +62,11 @@ void prober_free(struct prober *p);
 /* The endpoints loaded, and how many. */
 const struct prober_endpoint *prober_endpoints(const struct prober *p, size_t *n);
 
-/* Probe every endpoint once and record the results. */
-int prober_once(struct prober *p, struct error *e);
+/* Probe every endpoint once and record the results. When STOP_FD (or -1)
+ * becomes readable (a signal's self-pipe), *STOPPED is set, the probes still
+ * in flight are abandoned, those not started are skipped, and what finished
+ * is recorded. */
+int prober_once(struct prober *p, int stop_fd, int *stopped, struct error *e);
 
 /* Watch mode: start what is due, wait up to WAIT_MS (less when something is
  * due sooner) or until EXTRA_FD is readable, record finished batches. */

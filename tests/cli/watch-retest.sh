@@ -36,4 +36,30 @@ ok "the watcher stops cleanly" test "$watch_rc" -eq 0
 "$DRTOP" config set retention 30d >/dev/null
 sql "DELETE FROM endpoint"
 
+# --- probe --once stopped by a signal records what finished (D28) ---
+for i in 1 2 3 4 5; do "$DRTOP" endpoint add web "$URL/count/once$i" --timeout 10s >/dev/null; done
+for i in 1 2 3; do "$DRTOP" endpoint add web "$URL/delay/5000?$i" --timeout 10s >/dev/null; done
+hits_are() { # the five fast endpoints have each been asked N times (in round $1)
+	for i in 1 2 3 4 5; do [ "$(ctl "hits/once$i")" = "$2" ] || return 1; done
+}
+round=0
+for sig in INT TERM HUP; do
+	round=$((round + 1))
+	before=$(sql "SELECT count(*) FROM probe_result")
+	t=$(now_ms)
+	"$DRTOP" probe --once >"$T/once.out" 2>"$T/once.err" &
+	once_pid=$!
+	pids="$pids $once_pid"
+	wait_for 10 hits_are "$sig" "$round"
+	kill -$sig "$once_pid"
+	wait "$once_pid"
+	once_rc=$?
+	ok "probe --once on SIG$sig exits 0" test "$once_rc" -eq 0
+	ok "before the slow probes finished" test "$(($(now_ms) - t))" -lt 4500
+	ok "the 5 finished results are recorded" \
+		test "$(($(sql "SELECT count(*) FROM probe_result") - before))" -eq 5
+	ok "it says it was interrupted" grep -q "interrupted: 5 of 8 endpoints" "$T/once.err"
+done
+sql "DELETE FROM endpoint"
+
 done_testing
