@@ -207,8 +207,10 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 			rc = reopen(ctx, pp, po, v, &stamp, e);
 			continue;
 		}
-		/* Endpoints added, changed or removed elsewhere: start over with them. */
-		if (rc == 0 && !ready && prober_clock_ms() - checked >= 5000) {
+		/* Endpoints added, changed or removed elsewhere: start over with them;
+		 * at once when results of removed ones came back. */
+		if (rc == 0 && !ready &&
+		    (prober_clock_ms() - checked >= 5000 || prober_endpoints_gone(*pp))) {
 			char *now;
 
 			checked = prober_clock_ms();
@@ -217,7 +219,7 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 				continue;
 			}
 			now = inventory_stamp(ctx->db);
-			if (strcmp(now, stamp)) {
+			if (strcmp(now, stamp) || prober_endpoints_gone(*pp)) {
 				rc = prober_reload(*pp, 1000, e);
 				show_warnings(*pp);
 				free(stamp);

@@ -28,6 +28,7 @@ struct pending {
 	size_t seq; /* arrival order, to keep the sort stable */
 	struct probe_result r;
 	char *error;
+	char *url; /* re.url's own copy */
 };
 
 struct prober {
@@ -54,6 +55,7 @@ struct prober {
 	int64_t retry_at_ms, retry_ms; /* backing off while the database cannot be written */
 	size_t dropped;                /* results not recorded */
 	int replaced;                  /* the database file was replaced: write nothing */
+	int gone;                      /* results of endpoints gone: the inventory is stale */
 	struct strbuf warning;         /* problems survived since the caller last asked */
 };
 
@@ -172,8 +174,9 @@ static void on_result(const struct probe_result *r, void *arg)
 	reschedule(ep, r->ok, mono_ms());
 	p->pending = xgrow(p->pending, &p->cappending, p->npending + 1, sizeof(*p->pending));
 	pd = &p->pending[p->npending++];
+	pd->url = xstrdup(ep->url);
 	pd->re = (struct recorder_endpoint){ep->id, ep->system_id, ep->interval_ms, ep->timeout_ms,
-					    ep->health};
+					    ep->health, pd->url};
 	pd->seq = p->seq++;
 	pd->r = *r;
 	pd->error = r->error ? xstrdup(r->error) : NULL;
@@ -197,8 +200,10 @@ static void forget_pending(struct prober *p, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(p->pending[i].error);
+		free(p->pending[i].url);
+	}
 	if (n < p->npending)
 		memmove(p->pending, p->pending + n, (p->npending - n) * sizeof(*p->pending));
 	p->npending -= n;
@@ -303,6 +308,8 @@ static int flush(struct prober *p, int final, struct error *e)
 	if (pruned)
 		p->next_prune_ms = now + (prune >= PRUNE_BATCH ? FLUSH_EVERY_MS : prune_every_ms(p));
 	if (dropped)
+		p->gone = 1;
+	if (dropped)
 		strbuf_printf(warning(p), "%zu result%s of endpoints removed meanwhile not recorded",
 			      dropped, dropped == 1 ? "" : "s");
 	p->dropped += dropped + failed;
@@ -392,14 +399,11 @@ static void free_endpoints(struct prober *p)
 
 void prober_free(struct prober *p)
 {
-	size_t i;
-
 	if (!p)
 		return;
 	probe_engine_free(p->engine);
 	recorder_free(p->rec);
-	for (i = 0; i < p->npending; i++)
-		free(p->pending[i].error);
+	forget_pending(p, p->npending);
 	free(p->pending);
 	strbuf_done(&p->warning);
 	free_endpoints(p);
@@ -445,6 +449,11 @@ int64_t prober_clock_ms(void)
 size_t prober_dropped(const struct prober *p)
 {
 	return p->dropped;
+}
+
+int prober_endpoints_gone(const struct prober *p)
+{
+	return p->gone;
 }
 
 int prober_db_replaced(const struct prober *p)
@@ -576,6 +585,7 @@ int prober_reload(struct prober *p, int grace_ms, struct error *e)
 {
 	drain(p, grace_ms);
 	free_endpoints(p);
+	p->gone = 0;
 	if (load(p, p->systems, e) < 0)
 		return -1;
 	return maybe_flush(p, e);

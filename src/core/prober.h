@@ -108,6 +108,10 @@ size_t prober_dropped(const struct prober *p);
  * database, results dropped), one per line, or NULL; the caller frees. */
 char *prober_take_warning(struct prober *p);
 
+/* Were results of endpoints removed meanwhile (or whose id was reused) dropped
+ * since the last reload? Then the inventory is stale: reload it. */
+int prober_endpoints_gone(const struct prober *p);
+
 /* Did a step stop because the database file was replaced or removed? The
  * results then waiting are lost: the caller reopens (db_reopen) and starts a
  * new prober, or gives up. */

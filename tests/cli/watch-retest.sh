@@ -62,4 +62,23 @@ for sig in INT TERM HUP; do
 done
 sql "DELETE FROM endpoint"
 
+# --- an endpoint id reused while its old endpoint's results are pending (N2) ---
+"$DRTOP" endpoint add web "$URL/count/old" --interval 100ms --timeout 1s >/dev/null
+old_id=$(sql "SELECT id FROM endpoint WHERE url = '$URL/count/old'")
+start_watch
+ok "probing the old endpoint" wait_for 10 rows_ge "$URL/count/old" "" 3
+"$DRTOP" endpoint rm "$old_id" >/dev/null
+"$DRTOP" endpoint add web "$URL/status/500" --interval 100ms --timeout 1s >/dev/null
+ok "the new endpoint has the old one's id" sql_is "SELECT id FROM endpoint WHERE url = '$URL/status/500'" "$old_id"
+ok "the new endpoint is probed" wait_for 10 rows_ge "$URL/status/500" "" 3
+ok "no result of the old endpoint is filed under the new one" \
+	sql_is "SELECT count(*) FROM probe_result WHERE endpoint_id = $old_id AND ok" 0
+ok "none from before the new endpoint was added" \
+	sql_is "SELECT count(*) FROM probe_result WHERE endpoint_id = $old_id AND at_ms < 1000 * (SELECT created_at FROM endpoint WHERE id = $old_id)" 0
+ok "the watcher said so at most once, then reloaded" \
+	test "$(grep -c "removed meanwhile not recorded" "$T/watch.err")" -le 1
+stop_watch
+ok "and stops cleanly" test "$watch_rc" -eq 0
+sql "DELETE FROM endpoint"
+
 done_testing
