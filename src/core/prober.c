@@ -275,7 +275,9 @@ static int flush(struct prober *p, int final, struct error *e)
 	if (p->npending > 1)
 		qsort(p->pending, p->npending, sizeof(*p->pending), by_time);
 	checkpoint(p); /* what other writers left since the last batch */
-	if (recorder_begin(p->rec, &err) < 0)
+	/* Never wait for a lock between probes: the loop must go on serving them
+	 * while the results wait here. Only the last batch waits (busy timeout). */
+	if ((final ? recorder_begin(p->rec, &err) : db_try_begin(p->db, &err)) < 0)
 		goto retry;
 	if (p->heartbeat && (rc = recorder_heartbeat_beat(p->db, &err)) < 0)
 		goto undo;
@@ -472,7 +474,8 @@ static int history(struct prober *p, int final, struct error *e)
 {
 	struct error err = {0};
 
-	if (verdict_record_history(p->db, NULL, &err) == 0)
+	if ((final ? verdict_record_history(p->db, NULL, &err)
+		   : verdict_try_record_history(p->db, NULL, &err)) == 0)
 		return 0;
 	if (final || !passing(&err)) {
 		error_set(e, err.kind, "%s", err.msg);

@@ -81,4 +81,27 @@ stop_watch
 ok "and stops cleanly" test "$watch_rc" -eq 0
 sql "DELETE FROM endpoint"
 
+# --- probing goes on while the database is locked (N5) ---
+"$DRTOP" endpoint add web "$URL/count/lk" --interval 100ms --timeout 1s >/dev/null
+hits_ge() { [ "$(ctl "hits/$1")" -ge "$2" ]; }
+start_watch
+ok "probing" wait_for 10 rows_ge "$URL/count/lk" "" 3
+( printf '.timeout 5000\nBEGIN IMMEDIATE;\n.shell touch %s\n' "$T/locked"; sleep 5; printf 'COMMIT;\n' ) | sqlite3 "$DRTOP_DB" &
+locker=$!
+pids="$pids $locker"
+wait_for 5 test -f "$T/locked"
+held_from=$(now_ms)
+h0=$(ctl hits/lk)
+ok "probes go on while another process holds the write lock" wait_for 3 hits_ge lk $((h0 + 15))
+ok "(the lock is still held)" kill -0 "$locker"
+wait "$locker"
+held_to=$(now_ms)
+ok "what was probed meanwhile is recorded after" \
+	wait_for 20 rows_ge "$URL/count/lk" "AND at_ms > $held_from + 200 AND at_ms < $held_to - 200" 25
+ok "it said it was waiting" grep -q "locked by another process.*results wait" "$T/watch.err"
+ok "and recording again" grep -q "recording again" "$T/watch.err"
+stop_watch
+ok "and stops cleanly" test "$watch_rc" -eq 0
+sql "DELETE FROM endpoint"
+
 done_testing
