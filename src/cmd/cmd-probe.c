@@ -45,6 +45,7 @@ struct view {
 	int progress; /* show done/total on stderr */
 	size_t total, shown;
 	int print;
+	size_t done, failed, lost; /* by the probers of files replaced meanwhile */
 };
 
 static void on_result(const struct prober_endpoint *ep, const struct probe_result *r, void *arg)
@@ -164,7 +165,13 @@ static int reopen(struct ctx *ctx, struct prober **pp, const struct prober_optio
 	size_t lost = 0;
 
 	if (*pp) {
+		size_t done, failed;
+
 		lost = prober_pending(*pp);
+		prober_counts(*pp, &done, &failed);
+		v->done += done;
+		v->failed += failed;
+		v->lost += prober_dropped(*pp) + lost;
 		prober_free(*pp);
 		*pp = NULL;
 	}
@@ -185,7 +192,7 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 		 struct view *v, struct error *e)
 {
 	struct prober *p = *pp;
-	size_t n, done, failed;
+	size_t n, done, failed, lost;
 	int rc = 0, ready = 0;
 	int64_t checked;
 	char *stamp;
@@ -239,9 +246,11 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 	done = failed = 0;
 	if (*pp)
 		prober_counts(*pp, &done, &failed);
-	fprintf(stderr, "drtop: stopped after %zu probes (%zu failed", done, failed);
-	if (*pp && prober_dropped(*pp))
-		fprintf(stderr, ", %zu not recorded", prober_dropped(*pp));
+	lost = v->lost + (*pp ? prober_dropped(*pp) : 0);
+	fprintf(stderr, "drtop: stopped after %zu probes (%zu failed", v->done + done,
+		v->failed + failed);
+	if (lost)
+		fprintf(stderr, ", %zu not recorded", lost);
 	fputs(")\n", stderr);
 	release_signals();
 	return rc;

@@ -104,4 +104,17 @@ stop_watch
 ok "and stops cleanly" test "$watch_rc" -eq 0
 sql "DELETE FROM endpoint"
 
+# --- the database file moved away while watching (N9) ---
+"$DRTOP" endpoint add web "$URL/count/mv" --interval 100ms --timeout 1s >/dev/null
+t=$(now_ms)
+start_watch
+ok "probing" wait_for 10 rows_ge "$URL/count/mv" "AND at_ms >= $t" 10
+mv "$DRTOP_DB" "$T/moved.db"
+# No file at the path: the watcher cannot reopen it, says so and stops.
+ok "the watcher notices, and stops" wait_for 15 sh -c "! kill -0 $watch_pid 2>/dev/null"
+ok "saying why" grep -q "was replaced or removed; reopening" "$T/watch.err"
+moved=$(DRTOP_DB="$T/moved.db" rows "$URL/count/mv" "AND at_ms >= $t")
+probes=$(sed -n 's/.*stopped after \([0-9]*\) probes.*/\1/p' "$T/watch.err")
+ok "its count includes the probes made before the move ($probes >= $moved)" test "${probes:-0}" -ge "$moved"
+
 done_testing
