@@ -115,7 +115,7 @@ ok "the watcher notices, and stops" wait_for 15 sh -c "! kill -0 $watch_pid 2>/d
 ok "saying why" grep -q "was replaced or removed; reopening" "$T/watch.err"
 moved=$(sqlite3 "$T/moved.db" "SELECT count(*) FROM probe_result r JOIN endpoint e ON e.id = r.endpoint_id WHERE e.url = '$URL/count/mv' AND at_ms >= $t")
 probes=$(sed -n 's/.*stopped after \([0-9]*\) probes.*/\1/p' "$T/watch.err")
-ok "moved.db has the results of before the move" test "$moved" -ge 10
+ok "moved.db has results of before the move" test "$moved" -ge 5
 ok "the count includes them ($probes >= $moved)" test "${probes:-0}" -ge "$moved"
 
 done_testing
