@@ -54,7 +54,8 @@ static const char *const sql[ST_COUNT] = {
 	[ST_OUTAGE_CLOSE] = "UPDATE outage SET ended_ms = ?2, res_end_ms = ?3, gap = ?4"
 			    " WHERE id = ?1 AND ended_ms IS NULL",
 	[ST_ENDPOINT] = "SELECT e.system_id, e.enabled AND s.enabled FROM endpoint e"
-			" JOIN system s ON s.id = e.system_id WHERE e.id = ?1",
+			" JOIN system s ON s.id = e.system_id WHERE e.id = ?1"
+			" AND (?2 IS NULL OR e.url = ?2) AND e.kind = ?3",
 	[ST_SAVE] = "SAVEPOINT recorder_add",
 	[ST_RELEASE] = "RELEASE recorder_add",
 	[ST_UNDO] = "ROLLBACK TO recorder_add",
@@ -224,18 +225,22 @@ static int insert_result(struct recorder *rec, const struct recorder_endpoint *e
 	return done(rec, st, e);
 }
 
-/* The endpoint's system, or 0 when the endpoint is gone; and is it enabled? */
-static int endpoint_system(struct recorder *rec, int64_t id, int64_t *system_id, int *enabled,
-			   struct error *e)
+/* The endpoint's system, or 0 when the endpoint is gone (or its id now names
+ * another endpoint: ids are reused); and is it enabled? */
+static int endpoint_system(struct recorder *rec, const struct recorder_endpoint *ep,
+			   int64_t *system_id, int *enabled, struct error *e)
 {
 	sqlite3_stmt *st = rec->st[ST_ENDPOINT];
 	int rc;
 
-	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 1, ep->id);
+	db_bind_text(st, 2, ep->url);
+	sqlite3_bind_text(st, 3, ep->health ? "health" : "freshness", -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	*system_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	*enabled = rc == SQLITE_ROW && sqlite3_column_int(st, 1);
 	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(rec->db, e, "recording probe results");
 	return 0;
@@ -249,7 +254,7 @@ static int add(struct recorder *rec, const struct recorder_endpoint *ep,
 	int64_t at = r->started_ms, system_id;
 	int rc = -1, enabled;
 
-	if (endpoint_system(rec, ep->id, &system_id, &enabled, e) < 0)
+	if (endpoint_system(rec, ep, &system_id, &enabled, e) < 0)
 		return -1;
 	if (!system_id)
 		return 1; /* removed while it was probed: nothing to record it against */

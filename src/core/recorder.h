@@ -25,6 +25,8 @@ struct recorder_endpoint {
 	int64_t id, system_id;
 	int64_t interval_ms, timeout_ms;
 	int health; /* health endpoints make outages; freshness ones data lag */
+	const char *url; /* what was probed: an id reused since by another endpoint
+			  * (removed, then another added) no longer has it */
 };
 
 struct recorder;
@@ -40,7 +42,8 @@ int64_t recorder_gap_ms(const struct recorder_endpoint *ep);
 
 int recorder_begin(struct recorder *rec, struct error *e);
 /* Record R for EP inside the batch: 0 when recorded, 1 when the endpoint is
- * gone (removed while it was probed), -1 with e set when this result could not
+ * gone (removed while it was probed, its id perhaps taken by a new endpoint
+ * with another URL or kind), -1 with e set when this result could not
  * be recorded; it is then undone and the rest of the batch stands. A result
  * older than one already applied for EP (a second prober) is kept in
  * probe_result but moves no state; one far older (the clock stepped back)
