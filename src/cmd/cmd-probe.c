@@ -177,7 +177,7 @@ static int reopen(struct ctx *ctx, struct prober **pp, const struct prober_optio
 	}
 	fprintf(stderr, "drtop: %s was replaced or removed; reopening it (%zu results not recorded)\n",
 		ctx->db->path, lost);
-	if (db_reopen(ctx->db, e) < 0 || recorder_heartbeat_claim(ctx->db, e) < 0)
+	if (db_reopen(ctx->db, e) < 0 || recorder_heartbeat_claim(ctx->db, RECORDER_WATCH, e) < 0)
 		return -1;
 	*pp = prober_new(ctx->db, po, on_result, v, e);
 	if (!*pp)
@@ -197,7 +197,7 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 	int64_t checked;
 	char *stamp;
 
-	if (recorder_heartbeat_claim(ctx->db, e) < 0)
+	if (recorder_heartbeat_claim(ctx->db, RECORDER_WATCH, e) < 0)
 		return -1;
 	prober_set_heartbeat(p, 1);
 	catch_signals();

@@ -56,6 +56,7 @@ struct prober {
 	size_t dropped;                /* results not recorded */
 	int replaced;                  /* the database file was replaced: write nothing */
 	int gone;                      /* results of endpoints gone: the inventory is stale */
+	int lost_lease;                /* another prober took the heartbeat over */
 	struct strbuf warning;         /* problems survived since the caller last asked */
 };
 
@@ -281,6 +282,11 @@ static int flush(struct prober *p, int final, struct error *e)
 		goto retry;
 	if (p->heartbeat && (rc = recorder_heartbeat_beat(p->db, &err)) < 0)
 		goto undo;
+	if (p->heartbeat && rc > 0) {
+		/* Taken over: this batch is still evidence; the new holder probes on. */
+		p->heartbeat = 0;
+		p->lost_lease = 1;
+	}
 	p->last_beat_ms = now;
 	for (i = 0; i < p->npending; i++) {
 		rc = recorder_add(p->rec, &p->pending[i].re, &p->pending[i].r, &err);
@@ -425,6 +431,11 @@ void prober_probe_now(struct prober *p)
 	for (i = 0; i < p->neps; i++)
 		if (!p->eps[i].in_flight)
 			p->eps[i].due_ms = 1; /* long past: due at the next step */
+}
+
+int prober_lost_lease(const struct prober *p)
+{
+	return p->lost_lease;
 }
 
 void prober_set_heartbeat(struct prober *p, int on)

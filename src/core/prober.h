@@ -85,6 +85,9 @@ void prober_probe_now(struct prober *p);
 
 /* Beat the prober heartbeat (claimed with recorder_heartbeat_claim) with every batch. */
 void prober_set_heartbeat(struct prober *p, int on);
+/* Has another prober (a watcher, from a dashboard) taken the heartbeat over?
+ * The caller should then stop this prober. */
+int prober_lost_lease(const struct prober *p);
 
 /* How long to wait before probing again an endpoint with INTERVAL_MS whose system
  * has RTO_S, after a success (OK) or after its FAILURES-th consecutive failure

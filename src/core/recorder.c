@@ -368,6 +368,20 @@ static void hostname(char *buf, size_t n)
 	buf[n - 1] = '\0';
 }
 
+/* The kind of prober the live holder is (0 when none or when it cannot be read). */
+static int holder_is_dashboard(struct db *db)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT kind = 'dashboard' FROM prober WHERE id = 1", NULL);
+	int yes = 0;
+
+	if (!st)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		yes = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return yes;
+}
+
 int recorder_heartbeat_other(struct db *db, long *pid, struct strbuf *host, int64_t *since)
 {
 	char me[256];
@@ -406,7 +420,7 @@ int recorder_heartbeat_other(struct db *db, long *pid, struct strbuf *host, int6
 	return alive;
 }
 
-int recorder_heartbeat_claim(struct db *db, struct error *e)
+int recorder_heartbeat_claim(struct db *db, enum recorder_prober_kind kind, struct error *e)
 {
 	char host[256], when[WHEN_BUFSZ];
 	struct strbuf other = STRBUF_INIT;
@@ -423,20 +437,23 @@ int recorder_heartbeat_claim(struct db *db, struct error *e)
 		db_fail(db, e, "prober heartbeat");
 		goto fail;
 	}
+	if (alive && kind == RECORDER_WATCH && holder_is_dashboard(db))
+		alive = 0; /* the dashboard notices at its next beat and stops probing */
 	if (alive) {
 		error_set(e, ERR_BUSY,
 			  "another prober (pid %ld on %s, running since %s) is probing this database",
 			  pid, strbuf_str(&other), when_format(since, when));
 		goto fail;
 	}
-	st = db_prepare(db, "INSERT OR REPLACE INTO prober (id, pid, host, started_at, last_cycle_at) "
-			    "VALUES (1, ?1, ?2, ?3, NULL)",
+	st = db_prepare(db, "INSERT OR REPLACE INTO prober (id, pid, host, started_at, last_cycle_at, "
+			    "kind) VALUES (1, ?1, ?2, ?3, NULL, ?4)",
 			e);
 	if (!st)
 		goto fail;
 	sqlite3_bind_int64(st, 1, (int64_t)getpid());
 	sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
+	sqlite3_bind_text(st, 4, kind == RECORDER_DASHBOARD ? "dashboard" : "watch", -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -467,6 +484,10 @@ int recorder_heartbeat_beat(struct db *db, struct error *e)
 		return db_fail(db, e, "prober heartbeat");
 	if (sqlite3_changes(db->h))
 		return 0;
+	/* Another prober holds the lease now (a watcher took it over from this
+	 * dashboard, or took over a heartbeat that looked dead): let it probe. */
+	if (recorder_heartbeat_other(db, NULL, NULL, NULL) > 0)
+		return 1;
 	/* The row is gone (cleared by hand, or a new file): take it again unless a
 	 * live prober took over. */
 	hostname(host, sizeof(host));

@@ -58,11 +58,16 @@ void recorder_rollback(struct recorder *rec);
  * again if it vanished); release removes it. A holder is dead when it has not
  * beaten for three beats, or when it is on this host and its PID is gone. */
 #define RECORDER_BEAT_S 5
-int recorder_heartbeat_claim(struct db *db, struct error *e);
+enum recorder_prober_kind { RECORDER_WATCH, RECORDER_DASHBOARD };
+/* A watcher takes the lease over from a live dashboard; nothing else takes it
+ * from a live holder. */
+int recorder_heartbeat_claim(struct db *db, enum recorder_prober_kind kind, struct error *e);
 /* Is a live prober other than this process holding the heartbeat? 1 (with its
  * PID, host and start filled where not NULL), 0 when not, -1 when it cannot be
  * read. The dashboard asks this too, so both agree on who probes. */
 int recorder_heartbeat_other(struct db *db, long *pid, struct strbuf *host, int64_t *since);
+/* 0 when beaten, 1 when another prober has taken the lease over (stop probing),
+ * -1 with e set on failure. */
 int recorder_heartbeat_beat(struct db *db, struct error *e);
 void recorder_heartbeat_release(struct db *db);
 
