@@ -51,4 +51,33 @@ ok "nothing of the failed imports is there" test "$(sql "SELECT count(*) FROM sy
 fails "missing file" 66 "cannot read $T/nope.json" import "$T/nope.json"
 succeeds "import from standard input" import - <"$example"
 
+# --output to something that is not a regular file writes into it, like a shell
+# redirection, and leaves it what it was; a missing directory is named as such.
+mkfifo "$T/fifo"
+cat "$T/fifo" >"$T/from-fifo" &
+reader=$!
+pids="$pids $reader"
+# (Old code renamed a regular file over the FIFO and the reader waited forever.)
+succeeds "export --output a FIFO" export --output "$T/fifo"
+wait_for 5 grep -q '}' "$T/from-fifo"
+kill "$reader" 2>/dev/null
+ok "the FIFO is still a FIFO and its reader got the document" sh -c "test -p '$T/fifo' && grep -q '\"systems\"' '$T/from-fifo'"
+ln -s "$T/fifo" "$T/fifo-link"
+cat "$T/fifo" >"$T/from-link" &
+reader=$!
+pids="$pids $reader"
+succeeds "export --output a link to a FIFO" export --output "$T/fifo-link"
+wait_for 5 grep -q '}' "$T/from-link"
+kill "$reader" 2>/dev/null
+ok "the link still points to the FIFO" sh -c "test -L '$T/fifo-link' && test -p '$T/fifo' && test -s '$T/from-link'"
+if mknod -m 666 "$T/mynull" c 1 3 2>/dev/null; then
+	succeeds "export --output a character device" export --output "$T/mynull"
+	ok "the device is still a character device" test -c "$T/mynull"
+	run report --output "$T/mynull"
+	ok "report --output a character device keeps it one" sh -c "test ! -s '$T/err' && test -c '$T/mynull'"
+else
+	n=$((n + 1)); echo "ok $n # skip mknod not permitted"
+fi
+fails "output into a missing directory" 73 "directory $T/nodir does not exist" export --output "$T/nodir/x.json"
+
 done_testing
