@@ -172,7 +172,12 @@ void cmd_note(const char *fmt, ...)
 	va_end(ap);
 	/* Messages quote user data: nothing from it may drive the terminal. */
 	output_printable(&msg, text);
-	fprintf(stderr, "drtop: %s\n", strbuf_str(&msg));
+	/* A message that already names the command ("drtop status: ...") gets no
+	 * second prefix. */
+	if (!strncmp(text, "drtop:", 6) || !strncmp(text, "drtop ", 6))
+		fprintf(stderr, "%s\n", strbuf_str(&msg));
+	else
+		fprintf(stderr, "drtop: %s\n", strbuf_str(&msg));
 	strbuf_done(&msg);
 	free(text);
 }

@@ -143,9 +143,14 @@ int db_exec(struct db *db, const char *sql, struct error *e)
 
 sqlite3_stmt *db_prepare(struct db *db, const char *sql, struct error *e)
 {
+	return db_prepare_tail(db, sql, NULL, e);
+}
+
+sqlite3_stmt *db_prepare_tail(struct db *db, const char *sql, const char **tail, struct error *e)
+{
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, tail) != SQLITE_OK) {
 		db_fail(db, e, "database");
 		return NULL;
 	}

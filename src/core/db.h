@@ -79,6 +79,9 @@ int db_exec(struct db *db, const char *sql, struct error *e);
 
 /* Prepare SQL; NULL with e set on failure. */
 sqlite3_stmt *db_prepare(struct db *db, const char *sql, struct error *e);
+/* The same, setting *TAIL to what follows the first statement in SQL. */
+sqlite3_stmt *db_prepare_tail(struct db *db, const char *sql, const char **tail,
+			      struct error *e);
 
 /* Fill e from the connection's last error, prefixed with WHAT; returns -1. */
 int db_fail(struct db *db, struct error *e, const char *what);
