@@ -558,7 +558,7 @@ struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
 	struct stat sb;
-	int version;
+	int version, ro_only = 0;
 
 	db->migrated_from = -1;
 	db->path = db_resolve_path(explicit_path, e);
@@ -576,7 +576,13 @@ struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 		goto fail;
 	}
 	db->actor = current_actor();
-	if (open_readwrite(db, &version, e) < 0) {
+	/* A reader that cannot write the file opens it read-only at once: a
+	 * read-write open would create -wal and -shm files owned by this user, which
+	 * the owner could not write afterwards (in a sticky shared directory). */
+	if ((flags & DB_READ) && access(db->path, R_OK) == 0 && access(db->path, W_OK) < 0)
+		ro_only = error_set(e, ERR_IO, "cannot open database %s: the database file %s is "
+					       "read-only", db->path, db->path);
+	if (ro_only < 0 || open_readwrite(db, &version, e) < 0) {
 		struct error ro = {0};
 
 		/* A read command still works when only writing is impossible; the first

@@ -16,7 +16,7 @@ d --now -1d schedule add a nightly --every 1d
 # --- bad report arguments leave the database as it was ---------------------
 # (status_history would have recorded the new status of 'a' first)
 fails "report --system nope changes nothing" 3 "unknown system 'nope'" report --system nope
-fails "report --output in a missing directory changes nothing" 3 "cannot write /nonexistent/dir/x: /nonexistent/dir is not a directory" report --output /nonexistent/dir/x
+fails "report --output in a missing directory changes nothing" 3 "cannot write /nonexistent/dir/x: directory /nonexistent/dir does not exist" report --output /nonexistent/dir/x
 fails "status of an unknown system changes nothing" 65 'unknown system "nope"' status nope
 fails "report --format bad changes nothing" 64 "--format: expected" report --format bad
 
@@ -97,6 +97,20 @@ if command -v as_user >/dev/null; then
 	ok "... and the -shm file it cannot create" err_has "cannot create $RO-shm: directory $T/ro is not writable"
 	ok "no -wal or -shm was left behind" test ! -e "$RO-wal" -a ! -e "$RO-shm"
 	chmod 755 "$T/ro"
+	if [ "$(id -u)" -eq 0 ]; then
+		# A reader in a shared sticky directory must not lock the owner out
+		# with -wal and -shm files of its own.
+		mkdir -m 1777 "$T/shared"
+		cp "$DRTOP_DB" "$T/shared/drtop.db"
+		chmod 644 "$T/shared/drtop.db"
+		as_user env DRTOP_DB="$T/shared/drtop.db" "$DRTOP" status >"$T/out" 2>"$T/err"
+		rc=$?
+		ok "a reader of another user's 644 file: status works" test "$rc" -eq 0
+		ok "... and leaves no -wal or -shm behind" test ! -e "$T/shared/drtop.db-wal" -a ! -e "$T/shared/drtop.db-shm"
+		DRTOP_DB="$T/shared/drtop.db" "$DRTOP" system add shared --rto 1h --rpo 1h >"$T/out" 2>"$T/err"
+		rc=$?
+		ok "... so the owner still writes" test "$rc" -eq 0
+	fi
 	chmod 000 "$RO"
 	ro "an unreadable file: 66, saying so" 66 system list
 	ok "... not 'unable to open database file'" err_has "the database file $RO is not readable (permission denied)"
