@@ -67,6 +67,9 @@ int db_check(struct db *db, struct strbuf *out, struct error *e);
 
 /* Start a write transaction (BEGIN IMMEDIATE) that the audit log attributes
  * to this process's user, at the real time (when_real_now(), never --now). */
+/* A private in-memory copy of SRC, with drtop's clock and functions, to change
+ * and evaluate without writing (or locking) the file. Close it with db_close(). */
+struct db *db_private_copy(struct db *src, struct error *e);
 int db_begin(struct db *db, struct error *e);
 /* The same without waiting for a lock: fails at once with ERR_BUSY. */
 int db_try_begin(struct db *db, struct error *e);

@@ -37,6 +37,10 @@ ok "... at once, not after the busy timeout" test $(($(now_ms) - start)) -lt 300
 start=$(now_ms)
 run report --format nagios
 ok "report answers while the lock is held" test "$rc" -ne 3 -a $(($(now_ms) - start)) -lt 3000
+start=$(now_ms)
+run whatif a --rto 2h
+ok "whatif answers while the lock is held" test "$rc" -eq 0 -a $(($(now_ms) - start)) -lt 3000
+ok "... with the verdict" out_has "what if:"
 echo 'ROLLBACK;' >&9
 exec 9>&-
 run status
@@ -80,6 +84,8 @@ if command -v as_user >/dev/null; then
 	ro "0444 file: report" 1 report --format nagios
 	ro "0444 file: export" 0 export
 	ro "0444 file: db check" 0 db check
+	ro "0444 file: whatif, which never saves" 0 whatif a --rto 2h
+	ok "... shows the verdict" out_has "what if:"
 	ro "0444 file: a write says the file is read-only" 74 system add b --rto 1h --rpo 1h
 	ok "... naming it" err_has "the database file $RO is read-only"
 
