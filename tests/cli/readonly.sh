@@ -109,11 +109,12 @@ if command -v as_user >/dev/null; then
 		mkdir -m 1777 "$T/shared"
 		cp "$DRTOP_DB" "$T/shared/drtop.db"
 		chmod 644 "$T/shared/drtop.db"
+		chown 1:1 "$T/shared/drtop.db" # daemon owns it, nobody reads it
 		as_user env DRTOP_DB="$T/shared/drtop.db" "$DRTOP" status >"$T/out" 2>"$T/err"
 		rc=$?
 		ok "a reader of another user's 644 file: status works" test "$rc" -eq 0
 		ok "... and leaves no -wal or -shm behind" test ! -e "$T/shared/drtop.db-wal" -a ! -e "$T/shared/drtop.db-shm"
-		DRTOP_DB="$T/shared/drtop.db" "$DRTOP" system add shared --rto 1h --rpo 1h >"$T/out" 2>"$T/err"
+		setpriv --reuid=1 --regid=1 --clear-groups env DRTOP_DB="$T/shared/drtop.db" "$DRTOP" system add shared --rto 1h --rpo 1h >"$T/out" 2>"$T/err"
 		rc=$?
 		ok "... so the owner still writes" test "$rc" -eq 0
 	fi
