@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "output.h"
@@ -68,18 +69,45 @@ static const struct opt query_opts[] = {
 	{NULL},
 };
 
+/* Does SQL hold nothing but blanks, comments and semicolons? */
+static int sql_is_blank(const char *sql)
+{
+	while (*sql) {
+		if (strchr(" \t\r\n\f\v;", *sql)) {
+			sql++;
+		} else if (sql[0] == '-' && sql[1] == '-') {
+			sql += strcspn(sql, "\n");
+		} else if (sql[0] == '/' && sql[1] == '*') {
+			const char *end = strstr(sql + 2, "*/");
+
+			if (!end)
+				return 1; /* SQLite reads an unclosed comment to the end */
+			sql = end + 2;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /* Read-only SQL with drtop's clock (DRTOP_NOW, --now) and functions: how tests
  * and auditors see the verdict views at a chosen time. */
 static int run_query(struct ctx *ctx, struct args *a, struct error *e)
 {
 	enum out_format f = OUT_LIST;
+	const char *tail = NULL;
 	sqlite3_stmt *st;
 	int rc;
 
 	if (arg(a, "format") && output_format_list(arg(a, "format"), &f, e) < 0)
 		return -1;
 	/* What goes wrong here is the query, a user's input: 65, with SQLite's message. */
-	st = db_prepare(ctx->db, a->pos[0], e);
+	st = db_prepare_tail(ctx->db, a->pos[0], &tail, e);
+	if (st && !sql_is_blank(tail)) {
+		sqlite3_finalize(st);
+		return error_set(e, ERR_USAGE, "drtop db query: one statement only; found more "
+					       "after the first ';'");
+	}
 	if (!st && !e->msg)
 		return error_set(e, ERR_USAGE, "drtop db query: empty SQL");
 	if (!st) {

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,9 +60,16 @@ static const struct opt global_opts[] = {
 	{NULL},
 };
 
-/* Write TEXT to PATH through a temporary file and a rename. mkstemp() makes the
- * temporary file 0600; it gets MODE, or what open() would give (0666 less the
- * umask) when MODE is negative, before the rename makes it visible. */
+/* Is PATH (following links) something other than a regular file or a directory:
+ * a terminal, a device, a FIFO? Those are written in place, like a shell
+ * redirection; replacing them by a regular file would break them. */
+static int output_is_special(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode);
+}
+
 int cmd_check_output(const char *path, struct error *e)
 {
 	const char *slash = strrchr(path, '/');
@@ -69,8 +77,13 @@ int cmd_check_output(const char *path, struct error *e)
 	struct stat sb;
 	int rc = 0;
 
-	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+	if (output_is_special(path))
+		; /* written in place: the directory is not touched */
+	else if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 		rc = error_set(e, ERR_CANTCREAT, "cannot write %s: it is a directory", path);
+	else if (stat(dir, &sb) < 0 && errno == ENOENT)
+		rc = error_set(e, ERR_CANTCREAT, "cannot write %s: directory %s does not exist", path,
+			       dir);
 	else if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))
 		rc = error_set(e, ERR_CANTCREAT, "cannot write %s: %s is not a directory", path, dir);
 	else if (access(dir, W_OK) < 0)
@@ -80,6 +93,40 @@ int cmd_check_output(const char *path, struct error *e)
 	return rc;
 }
 
+static int write_all(int fd, const char *text, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, text, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		text += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Write TEXT to the device, FIFO or terminal at PATH, in place. */
+static int write_special(const char *path, const char *text, size_t len, struct error *e)
+{
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	int ok;
+
+	if (fd < 0)
+		return error_set(e, ERR_CANTCREAT, "cannot write %s: %s", path, strerror(errno));
+	ok = write_all(fd, text, len) == 0;
+	ok = close(fd) == 0 && ok;
+	if (!ok)
+		return error_set(e, ERR_IO, "cannot write %s: %s", path, strerror(errno));
+	return 0;
+}
+
+/* Write TEXT to PATH through a temporary file and a rename. mkstemp() makes the
+ * temporary file 0600; it gets MODE, or what open() would give (0666 less the
+ * umask) when MODE is negative, before the rename makes it visible. A path that
+ * is (or links to) a device, FIFO or socket is written in place instead. */
 int cmd_write_file(const char *path, const char *text, size_t len, int mode, struct error *e)
 {
 	char *tmp;
@@ -87,6 +134,8 @@ int cmd_write_file(const char *path, const char *text, size_t len, int mode, str
 
 	if (cmd_check_output(path, e) < 0)
 		return -1;
+	if (output_is_special(path))
+		return write_special(path, text, len, e);
 	if (mode < 0) {
 		mode_t mask = umask(0);
 
@@ -100,8 +149,7 @@ int cmd_write_file(const char *path, const char *text, size_t len, int mode, str
 		free(tmp);
 		return -1;
 	}
-	ok = fchmod(fd, (mode_t)mode) == 0 && write(fd, text, len) == (ssize_t)len &&
-	     fsync(fd) == 0;
+	ok = fchmod(fd, (mode_t)mode) == 0 && write_all(fd, text, len) == 0 && fsync(fd) == 0;
 	ok = close(fd) == 0 && ok;
 	if (!ok || rename(tmp, path) < 0) {
 		error_set(e, ERR_IO, "cannot write %s: %s", path, strerror(errno));
@@ -124,7 +172,12 @@ void cmd_note(const char *fmt, ...)
 	va_end(ap);
 	/* Messages quote user data: nothing from it may drive the terminal. */
 	output_printable(&msg, text);
-	fprintf(stderr, "drtop: %s\n", strbuf_str(&msg));
+	/* A message that already names the command ("drtop status: ...") gets no
+	 * second prefix. */
+	if (!strncmp(text, "drtop:", 6) || !strncmp(text, "drtop ", 6))
+		fprintf(stderr, "%s\n", strbuf_str(&msg));
+	else
+		fprintf(stderr, "drtop: %s\n", strbuf_str(&msg));
 	strbuf_done(&msg);
 	free(text);
 }

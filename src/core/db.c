@@ -143,9 +143,14 @@ int db_exec(struct db *db, const char *sql, struct error *e)
 
 sqlite3_stmt *db_prepare(struct db *db, const char *sql, struct error *e)
 {
+	return db_prepare_tail(db, sql, NULL, e);
+}
+
+sqlite3_stmt *db_prepare_tail(struct db *db, const char *sql, const char **tail, struct error *e)
+{
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, tail) != SQLITE_OK) {
 		db_fail(db, e, "database");
 		return NULL;
 	}
@@ -553,7 +558,7 @@ struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
 	struct stat sb;
-	int version;
+	int version, ro_only = 0;
 
 	db->migrated_from = -1;
 	db->path = db_resolve_path(explicit_path, e);
@@ -571,7 +576,13 @@ struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 		goto fail;
 	}
 	db->actor = current_actor();
-	if (open_readwrite(db, &version, e) < 0) {
+	/* A reader that cannot write the file opens it read-only at once: a
+	 * read-write open would create -wal and -shm files owned by this user, which
+	 * the owner could not write afterwards (in a sticky shared directory). */
+	if ((flags & DB_READ) && access(db->path, R_OK) == 0 && access(db->path, W_OK) < 0)
+		ro_only = error_set(e, ERR_IO, "cannot open database %s: the database file %s is "
+					       "read-only", db->path, db->path);
+	if (ro_only < 0 || open_readwrite(db, &version, e) < 0) {
 		struct error ro = {0};
 
 		/* A read command still works when only writing is impossible; the first
@@ -653,6 +664,45 @@ int db_reopen(struct db *db, struct error *e)
 	*db = *fresh;
 	free(fresh);
 	return 0;
+}
+
+struct db *db_private_copy(struct db *src, struct error *e)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+	sqlite3_backup *b;
+	int rc;
+
+	db->path = xstrdup(src->path);
+	db->actor = src->actor ? xstrdup(src->actor) : NULL;
+	db->version = src->version;
+	db->migrated_from = -1;
+	/* The clock VFS gives the copy drtop's clock, as on the file. */
+	if (sqlite3_open_v2(":memory:", &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    clock_vfs_name()) != SQLITE_OK) {
+		error_set(e, ERR_INTERNAL, "cannot copy the database: %s",
+			  db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	register_functions(db->h);
+	b = sqlite3_backup_init(db->h, "main", src->h, "main");
+	if (!b) {
+		db_fail(db, e, "cannot copy the database");
+		goto fail;
+	}
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		error_set(e, rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? ERR_BUSY : ERR_IO,
+			  "cannot copy the database: %s", sqlite3_errstr(rc));
+		goto fail;
+	}
+	if (db_exec(db, "PRAGMA foreign_keys = ON", e) < 0)
+		goto fail;
+	return db;
+fail:
+	db_close(db);
+	return NULL;
 }
 
 int db_try_begin(struct db *db, struct error *e)

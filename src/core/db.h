@@ -67,6 +67,9 @@ int db_check(struct db *db, struct strbuf *out, struct error *e);
 
 /* Start a write transaction (BEGIN IMMEDIATE) that the audit log attributes
  * to this process's user, at the real time (when_real_now(), never --now). */
+/* A private in-memory copy of SRC, with drtop's clock and functions, to change
+ * and evaluate without writing (or locking) the file. Close it with db_close(). */
+struct db *db_private_copy(struct db *src, struct error *e);
 int db_begin(struct db *db, struct error *e);
 /* The same without waiting for a lock: fails at once with ERR_BUSY. */
 int db_try_begin(struct db *db, struct error *e);
@@ -79,6 +82,9 @@ int db_exec(struct db *db, const char *sql, struct error *e);
 
 /* Prepare SQL; NULL with e set on failure. */
 sqlite3_stmt *db_prepare(struct db *db, const char *sql, struct error *e);
+/* The same, setting *TAIL to what follows the first statement in SQL. */
+sqlite3_stmt *db_prepare_tail(struct db *db, const char *sql, const char **tail,
+			      struct error *e);
 
 /* Fill e from the connection's last error, prefixed with WHAT; returns -1. */
 int db_fail(struct db *db, struct error *e, const char *what);

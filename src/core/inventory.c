@@ -388,24 +388,6 @@ bad:
 			 s);
 }
 
-/* Does header NAME (LEN bytes) carry credentials, by its name? */
-static int header_is_secret(const char *name, size_t len)
-{
-	static const char *const exact[] = {"Authorization", "Proxy-Authorization", "Cookie",
-					    "X-Api-Key"};
-	static const char *const parts[] = {"token", "secret", "key", "auth", "password"};
-	size_t i, k;
-
-	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
-		if (strlen(exact[i]) == len && !strncasecmp(name, exact[i], len))
-			return 1;
-	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-		for (k = 0; k + strlen(parts[i]) <= len; k++)
-			if (!strncasecmp(name + k, parts[i], strlen(parts[i])))
-				return 1;
-	return 0;
-}
-
 static int header_check(const char *h, struct error *e)
 {
 	size_t name = strspn(h, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -422,7 +404,7 @@ static int header_check(const char *h, struct error *e)
 				 "header '%.*s': malformed variable reference (expected ${NAME})",
 				 (int)name, h);
 	/* A secret by its name, with a value that is not blank and names no variable. */
-	if (header_is_secret(h, name) && !strstr(h, "${") &&
+	if (str_name_is_secret(h, name) && !strstr(h, "${") &&
 	    h[name + 1 + strspn(h + name + 1, " \t")]) {
 		struct strbuf var = STRBUF_INIT;
 		size_t i;

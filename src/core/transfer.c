@@ -621,6 +621,11 @@ static int read_system(struct reader *r, struct jobj *o, struct isystem *sys)
 			return error_set(r->e, ERR_DATA, "%s[%zu]: expected a system name", deps.path,
 					 i);
 		sys->deps[i] = deps.items[i].val;
+		for (j = 0; j < i; j++)
+			if (!strcmp(sys->deps[i], sys->deps[j]))
+				return error_set(r->e, ERR_DATA,
+						 "%s[%zu]: dependency '%s' appears twice (also %s[%zu])",
+						 deps.path, i, sys->deps[i], deps.path, j);
 	}
 	return 0;
 }

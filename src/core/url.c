@@ -31,12 +31,32 @@ char *url_sample(const char *url)
 	return strbuf_detach(&sb);
 }
 
+/* The first name=value parameter of a query or fragment (sampled: variables
+ * replaced by SAMPLE) whose name says it is a secret and whose value is literal. */
+static const char *secret_param(const char *params)
+{
+	const char *p = params;
+
+	while (p && *p) {
+		size_t len = strcspn(p, "&;"), name = strcspn(p, "=&;");
+
+		if (name < len && str_name_is_secret(p, name) && name + 1 < len &&
+		    !memmem(p + name + 1, len - name - 1, SAMPLE, strlen(SAMPLE)))
+			return p;
+		p += len;
+		if (*p)
+			p++;
+	}
+	return NULL;
+}
+
 int url_check(const char *url, struct error *e)
 {
 	CURLU *h;
 	CURLUcode rc;
 	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *user = NULL,
-	     *password = NULL, *sample;
+	     *password = NULL, *query = NULL, *fragment = NULL, *sample;
+	const char *why, *secret;
 	int ret = 0;
 
 	if (!url || !*url)
@@ -44,6 +64,9 @@ int url_check(const char *url, struct error *e)
 	if (str_has_control(url) || strchr(url, ' '))
 		return error_set(e, ERR_DATA, "malformed URL '%s': contains a space or a control character",
 				 url);
+	why = str_text_problem(url, strlen(url));
+	if (why)
+		return error_set(e, ERR_DATA, "malformed URL: it %s", why);
 	if (!str_vars_ok(url))
 		return error_set(e, ERR_DATA,
 				 "malformed URL '%s': malformed variable reference (expected ${NAME})",
@@ -78,6 +101,19 @@ int url_check(const char *url, struct error *e)
 				"variable, read at probe time: https://user:${SITE_PASSWORD}@host/");
 		goto out;
 	}
+	curl_url_get(h, CURLUPART_QUERY, &query, 0);
+	curl_url_get(h, CURLUPART_FRAGMENT, &fragment, 0);
+	if ((secret = secret_param(query)) || (secret = secret_param(fragment))) {
+		size_t n = strcspn(secret, "=");
+
+		/* Not echoed: the URL holds the secret. */
+		ret = error_set(e, ERR_DATA,
+				"URL parameter %.*s holds a literal secret, and drtop never stores "
+				"secrets: name an environment variable instead, read at probe time, "
+				"e.g. %.*s=${SITE_TOKEN}",
+				(int)n, secret, (int)n, secret);
+		goto out;
+	}
 	curl_url_get(h, CURLUPART_HOST, &host, 0);
 	curl_url_get(h, CURLUPART_PORT, &port, 0);
 	if ((host && strstr(host, SAMPLE)) || (port && strstr(port, SAMPLE)) ||
@@ -107,6 +143,8 @@ out:
 	curl_free(port);
 	curl_free(user);
 	curl_free(password);
+	curl_free(query);
+	curl_free(fragment);
 	curl_url_cleanup(h);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
@@ -178,6 +179,23 @@ const char *str_text_problem(const char *s, size_t len)
 			return "contains a control character";
 	}
 	return NULL;
+}
+
+int str_name_is_secret(const char *name, size_t len)
+{
+	static const char *const exact[] = {"Authorization", "Proxy-Authorization", "Cookie",
+					    "X-Api-Key"};
+	static const char *const parts[] = {"token", "secret", "key", "auth", "password"};
+	size_t i, k;
+
+	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (strlen(exact[i]) == len && !strncasecmp(name, exact[i], len))
+			return 1;
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		for (k = 0; k + strlen(parts[i]) <= len; k++)
+			if (!strncasecmp(name + k, parts[i], strlen(parts[i])))
+				return 1;
+	return 0;
 }
 
 int str_vars_ok(const char *s)

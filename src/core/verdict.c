@@ -174,17 +174,23 @@ int verdict_apply(struct db *db, const char *name, const struct whatif *w, struc
 int verdict_whatif(struct db *db, const char *name, const struct whatif *w,
 		   struct verdict *before, struct verdict *after, struct error *e)
 {
+	struct db *copy;
 	int rc;
 
 	memset(after, 0, sizeof(*after));
 	if (verdict_read(db, name, before, e) < 0)
 		return -1;
-	/* A write transaction, never committed. */
-	if (db_begin(db, e) < 0)
+	/* Changed and judged on a private in-memory copy: the file is never written
+	 * or locked, so whatif works on a read-only file and beside a writer. */
+	copy = db_private_copy(db, e);
+	if (!copy || db_begin(copy, e) < 0) {
+		db_close(copy);
 		return -1;
-	rc = verdict_apply(db, name, w, e);
+	}
+	rc = verdict_apply(copy, name, w, e);
 	if (rc == 0)
-		rc = verdict_read(db, name, after, e);
-	db_rollback(db);
+		rc = verdict_read(copy, name, after, e);
+	db_rollback(copy);
+	db_close(copy);
 	return rc;
 }

@@ -17,7 +17,7 @@ d checkin a --at -1h
 # --- bad report arguments leave the database as it was ---------------------
 # (status_history would have recorded the new status of 'a' first)
 fails "report --system nope changes nothing" 3 "unknown system 'nope'" report --system nope
-fails "report --output in a missing directory changes nothing" 3 "cannot write /nonexistent/dir/x: /nonexistent/dir is not a directory" report --output /nonexistent/dir/x
+fails "report --output in a missing directory changes nothing" 3 "cannot write /nonexistent/dir/x: directory /nonexistent/dir does not exist" report --output /nonexistent/dir/x
 fails "status of an unknown system changes nothing" 65 'unknown system "nope"' status nope
 fails "report --format bad changes nothing" 64 "--format: expected" report --format bad
 
@@ -38,6 +38,10 @@ ok "... at once, not after the busy timeout" test $(($(now_ms) - start)) -lt 300
 start=$(now_ms)
 run report --format nagios
 ok "report answers while the lock is held" test "$rc" -ne 3 -a $(($(now_ms) - start)) -lt 3000
+start=$(now_ms)
+run whatif a --rto 2h
+ok "whatif answers while the lock is held" test "$rc" -eq 0 -a $(($(now_ms) - start)) -lt 3000
+ok "... with the verdict" out_has "what if:"
 echo 'ROLLBACK;' >&9
 exec 9>&-
 run status
@@ -81,6 +85,8 @@ if command -v as_user >/dev/null; then
 	ro "0444 file: report" 1 report --format nagios
 	ro "0444 file: export" 0 export
 	ro "0444 file: db check" 0 db check
+	ro "0444 file: whatif, which never saves" 0 whatif a --rto 2h
+	ok "... shows the verdict" out_has "what if:"
 	ro "0444 file: a write says the file is read-only" 74 system add b --rto 1h --rpo 1h
 	ok "... naming it" err_has "the database file $RO is read-only"
 
@@ -98,6 +104,21 @@ if command -v as_user >/dev/null; then
 	ok "... and the -shm file it cannot create" err_has "cannot create $RO-shm: directory $T/ro is not writable"
 	ok "no -wal or -shm was left behind" test ! -e "$RO-wal" -a ! -e "$RO-shm"
 	chmod 755 "$T/ro"
+	if [ "$(id -u)" -eq 0 ]; then
+		# A reader in a shared sticky directory must not lock the owner out
+		# with -wal and -shm files of its own.
+		mkdir -m 1777 "$T/shared"
+		cp "$DRTOP_DB" "$T/shared/drtop.db"
+		chmod 644 "$T/shared/drtop.db"
+		chown 1:1 "$T/shared/drtop.db" # daemon owns it, nobody reads it
+		as_user env DRTOP_DB="$T/shared/drtop.db" "$DRTOP" status >"$T/out" 2>"$T/err"
+		rc=$?
+		ok "a reader of another user's 644 file: status works" test "$rc" -eq 0
+		ok "... and leaves no -wal or -shm behind" test ! -e "$T/shared/drtop.db-wal" -a ! -e "$T/shared/drtop.db-shm"
+		setpriv --reuid=1 --regid=1 --clear-groups env DRTOP_DB="$T/shared/drtop.db" "$DRTOP" system add shared --rto 1h --rpo 1h >"$T/out" 2>"$T/err"
+		rc=$?
+		ok "... so the owner still writes" test "$rc" -eq 0
+	fi
 	chmod 000 "$RO"
 	ro "an unreadable file: 66, saying so" 66 system list
 	ok "... not 'unable to open database file'" err_has "the database file $RO is not readable (permission denied)"

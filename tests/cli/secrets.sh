@@ -86,6 +86,15 @@ printf '{"drtop":1,"systems":[{"name":"imp","rto":"1h","rpo":"1h","endpoints":[{
 fails "import refuses a literal secret header" 65 "header X-Api-Key holds a literal secret" import "$T/lit.json"
 printf '{"drtop":1,"systems":[{"name":"imp","rto":"1h","rpo":"1h","endpoints":[{"url":"http://u:p@127.0.0.1:1/x"}]}]}' >"$T/user.json"
 fails "import refuses a URL with credentials" 65 "a URL with literal credentials" import "$T/user.json"
+# A query or fragment parameter named like a secret must name a variable too.
+fails "a URL with ?token=literal" 65 "URL parameter token holds a literal secret" endpoint add api 'http://127.0.0.1:1/x?token=abc123'
+ok "the secret is not echoed" sh -c "! grep -q abc123 '$T/err'"
+fails "a URL with &api_key=literal" 65 "URL parameter api_key holds a literal secret" endpoint add api 'http://127.0.0.1:1/x?page=2&api_key=zz9'
+fails "a URL with #access_token=literal" 65 "URL parameter access_token holds a literal secret" endpoint add api 'http://127.0.0.1:1/x#access_token=q1'
+succeeds "a URL with ?token=\${VAR}" endpoint add api 'http://127.0.0.1:1/x?token=${API_TOKEN}'
+succeeds "a URL with an ordinary query" endpoint add api 'http://127.0.0.1:1/x?page=2&sort=name'
+printf '{"drtop":1,"systems":[{"name":"imp","rto":"1h","rpo":"1h","endpoints":[{"url":"http://127.0.0.1:1/x?password=pw1"}]}]}' >"$T/qs.json"
+fails "import refuses a URL with a secret parameter" 65 "URL parameter password holds a literal secret" import "$T/qs.json"
 
 # Variables in a URL's user, password, path and query: expanded (percent-encoded)
 # at probe time, never stored; never in its scheme, host or port.

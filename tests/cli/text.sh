@@ -72,6 +72,21 @@ fails "report --window 1x" 64 "--window: " report --window 1x
 fails "db query: an SQL error is bad data" 65 "no such table: nowhere" db query 'SELECT nope FROM nowhere'
 fails "db query: empty SQL" 64 "drtop db query: empty SQL" db query ''
 fails "db query: only a comment is empty too" 64 "empty SQL" db query '  -- nothing'
+# URLs follow the free-text rule too (valid UTF-8, no controls or bidi overrides).
+fails "a URL that is not UTF-8" 65 "malformed URL: it is not valid UTF-8" endpoint add a "$(printf 'http://127.0.0.1:1/M\374ller')"
+fails "a URL with a bidi override (U+202E)" 65 "malformed URL: it contains a bidirectional control character" endpoint add a "$(printf 'http://127.0.0.1:1/a\342\200\256b')"
+printf '{"drtop":1,"systems":[{"name":"a","rto":"1h","rpo":"1h","endpoints":[{"url":"http://127.0.0.1:1/a\\u202eb"}]}]}' >"$T/bidi.json"
+fails "import refuses a URL with a bidi override" 65 "malformed URL: it contains a bidirectional control character" import "$T/bidi.json"
+fails "db query: a second statement is refused, not skipped" 64 "one statement only" db query 'SELECT 1; DELETE FROM system'
+ok "the second statement did not run" test "$(sql 'SELECT count(*) FROM system')" -gt 0
+succeeds "db query: a trailing semicolon and comment are fine" db query 'SELECT 1; -- done'
+# One "drtop" prefix on a message that already names its command.
+fails "an unknown option, named once" 64 "drtop status: unknown option" status --bogus
+ok "with one prefix" sh -c "! grep -q 'drtop: drtop' '$T/err'"
+fails "an unknown command, named once" 64 "drtop: unknown command 'bogus'" bogus
+ok "with one prefix" sh -c "! grep -q 'drtop: drtop' '$T/err'"
+fails "an SQL error in db query, named once" 65 "drtop db query: database: no such table" db query 'SELECT nope FROM nowhere'
+ok "with one prefix" sh -c "! grep -q 'drtop: drtop' '$T/err'"
 fails "db query: load_extension is not authorized" 65 "not authorized" db query "SELECT load_extension('x')"
 mkdir "$T/dir"
 fails "export --output on a directory" 73 "cannot write $T/dir: it is a directory" export --output "$T/dir"

@@ -46,9 +46,39 @@ bad "bad cron deep inside" '{"systems": [{"name": "a", "rto": "1h", "rpo": "1h",
 bad "unknown dependency rolls back everything" '{"systems": [{"name": "new-one", "rto": "1h", "rpo": "1h", "depends_on": ["ghost"]}]}' "\$.systems[0].depends_on[0]: unknown system \"ghost\""
 bad "unknown strategy" '{"systems": [{"name": "a", "rto": "1h", "rpo": "1h", "strategy": "gold"}]}' "\$.systems[0]: unknown strategy \"gold\""
 bad "duplicate system" '{"systems": [{"name": "a", "rto": "1h", "rpo": "1h"}, {"name": "a", "rto": "1h", "rpo": "1h"}]}' "appears twice"
+bad "duplicate dependency, with its path" '{"systems": [{"name": "a", "rto": "1h", "rpo": "1h"}, {"name": "b", "rto": "1h", "rpo": "1h", "depends_on": ["a", "a"]}]}' "\$.systems[1].depends_on[1]: dependency 'a' appears twice (also \$.systems[1].depends_on[0])"
 bad "wrong format version" '{"drtop": 2, "systems": []}' "reads inventory format 1"
 ok "nothing of the failed imports is there" test "$(sql "SELECT count(*) FROM system WHERE name IN ('a', 'new-one')")" = 0
 fails "missing file" 66 "cannot read $T/nope.json" import "$T/nope.json"
 succeeds "import from standard input" import - <"$example"
+
+# --output to something that is not a regular file writes into it, like a shell
+# redirection, and leaves it what it was; a missing directory is named as such.
+mkfifo "$T/fifo"
+cat "$T/fifo" >"$T/from-fifo" &
+reader=$!
+pids="$pids $reader"
+# (Old code renamed a regular file over the FIFO and the reader waited forever.)
+succeeds "export --output a FIFO" export --output "$T/fifo"
+wait_for 5 grep -q '}' "$T/from-fifo"
+kill "$reader" 2>/dev/null
+ok "the FIFO is still a FIFO and its reader got the document" sh -c "test -p '$T/fifo' && grep -q '\"systems\"' '$T/from-fifo'"
+ln -s "$T/fifo" "$T/fifo-link"
+cat "$T/fifo" >"$T/from-link" &
+reader=$!
+pids="$pids $reader"
+succeeds "export --output a link to a FIFO" export --output "$T/fifo-link"
+wait_for 5 grep -q '}' "$T/from-link"
+kill "$reader" 2>/dev/null
+ok "the link still points to the FIFO" sh -c "test -L '$T/fifo-link' && test -p '$T/fifo' && test -s '$T/from-link'"
+if mknod -m 666 "$T/mynull" c 1 3 2>/dev/null; then
+	succeeds "export --output a character device" export --output "$T/mynull"
+	ok "the device is still a character device" test -c "$T/mynull"
+	run report --output "$T/mynull"
+	ok "report --output a character device keeps it one" sh -c "test ! -s '$T/err' && test -c '$T/mynull'"
+else
+	n=$((n + 1)); echo "ok $n # skip mknod not permitted"
+fi
+fails "output into a missing directory" 73 "directory $T/nodir does not exist" export --output "$T/nodir/x.json"
 
 done_testing
