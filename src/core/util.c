@@ -181,20 +181,46 @@ const char *str_text_problem(const char *s, size_t len)
 	return NULL;
 }
 
+/* Is WORD (LEN bytes, any case) a word that names a secret? Whole words only,
+ * so that "monkey", "keyword" and "author" are not taken for secrets. */
+static int word_is_secret(const char *word, size_t len)
+{
+	static const char *const words[] = {
+		"token",  "secret",	"key",	       "apikey",      "auth",	    "authorization",
+		"password", "passwd",	"pwd",	       "passphrase",  "credential", "credentials",
+		"cookie", "signature", "sig",	       "session",     "sessionid",  "jwt",
+		"bearer"};
+	static const char *const endings[] = {"token", "secret", "password", "apikey"};
+	size_t i, n;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == len && !strncasecmp(word, words[i], len))
+			return 1;
+	for (i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {
+		n = strlen(endings[i]);
+		if (len >= n && !strncasecmp(word + len - n, endings[i], n))
+			return 1;
+	}
+	return 0;
+}
+
 int str_name_is_secret(const char *name, size_t len)
 {
-	static const char *const exact[] = {"Authorization", "Proxy-Authorization", "Cookie",
-					    "X-Api-Key"};
-	static const char *const parts[] = {"token", "secret", "key", "auth", "password"};
-	size_t i, k;
+	size_t i = 0, start;
 
-	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
-		if (strlen(exact[i]) == len && !strncasecmp(name, exact[i], len))
+	/* Words are split at anything but letters and digits, and before an
+	 * upper-case letter that follows a lower-case one (apiKey). */
+	while (i < len) {
+		while (i < len && !isalnum((unsigned char)name[i]))
+			i++;
+		start = i;
+		while (i < len && isalnum((unsigned char)name[i]) &&
+		       !(i > start && isupper((unsigned char)name[i]) &&
+			 islower((unsigned char)name[i - 1])))
+			i++;
+		if (i > start && word_is_secret(name + start, i - start))
 			return 1;
-	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-		for (k = 0; k + strlen(parts[i]) <= len; k++)
-			if (!strncasecmp(name + k, parts[i], strlen(parts[i])))
-				return 1;
+	}
 	return 0;
 }
 

@@ -92,6 +92,10 @@ ok "the secret is not echoed" sh -c "! grep -q abc123 '$T/err'"
 fails "a URL with &api_key=literal" 65 "URL parameter api_key holds a literal secret" endpoint add api 'http://127.0.0.1:1/x?page=2&api_key=zz9'
 fails "a URL with #access_token=literal" 65 "URL parameter access_token holds a literal secret" endpoint add api 'http://127.0.0.1:1/x#access_token=q1'
 succeeds "a URL with ?token=\${VAR}" endpoint add api 'http://127.0.0.1:1/x?token=${API_TOKEN}'
+fails "a URL with ?apiKey=literal (camel case)" 65 "URL parameter apiKey holds a literal secret" endpoint add api 'http://127.0.0.1:1/x?apiKey=abc'
+succeeds "a parameter that only contains a secret's letters is no secret (?monkey=, ?keyword=, ?author=)" endpoint add api 'http://127.0.0.1:1/x?monkey=1&keyword=x&author=me'
+succeeds "nor is such a header" endpoint add api 'http://127.0.0.1:1/y' --header 'X-Monkey: banana'
+fails "X-Goog-Api-Key with a literal value is" 65 "holds a literal secret" endpoint add api 'http://127.0.0.1:1/z' --header 'X-Goog-Api-Key: abc'
 succeeds "a URL with an ordinary query" endpoint add api 'http://127.0.0.1:1/x?page=2&sort=name'
 printf '{"drtop":1,"systems":[{"name":"imp","rto":"1h","rpo":"1h","endpoints":[{"url":"http://127.0.0.1:1/x?password=pw1"}]}]}' >"$T/qs.json"
 fails "import refuses a URL with a secret parameter" 65 "URL parameter password holds a literal secret" import "$T/qs.json"
