@@ -33,6 +33,8 @@ struct db {
 	int migrated_from; /* version before an automatic migration, or -1 */
 	char *backup_path; /* the copy kept before migrating, or NULL */
 	char *actor;
+	int64_t probe_mark;  /* the largest probe_result id when the write transaction began */
+	int64_t ledger_mark; /* the newest ledger entry then; -1: no ledger to keep */
 };
 
 /* The path the database would have: EXPLICIT, else DRTOP_DB, else the XDG data
@@ -50,9 +52,15 @@ int db_latest_version(void);
  * transaction, keeping a backup copy first when the file holds data. */
 int db_migrate(struct db *db, int target, struct error *e);
 
-/* Integrity, foreign-key and schema checks; each problem is a line in OUT.
- * Returns the number of problems, or -1 with e set when the check could not run. */
+/* Integrity, foreign-key and schema checks and the ledger's verification
+ * (ledger_verify); each problem is a line in OUT. Returns the number of
+ * problems, or -1 with e set when the check could not run. */
 int db_check(struct db *db, struct strbuf *out, struct error *e);
+
+/* Is the schema exactly what the migrations build: no table, trigger or view
+ * missing, altered or added? Each problem is a line in OUT; returns their
+ * number, or -1 with e set. */
+int db_check_schema(struct db *db, struct strbuf *out, struct error *e);
 
 /* Start a write transaction (BEGIN IMMEDIATE) that the audit log attributes
  * to this process's user, at the real time (when_real_now(), never --now). */
