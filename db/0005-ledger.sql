@@ -283,17 +283,21 @@ INSERT INTO ledger_new (kind, payload) SELECT 'status_history.existing', json_ob
   id, 'row', json_object('system_id', system_id, 'at', at, 'status', status, 'reason',
   reason)) FROM status_history ORDER BY id;
 
--- Probe results at migration, in digests of up to 10000 rows each: the same
--- digest as the probe_result.batch entries drtop appends when it commits (see
--- doc/auditing.md).
+-- Probe results at migration, in batches of up to 10000 rows: the same
+-- probe_result.batch entries as drtop appends when it commits (src/core/ledger.c).
+-- A digest per endpoint, so that deleting an endpoint with its results (and
+-- pruning old results) leaves the other digests checkable.
 INSERT INTO ledger_new (kind, payload)
 SELECT 'probe_result.batch', json_object('first', lo, 'last', hi, 'rows', n,
-  'from_ms', from_ms, 'to_ms', to_ms,
-  'sha3', (SELECT lower(hex(sha3(group_concat(row, char(10)), 256)))
-           FROM (SELECT json_object('endpoint_id', endpoint_id, 'at_ms', at_ms, 'ok', ok,
-                   'status_code', status_code, 'latency_ms', latency_ms, 'error', error,
-                   'data_time', data_time, 'lag_s', lag_s) AS row
-                 FROM probe_result WHERE id BETWEEN lo AND hi ORDER BY id)))
+  'from_ms', from_ms, 'to_ms', to_ms, 'endpoints', json((
+    SELECT json_group_array(json_object('endpoint_id', ep, 'rows', c, 'sha3',
+      (SELECT lower(hex(sha3(group_concat(row, char(10)), 256)))
+       FROM (SELECT json_object('endpoint_id', endpoint_id, 'at_ms', at_ms, 'ok', ok,
+             'status_code', status_code, 'latency_ms', latency_ms, 'error', error,
+             'data_time', data_time, 'lag_s', lag_s) AS row
+             FROM probe_result WHERE id BETWEEN lo AND hi AND endpoint_id = ep ORDER BY id))))
+    FROM (SELECT endpoint_id AS ep, count(*) AS c FROM probe_result
+          WHERE id BETWEEN lo AND hi GROUP BY endpoint_id ORDER BY endpoint_id))))
 FROM (SELECT min(id) AS lo, max(id) AS hi, count(*) AS n, min(at_ms) AS from_ms,
              max(at_ms) AS to_ms
       FROM probe_result GROUP BY (id - 1) / 10000)

@@ -69,23 +69,28 @@ entry AS (
 ledgered AS (SELECT * FROM entry WHERE newest = 1 AND action <> 'delete'),
 batch AS (
   SELECT seq, payload ->> '$.first' AS first, payload ->> '$.last' AS last,
-    payload ->> '$.rows' AS rows, payload ->> '$.from_ms' AS from_ms,
-    payload ->> '$.sha3' AS sha3,
+    payload ->> '$.from_ms' AS from_ms, payload -> '$.endpoints' AS endpoints,
     lag(payload ->> '$.last', 1, 0) OVER (ORDER BY payload ->> '$.first') AS prev_last
   FROM ledger WHERE kind = 'probe_result.batch'),
 probe AS (
-  SELECT b.*,
-    (SELECT count(*) FROM probe_result WHERE id BETWEEN b.first AND b.last) AS n,
+  SELECT b.seq, b.first, b.last, e.value ->> '$.endpoint_id' AS ep,
+    e.value ->> '$.rows' AS rows, e.value ->> '$.sha3' AS sha3,
+    (SELECT count(*) FROM probe_result
+     WHERE id BETWEEN b.first AND b.last AND endpoint_id = e.value ->> '$.endpoint_id') AS n,
     (SELECT lower(hex(sha3(group_concat(row, char(10)), 256)))
      FROM (SELECT json_object('endpoint_id', endpoint_id, 'at_ms', at_ms, 'ok', ok,
              'status_code', status_code, 'latency_ms', latency_ms, 'error', error,
              'data_time', data_time, 'lag_s', lag_s) AS row
-           FROM probe_result WHERE id BETWEEN b.first AND b.last ORDER BY id)) AS digest,
-    -- raw results older than the retention period may have been pruned
+           FROM probe_result
+           WHERE id BETWEEN b.first AND b.last AND endpoint_id = e.value ->> '$.endpoint_id'
+           ORDER BY id)) AS digest,
+    -- the results of a deleted endpoint went with it (its deletion is in the
+    -- ledger), and results older than the retention period may be pruned
+    NOT EXISTS (SELECT 1 FROM endpoint WHERE id = e.value ->> '$.endpoint_id') AS gone,
     b.from_ms < 1000 * (CAST(strftime('%s', 'now') AS INTEGER)
       - coalesce((SELECT CAST(value AS INTEGER) FROM setting WHERE key = 'retention_s'),
                  2592000)) AS prunable
-  FROM batch b),
+  FROM batch b, json_each(b.endpoints) AS e),
 problem (seq, subject, problem) AS (
   SELECT seq, 'ledger entry ' || seq,
     CASE WHEN seq <> n THEN 'entries before it are missing (it is entry ' || n || ' of the ledger)'
@@ -106,12 +111,12 @@ problem (seq, subject, problem) AS (
   SELECT NULL, v.tbl || ' ' || v.id, 'not in the ledger: written outside drtop'
   FROM live v LEFT JOIN ledgered l ON l.tbl = v.tbl AND l.id = v.id WHERE l.id IS NULL
   UNION ALL
-  SELECT seq, 'probe_result ' || first || '-' || last,
+  SELECT seq, 'probe_result ' || first || '-' || last || ' of endpoint ' || ep,
     CASE WHEN n <> rows THEN 'rows added or deleted outside drtop: the ledger has ' || rows
                              || ', the table ' || n
          ELSE 'changed outside drtop: the digest of the rows differs' END
   FROM probe
-  WHERE (n <> rows OR digest IS NOT sha3) AND NOT (n < rows AND prunable)
+  WHERE (n <> rows OR digest IS NOT sha3) AND NOT (n < rows AND (prunable OR gone AND n = 0))
   UNION ALL
   SELECT NULL, 'probe_result ' || min(p.id) || '-' || max(p.id),
     'not in the ledger: written outside drtop'

@@ -107,16 +107,22 @@ int ledger_mark(struct db *db, int version, struct error *e)
 /* The probe_result.batch entry of the rows written since the mark, if any. */
 static int append_batch(struct db *db, struct error *e)
 {
+	/* The same entries as the end of db/0005-ledger.sql makes. */
 	static const char sql[] =
-		"INSERT INTO ledger_new (kind, payload)"
-		" SELECT 'probe_result.batch', json_object('first', min(id), 'last', max(id),"
-		"  'rows', count(*), 'from_ms', min(at_ms), 'to_ms', max(at_ms),"
-		"  'sha3', lower(hex(sha3(group_concat(row, char(10)), 256))))"
-		" FROM (SELECT id, at_ms, json_object('endpoint_id', endpoint_id, 'at_ms', at_ms,"
-		"   'ok', ok, 'status_code', status_code, 'latency_ms', latency_ms, 'error', error,"
-		"   'data_time', data_time, 'lag_s', lag_s) AS row"
-		"  FROM probe_result WHERE id > ?1 ORDER BY id)"
-		" HAVING count(*) > 0";
+		"INSERT INTO ledger_new (kind, payload) "
+		"SELECT 'probe_result.batch', json_object('first', lo, 'last', hi, 'rows', n, "
+		"  'from_ms', from_ms, 'to_ms', to_ms, 'endpoints', json(( "
+		"    SELECT json_group_array(json_object('endpoint_id', ep, 'rows', c, 'sha3', "
+		"      (SELECT lower(hex(sha3(group_concat(row, char(10)), 256))) "
+		"       FROM (SELECT json_object('endpoint_id', endpoint_id, 'at_ms', at_ms, 'ok', ok, "
+		"             'status_code', status_code, 'latency_ms', latency_ms, 'error', error, "
+		"             'data_time', data_time, 'lag_s', lag_s) AS row "
+		"             FROM probe_result WHERE id BETWEEN lo AND hi AND endpoint_id = ep ORDER BY id)))) "
+		"    FROM (SELECT endpoint_id AS ep, count(*) AS c FROM probe_result "
+		"          WHERE id BETWEEN lo AND hi GROUP BY endpoint_id ORDER BY endpoint_id)))) "
+		"FROM (SELECT min(id) AS lo, max(id) AS hi, count(*) AS n, min(at_ms) AS from_ms, "
+		"             max(at_ms) AS to_ms "
+		"      FROM probe_result WHERE id > ?1 HAVING count(*) > 0)";
 	sqlite3_stmt *st = db_prepare(db, sql, e);
 	int rc;
 

@@ -6,6 +6,15 @@
 unset DRTOP_NOW
 start_server
 QUERY="$SRCDIR/db/ledger-verify.sql"
+DOC="$SRCDIR/doc/auditing.md"
+# block NAME: the code block after <!-- ledger: NAME --> in doc/auditing.md
+block() {
+	awk -v n="$1" '$0 == "<!-- ledger: " n " -->" { f = 1; next } f && /^```/ && !g { g = 1; next }
+		g && /^```/ { exit } g { print }' "$DOC"
+}
+block verify >"$T/doc.sql"
+block python >"$T/verify.py"
+ok "doc/auditing.md gives the query drtop runs" cmp -s "$T/doc.sql" "$QUERY"
 
 # Evidence of every kind, all written by drtop.
 "$DRTOP" system add web --rto 1h --rpo 1h >/dev/null
@@ -40,6 +49,7 @@ ok "the actor is the user drtop runs as" test "$(sql "SELECT DISTINCT actor FROM
 succeeds "db verify: an untouched database is intact" db verify
 ok "it says so, with the head" out_has "intact: $(sql "SELECT max(seq) FROM ledger") ledger entries, head $(sql "SELECT seq || ':' || hash FROM ledger ORDER BY seq DESC LIMIT 1")"
 ok "the plain sqlite3 query finds nothing" test -z "$(sqlite3 "$DRTOP_DB" <"$QUERY")"
+ok "nor the Python program of doc/auditing.md" sh -c "python3 '$T/verify.py' '$DRTOP_DB' '$QUERY' >'$T/py' && grep -q '^intact, head ' '$T/py'"
 succeeds "db check includes it" db check
 succeeds "db anchor prints the head" db anchor
 ok "as SEQ:HASH" test "$(cat "$T/out")" = "$(sql "SELECT seq || ':' || hash FROM ledger ORDER BY seq DESC LIMIT 1")"
@@ -62,6 +72,7 @@ tamper() {
 	ok "$what: db verify finds it" sh -c "test $rc -eq 65 && grep -qF -- '$subject: $problem' '$T/out' && grep -q 'NOT intact' '$T/out'"
 	sqlite3 "$DRTOP_DB" <"$QUERY" >"$T/plain"
 	ok "$what: the plain sqlite3 query too" grep -qF -- "|$subject|$problem" "$T/plain"
+	ok "$what: and the Python program" sh -c "! python3 '$T/verify.py' '$DRTOP_DB' '$QUERY' >'$T/py' && grep -q '^$subject: ' '$T/py'"
 }
 # recreate TRIGGER SQL: SQL, between dropping TRIGGER and recreating it exactly
 recreate() {
@@ -83,9 +94,9 @@ tamper "a changed RPO, without an audit entry" "system 1" "changed outside drtop
 last_status=$(sql "SELECT max(id) FROM status_history")
 tamper "a deleted status change" "status_history $last_status" "deleted outside drtop" \
 	"DELETE FROM status_history WHERE id = $last_status"
-tamper "an edited probe result" "probe_result 1-1" "changed outside drtop: the digest of the rows differs" \
+tamper "an edited probe result" "probe_result 1-1 of endpoint 1" "changed outside drtop: the digest of the rows differs" \
 	"UPDATE probe_result SET ok = 1, status_code = 200, error = NULL WHERE ok = 0"
-tamper "a deleted probe result" "probe_result 2-2" "rows added or deleted outside drtop" \
+tamper "a deleted probe result" "probe_result 2-2 of endpoint 1" "rows added or deleted outside drtop" \
 	"DELETE FROM probe_result WHERE id = 2"
 tamper "an inserted probe result" "probe_result 4-4" "not in the ledger: written outside drtop" \
 	"INSERT INTO probe_result (endpoint_id, at_ms, ok) VALUES (1, 1795600000000, 1)"
@@ -134,6 +145,8 @@ kill -9 "$watch_pid"
 wait "$watch_pid" 2>/dev/null
 succeeds "after kill -9, db verify: intact" db verify
 ok "and the plain query finds nothing" test -z "$(sqlite3 "$DRTOP_DB" <"$QUERY")"
+"$DRTOP" endpoint rm db "$URL/delay/20" >/dev/null
+succeeds "an endpoint removed with its probe results by drtop: intact" db verify
 
 # An older database gets a genesis entry covering what it holds.
 old="$T/old.db"
