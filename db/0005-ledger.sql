@@ -56,21 +56,23 @@ VALUES ('genesis', json_object('schema', 5, 'covers',
 
 -- One entry per change of a row: TABLE.insert and TABLE.update carry the row
 -- as it is now ({"id": ID, "row": {...}}), TABLE.delete only its id (its values
--- are in the entry before). The row objects are the ones the verification
--- query rebuilds from the live tables.
+-- are in the entry before). ID is the row's id, or its key where the table
+-- has none (strategy: name, setting: key, dependency: 'SYSTEM_ID>DEPENDS_ON'),
+-- never a rowid, which VACUUM may renumber. The row objects are the ones the
+-- verification query rebuilds from the live tables.
 CREATE TRIGGER ledger_strategy_insert AFTER INSERT ON strategy BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('strategy.insert', json_object('id',
-    NEW.rowid, 'row', json_object('name', NEW.name, 'cost_tier', NEW.cost_tier, 'rto_s',
+    NEW.name, 'row', json_object('name', NEW.name, 'cost_tier', NEW.cost_tier, 'rto_s',
     NEW.rto_s, 'rpo_s', NEW.rpo_s, 'description', NEW.description)));
 END;
 CREATE TRIGGER ledger_strategy_update AFTER UPDATE ON strategy BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('strategy.update', json_object('id',
-    NEW.rowid, 'row', json_object('name', NEW.name, 'cost_tier', NEW.cost_tier, 'rto_s',
+    NEW.name, 'row', json_object('name', NEW.name, 'cost_tier', NEW.cost_tier, 'rto_s',
     NEW.rto_s, 'rpo_s', NEW.rpo_s, 'description', NEW.description)));
 END;
 CREATE TRIGGER ledger_strategy_delete AFTER DELETE ON strategy BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('strategy.delete', json_object('id',
-    OLD.rowid));
+    OLD.name));
 END;
 CREATE TRIGGER ledger_system_insert AFTER INSERT ON system BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('system.insert', json_object('id', NEW.id,
@@ -128,17 +130,17 @@ CREATE TRIGGER ledger_backup_schedule_delete AFTER DELETE ON backup_schedule BEG
 END;
 CREATE TRIGGER ledger_dependency_insert AFTER INSERT ON dependency BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('dependency.insert', json_object('id',
-    NEW.rowid, 'row', json_object('system_id', NEW.system_id, 'depends_on', NEW.depends_on,
-    'created_at', NEW.created_at)));
+    NEW.system_id || '>' || NEW.depends_on, 'row', json_object('system_id', NEW.system_id,
+    'depends_on', NEW.depends_on, 'created_at', NEW.created_at)));
 END;
 CREATE TRIGGER ledger_dependency_update AFTER UPDATE ON dependency BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('dependency.update', json_object('id',
-    NEW.rowid, 'row', json_object('system_id', NEW.system_id, 'depends_on', NEW.depends_on,
-    'created_at', NEW.created_at)));
+    NEW.system_id || '>' || NEW.depends_on, 'row', json_object('system_id', NEW.system_id,
+    'depends_on', NEW.depends_on, 'created_at', NEW.created_at)));
 END;
 CREATE TRIGGER ledger_dependency_delete AFTER DELETE ON dependency BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('dependency.delete', json_object('id',
-    OLD.rowid));
+    OLD.system_id || '>' || OLD.depends_on));
 END;
 CREATE TRIGGER ledger_maintenance_window_insert AFTER INSERT ON maintenance_window BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('maintenance_window.insert',
@@ -158,15 +160,15 @@ CREATE TRIGGER ledger_maintenance_window_delete AFTER DELETE ON maintenance_wind
 END;
 CREATE TRIGGER ledger_setting_insert AFTER INSERT ON setting BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('setting.insert', json_object('id',
-    NEW.rowid, 'row', json_object('key', NEW.key, 'value', NEW.value)));
+    NEW.key, 'row', json_object('key', NEW.key, 'value', NEW.value)));
 END;
 CREATE TRIGGER ledger_setting_update AFTER UPDATE ON setting BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('setting.update', json_object('id',
-    NEW.rowid, 'row', json_object('key', NEW.key, 'value', NEW.value)));
+    NEW.key, 'row', json_object('key', NEW.key, 'value', NEW.value)));
 END;
 CREATE TRIGGER ledger_setting_delete AFTER DELETE ON setting BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('setting.delete', json_object('id',
-    OLD.rowid));
+    OLD.key));
 END;
 CREATE TRIGGER ledger_audit_log_insert AFTER INSERT ON audit_log BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('audit_log.insert', json_object('id',
@@ -236,10 +238,10 @@ CREATE TRIGGER ledger_status_history_delete AFTER DELETE ON status_history BEGIN
     OLD.id));
 END;
 
--- existing rows at migration
-INSERT INTO ledger_new (kind, payload) SELECT 'strategy.existing', json_object('id', rowid,
+-- The rows present at migration.
+INSERT INTO ledger_new (kind, payload) SELECT 'strategy.existing', json_object('id', name,
   'row', json_object('name', name, 'cost_tier', cost_tier, 'rto_s', rto_s, 'rpo_s', rpo_s,
-  'description', description)) FROM strategy ORDER BY rowid;
+  'description', description)) FROM strategy ORDER BY name;
 INSERT INTO ledger_new (kind, payload) SELECT 'system.existing', json_object('id', id,
   'row', json_object('name', name, 'rto_s', rto_s, 'rpo_s', rpo_s, 'strategy', strategy,
   'tier', tier, 'owner', owner, 'description', description, 'enabled', enabled,
@@ -255,14 +257,15 @@ INSERT INTO ledger_new (kind, payload) SELECT 'backup_schedule.existing', json_o
   'every_s', every_s, 'duration_s', duration_s, 'grace_s', grace_s, 'max_gap_s', max_gap_s,
   'created_at', created_at, 'updated_at', updated_at)) FROM backup_schedule ORDER BY id;
 INSERT INTO ledger_new (kind, payload) SELECT 'dependency.existing', json_object('id',
-  rowid, 'row', json_object('system_id', system_id, 'depends_on', depends_on, 'created_at',
-  created_at)) FROM dependency ORDER BY rowid;
+  system_id || '>' || depends_on, 'row', json_object('system_id', system_id, 'depends_on',
+  depends_on, 'created_at', created_at)) FROM dependency ORDER BY system_id || '>' ||
+  depends_on;
 INSERT INTO ledger_new (kind, payload) SELECT 'maintenance_window.existing',
   json_object('id', id, 'row', json_object('system_id', system_id, 'starts_at', starts_at,
   'ends_at', ends_at, 'reason', reason, 'created_at', created_at)) FROM maintenance_window
   ORDER BY id;
-INSERT INTO ledger_new (kind, payload) SELECT 'setting.existing', json_object('id', rowid,
-  'row', json_object('key', key, 'value', value)) FROM setting ORDER BY rowid;
+INSERT INTO ledger_new (kind, payload) SELECT 'setting.existing', json_object('id', key,
+  'row', json_object('key', key, 'value', value)) FROM setting ORDER BY key;
 INSERT INTO ledger_new (kind, payload) SELECT 'audit_log.existing', json_object('id', id,
   'row', json_object('at', at, 'actor', actor, 'table_name', table_name, 'row_id', row_id,
   'action', action, 'old_values', old_values, 'new_values', new_values)) FROM audit_log

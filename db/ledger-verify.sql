@@ -11,8 +11,8 @@ chain AS (
     row_number() OVER (ORDER BY seq) AS n
   FROM ledger),
 live (tbl, id, row) AS (
-  SELECT 'strategy', rowid, json_object('name', name, 'cost_tier', cost_tier, 'rto_s',
-    rto_s, 'rpo_s', rpo_s, 'description', description) FROM strategy
+  SELECT 'strategy', name, json_object('name', name, 'cost_tier', cost_tier, 'rto_s', rto_s,
+    'rpo_s', rpo_s, 'description', description) FROM strategy
   UNION ALL
   SELECT 'system', id, json_object('name', name, 'rto_s', rto_s, 'rpo_s', rpo_s, 'strategy',
     strategy, 'tier', tier, 'owner', owner, 'description', description, 'enabled', enabled,
@@ -29,14 +29,14 @@ live (tbl, id, row) AS (
     'max_gap_s', max_gap_s, 'created_at', created_at, 'updated_at', updated_at) FROM
     backup_schedule
   UNION ALL
-  SELECT 'dependency', rowid, json_object('system_id', system_id, 'depends_on', depends_on,
-    'created_at', created_at) FROM dependency
+  SELECT 'dependency', system_id || '>' || depends_on, json_object('system_id', system_id,
+    'depends_on', depends_on, 'created_at', created_at) FROM dependency
   UNION ALL
   SELECT 'maintenance_window', id, json_object('system_id', system_id, 'starts_at',
     starts_at, 'ends_at', ends_at, 'reason', reason, 'created_at', created_at) FROM
     maintenance_window
   UNION ALL
-  SELECT 'setting', rowid, json_object('key', key, 'value', value) FROM setting
+  SELECT 'setting', key, json_object('key', key, 'value', value) FROM setting
   UNION ALL
   SELECT 'audit_log', id, json_object('at', at, 'actor', actor, 'table_name', table_name,
     'row_id', row_id, 'action', action, 'old_values', old_values, 'new_values', new_values)

@@ -103,7 +103,7 @@ tamper "an inserted probe result" "probe_result 4-4" "not in the ledger: written
 tamper "a reordered entry" "ledger entry 5" "its hash does not match its contents" \
 	"$(recreate ledger_no_update "UPDATE ledger SET seq = -seq WHERE seq IN (5, 6); UPDATE ledger SET seq = 11 + seq WHERE seq IN (-5, -6)")"
 tamper "an edited ledger entry" "ledger entry 3" "its hash does not match its contents" \
-	"$(recreate ledger_no_update "UPDATE ledger SET payload = replace(payload, '1800', '9999') WHERE seq = 3")"
+	"$(recreate ledger_no_update "UPDATE ledger SET payload = replace(payload, '86400', '60') WHERE seq = 3")"
 tamper "a forged actor" "ledger entry $(($(sqlite3 "$T/base.db" "SELECT max(seq) FROM ledger") + 1))" "not sealed: written outside drtop" \
 	"INSERT INTO audit_context VALUES (1, 'someone-else', 1795600000);
 	 INSERT INTO checkin (system_id, at, ok, recorded_at) VALUES (2, 1795600000, 1, 1795600000);
