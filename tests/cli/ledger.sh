@@ -54,6 +54,10 @@ succeeds "db check includes it" db check
 succeeds "db anchor prints the head" db anchor
 ok "as SEQ:HASH" test "$(cat "$T/out")" = "$(sql "SELECT seq || ':' || hash FROM ledger ORDER BY seq DESC LIMIT 1")"
 anchor=$(cat "$T/out")
+"$DRTOP" report --format json >"$T/report.json"
+ok "a report carries the head it was computed from" test "$(sqlite3 :memory: "SELECT json_extract(readfile('$T/report.json'), '\$.ledger_head')")" = "$anchor"
+"$DRTOP" report --format text >"$T/report.txt"
+ok "the text report too" grep -qx "ledger head: $anchor" "$T/report.txt"
 succeeds "db verify --anchor with the head" db verify --anchor "$anchor"
 fails "a malformed anchor" 64 "--anchor: '12:abc' is not SEQ:HASH" db verify --anchor 12:abc
 
