@@ -54,6 +54,12 @@ VALUES ('genesis', json_object('schema', 5, 'covers',
   || 'of kind TABLE.existing, probe results are probe_result.batch entries; what happened '
   || 'before this entry is not in the ledger'));
 
+-- Why a system's objectives, strategy or tier, or a strategy's figures,
+-- changed: drtop's --reason, kept in the entry of the change ("reason").
+-- A setting makes it required.
+ALTER TABLE audit_context ADD COLUMN reason TEXT;
+INSERT INTO setting (key, value) VALUES ('require_reason', '0');
+
 -- One entry per change of a row: TABLE.insert and TABLE.update carry the row
 -- as it is now ({"id": ID, "row": {...}}), TABLE.delete only its id (its values
 -- are in the entry before). ID is the row's id, or its key where the table
@@ -61,30 +67,36 @@ VALUES ('genesis', json_object('schema', 5, 'covers',
 -- never a rowid, which VACUUM may renumber. The row objects are the ones the
 -- verification query rebuilds from the live tables.
 CREATE TRIGGER ledger_strategy_insert AFTER INSERT ON strategy BEGIN
-  INSERT INTO ledger_new (kind, payload) VALUES ('strategy.insert', json_object('id',
-    NEW.name, 'row', json_object('name', NEW.name, 'cost_tier', NEW.cost_tier, 'rto_s',
-    NEW.rto_s, 'rpo_s', NEW.rpo_s, 'description', NEW.description)));
+  INSERT INTO ledger_new (kind, payload) VALUES ('strategy.insert',
+    json_patch(json_object('id', NEW.name, 'row', json_object('name', NEW.name, 'cost_tier',
+    NEW.cost_tier, 'rto_s', NEW.rto_s, 'rpo_s', NEW.rpo_s, 'description', NEW.description)),
+    json_object('reason', (SELECT reason FROM audit_context WHERE id = 1))));
 END;
 CREATE TRIGGER ledger_strategy_update AFTER UPDATE ON strategy BEGIN
-  INSERT INTO ledger_new (kind, payload) VALUES ('strategy.update', json_object('id',
-    NEW.name, 'row', json_object('name', NEW.name, 'cost_tier', NEW.cost_tier, 'rto_s',
-    NEW.rto_s, 'rpo_s', NEW.rpo_s, 'description', NEW.description)));
+  INSERT INTO ledger_new (kind, payload) VALUES ('strategy.update',
+    json_patch(json_object('id', NEW.name, 'row', json_object('name', NEW.name, 'cost_tier',
+    NEW.cost_tier, 'rto_s', NEW.rto_s, 'rpo_s', NEW.rpo_s, 'description', NEW.description)),
+    json_object('reason', (SELECT reason FROM audit_context WHERE id = 1))));
 END;
 CREATE TRIGGER ledger_strategy_delete AFTER DELETE ON strategy BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('strategy.delete', json_object('id',
     OLD.name));
 END;
 CREATE TRIGGER ledger_system_insert AFTER INSERT ON system BEGIN
-  INSERT INTO ledger_new (kind, payload) VALUES ('system.insert', json_object('id', NEW.id,
-    'row', json_object('name', NEW.name, 'rto_s', NEW.rto_s, 'rpo_s', NEW.rpo_s, 'strategy',
-    NEW.strategy, 'tier', NEW.tier, 'owner', NEW.owner, 'description', NEW.description,
-    'enabled', NEW.enabled, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at)));
+  INSERT INTO ledger_new (kind, payload) VALUES ('system.insert',
+    json_patch(json_object('id', NEW.id, 'row', json_object('name', NEW.name, 'rto_s',
+    NEW.rto_s, 'rpo_s', NEW.rpo_s, 'strategy', NEW.strategy, 'tier', NEW.tier, 'owner',
+    NEW.owner, 'description', NEW.description, 'enabled', NEW.enabled, 'created_at',
+    NEW.created_at, 'updated_at', NEW.updated_at)), json_object('reason', (SELECT reason
+    FROM audit_context WHERE id = 1))));
 END;
 CREATE TRIGGER ledger_system_update AFTER UPDATE ON system BEGIN
-  INSERT INTO ledger_new (kind, payload) VALUES ('system.update', json_object('id', NEW.id,
-    'row', json_object('name', NEW.name, 'rto_s', NEW.rto_s, 'rpo_s', NEW.rpo_s, 'strategy',
-    NEW.strategy, 'tier', NEW.tier, 'owner', NEW.owner, 'description', NEW.description,
-    'enabled', NEW.enabled, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at)));
+  INSERT INTO ledger_new (kind, payload) VALUES ('system.update',
+    json_patch(json_object('id', NEW.id, 'row', json_object('name', NEW.name, 'rto_s',
+    NEW.rto_s, 'rpo_s', NEW.rpo_s, 'strategy', NEW.strategy, 'tier', NEW.tier, 'owner',
+    NEW.owner, 'description', NEW.description, 'enabled', NEW.enabled, 'created_at',
+    NEW.created_at, 'updated_at', NEW.updated_at)), json_object('reason', (SELECT reason
+    FROM audit_context WHERE id = 1))));
 END;
 CREATE TRIGGER ledger_system_delete AFTER DELETE ON system BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('system.delete', json_object('id',

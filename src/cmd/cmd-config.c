@@ -15,7 +15,7 @@
 #include "output.h"
 #include "util.h"
 
-enum kind { K_DURATION, K_RATIO, K_COUNT };
+enum kind { K_DURATION, K_RATIO, K_COUNT, K_FLAG };
 
 static const struct setting {
 	const char *name, *key;
@@ -32,6 +32,8 @@ static const struct setting {
 	{"outage-threshold", "outage_threshold", K_COUNT,
 	 "consecutive failed probes that open an outage (2)"},
 	{"retention", "retention_s", K_DURATION, "how long raw probe results are kept (30d)"},
+	{"require-reason", "require_reason", K_FLAG,
+	 "changes of objectives, strategy or tier need --reason (no)"},
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 
@@ -62,7 +64,9 @@ static char *shown(struct db *db, const struct setting *s)
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const char *raw = (const char *)sqlite3_column_text(st, 0);
 
-		v = xstrdup(s->kind == K_DURATION ? duration_format(atoll(raw), buf) : raw);
+		v = xstrdup(s->kind == K_DURATION ? duration_format(atoll(raw), buf)
+			    : s->kind == K_FLAG	  ? (strcmp(raw, "1") ? "no" : "yes")
+						  : raw);
 	}
 	sqlite3_finalize(st);
 	return v ? v : xstrdup("-");
@@ -117,6 +121,11 @@ static int run_set(struct ctx *ctx, struct args *a, struct error *e)
 			return error_set(e, ERR_DATA, "%s: expected a number between 0 and 1, not '%s'",
 					 s->name, value);
 		snprintf(stored, sizeof(stored), "%g", r);
+	} else if (s->kind == K_FLAG) {
+		if (strcmp(value, "yes") && strcmp(value, "no"))
+			return error_set(e, ERR_DATA, "%s: expected yes or no, not '%s'", s->name,
+					 value);
+		snprintf(stored, sizeof(stored), "%s", strcmp(value, "yes") ? "0" : "1");
 	} else {
 		char *end;
 		long n = strtol(value, &end, 10);

@@ -286,12 +286,18 @@ static int set_context(struct db *db, struct error *e)
 	sqlite3_stmt *st;
 	int rc;
 
-	st = db_prepare(db, "INSERT OR REPLACE INTO audit_context (id, actor, at) VALUES (1, ?1, ?2)",
+	/* A reason is given only on a schema with the ledger (cmd_reason). */
+	st = db_prepare(db,
+			db->reason ? "INSERT OR REPLACE INTO audit_context (id, actor, at, reason) "
+				     "VALUES (1, ?1, ?2, ?3)"
+				   : "INSERT OR REPLACE INTO audit_context (id, actor, at) VALUES (1, ?1, ?2)",
 			e);
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, db->actor, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, when_real_now());
+	if (db->reason)
+		sqlite3_bind_text(st, 3, db->reason, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "database");

@@ -33,6 +33,7 @@ struct db {
 	int migrated_from; /* version before an automatic migration, or -1 */
 	char *backup_path; /* the copy kept before migrating, or NULL */
 	char *actor;
+	const char *reason;  /* why, kept in the ledger with the next changes (borrowed), or NULL */
 	int64_t probe_mark;  /* the largest probe_result id when the write transaction began */
 	int64_t ledger_mark; /* the newest ledger entry then; -1: no ledger to keep */
 };

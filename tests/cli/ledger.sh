@@ -44,6 +44,16 @@ ok "one entry per probe batch, not per probe" test "$(sql "SELECT count(*) FROM 
 ok "the genesis entry says what it covers" sh -c "sqlite3 '$DRTOP_DB' \"SELECT payload FROM ledger WHERE seq = 1\" | grep -q 'contents of the database when the ledger began'"
 real=$(date +%s)
 ok "--now never dates a ledger entry" test "$(sql "SELECT count(*) FROM ledger WHERE abs(recorded_at - $real) > 60")" -eq 0
+# Why objectives changed: --reason, required when the setting says so.
+"$DRTOP" system set db --rpo 10m --reason "agreed with finance, OPS-12" >/dev/null
+ok "--reason is kept in the ledger entry of the change" test "$(sql "SELECT payload ->> '\$.reason' FROM ledger WHERE kind = 'system.update' ORDER BY seq DESC LIMIT 1")" = "agreed with finance, OPS-12"
+"$DRTOP" config set require-reason yes >/dev/null
+fails "require-reason: an RTO change without a reason is refused" 64 "needs --reason TEXT (the require-reason setting is on)" system set db --rto 3h
+fails "so is a strategy's typical figure" 64 "needs --reason TEXT" strategy set pilot-light --rto 20m
+fails "a reason with a control character" 65 "--reason contains a control character" system set db --rto 3h --reason "$(printf 'a\033[2Jb')"
+succeeds "the owner changes without one" system set db --owner dba
+succeeds "the tier with one" system set db --tier 1 --reason "now customer-facing"
+"$DRTOP" config set require-reason no >/dev/null
 ok "the actor is the user drtop runs as" test "$(sql "SELECT DISTINCT actor FROM ledger WHERE seq > 1")" = "$(id -un)"
 
 succeeds "db verify: an untouched database is intact" db verify
@@ -109,7 +119,7 @@ tamper "a reordered entry" "ledger entry 5" "its hash does not match its content
 tamper "an edited ledger entry" "ledger entry 3" "its hash does not match its contents" \
 	"$(recreate ledger_no_update "UPDATE ledger SET payload = replace(payload, '86400', '60') WHERE seq = 3")"
 tamper "a forged actor" "ledger entry $(($(sqlite3 "$T/base.db" "SELECT max(seq) FROM ledger") + 1))" "not sealed: written outside drtop" \
-	"INSERT INTO audit_context VALUES (1, 'someone-else', 1795600000);
+	"INSERT INTO audit_context (id, actor, at) VALUES (1, 'someone-else', 1795600000);
 	 INSERT INTO checkin (system_id, at, ok, recorded_at) VALUES (2, 1795600000, 1, 1795600000);
 	 DELETE FROM audit_context"
 ok "an altered view is named" sh -c "
