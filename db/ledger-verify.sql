@@ -58,31 +58,36 @@ live (tbl, id, row) AS (
     status, 'reason', reason) FROM status_history
 ),
 entry AS (
-  SELECT seq, substr(kind, 1, instr(kind, '.') - 1) AS tbl,
+  SELECT seq, substr(kind, 1, instr(kind, '.') - 1) || ' ' || (payload ->> '$.id') AS key,
     substr(kind, instr(kind, '.') + 1) AS action,
-    payload ->> '$.id' AS id, payload -> '$.row' AS row,
+    payload -> '$.row' AS row,
     row_number() OVER (PARTITION BY substr(kind, 1, instr(kind, '.') - 1), payload ->> '$.id'
                        ORDER BY seq DESC) AS newest
   FROM ledger
   WHERE kind GLOB '*.insert' OR kind GLOB '*.update' OR kind GLOB '*.delete'
      OR kind GLOB '*.existing'),
 ledgered AS (SELECT * FROM entry WHERE newest = 1 AND action <> 'delete'),
+-- the same key for the live rows: text on both sides, so that joins can use an index
+current AS (SELECT tbl || ' ' || id AS key, row FROM live),
 batch AS (
   SELECT seq, payload ->> '$.first' AS first, payload ->> '$.last' AS last,
-    payload ->> '$.from_ms' AS from_ms, payload -> '$.endpoints' AS endpoints,
+    payload ->> '$.from_ms' AS from_ms, payload ->> '$.to_ms' AS to_ms,
+    payload -> '$.endpoints' AS endpoints,
     lag(payload ->> '$.last', 1, 0) OVER (ORDER BY payload ->> '$.first') AS prev_last
   FROM ledger WHERE kind = 'probe_result.batch'),
 probe AS (
   SELECT b.seq, b.first, b.last, e.value ->> '$.endpoint_id' AS ep,
     e.value ->> '$.rows' AS rows, e.value ->> '$.sha3' AS sha3,
     (SELECT count(*) FROM probe_result
-     WHERE id BETWEEN b.first AND b.last AND endpoint_id = e.value ->> '$.endpoint_id') AS n,
+     WHERE endpoint_id = e.value ->> '$.endpoint_id' AND at_ms BETWEEN b.from_ms AND b.to_ms
+       AND id BETWEEN b.first AND b.last) AS n,
     (SELECT lower(hex(sha3(group_concat(row, char(10)), 256)))
      FROM (SELECT json_object('endpoint_id', endpoint_id, 'at_ms', at_ms, 'ok', ok,
              'status_code', status_code, 'latency_ms', latency_ms, 'error', error,
              'data_time', data_time, 'lag_s', lag_s) AS row
            FROM probe_result
-           WHERE id BETWEEN b.first AND b.last AND endpoint_id = e.value ->> '$.endpoint_id'
+           WHERE endpoint_id = e.value ->> '$.endpoint_id' AND at_ms BETWEEN b.from_ms AND b.to_ms
+             AND id BETWEEN b.first AND b.last
            ORDER BY id)) AS digest,
     -- the results of a deleted endpoint went with it (its deletion is in the
     -- ledger), and results older than the retention period may be pruned
@@ -100,16 +105,15 @@ problem (seq, subject, problem) AS (
     END
   FROM chain WHERE seq <> n OR hash IS NOT computed OR prev_hash IS NOT before
   UNION ALL
-  SELECT l.seq, l.tbl || ' ' || l.id,
+  SELECT l.seq, l.key,
     'changed outside drtop: the ledger has ' || l.row || ', the table has ' || v.row
-  FROM ledgered l JOIN live v ON v.tbl = l.tbl AND v.id = l.id WHERE v.row <> l.row
+  FROM ledgered l JOIN current v ON v.key = l.key WHERE v.row <> l.row
   UNION ALL
-  SELECT l.seq, l.tbl || ' ' || l.id, 'deleted outside drtop (ledger entry ' || l.seq
-    || ' has it)'
-  FROM ledgered l LEFT JOIN live v ON v.tbl = l.tbl AND v.id = l.id WHERE v.id IS NULL
+  SELECT l.seq, l.key, 'deleted outside drtop (ledger entry ' || l.seq || ' has it)'
+  FROM ledgered l LEFT JOIN current v ON v.key = l.key WHERE v.key IS NULL
   UNION ALL
-  SELECT NULL, v.tbl || ' ' || v.id, 'not in the ledger: written outside drtop'
-  FROM live v LEFT JOIN ledgered l ON l.tbl = v.tbl AND l.id = v.id WHERE l.id IS NULL
+  SELECT NULL, v.key, 'not in the ledger: written outside drtop'
+  FROM current v LEFT JOIN ledgered l ON l.key = v.key WHERE l.key IS NULL
   UNION ALL
   SELECT seq, 'probe_result ' || first || '-' || last || ' of endpoint ' || ep,
     CASE WHEN n <> rows THEN 'rows added or deleted outside drtop: the ledger has ' || rows
@@ -117,6 +121,12 @@ problem (seq, subject, problem) AS (
          ELSE 'changed outside drtop: the digest of the rows differs' END
   FROM probe
   WHERE (n <> rows OR digest IS NOT sha3) AND NOT (n < rows AND (prunable OR gone AND n = 0))
+  UNION ALL
+  SELECT b.seq, 'probe_result ' || b.first || '-' || b.last,
+    'rows added outside drtop, of endpoints or times the batch does not have'
+  FROM batch b
+  WHERE (SELECT count(*) FROM probe_result WHERE id BETWEEN b.first AND b.last)
+        > (SELECT sum(n) FROM probe p WHERE p.seq = b.seq)
   UNION ALL
   SELECT NULL, 'probe_result ' || min(p.id) || '-' || max(p.id),
     'not in the ledger: written outside drtop'
