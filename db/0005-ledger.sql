@@ -60,6 +60,10 @@ VALUES ('genesis', json_object('schema', 5, 'covers',
 ALTER TABLE audit_context ADD COLUMN reason TEXT;
 INSERT INTO setting (key, value) VALUES ('require_reason', '0');
 
+-- How often a long-running drtop (probe --watch, the dashboard) sends the
+-- ledger's head to the system log, as an anchor kept outside the file (0: never).
+INSERT INTO setting (key, value) VALUES ('anchor_log_s', '3600');
+
 -- One entry per change of a row: TABLE.insert and TABLE.update carry the row
 -- as it is now ({"id": ID, "row": {...}}), TABLE.delete only its id (its values
 -- are in the entry before). ID is the row's id, or its key where the table

@@ -568,6 +568,7 @@ struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 
 	db->migrated_from = -1;
 	db->probe_mark = db->ledger_mark = -1;
+	db->anchor_logged = when_real_now();
 	db->path = db_resolve_path(explicit_path, e);
 	if (!db->path)
 		goto fail;
@@ -671,6 +672,7 @@ int db_commit(struct db *db, struct error *e)
 		db_rollback(db);
 		return -1;
 	}
+	ledger_committed(db);
 	return 0;
 }
 

@@ -36,6 +36,10 @@ struct db {
 	const char *reason;  /* why, kept in the ledger with the next changes (borrowed), or NULL */
 	int64_t probe_mark;  /* the largest probe_result id when the write transaction began */
 	int64_t ledger_mark; /* the newest ledger entry then; -1: no ledger to keep */
+	int64_t anchor_log_s;   /* log the head to the system log this often (0: never) */
+	int64_t anchor_logged;  /* when it was last logged, or when the database was opened */
+	int64_t sealed_seq;     /* the entry the last commit sealed last, or 0 */
+	char sealed_hash[65];
 };
 
 /* The path the database would have: EXPLICIT, else DRTOP_DB, else the XDG data

@@ -22,11 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include <openssl/evp.h>
 
 #include "ledger.h"
 #include "util.h"
+#include "when.h"
 
 extern const char ledger_verify_sql[];
 
@@ -96,12 +98,29 @@ static int max_seq(struct db *db, const char *sql, int64_t *out, struct error *e
 int ledger_mark(struct db *db, int version, struct error *e)
 {
 	db->probe_mark = db->ledger_mark = -1;
+	db->sealed_seq = 0;
 	if (version < LEDGER_SCHEMA_VERSION)
 		return 0;
 	if (max_seq(db, "SELECT coalesce(max(id), 0) FROM probe_result", &db->probe_mark, e) < 0 ||
-	    max_seq(db, "SELECT coalesce(max(seq), 0) FROM ledger", &db->ledger_mark, e) < 0)
+	    max_seq(db, "SELECT coalesce(max(seq), 0) FROM ledger", &db->ledger_mark, e) < 0 ||
+	    max_seq(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM setting"
+			" WHERE key = 'anchor_log_s'), 3600)",
+		    &db->anchor_log_s, e) < 0)
 		return -1;
 	return 0;
+}
+
+void ledger_committed(struct db *db)
+{
+	int64_t now = when_real_now();
+
+	if (!db->sealed_seq || db->anchor_log_s <= 0 || now - db->anchor_logged < db->anchor_log_s)
+		return;
+	openlog("drtop", LOG_PID, LOG_USER);
+	syslog(LOG_INFO, "ledger head of %s: %lld:%s", db->path, (long long)db->sealed_seq,
+	       db->sealed_hash);
+	closelog();
+	db->anchor_logged = now;
 }
 
 /* The probe_result.batch entry of the rows written since the mark, if any. */
@@ -204,6 +223,8 @@ static int seal_entries(struct db *db, struct error *e)
 			goto out;
 		}
 		memcpy(before, hash, sizeof(hash));
+		db->sealed_seq = seq;
+		memcpy(db->sealed_hash, hash, sizeof(hash));
 	}
 	rc = 0;
 out:

@@ -37,6 +37,12 @@ int ledger_mark(struct db *db, int version, struct error *e);
  * and seal the entries added since (db_commit, inside the transaction). */
 int ledger_seal(struct db *db, struct error *e);
 
+/* After a commit: in a process that has run for the anchor-log interval since it
+ * opened the database (or last logged), send the head the commit sealed to the
+ * system log, as an anchor kept outside the file ("drtop[PID]: ledger head of
+ * PATH: SEQ:HASH"). One-shot commands never run that long. */
+void ledger_committed(struct db *db);
+
 /* The newest entry: its sequence number and its hash (HASH holds
  * LEDGER_HASH_HEX + 1 bytes). Returns 0, or -1 with e set. */
 int ledger_head(struct db *db, int64_t *seq, char *hash, struct error *e);

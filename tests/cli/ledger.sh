@@ -165,6 +165,41 @@ succeeds "an endpoint removed with its probe results by drtop: intact" db verify
 sql "INSERT INTO probe_result (id, endpoint_id, at_ms, ok) VALUES ($gap, 1, 1000, 1)"
 run db verify
 ok "a probe result slipped into the hole it left is found" sh -c "test $rc -eq 65 && grep -q 'rows added outside drtop, of endpoints or times the batch does not have' '$T/out'"
+sql "DELETE FROM probe_result WHERE id = $gap"
+
+# probe --watch sends the head to the system log at the anchor-log interval.
+# The log is a listener on /dev/log in a mount namespace of the test's own;
+# without root or unshare(1) that part is skipped.
+"$DRTOP" config set anchor-log 1s >/dev/null
+cat >"$T/ns.sh" <<'EOS'
+set -e
+mkdir "$T/olddev"
+mount --bind /dev "$T/olddev"
+mount -t tmpfs none /dev
+for n in null zero random urandom; do touch "/dev/$n"; mount --bind "$T/olddev/$n" "/dev/$n"; done
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+open(sys.argv[1] + ".ready", "w").close()
+msg = s.recv(4096).decode(errors="replace")
+open(sys.argv[1], "w").write(msg + "\n")' "$T/syslog" &
+while [ ! -e "$T/syslog.ready" ]; do sleep 0.1; done
+exec "$DRTOP" probe --watch >/dev/null 2>&1
+EOS
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
+	T="$T" DRTOP="$DRTOP" unshare -m sh "$T/ns.sh" &
+	ns_pid=$!
+	pids="$pids $ns_pid"
+	ok "probe --watch logs the ledger's head to syslog" wait_for 15 grep -q "drtop\[[0-9]*\]: ledger head of $DRTOP_DB: [0-9]*:[0-9a-f]\{64\}" "$T/syslog"
+	kill -TERM "$ns_pid" 2>/dev/null
+	wait "$ns_pid" 2>/dev/null
+	logged=$(sed -n 's/.*: \([0-9]*:[0-9a-f]\{64\}\)$/\1/p' "$T/syslog")
+	succeeds "an anchor it logged verifies" db verify --anchor "$logged"
+else
+	n=$((n + 1))
+	echo "ok $n # SKIP no mount namespace for a /dev/log of the test's own"
+fi
 
 # An older database gets a genesis entry covering what it holds.
 old="$T/old.db"
