@@ -54,6 +54,30 @@ VALUES ('genesis', json_object('schema', 5, 'covers',
   || 'of kind TABLE.existing, probe results are probe_result.batch entries; what happened '
   || 'before this entry is not in the ledger'));
 
+-- Probe result ids are never reused (AUTOINCREMENT): a probe_result.batch
+-- entry names its rows by a range of ids, which no later row may enter when
+-- the newest rows were deleted (an endpoint removed with its results).
+CREATE TABLE probe_result_new (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  endpoint_id INTEGER NOT NULL REFERENCES endpoint(id) ON DELETE CASCADE,
+  at_ms       INTEGER NOT NULL,          -- when the probe started, Unix milliseconds
+  at          INTEGER GENERATED ALWAYS AS (at_ms / 1000) VIRTUAL,
+  ok          INTEGER NOT NULL CHECK (ok IN (0, 1)),
+  status_code INTEGER,
+  latency_ms  INTEGER CHECK (latency_ms >= 0),
+  error       TEXT,
+  data_time   INTEGER,                   -- freshness: time of the newest recovery point
+  lag_s       INTEGER                    -- freshness: at - data_time
+) STRICT;
+INSERT INTO probe_result_new (id, endpoint_id, at_ms, ok, status_code, latency_ms, error,
+                              data_time, lag_s)
+SELECT id, endpoint_id, at_ms, ok, status_code, latency_ms, error, data_time, lag_s
+FROM probe_result ORDER BY id;
+DROP TABLE probe_result;
+ALTER TABLE probe_result_new RENAME TO probe_result;
+CREATE INDEX probe_result_endpoint_at ON probe_result(endpoint_id, at_ms);
+CREATE INDEX probe_result_at ON probe_result(at_ms);
+
 -- Why a system's objectives, strategy or tier, or a strategy's figures,
 -- changed: drtop's --reason, kept in the entry of the change ("reason").
 -- A setting makes it required.

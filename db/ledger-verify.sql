@@ -75,6 +75,10 @@ batch AS (
     payload -> '$.endpoints' AS endpoints,
     lag(payload ->> '$.last', 1, 0) OVER (ORDER BY payload ->> '$.first') AS prev_last
   FROM ledger WHERE kind = 'probe_result.batch'),
+-- endpoints drtop deleted, with their results, and when (ids may be reused)
+deleted_endpoint AS (
+  SELECT payload ->> '$.id' AS id, max(seq) AS seq FROM ledger
+  WHERE kind = 'endpoint.delete' GROUP BY 1),
 probe AS (
   SELECT b.seq, b.first, b.last, e.value ->> '$.endpoint_id' AS ep,
     e.value ->> '$.rows' AS rows, e.value ->> '$.sha3' AS sha3,
@@ -89,12 +93,15 @@ probe AS (
            WHERE endpoint_id = e.value ->> '$.endpoint_id' AND at_ms BETWEEN b.from_ms AND b.to_ms
              AND id BETWEEN b.first AND b.last
            ORDER BY id)) AS digest,
-    -- the results of a deleted endpoint went with it (its deletion is in the
-    -- ledger), and results older than the retention period may be pruned
-    NOT EXISTS (SELECT 1 FROM endpoint WHERE id = e.value ->> '$.endpoint_id') AS gone,
+    -- the results of an endpoint deleted after the batch went with it, and
+    -- results older than the shortest retention period the ledger shows ever
+    -- set may have been pruned
+    EXISTS (SELECT 1 FROM deleted_endpoint d
+            WHERE d.id = e.value ->> '$.endpoint_id' AND d.seq > b.seq) AS gone,
     b.from_ms < 1000 * (CAST(strftime('%s', 'now') AS INTEGER)
-      - coalesce((SELECT CAST(value AS INTEGER) FROM setting WHERE key = 'retention_s'),
-                 2592000)) AS prunable
+      - (SELECT coalesce(min(CAST(payload ->> '$.row.value' AS INTEGER)), 2592000) FROM ledger
+         WHERE kind GLOB 'setting.*' AND payload ->> '$.id' = 'retention_s'
+           AND CAST(payload ->> '$.row.value' AS INTEGER) > 0)) AS prunable
   FROM batch b, json_each(b.endpoints) AS e),
 problem (seq, subject, problem) AS (
   SELECT seq, 'ledger entry ' || seq,

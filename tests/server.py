@@ -2,6 +2,7 @@
 """A test HTTP server for drtop's probe tests (Python standard library only).
 
 It listens on two free ports of 127.0.0.1 and prints "PORT CONTROL_PORT".
+With --tls CERT KEY the probe port speaks https (a self-signed test certificate).
 
 The probe port answers by path:
   /health                 the current mode (see /mode below); "up" is 200 "ok"
@@ -15,7 +16,13 @@ The probe port answers by path:
   /last-modified/UNIX     200 with that Last-Modified
   /json/lag/N             {"lag_seconds": N}
   /json/time/VALUE        {"last_backup": VALUE} (a number, or else a string)
-  /echo-headers           200; the request's headers are kept for /headers
+  /echo-headers           200; the request line and headers are kept for /headers
+  /redirect-to/URL        302 to URL (percent-decoded; gopher://, http://other:port/...)
+  /big/KIB                200 with a body of KIB KiB
+  /cut-headers            "HTTP/1.1 200 OK\r\nContent-Len", then closes
+  /last-modified-raw/TEXT 200 with "Last-Modified: TEXT" (percent-decoded)
+  /json/raw/TEXT          {"last_backup": TEXT}, TEXT percent-decoded and sent as is
+  /count/NAME             200 "ok", counting the requests for each NAME
 
 The control port switches it at run time:
   /down  /up              stop listening on the probe port (connections are
@@ -23,7 +30,8 @@ The control port switches it at run time:
   /mode/PATH              make /health behave like PATH (e.g. /mode/status/500,
                           /mode/hang, /mode/up)
   /hits                   how many /health requests have arrived
-  /headers                the headers of the last /echo-headers request
+  /headers                the request line and headers of the last /echo-headers request
+  /hits/NAME              how many /count/NAME requests have arrived
 """
 import http.server
 import json
@@ -32,8 +40,9 @@ import sys
 import threading
 import time
 from email.utils import formatdate
+from urllib.parse import unquote
 
-state = {"mode": "up", "hits": 0, "headers": "", "lock": threading.Lock()}
+state = {"mode": "up", "hits": 0, "headers": "", "counts": {}, "lock": threading.Lock()}
 
 
 class Probe(http.server.BaseHTTPRequestHandler):
@@ -51,6 +60,9 @@ class Probe(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self):
+        if self.path.startswith("/redirect-to/"):
+            self.reply(302, b"", [("Location", unquote(self.path[len("/redirect-to/"):]))])
+            return
         path = self.path.split("?")[0]
         if path == "/health":
             with state["lock"]:
@@ -97,18 +109,32 @@ class Probe(http.server.BaseHTTPRequestHandler):
             self.wfile.write(b"\x00\x01\x02 this is not HTTP at all \xff\xfe\r\n\r\n")
         elif kind == "redirect-loop":
             self.reply(302, b"", [("Location", "/redirect-loop")])
+        elif kind == "big":
+            self.reply(200, b"x" * (int(parts[1]) * 1024))
+        elif kind == "cut-headers":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Len")
+        elif kind == "last-modified-raw":
+            self.reply(200, b"ok\n", [("Last-Modified", unquote("/".join(parts[1:])))])
         elif kind == "last-modified":
             self.reply(200, b"ok\n", [("Last-Modified", formatdate(int(parts[1]), usegmt=True))])
         elif kind == "json":
+            if parts[1] == "raw":
+                body = ('{"last_backup": %s}' % unquote("/".join(parts[2:]))).encode()
+                self.reply(200, body, [("Content-Type", "application/json")])
+                return
             if parts[1] == "lag":
                 doc = {"lag_seconds": float(parts[2]) if "." in parts[2] else int(parts[2])}
             else:
                 value = "/".join(parts[2:])
                 doc = {"last_backup": int(value) if value.isdigit() else value}
             self.reply(200, json.dumps(doc).encode(), [("Content-Type", "application/json")])
+        elif kind == "count":
+            with state["lock"]:
+                state["counts"][parts[1]] = state["counts"].get(parts[1], 0) + 1
+            self.reply(200, b"ok\n")
         elif kind == "echo-headers":
             with state["lock"]:
-                state["headers"] = str(self.headers)
+                state["headers"] = self.requestline + "\n" + str(self.headers)
             self.reply(200, b"ok\n")
         else:
             self.reply(404, b"not found\n")
@@ -125,7 +151,17 @@ def serve(server):
                      daemon=True).start()
 
 
-probe = {"server": Server(("127.0.0.1", 0), Probe)}
+def probe_server(port):
+    server = Server(("127.0.0.1", port), Probe)
+    if len(sys.argv) == 4 and sys.argv[1] == "--tls":
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    return server
+
+
+probe = {"server": probe_server(0)}
 port = probe["server"].server_address[1]
 
 
@@ -142,13 +178,16 @@ class Control(http.server.BaseHTTPRequestHandler):
                 probe["server"] = None
         elif self.path == "/up":
             if not probe["server"]:
-                probe["server"] = Server(("127.0.0.1", port), Probe)
+                probe["server"] = probe_server(port)
                 serve(probe["server"])
         elif self.path.startswith("/mode/"):
             with state["lock"]:
                 state["mode"] = self.path[len("/mode/"):]
         elif self.path == "/hits":
             body = ("%d\n" % state["hits"]).encode()
+        elif self.path.startswith("/hits/"):
+            with state["lock"]:
+                body = ("%d\n" % state["counts"].get(self.path[len("/hits/"):], 0)).encode()
         elif self.path == "/headers":
             body = state["headers"].encode()
         else:

@@ -32,6 +32,8 @@ static const struct setting {
 	{"outage-threshold", "outage_threshold", K_COUNT,
 	 "consecutive failed probes that open an outage (2)"},
 	{"retention", "retention_s", K_DURATION, "how long raw probe results are kept (30d)"},
+	{"future-skew", "future_skew_s", K_DURATION,
+	 "how far past the probe's clock a recovery point may lie (5m)"},
 	{"anchor-log", "anchor_log_s", K_DURATION,
 	 "how often probe --watch logs the ledger's head to syslog, 0 never (1h)"},
 	{"require-reason", "require_reason", K_FLAG,
@@ -113,7 +115,8 @@ static int run_set(struct ctx *ctx, struct args *a, struct error *e)
 		int64_t secs;
 
 		if (duration_parse(value,
-				   !strcmp(s->key, "backup_grace_s") || !strcmp(s->key, "anchor_log_s")
+				   !strcmp(s->key, "backup_grace_s") || !strcmp(s->key, "future_skew_s") ||
+					   !strcmp(s->key, "anchor_log_s")
 					   ? DURATION_ZERO_OK
 					   : 0,
 				   &secs, e) < 0)

@@ -20,7 +20,7 @@ static const struct opt add_opts[] = {
 	{"json-path", "PATH", "freshness: JSON field holding a timestamp or a lag, e.g. "
 			      "$.last_backup", 0},
 	{"header", "'Name: value'", "send a header; ${VAR} is read from the environment at probe "
-				    "time and never stored", OPT_MULTI},
+				    "time and never stored (credentials must use it)", OPT_MULTI},
 	{"max-latency", "DUR", "a slower answer counts as a failure", 0},
 	{"insecure", NULL, "do not verify the TLS certificate (shown in reports)", 0},
 	{"disabled", NULL, "add it but do not probe it", 0},

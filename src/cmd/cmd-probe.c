@@ -2,9 +2,15 @@
  * cmd-probe.c - drtop probe [--once | --watch]: measure outages and data lag.
  *
  * --once probes every enabled endpoint once and prints what it found.
- * --watch keeps probing until SIGINT or SIGTERM; the signal handler only
- * writes to a self-pipe that curl_multi_poll watches, so the one loop wakes,
- * lets in-flight probes finish for up to a second, commits, and exits.
+ * --watch keeps probing until SIGINT, SIGTERM or SIGHUP; the signal handler
+ * only writes to a self-pipe that curl_multi_poll watches, so the one loop
+ * wakes, lets in-flight probes finish for up to a second, commits, and exits.
+ * SIGPIPE is ignored: when the reader of the output goes away (`| head`),
+ * printing stops and recording goes on.
+ *
+ * The watcher outlives what operators and clocks do: a locked database makes
+ * it wait with its results in memory, and a database file replaced under it
+ * (a restore by `mv`) is reopened, never written through the old handle.
  */
 #include "config.h"
 
@@ -63,6 +69,8 @@ static void on_result(const struct prober_endpoint *ep, const struct probe_resul
 		fprintf(v->out, "%-*s  %-*s  %-4s  %6s  %s%s%s\n", v->wsys, ep->system, v->wurl,
 			strbuf_str(&url), status, r->latency_ms > 0 ? lat : "-", strbuf_str(&err),
 			lag[0] ? "  " : "", lag);
+		if (ferror(v->out))
+			v->print = 0; /* nobody reads any more (EPIPE): record without printing */
 	}
 	if (v->progress)
 		fprintf(stderr, "\rprobing %zu/%zu", v->shown, v->total);
@@ -100,6 +108,49 @@ static char *inventory_stamp(struct db *db)
 	return s ? s : xstrdup("");
 }
 
+/* Show what the prober carried on through. */
+static void show_warnings(struct prober *p)
+{
+	struct strbuf line = STRBUF_INIT;
+	char *w = prober_take_warning(p), *s, *nl;
+
+	for (s = w; s && *s; s = nl ? nl + 1 : s + strlen(s)) {
+		nl = strchr(s, '\n');
+		if (nl)
+			*nl = '\0';
+		strbuf_reset(&line);
+		output_printable(&line, s);
+		fprintf(stderr, "drtop: %s\n", strbuf_str(&line));
+	}
+	free(w);
+	strbuf_done(&line);
+}
+
+/* The database file was replaced: drop the old handle unwritten and carry on
+ * with the new file, whose inventory may differ. */
+static int reopen(struct ctx *ctx, struct prober **pp, const struct prober_options *po,
+		  struct view *v, char **stamp, struct error *e)
+{
+	size_t lost = 0;
+
+	if (*pp) {
+		lost = prober_pending(*pp);
+		prober_free(*pp);
+		*pp = NULL;
+	}
+	fprintf(stderr, "drtop: %s was replaced or removed; reopening it (%zu results not recorded)\n",
+		ctx->db->path, lost);
+	if (db_reopen(ctx->db, e) < 0 || recorder_heartbeat_claim(ctx->db, e) < 0)
+		return -1;
+	*pp = prober_new(ctx->db, po, on_result, v, e);
+	if (!*pp)
+		return -1;
+	prober_set_heartbeat(*pp, 1);
+	free(*stamp);
+	*stamp = inventory_stamp(ctx->db);
+	return 0;
+}
+
 static int watch(struct ctx *ctx, struct prober **pp, const struct prober_options *po,
 		 struct view *v, struct error *e)
 {
@@ -122,26 +173,33 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	prober_endpoints(p, &n);
 	fprintf(stderr, "drtop: watching %zu endpoints of %s (pid %ld); stop with Ctrl-C\n", n,
 		ctx->db->path, (long)getpid());
 	stamp = inventory_stamp(ctx->db);
-	checked = probe_now_ms();
+	checked = prober_clock_ms();
 	while (!ready && rc == 0) {
 		rc = prober_step(*pp, 1000, sigpipe[0], &ready, e);
+		show_warnings(*pp);
+		if (rc < 0 && prober_db_replaced(*pp)) {
+			error_done(e);
+			rc = reopen(ctx, pp, po, v, &stamp, e);
+			continue;
+		}
 		/* Endpoints added, changed or removed elsewhere: start over with them. */
-		if (rc == 0 && !ready && probe_now_ms() - checked >= 5000) {
-			char *now = inventory_stamp(ctx->db);
+		if (rc == 0 && !ready && prober_clock_ms() - checked >= 5000) {
+			char *now;
 
-			checked = probe_now_ms();
+			checked = prober_clock_ms();
+			if (db_replaced(ctx->db)) {
+				rc = reopen(ctx, pp, po, v, &stamp, e);
+				continue;
+			}
+			now = inventory_stamp(ctx->db);
 			if (strcmp(now, stamp)) {
-				rc = prober_stop(*pp, 1000, e);
-				prober_free(*pp);
-				*pp = rc == 0 ? prober_new(ctx->db, po, on_result, v, e) : NULL;
-				if (!*pp)
-					rc = -1;
-				else
-					prober_set_heartbeat(*pp, 1);
+				rc = prober_reload(*pp, 1000, e);
+				show_warnings(*pp);
 				free(stamp);
 				stamp = now;
 				now = NULL;
@@ -152,11 +210,17 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 	free(stamp);
 	if (*pp && prober_stop(*pp, 1000, rc == 0 ? e : NULL) < 0 && rc == 0)
 		rc = -1;
-	recorder_heartbeat_release(ctx->db);
+	if (*pp)
+		show_warnings(*pp);
+	if (ctx->db->h)
+		recorder_heartbeat_release(ctx->db);
 	done = failed = 0;
 	if (*pp)
 		prober_counts(*pp, &done, &failed);
-	fprintf(stderr, "drtop: stopped after %zu probes (%zu failed)\n", done, failed);
+	fprintf(stderr, "drtop: stopped after %zu probes (%zu failed", done, failed);
+	if (*pp && prober_dropped(*pp))
+		fprintf(stderr, ", %zu not recorded", prober_dropped(*pp));
+	fputs(")\n", stderr);
 	close(sigpipe[0]);
 	close(sigpipe[1]);
 	return rc;
@@ -174,6 +238,7 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 	char took[DURATION_BUFSZ];
 	int rc;
 
+	signal(SIGPIPE, SIG_IGN);
 	if (arg(a, "once") && arg(a, "watch"))
 		return error_set(e, ERR_USAGE, "drtop probe: --once and --watch contradict each other");
 	if (arg_int(a, "concurrency", 1, 4096, &concurrency, e) < 0 ||

@@ -632,7 +632,9 @@ out:
 		if (c && (c->flags & CMD_PLUGIN) && e.kind != ERR_USAGE)
 			rc = 3;
 	}
-	if (fflush(stdout) != 0 && rc == 0) {
+	/* EPIPE: the reader left on purpose (`drtop probe | head -1`, which ignores
+	 * SIGPIPE to record all it probed); that is no failure. */
+	if (fflush(stdout) != 0 && rc == 0 && errno != EPIPE) {
 		fprintf(stderr, "drtop: cannot write the output\n");
 		rc = 74;
 	}

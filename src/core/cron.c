@@ -383,14 +383,17 @@ static void wall_from(int64_t t, struct wall *w)
 
 /*
  * The instants at which wall time W runs: one normally, none made into the
- * moment of the jump when W was skipped, two when W was repeated.
+ * moment of the jump when W was skipped, two when W was repeated. *FOLD is
+ * how far the clocks are set back near W (0 if they are not): a later wall
+ * time less than that past W may still be an earlier instant.
  */
-static int wall_instants(const struct cron *c, const struct wall *w, int64_t out[2])
+static int wall_instants(const struct cron *c, const struct wall *w, int64_t out[2], long *fold)
 {
 	int64_t ws = wall_seconds(w), ta, tb;
 	long oa = offset_at(ws - 50400), ob = offset_at(ws + 50400);
 	int va, vb;
 
+	*fold = oa > ob ? oa - ob : 0;
 	ta = ws - oa;
 	tb = ws - ob;
 	va = offset_at(ta) == oa;
@@ -421,12 +424,21 @@ static int wall_instants(const struct cron *c, const struct wall *w, int64_t out
 	}
 }
 
+/*
+ * The first instant after AFTER. Walking wall times in order finds instants in
+ * order, except where the clocks were set back: there the walk reaches the
+ * second pass of a repeated wall time (02:00 CET, 01:00 UTC) before wall times
+ * of the first pass that come earlier in time (02:05 ... 02:55 CEST, 00:05 ...
+ * 00:55 UTC). So once a run is found, the walk goes on through the repeated
+ * stretch (FOLD past the wall time found) and keeps the earliest instant.
+ */
 static int next_in_zone(const struct cron *c, int64_t after, int64_t *next)
 {
 	int64_t t0 = after - (((after % 60) + 60) % 60) + 60;
 	long back = offset_at(t0 - 10800) - offset_at(t0 + 10800);
 	struct wall w;
-	int64_t limit;
+	int64_t limit, best = 0, stop = 0;
+	int found = 0;
 
 	/* Near a change that sets the clocks back, wall times repeat: start the walk
 	 * early enough to see the repeated ones (instants up to AFTER are skipped). */
@@ -434,23 +446,34 @@ static int next_in_zone(const struct cron *c, int64_t after, int64_t *next)
 	limit = w.y + 10;
 	for (;;) {
 		int64_t inst[2];
+		long fold;
 		int i, n;
 
 		if (wall_next(c, &w, limit) < 0)
-			return -1;
-		n = wall_instants(c, &w, inst);
+			break;
+		if (found && wall_seconds(&w) > stop)
+			break;
+		n = wall_instants(c, &w, inst, &fold);
 		for (i = 0; i < n; i++) {
-			if (inst[i] > after) {
-				*next = inst[i];
-				return 0;
-			}
+			if (inst[i] <= after || (found && inst[i] >= best))
+				continue;
+			if (!found)
+				stop = wall_seconds(&w) + fold;
+			best = inst[i];
+			found = 1;
 		}
+		if (found && wall_seconds(&w) >= stop)
+			break; /* every later wall time is past STOP */
 		w.mi++;
 		if (w.mi > 59)
 			w.h++, w.mi = 0;
 		if (w.h > 23)
 			w.d++, w.h = 0;
 	}
+	if (!found)
+		return -1;
+	*next = best;
+	return 0;
 }
 
 int cron_next(const struct cron *c, int64_t after, int64_t *next)

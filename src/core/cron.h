@@ -12,7 +12,9 @@
  *  - a run whose wall time does not exist (the hour skipped in spring) fires
  *    at the moment the clocks jump, so a daily job is not lost for a day;
  *  - a wall time that happens twice (the hour repeated in autumn) fires once
- *    when the hour field is fixed, and at both occurrences when it is "*".
+ *    when the hour field is fixed, and at both occurrences when it is "*"
+ *    (in time order: a job every five minutes runs through the first pass of
+ *    the hour, then through the second).
  * cron_max_gap() uses these runs: it is what the plan-gap finding needs.
  */
 #ifndef DRTOP_CRON_H

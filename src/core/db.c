@@ -280,12 +280,17 @@ static int keep_backup(struct db *db, int from, struct error *e)
 	return 0;
 }
 
-/* Tell the triggers who is acting, and when (the real time, never --now). */
-static int set_context(struct db *db, struct error *e)
+/* Name drtop's actor, the real time and the --reason given for the audit and
+ * ledger triggers of the open transaction (EXISTS: the audit_context table
+ * exists yet). Migrations that change audited rows are then dated and
+ * attributed like any other change. */
+static int audit_context_set(struct db *db, int exists, struct error *e)
 {
 	sqlite3_stmt *st;
 	int rc;
 
+	if (!exists)
+		return 0;
 	/* A reason is given only on a schema with the ledger (cmd_reason). */
 	st = db_prepare(db,
 			db->reason ? "INSERT OR REPLACE INTO audit_context (id, actor, at, reason) "
@@ -295,12 +300,16 @@ static int set_context(struct db *db, struct error *e)
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, db->actor, -1, SQLITE_STATIC);
+	/* The audit log and the ledger hold when a change was made, never the
+	 * verdict clock. */
 	sqlite3_bind_int64(st, 2, when_real_now());
 	if (db->reason)
 		sqlite3_bind_text(st, 3, db->reason, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "database");
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "database");
+	return 0;
 }
 
 /* Seal the ledger entries migration VERSION added: from the genesis on when
@@ -340,12 +349,12 @@ int db_migrate(struct db *db, int target, struct error *e)
 			db_exec(db, "COMMIT", NULL);
 			continue;
 		}
-		/* From version 1 on, the actor and the real time of the change are
-		 * known to the triggers (the ledger's genesis entry needs them). */
-		if ((i > 0 && set_context(db, e) < 0) || ledger_mark(db, now, e) < 0 ||
-		    sqlite3_exec(db->h, m->sql, NULL, NULL, NULL) != SQLITE_OK ||
-		    ledger_seal_migration(db, m->version, e) < 0 ||
-		    (i > 0 && db_exec(db, "DELETE FROM audit_context", e) < 0)) {
+		if (audit_context_set(db, i > 0, e) < 0 || ledger_mark(db, now, e) < 0) {
+			db_rollback(db);
+			return -1;
+		}
+		if (sqlite3_exec(db->h, m->sql, NULL, NULL, NULL) != SQLITE_OK ||
+		    ledger_seal_migration(db, m->version, e) < 0) {
 			if (!e->msg)
 				db_fail(db, e, "database");
 			error_prefix(e, "migration %s failed", m->name);
@@ -353,7 +362,8 @@ int db_migrate(struct db *db, int target, struct error *e)
 			return -1;
 		}
 		sql = xasprintf("PRAGMA user_version = %d", m->version);
-		if (db_exec(db, sql, e) < 0 || db_exec(db, "COMMIT", e) < 0) {
+		if (db_exec(db, "DELETE FROM audit_context", e) < 0 || db_exec(db, sql, e) < 0 ||
+		    db_exec(db, "COMMIT", e) < 0) {
 			free(sql);
 			db_rollback(db);
 			return -1;
@@ -605,6 +615,11 @@ struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 		}
 		error_done(e);
 	}
+	if (stat(db->path, &sb) == 0) {
+		/* Which file is open, so that a file moved over the path is noticed. */
+		db->dev = (unsigned long long)sb.st_dev;
+		db->ino = (unsigned long long)sb.st_ino;
+	}
 	db->version = version;
 	if (!(flags & DB_NO_MIGRATE) && version < db_migrations_count) {
 		if (db_migrate(db, db_migrations_count, e) < 0)
@@ -630,6 +645,39 @@ void db_close(struct db *db)
 	free(db);
 }
 
+int db_replaced(const struct db *db)
+{
+	struct stat sb;
+
+	if (stat(db->path, &sb) < 0)
+		return 1;
+	return (unsigned long long)sb.st_dev != db->dev || (unsigned long long)sb.st_ino != db->ino;
+}
+
+int db_reopen(struct db *db, struct error *e)
+{
+	struct db *fresh;
+	char *path = xstrdup(db->path);
+
+	/* Close before opening: in one process, two connections to different files
+	 * sharing the path's -shm would drop each other's POSIX locks. */
+	if (db->h) {
+		sqlite3_db_config(db->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+		sqlite3_close_v2(db->h);
+		db->h = NULL;
+	}
+	fresh = db_open(path, DB_NO_CREATE, e);
+	free(path);
+	if (!fresh)
+		return -1;
+	free(db->path);
+	free(db->backup_path);
+	free(db->actor);
+	*db = *fresh;
+	free(fresh);
+	return 0;
+}
+
 int db_try_begin(struct db *db, struct error *e)
 {
 	int rc;
@@ -644,9 +692,7 @@ int db_begin(struct db *db, struct error *e)
 {
 	if (db_exec(db, "BEGIN IMMEDIATE", e) < 0)
 		return -1;
-	/* The audit log and the ledger hold when a change was made, never the
-	 * verdict clock. */
-	if (set_context(db, e) < 0 || ledger_mark(db, db->version, e) < 0) {
+	if (audit_context_set(db, 1, e) < 0 || ledger_mark(db, db->version, e) < 0) {
 		db_rollback(db);
 		return -1;
 	}

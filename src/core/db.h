@@ -40,6 +40,7 @@ struct db {
 	int64_t anchor_logged;  /* when it was last logged, or when the database was opened */
 	int64_t sealed_seq;     /* the entry the last commit sealed last, or 0 */
 	char sealed_hash[65];
+	unsigned long long dev, ino; /* the file opened, to notice it being replaced */
 };
 
 /* The path the database would have: EXPLICIT, else DRTOP_DB, else the XDG data
@@ -49,6 +50,16 @@ char *db_resolve_path(const char *explicit_path, struct error *e);
 /* Open (creating or migrating as FLAGS allow). Returns NULL with e set. */
 struct db *db_open(const char *explicit_path, unsigned flags, struct error *e);
 void db_close(struct db *db);
+
+/* Does the path no longer name the file that is open (moved over, or removed)?
+ * Writing then would go to the path's -wal beside another file and damage it. */
+int db_replaced(const struct db *db);
+
+/* Drop the connection to a replaced file without a checkpoint (its -wal may
+ * belong to the new file now) and open what the path names now, in place.
+ * Every statement of the old connection must be finalized first. On failure
+ * db->h is NULL and only db_close may follow. */
+int db_reopen(struct db *db, struct error *e);
 
 /* The newest schema version this binary knows. */
 int db_latest_version(void);

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cron.h"
 #include "inventory.h"
@@ -387,26 +388,56 @@ bad:
 			 s);
 }
 
+/* Does header NAME (LEN bytes) carry credentials, by its name? */
+static int header_is_secret(const char *name, size_t len)
+{
+	static const char *const exact[] = {"Authorization", "Proxy-Authorization", "Cookie",
+					    "X-Api-Key"};
+	static const char *const parts[] = {"token", "secret", "key", "auth", "password"};
+	size_t i, k;
+
+	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (strlen(exact[i]) == len && !strncasecmp(name, exact[i], len))
+			return 1;
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		for (k = 0; k + strlen(parts[i]) <= len; k++)
+			if (!strncasecmp(name + k, parts[i], strlen(parts[i])))
+				return 1;
+	return 0;
+}
+
 static int header_check(const char *h, struct error *e)
 {
 	size_t name = strspn(h, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 				"0123456789!#$%&'*+-.^_`|~");
-	const char *p, *why;
+	const char *why;
 
 	if (name == 0 || h[name] != ':')
 		return error_set(e, ERR_DATA, "malformed header '%s': expected 'Name: value'", h);
 	why = strlen(h) > TEXT_MAX ? "is too long" : str_text_problem(h, strlen(h));
 	if (why)
 		return error_set(e, ERR_DATA, "header '%.*s' %s", (int)name, h, why);
-	for (p = strstr(h, "${"); p; p = strstr(p + 1, "${")) {
-		size_t n = strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-					 "0123456789_");
+	if (!str_vars_ok(h))
+		return error_set(e, ERR_DATA,
+				 "header '%.*s': malformed variable reference (expected ${NAME})",
+				 (int)name, h);
+	/* A secret by its name, with a value that is not blank and names no variable. */
+	if (header_is_secret(h, name) && !strstr(h, "${") &&
+	    h[name + 1 + strspn(h + name + 1, " \t")]) {
+		struct strbuf var = STRBUF_INIT;
+		size_t i;
 
-		if (n == 0 || p[2 + n] != '}' || isdigit((unsigned char)p[2]))
-			return error_set(e, ERR_DATA,
-					 "header '%.*s': malformed variable reference (expected "
-					 "${NAME})",
-					 (int)name, h);
+		for (i = 0; i < name; i++)
+			strbuf_putc(&var, isalnum((unsigned char)h[i])
+						  ? (char)toupper((unsigned char)h[i])
+						  : '_');
+		/* The value is not echoed: it is the secret. */
+		error_set(e, ERR_DATA,
+			  "header %.*s holds a literal secret, and drtop never stores secrets: name "
+			  "an environment variable instead, read at probe time, e.g. '%.*s: ${%s}'",
+			  (int)name, h, (int)name, h, strbuf_str(&var));
+		strbuf_done(&var);
+		return -1;
 	}
 	return 0;
 }

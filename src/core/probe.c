@@ -1,17 +1,28 @@
 /*
  * probe.c - see probe.h.
  *
- * Each probe is a job: its spec (copied), a reused easy handle, and a body
- * buffer that never grows past PROBE_BODY_MAX. Jobs wait in a FIFO queue
- * until a slot is free under both the global and the per-host limit; the
- * per-host count is kept by the engine rather than libcurl, so a probe's
- * timeout and latency only start when it really starts.
+ * Each probe is a job: its spec (copied), an easy handle (reused only after
+ * a transfer that completed), and a body buffer that never grows past
+ * PROBE_BODY_MAX. Jobs wait in a FIFO queue until a slot is free under both
+ * the global and the per-host limit; the per-host count is kept by the
+ * engine rather than libcurl, so a probe's timeout and latency only start
+ * when it really starts.
  *
  * A JSON freshness field is read with SQLite's JSON functions on a private
- * in-memory connection: no hand-written JSON parser, and no database.
+ * in-memory connection: no hand-written JSON parser, and no database. A
+ * recovery point is believed only when it is a plausible time no later than
+ * the probe's start plus the allowed clock skew; text from a server is read
+ * as an absolute ISO-8601 time, never as "now" or "-2h".
+ *
+ * Secrets: a probe whose headers (or URL) name ${VARIABLES} does not let libcurl
+ * follow redirects (libcurl strips only Authorization and Cookie when a
+ * redirect leaves the origin). The engine follows them itself, on the same
+ * easy handle, and only within the origin (or from http to https on the same
+ * host); any other redirect fails the probe. No probe follows https to http.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +33,7 @@
 
 #include "probe.h"
 #include "strbuf.h"
+#include "url.h"
 #include "util.h"
 #include "when.h"
 
@@ -32,6 +44,14 @@ struct job {
 	struct curl_slist *headers;
 	struct strbuf body;
 	int too_big;
+	int completed;       /* the transfer ran to its end: the handle may be reused */
+	int secret;          /* a header or the URL names ${VAR}: redirects are followed here */
+	int redirects;       /* followed here so far */
+	int64_t prior_us;    /* time taken by the redirects followed here */
+	char *redirect_fail; /* why a redirect was not followed; NULL when none */
+	int headers_done;    /* the blank line ending the last response's headers came */
+	char *last_modified; /* the last response's Last-Modified, NULL when none */
+	int has_location;    /* the last response has a Location header */
 	int64_t started_ms;
 	char errbuf[CURL_ERROR_SIZE];
 	struct job *next;
@@ -91,10 +111,14 @@ int probe_status_expected(const char *expect, long status)
 	return 0;
 }
 
-int probe_expand_header(const char *header, char **out, struct error *e)
+/* Expand ${NAME} in S (a header, or a URL when URL is set: values are then
+ * percent-encoded) from the environment into OUT (caller frees). */
+static int expand(const char *s, int url, char **out, struct error *e)
 {
 	struct strbuf sb = STRBUF_INIT;
-	const char *p = header;
+	const char *p = s, *v;
+	int what = url ? 3 : (int)strcspn(s, ":");
+	const char *name_of = url ? "URL" : s;
 
 	while (*p) {
 		const char *close;
@@ -103,16 +127,27 @@ int probe_expand_header(const char *header, char **out, struct error *e)
 			char *name = xstrndup(p + 2, (size_t)(close - p - 2));
 			const char *value = getenv(name);
 
-			if (!value) {
-				error_set(e, ERR_DATA,
-					  "header %.*s names ${%s}, which is not set in the "
-					  "environment",
-					  (int)strcspn(header, ":"), header, name);
+			if (!value || (!url && str_has_control(value))) {
+				if (!value)
+					error_set(e, ERR_DATA,
+						  "%s%.*s names ${%s}, which is not set in the "
+						  "environment",
+						  url ? "" : "header ", what, name_of, name);
+				else
+					error_set(e, ERR_DATA,
+						  "header %.*s: ${%s} holds a line break (CR or LF) or "
+						  "another control character, so it is not sent (a "
+						  "file with CRLF line endings?)",
+						  what, name_of, name);
 				free(name);
 				strbuf_done(&sb);
 				return -1;
 			}
-			strbuf_puts(&sb, value);
+			for (v = value; *v; v++)
+				if (!url || isalnum((unsigned char)*v) || strchr("-._~", *v))
+					strbuf_putc(&sb, *v);
+				else
+					strbuf_printf(&sb, "%%%02X", (unsigned char)*v);
 			free(name);
 			p = close + 1;
 		} else {
@@ -121,6 +156,18 @@ int probe_expand_header(const char *header, char **out, struct error *e)
 	}
 	*out = strbuf_detach(&sb);
 	return 0;
+}
+
+int probe_expand_header(const char *header, char **out, struct error *e)
+{
+	return expand(header, 0, out, e);
+}
+
+/* Free S, a string that held expanded secrets, wiping it first. */
+static void wipe(char *s)
+{
+	memset(s, 0, strlen(s));
+	free(s);
 }
 
 /* --- jobs ----------------------------------------------------------------- */
@@ -142,6 +189,8 @@ static void job_free(struct job *j)
 		free(j->spec.headers[i]);
 	free(j->spec.headers);
 	free(j->host);
+	free(j->redirect_fail);
+	free(j->last_modified);
 	curl_slist_free_all(j->headers);
 	strbuf_done(&j->body);
 	free(j);
@@ -152,10 +201,11 @@ static char *host_key(const char *url)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL, *port = NULL, *key = NULL;
+	char *sample = url_sample(url); /* the host is never a variable */
 
 	if (!u)
 		fatal("out of memory");
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	if (curl_url_set(u, CURLUPART_URL, sample, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
 	    strcmp(scheme, "file") &&
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
@@ -166,6 +216,7 @@ static char *host_key(const char *url)
 	curl_free(host);
 	curl_free(port);
 	curl_url_cleanup(u);
+	free(sample);
 	return key;
 }
 
@@ -196,6 +247,10 @@ void probe_engine_add(struct probe_engine *pe, const struct probe_spec *spec)
 	for (i = 0; i < spec->nheaders; i++)
 		j->spec.headers[i] = xstrdup(spec->headers[i]);
 	j->host = host_key(spec->url);
+	j->secret = strstr(spec->url, "${") != NULL;
+	for (i = 0; i < spec->nheaders; i++)
+		if (strstr(spec->headers[i], "${"))
+			j->secret = 1;
 	if (pe->tail)
 		pe->tail->next = j;
 	else
@@ -238,6 +293,25 @@ static void fail(struct probe_engine *pe, struct job *j, long status, int64_t la
 	free(msg);
 }
 
+/* Is POINT a recovery point to believe, for a probe started at J's start?
+ * Returns 0 or -1 with *why set (owned). */
+static int plausible(struct probe_engine *pe, struct job *j, int64_t point, char **why)
+{
+	char buf[WHEN_BUFSZ];
+
+	if (point < 0) {
+		*why = xasprintf("not a plausible time: %s is before 1970", when_format(point, buf));
+		return -1;
+	}
+	if (point > j->started_ms / 1000 + pe->opt.future_skew_s) {
+		*why = xasprintf("recovery point in the future (%s): later than this machine's "
+				 "clock plus future-skew",
+				 when_format(point, buf));
+		return -1;
+	}
+	return 0;
+}
+
 /* Find the recovery point in a JSON body. Returns 0 or -1 with *why set (owned). */
 static int json_point(struct probe_engine *pe, struct job *j, int64_t *point, char **why)
 {
@@ -262,27 +336,28 @@ static int json_point(struct probe_engine *pe, struct job *j, int64_t *point, ch
 		rc = -1;
 	} else if (!strcmp(type, "integer") || !strcmp(type, "real")) {
 		double v = sqlite3_column_double(st, 1);
+		double secs = v < 1e12 ? v : v / 1000;
 
-		/* A small number is a lag in seconds; a large one a Unix time (s or ms). */
-		if (v < 0 || !isfinite(v)) {
-			*why = xasprintf("%s is negative", j->spec.json_path);
+		/* A small number is a lag in seconds; a large one a Unix time (s or ms).
+		 * The range is checked before any conversion to an integer. */
+		if (!isfinite(v) || v < 0 || secs > (double)WHEN_MAX) {
+			*why = xasprintf("%s is %g: not a plausible time", j->spec.json_path, v);
 			rc = -1;
 		} else {
 			if (v < 1e9)
 				*point = j->started_ms / 1000 - (int64_t)v;
-			else if (v < 1e12)
-				*point = (int64_t)v;
 			else
-				*point = (int64_t)(v / 1000);
-			rc = 0;
+				*point = (int64_t)secs;
+			rc = plausible(pe, j, *point, why);
 		}
 	} else if (!strcmp(type, "text")) {
 		struct error e = {0};
 
-		rc = when_parse((const char *)sqlite3_column_text(st, 1), j->started_ms / 1000, point,
-				&e);
+		rc = when_parse_iso((const char *)sqlite3_column_text(st, 1), point, &e);
 		if (rc < 0)
 			*why = xasprintf("%s is not a time: %s", j->spec.json_path, e.msg);
+		else
+			rc = plausible(pe, j, *point, why);
 		error_done(&e);
 	} else {
 		*why = xasprintf("%s is a JSON %s, not a time or a lag", j->spec.json_path, type);
@@ -290,6 +365,37 @@ static int json_point(struct probe_engine *pe, struct job *j, int64_t *point, ch
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* The recovery point of a response's Last-Modified header (or of a file's
+ * modification time). Returns 0 or -1 with *why set (owned). */
+static int modified_point(struct probe_engine *pe, struct job *j, curl_off_t filetime,
+			  int64_t *point, char **why)
+{
+	if (!strncasecmp(j->spec.url, "file:", 5)) {
+		if (filetime < 0) {
+			*why = xstrdup("cannot read the file's modification time");
+			return -1;
+		}
+		*point = (int64_t)filetime;
+		return plausible(pe, j, *point, why);
+	}
+	if (!j->last_modified) {
+		*why = xstrdup("the response has no Last-Modified header");
+		return -1;
+	}
+	/* libcurl's own date parser, the one behind CURLINFO_FILETIME, which gives
+	 * -1 both for a missing and a malformed header. */
+	*point = (int64_t)curl_getdate(j->last_modified, NULL);
+	if (*point == -1) {
+		*why = xasprintf("malformed Last-Modified header '%.40s'", j->last_modified);
+		return -1;
+	}
+	if (*point < 0) {
+		*why = xasprintf("Last-Modified '%.40s' is before 1970", j->last_modified);
+		return -1;
+	}
+	return plausible(pe, j, *point, why);
 }
 
 static void finish(struct probe_engine *pe, struct job *j, CURLcode code)
@@ -303,7 +409,7 @@ static void finish(struct probe_engine *pe, struct job *j, CURLcode code)
 	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(j->easy, CURLINFO_TOTAL_TIME_T, &total);
 	curl_easy_getinfo(j->easy, CURLINFO_FILETIME_T, &filetime);
-	r.latency_ms = (int64_t)(total / 1000);
+	r.latency_ms = (int64_t)((total + j->prior_us) / 1000);
 	r.status = status;
 	if (j->too_big) {
 		fail(pe, j, status, r.latency_ms, "the response body exceeds %d KiB",
@@ -313,6 +419,17 @@ static void finish(struct probe_engine *pe, struct job *j, CURLcode code)
 	if (code != CURLE_OK) {
 		fail(pe, j, status, r.latency_ms, "%s",
 		     j->errbuf[0] ? j->errbuf : curl_easy_strerror(code));
+		return;
+	}
+	if (j->redirect_fail) {
+		fail(pe, j, status, r.latency_ms, "%s", j->redirect_fail);
+		return;
+	}
+	/* libcurl takes a connection closed inside the header block for the end of
+	 * a response; it is not an answer to trust. */
+	if (!is_file && !j->headers_done) {
+		fail(pe, j, status, r.latency_ms,
+		     "incomplete response headers: the connection closed before their end");
 		return;
 	}
 	if (!is_file && !probe_status_expected(j->spec.expect, status)) {
@@ -330,18 +447,10 @@ static void finish(struct probe_engine *pe, struct job *j, CURLcode code)
 		return;
 	}
 	if (j->spec.kind == PROBE_FRESHNESS) {
-		if (j->spec.json_path) {
-			if (json_point(pe, j, &r.data_time, &why) < 0) {
-				fail(pe, j, status, r.latency_ms, "%s", why);
-				free(why);
-				return;
-			}
-		} else if (filetime >= 0) {
-			r.data_time = (int64_t)filetime;
-		} else {
-			fail(pe, j, status, r.latency_ms,
-			     is_file ? "cannot read the file's modification time"
-				     : "the response has no Last-Modified header");
+		if ((j->spec.json_path ? json_point(pe, j, &r.data_time, &why)
+				       : modified_point(pe, j, filetime, &r.data_time, &why)) < 0) {
+			fail(pe, j, status, r.latency_ms, "%s", why);
+			free(why);
 			return;
 		}
 		r.has_data_time = 1;
@@ -365,10 +474,135 @@ static size_t on_body(char *data, size_t size, size_t n, void *p)
 	return len;
 }
 
+/* Headers of each response (a redirect's too): note whether the blank line
+ * ending the block arrived, and keep the Last-Modified of the last response. */
+static size_t on_header(char *data, size_t size, size_t n, void *p)
+{
+	struct job *j = p;
+	size_t len = size * n;
+
+	if (len >= 5 && !strncmp(data, "HTTP/", 5)) {
+		j->headers_done = 0;
+		j->has_location = 0;
+		free(j->last_modified);
+		j->last_modified = NULL;
+	} else if ((len == 2 && data[0] == '\r' && data[1] == '\n') || (len == 1 && data[0] == '\n')) {
+		j->headers_done = 1;
+	} else if (len >= 9 && !strncasecmp(data, "Location:", 9)) {
+		j->has_location = 1;
+	} else if (len > 14 && !strncasecmp(data, "Last-Modified:", 14) && !j->last_modified) {
+		const char *v = data + 14, *end = data + len;
+
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+			end--;
+		j->last_modified = xstrndup(v, (size_t)(end - v));
+	}
+	return len;
+}
+
+/* The origin of URL: scheme, host and port (caller frees each with curl_free). */
+static int origin(const char *url, char **scheme, char **host, char **port)
+{
+	CURLU *u = curl_url();
+	int rc;
+
+	if (!u)
+		fatal("out of memory");
+	*scheme = *host = *port = NULL;
+	rc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+			     curl_url_get(u, CURLUPART_SCHEME, scheme, 0) == CURLUE_OK &&
+			     curl_url_get(u, CURLUPART_HOST, host, 0) == CURLUE_OK &&
+			     curl_url_get(u, CURLUPART_PORT, port, CURLU_DEFAULT_PORT) == CURLUE_OK
+		     ? 0
+		     : -1;
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/* Why a probe with secret headers may not follow a redirect from FROM to TO,
+ * or NULL when it may: same scheme, host and port, or http to https on the
+ * same host's standard ports. The reason is owned by the caller. */
+static char *redirect_refused(const char *from, const char *to)
+{
+	char *fs = NULL, *fh = NULL, *fp = NULL, *ts = NULL, *th = NULL, *tp = NULL, *why = NULL;
+
+	if (origin(from, &fs, &fh, &fp) < 0 || origin(to, &ts, &th, &tp) < 0)
+		why = xstrdup("redirected to a malformed URL");
+	else if (strcasecmp(ts, "http") && strcasecmp(ts, "https"))
+		why = xasprintf("redirected to a %s URL: only http and https are followed", ts);
+	else if (!strcasecmp(fs, "https") && !strcasecmp(ts, "http"))
+		why = xasprintf("redirected from https to http (%s:%s): refused, the request "
+				"would travel in clear text",
+				th, tp);
+	else if (strcasecmp(fh, th) ||
+		 (strcasecmp(fs, ts) ? strcmp(fp, "80") || strcmp(tp, "443") : strcmp(fp, tp)))
+		why = xasprintf("redirected to another origin (%s://%s:%s): the endpoint's secrets "
+				"(${VARIABLES}) are not sent there; probe that URL directly if it "
+				"is the one to watch",
+				ts, th, tp);
+	curl_free(fs);
+	curl_free(fh);
+	curl_free(fp);
+	curl_free(ts);
+	curl_free(th);
+	curl_free(tp);
+	return why;
+}
+
+/* After a completed transfer of a probe with secret headers: when the answer
+ * is a redirect that may be followed, send the same easy handle on to it and
+ * return 1 (the probe is still running). Otherwise return 0, with
+ * j->redirect_fail set when a redirect was refused. */
+static int follow(struct probe_engine *pe, struct job *j)
+{
+	char *target = NULL, *from = NULL;
+	long status = 0;
+	curl_off_t t = 0;
+	int64_t left;
+
+	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (status < 300 || status > 399 || !j->has_location)
+		return 0;
+	if (curl_easy_getinfo(j->easy, CURLINFO_REDIRECT_URL, &target) != CURLE_OK || !target) {
+		j->redirect_fail = xstrdup("redirected to a malformed URL");
+		return 0;
+	}
+	if (j->redirects >= PROBE_MAX_REDIRECTS) {
+		j->redirect_fail = xasprintf("Maximum (%d) redirects followed", PROBE_MAX_REDIRECTS);
+		return 0;
+	}
+	curl_easy_getinfo(j->easy, CURLINFO_EFFECTIVE_URL, &from);
+	if (!from || (j->redirect_fail = redirect_refused(from, target)))
+		return 0;
+	left = j->spec.timeout_ms - (probe_now_ms() - j->started_ms);
+	if (left <= 0) {
+		j->redirect_fail = xasprintf("timed out after %lld milliseconds, following redirects",
+					     (long long)j->spec.timeout_ms);
+		return 0;
+	}
+	target = xstrdup(target); /* it lives in the handle, which the next setopt changes */
+	curl_multi_remove_handle(pe->multi, j->easy);
+	curl_easy_getinfo(j->easy, CURLINFO_TOTAL_TIME_T, &t);
+	j->prior_us += t;
+	curl_easy_setopt(j->easy, CURLOPT_URL, target);
+	curl_easy_setopt(j->easy, CURLOPT_TIMEOUT_MS, (long)left);
+	free(target);
+	strbuf_reset(&j->body);
+	j->headers_done = 0;
+	j->redirects++;
+	j->completed = 0;
+	if (curl_multi_add_handle(pe->multi, j->easy) != CURLM_OK)
+		fatal("curl_multi_add_handle failed");
+	return 1;
+}
+
 static int start(struct probe_engine *pe, struct job *j)
 {
 	CURL *e = pe->nidle ? pe->idle[--pe->nidle] : curl_easy_init();
 	struct error err = {0};
+	int https = !strncasecmp(j->spec.url, "https:", 6);
 	size_t i;
 
 	if (!e)
@@ -387,25 +621,38 @@ static int start(struct probe_engine *pe, struct job *j)
 		}
 		l = curl_slist_append(j->headers, h);
 		/* The expanded value lives only in libcurl's list, freed with the job. */
-		memset(h, 0, strlen(h));
-		free(h);
+		wipe(h);
 		if (!l)
 			fatal("out of memory");
 		j->headers = l;
 	}
-	curl_easy_setopt(e, CURLOPT_URL, j->spec.url);
+	if (j->secret && strstr(j->spec.url, "${")) {
+		char *url;
+
+		if (expand(j->spec.url, 1, &url, &err) < 0) {
+			fail(pe, j, 0, 0, "%s", err.msg);
+			error_done(&err);
+			return -1;
+		}
+		curl_easy_setopt(e, CURLOPT_URL, url); /* copied by libcurl */
+		wipe(url);
+	} else {
+		curl_easy_setopt(e, CURLOPT_URL, j->spec.url);
+	}
 	curl_easy_setopt(e, CURLOPT_PRIVATE, j);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "drtop/" PACKAGE_VERSION);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
 #else
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS, CURLPROTO_HTTP | CURLPROTO_HTTPS | CURLPROTO_FILE);
-	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS, CURLPROTO_HTTP | CURLPROTO_HTTPS);
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS,
+			 https ? CURLPROTO_HTTPS : CURLPROTO_HTTP | CURLPROTO_HTTPS);
 #endif
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	/* Secret headers: redirects are followed by follow(), within the origin. */
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, j->secret ? 0L : 1L);
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)PROBE_MAX_REDIRECTS);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)j->spec.timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
@@ -413,10 +660,13 @@ static int start(struct probe_engine *pe, struct job *j)
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, j->spec.tls_verify ? 1L : 0L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, j->spec.tls_verify ? 2L : 0L);
 	curl_easy_setopt(e, CURLOPT_FILETIME, 1L);
-	/* Probe answers are small: a smaller receive buffer keeps many in flight cheap. */
-	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 4096L);
+	/* No CURLOPT_BUFFERSIZE: libcurl's default receive buffer is the one every
+	 * code path of it is tested with. A smaller one, set on a handle that had
+	 * failed a redirect, was written past by the next transfer on that handle. */
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, j);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, j);
 	if (j->headers)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
 	/* A file is only looked at (exists, mtime), never read: it may be a backup. */
@@ -431,13 +681,28 @@ static int start(struct probe_engine *pe, struct job *j)
 	return 0;
 }
 
+/* Keep E for the next probe, or throw it away. Only a handle whose transfer
+ * completed is reused: curl_easy_reset() restores the options, but a transfer
+ * that failed half way (a refused redirect, an aborted body, a timeout) can
+ * leave state behind in the handle that the next transfer trips over, and that
+ * is exactly what a hostile endpoint can arrange. A new handle costs little;
+ * connections live in the multi handle's pool and are still reused. */
+static void recycle(struct probe_engine *pe, CURL *e, int reuse)
+{
+	if (!reuse) {
+		curl_easy_cleanup(e);
+		return;
+	}
+	pe->idle = xrealloc(pe->idle, (size_t)(pe->nidle + 1) * sizeof(*pe->idle));
+	pe->idle[pe->nidle++] = e;
+}
+
 static void release(struct probe_engine *pe, struct job *j)
 {
 	int i;
 
 	curl_multi_remove_handle(pe->multi, j->easy);
-	pe->idle = xrealloc(pe->idle, (size_t)(pe->nidle + 1) * sizeof(*pe->idle));
-	pe->idle[pe->nidle++] = j->easy;
+	recycle(pe, j->easy, j->completed);
 	for (i = 0; i < pe->nrunning; i++)
 		if (pe->running[i] == j) {
 			pe->running[i] = pe->running[--pe->nrunning];
@@ -473,10 +738,8 @@ static void dispatch(struct probe_engine *pe)
 		j->next = NULL;
 		pe->queued--;
 		if (start(pe, j) < 0) {
-			if (j->easy) {
-				pe->idle = xrealloc(pe->idle, (size_t)(pe->nidle + 1) * sizeof(*pe->idle));
-				pe->idle[pe->nidle++] = j->easy;
-			}
+			if (j->easy)
+				recycle(pe, j->easy, 1); /* never used for a transfer */
 			job_free(j);
 		}
 		j = next;
@@ -495,6 +758,9 @@ static int drain(struct probe_engine *pe)
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&j);
+		j->completed = msg->data.result == CURLE_OK && !j->too_big;
+		if (j->completed && j->secret && follow(pe, j))
+			continue;
 		finish(pe, j, msg->data.result);
 		release(pe, j);
 		n++;
@@ -567,6 +833,8 @@ struct probe_engine *probe_engine_new(const struct probe_options *opt, probe_don
 	pe = xcalloc(1, sizeof(*pe));
 	pe->opt.concurrency = opt && opt->concurrency > 0 ? opt->concurrency : 64;
 	pe->opt.per_host = opt && opt->per_host > 0 ? opt->per_host : 6;
+	pe->opt.future_skew_s =
+		opt && opt->future_skew_s >= 0 ? opt->future_skew_s : PROBE_FUTURE_SKEW_S;
 	pe->done = done;
 	pe->arg = arg;
 	pe->multi = curl_multi_init();

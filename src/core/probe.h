@@ -9,10 +9,12 @@
  * curl_multi_poll) decides what a result means and when to probe again.
  *
  * Every probe has a connect and a total timeout, follows at most 5
- * redirects (http and https only), reads at most 64 KiB of body (a larger
- * body fails the probe and is never buffered) and verifies TLS unless the
- * spec opts out. Header values may name environment variables (${TOKEN});
- * they are expanded when the transfer starts and the value is never kept.
+ * redirects (http and https only, never from https to http), reads at most
+ * 64 KiB of body (a larger body fails the probe and is never buffered) and
+ * verifies TLS unless the spec opts out. Header values, and a URL's user,
+ * password, path and query, may name environment variables (${TOKEN}); they
+ * are expanded when the transfer starts (percent-encoded in a URL), the value
+ * is never kept, and such a probe never sends them to another origin.
  */
 #ifndef DRTOP_PROBE_H
 #define DRTOP_PROBE_H
@@ -24,6 +26,7 @@
 
 #define PROBE_BODY_MAX (64 * 1024)
 #define PROBE_MAX_REDIRECTS 5
+#define PROBE_FUTURE_SKEW_S 300 /* the future-skew setting's default */
 
 enum probe_kind { PROBE_HEALTH, PROBE_FRESHNESS };
 
@@ -57,6 +60,9 @@ typedef void (*probe_done_fn)(const struct probe_result *r, void *arg);
 struct probe_options {
 	int concurrency; /* transfers in flight (default 64) */
 	int per_host;    /* transfers in flight to one host (default 6) */
+	/* How far past the probe's start a recovery point may lie (clock skew);
+	 * negative: PROBE_FUTURE_SKEW_S. A later one fails the probe. */
+	int64_t future_skew_s;
 };
 
 struct probe_engine;
@@ -88,7 +94,8 @@ int64_t probe_now_ms(void);
 int probe_status_expected(const char *expect, long status);
 
 /* Expand ${NAME} in HEADER from the environment into OUT (caller frees). Returns -1
- * with e set naming the variable when one is unset; the value never appears in e. */
+ * with e set naming the variable when one is unset or its value holds a control
+ * character (CR, LF: a way to add headers); the value never appears in e. */
 int probe_expand_header(const char *header, char **out, struct error *e);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "inventory.h"
@@ -16,9 +17,15 @@
 #define FLUSH_EVERY_MS 1000
 #define FLUSH_AT 2000 /* results waiting */
 #define HISTORY_EVERY_MS 10000
+#define PRUNE_EVERY_MS 60000
+#define PRUNE_BATCH 2000     /* old results removed in one batch */
+#define PENDING_MAX 100000   /* results kept while the database cannot be written */
+#define RETRY_FIRST_MS 1000  /* then doubling, up to: */
+#define RETRY_MAX_MS 30000
 
 struct pending {
-	size_t ep; /* index into eps */
+	struct recorder_endpoint re; /* a copy: the inventory may be reloaded meanwhile */
+	size_t seq; /* arrival order, to keep the sort stable */
 	struct probe_result r;
 	char *error;
 };
@@ -29,17 +36,44 @@ struct prober {
 	struct recorder *rec;
 	struct prober_endpoint *eps;
 	size_t neps;
+	char **systems; /* borrowed from the options, for reloading */
 	prober_result_fn fn;
 	void *arg;
 	struct pending *pending;
 	size_t npending, cappending;
+	size_t seq;
+	/* Timers run on the monotonic clock, so a step of the wall clock neither
+	 * stalls nor hurries probing; results carry wall-clock times. */
 	int64_t last_flush_ms;
 	size_t done, failed;
 	size_t concurrency;
 	int heartbeat; /* we hold the prober heartbeat: beat with every batch */
 	int64_t last_beat_ms;
 	int64_t last_history_ms;
+	int64_t next_prune_ms;
+	int64_t retry_at_ms, retry_ms; /* backing off while the database cannot be written */
+	size_t dropped;                /* results not recorded */
+	int replaced;                  /* the database file was replaced: write nothing */
+	struct strbuf warning;         /* problems survived since the caller last asked */
 };
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Start a new line of warning; the text follows with strbuf_printf. */
+static struct strbuf *warning(struct prober *p)
+{
+	if (p->warning.len > 8192) /* nobody reads them (the dashboard): keep the latest */
+		strbuf_reset(&p->warning);
+	if (p->warning.len)
+		strbuf_putc(&p->warning, '\n');
+	return &p->warning;
+}
 
 static const char load_sql[] =
 	"SELECT e.id, e.system_id, s.name, e.url, e.kind, e.interval_ms, e.timeout_ms, e.expect,"
@@ -120,19 +154,27 @@ static int load(struct prober *p, char **systems, struct error *e)
 	return 0;
 }
 
-/* The engine's callback: keep the result for the next batch. */
+static void reschedule(struct prober_endpoint *ep, int ok, int64_t now_ms);
+
+/* The engine's callback: keep the result for the next batch, and schedule
+ * the endpoint's next probe. */
 static void on_result(const struct probe_result *r, void *arg)
 {
 	struct prober *p = arg;
 	struct pending *pd;
+	struct prober_endpoint *ep;
 	size_t i = (size_t)r->id;
 
 	if (r->id < 0 || i >= p->neps)
 		return;
-	p->eps[i].in_flight = 0;
+	ep = &p->eps[i];
+	ep->in_flight = 0;
+	reschedule(ep, r->ok, mono_ms());
 	p->pending = xgrow(p->pending, &p->cappending, p->npending + 1, sizeof(*p->pending));
 	pd = &p->pending[p->npending++];
-	pd->ep = i;
+	pd->re = (struct recorder_endpoint){ep->id, ep->system_id, ep->interval_ms, ep->timeout_ms,
+					    ep->health};
+	pd->seq = p->seq++;
 	pd->r = *r;
 	pd->error = r->error ? xstrdup(r->error) : NULL;
 	pd->r.error = pd->error;
@@ -142,53 +184,165 @@ static void on_result(const struct probe_result *r, void *arg)
 		p->fn(&p->eps[i], &pd->r, p->arg);
 }
 
-static int flush(struct prober *p, struct error *e)
+static int by_time(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+
+	if (x->r.started_ms != y->r.started_ms)
+		return x->r.started_ms < y->r.started_ms ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void forget_pending(struct prober *p, size_t n)
 {
 	size_t i;
-	int rc = 0;
 
-	p->last_flush_ms = probe_now_ms();
-	if (!p->npending && !(p->heartbeat && p->last_flush_ms - p->last_beat_ms >= 5000))
-		return 0;
-	if (recorder_begin(p->rec, e) < 0)
-		return -1;
-	if (p->heartbeat) {
-		rc = recorder_heartbeat_beat(p->db, e);
-		p->last_beat_ms = p->last_flush_ms;
-	}
-	for (i = 0; i < p->npending && rc == 0; i++) {
-		const struct prober_endpoint *ep = &p->eps[p->pending[i].ep];
-		struct recorder_endpoint re = {ep->id, ep->system_id, ep->interval_ms, ep->timeout_ms,
-					       ep->health};
-
-		rc = recorder_add(p->rec, &re, &p->pending[i].r, e);
-	}
-	if (rc < 0)
-		recorder_rollback(p->rec);
-	else
-		rc = recorder_commit(p->rec, e);
-	for (i = 0; i < p->npending; i++)
+	for (i = 0; i < n; i++)
 		free(p->pending[i].error);
-	p->npending = 0;
-	return rc;
+	if (n < p->npending)
+		memmove(p->pending, p->pending + n, (p->npending - n) * sizeof(*p->pending));
+	p->npending -= n;
+}
+
+/* Can the trouble in E pass (the results wait in memory), or must the prober stop? */
+static int passing(const struct error *e)
+{
+	return e->kind == ERR_BUSY || e->kind == ERR_IO;
+}
+
+/* Is the path now another file than the one open (or none)? Then nothing may
+ * be written through this connection again: its -wal is the path's, and
+ * the new file would take what is written there for its own. */
+static int replaced(struct prober *p, struct error *e)
+{
+	if (!p->replaced && !db_replaced(p->db))
+		return 0;
+	p->replaced = 1;
+	return error_set(e, ERR_IO,
+			 "the database file %s was replaced or removed; nothing more was written to it",
+			 p->db->path);
+}
+
+/* Copy what the -wal holds into the database file, without waiting for anyone
+ * (other writers' commits too): between batches the -wal then holds nothing
+ * that a file moved over this one (a restore by `mv`) could take for its own. */
+static void checkpoint(struct prober *p)
+{
+	if (!replaced(p, NULL))
+		sqlite3_wal_checkpoint_v2(p->db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+/* Write the pending results in one transaction, with the heartbeat and, when
+ * due, a batch of retention. FINAL: the last chance (stop, --once): a database
+ * that cannot be written is an error rather than a reason to wait. */
+static int flush(struct prober *p, int final, struct error *e)
+{
+	struct error err = {0};
+	int64_t now = mono_ms();
+	size_t i, dropped = 0, failed = 0;
+	int rc = 0, prune = 0;
+
+	p->last_flush_ms = now;
+	if (!p->npending && !(p->heartbeat && now - p->last_beat_ms >= RECORDER_BEAT_S * 1000) &&
+	    !(final && p->next_prune_ms == 0))
+		return 0;
+	if (!final && now < p->retry_at_ms)
+		return 0;
+	if (replaced(p, e))
+		return -1;
+	/* In time order: two results of one endpoint in one batch apply oldest first. */
+	if (p->npending > 1)
+		qsort(p->pending, p->npending, sizeof(*p->pending), by_time);
+	checkpoint(p); /* what other writers left since the last batch */
+	if (recorder_begin(p->rec, &err) < 0)
+		goto retry;
+	if (p->heartbeat && (rc = recorder_heartbeat_beat(p->db, &err)) < 0)
+		goto undo;
+	p->last_beat_ms = now;
+	for (i = 0; i < p->npending; i++) {
+		rc = recorder_add(p->rec, &p->pending[i].re, &p->pending[i].r, &err);
+		if (rc > 0) {
+			dropped++;
+		} else if (rc < 0 && passing(&err)) {
+			goto undo;
+		} else if (rc < 0) {
+			/* This one result cannot be recorded: say so, keep the rest. */
+			if (!failed++)
+				strbuf_printf(warning(p), "a result of endpoint %lld was not recorded: %s",
+					      (long long)p->pending[i].re.id, err.msg);
+			error_done(&err);
+		}
+	}
+	if (now >= p->next_prune_ms) {
+		prune = recorder_prune(p->db, probe_now_ms(), PRUNE_BATCH, &err);
+		if (prune < 0)
+			goto undo;
+	}
+	if (recorder_commit(p->rec, &err) < 0)
+		goto retry;
+	checkpoint(p);
+	/* A full batch of old results: more are waiting, take the next soon. */
+	p->next_prune_ms = now + (prune >= PRUNE_BATCH ? FLUSH_EVERY_MS : PRUNE_EVERY_MS);
+	if (dropped)
+		strbuf_printf(warning(p), "%zu result%s of endpoints removed meanwhile not recorded",
+			      dropped, dropped == 1 ? "" : "s");
+	p->dropped += dropped + failed;
+	forget_pending(p, p->npending);
+	if (p->retry_ms)
+		strbuf_printf(warning(p), "recording again");
+	p->retry_ms = p->retry_at_ms = 0;
+	return 0;
+undo:
+	recorder_rollback(p->rec);
+retry:
+	if (final || !passing(&err)) {
+		error_set(e, err.kind, "%s", err.msg);
+		error_done(&err);
+		return -1;
+	}
+	/* Locked by another writer, or the disk is full: keep the results (the
+	 * oldest go past PENDING_MAX) and try again later, backing off. */
+	p->retry_ms = p->retry_ms ? p->retry_ms * 2 : RETRY_FIRST_MS;
+	if (p->retry_ms > RETRY_MAX_MS)
+		p->retry_ms = RETRY_MAX_MS;
+	p->retry_at_ms = now + p->retry_ms;
+	if (p->npending > PENDING_MAX) {
+		size_t over = p->npending - PENDING_MAX;
+
+		strbuf_printf(warning(p), "%zu results dropped: too many waiting", over);
+		p->dropped += over;
+		forget_pending(p, over);
+	}
+	strbuf_printf(warning(p), "%s; %zu results wait, retrying in %lds", err.msg, p->npending,
+		      (long)(p->retry_ms / 1000));
+	error_done(&err);
+	return 0;
 }
 
 struct prober *prober_new(struct db *db, const struct prober_options *opt, prober_result_fn fn,
 			  void *arg, struct error *e)
 {
 	struct prober *p = xcalloc(1, sizeof(*p));
-	struct probe_options po = {opt ? opt->concurrency : 0, opt ? opt->per_host : 0};
+	struct probe_options po = {opt ? opt->concurrency : 0, opt ? opt->per_host : 0,
+				   PROBE_FUTURE_SKEW_S};
+	sqlite3_stmt *st;
 
 	p->db = db;
+	st = db_prepare(db, "SELECT CAST(value AS INTEGER) FROM setting WHERE key = 'future_skew_s'",
+			NULL);
+	if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) >= 0)
+		po.future_skew_s = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
 	p->concurrency = po.concurrency > 0 ? (size_t)po.concurrency : 64;
 	p->fn = fn;
 	p->arg = arg;
-	p->last_flush_ms = probe_now_ms();
+	p->last_flush_ms = mono_ms();
 	srandom((unsigned)(probe_now_ms() ^ (getpid() << 16)));
 	/* Recording appends and looks up by key: a small page cache will do, and keeps
 	 * the prober's footprint flat. */
 	db_exec(db, "PRAGMA cache_size = -1024", NULL);
-	if (load(p, opt ? opt->systems : NULL, e) < 0 || !(p->rec = recorder_new(db, e)) ||
+	p->systems = opt ? opt->systems : NULL;
+	if (load(p, p->systems, e) < 0 || !(p->rec = recorder_new(db, e)) ||
 	    !(p->engine = probe_engine_new(&po, on_result, p, e))) {
 		prober_free(p);
 		return NULL;
@@ -196,17 +350,10 @@ struct prober *prober_new(struct db *db, const struct prober_options *opt, probe
 	return p;
 }
 
-void prober_free(struct prober *p)
+static void free_endpoints(struct prober *p)
 {
 	size_t i, h;
 
-	if (!p)
-		return;
-	probe_engine_free(p->engine);
-	recorder_free(p->rec);
-	for (i = 0; i < p->npending; i++)
-		free(p->pending[i].error);
-	free(p->pending);
 	for (i = 0; i < p->neps; i++) {
 		struct prober_endpoint *ep = &p->eps[i];
 
@@ -220,6 +367,23 @@ void prober_free(struct prober *p)
 		free(ep->spec.headers);
 	}
 	free(p->eps);
+	p->eps = NULL;
+	p->neps = 0;
+}
+
+void prober_free(struct prober *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	probe_engine_free(p->engine);
+	recorder_free(p->rec);
+	for (i = 0; i < p->npending; i++)
+		free(p->pending[i].error);
+	free(p->pending);
+	strbuf_done(&p->warning);
+	free_endpoints(p);
 	free(p);
 }
 
@@ -249,18 +413,61 @@ void prober_counts(const struct prober *p, size_t *done, size_t *failed)
 	*failed = p->failed;
 }
 
+size_t prober_pending(const struct prober *p)
+{
+	return p->npending;
+}
+
+int64_t prober_clock_ms(void)
+{
+	return mono_ms();
+}
+
+size_t prober_dropped(const struct prober *p)
+{
+	return p->dropped;
+}
+
+int prober_db_replaced(const struct prober *p)
+{
+	return p->replaced;
+}
+
+char *prober_take_warning(struct prober *p)
+{
+	return p->warning.len ? strbuf_detach(&p->warning) : NULL;
+}
+
+/* Status changes are kept every few seconds, not with every batch: the verdict
+ * reads every system. A locked database only postpones them. */
+static int history(struct prober *p, int final, struct error *e)
+{
+	struct error err = {0};
+
+	if (verdict_record_history(p->db, NULL, &err) == 0)
+		return 0;
+	if (final || !passing(&err)) {
+		error_set(e, err.kind, "%s", err.msg);
+		error_done(&err);
+		return -1;
+	}
+	strbuf_printf(warning(p), "status history not kept this time: %s", err.msg);
+	error_done(&err);
+	return 0;
+}
+
 static int maybe_flush(struct prober *p, struct error *e)
 {
-	int64_t now = probe_now_ms();
+	int64_t now = mono_ms();
 
 	if (p->npending >= FLUSH_AT || now - p->last_flush_ms >= FLUSH_EVERY_MS) {
-		if (flush(p, e) < 0)
+		if (flush(p, 0, e) < 0)
 			return -1;
-		/* Status changes are kept every few seconds, not with every batch: the
-		 * verdict reads every system. */
-		if (now - p->last_history_ms >= HISTORY_EVERY_MS) {
+		if (now - p->last_history_ms >= HISTORY_EVERY_MS && !p->retry_ms) {
+			if (replaced(p, e))
+				return -1;
 			p->last_history_ms = now;
-			return verdict_record_history(p->db, NULL, e);
+			return history(p, 0, e);
 		}
 	}
 	return 0;
@@ -278,9 +485,9 @@ int prober_once(struct prober *p, struct error *e)
 		if (probe_engine_step(p->engine, 200, -1, NULL, e) < 0 || maybe_flush(p, e) < 0)
 			return -1;
 	}
-	if (flush(p, e) < 0)
+	if (flush(p, 1, e) < 0 || replaced(p, e))
 		return -1;
-	return verdict_record_history(p->db, NULL, e);
+	return history(p, 1, e);
 }
 
 int64_t prober_delay_ms(int64_t interval_ms, int64_t rto_s, int failures, int ok, long rnd)
@@ -310,8 +517,8 @@ static void reschedule(struct prober_endpoint *ep, int ok, int64_t now_ms)
 
 int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, struct error *e)
 {
-	int64_t now = probe_now_ms(), soonest = now + wait_ms;
-	size_t i, before = p->done;
+	int64_t now = mono_ms(), soonest = now + wait_ms;
+	size_t i;
 
 	for (i = 0; i < p->neps; i++) {
 		struct prober_endpoint *ep = &p->eps[i];
@@ -328,21 +535,35 @@ int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, s
 	if (probe_engine_step(p->engine, (int)(soonest > now ? soonest - now : 0), extra_fd,
 			      extra_ready, e) < 0)
 		return -1;
-	now = probe_now_ms();
-	for (i = p->npending - (p->done - before); i < p->npending; i++)
-		reschedule(&p->eps[p->pending[i].ep], p->pending[i].r.ok, now);
+	return maybe_flush(p, e);
+}
+
+/* Let in-flight probes finish for up to GRACE_MS and abandon the rest. */
+static void drain(struct prober *p, int grace_ms)
+{
+	int64_t deadline = mono_ms() + grace_ms;
+
+	while (probe_engine_pending(p->engine) && mono_ms() < deadline)
+		if (probe_engine_step(p->engine, 50, -1, NULL, NULL) < 0)
+			break;
+	probe_engine_abandon(p->engine);
+}
+
+int prober_reload(struct prober *p, int grace_ms, struct error *e)
+{
+	drain(p, grace_ms);
+	free_endpoints(p);
+	if (load(p, p->systems, e) < 0)
+		return -1;
 	return maybe_flush(p, e);
 }
 
 int prober_stop(struct prober *p, int grace_ms, struct error *e)
 {
-	int64_t deadline = probe_now_ms() + grace_ms;
-
-	while (probe_engine_pending(p->engine) && probe_now_ms() < deadline)
-		if (probe_engine_step(p->engine, 50, -1, NULL, e) < 0)
-			break;
-	probe_engine_abandon(p->engine);
-	if (flush(p, e) < 0)
+	drain(p, grace_ms);
+	if (p->replaced)
+		return 0; /* nothing to write to: the caller was told */
+	if (flush(p, 1, e) < 0 || replaced(p, e))
 		return -1;
-	return verdict_record_history(p->db, NULL, e);
+	return history(p, 1, e);
 }

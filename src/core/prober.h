@@ -12,6 +12,14 @@
  *
  * One thread: prober_step() waits in curl_multi_poll, optionally on one
  * more descriptor (a signal self-pipe, or the dashboard's terminal).
+ *
+ * What others do to the database does not stop it: results of one batch are
+ * applied in time order; a locked (or full) database keeps them in memory,
+ * bounded, and the batch is retried with backoff; results of endpoints
+ * removed meanwhile are dropped; a database file replaced under it is never
+ * written again (the caller reopens). Timers run on the monotonic clock, so
+ * a step of the wall clock neither stalls nor hurries probing. Each batch
+ * also removes results past the retention setting, a bounded number at a time.
  */
 #ifndef DRTOP_PROBER_H
 #define DRTOP_PROBER_H
@@ -65,6 +73,10 @@ int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, s
  * commit everything recorded. */
 int prober_stop(struct prober *p, int grace_ms, struct error *e);
 
+/* Load the inventory again (endpoints added, changed or removed elsewhere):
+ * in-flight probes get up to GRACE_MS, results waiting to be recorded stay. */
+int prober_reload(struct prober *p, int grace_ms, struct error *e);
+
 /* Make every endpoint due now (the dashboard's "probe now"). */
 void prober_probe_now(struct prober *p);
 
@@ -78,5 +90,24 @@ int64_t prober_delay_ms(int64_t interval_ms, int64_t rto_s, int failures, int ok
 
 /* Probes finished so far, and how many of them failed. */
 void prober_counts(const struct prober *p, size_t *done, size_t *failed);
+
+/* Results waiting to be recorded. */
+size_t prober_pending(const struct prober *p);
+
+/* The monotonic clock the prober schedules by, in milliseconds. */
+int64_t prober_clock_ms(void);
+
+/* Results not recorded: of endpoints removed meanwhile, ones the database
+ * refused, ones dropped when too many waited for a locked database. */
+size_t prober_dropped(const struct prober *p);
+
+/* Problems the prober carried on through since the last call (a locked
+ * database, results dropped), one per line, or NULL; the caller frees. */
+char *prober_take_warning(struct prober *p);
+
+/* Did a step stop because the database file was replaced or removed? The
+ * results then waiting are lost: the caller reopens (db_reopen) and starts a
+ * new prober, or gives up. */
+int prober_db_replaced(const struct prober *p);
 
 #endif

@@ -25,6 +25,10 @@ enum {
 	ST_RESULT,
 	ST_OUTAGE_OPEN,
 	ST_OUTAGE_CLOSE,
+	ST_ENDPOINT,
+	ST_SAVE,
+	ST_RELEASE,
+	ST_UNDO,
 	ST_COUNT
 };
 
@@ -49,6 +53,11 @@ static const char *const sql[ST_COUNT] = {
 		"  ORDER BY o.started_ms LIMIT 1))",
 	[ST_OUTAGE_CLOSE] = "UPDATE outage SET ended_ms = ?2, res_end_ms = ?3, gap = ?4"
 			    " WHERE id = ?1 AND ended_ms IS NULL",
+	[ST_ENDPOINT] = "SELECT e.system_id, e.enabled AND s.enabled FROM endpoint e"
+			" JOIN system s ON s.id = e.system_id WHERE e.id = ?1",
+	[ST_SAVE] = "SAVEPOINT recorder_add",
+	[ST_RELEASE] = "RELEASE recorder_add",
+	[ST_UNDO] = "ROLLBACK TO recorder_add",
 };
 
 struct recorder {
@@ -178,38 +187,31 @@ static int close_outage(struct recorder *rec, struct state *s, int64_t end_ms, i
 
 	if (!s->outage_id)
 		return 0;
+	if (s->have_first && end_ms < s->first_fail_ms)
+		end_ms = s->first_fail_ms; /* never before its start, whatever the clock did */
 	sqlite3_bind_int64(st, 1, s->outage_id);
 	sqlite3_bind_int64(st, 2, end_ms);
-	sqlite3_bind_int64(st, 3, res_end < 0 ? 0 : res_end);
+	bind_opt(st, 3, res_end >= 0, res_end); /* negative: not known */
 	sqlite3_bind_int(st, 4, gap);
 	s->outage_id = 0;
 	return done(rec, st, e);
 }
 
-int recorder_add(struct recorder *rec, const struct recorder_endpoint *ep,
-		 const struct probe_result *r, struct error *e)
+/* Forget the current run of failures (its open outage was closed). */
+static void forget_run(struct state *s)
 {
-	struct state s;
-	sqlite3_stmt *st;
+	s->failures = 0;
+	s->have_first = s->have_last_fail = 0;
+	free(s->first_error);
+	s->first_error = NULL;
+}
+
+static int insert_result(struct recorder *rec, const struct recorder_endpoint *ep,
+			 const struct probe_result *r, struct error *e)
+{
+	sqlite3_stmt *st = rec->st[ST_RESULT];
 	int64_t at = r->started_ms;
-	int rc = -1;
 
-	if (load_state(rec, ep->id, &s, e) < 0)
-		return -1;
-	if (s.exists && at - s.last_probe_ms > recorder_gap_ms(ep)) {
-		/* Nobody probed for a while: what happened then is not known. An open
-		 * outage ends at its last failed probe, the silence kept as resolution,
-		 * and a new run of failures starts from scratch. */
-		if (close_outage(rec, &s, s.have_last_fail ? s.last_fail_ms : s.last_probe_ms,
-				 at - (s.have_last_fail ? s.last_fail_ms : s.last_probe_ms), 1, e) < 0)
-			goto out;
-		s.failures = 0;
-		s.have_first = s.have_last_fail = 0;
-		free(s.first_error);
-		s.first_error = NULL;
-	}
-
-	st = rec->st[ST_RESULT];
 	sqlite3_bind_int64(st, 1, ep->id);
 	sqlite3_bind_int64(st, 2, at);
 	sqlite3_bind_int(st, 3, r->ok);
@@ -219,16 +221,75 @@ int recorder_add(struct recorder *rec, const struct recorder_endpoint *ep,
 	bind_opt(st, 7, r->has_data_time, r->data_time);
 	bind_opt(st, 8, r->has_data_time,
 		 at / 1000 > r->data_time ? at / 1000 - r->data_time : 0);
-	if (done(rec, st, e) < 0)
-		goto out;
+	return done(rec, st, e);
+}
 
+/* The endpoint's system, or 0 when the endpoint is gone; and is it enabled? */
+static int endpoint_system(struct recorder *rec, int64_t id, int64_t *system_id, int *enabled,
+			   struct error *e)
+{
+	sqlite3_stmt *st = rec->st[ST_ENDPOINT];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	*system_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*enabled = rc == SQLITE_ROW && sqlite3_column_int(st, 1);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(rec->db, e, "recording probe results");
+	return 0;
+}
+
+static int add(struct recorder *rec, const struct recorder_endpoint *ep,
+	       const struct probe_result *r, struct error *e)
+{
+	struct state s;
+	sqlite3_stmt *st;
+	int64_t at = r->started_ms, system_id;
+	int rc = -1, enabled;
+
+	if (endpoint_system(rec, ep->id, &system_id, &enabled, e) < 0)
+		return -1;
+	if (!system_id)
+		return 1; /* removed while it was probed: nothing to record it against */
+	if (!enabled) /* disabled meanwhile: evidence, but no outage may open now */
+		return insert_result(rec, ep, r, e);
+	if (load_state(rec, ep->id, &s, e) < 0)
+		return -1;
+	if (s.exists && at < s.last_probe_ms && s.last_probe_ms - at <= recorder_gap_ms(ep)) {
+		/* Older than a result already applied: another prober (`probe --once`
+		 * beside `probe --watch`) recorded a later one. It is evidence, so it
+		 * is kept, but the endpoint's state and outages never go backwards. */
+		rc = insert_result(rec, ep, r, e);
+		goto out;
+	}
+	if (s.exists && at < s.last_probe_ms) {
+		/* Far older than the last probe: the clock stepped back. Times before
+		 * the step cannot be compared with times after it, so the step is a
+		 * gap: an open outage ends at its last failed probe with an unknown
+		 * end, and the last success is no bound for what follows. */
+		if (close_outage(rec, &s, s.have_last_fail ? s.last_fail_ms : s.last_probe_ms, -1, 1,
+				 e) < 0)
+			goto out;
+		forget_run(&s);
+		s.have_ok = 0;
+	} else if (s.exists && at - s.last_probe_ms > recorder_gap_ms(ep)) {
+		/* Nobody probed for a while: what happened then is not known. An open
+		 * outage ends at its last failed probe, the silence kept as resolution,
+		 * and a new run of failures starts from scratch. */
+		if (close_outage(rec, &s, s.have_last_fail ? s.last_fail_ms : s.last_probe_ms,
+				 at - (s.have_last_fail ? s.last_fail_ms : s.last_probe_ms), 1, e) < 0)
+			goto out;
+		forget_run(&s);
+	}
+
+	if (insert_result(rec, ep, r, e) < 0)
+		goto out;
 	if (r->ok) {
 		if (close_outage(rec, &s, at, s.have_last_fail ? at - s.last_fail_ms : 0, 0, e) < 0)
 			goto out;
-		s.failures = 0;
-		s.have_first = s.have_last_fail = 0;
-		free(s.first_error);
-		s.first_error = NULL;
+		forget_run(&s);
 		s.have_ok = 1;
 		s.last_ok_ms = at;
 	} else if (ep->health) {
@@ -243,9 +304,10 @@ int recorder_add(struct recorder *rec, const struct recorder_endpoint *ep,
 		if (s.failures >= rec->threshold && !s.outage_id) {
 			st = rec->st[ST_OUTAGE_OPEN];
 			sqlite3_bind_int64(st, 1, ep->id);
-			sqlite3_bind_int64(st, 2, ep->system_id);
+			sqlite3_bind_int64(st, 2, system_id);
 			sqlite3_bind_int64(st, 3, s.first_fail_ms);
-			bind_opt(st, 4, s.have_ok, s.first_fail_ms - s.last_ok_ms);
+			bind_opt(st, 4, s.have_ok && s.first_fail_ms >= s.last_ok_ms,
+				 s.first_fail_ms - s.last_ok_ms);
 			db_bind_text(st, 5, s.first_error);
 			if (done(rec, st, e) < 0)
 				goto out;
@@ -271,6 +333,27 @@ out:
 	return rc;
 }
 
+/* Run one of the savepoint statements. */
+static int savepoint(struct recorder *rec, int which, struct error *e)
+{
+	return done(rec, rec->st[which], e);
+}
+
+int recorder_add(struct recorder *rec, const struct recorder_endpoint *ep,
+		 const struct probe_result *r, struct error *e)
+{
+	int rc;
+
+	if (savepoint(rec, ST_SAVE, e) < 0)
+		return -1;
+	rc = add(rec, ep, r, e);
+	if (rc < 0) /* undo this result only; the batch decides what follows */
+		savepoint(rec, ST_UNDO, NULL);
+	if (savepoint(rec, ST_RELEASE, rc < 0 ? NULL : e) < 0 && rc >= 0)
+		rc = -1;
+	return rc;
+}
+
 /* --- heartbeat ------------------------------------------------------------ */
 
 static void hostname(char *buf, size_t n)
@@ -280,39 +363,67 @@ static void hostname(char *buf, size_t n)
 	buf[n - 1] = '\0';
 }
 
+int recorder_heartbeat_other(struct db *db, long *pid, struct strbuf *host, int64_t *since)
+{
+	char me[256];
+	sqlite3_stmt *st;
+	int alive = 0;
+
+	hostname(me, sizeof(me));
+	st = db_prepare(db, "SELECT pid, host, started_at, coalesce(last_cycle_at, started_at) FROM "
+			    "prober WHERE id = 1",
+			NULL);
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		long p = (long)sqlite3_column_int64(st, 0);
+		const char *h = (const char *)sqlite3_column_text(st, 1);
+		int64_t beat = sqlite3_column_int64(st, 3), age = (int64_t)time(NULL) - beat;
+		int same_host = h && !strcmp(h, me);
+
+		/* A beat is due every RECORDER_BEAT_S: three missed ones mean dead, whatever
+		 * the PID (it may belong to another process since a reboot). A beat far in
+		 * the future is from before the clock stepped back. */
+		alive = age < 3 * RECORDER_BEAT_S && age > -3 * RECORDER_BEAT_S &&
+			!(same_host && p == (long)getpid());
+		if (alive && same_host)
+			alive = p > 0 && (kill((pid_t)p, 0) == 0 || errno == EPERM);
+		if (alive) {
+			if (pid)
+				*pid = p;
+			if (host)
+				strbuf_puts(host, h ? h : "");
+			if (since)
+				*since = sqlite3_column_int64(st, 2);
+		}
+	}
+	sqlite3_finalize(st);
+	return alive;
+}
+
 int recorder_heartbeat_claim(struct db *db, struct error *e)
 {
 	char host[256], when[WHEN_BUFSZ];
+	struct strbuf other = STRBUF_INIT;
 	sqlite3_stmt *st;
-	int alive = 0, rc;
+	int64_t since = 0;
+	long pid = 0;
+	int alive, rc;
 
 	hostname(host, sizeof(host));
 	if (db_begin(db, e) < 0)
 		return -1;
-	st = db_prepare(db, "SELECT pid, host, started_at, coalesce(last_cycle_at, started_at) FROM "
-			    "prober WHERE id = 1",
-			e);
-	if (!st)
+	alive = recorder_heartbeat_other(db, &pid, &other, &since);
+	if (alive < 0) {
+		db_fail(db, e, "prober heartbeat");
 		goto fail;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		long pid = (long)sqlite3_column_int64(st, 0);
-		const char *h = (const char *)sqlite3_column_text(st, 1);
-		int64_t last = sqlite3_column_int64(st, 3);
-
-		if (!strcmp(h, host))
-			alive = pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM) &&
-				pid != (long)getpid();
-		else
-			alive = (int64_t)time(NULL) - last < 180;
-		if (alive)
-			error_set(e, ERR_BUSY,
-				  "another prober (pid %ld on %s, running since %s) is probing this "
-				  "database",
-				  pid, h, when_format(sqlite3_column_int64(st, 2), when));
 	}
-	sqlite3_finalize(st);
-	if (alive)
+	if (alive) {
+		error_set(e, ERR_BUSY,
+			  "another prober (pid %ld on %s, running since %s) is probing this database",
+			  pid, strbuf_str(&other), when_format(since, when));
 		goto fail;
+	}
 	st = db_prepare(db, "INSERT OR REPLACE INTO prober (id, pid, host, started_at, last_cycle_at) "
 			    "VALUES (1, ?1, ?2, ?3, NULL)",
 			e);
@@ -327,8 +438,10 @@ int recorder_heartbeat_claim(struct db *db, struct error *e)
 		db_fail(db, e, "prober heartbeat");
 		goto fail;
 	}
+	strbuf_done(&other);
 	return db_commit(db, e);
 fail:
+	strbuf_done(&other);
 	db_rollback(db);
 	return -1;
 }
@@ -336,12 +449,30 @@ fail:
 int recorder_heartbeat_beat(struct db *db, struct error *e)
 {
 	sqlite3_stmt *st = db_prepare(db, "UPDATE prober SET last_cycle_at = ?1 WHERE pid = ?2", e);
+	char host[256];
 	int rc;
 
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
 	sqlite3_bind_int64(st, 2, (int64_t)getpid());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "prober heartbeat");
+	if (sqlite3_changes(db->h))
+		return 0;
+	/* The row is gone (cleared by hand, or a new file): take it again unless a
+	 * live prober took over. */
+	hostname(host, sizeof(host));
+	st = db_prepare(db, "INSERT OR IGNORE INTO prober (id, pid, host, started_at, last_cycle_at)"
+			    " VALUES (1, ?1, ?2, ?3, ?3)",
+			e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, (int64_t)getpid());
+	sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "prober heartbeat");
@@ -356,4 +487,34 @@ void recorder_heartbeat_release(struct db *db)
 	sqlite3_bind_int64(st, 1, (int64_t)getpid());
 	sqlite3_step(st);
 	sqlite3_finalize(st);
+}
+
+/* --- retention ------------------------------------------------------------ */
+
+int recorder_prune(struct db *db, int64_t now_ms, int limit, struct error *e)
+{
+	/* The newest result of each endpoint stays (it is what endpoint_state
+	 * describes), and so does every result of an endpoint's ongoing outage,
+	 * from the last success before it: that is its evidence until it ends. */
+	sqlite3_stmt *st = db_prepare(
+		db,
+		"DELETE FROM probe_result WHERE id IN (SELECT r.id FROM probe_result r"
+		" WHERE r.at_ms < ?1 - 1000 * (SELECT CAST(value AS INTEGER) FROM setting"
+		"   WHERE key = 'retention_s' AND CAST(value AS INTEGER) > 0)"
+		" AND NOT EXISTS (SELECT 1 FROM endpoint_state st LEFT JOIN outage o ON o.id = st.outage_id"
+		"   WHERE st.endpoint_id = r.endpoint_id AND (st.last_probe_ms <= r.at_ms"
+		"   OR r.at_ms >= o.started_ms - coalesce(o.res_start_ms, 0)))"
+		" ORDER BY r.at_ms LIMIT ?2)",
+		e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, now_ms);
+	sqlite3_bind_int(st, 2, limit);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "removing old probe results");
+	return sqlite3_changes(db->h);
 }

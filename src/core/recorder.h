@@ -39,16 +39,33 @@ int recorder_threshold(const struct recorder *rec);
 int64_t recorder_gap_ms(const struct recorder_endpoint *ep);
 
 int recorder_begin(struct recorder *rec, struct error *e);
-/* Record R for EP inside the batch. */
+/* Record R for EP inside the batch: 0 when recorded, 1 when the endpoint is
+ * gone (removed while it was probed), -1 with e set when this result could not
+ * be recorded; it is then undone and the rest of the batch stands. A result
+ * older than one already applied for EP (a second prober) is kept in
+ * probe_result but moves no state; one far older (the clock stepped back)
+ * is treated like a gap in probing. */
 int recorder_add(struct recorder *rec, const struct recorder_endpoint *ep,
 		 const struct probe_result *r, struct error *e);
 int recorder_commit(struct recorder *rec, struct error *e);
 void recorder_rollback(struct recorder *rec);
 
 /* The prober's heartbeat. Claim fails (ERR_BUSY) while another live prober
- * holds it; beat updates the last cycle; release removes it. */
+ * holds it; beat updates the last cycle (every RECORDER_BEAT_S, taking the row
+ * again if it vanished); release removes it. A holder is dead when it has not
+ * beaten for three beats, or when it is on this host and its PID is gone. */
+#define RECORDER_BEAT_S 5
 int recorder_heartbeat_claim(struct db *db, struct error *e);
+/* Is a live prober other than this process holding the heartbeat? 1 (with its
+ * PID, host and start filled where not NULL), 0 when not, -1 when it cannot be
+ * read. The dashboard asks this too, so both agree on who probes. */
+int recorder_heartbeat_other(struct db *db, long *pid, struct strbuf *host, int64_t *since);
 int recorder_heartbeat_beat(struct db *db, struct error *e);
 void recorder_heartbeat_release(struct db *db);
+
+/* Remove probe results older than the retention_s setting at NOW_MS, at
+ * most LIMIT of them, oldest first, keeping each endpoint's newest result and
+ * the results of ongoing outages. Returns how many went, or -1. */
+int recorder_prune(struct db *db, int64_t now_ms, int limit, struct error *e);
 
 #endif

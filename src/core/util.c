@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,3 +180,16 @@ const char *str_text_problem(const char *s, size_t len)
 	return NULL;
 }
 
+int str_vars_ok(const char *s)
+{
+	const char *p;
+
+	for (p = strstr(s, "${"); p; p = strstr(p + 1, "${")) {
+		size_t n = strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+					 "0123456789_");
+
+		if (n == 0 || p[2 + n] != '}' || isdigit((unsigned char)p[2]))
+			return 0;
+	}
+	return 1;
+}

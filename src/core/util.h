@@ -47,5 +47,8 @@ int utf8_is_control(unsigned long cp);
  * (U+0080-U+009F); the bidirectional overrides and isolates U+202A-U+202E and
  * U+2066-U+2069, which reorder what a reader sees. The length is the caller's. */
 const char *str_text_problem(const char *s, size_t len);
+/* True when every "${" in s starts a variable reference ${NAME} (letters,
+ * digits and _, not starting with a digit). */
+int str_vars_ok(const char *s);
 
 #endif

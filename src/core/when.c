@@ -104,42 +104,45 @@ static int digits(const char **p, int n, int *v)
 	return 0;
 }
 
-static int bad(struct error *e, const char *s)
+static int bad(struct error *e, const char *s, int iso_only)
 {
+	if (iso_only)
+		return error_set(e, ERR_DATA,
+				 "malformed time '%.40s': expected ISO-8601 (2026-11-25T10:00:00Z)", s);
 	return error_set(e, ERR_DATA,
 			 "malformed time '%s': expected ISO-8601 (2026-11-25T10:00:00Z), "
 			 "'now', a relative time (-2h) or Unix seconds",
 			 s);
 }
 
-static int parse_iso(const char *s, int64_t *out, struct error *e)
+static int parse_iso(const char *s, int iso_only, int64_t *out, struct error *e)
 {
 	const char *p = s;
 	int y, mo, d, h = 0, mi = 0, sec = 0, has_zone = 0, off = 0;
 
 	if (digits(&p, 4, &y) < 0 || *p++ != '-' || digits(&p, 2, &mo) < 0 || *p++ != '-' ||
 	    digits(&p, 2, &d) < 0)
-		return bad(e, s);
+		return bad(e, s, iso_only);
 	if (mo < 1 || mo > 12 || d < 1 || (unsigned)d > when_days_in_month(y, (unsigned)mo))
-		return error_set(e, ERR_DATA, "malformed time '%s': no such date", s);
+		return error_set(e, ERR_DATA, "malformed time '%.40s': no such date", s);
 	if (*p == 'T' || *p == 't' || *p == ' ') {
 		p++;
 		if (digits(&p, 2, &h) < 0 || *p++ != ':' || digits(&p, 2, &mi) < 0)
-			return bad(e, s);
+			return bad(e, s, iso_only);
 		if (*p == ':') {
 			p++;
 			if (digits(&p, 2, &sec) < 0)
-				return bad(e, s);
+				return bad(e, s, iso_only);
 			if (*p == '.' || *p == ',') {
 				p++;
 				if (!isdigit((unsigned char)*p))
-					return bad(e, s);
+					return bad(e, s, iso_only);
 				while (isdigit((unsigned char)*p))
 					p++;
 			}
 		}
 		if (h > 23 || mi > 59 || sec > 59)
-			return error_set(e, ERR_DATA, "malformed time '%s': no such time of day", s);
+			return error_set(e, ERR_DATA, "malformed time '%.40s': no such time of day", s);
 	}
 	if (*p == 'Z' || *p == 'z') {
 		has_zone = 1;
@@ -148,18 +151,18 @@ static int parse_iso(const char *s, int64_t *out, struct error *e)
 		int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
 
 		if (digits(&p, 2, &oh) < 0)
-			return bad(e, s);
+			return bad(e, s, iso_only);
 		if (*p == ':')
 			p++;
 		if (*p && digits(&p, 2, &om) < 0)
-			return bad(e, s);
+			return bad(e, s, iso_only);
 		if (oh > 14 || om > 59)
-			return error_set(e, ERR_DATA, "malformed time '%s': bad zone offset", s);
+			return error_set(e, ERR_DATA, "malformed time '%.40s': bad zone offset", s);
 		has_zone = 1;
 		off = sign * (oh * 3600 + om * 60);
 	}
 	if (*p)
-		return bad(e, s);
+		return bad(e, s, iso_only);
 	if (has_zone) {
 		*out = when_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
 		       mi * 60 + sec - off;
@@ -176,7 +179,7 @@ static int parse_iso(const char *s, int64_t *out, struct error *e)
 		tm.tm_isdst = -1;
 		t = mktime(&tm);
 		if (t == (time_t)-1)
-			return bad(e, s);
+			return bad(e, s, iso_only);
 		*out = (int64_t)t;
 	}
 	return 0;
@@ -197,7 +200,7 @@ int when_parse(const char *s, int64_t now, int64_t *out, struct error *e)
 
 		if (duration_parse(s + 1, DURATION_ZERO_OK, &v, &sub) < 0) {
 			error_done(&sub);
-			return bad(e, s);
+			return bad(e, s, 0);
 		}
 		*out = *s == '-' ? now - v : now + v;
 		return 0;
@@ -208,12 +211,19 @@ int when_parse(const char *s, int64_t now, int64_t *out, struct error *e)
 		long long n;
 
 		if (!isdigit((unsigned char)*p))
-			return bad(e, s);
+			return bad(e, s, 0);
 		n = strtoll(p, &end, 10);
-		if (*end || n > 253402300799LL) /* 9999-12-31 */
-			return bad(e, s);
+		if (*end || n > WHEN_MAX)
+			return bad(e, s, 0);
 		*out = n;
 		return 0;
 	}
-	return parse_iso(s, out, e);
+	return parse_iso(s, 0, out, e);
+}
+
+int when_parse_iso(const char *s, int64_t *out, struct error *e)
+{
+	if (!s || !isdigit((unsigned char)*s))
+		return bad(e, s ? s : "", 1);
+	return parse_iso(s, 1, out, e);
 }

@@ -17,6 +17,7 @@
 #include "error.h"
 
 #define WHEN_BUFSZ 32
+#define WHEN_MAX 253402300799LL /* 9999-12-31T23:59:59Z, the latest time drtop reads */
 
 /* The current time: the fixed clock if one was set, else the system clock. */
 int64_t when_now(void);
@@ -36,6 +37,11 @@ void when_set_now(int64_t t);
 
 /* Parse S relative to NOW. Returns 0, or -1 with e set (ERR_DATA). */
 int when_parse(const char *s, int64_t now, int64_t *out, struct error *e);
+
+/* Parse S as an ISO-8601 time only: never "now", a relative time or a bare
+ * number, so that data from elsewhere (a server's answer) cannot name a time
+ * relative to our clock. Returns 0, or -1 with e set (ERR_DATA). */
+int when_parse_iso(const char *s, int64_t *out, struct error *e);
 
 /* Format T as ISO-8601 UTC ("2026-11-25T10:00:00Z") into BUF; returns BUF. */
 char *when_format(int64_t t, char buf[WHEN_BUFSZ]);

@@ -240,23 +240,11 @@ static const struct board_system *selected(const struct tui *t)
 	return t->nrows ? &t->board.systems[t->rows[t->sel]] : NULL;
 }
 
-/* Is a `drtop probe --watch` (another process) keeping the evidence? */
+/* Is a `drtop probe --watch` (another process) keeping the evidence? The same
+ * lease rule as the prober's own claim. */
 static int foreign_prober(struct db *db)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT pid, coalesce(last_cycle_at, started_at) FROM prober", NULL);
-	int alive = 0;
-
-	if (!st)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		long pid = (long)sqlite3_column_int64(st, 0);
-
-		alive = pid != (long)getpid() &&
-			((kill((pid_t)pid, 0) == 0 || errno == EPERM) ||
-			 (int64_t)time(NULL) - sqlite3_column_int64(st, 1) < 180);
-	}
-	sqlite3_finalize(st);
-	return alive;
+	return recorder_heartbeat_other(db, NULL, NULL, NULL) > 0;
 }
 
 static void start_prober(struct tui *t)

@@ -35,6 +35,63 @@ ok "a missing file fails clearly" sh -c "grep 'missing.tar' '$T/out' | grep -qi 
 ok "the newest recovery point per system, for auditors" test "$(sql "SELECT recovery_point_at BETWEEN $((now - 90)) AND $((now - 80)), source FROM v_recovery_point")" = "1|probe"
 ok "the endpoint keeps the last data time it saw" test "$(sql "SELECT data_time FROM endpoint_state st JOIN endpoint e ON e.id = st.endpoint_id WHERE e.url = 'file://$T/backup.tar'")" = $((now - 7200))
 
+# Evidence from the future, absurd numbers, relative times and malformed dates
+# fail the probe: none of them may make a system look fresh.
+"$DRTOP" system add far --rto 1h --rpo 1h >/dev/null
+old=$((now - 3 * 86400))
+jfresh() { "$DRTOP" endpoint add far "$URL/json/raw/$1" --kind freshness --json-path '$.last_backup' >/dev/null; }
+"$DRTOP" endpoint add far "$URL/last-modified/$old" --kind freshness >/dev/null
+for path in last-modified/253402300799 last-modified/$((now + 3600)) last-modified/$((now + 60)) \
+	"last-modified-raw/Mon,%2001%20Jan%201900%2000:00:00%20GMT" last-modified-raw/garbage; do
+	"$DRTOP" endpoint add far "$URL/$path" --kind freshness >/dev/null
+done
+for v in %22now%22 %22%2B50w%22 %22-1h%22 %22$now%22 1e300 9e18 -5 $((now + 86400)) %229999-01-01T00:00:00Z%22; do
+	jfresh "$v"
+done
+succeeds "probe endpoints that claim the future" probe --system far
+error() { sql "SELECT coalesce(error, 'ok') FROM probe_result r JOIN endpoint e ON e.id = r.endpoint_id WHERE e.url = '$URL/$1' ORDER BY r.id DESC LIMIT 1"; }
+says() { case "$(error "$1")" in $2) return 0 ;; *) echo "# got: $(error "$1")"; return 1 ;; esac; }
+ok "Last-Modified in year 9999: in the future" says last-modified/253402300799 "recovery point in the future (9999-12-31T23:59:59Z)*"
+ok "Last-Modified an hour ahead: in the future" says last-modified/$((now + 3600)) "recovery point in the future*"
+ok "a minute ahead is within future-skew" says last-modified/$((now + 60)) ok
+ok "Last-Modified in 1900: before 1970" says "last-modified-raw/Mon,%2001%20Jan%201900%2000:00:00%20GMT" "Last-Modified 'Mon, 01 Jan 1900 00:00:00 GMT' is before 1970"
+ok "a garbage Last-Modified: malformed, not missing" says last-modified-raw/garbage "malformed Last-Modified header 'garbage'"
+ok "JSON \"now\" is not read as a time" says json/raw/%22now%22 "\$.last_backup is not a time: malformed time 'now': expected ISO-8601*"
+ok "JSON \"+50w\" is not read as a time" says json/raw/%22%2B50w%22 "*is not a time*"
+ok "JSON \"-1h\" is not read as a time" says json/raw/%22-1h%22 "*is not a time*"
+ok "JSON text of digits is not read as a time" says json/raw/%22$now%22 "*is not a time*"
+ok "JSON 1e300: not a plausible time" says json/raw/1e300 "\$.last_backup is 1e+300: not a plausible time"
+ok "JSON 9e18: not a plausible time" says json/raw/9e18 "*not a plausible time"
+ok "JSON -5: not a plausible time" says json/raw/-5 "*not a plausible time"
+ok "a JSON Unix time tomorrow: in the future" says json/raw/$((now + 86400)) "recovery point in the future*"
+ok "a JSON ISO time in 9999: in the future" says json/raw/%229999-01-01T00:00:00Z%22 "recovery point in the future (9999-01-01T00:00:00Z)*"
+ok "no stored result holds a point beyond the skew" test "$(sql "SELECT count(*) FROM probe_result WHERE data_time > at + 300 OR data_time < 0")" -eq 0
+ok "nor any endpoint's state" test "$(sql "SELECT count(*) FROM endpoint_state WHERE data_time > data_seen_ms / 1000 + 300 OR data_time < 0")" -eq 0
+ok "the system's recovery point is the newest plausible one" test "$(sql "SELECT recovery_point_at FROM v_recovery_point WHERE system = 'far'")" = "$((now + 60))"
+"$DRTOP" endpoint rm "$(sql "SELECT id FROM endpoint WHERE url = '$URL/last-modified/$((now + 60))'")" >/dev/null
+succeeds "probe again" probe --system far
+ok "the RPO breach shows: three days old" sh -c "\"$DRTOP\" status far | grep -q rpo-breach"
+succeeds "future-skew is a setting" config set future-skew 2h
+succeeds "probe with two hours of skew allowed" probe --system far
+ok "an hour ahead is now believed" says last-modified/$((now + 3600)) ok
+fails "future-skew is a duration" 65 "future-skew: malformed duration" config set future-skew soon
+
+# A database from before future-skew: recovery points from the future that an
+# earlier version kept are forgotten by the migration; plausible ones stay.
+old_db="$T/v3.db"
+cat "$SRCDIR/db/0001-inventory.sql" "$SRCDIR/db/0002-evidence.sql" "$SRCDIR/db/0003-verdicts.sql" | sqlite3 "$old_db"
+sqlite3 "$old_db" "PRAGMA user_version = 3;
+	INSERT INTO system (id, name, rto_s, rpo_s, created_at, updated_at) VALUES (1, 'legacy', 3600, 3600, 1, 1);
+	INSERT INTO endpoint (id, system_id, url, kind, created_at, updated_at) VALUES
+	  (1, 1, 'http://a/', 'freshness', 1, 1), (2, 1, 'http://b/', 'freshness', 1, 1), (3, 1, 'http://c/', 'freshness', 1, 1);
+	INSERT INTO endpoint_state (endpoint_id, last_probe_ms, last_ok, data_time, data_seen_ms) VALUES
+	  (1, ${now}000, 1, $((now - 7200)), ${now}000), (2, ${now}000, 1, 253402300799, ${now}000),
+	  (3, ${now}000, 1, -9223372036854775808, ${now}000)"
+succeeds "migrate a database that kept points from the future" --db "$old_db" db migrate
+ok "the future and the absurd points are forgotten, the plausible one kept" test "$(sqlite3 "$old_db" "SELECT group_concat(coalesce(data_time, 'none'), ' ') FROM (SELECT data_time FROM endpoint_state ORDER BY endpoint_id)")" = "$((now - 7200)) none none"
+ok "so the system's data lag is real again" test "$(sqlite3 "$old_db" "SELECT recovery_point_at FROM v_recovery_point")" = $((now - 7200))
+ok "and future-skew has its default" test "$("$DRTOP" --db "$old_db" config get future-skew)" = 5m
+
 # Check-ins feed the same recovery point.
 "$DRTOP" system add files --rto 1h --rpo 1d >/dev/null
 "$DRTOP" checkin files --at "@$((now - 600))" >/dev/null

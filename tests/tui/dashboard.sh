@@ -25,6 +25,11 @@ screen() { tmux capture-pane -p -t "$S"; }
 shows() { screen | grep -q -- "$1"; }
 lacks() { ! screen | grep -q -- "$1"; }
 keys() { tmux send-keys -t "$S" "$@"; }
+# db_is SQL WANT: the database answers SQL with WANT. Give wait_for this, not
+# `test "$(sql ...)"`: a command substitution is expanded once, before wait_for
+# starts, so wait_for would only re-test the answer read at the moment the key
+# was sent, before the dashboard could act on it.
+db_is() { test "$(sql "$1")" = "$2"; }
 
 tmux new-session -d -s "$S" -x 100 -y 30 "env LANG=C.UTF-8 '$DRTOP' --db '$DRTOP_DB' 2>'$T/stderr'; echo EXITED \$? >'$T/exited'; sleep 60"
 ok "the dashboard starts" wait_for 10 shows "STATUS  SYSTEM"
@@ -76,29 +81,29 @@ ok "alpha-breach is open" wait_for 5 shows "owner ops"
 keys E
 ok "E opens the endpoint form" wait_for 5 shows "Add an endpoint"
 keys "file:///tmp/alpha.health" Enter
-ok "the endpoint is added" wait_for 5 test "$(sql "SELECT url FROM endpoint")" = "file:///tmp/alpha.health"
+ok "the endpoint is added" wait_for 5 db_is "SELECT url FROM endpoint" "file:///tmp/alpha.health"
 keys E
 ok "E again offers to edit it" wait_for 5 shows "Endpoints: edit one, or add one"
 keys Enter
 ok "the edit form is filled in" wait_for 5 shows "Edit an endpoint"
 keys Tab Tab C-u '30s' Enter
-ok "and saves the change" wait_for 5 test "$(sql "SELECT interval_ms FROM endpoint")" = 30000
+ok "and saves the change" wait_for 5 db_is "SELECT interval_ms FROM endpoint" 30000
 keys S
 ok "S opens the schedule form" wait_for 10 shows "Add a backup schedule"
 keys 'hourly' Tab Tab Tab '1h' Enter
-ok "S adds a schedule" wait_for 5 test "$(sql "SELECT name, every_s FROM backup_schedule")" = "hourly|3600"
+ok "S adds a schedule" wait_for 5 db_is "SELECT name, every_s FROM backup_schedule" "hourly|3600"
 keys S
 ok "S again offers the schedule" wait_for 10 shows "Backup schedules: edit one"
 keys Enter
 ok "S again edits it" wait_for 5 shows "Edit a backup schedule"
 keys Tab Tab Tab C-u '2h' Enter
-ok "the edited schedule is saved" wait_for 5 test "$(sql "SELECT name, every_s FROM backup_schedule")" = "hourly|7200"
+ok "the edited schedule is saved" wait_for 5 db_is "SELECT name, every_s FROM backup_schedule" "hourly|7200"
 keys W
 ok "W asks for a schedule to try" wait_for 10 shows "what if backups ran every"
 keys '15m' Enter
 ok "W tries another schedule" wait_for 5 shows "backups every 15m"
 keys Enter
-ok "Enter saves the tried schedule" wait_for 5 test "$(sql "SELECT name, every_s FROM backup_schedule")" = "what-if|900"
+ok "Enter saves the tried schedule" wait_for 5 db_is "SELECT name, every_s FROM backup_schedule" "what-if|900"
 keys t
 ok "t cycles the theme" wait_for 5 shows "theme light"
 keys Escape
@@ -127,9 +132,10 @@ keys 'new-sys' Enter
 keys d
 ok "d asks before deleting" wait_for 5 shows "Delete new-sys with its endpoints"
 keys n
-ok "anything but y keeps it" wait_for 5 test "$(sql "SELECT count(*) FROM system WHERE name = 'new-sys'")" = 1
+ok "anything but y keeps it" wait_for 5 shows "nothing deleted"
+ok "in the database too" db_is "SELECT count(*) FROM system WHERE name = 'new-sys'" 1
 keys d y
-ok "y deletes it" wait_for 5 test "$(sql "SELECT count(*) FROM system WHERE name = 'new-sys'")" = 0
+ok "y deletes it" wait_for 5 db_is "SELECT count(*) FROM system WHERE name = 'new-sys'" 0
 
 "$DRTOP" system add from-elsewhere --rto 1h --rpo 1h >/dev/null
 ok "edits made elsewhere appear within seconds" wait_for 10 shows "from-elsewhere"

@@ -106,6 +106,16 @@ static void test_dst_spring(void **state)
 	next_is("30 2 * * *", "Europe/Berlin", "2026-03-29T01:00:00Z", "2026-03-30T00:30:00Z");
 	next_is("0 * * * *", "Europe/Berlin", "2026-03-29T00:30:00Z", "2026-03-29T01:00:00Z");
 	next_is("0 * * * *", "Europe/Berlin", "2026-03-29T01:00:00Z", "2026-03-29T02:00:00Z");
+	/* Every five minutes: 01:55 CET, then the skipped 02:00-02:55 all at the jump
+	 * (once), then 03:05 CEST. */
+	next_is("*/5 * * * *", "Europe/Berlin", "2026-03-29T00:50:00Z", "2026-03-29T00:55:00Z");
+	next_is("*/5 * * * *", "Europe/Berlin", "2026-03-29T00:55:00Z", "2026-03-29T01:00:00Z");
+	next_is("*/5 * * * *", "Europe/Berlin", "2026-03-29T01:00:00Z", "2026-03-29T01:05:00Z");
+	/* Lord Howe Island, 2026-10-04: 02:00 +1030 jumps half an hour to 02:30 +11. */
+	next_is("*/5 * * * *", "Australia/Lord_Howe", "2026-10-03T15:25:00Z",
+		"2026-10-03T15:30:00Z");
+	next_is("*/5 * * * *", "Australia/Lord_Howe", "2026-10-03T15:30:00Z",
+		"2026-10-03T15:35:00Z");
 }
 
 static void test_dst_autumn(void **state)
@@ -118,6 +128,27 @@ static void test_dst_autumn(void **state)
 	next_is("0 * * * *", "Europe/Berlin", "2026-10-25T00:30:00Z", "2026-10-25T01:00:00Z");
 	next_is("0 * * * *", "Europe/Berlin", "2026-10-25T01:00:00Z", "2026-10-25T02:00:00Z");
 	next_is("30 * * * *", "Europe/Berlin", "2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z");
+	/* A sub-hourly job runs through the first pass minute by minute, then again
+	 * through the second: 02:00 CEST, 02:05 CEST, ... 02:55 CEST, 02:00 CET. */
+	next_is("*/5 * * * *", "Europe/Berlin", "2026-10-24T23:55:00Z", "2026-10-25T00:00:00Z");
+	next_is("*/5 * * * *", "Europe/Berlin", "2026-10-25T00:00:00Z", "2026-10-25T00:05:00Z");
+	next_is("*/5 * * * *", "Europe/Berlin", "2026-10-25T00:32:00Z", "2026-10-25T00:35:00Z");
+	next_is("*/5 * * * *", "Europe/Berlin", "2026-10-25T00:55:00Z", "2026-10-25T01:00:00Z");
+	next_is("*/5 * * * *", "Europe/Berlin", "2026-10-25T01:00:00Z", "2026-10-25T01:05:00Z");
+	next_is("*/5 * * * *", "Europe/Berlin", "2026-10-25T01:55:00Z", "2026-10-25T02:00:00Z");
+	next_is("* * * * *", "Europe/Berlin", "2026-10-25T00:00:00Z", "2026-10-25T00:01:00Z");
+	next_is("*/5 * * * *", "America/New_York", "2026-11-01T05:00:00Z", "2026-11-01T05:05:00Z");
+	next_is("*/5 * * * *", "America/New_York", "2026-11-01T05:55:00Z", "2026-11-01T06:00:00Z");
+	/* Lord Howe Island, 2026-04-05: 02:00 +11 falls back half an hour to 01:30 +1030. */
+	next_is("*/5 * * * *", "Australia/Lord_Howe", "2026-04-04T14:30:00Z",
+		"2026-04-04T14:35:00Z");
+	next_is("*/5 * * * *", "Australia/Lord_Howe", "2026-04-04T14:55:00Z",
+		"2026-04-04T15:00:00Z");
+	next_is("*/5 * * * *", "Australia/Lord_Howe", "2026-04-04T15:00:00Z",
+		"2026-04-04T15:05:00Z");
+	/* A fixed hour still runs once, in the first pass. */
+	next_is("*/5 2 * * *", "Europe/Berlin", "2026-10-25T00:30:00Z", "2026-10-25T00:35:00Z");
+	next_is("*/5 2 * * *", "Europe/Berlin", "2026-10-25T00:55:00Z", "2026-10-26T01:00:00Z");
 }
 
 static int64_t gap(const char *expr, const char *tz, const char *from, int64_t horizon)
@@ -146,6 +177,17 @@ static void test_max_gap(void **state)
 			 24 * 3600);
 	assert_int_equal(gap("0 * * * *", "Europe/Berlin", "2026-01-01T00:00:00Z", 366 * 86400LL),
 			 3600);
+	/* Sub-hourly schedules across both changes: the repeated hour in autumn is run
+	 * through in both passes, so no gap is longer than the schedule's step. */
+	assert_int_equal(gap("*/5 * * * *", "Europe/Berlin", "2026-01-01T00:00:00Z", 366 * 86400LL),
+			 300);
+	assert_int_equal(gap("*/5 * * * *", "America/New_York", "2026-10-31T00:00:00Z", 2 * 86400),
+			 300);
+	assert_int_equal(gap("* * * * *", "Europe/Berlin", "2026-10-24T00:00:00Z", 2 * 86400), 60);
+	assert_int_equal(gap("*/5 * * * *", "Australia/Lord_Howe", "2026-04-04T00:00:00Z", 86400),
+			 300);
+	assert_int_equal(gap("*/5 * * * *", "Australia/Lord_Howe", "2026-10-03T00:00:00Z", 86400),
+			 300);
 	/* Fewer than two runs in the horizon: the horizon is extended. */
 	assert_int_equal(gap("@yearly", NULL, "2026-06-01T00:00:00Z", 86400), 365 * 86400);
 }

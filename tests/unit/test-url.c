@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -35,6 +36,9 @@ static void test_accepted(void **state)
 	ok("http://[::1]:9000/");
 	ok("file:///var/backups/latest.tar");
 	ok("file://localhost/var/backups/latest.tar");
+	ok("https://backup:${BACKUP_PW}@nas.example/status?key=${NAS_KEY}");
+	ok("https://${TOKEN}@example.com/");
+	ok("file:///var/backups/${HOST_NAME}.tar");
 }
 
 static void test_refused(void **state)
@@ -50,6 +54,21 @@ static void test_refused(void **state)
 	bad("http://example.com:99999/", "malformed URL");
 	bad("file://otherhost/etc/passwd", "malformed URL");
 	bad("file:///", "no file path");
+	bad("http://admin:Hunter2@example.com/", "literal credentials");
+	bad("http://ghp_abc@example.com/", "literal credentials");
+	bad("http://${U}:pw@example.com/", "literal credentials");
+	bad("http://${API_HOST}/x", "not in its scheme, host or port");
+	bad("http://example.com:${PORT}/x", "malformed URL");
+	bad("http://example.com/${1X}", "malformed variable reference");
+	bad("http://example.com/${A", "malformed variable reference");
+}
+
+static void test_sample(void **state)
+{
+	char *s = url_sample("http://u:${PW}@h/${A}/b");
+
+	assert_string_equal(s, "http://u:drtopvar@h/drtopvar/b");
+	free(s);
 }
 
 int main(void)
@@ -57,6 +76,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_accepted),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_sample),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -97,6 +97,26 @@ static void test_format(void **state)
 	assert_int_equal(ok(when_format(1709164799, buf)), 1709164799);
 }
 
+/* Times read from a server's answer: ISO-8601 only, nothing relative to our clock. */
+static void test_iso_only(void **state)
+{
+	static const char *const refused[] = {"now", "+50w", "-1h", "1764064800", "@1764064800",
+					      "", "yesterday", " 2025-11-25T10:00:00Z"};
+	struct error e = {0};
+	int64_t t = 0;
+	size_t i;
+
+	assert_int_equal(when_parse_iso("2025-11-25T11:00:00+01:00", &t, &e), 0);
+	assert_int_equal(t, NOW);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_equal(when_parse_iso(refused[i], &t, &e), -1);
+		assert_int_equal(e.kind, ERR_DATA);
+		assert_non_null(strstr(e.msg, "expected ISO-8601"));
+		assert_null(strstr(e.msg, "relative"));
+		error_done(&e);
+	}
+}
+
 static void test_fixed_clock(void **state)
 {
 	when_set_now(42);
@@ -111,6 +131,7 @@ int main(void)
 		cmocka_unit_test(test_relative_and_unix),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_iso_only),
 		cmocka_unit_test(test_fixed_clock),
 	};
 
