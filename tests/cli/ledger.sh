@@ -187,7 +187,7 @@ open(sys.argv[1], "w").write(msg + "\n")' "$T/syslog" &
 while [ ! -e "$T/syslog.ready" ]; do sleep 0.1; done
 exec "$DRTOP" probe --watch >/dev/null 2>&1
 EOS
-if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
+if [ "$(id -u)" -eq 0 ] && unshare -m sh -c "mount -t tmpfs none '$T'" 2>/dev/null; then
 	T="$T" DRTOP="$DRTOP" unshare -m sh "$T/ns.sh" &
 	ns_pid=$!
 	pids="$pids $ns_pid"
