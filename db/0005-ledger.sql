@@ -338,7 +338,8 @@ SELECT 'probe_result.batch', json_object('first', lo, 'last', hi, 'rows', n,
        FROM (SELECT json_object('endpoint_id', endpoint_id, 'at_ms', at_ms, 'ok', ok,
              'status_code', status_code, 'latency_ms', latency_ms, 'error', error,
              'data_time', data_time, 'lag_s', lag_s) AS row
-             FROM probe_result WHERE id BETWEEN lo AND hi AND endpoint_id = ep ORDER BY id))))
+             FROM probe_result WHERE endpoint_id = ep AND at_ms BETWEEN from_ms AND to_ms
+             AND id BETWEEN lo AND hi ORDER BY id))))
     FROM (SELECT endpoint_id AS ep, count(*) AS c FROM probe_result
           WHERE id BETWEEN lo AND hi GROUP BY endpoint_id ORDER BY endpoint_id))))
 FROM (SELECT min(id) AS lo, max(id) AS hi, count(*) AS n, min(at_ms) AS from_ms,
