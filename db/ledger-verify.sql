@@ -56,6 +56,10 @@ live (tbl, id, row) AS (
   UNION ALL
   SELECT 'status_history', id, json_object('system_id', system_id, 'at', at, 'status',
     status, 'reason', reason) FROM status_history
+  UNION ALL
+  SELECT 'objective_history', id, json_object('system_id', system_id, 'rto_s', rto_s,
+    'rpo_s', rpo_s, 'strategy', strategy, 'tier', tier, 'valid_from', valid_from,
+    'valid_to', valid_to, 'source', source) FROM objective_history
 ),
 entry AS (
   SELECT seq, substr(kind, 1, instr(kind, '.') - 1) || ' ' || (payload ->> '$.id') AS key,

@@ -1,9 +1,16 @@
 /*
  * cmd-dashboard.c - drtop [options]: the dashboard, and drtop demo.
+ *
+ * The dashboard creates a missing database only when the operator says so
+ * at the terminal: a mistyped --db must not open an empty, all-is-well board.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "demo.h"
@@ -26,12 +33,43 @@ static const struct opt demo_opts[] = {
 	{NULL},
 };
 
+/* Does the operator, asked at the terminal, want the missing database created? */
+static int ask_create(const char *path)
+{
+	char answer[16];
+
+	if (!isatty(STDERR_FILENO))
+		return 0;
+	cmd_note("no database at %s", path);
+	fprintf(stderr, "Create a new, empty database there? [y/N] ");
+	fflush(stderr);
+	return fgets(answer, sizeof(answer), stdin) && (answer[0] == 'y' || answer[0] == 'Y');
+}
+
+/* Open the database for the dashboard; a missing one only when the operator
+ * agrees (never with --readonly). */
+static int open_db(struct ctx *ctx, int readonly, struct error *e)
+{
+	char *path = db_resolve_path(ctx->db_path, e);
+	struct stat sb;
+	unsigned flags = readonly ? CMD_READ : CMD_DB_EXISTS;
+
+	if (!path)
+		return -1;
+	if (!readonly && stat(path, &sb) < 0 && errno == ENOENT && ask_create(path))
+		flags = 0;
+	free(path);
+	return cmd_open_db(ctx, flags, e);
+}
+
 static int dashboard(struct ctx *ctx, struct args *a, struct error *e)
 {
 	struct tui_options o = {0};
 	long frames = 0;
 
 	if (arg_int(a, "frames", 1, 1000000, &frames, e) < 0)
+		return -1;
+	if (!ctx->db && (tui_check_terminal(e) < 0 || open_db(ctx, arg(a, "readonly") != NULL, e) < 0))
 		return -1;
 	o.theme = arg(a, "theme");
 	o.no_color = arg(a, "no-color") != NULL;
@@ -58,7 +96,8 @@ static int run_demo(struct ctx *ctx, struct args *a, struct error *e)
 	return rc;
 }
 
-const struct cmd cmd_dashboard = {"drtop", NULL, "the dashboard", opts, 0, 0, dashboard};
+const struct cmd cmd_dashboard = {"drtop", NULL, "the dashboard", opts, 0, 0, dashboard, NULL,
+				  CMD_NO_DB};
 const struct cmd cmd_demo = {"demo", NULL,
 			     "create a demo database (never over a real one) and open the dashboard",
 			     demo_opts, 0, 0, run_demo, NULL, CMD_NO_DB};

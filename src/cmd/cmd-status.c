@@ -49,7 +49,8 @@ static const char findings_sql[] =
 	" AS target, coalesce(duration(f.measured_s), f.measured_s, '-') AS measured,"
 	" coalesce(duration(f.resolution_s), '-') AS resolution, f.since_iso AS since, f.detail"
 	" FROM (SELECT * FROM v_findings LIMIT -1) f WHERE ?1 IS NULL OR f.system = ?1"
-	" ORDER BY CASE f.severity WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 ELSE 2 END, f.system,"
+	" ORDER BY CASE f.severity WHEN 'BREACH' THEN 0 WHEN 'UNKNOWN' THEN 1 WHEN 'WARN' THEN 2"
+	" ELSE 3 END, f.system,"
 	" f.finding";
 
 static int run(struct ctx *ctx, struct args *a, struct error *e)

@@ -80,4 +80,4 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 
 const struct cmd cmd_whatif = {"whatif", "SYSTEM",
 			       "show the verdict and cost tier if the plan changed, without saving",
-			       opts, 1, 1, run};
+			       opts, 1, 1, run, NULL, CMD_DB_EXISTS};

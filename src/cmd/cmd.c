@@ -506,6 +506,23 @@ static void args_done(struct args *a)
 		free(a->multi[i]);
 }
 
+int cmd_open_db(struct ctx *ctx, unsigned flags, struct error *e)
+{
+	/* Only a command that writes creates the file: a read of a mistyped
+	 * --db must not answer "all is well" from a new, empty database. */
+	ctx->db = db_open(ctx->db_path,
+			  (flags & (CMD_DB_EXISTS | CMD_READ) ? DB_NO_CREATE : 0) |
+				  (flags & CMD_READ ? DB_READ : 0),
+			  e);
+	if (!ctx->db)
+		return -1;
+	if (ctx->db->migrated_from >= 0)
+		cmd_note("upgraded the database schema from version %d to %d; "
+			 "the previous file is kept as %s",
+			 ctx->db->migrated_from, ctx->db->version, ctx->db->backup_path);
+	return 0;
+}
+
 static int run(const struct cmd *c, const char *path, int argc, char **argv, struct ctx *ctx,
 	       struct error *e)
 {
@@ -521,19 +538,9 @@ static int run(const struct cmd *c, const char *path, int argc, char **argv, str
 		args_done(&a);
 		return 0;
 	}
-	if (!(c->flags & CMD_NO_DB)) {
-		ctx->db = db_open(ctx->db_path,
-				  (c->flags & CMD_DB_EXISTS ? DB_NO_CREATE : 0) |
-					  (c->flags & CMD_READ ? DB_READ : 0),
-				  e);
-		if (!ctx->db) {
-			args_done(&a);
-			return -1;
-		}
-		if (ctx->db->migrated_from >= 0)
-			cmd_note("upgraded the database schema from version %d to %d; "
-				 "the previous file is kept as %s",
-				 ctx->db->migrated_from, ctx->db->version, ctx->db->backup_path);
+	if (!(c->flags & CMD_NO_DB) && cmd_open_db(ctx, c->flags, e) < 0) {
+		args_done(&a);
+		return -1;
 	}
 	rc = c->run(ctx, &a, e);
 	args_done(&a);

@@ -21,7 +21,8 @@
 #define CMD_NO_DB 0x1    /* does not open the database */
 #define CMD_DB_EXISTS 0x2 /* the database must exist already (never created) */
 #define CMD_PLUGIN 0x4   /* exits like a monitoring plugin: errors other than usage exit 3 */
-#define CMD_READ 0x8     /* only reads: works on a file it cannot write (see DB_READ) */
+#define CMD_READ 0x8     /* only reads: works on a file it cannot write (see DB_READ), and
+			  * never creates one (a missing file is refused, exit 66) */
 
 struct opt {
 	const char *name; /* long name, without the dashes */
@@ -96,6 +97,10 @@ int cmd_write_file(const char *path, const char *text, size_t len, int mode, str
  * or its directory is missing or not writable. */
 int cmd_check_output(const char *path, struct error *e);
 
+
+/* Open the database for a command with FLAGS (CMD_*) into ctx->db, saying when its
+ * schema was upgraded. Returns 0, or -1 with e set. */
+int cmd_open_db(struct ctx *ctx, unsigned flags, struct error *e);
 
 /* Exit status for an error kind (sysexits). */
 int cmd_exit_status(enum error_kind kind);

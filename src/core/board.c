@@ -48,6 +48,18 @@ static int by_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The indexes of B's systems sorted by id, for find_system; the caller frees. */
+static size_t *index_by_id(struct board *b)
+{
+	size_t i, *byid = xcalloc(b->nsystems + 1, sizeof(size_t));
+
+	for (i = 0; i < b->nsystems; i++)
+		byid[i] = i;
+	sort_board = b;
+	qsort(byid, b->nsystems, sizeof(size_t), by_id);
+	return byid;
+}
+
 static struct board_system *find_system(const size_t *byid, struct board *r, int64_t id)
 {
 	size_t lo = 0, hi = r->nsystems;
@@ -76,16 +88,12 @@ static int load_history(struct db *db, struct board *b, struct error *e)
 				      "  id DESC) AS rn FROM status_history) WHERE rn <= 12"
 				      " ORDER BY system_id, at, id) GROUP BY system_id",
 				      e);
-	size_t i, *byid;
+	size_t *byid;
 	int rc;
 
 	if (!st)
 		return -1;
-	byid = xcalloc(b->nsystems + 1, sizeof(size_t));
-	for (i = 0; i < b->nsystems; i++)
-		byid[i] = i;
-	sort_board = b;
-	qsort(byid, b->nsystems, sizeof(size_t), by_id);
+	byid = index_by_id(b);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct board_system *s = find_system(byid, b, sqlite3_column_int64(st, 0));
 
@@ -96,6 +104,36 @@ static int load_history(struct db *db, struct board *b, struct error *e)
 	free(byid);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading the status history");
+}
+
+/* Which recovery figures are lower bounds: an outage ended by a gap in
+ * probing (gap = 1) lasted at least as long as measured, maybe far longer. */
+static int load_bounds(struct db *db, struct board *b, struct error *e)
+{
+	sqlite3_stmt *st = db_prepare(db,
+				      "SELECT system_id, max(gap), max(CASE WHEN rn = 1 THEN gap END) FROM ("
+				      " SELECT m.system_id, o.gap, CASE WHEN NOT m.ongoing THEN row_number()"
+				      "  OVER (PARTITION BY m.system_id, m.ongoing ORDER BY m.ended_ms DESC)"
+				      "  END AS rn FROM v_outage_measure m JOIN outage o ON o.id = m.id)"
+				      " GROUP BY system_id HAVING max(gap)",
+				      e);
+	size_t *byid;
+	int rc;
+
+	if (!st)
+		return -1;
+	byid = index_by_id(b);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct board_system *s = find_system(byid, b, sqlite3_column_int64(st, 0));
+
+		if (s) {
+			s->worst_recovery_bound = sqlite3_column_int(st, 1) != 0;
+			s->last_recovery_bound = sqlite3_column_int(st, 2) != 0;
+		}
+	}
+	free(byid);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading the outages cut by a gap");
 }
 
 /* The view is computed once, whole (MATERIALIZED): let the planner push the
@@ -117,7 +155,7 @@ static const char findings_sql[] =
 static int load_rows(struct db *db, const struct board_options *o, struct board *r, struct error *e)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT now, window_s, rpo_near_ratio FROM v_settings", e);
-	size_t cap = 0, i, *byid;
+	size_t cap = 0, *byid;
 	int rc;
 
 	if (!st)
@@ -178,11 +216,7 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the verdict");
 	/* Systems by id, to attach findings without a search through all of them. */
-	byid = xcalloc(r->nsystems + 1, sizeof(size_t));
-	for (i = 0; i < r->nsystems; i++)
-		byid[i] = i;
-	sort_board = r;
-	qsort(byid, r->nsystems, sizeof(size_t), by_id);
+	byid = index_by_id(r);
 	st = db_prepare(db, findings_sql, e);
 	if (!st) {
 		free(byid);
@@ -212,6 +246,8 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 	free(byid);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the findings");
+	if (load_bounds(db, r, e) < 0)
+		return -1;
 	return load_history(db, r, e);
 }
 

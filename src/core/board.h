@@ -28,6 +28,9 @@ struct board_system {
 	char *recovery_point, *last_probe; /* ISO-8601 or NULL */
 	int64_t tier, cost_tier, recommended_cost_tier;
 	int64_t rto_s, rpo_s, worst_recovery_s, last_recovery_s, data_lag_s;
+	/* The recovery figure is only a lower bound: an outage in the window (the
+	 * last one ended) was cut by a gap in probing, its real end unknown. */
+	int worst_recovery_bound, last_recovery_bound;
 	struct board_finding *findings;
 	size_t nfindings;
 	int64_t last_probe_at;

@@ -161,6 +161,9 @@ static const char history[] =
 	" WHERE b.name = 'weekly';"
 	"INSERT INTO checkin (system_id, at, ok, recorded_at, note)"
 	" SELECT id, ?1 - 6 * 3600, 1, ?1 - 6 * 3600, 'snapshot' FROM system WHERE name IN ('cache', 'inventory-svc');"
+	"INSERT INTO checkin (system_id, at, ok, recorded_at, note)"
+	" SELECT id, ?1 - 60, 1, ?1 - 60, 'replica in sync' FROM system"
+	" WHERE name IN ('orders-api', 'web-frontend', 'billing', 'mail-relay');"
 	/* drills: everyone but mail-relay; billing's took longer than its RTO */
 	"INSERT INTO drill (system_id, kind, started_at, recovered_at, data_loss_s, notes, created_at)"
 	" SELECT id, CASE WHEN tier = 0 THEN 'failover' WHEN tier = 3 THEN 'tabletop' ELSE 'restore' END,"

@@ -126,7 +126,7 @@ void ledger_committed(struct db *db)
 /* The probe_result.batch entry of the rows written since the mark, if any. */
 static int append_batch(struct db *db, struct error *e)
 {
-	/* The same entries as the end of db/0005-ledger.sql makes. */
+	/* The same entries as the end of db/0006-ledger.sql makes. */
 	static const char sql[] =
 		"INSERT INTO ledger_new (kind, payload) "
 		"SELECT 'probe_result.batch', json_object('first', lo, 'last', hi, 'rows', n, "

@@ -1,5 +1,5 @@
 /*
- * ledger.h - the hash-chained ledger of every recorded fact (db/0005-ledger.sql).
+ * ledger.h - the hash-chained ledger of every recorded fact (db/0006-ledger.sql).
  *
  * The schema's triggers append one entry per change of an evidence or
  * inventory row while drtop writes; this module appends the digest of a
@@ -20,7 +20,7 @@
 #include "strbuf.h"
 
 /* The schema version that introduced the ledger. */
-#define LEDGER_SCHEMA_VERSION 5
+#define LEDGER_SCHEMA_VERSION 6
 
 /* The length of a hash as lowercase hex, without the NUL. */
 #define LEDGER_HASH_HEX 64

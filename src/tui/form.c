@@ -11,6 +11,50 @@
 #include "theme.h"
 #include "util.h"
 
+struct form *form_new(const char *title, int n, form_submit_fn submit, void *arg)
+{
+	struct form *f = xcalloc(1, sizeof(*f));
+	int i;
+
+	f->title = title;
+	f->n = n;
+	f->fields = xcalloc((size_t)n, sizeof(*f->fields));
+	for (i = 0; i < n; i++)
+		strbuf_init(&f->fields[i].value);
+	f->submit = submit;
+	f->arg = arg;
+	return f;
+}
+
+void form_free(struct form *f)
+{
+	int i;
+
+	if (!f)
+		return;
+	for (i = 0; i < f->n; i++) {
+		strbuf_done(&f->fields[i].value);
+		free(f->fields[i].error);
+	}
+	free(f->fields);
+	free(f->error);
+	free(f);
+}
+
+void form_field(struct form *f, int i, const char *label, const char *hint,
+		const char *const *choices, const char *value)
+{
+	struct form_field *fd = &f->fields[i];
+
+	fd->label = label;
+	fd->hint = hint;
+	fd->choices = choices;
+	strbuf_reset(&fd->value);
+	if (choices && (!value || !*value))
+		value = choices[0];
+	strbuf_puts(&fd->value, value ? value : "");
+}
+
 void form_set_error(struct form *f, int field, const char *msg)
 {
 	char **slot = field < 0 ? &f->error : &f->fields[field].error;
@@ -19,17 +63,6 @@ void form_set_error(struct form *f, int field, const char *msg)
 	*slot = msg ? xstrdup(msg) : NULL;
 	if (field >= 0)
 		f->cur = field;
-}
-
-void form_done(struct form *f)
-{
-	int i;
-
-	for (i = 0; i < f->n; i++) {
-		strbuf_done(&f->fields[i].value);
-		free(f->fields[i].error);
-	}
-	free(f->error);
 }
 
 const char *form_value(const struct form *f, int field)
@@ -49,7 +82,7 @@ static void clear_errors(struct form *f)
 	f->error = NULL;
 }
 
-static void draw(struct form *f)
+void form_draw(const struct form *f)
 {
 	int w = COLS - 4 < 76 ? COLS - 4 : 76, h = f->n * 2 + 6, y0 = (LINES - h) / 2, x0 = (COLS - w) / 2;
 	int i, y;
@@ -63,7 +96,7 @@ static void draw(struct form *f)
 	mvhline(y0, x0, ' ', w);
 	mvaddnstr(y0, x0 + 1, f->title, w - 2);
 	for (i = 0; i < f->n; i++) {
-		struct form_field *fd = &f->fields[i];
+		const struct form_field *fd = &f->fields[i];
 		const char *v = strbuf_str(&fd->value);
 		int fy = y0 + 2 + i * 2;
 
@@ -92,59 +125,91 @@ static void draw(struct form *f)
 
 		move(y0 + 2 + f->cur * 2, cx < x0 + w - 2 ? cx : x0 + w - 2);
 	}
-	refresh();
 }
 
-static void cycle(struct form_field *fd, int dir)
+/* Choose the choice DIR steps away, or (DIR 0) the next one starting with C. */
+static void choose(struct form_field *fd, int dir, int c)
 {
-	int n = 0, i, at = -1;
+	int n, i, at = 0;
 
 	for (n = 0; fd->choices[n]; n++)
 		if (!strcmp(fd->choices[n], strbuf_str(&fd->value)))
 			at = n;
-	i = at < 0 ? 0 : (at + dir + n) % n;
+	if (dir) {
+		i = (at + dir + n) % n;
+	} else {
+		for (i = (at + 1) % n; i != at && fd->choices[i][0] != c; i = (i + 1) % n)
+			;
+		if (fd->choices[i][0] != c)
+			return;
+	}
 	strbuf_reset(&fd->value);
 	strbuf_puts(&fd->value, fd->choices[i]);
 }
 
-int form_run(struct form *f, form_submit_fn submit, void *arg)
+/* Refuse the empty required fields, each with a message beside it. */
+static int check_required(struct form *f)
 {
-	curs_set(1);
-	timeout(-1);
-	for (;;) {
-		struct form_field *fd = &f->fields[f->cur];
-		int ch;
+	int i, first = -1;
 
-		draw(f);
-		ch = getch();
-		if (ch == 27) {
-			curs_set(0);
-			return 0;
-		} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-			clear_errors(f);
-			if (submit(f, arg) == 0) {
-				curs_set(0);
-				return 1;
-			}
-		} else if (ch == '\t' || ch == KEY_DOWN) {
-			f->cur = (f->cur + 1) % f->n;
-		} else if (ch == KEY_BTAB || ch == KEY_UP) {
-			f->cur = (f->cur + f->n - 1) % f->n;
-		} else if ((ch == KEY_LEFT || ch == KEY_RIGHT) && fd->choices) {
-			cycle(fd, ch == KEY_LEFT ? -1 : 1);
-		} else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-			/* drop a whole UTF-8 character */
-			while (fd->value.len) {
-				unsigned char c = (unsigned char)fd->value.buf[--fd->value.len];
+	for (i = 0; i < f->n; i++) {
+		if (f->fields[i].required && !*form_value(f, i)) {
+			char *msg = xasprintf("%s is required", f->fields[i].label);
 
-				fd->value.buf[fd->value.len] = '\0';
-				if ((c & 0xc0) != 0x80)
-					break;
-			}
-		} else if (ch == 21) { /* Ctrl-U */
-			strbuf_reset(&fd->value);
-		} else if (ch >= 0x20 && ch < 0x100 && ch != 0x7f && !fd->choices) {
-			strbuf_putc(&fd->value, (char)ch);
+			form_set_error(f, i, msg);
+			free(msg);
+			if (first < 0)
+				first = i;
 		}
 	}
+	if (first >= 0)
+		f->cur = first;
+	return first < 0 ? 0 : -1;
+}
+
+enum form_result form_key(struct form *f, int ch)
+{
+	struct form_field *fd = &f->fields[f->cur];
+
+	if (ch == 27)
+		return FORM_CANCELLED;
+	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+		clear_errors(f);
+		if (check_required(f) == 0 && f->submit(f, f->arg) == 0)
+			return FORM_SAVED;
+	} else if (ch == '\t' || ch == KEY_DOWN) {
+		f->cur = (f->cur + 1) % f->n;
+	} else if (ch == KEY_BTAB || ch == KEY_UP) {
+		f->cur = (f->cur + f->n - 1) % f->n;
+	} else if (fd->choices) {
+		/* A choice is chosen, never typed or erased: it cannot become empty. */
+		if (ch == KEY_LEFT || ch == KEY_RIGHT || ch == ' ')
+			choose(fd, ch == KEY_LEFT ? -1 : 1, 0);
+		else if (ch > 0x20 && ch < 0x7f)
+			choose(fd, 0, ch);
+	} else {
+		form_edit_text(&fd->value, ch);
+	}
+	return FORM_OPEN;
+}
+
+int form_edit_text(struct strbuf *sb, int ch)
+{
+	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		/* drop a whole UTF-8 character */
+		while (sb->len) {
+			unsigned char c = (unsigned char)sb->buf[--sb->len];
+
+			sb->buf[sb->len] = '\0';
+			if ((c & 0xc0) != 0x80)
+				break;
+		}
+	} else if (ch == 21) { /* Ctrl-U */
+		strbuf_reset(sb);
+	} else if (ch >= 0x20 && ch < 0x100 && ch != 0x7f) {
+		strbuf_putc(sb, (char)ch);
+	} else {
+		return 0;
+	}
+	return 1;
 }

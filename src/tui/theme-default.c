@@ -1,5 +1,11 @@
-/* Generated from themes/default.theme; do not edit. */
-const char theme_default_text[] =
+/* Generated from the themes/NAME.theme files; do not edit. */
+const char *const theme_builtin_names[] = {
+	"default",
+	"light",
+	"monochrome",
+	"high-contrast",
+	0 };
+const char *const theme_builtin_texts[] = {
 	"# drtop theme: ELEMENT = FOREGROUND [on BACKGROUND] [bold] [dim] [reverse] [underline]\n"
 	"# Colours: default black red green yellow blue magenta cyan white.\n"
 	"header = white on blue bold\n"
@@ -19,4 +25,62 @@ const char theme_default_text[] =
 	"target = red\n"
 	"error = white on red bold\n"
 	"input = black on white\n"
-	;
+	,
+	"# A theme for light terminal backgrounds.\n"
+	"header = black on cyan bold\n"
+	"title = blue bold\n"
+	"normal = black\n"
+	"dim = black dim\n"
+	"selected = white on blue\n"
+	"ok = green\n"
+	"warn = magenta bold\n"
+	"breach = white on red bold\n"
+	"unknown = blue\n"
+	"info = blue\n"
+	"fkey = white on blue\n"
+	"fkey.label = black\n"
+	"bar.good = green\n"
+	"bar.bad = red bold\n"
+	"target = red\n"
+	"error = white on red bold\n"
+	"input = black on yellow\n"
+	,
+	"# No colour: attributes only.\n"
+	"header = default reverse bold\n"
+	"title = default bold\n"
+	"normal = default\n"
+	"dim = default dim\n"
+	"selected = default reverse\n"
+	"ok = default\n"
+	"warn = default bold\n"
+	"breach = default reverse bold\n"
+	"unknown = default dim\n"
+	"info = default underline\n"
+	"fkey = default reverse\n"
+	"fkey.label = default\n"
+	"bar.good = default\n"
+	"bar.bad = default bold\n"
+	"target = default bold\n"
+	"error = default reverse bold\n"
+	"input = default underline\n"
+	,
+	"# Strong colours on black, for low vision and bright rooms.\n"
+	"header = white on black bold\n"
+	"title = yellow bold\n"
+	"normal = white on black\n"
+	"dim = white on black\n"
+	"selected = black on yellow bold\n"
+	"ok = green on black bold\n"
+	"warn = yellow on black bold\n"
+	"breach = white on red bold\n"
+	"unknown = cyan on black bold\n"
+	"info = cyan on black\n"
+	"fkey = black on white bold\n"
+	"fkey.label = white on black bold\n"
+	"bar.good = green on black bold\n"
+	"bar.bad = red on black bold\n"
+	"target = red on black bold\n"
+	"error = white on red bold\n"
+	"input = black on white bold\n"
+	,
+	0 };

@@ -1,5 +1,11 @@
 /*
  * theme.c - see theme.h.
+ *
+ * A theme name is looked up as NAME.theme in $DRTOP_THEME_DIR, then in
+ * $XDG_CONFIG_HOME/drtop/themes (~/.config/drtop/themes), then in the
+ * installed data directory; the shipped themes are also compiled in, so they
+ * work from a build tree that was never installed. A theme is parsed whole
+ * before anything is applied: a bad or unknown one leaves the current one.
  */
 #include "config.h"
 
@@ -13,7 +19,8 @@
 #include "theme.h"
 #include "util.h"
 
-extern const char theme_default_text[]; /* theme-default.c, generated */
+/* theme-default.c, generated from themes/NAME.theme: the shipped themes. */
+extern const char *const theme_builtin_names[], *const theme_builtin_texts[];
 
 static const char *const element_names[C_COUNT] = {
 	"header", "title", "normal", "dim",  "selected", "ok",       "warn",       "breach", "unknown",
@@ -24,6 +31,12 @@ static const char *const shipped[] = {"default", "light", "monochrome", "high-co
 
 static int attrs[C_COUNT];
 static char current[64] = "default";
+
+/* An element as read: colours (-1 the terminal's default) and attributes. */
+struct spec {
+	short fg, bg;
+	int a;
+};
 
 static int color_number(const char *w)
 {
@@ -39,8 +52,8 @@ static int color_number(const char *w)
 	return -2;
 }
 
-/* Parse "fg [on bg] [attr...]" into pair I; returns -1 on a bad word. */
-static int parse_spec(int i, char *spec, int use_color, const char **bad)
+/* Parse "fg [on bg] [attr...]" into SP; returns -1 on a bad word. */
+static int parse_spec(char *spec, struct spec *sp, const char **bad)
 {
 	int fg = -1, bg = -1, a = A_NORMAL, on = 0;
 	char *w, *save = NULL;
@@ -69,19 +82,33 @@ static int parse_spec(int i, char *spec, int use_color, const char **bad)
 			return -1;
 		}
 	}
-	if (use_color && (fg != -1 || bg != -1)) {
-		init_pair((short)(i + 1), (short)fg, (short)bg);
-		a |= COLOR_PAIR(i + 1);
-	} else if (!use_color && (fg != -1 || bg != -1) && !(a & (A_BOLD | A_REVERSE | A_UNDERLINE))) {
-		/* Without colour, a coloured element keeps some emphasis. */
-		if (i == C_SELECTED || i == C_HEADER || i == C_FKEY || i == C_BREACH || i == C_ERROR)
-			a |= A_REVERSE;
-	}
-	attrs[i] = a;
+	sp->fg = (short)fg;
+	sp->bg = (short)bg;
+	sp->a = a;
 	return 0;
 }
 
-static int parse(const char *text, const char *where, int use_color, struct error *e)
+/* Make the parsed elements the current ones. */
+static void apply(const struct spec *sp, int use_color)
+{
+	int i;
+
+	for (i = 0; i < C_COUNT; i++) {
+		int a = sp[i].a, colored = sp[i].fg != -1 || sp[i].bg != -1;
+
+		if (use_color && colored) {
+			init_pair((short)(i + 1), sp[i].fg, sp[i].bg);
+			a |= COLOR_PAIR(i + 1);
+		} else if (!use_color && colored && !(a & (A_BOLD | A_REVERSE | A_UNDERLINE))) {
+			/* Without colour, a coloured element keeps some emphasis. */
+			if (i == C_SELECTED || i == C_HEADER || i == C_FKEY || i == C_BREACH || i == C_ERROR)
+				a |= A_REVERSE;
+		}
+		attrs[i] = a;
+	}
+}
+
+static int parse(const char *text, const char *where, struct spec *sp, struct error *e)
 {
 	char *copy = xstrdup(text), *line, *save = NULL;
 	int lineno = 0, rc = 0;
@@ -111,7 +138,7 @@ static int parse(const char *text, const char *where, int use_color, struct erro
 			rc = error_set(e, ERR_DATA, "%s:%d: unknown element '%s'", where, lineno, name);
 			break;
 		}
-		if (parse_spec(i, eq + 1, use_color, &bad) < 0)
+		if (parse_spec(eq + 1, &sp[i], &bad) < 0)
 			rc = error_set(e, ERR_DATA, "%s:%d: unknown colour or attribute '%s'", where,
 				       lineno, bad);
 	}
@@ -119,54 +146,82 @@ static int parse(const char *text, const char *where, int use_color, struct erro
 	return rc;
 }
 
+/* The text of the file PATH, or NULL when it cannot be read. */
+static char *read_file(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(f);
+	return strbuf_detach(&sb);
+}
+
+/* The text of theme NAME (a path, or a name looked up as the top says);
+ * *WHERE says where it was found. NULL when there is no such theme. */
 static char *read_theme(const char *name, char **where)
 {
-	const char *dirs[3] = {getenv("DRTOP_THEME_DIR"), DRTOP_DATADIR "/themes", NULL};
-	struct strbuf sb = STRBUF_INIT;
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char *dirs[3];
+	char *text = NULL;
 	size_t i;
 
-	for (i = 0; i < 2; i++) {
-		char *path, buf[4096];
-		FILE *f;
-		size_t n;
-
-		if (!dirs[i] || !*dirs[i])
-			continue;
-		path = strchr(name, '/') ? xstrdup(name) : xasprintf("%s/%s.theme", dirs[i], name);
-		f = fopen(path, "r");
-		if (!f) {
-			free(path);
-			continue;
-		}
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-			strbuf_add(&sb, buf, n);
-		fclose(f);
-		*where = path;
-		return strbuf_detach(&sb);
+	if (strchr(name, '/')) {
+		*where = xstrdup(name);
+		return read_file(name);
 	}
-	return NULL;
+	dirs[0] = getenv("DRTOP_THEME_DIR") && *getenv("DRTOP_THEME_DIR")
+			  ? xstrdup(getenv("DRTOP_THEME_DIR")) : NULL;
+	dirs[1] = xdg && *xdg ? xasprintf("%s/drtop/themes", xdg)
+		  : home && *home ? xasprintf("%s/.config/drtop/themes", home) : NULL;
+	dirs[2] = xstrdup(DRTOP_DATADIR "/themes");
+	for (i = 0; i < 3; i++) {
+		if (!text && dirs[i]) {
+			char *path = xasprintf("%s/%s.theme", dirs[i], name);
+
+			if ((text = read_file(path)))
+				*where = path;
+			else
+				free(path);
+		}
+		free(dirs[i]);
+	}
+	for (i = 0; !text && theme_builtin_names[i]; i++) {
+		if (!strcmp(theme_builtin_names[i], name)) {
+			text = xstrdup(theme_builtin_texts[i]);
+			*where = xasprintf("(built-in %s theme)", name);
+		}
+	}
+	return text;
 }
 
 int theme_load(const char *name, int use_color, struct error *e)
 {
+	struct spec sp[C_COUNT];
 	char *text, *where = NULL;
 	int i, rc;
 
 	for (i = 0; i < C_COUNT; i++)
-		attrs[i] = A_NORMAL;
+		sp[i] = (struct spec){-1, -1, A_NORMAL};
 	text = read_theme(name, &where);
-	if (!text && !strcmp(name, "default")) {
-		text = xstrdup(theme_default_text);
-		where = xstrdup("(built-in default theme)");
-	}
-	if (!text)
+	if (!text) {
+		free(where);
 		return error_set(e, ERR_DATA,
 				 "unknown theme '%s' (themes: default, light, monochrome, "
-				 "high-contrast; or a path to a .theme file)",
+				 "high-contrast, or NAME.theme in ~/.config/drtop/themes; or a path "
+				 "to a .theme file)",
 				 name);
-	rc = parse(text, where, use_color, e);
-	if (rc == 0)
+	}
+	rc = parse(text, where, sp, e);
+	if (rc == 0) {
+		apply(sp, use_color);
 		snprintf(current, sizeof(current), "%s", name);
+	}
 	free(text);
 	free(where);
 	return rc;

@@ -2,12 +2,16 @@
  * tui.c - the dashboard: one loop, one thread.
  *
  * The loop waits in curl_multi_poll (through prober_step) with the terminal
- * as the extra descriptor, so keys and probes are served together; when a
- * `drtop probe --watch` already runs on the database, or in --readonly, it
- * only reads. The board (core/board.c: the verdict views) is re-read every
+ * as the extra descriptor, so keys and probes are served together. It probes
+ * only while it holds the database's probing lease, the one `drtop probe
+ * --watch` takes: when another dashboard or a watcher holds it, or in
+ * --readonly, it only reads (and takes the lease when it is free again). The board (core/board.c: the verdict views) is re-read every
  * few seconds and after every change, so edits made elsewhere appear too.
  * Screens: the list (worst first), a system's detail with its what-if, the
- * help generated from the key table, and modal forms.
+ * help generated from the key table. Pop-ups (prompts, questions, menus,
+ * forms: modal.c) are states of the same loop, never a key loop of their
+ * own: while one is open the loop still probes, ticks the clock and redraws
+ * the screen behind it, and hands it the keys.
  */
 #include "config.h"
 
@@ -27,6 +31,7 @@
 #include "form.h"
 #include "inventory.h"
 #include "keys.h"
+#include "modal.h"
 #include "probe.h"
 #include "prober.h"
 #include "recorder.h"
@@ -57,7 +62,7 @@ struct tui {
 	char *message;
 	int message_error;
 	struct prober *prober;
-	int prober_foreign; /* a `probe --watch` runs elsewhere */
+	long prober_elsewhere; /* the PID of the prober holding the lease, or 0 */
 	int64_t next_reload_ms, load_cost_ms;
 	int utf8, dirty, quit, frames;
 	/* what-if in the detail view */
@@ -65,6 +70,19 @@ struct tui {
 	char *whatif_strategy, *whatif_cron, *whatif_label;
 	struct whatif whatif; /* what is tried; its strings are the two above */
 	struct verdict whatif_before, whatif_after;
+	struct modal modal; /* the open pop-up, or kind MODAL_NONE */
+	int64_t clock_s;    /* the second the header's clock shows */
+};
+
+/* What the loop does when a pop-up is answered (modal.action). */
+enum {
+	DO_SEARCH,
+	DO_FILTER,
+	DO_WHATIF_SCHEDULE,
+	DO_DELETE,
+	DO_ENDPOINT_MENU,
+	DO_SCHEDULE_MENU,
+	DO_FORM,
 };
 
 static volatile sig_atomic_t interrupted;
@@ -128,6 +146,17 @@ static const char *dur(int64_t s, char buf[DURATION_BUFSZ])
 	if (s == BOARD_NONE)
 		return "-";
 	return duration_format(s < 0 ? 0 : s, buf);
+}
+
+/* A recovery time S, "≥" before it when it is only a lower bound (BOUND):
+ * an outage cut by a gap in probing lasted at least that long. */
+static const char *recovery(const struct tui *t, int64_t s, int bound, char buf[DURATION_BUFSZ + 4])
+{
+	char d[DURATION_BUFSZ];
+
+	snprintf(buf, DURATION_BUFSZ + 4, "%s%s", bound && s != BOARD_NONE ? t->utf8 ? "\u2265" : ">=" : "",
+		 dur(s, d));
+	return buf;
 }
 
 static void message(struct tui *t, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -240,47 +269,76 @@ static const struct board_system *selected(const struct tui *t)
 	return t->nrows ? &t->board.systems[t->rows[t->sel]] : NULL;
 }
 
-/* Is a `drtop probe --watch` (another process) keeping the evidence? The same
- * lease rule as the prober's own claim. */
-static int foreign_prober(struct db *db)
-{
-	return recorder_heartbeat_other(db, NULL, NULL, NULL) > 0;
-}
-
+/* Take the probing lease and probe; while another prober (a dashboard or a
+ * `probe --watch`) holds it, note its PID and only read. */
 static void start_prober(struct tui *t)
 {
 	struct error e = {0};
+	long pid = 0;
 
 	if (t->o->readonly || t->prober)
 		return;
-	t->prober_foreign = foreign_prober(t->db);
-	if (t->prober_foreign)
+	if (recorder_heartbeat_other(t->db, &pid, NULL, NULL) > 0) {
+		t->prober_elsewhere = pid;
 		return;
+	}
+	if (recorder_heartbeat_claim(t->db, &e) < 0) {
+		if (e.kind == ERR_BUSY) /* taken just now */
+			t->prober_elsewhere = recorder_heartbeat_other(t->db, &pid, NULL, NULL) > 0 ? pid : -1;
+		else
+			message(t, 1, "cannot probe: %s", e.msg);
+		error_done(&e);
+		return;
+	}
+	t->prober_elsewhere = 0;
 	t->prober = prober_new(t->db, &(struct prober_options){0, 0, NULL}, NULL, NULL, &e);
 	if (!t->prober) {
 		message(t, 1, "cannot probe: %s", e.msg);
 		error_done(&e);
+		recorder_heartbeat_release(t->db);
+		return;
 	}
+	prober_set_heartbeat(t->prober, 1);
 }
 
+/* Stop probing (giving in-flight probes GRACE_MS) and free the lease. */
+static void stop_prober(struct tui *t, int grace_ms)
+{
+	if (!t->prober)
+		return;
+	prober_stop(t->prober, grace_ms, NULL);
+	prober_free(t->prober);
+	t->prober = NULL;
+	recorder_heartbeat_release(t->db);
+}
+
+/* The inventory changed here: probe what it now holds. */
 static void restart_prober(struct tui *t)
 {
-	if (t->prober) {
-		prober_stop(t->prober, 0, NULL);
-		prober_free(t->prober);
-		t->prober = NULL;
+	struct error e = {0};
+
+	if (!t->prober) {
+		start_prober(t);
+	} else if (prober_reload(t->prober, 0, &e) < 0) {
+		message(t, 1, "probing stopped: %s", e.msg);
+		error_done(&e);
+		stop_prober(t, 0);
 	}
-	start_prober(t);
 }
 
 /* --- drawing --------------------------------------------------------------- */
 
 static void draw_header(struct tui *t)
 {
-	char clock[WHEN_BUFSZ];
+	char clock[WHEN_BUFSZ], elsewhere[48];
 	const char *state = t->o->readonly ? "read-only"
-			    : t->prober_foreign ? "probe --watch is probing"
+			    : t->prober_elsewhere ? elsewhere
 			    : t->prober ? "probing" : "not probing";
+
+	if (t->prober_elsewhere > 0)
+		snprintf(elsewhere, sizeof(elsewhere), "probing elsewhere (pid %ld)", t->prober_elsewhere);
+	else
+		snprintf(elsewhere, sizeof(elsewhere), "probing elsewhere");
 
 	attrset(theme_attr(C_HEADER));
 	mvhline(0, 0, ' ', COLS);
@@ -296,7 +354,7 @@ static void draw_header(struct tui *t)
 	attrset(theme_attr(C_HEADER));
 	when_format(when_now(), clock);
 	if (COLS >= 100)
-		putf(0, 64, COLS - 64 - 10, " %s%s", state, t->loaded_full ? "" : ", reading verdict...");
+		putf(0, 63, COLS - 63 - 10, " %s%s", state, t->loaded_full ? "" : ", reading verdict...");
 	put(0, COLS - 9, 9, clock + 11);
 }
 
@@ -341,7 +399,7 @@ static void history_bar(struct tui *t, int y, int x, const char *h)
 static void draw_list(struct tui *t)
 {
 	int h = LINES - 3, i, wide = COLS >= 100, namew = COLS - 80 + 16;
-	char a[DURATION_BUFSZ], b[DURATION_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ];
+	char a[DURATION_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ];
 
 	if (namew > 30)
 		namew = 30;
@@ -356,7 +414,8 @@ static void draw_list(struct tui *t)
 	for (i = 0; i < h; i++) {
 		int r = t->top + i, y = 2 + i, on = r == t->sel;
 		const struct board_system *s;
-		char strategy[48], rto[40], rpo[40], probed[DURATION_BUFSZ + 4];
+		char strategy[48], rto[40], rpo[40], probed[DURATION_BUFSZ + 4], w[DURATION_BUFSZ + 4];
+		int extra; /* bytes of the RTO cell beyond its columns (a "≥") */
 
 		attrset(theme_attr(C_NORMAL));
 		mvhline(y, 0, ' ', COLS);
@@ -373,15 +432,17 @@ static void draw_list(struct tui *t)
 		}
 		snprintf(strategy, sizeof(strategy), "%s %.*s", s->strategy ? s->strategy : "-",
 			 s->cost_tier == BOARD_NONE ? 0 : (int)s->cost_tier, "$$$$");
-		snprintf(rto, sizeof(rto), "%s/%s", dur(s->rto_s, a), dur(s->worst_recovery_s, b));
+		snprintf(rto, sizeof(rto), "%s/%s", dur(s->rto_s, a),
+			 recovery(t, s->worst_recovery_s, s->worst_recovery_bound, w));
+		extra = s->worst_recovery_bound && t->utf8 && s->worst_recovery_s != BOARD_NONE ? 2 : 0;
 		snprintf(rpo, sizeof(rpo), "%s/%s", dur(s->rpo_s, c), dur(s->data_lag_s, d));
 		if (s->last_probe_at == BOARD_NONE)
 			snprintf(probed, sizeof(probed), "-");
 		else
 			snprintf(probed, sizeof(probed), "%s ago",
 				 dur(t->board.now - s->last_probe_at, a));
-		putf(y, 8, COLS - 8, "%-*.*s %4lld %-18.18s %-14.14s %-14.14s %-8.8s", namew, namew,
-		     s->name, (long long)s->tier, strategy, rto, rpo, probed);
+		putf(y, 8, COLS - 8, "%-*.*s %4lld %-18.18s %-*.*s %-14.14s %-8.8s", namew, namew,
+		     s->name, (long long)s->tier, strategy, 14 + extra, 14 + extra, rto, rpo, probed);
 		attrset(on ? theme_attr(C_SELECTED) : theme_status(s->status));
 		putf(y, 0, 7, "%-7s", s->status);
 		if (wide)
@@ -451,7 +512,7 @@ static void outage_chart(struct tui *t, struct lines *l, const struct board_syst
 				      NULL);
 	int64_t v[40], max = s->rto_s;
 	int n = 0, i, y;
-	char a[DURATION_BUFSZ];
+	char a[DURATION_BUFSZ], w[DURATION_BUFSZ + 4];
 
 	if (!st)
 		return;
@@ -481,7 +542,7 @@ static void outage_chart(struct tui *t, struct lines *l, const struct board_syst
 			put(y, 26 + i, 1, v[i] > s->rto_s ? "#" : "|");
 	}
 	attrset(theme_attr(C_TARGET));
-	putf(y, 26 + n + 1, COLS - 28 - n, "worst %s", dur(s->worst_recovery_s, a));
+	putf(y, 26 + n + 1, COLS - 28 - n, "worst %s", recovery(t, s->worst_recovery_s, s->worst_recovery_bound, w));
 }
 
 /* A sparkline of the data lag seen by freshness probes against the RPO. */
@@ -530,7 +591,8 @@ static void draw_detail(struct tui *t)
 {
 	const struct board_system *s = selected(t);
 	struct lines l = {0, t->detail_top, LINES - 2};
-	char a[DURATION_BUFSZ], b[DURATION_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ];
+	char a[DURATION_BUFSZ], b[DURATION_BUFSZ + 4], c[DURATION_BUFSZ + 4], d[DURATION_BUFSZ],
+		g[DURATION_BUFSZ];
 	size_t i;
 	int y;
 
@@ -552,8 +614,9 @@ static void draw_detail(struct tui *t)
 	if ((y = row(&l)) >= 0) {
 		attrset(theme_attr(C_NORMAL));
 		putf(y, 2, COLS - 4, "RTO %s, worst recovery %s, last %s    RPO %s, data lag %s",
-		     dur(s->rto_s, a), dur(s->worst_recovery_s, b), dur(s->last_recovery_s, c),
-		     dur(s->rpo_s, d), dur(s->data_lag_s, a));
+		     dur(s->rto_s, a), recovery(t, s->worst_recovery_s, s->worst_recovery_bound, b),
+		     recovery(t, s->last_recovery_s, s->last_recovery_bound, c),
+		     dur(s->rpo_s, d), dur(s->data_lag_s, g));
 	}
 	if (t->whatif_on) {
 		heading(&l, "what if");
@@ -612,8 +675,9 @@ static void draw_detail(struct tui *t)
 	heading(&l, "drills");
 	query_lines(t, &l,
 		    "SELECT printf('%-9s %s  recovered in %s%s', kind, started, duration(recovery_s),"
-		    " CASE WHEN met_rto THEN '' ELSE ' (over the RTO)' END), CASE WHEN met_rto THEN"
-		    " 'OK' ELSE 'WARN' END FROM v_drills WHERE system = (SELECT name FROM system"
+		    " CASE WHEN NOT live THEN ' (no recovery)' WHEN met_rto THEN '' ELSE ' (over the RTO)' END),"
+		    " CASE WHEN NOT live THEN 'INFO' WHEN met_rto THEN 'OK' ELSE 'WARN' END"
+		    " FROM v_drills WHERE system = (SELECT name FROM system"
 		    " WHERE id = ?1) ORDER BY started DESC LIMIT 5",
 		    s->id, "none: press D to record one");
 	heading(&l, "dependencies");
@@ -677,92 +741,21 @@ static void draw(struct tui *t)
 	else
 		draw_help(t);
 	draw_fkeys(t);
+	modal_draw(&t->modal);
 	refresh();
 	t->frames++;
 }
 
 /* --- input ----------------------------------------------------------------- */
 
-/* A one-line prompt at the bottom; returns the text (caller frees) or NULL on Esc. */
-static char *prompt(const char *label, const char *initial)
+/* Open a pop-up that ACTION answers, about system NAME (or NULL). */
+static struct modal *pop_up(struct tui *t, int action, const char *name)
 {
-	struct strbuf sb = STRBUF_INIT;
-	int ch;
-
-	strbuf_puts(&sb, initial ? initial : "");
-	curs_set(1);
-	timeout(-1);
-	for (;;) {
-		attrset(theme_attr(C_INPUT));
-		mvhline(LINES - 1, 0, ' ', COLS);
-		putf(LINES - 1, 0, COLS - 1, "%s: %s", label, strbuf_str(&sb));
-		refresh();
-		ch = getch();
-		if (ch == 27) {
-			strbuf_done(&sb);
-			curs_set(0);
-			return NULL;
-		}
-		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
-			break;
-		if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-			if (sb.len)
-				sb.buf[--sb.len] = '\0';
-		} else if (ch == 21) { /* Ctrl-U */
-			strbuf_reset(&sb);
-		} else if (ch >= 0x20 && ch < 0x100 && ch != 0x7f) {
-			strbuf_putc(&sb, (char)ch);
-		}
-	}
-	curs_set(0);
-	return strbuf_detach(&sb);
-}
-
-static int confirm(const char *question)
-{
-	int ch;
-
-	attrset(theme_attr(C_ERROR));
-	mvhline(LINES - 1, 0, ' ', COLS);
-	putf(LINES - 1, 0, COLS, "%s [y/N]", question);
-	refresh();
-	timeout(-1);
-	ch = getch();
-	return ch == 'y' || ch == 'Y';
-}
-
-/* Choose one of N lines (Up/Down, Enter); returns its index, or -1 on Esc. */
-static int menu(const char *title, char **lines, int n)
-{
-	int cur = 0, i, w = COLS - 8, y0, ch;
-
-	timeout(-1);
-	for (;;) {
-		y0 = (LINES - n - 4) / 2;
-		if (y0 < 1)
-			y0 = 1;
-		attrset(theme_attr(C_HEADER));
-		mvhline(y0, 4, ' ', w);
-		put(y0, 5, w - 2, title);
-		for (i = 0; i < n && y0 + 1 + i < LINES - 2; i++) {
-			attrset(theme_attr(i == cur ? C_SELECTED : C_NORMAL));
-			mvhline(y0 + 1 + i, 4, ' ', w);
-			put(y0 + 1 + i, 6, w - 4, lines[i]);
-		}
-		attrset(theme_attr(C_DIM));
-		mvhline(y0 + 1 + i, 4, ' ', w);
-		put(y0 + 1 + i, 6, w - 4, "Up/Down: choose   Enter: open   Esc: cancel");
-		refresh();
-		ch = getch();
-		if (ch == 27)
-			return -1;
-		if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
-			return cur;
-		if ((ch == KEY_UP || ch == 'k') && cur > 0)
-			cur--;
-		if ((ch == KEY_DOWN || ch == 'j') && cur < n - 1)
-			cur++;
-	}
+	modal_done(&t->modal);
+	t->modal.action = action;
+	t->modal.name = name ? xstrdup(name) : NULL;
+	t->dirty = 1;
+	return &t->modal;
 }
 
 /* Rows of SQL (one text column, one id column) as menu lines; the ids in *IDS. */
@@ -807,12 +800,67 @@ static const char *const tiers[] = {"0", "1", "2", "3", NULL};
 static const char *const kinds[] = {"health", "freshness", NULL};
 static const char *const drill_kinds[] = {"restore", "failover", "tabletop", NULL};
 
+/* What a form edits; it lives as long as the form (the board may be re-read
+ * meanwhile, so it holds copies, never pointers into the board). */
 struct edit {
 	struct tui *t;
-	const char *name; /* the system edited, or NULL to add one */
-	int64_t id;       /* the endpoint edited, or 0 to add one */
-	const char *old;  /* the schedule edited (its name), or NULL to add one */
+	char *name;      /* the system edited (owned), or NULL to add one */
+	int64_t id;      /* the endpoint or schedule edited, or 0 to add one */
+	char *old;       /* the schedule edited (its name, owned), or NULL */
+	enum { ED_SYSTEM, ED_ENDPOINT, ED_SCHEDULE, ED_DRILL } kind;
 };
+
+static struct edit *edit_new(struct tui *t, const char *name, int64_t id)
+{
+	struct edit *ed = xcalloc(1, sizeof(*ed));
+
+	ed->t = t;
+	ed->name = name ? xstrdup(name) : NULL;
+	ed->id = id;
+	return ed;
+}
+
+static void edit_free(struct edit *ed)
+{
+	free(ed->name);
+	free(ed->old);
+	free(ed);
+}
+
+static void edit_free_data(void *ed)
+{
+	edit_free(ed);
+}
+
+/* Form F editing ED was closed, SAVED or cancelled: say what was saved. */
+static void form_closed(struct tui *t, struct form *f, struct edit *ed, int saved)
+{
+	/* An existing system, endpoint (id) or schedule (old) is saved; a new one added. */
+	int existing = ed->kind == ED_SYSTEM ? ed->name != NULL : ed->id || ed->old;
+	const char *verb = ed->kind == ED_DRILL ? "recorded" : existing ? "saved" : "added";
+	const char *what = ed->kind == ED_ENDPOINT ? "endpoint"
+			   : ed->kind == ED_SCHEDULE ? "schedule" : "drill";
+
+	if (!saved)
+		return;
+	if (ed->kind == ED_SYSTEM)
+		message(t, 0, "%s system %s", verb, form_value(f, 0));
+	else
+		message(t, 0, "%s %s %s of %s", verb, what, form_value(f, 0), ed->name);
+	if (ed->kind == ED_SYSTEM || ed->kind == ED_ENDPOINT)
+		restart_prober(t);
+	reload(t, 0);
+}
+
+/* Open form F, editing ED (both taken over by the pop-up). */
+static void open_form(struct tui *t, struct form *f, struct edit *ed)
+{
+	struct modal *m = pop_up(t, DO_FORM, NULL);
+
+	modal_form(m, f);
+	m->data = ed;
+	m->data_free = edit_free_data;
+}
 
 /* Show parser error E next to field I of F; returns -1. */
 static int field_fail(struct form *f, int i, struct error *e)
@@ -880,21 +928,10 @@ static int submit_system(struct form *f, void *arg)
 	return commit(ed->t, f, rc, &e);
 }
 
-static void field(struct form_field *fd, const char *label, const char *hint,
-		  const char *const *choices, const char *value)
-{
-	memset(fd, 0, sizeof(*fd));
-	fd->label = label;
-	fd->hint = hint;
-	fd->choices = choices;
-	strbuf_puts(&fd->value, value ? value : "");
-}
-
 static void edit_system(struct tui *t, const struct board_system *s)
 {
-	struct form_field fields[7];
-	struct form f = {s ? "Edit system" : "Add a system", fields, 7, 0, NULL};
-	struct edit ed = {t, s ? s->name : NULL};
+	struct edit *ed = edit_new(t, s ? s->name : NULL, 0);
+	struct form *f = form_new(s ? "Edit system" : "Add a system", 7, submit_system, ed);
 	char rto[DURATION_BUFSZ] = "", rpo[DURATION_BUFSZ] = "", tier[8] = "2";
 
 	if (s) {
@@ -902,18 +939,15 @@ static void edit_system(struct tui *t, const struct board_system *s)
 		duration_format(s->rpo_s, rpo);
 		snprintf(tier, sizeof(tier), "%lld", (long long)s->tier);
 	}
-	field(&fields[0], "name", "payments-db", NULL, s ? s->name : NULL);
-	field(&fields[1], "RTO", "longest tolerable outage, e.g. 15m", NULL, rto);
-	field(&fields[2], "RPO", "most tolerable data loss, e.g. 5m", NULL, rpo);
-	field(&fields[3], "strategy", NULL, strategies, s && s->strategy ? s->strategy : "none");
-	field(&fields[4], "tier", NULL, tiers, tier);
-	field(&fields[5], "owner", "who answers for it", NULL, s ? s->owner : NULL);
-	field(&fields[6], "description", "what it is", NULL, NULL);
-	if (form_run(&f, submit_system, &ed))
-		message(t, 0, "%s system %s", s ? "saved" : "added", form_value(&f, 0));
-	form_done(&f);
-	restart_prober(t);
-	reload(t, 0);
+	form_field(f, 0, "name", "payments-db", NULL, s ? s->name : NULL);
+	form_field(f, 1, "RTO", "longest tolerable outage, e.g. 15m", NULL, rto);
+	form_field(f, 2, "RPO", "most tolerable data loss, e.g. 5m", NULL, rpo);
+	form_field(f, 3, "strategy", NULL, strategies, s && s->strategy ? s->strategy : "none");
+	form_field(f, 4, "tier", NULL, tiers, tier);
+	form_field(f, 5, "owner", "who answers for it", NULL, s ? s->owner : NULL);
+	form_field(f, 6, "description", "what it is", NULL, NULL);
+	f->fields[0].required = f->fields[1].required = f->fields[2].required = 1;
+	open_form(t, f, ed);
 }
 
 static int duration_field_ms(struct form *f, int i, int64_t *out)
@@ -965,38 +999,35 @@ static int submit_endpoint(struct form *f, void *arg)
 }
 
 /* The endpoint form, empty to add one or filled from endpoint ID to edit it. */
-static void endpoint_form(struct tui *t, const struct board_system *s, int64_t id)
+static void endpoint_form(struct tui *t, const char *system, int64_t id)
 {
-	struct form_field fields[6];
-	struct form f = {id ? "Edit an endpoint" : "Add an endpoint", fields, 6, 0, NULL};
-	struct edit ed = {t, s->name, id, NULL};
+	struct edit *ed = edit_new(t, system, id);
+	struct form *f = form_new(id ? "Edit an endpoint" : "Add an endpoint", 6, submit_endpoint, ed);
 	sqlite3_stmt *st = NULL;
 	int i;
 
-	field(&fields[0], "URL", "http://, https:// or file:///", NULL, NULL);
-	field(&fields[1], "kind", NULL, kinds, "health");
-	field(&fields[2], "interval", "60s", NULL, NULL);
-	field(&fields[3], "timeout", "10s", NULL, NULL);
-	field(&fields[4], "expect", "200-399", NULL, NULL);
-	field(&fields[5], "JSON path", "freshness: $.last_backup or $.lag_seconds", NULL, NULL);
+	form_field(f, 0, "URL", "http://, https:// or file:///", NULL, NULL);
+	form_field(f, 1, "kind", NULL, kinds, "health");
+	form_field(f, 2, "interval", "60s", NULL, NULL);
+	form_field(f, 3, "timeout", "10s", NULL, NULL);
+	form_field(f, 4, "expect", "200-399", NULL, NULL);
+	form_field(f, 5, "JSON path", "freshness: $.last_backup or $.lag_seconds", NULL, NULL);
+	f->fields[0].required = 1;
 	if (id)
 		st = db_prepare(t->db, "SELECT url, kind, duration_ms(interval_ms), duration_ms(timeout_ms),"
 				       " expect, json_path FROM endpoint WHERE id = ?1", NULL);
 	if (st) {
 		sqlite3_bind_int64(st, 1, id);
 		if (sqlite3_step(st) == SQLITE_ROW)
-			for (i = 0; i < 6; i++) {
-				strbuf_reset(&fields[i].value);
+			for (i = 0; i < 6; i++)
 				if (sqlite3_column_type(st, i) != SQLITE_NULL)
-					strbuf_puts(&fields[i].value, (const char *)sqlite3_column_text(st, i));
-			}
+					form_field(f, i, f->fields[i].label, f->fields[i].hint,
+						   f->fields[i].choices,
+						   (const char *)sqlite3_column_text(st, i));
 		sqlite3_finalize(st);
 	}
-	if (form_run(&f, submit_endpoint, &ed))
-		message(t, 0, "%s an endpoint of %s", id ? "saved" : "added", s->name);
-	form_done(&f);
-	restart_prober(t);
-	reload(t, 0);
+	ed->kind = ED_ENDPOINT;
+	open_form(t, f, ed);
 }
 
 static void add_endpoint(struct tui *t, const struct board_system *s)
@@ -1005,12 +1036,14 @@ static void add_endpoint(struct tui *t, const struct board_system *s)
 	int64_t *ids;
 	int n = menu_rows(t, "SELECT kind || '  ' || url, id FROM endpoint WHERE system_id = ?1 ORDER BY url",
 			  s->id, "add a new endpoint", &lines, &ids);
-	int c = n > 1 ? menu("Endpoints: edit one, or add one", lines, n) : n - 1;
 
-	if (c >= 0)
-		endpoint_form(t, s, ids[c]);
-	menu_free(lines, ids, n);
-	t->dirty = 1;
+	if (n > 1) {
+		modal_menu(pop_up(t, DO_ENDPOINT_MENU, s->name), "Endpoints: edit one, or add one",
+			   lines, ids, n);
+	} else {
+		menu_free(lines, ids, n);
+		endpoint_form(t, s->name, 0);
+	}
 }
 
 static int submit_schedule(struct form *f, void *arg)
@@ -1049,41 +1082,36 @@ static int submit_schedule(struct form *f, void *arg)
 	return commit(ed->t, f, inventory_schedule_put(ed->t->db, ed->name, &sc, 0, NULL, &e), &e);
 }
 
-static void schedule_form(struct tui *t, const struct board_system *s, int64_t id)
+static void schedule_form(struct tui *t, const char *system, int64_t id)
 {
-	struct form_field fields[5];
-	struct form f = {id ? "Edit a backup schedule" : "Add a backup schedule", fields, 5, 0, NULL};
-	struct edit ed = {t, s->name, 0, NULL};
-	char *old = NULL;
+	struct edit *ed = edit_new(t, system, 0);
+	struct form *f = form_new(id ? "Edit a backup schedule" : "Add a backup schedule", 5,
+				  submit_schedule, ed);
 	sqlite3_stmt *st = NULL;
 	int i;
 
-	field(&fields[0], "name", "nightly", NULL, NULL);
-	field(&fields[1], "cron", "30 2 * * *  (or leave empty and give an interval)", NULL, NULL);
-	field(&fields[2], "time zone", "UTC", NULL, NULL);
-	field(&fields[3], "every", "6h", NULL, NULL);
-	field(&fields[4], "takes", "0s", NULL, NULL);
+	form_field(f, 0, "name", "nightly", NULL, NULL);
+	form_field(f, 1, "cron", "30 2 * * *  (or leave empty and give an interval)", NULL, NULL);
+	form_field(f, 2, "time zone", "UTC", NULL, NULL);
+	form_field(f, 3, "every", "6h", NULL, NULL);
+	form_field(f, 4, "takes", "0s", NULL, NULL);
+	f->fields[0].required = 1;
 	if (id)
 		st = db_prepare(t->db, "SELECT name, cron, tz, duration(every_s), duration(duration_s)"
 				       " FROM backup_schedule WHERE id = ?1", NULL);
 	if (st) {
 		sqlite3_bind_int64(st, 1, id);
 		if (sqlite3_step(st) == SQLITE_ROW) {
-			for (i = 0; i < 5; i++) {
-				strbuf_reset(&fields[i].value);
+			for (i = 0; i < 5; i++)
 				if (sqlite3_column_type(st, i) != SQLITE_NULL)
-					strbuf_puts(&fields[i].value, (const char *)sqlite3_column_text(st, i));
-			}
-			old = xstrdup((const char *)sqlite3_column_text(st, 0));
+					form_field(f, i, f->fields[i].label, f->fields[i].hint, NULL,
+						   (const char *)sqlite3_column_text(st, i));
+			ed->old = xstrdup((const char *)sqlite3_column_text(st, 0));
 		}
 		sqlite3_finalize(st);
 	}
-	ed.old = old;
-	if (form_run(&f, submit_schedule, &ed))
-		message(t, 0, "%s schedule %s of %s", id ? "saved" : "added", form_value(&f, 0), s->name);
-	form_done(&f);
-	free(old);
-	reload(t, 0);
+	ed->kind = ED_SCHEDULE;
+	open_form(t, f, ed);
 }
 
 static void add_schedule(struct tui *t, const struct board_system *s)
@@ -1094,12 +1122,14 @@ static void add_schedule(struct tui *t, const struct board_system *s)
 			  "SELECT name || '  ' || coalesce(cron, 'every ' || duration(every_s)), id"
 			  " FROM backup_schedule WHERE system_id = ?1 ORDER BY name",
 			  s->id, "add a new schedule", &lines, &ids);
-	int c = n > 1 ? menu("Backup schedules: edit one, or add one", lines, n) : n - 1;
 
-	if (c >= 0)
-		schedule_form(t, s, ids[c]);
-	menu_free(lines, ids, n);
-	t->dirty = 1;
+	if (n > 1) {
+		modal_menu(pop_up(t, DO_SCHEDULE_MENU, s->name),
+			   "Backup schedules: edit one, or add one", lines, ids, n);
+	} else {
+		menu_free(lines, ids, n);
+		schedule_form(t, s->name, 0);
+	}
 }
 
 static int time_field(struct form *f, int i, int64_t *out)
@@ -1133,43 +1163,43 @@ static int submit_drill(struct form *f, void *arg)
 
 static void record_drill(struct tui *t, const struct board_system *s)
 {
-	struct form_field fields[5];
-	struct form f = {"Record a drill", fields, 5, 0, NULL};
-	struct edit ed = {t, s->name};
+	struct edit *ed = edit_new(t, s->name, 0);
+	struct form *f = form_new("Record a drill", 5, submit_drill, ed);
 
-	field(&fields[0], "kind", NULL, drill_kinds, "restore");
-	field(&fields[1], "started", "2026-11-25T10:00Z, or -3h", NULL, NULL);
-	field(&fields[2], "recovered", "2026-11-25T11:30Z, or -90m", NULL, NULL);
-	field(&fields[3], "data loss", "5m (optional)", NULL, NULL);
-	field(&fields[4], "notes", "what happened", NULL, NULL);
-	if (form_run(&f, submit_drill, &ed))
-		message(t, 0, "recorded a drill of %s", s->name);
-	form_done(&f);
-	reload(t, 0);
+	form_field(f, 0, "kind", NULL, drill_kinds, "restore");
+	form_field(f, 1, "started", "2026-11-25T10:00Z, or -3h", NULL, NULL);
+	form_field(f, 2, "recovered", "2026-11-25T11:30Z, or -90m", NULL, NULL);
+	form_field(f, 3, "data loss", "5m (optional)", NULL, NULL);
+	form_field(f, 4, "notes", "what happened", NULL, NULL);
+	f->fields[1].required = f->fields[2].required = 1;
+	ed->kind = ED_DRILL;
+	open_form(t, f, ed);
 }
 
 static void delete_system(struct tui *t, const struct board_system *s)
 {
-	struct error e = {0};
-	char *name = xstrdup(s->name), *q = xasprintf("Delete %s with its endpoints, schedules and evidence?", name);
+	char *q = xasprintf("Delete %s with its endpoints, schedules and evidence?", s->name);
 
-	if (confirm(q)) {
-		if (db_begin(t->db, &e) < 0 || inventory_system_rm(t->db, name, 1, &e) < 0 ||
-		    db_commit(t->db, &e) < 0) {
-			db_rollback(t->db);
-			message(t, 1, "%s", e.msg);
-			error_done(&e);
-		} else {
-			message(t, 0, "deleted %s", name);
-			t->screen = SCR_LIST;
-			restart_prober(t);
-		}
-		reload(t, 0);
-	} else {
-		message(t, 0, "nothing deleted");
-	}
+	modal_confirm(pop_up(t, DO_DELETE, s->name), q);
 	free(q);
-	free(name);
+}
+
+/* The operator said yes to deleting system NAME. */
+static void delete_confirmed(struct tui *t, const char *name)
+{
+	struct error e = {0};
+
+	if (db_begin(t->db, &e) < 0 || inventory_system_rm(t->db, name, 1, &e) < 0 ||
+	    db_commit(t->db, &e) < 0) {
+		db_rollback(t->db);
+		message(t, 1, "%s", e.msg);
+		error_done(&e);
+	} else {
+		message(t, 0, "deleted %s", name);
+		t->screen = SCR_LIST;
+		restart_prober(t);
+	}
+	reload(t, 0);
 }
 
 /* Evaluate W on the open system and show it in the what-if line (LABEL says what). */
@@ -1220,18 +1250,15 @@ static void whatif_next(struct tui *t)
 	free(label);
 }
 
-/* What if its backups ran on another schedule (replacing the current ones)? */
-static void whatif_schedule(struct tui *t)
+/* What if its backups ran on TEXT, another schedule (replacing the current ones)? */
+static void whatif_schedule(struct tui *t, const char *text)
 {
 	struct whatif w = {0};
 	struct error e = {0};
-	char *text = prompt("what if backups ran every (e.g. 15m) or on (a cron expression)", NULL),
-	     *label;
+	char *label;
 
-	if (!text || !*text) {
-		free(text);
+	if (!*text)
 		return;
-	}
 	if (duration_parse(text, 0, &w.schedule_every_s, &e) < 0) {
 		error_done(&e);
 		w.schedule_cron = text;
@@ -1239,7 +1266,6 @@ static void whatif_schedule(struct tui *t)
 	label = xasprintf("backups %s%s", w.schedule_cron ? "on " : "every ", text);
 	whatif_show(t, &w, label);
 	free(label);
-	free(text);
 }
 
 static void whatif_save(struct tui *t)
@@ -1320,7 +1346,6 @@ static void open_selected(struct tui *t)
 static void act(struct tui *t, enum tui_action a)
 {
 	const struct board_system *s = selected(t);
-	char *text;
 
 	free(t->message);
 	t->message = NULL;
@@ -1374,25 +1399,14 @@ static void act(struct tui *t, enum tui_action a)
 		move_sel(t, 1000000);
 		break;
 	case ACT_SEARCH:
-		text = prompt("search", NULL);
-		if (text) {
-			free(t->search);
-			t->search = text;
-			t->screen = SCR_LIST;
-			search_next(t, 0);
-		}
+		modal_prompt(pop_up(t, DO_SEARCH, NULL), "search", NULL);
 		break;
 	case ACT_SEARCH_NEXT:
 		search_next(t, t->sel + 1);
 		break;
 	case ACT_FILTER:
-		text = prompt("filter (name, owner, strategy or status; empty: all)", t->filter);
-		if (text) {
-			free(t->filter);
-			t->filter = *text ? text : (free(text), NULL);
-			t->screen = SCR_LIST;
-			arrange(t);
-		}
+		modal_prompt(pop_up(t, DO_FILTER, NULL),
+			     "filter (name, owner, strategy or status; empty: all)", t->filter);
 		break;
 	case ACT_SORT:
 		t->sort = (t->sort + 1) % SORT_COUNT;
@@ -1418,7 +1432,8 @@ static void act(struct tui *t, enum tui_action a)
 			prober_probe_now(t->prober);
 			message(t, 0, "probing every endpoint now");
 		} else {
-			message(t, 1, t->prober_foreign ? "a drtop probe --watch does the probing"
+			message(t, 1, t->prober_elsewhere ? "another prober (a dashboard or drtop probe "
+							    "--watch) does the probing"
 							  : "nothing to probe");
 		}
 		break;
@@ -1440,7 +1455,8 @@ static void act(struct tui *t, enum tui_action a)
 		break;
 	case ACT_WHATIF_SCHEDULE:
 		if (t->screen == SCR_DETAIL)
-			whatif_schedule(t);
+			modal_prompt(pop_up(t, DO_WHATIF_SCHEDULE, NULL),
+				     "what if backups ran every (e.g. 15m) or on (a cron expression)", NULL);
 		break;
 	case ACT_ADD_ENDPOINT:
 		if (s && t->screen == SCR_DETAIL && editable(t))
@@ -1463,11 +1479,60 @@ static void act(struct tui *t, enum tui_action a)
 	t->dirty = 1;
 }
 
+/* The open pop-up was answered (OK) or cancelled: act on it and close it. */
+static void pop_down(struct tui *t, int ok)
+{
+	struct modal m = t->modal;
+
+	memset(&t->modal, 0, sizeof(t->modal)); /* what it does may open the next one */
+	t->dirty = 1;
+	switch (m.action) {
+	case DO_SEARCH:
+		if (ok) {
+			free(t->search);
+			t->search = strbuf_detach(&m.text);
+			t->screen = SCR_LIST;
+			search_next(t, 0);
+		}
+		break;
+	case DO_FILTER:
+		if (ok) {
+			free(t->filter);
+			t->filter = m.text.len ? strbuf_detach(&m.text) : NULL;
+			t->screen = SCR_LIST;
+			arrange(t);
+		}
+		break;
+	case DO_WHATIF_SCHEDULE:
+		if (ok && t->screen == SCR_DETAIL)
+			whatif_schedule(t, strbuf_str(&m.text));
+		break;
+	case DO_DELETE:
+		if (ok)
+			delete_confirmed(t, m.name);
+		else
+			message(t, 0, "nothing deleted");
+		break;
+	case DO_ENDPOINT_MENU:
+		if (ok)
+			endpoint_form(t, m.name, m.ids[m.cur]);
+		break;
+	case DO_SCHEDULE_MENU:
+		if (ok)
+			schedule_form(t, m.name, m.ids[m.cur]);
+		break;
+	case DO_FORM:
+		form_closed(t, m.form, m.data, ok);
+		break;
+	}
+	modal_done(&m);
+}
+
 static void mouse(struct tui *t)
 {
 	MEVENT ev;
 
-	if (getmouse(&ev) != OK)
+	if (getmouse(&ev) != OK || t->modal.kind != MODAL_NONE)
 		return;
 	if (ev.bstate & BUTTON4_PRESSED) {
 		move_sel(t, -3);
@@ -1509,21 +1574,36 @@ static void keys(struct tui *t)
 {
 	int ch;
 
-	/* Never block here (a prompt or a form leaves getch() blocking), but wait a
-	 * moment so that a lone Esc is told from the start of a key sequence. */
+	/* Never block here, but wait a moment so that a lone Esc is told from
+	 * the start of a key sequence. */
 	while ((timeout(30), ch = getch()) != ERR) {
-		if (ch == KEY_RESIZE)
+		enum modal_result r;
+
+		if (ch == KEY_RESIZE) {
 			t->dirty = 1;
-		else if (ch == KEY_MOUSE)
+		} else if (ch == KEY_MOUSE) {
 			mouse(t);
-		else
+		} else if (t->modal.kind != MODAL_NONE) {
+			t->dirty = 1;
+			if ((r = modal_key(&t->modal, ch)) != MODAL_OPEN)
+				pop_down(t, r == MODAL_ANSWERED);
+		} else {
 			act(t, tui_key_action(ch));
+		}
 		if (t->quit)
 			return;
 	}
 }
 
 /* --- the loop -------------------------------------------------------------- */
+
+int tui_check_terminal(struct error *e)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return error_set(e, ERR_USAGE, "the dashboard needs a terminal; for scripts use "
+					       "drtop status or drtop report");
+	return 0;
+}
 
 int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 {
@@ -1532,9 +1612,8 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	const char *codeset;
 	int use_color;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return error_set(e, ERR_USAGE, "the dashboard needs a terminal; for scripts use "
-					       "drtop status or drtop report");
+	if (tui_check_terminal(e) < 0)
+		return -1;
 	t.db = db;
 	t.o = o;
 	codeset = nl_langinfo(CODESET);
@@ -1590,8 +1669,7 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 			if (prober_step(t.prober, 250, STDIN_FILENO, &ready, e) < 0) {
 				message(&t, 1, "probing stopped: %s", e->msg);
 				error_done(e);
-				prober_free(t.prober);
-				t.prober = NULL;
+				stop_prober(&t, 0);
 			}
 		} else {
 			struct pollfd p = {STDIN_FILENO, POLLIN, 0};
@@ -1600,22 +1678,19 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 		}
 		keys(&t);
 		now = probe_now_ms();
+		if (now / 1000 != t.clock_s) { /* the header's clock */
+			t.clock_s = now / 1000;
+			t.dirty = 1;
+		}
 		if (now >= t.next_reload_ms) {
 			reload(&t, 0);
-			if (!t.prober && !o->readonly && !foreign_prober(db))
-				start_prober(&t);
-			else if (t.prober && foreign_prober(db)) {
-				restart_prober(&t); /* a watcher started: leave it the probing */
-			}
+			start_prober(&t); /* when the lease has come free */
 		}
 		if (o->frames)
 			t.dirty = 1;
 		(void)ready;
 	}
-	if (t.prober) {
-		prober_stop(t.prober, 200, NULL);
-		prober_free(t.prober);
-	}
+	stop_prober(&t, 200);
 	endwin();
 	fatal_set_cleanup(NULL);
 	board_free(&t.board);
@@ -1628,5 +1703,6 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	free(t.whatif_label);
 	verdict_done(&t.whatif_before);
 	verdict_done(&t.whatif_after);
+	modal_done(&t.modal);
 	return 0;
 }

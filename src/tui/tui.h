@@ -14,6 +14,9 @@ struct tui_options {
 	int frames;   /* draw this many frames, then leave (smoke tests); 0: run */
 };
 
+/* Are standard input and output a terminal? Returns 0, or -1 with e set (a usage error). */
+int tui_check_terminal(struct error *e);
+
 /* Run the dashboard on DB until the operator quits. Returns 0, or -1 with e set. */
 int tui_run(struct db *db, const struct tui_options *o, struct error *e);
 

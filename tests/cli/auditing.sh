@@ -14,6 +14,7 @@ d checkin payments-db --at -2m
 d system add web --rto 4h --rpo 1d --strategy active-active --tier 1
 d endpoint add web https://web.example/
 d drill add web --kind failover --started -10d --recovered -9d19h
+d --now -1h endpoint add web https://web.example/status
 d system add ledger --rto 1h --rpo 1h --tier 0
 d --now -1d schedule add ledger hourly --every 1h --grace 10m
 d checkin ledger --at -3h
@@ -23,6 +24,10 @@ d system set payments-db --rto 20m
 sql "INSERT INTO outage (endpoint_id, system_id, started_ms, ended_ms, res_start_ms, res_end_ms)
      SELECT id, system_id, ($NOW - 40 * 86400) * 1000, ($NOW - 40 * 86400 + 1800) * 1000, 1000, 1000
      FROM endpoint WHERE url = 'https://db.example/health'"
+# One of web 5 days ago: 4h exactly as measured, between 4h-1s and 4h1m long.
+sql "INSERT INTO outage (endpoint_id, system_id, started_ms, ended_ms, res_start_ms, res_end_ms)
+     SELECT id, system_id, ($NOW - 5 * 86400) * 1000, ($NOW - 5 * 86400 + 14400) * 1000, 60000, 1000
+     FROM endpoint WHERE url = 'https://web.example/'"
 "$DRTOP" --now -2d status >/dev/null
 
 query() { # the SQL of example N
@@ -36,7 +41,7 @@ check() { # check N EXPECTED
 }
 
 ok "the guide has at least ten example queries" test "$(grep -c '^<!-- query: ' "$DOC")" -ge 10
-ok "1. RTO breaches last quarter, by how much" check 1 "payments-db|2026-10-16T12:00:00Z|1800|1200|600"
+ok "1. RTO breaches last quarter, by how much, against the RTO in force then (15m)" check 1 "payments-db|2026-10-16T12:00:00Z|1800|900|900"
 ok "2. since when (status history)" check 2 "BREACH|2026-11-23T12:00:00Z|rto-breach"
 ok "3. never drilled" check 3 "ledger
 payments-db"
@@ -64,6 +69,20 @@ ok "10. the recovery order" check 10 "1|ledger|
 ok "11. endpoints without TLS verification" check 11 "payments-db|https://db.example/health"
 ok "12. data lag against the RPO" check 12 "ledger|10800|3600|300.0
 payments-db|120|300|40.0"
+check_real_clock() { (unset DRTOP_NOW; check_real_times "$@"); } # the loosening is in force by the real clock only
+ok "13. targets loosened after a breach: the 15m RTO breached, then set to 20m" check_real_clock 13 "payments-db|rto|900|1200"
+ok "14. the objectives and when each came into force" check_real_times 14 "900|300|warm-standby|0|0
+1200|300|warm-standby|0|1"
+ok "15. systems that cannot be judged" check 15 "ledger|rto|nothing shows the RTO is met: no health endpoint and no live drill
+web|rpo|nothing shows the RPO is met: no freshness endpoint and no check-in"
+ok "16. endpoints never probed" check 16 "web|endpoint https://web.example/status was never probed|2026-11-25T11:03:10Z"
+ok "17. failed live drills" check 17 "web|rto|14400|18000|2026-11-15T17:00:00Z"
+ok "18. outages with their bounds, against the RTO then" check 18 "payments-db|2026-10-16T12:00:00Z|1799|1801|900|1|1
+web|2026-11-20T12:00:00Z|14399|14460|14400|0|1"
+ok "19. possible RTO breaches" check 19 "web|14400|14460|an outage may have lasted longer than the RTO"
+ok "20. coverage: endpoints added at 'now' have had no time; the one added an hour ago watched none of it" check 20 "payments-db|https://db.example/health|0|no time yet
+web|https://web.example/|0|no time yet
+web|https://web.example/status|0|0.0"
 ok "every query also runs in a plain sqlite3 shell" sh -c '
 	for n in $(grep "^<!-- query: " "'"$DOC"'" | tr -dc "0-9\n"); do
 		awk -v n="$n" "\$0 == \"<!-- query: \" n \" -->\" { f = 1; next } f && /^\`\`\`sql/ { g = 1; next } g && /^\`\`\`/ { exit } g { print }" "'"$DOC"'" |

@@ -39,7 +39,7 @@ ok "an outage was opened and closed" test "$(sql "SELECT count(*) FROM outage WH
 ok "every kind of fact is in the ledger" test "$(sql "SELECT count(DISTINCT kind) FROM ledger WHERE kind IN ('genesis', 'system.insert',
 	'endpoint.insert', 'backup_schedule.insert', 'dependency.insert', 'setting.update', 'checkin.insert',
 	'drill.insert', 'maintenance_window.insert', 'outage.insert', 'outage.update', 'status_history.insert',
-	'audit_log.insert', 'probe_result.batch')")" -eq 14
+	'audit_log.insert', 'probe_result.batch', 'objective_history.insert')")" -eq 15
 ok "one entry per probe batch, not per probe" test "$(sql "SELECT count(*) FROM ledger WHERE kind = 'probe_result.batch'")" -eq 3
 ok "the genesis entry says what it covers" sh -c "sqlite3 '$DRTOP_DB' \"SELECT payload FROM ledger WHERE seq = 1\" | grep -q 'contents of the database when the ledger began'"
 real=$(date +%s)
@@ -203,8 +203,8 @@ fi
 
 # An older database gets a genesis entry covering what it holds.
 old="$T/old.db"
-for f in "$SRCDIR"/db/000[1-4]-*.sql; do sqlite3 "$old" <"$f"; done
-sqlite3 "$old" "PRAGMA user_version = 4;
+for f in "$SRCDIR"/db/000[1-5]-*.sql; do sqlite3 "$old" <"$f"; done
+sqlite3 "$old" "PRAGMA user_version = 5;
 	INSERT INTO system (name, rto_s, rpo_s, created_at, updated_at) VALUES ('legacy', 7200, 600, 1, 1);
 	INSERT INTO endpoint (system_id, url, created_at, updated_at) VALUES (1, 'http://127.0.0.1:9/', 1, 1);
 	INSERT INTO probe_result (endpoint_id, at_ms, ok) VALUES (1, 1000, 1), (1, 2000, 0);

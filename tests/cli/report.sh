@@ -17,7 +17,7 @@ d system add web --rto 4h --rpo 1d --strategy active-active --tier 1 --owner '=H
 d drill add web --kind failover --started -10d --recovered -10d
 d checkin web --at -20h
 d system add docs --rto 1d --rpo 1d --tier 3 --owner 'docs team'
-d drill add docs --kind tabletop --started -5d --recovered -5d
+d drill add docs --kind restore --started -5d --recovered -5d # live: evidence for the RTO
 d checkin docs --at -1h
 d system add lab --rto 1d --rpo 1d --tier 3
 d drill add lab --kind tabletop --started -5d --recovered -5d
@@ -98,7 +98,7 @@ PY
 }
 ok "html: well-formed, self-contained, escaped, with charts" htmlcheck
 
-ok "nagios: one line, status and perfdata" sh -c "test \$(wc -l <'$T/report.nagios') -eq 1 && grep -q \"^DRTOP CRITICAL - 1 BREACH, 1 WARN, 1 UNKNOWN, 1 OK: payments-db rto-breach, web rpo-near | 'breach'=1;;;0 .*'payments-db data_lag'=7200s;240;300;0\" '$T/report.nagios'"
+ok "nagios: one line, status and perfdata" sh -c "test \$(wc -l <'$T/report.nagios') -eq 1 && grep -q \"^DRTOP CRITICAL - 1 BREACH, 1 WARN, 1 UNKNOWN, 1 OK: payments-db rto-breach, web rpo-near, lab no-evidence | 'breach'=1;;;0 .*'payments-db data_lag'=7200s;240;300;0\" '$T/report.nagios'"
 "$DRTOP" report --format nagios --system payments-db >"$T/one"
 ok "nagios for one system labels its lag data_lag" grep -q "'data_lag'=7200s;240;300;0" "$T/one"
 

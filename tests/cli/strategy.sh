@@ -2,6 +2,8 @@
 # drtop strategy list|set
 . "$SRCDIR/tests/lib.sh"
 
+fails "listing never creates a database" 66 "no database at $DRTOP_DB" strategy list
+"$DRTOP" system add first --rto 1h --rpo 1h >/dev/null
 succeeds "list the seeded catalogue" strategy list
 ok "four strategies, cheapest first, with cost tiers" sh -c "sed -n 2p '$T/out' | grep -q '^backup-restore  *\\\$ ' && sed -n 5p '$T/out' | grep -q '^active-active  *\\\$\\\$\\\$\\\$ '"
 succeeds "set typical figures" strategy set pilot-light --rto 45m --rpo 10m --cost-tier 2

@@ -37,7 +37,7 @@ withep rto-over --rto 1h --rpo 1d;      outage rto-over 7200 3601000
 withep rto-planned --rto 1h --rpo 1d;   outage rto-planned 7200 7200000 1
 withep rto-old --rto 1h --rpo 1d;       outage rto-old $((100 * 86400)) 7200000
 withep rto-ongoing --rto 1h --rpo 1d;   outage rto-ongoing 7200 ongoing
-withep rto-young --rto 1h --rpo 1d;     outage rto-young 600 ongoing
+withep rto-young --rto 1h --rpo 1d;     outage rto-young 600 ongoing; d checkin rto-young --at -1h
 withep rto-unwatched --rto 1h --rpo 1d; outage rto-unwatched 7200 ongoing 0 $((7200 - 1800))
 ok "an outage exactly as long as the RTO is no breach" lacks rto-at rto-breach
 ok "one second longer is" has rto-over rto-breach
@@ -142,11 +142,15 @@ ok "and nowhere else" lacks dep-a dependency-cycle
 
 # --- drill-overdue ---
 sys drill-edge --rto 1h --rpo 1h; sys drill-old --rto 1h --rpo 1h; sys drill-never --rto 1h --rpo 1h
-d drill add drill-edge --kind tabletop --started -365d --recovered -365d
-d drill add drill-old --kind tabletop --started -365d1s --recovered -365d
+d drill add drill-edge --kind restore --started -365d --recovered -365d
+d drill add drill-old --kind failover --started -365d1s --recovered -365d
 ok "a drill exactly 365 days ago is not overdue" lacks drill-edge drill-overdue
 ok "one second older is" has drill-old drill-overdue
-ok "never drilled is overdue" test "$(q "SELECT detail FROM v_findings WHERE system = 'drill-never' AND finding = 'drill-overdue'")" = "never drilled"
+ok "never drilled is overdue" test "$(q "SELECT detail FROM v_findings WHERE system = 'drill-never' AND finding = 'drill-overdue'")" = "never drilled live"
+sys drill-table --rto 1h --rpo 1h
+d drill add drill-table --kind tabletop --started -1d --recovered -1d
+ok "a tabletop exercise is no live drill: still overdue" test "$(q "SELECT detail FROM v_findings WHERE system = 'drill-table' AND finding = 'drill-overdue'")" = "never drilled live"
+ok "and has no met_rto or met_rpo" test "$(q "SELECT live, coalesce(met_rto, 'null'), coalesce(met_rpo, 'null') FROM v_drills WHERE system = 'drill-table'")" = "0|null|null"
 d config set drill-max-age 400d
 ok "the age comes from the setting" lacks drill-old drill-overdue
 d config set drill-max-age 365d
@@ -163,7 +167,9 @@ sys unknown --rto 1h --rpo 1h; drilled unknown
 sys fine --rto 1h --rpo 1h; drilled fine; d checkin fine --at -1m
 ok "no evidence at all is UNKNOWN, not OK" status_is unknown UNKNOWN
 ok "evidence and no finding is OK" status_is fine OK
-ok "a warning finding makes WARN" status_is drill-never WARN
+ok "no evidence beats a warning: UNKNOWN" status_is drill-never UNKNOWN
+d checkin drill-old --at -1m
+ok "a warning finding makes WARN" status_is drill-old WARN
 ok "information alone leaves OK or UNKNOWN" status_is strat-over UNKNOWN
 
 # --- history ---
@@ -182,9 +188,10 @@ ok "as JSON" sh -c "sqlite3 :memory: \"SELECT json_extract(readfile('$T/out'), '
 fails "status of an unknown system" 65 "unknown system" status nope
 
 # --- what-if ---
+d checkin strat-under --at -1m # evidence for the RPO: the what-if is then OK
 before=$(db_sum)
 succeeds "what if strat-under took active-active" whatif strat-under --strategy active-active
-shows_whatif() { grep -q '^now: WARN (strategy-under)' "$T/out" && grep -q '^what if: UNKNOWN; RTO 1m, RPO 1d; strategy active-active [$]\{4\}' "$T/out"; }
+shows_whatif() { grep -q '^now: WARN (strategy-under)' "$T/out" && grep -q '^what if: OK; RTO 1m, RPO 1d; strategy active-active [$]\{4\}' "$T/out"; }
 ok "shows the verdict before and after" shows_whatif
 ok "and leaves the database byte for byte as it was" test "$(db_sum)" = "$before"
 succeeds "what if plan-over backed up every 30m" whatif plan-over --schedule-every 30m

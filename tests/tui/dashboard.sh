@@ -15,11 +15,13 @@ trap 'tmux kill-server 2>/dev/null; rm -rf "$T"' EXIT
 
 d() { "$DRTOP" "$@" >/dev/null || echo "Bail out! drtop $*"; }
 d system add zeta-ok --rto 1d --rpo 1d --tier 2
-d drill add zeta-ok --kind tabletop --started -1d --recovered -1d
+d drill add zeta-ok --kind restore --started -1d --recovered -1d
 d checkin zeta-ok
 d system add alpha-breach --rto 1h --rpo 1h --tier 1 --owner 'ops'
 d checkin alpha-breach --at -1d
 d system add mid-warn --rto 1h --rpo 1d --tier 0
+d endpoint add mid-warn http://127.0.0.1:9/mid-warn # evidence for both objectives,
+d checkin mid-warn --at -1h                          # so never drilled warns
 
 screen() { tmux capture-pane -p -t "$S"; }
 shows() { screen | grep -q -- "$1"; }
@@ -81,13 +83,13 @@ ok "alpha-breach is open" wait_for 5 shows "owner ops"
 keys E
 ok "E opens the endpoint form" wait_for 5 shows "Add an endpoint"
 keys "file:///tmp/alpha.health" Enter
-ok "the endpoint is added" wait_for 5 db_is "SELECT url FROM endpoint" "file:///tmp/alpha.health"
+ok "the endpoint is added" wait_for 5 db_is "SELECT url FROM endpoint WHERE url LIKE 'file:%'" "file:///tmp/alpha.health"
 keys E
 ok "E again offers to edit it" wait_for 5 shows "Endpoints: edit one, or add one"
 keys Enter
 ok "the edit form is filled in" wait_for 5 shows "Edit an endpoint"
 keys Tab Tab C-u '30s' Enter
-ok "and saves the change" wait_for 5 db_is "SELECT interval_ms FROM endpoint" 30000
+ok "and saves the change" wait_for 5 db_is "SELECT interval_ms FROM endpoint WHERE url LIKE 'file:%'" 30000
 keys S
 ok "S opens the schedule form" wait_for 10 shows "Add a backup schedule"
 keys 'hourly' Tab Tab Tab '1h' Enter
@@ -163,7 +165,7 @@ tmux send-keys -t r q
 
 tmux new-session -d -s f -x 100 -y 30 "env LANG=C.UTF-8 '$DRTOP' demo --db '$T/demo.db' --frames 5; echo EXITED \$? >'$T/demo-exit'; sleep 60"
 ok "drtop demo opens the dashboard (--frames 5 draws five frames and leaves)" wait_for 30 sh -c "grep -q 'EXITED 0' '$T/demo-exit' 2>/dev/null"
-ok "the demo shows every finding" test "$("$DRTOP" --db "$T/demo.db" db query "SELECT count(DISTINCT finding) FROM v_findings")" -eq 12
+ok "the demo shows every finding" test "$("$DRTOP" --db "$T/demo.db" db query "SELECT count(DISTINCT finding) FROM v_findings")" -eq 14
 ok "and all four strategies" test "$("$DRTOP" --db "$T/demo.db" db query "SELECT count(DISTINCT strategy) FROM system")" -eq 4
 fails "drtop demo never overwrites a real database" 73 "is not a demo database" demo --db "$DRTOP_DB" --no-dashboard
 

@@ -1,4 +1,4 @@
--- 0005: the ledger. Every recorded fact and every change of the plan is an
+-- 0006: the ledger. Every recorded fact and every change of the plan is an
 -- entry of an append-only, hash-chained table that an auditor can verify with
 -- nothing but the sqlite3 shell (doc/auditing.md, "Verifying the evidence").
 --
@@ -49,7 +49,7 @@ END;
 
 -- The genesis entry: what it covers is stated in its payload.
 INSERT INTO ledger_new (kind, payload)
-VALUES ('genesis', json_object('schema', 5, 'covers',
+VALUES ('genesis', json_object('schema', 6, 'covers',
   'the contents of the database when the ledger began: each row then present is an entry '
   || 'of kind TABLE.existing, probe results are probe_result.batch entries; what happened '
   || 'before this entry is not in the ledger'));
@@ -74,7 +74,11 @@ INSERT INTO probe_result_new (id, endpoint_id, at_ms, ok, status_code, latency_m
 SELECT id, endpoint_id, at_ms, ok, status_code, latency_ms, error, data_time, lag_s
 FROM probe_result ORDER BY id;
 DROP TABLE probe_result;
+-- The views that read probe_result (v_coverage, v_outage_measure) name it
+-- again once renamed; the legacy rename does not check them meanwhile.
+PRAGMA legacy_alter_table = ON;
 ALTER TABLE probe_result_new RENAME TO probe_result;
+PRAGMA legacy_alter_table = OFF;
 CREATE INDEX probe_result_endpoint_at ON probe_result(endpoint_id, at_ms);
 CREATE INDEX probe_result_at ON probe_result(at_ms);
 
@@ -277,6 +281,22 @@ CREATE TRIGGER ledger_status_history_delete AFTER DELETE ON status_history BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('status_history.delete', json_object('id',
     OLD.id));
 END;
+CREATE TRIGGER ledger_objective_history_insert AFTER INSERT ON objective_history BEGIN
+  INSERT INTO ledger_new (kind, payload) VALUES ('objective_history.insert',
+    json_object('id', NEW.id, 'row', json_object('system_id', NEW.system_id, 'rto_s',
+    NEW.rto_s, 'rpo_s', NEW.rpo_s, 'strategy', NEW.strategy, 'tier', NEW.tier, 'valid_from',
+    NEW.valid_from, 'valid_to', NEW.valid_to, 'source', NEW.source)));
+END;
+CREATE TRIGGER ledger_objective_history_update AFTER UPDATE ON objective_history BEGIN
+  INSERT INTO ledger_new (kind, payload) VALUES ('objective_history.update',
+    json_object('id', NEW.id, 'row', json_object('system_id', NEW.system_id, 'rto_s',
+    NEW.rto_s, 'rpo_s', NEW.rpo_s, 'strategy', NEW.strategy, 'tier', NEW.tier, 'valid_from',
+    NEW.valid_from, 'valid_to', NEW.valid_to, 'source', NEW.source)));
+END;
+CREATE TRIGGER ledger_objective_history_delete AFTER DELETE ON objective_history BEGIN
+  INSERT INTO ledger_new (kind, payload) VALUES ('objective_history.delete',
+    json_object('id', OLD.id));
+END;
 
 -- The rows present at migration.
 INSERT INTO ledger_new (kind, payload) SELECT 'strategy.existing', json_object('id', name,
@@ -325,6 +345,10 @@ INSERT INTO ledger_new (kind, payload) SELECT 'outage.existing', json_object('id
 INSERT INTO ledger_new (kind, payload) SELECT 'status_history.existing', json_object('id',
   id, 'row', json_object('system_id', system_id, 'at', at, 'status', status, 'reason',
   reason)) FROM status_history ORDER BY id;
+INSERT INTO ledger_new (kind, payload) SELECT 'objective_history.existing',
+  json_object('id', id, 'row', json_object('system_id', system_id, 'rto_s', rto_s, 'rpo_s',
+  rpo_s, 'strategy', strategy, 'tier', tier, 'valid_from', valid_from, 'valid_to', valid_to,
+  'source', source)) FROM objective_history ORDER BY id;
 
 -- Probe results at migration, in batches of up to 10000 rows: the same
 -- probe_result.batch entries as drtop appends when it commits (src/core/ledger.c).

@@ -1,0 +1,24 @@
+#!/bin/sh
+# A mistyped --db: commands that only read refuse a missing file (exit 66,
+# the path named) and create nothing; commands that write create it.
+. "$SRCDIR/tests/lib.sh"
+
+export DRTOP_DB="$T/typo.db"
+for c in "status" "status payments" "system list" "system show payments" "endpoint list" \
+	"schedule list" "drill list" "depend list" "maintenance list" "strategy list" \
+	"config list" "config get rto-breach-grace" "export" "recovery-order" \
+	"whatif payments --strategy pilot-light" "db query SELECT"; do
+	# shellcheck disable=SC2086 # the words of $c are the arguments
+	fails "drtop $c refuses a missing database" 66 "no database at $T/typo.db" $c
+	ok "and creates none" test ! -e "$T/typo.db"
+done
+fails "so does --db" 66 "no database at $T/other.db" --db "$T/other.db" status
+ok "and creates none either" test ! -e "$T/other.db"
+fails "the dashboard without a terminal does not ask, and refuses" 64 "the dashboard needs a terminal"
+ok "creating nothing" test ! -e "$T/typo.db"
+
+succeeds "a command that writes creates it" system add payments --rto 1h --rpo 5m
+ok "there" test -s "$T/typo.db"
+succeeds "and then reading works" status payments
+
+done_testing

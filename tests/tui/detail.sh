@@ -1,0 +1,19 @@
+#!/bin/sh
+# The system view (detail) says the same numbers as `drtop status`.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/tui/tmux.sh"
+
+"$DRTOP" system add lagging --rto 15m --rpo 1h --tier 1 >/dev/null
+"$DRTOP" checkin lagging --at -3h >/dev/null
+lag=$("$DRTOP" status | awk '$2 == "lagging" { print $8 }')
+ok "status measures the data lag" test "$lag" = 3h
+
+dashboard --db "'$DRTOP_DB'" --readonly
+ok "the dashboard starts" wait_for 10 shows "lagging"
+keys Enter
+ok "Enter opens the system" wait_for 5 shows "RPO 1h, data lag"
+ok "its header gives the data lag status gives (not the RTO)" shows "RTO 15m, .*RPO 1h, data lag $lag"
+keys q q
+ok "q q leaves" wait_for 5 test -s "$T/exited"
+
+done_testing

@@ -1,0 +1,33 @@
+#!/bin/sh
+# The dashboard's forms: a choice can never be emptied, a required field is
+# refused beside it, Esc cancels.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/tui/tmux.sh"
+
+"$DRTOP" system add tiered --rto 1h --rpo 1h --tier 1 >/dev/null
+
+dashboard --db "'$DRTOP_DB'"
+ok "the dashboard starts" wait_for 10 shows "tiered"
+keys F9
+ok "F9 opens the edit form" wait_for 5 shows "Edit system"
+keys Tab Tab Tab Tab BSpace BSpace C-u
+ok "Backspace and Ctrl-U leave the tier chosen" wait_for 5 sh -c "tmux capture-pane -p -t '$S' | grep -q 'tier  *1 *\$'"
+keys Right
+ok "Right chooses the next tier" wait_for 5 sh -c "tmux capture-pane -p -t '$S' | grep -q 'tier  *2 *\$'"
+keys Left Enter
+ok "saving keeps the tier" wait_for 5 shows "saved system tiered"
+ok "in the database too" db_is "SELECT tier FROM system WHERE name = 'tiered'" 1
+
+before=$(db_sum)
+keys a
+ok "a opens the add form" wait_for 5 shows "Add a system"
+keys 'no-rto' Enter
+ok "an empty RTO is refused beside the field" wait_for 5 shows "RTO is required"
+ok "and so is the RPO" shows "RPO is required"
+keys Escape
+ok "Esc cancels" wait_for 5 lacks "Add a system"
+ok "and nothing was stored" test "$before" = "$(db_sum)"
+keys q
+ok "q quits" wait_for 5 test -s "$T/exited"
+
+done_testing

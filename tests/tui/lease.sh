@@ -1,0 +1,42 @@
+#!/bin/sh
+# One prober per database: a dashboard takes the same lease as
+# `drtop probe --watch`; a second dashboard only reads and says who probes.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/tui/tmux.sh"
+unset DRTOP_NOW
+
+start_server
+"$DRTOP" system add web --rto 1h --rpo 1h >/dev/null
+"$DRTOP" endpoint add web "$URL/health" --interval 500ms --timeout 1s >/dev/null
+sql_is() { test "$(sql "$1")" = "$2"; }
+on() { tmux capture-pane -p -t "$1" | grep -q -- "$2"; }
+
+DASH_COLS=120 # room in the header for a long PID
+dashboard --db "'$DRTOP_DB'"
+ok "the first dashboard probes" wait_for 10 on "$S" " probing "
+ok "holding the lease" wait_for 10 sql_is "SELECT count(*) FROM prober" 1
+first=$(sql "SELECT pid FROM prober")
+tmux new-session -d -s second -x 120 -y 30 "env LANG=C.UTF-8 '$DRTOP' --db '$DRTOP_DB'; echo EXITED \$? >'$T/second'; sleep 60"
+ok "the second says who probes" wait_for 10 on second "probing elsewhere (pid $first)"
+
+# Over 4 s at a 500 ms interval one prober makes about 8 probes, two about 16.
+h0=$(ctl hits)
+sleep 4
+h1=$(ctl hits)
+echo "# $((h1 - h0)) probes in 4 s"
+ok "the endpoint is probed by one of them only" test $((h1 - h0)) -le 11
+ok "the lease is still the first's" sql_is "SELECT pid FROM prober" "$first"
+
+timeout 10 "$DRTOP" probe --watch >"$T/out" 2>"$T/err" # bounded: it would run on if it got the lease
+rc=$?
+ok "a probe --watch is refused while a dashboard probes" test "$rc" -eq 75
+ok "naming the dashboard's pid" err_has "another prober (pid $first"
+
+keys q
+ok "the first quits" wait_for 5 sh -c "grep -q 'EXITED 0' '$T/exited'"
+ok "the second takes the probing over" wait_for 10 on second " probing "
+ok "with the lease" wait_for 5 sh -c "[ \"\$(sqlite3 '$DRTOP_DB' 'SELECT pid FROM prober')\" != '$first' ]"
+tmux send-keys -t second q
+ok "and frees it when it quits" wait_for 5 sql_is "SELECT count(*) FROM prober" 0
+
+done_testing
