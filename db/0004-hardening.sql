@@ -48,3 +48,9 @@ BEGIN
     first_error = NULL, outage_id = NULL
   WHERE endpoint_id = NEW.id;
 END;
+
+-- Who holds the probing lease: a `probe --watch` or a dashboard. A watcher
+-- (the one an operator runs under systemd) takes the lease over from a
+-- dashboard, which then stops probing and says who probes.
+ALTER TABLE prober ADD COLUMN kind TEXT NOT NULL DEFAULT 'watch'
+  CHECK (kind IN ('watch', 'dashboard'));

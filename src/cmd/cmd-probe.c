@@ -1,7 +1,8 @@
 /*
  * cmd-probe.c - drtop probe [--once | --watch]: measure outages and data lag.
  *
- * --once probes every enabled endpoint once and prints what it found.
+ * --once probes every enabled endpoint once and prints what it found; SIGINT,
+ * SIGTERM or SIGHUP stop it early, recording what finished (exit 0).
  * --watch keeps probing until SIGINT, SIGTERM or SIGHUP; the signal handler
  * only writes to a self-pipe that curl_multi_poll watches, so the one loop
  * wakes, lets in-flight probes finish for up to a second, commits, and exits.
@@ -44,6 +45,7 @@ struct view {
 	int progress; /* show done/total on stderr */
 	size_t total, shown;
 	int print;
+	size_t done, failed, lost; /* by the probers of files replaced meanwhile */
 };
 
 static void on_result(const struct prober_endpoint *ep, const struct probe_result *r, void *arg)
@@ -91,6 +93,35 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
+/* SIGINT, SIGTERM and SIGHUP wake the loop through the self-pipe instead of
+ * killing the process: what finished is recorded before it exits. */
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	if (pipe(sigpipe) < 0)
+		fatal("pipe: %s", strerror(errno));
+	fcntl(sigpipe[0], F_SETFL, O_NONBLOCK);
+	fcntl(sigpipe[1], F_SETFL, O_NONBLOCK);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Back to dying by them, before the pipe's descriptors can be reused. */
+static void release_signals(void)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	close(sigpipe[0]);
+	close(sigpipe[1]);
+	sigpipe[0] = sigpipe[1] = -1;
+}
+
 /* What the prober depends on, summed up: it changes when an endpoint or system is
  * added, changed, enabled or removed. The caller frees. */
 static char *inventory_stamp(struct db *db)
@@ -134,13 +165,19 @@ static int reopen(struct ctx *ctx, struct prober **pp, const struct prober_optio
 	size_t lost = 0;
 
 	if (*pp) {
+		size_t done, failed;
+
 		lost = prober_pending(*pp);
+		prober_counts(*pp, &done, &failed);
+		v->done += done;
+		v->failed += failed;
+		v->lost += prober_dropped(*pp) + lost;
 		prober_free(*pp);
 		*pp = NULL;
 	}
 	fprintf(stderr, "drtop: %s was replaced or removed; reopening it (%zu results not recorded)\n",
 		ctx->db->path, lost);
-	if (db_reopen(ctx->db, e) < 0 || recorder_heartbeat_claim(ctx->db, e) < 0)
+	if (db_reopen(ctx->db, e) < 0 || recorder_heartbeat_claim(ctx->db, RECORDER_WATCH, e) < 0)
 		return -1;
 	*pp = prober_new(ctx->db, po, on_result, v, e);
 	if (!*pp)
@@ -155,25 +192,15 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 		 struct view *v, struct error *e)
 {
 	struct prober *p = *pp;
-	struct sigaction sa;
-	size_t n, done, failed;
+	size_t n, done, failed, lost;
 	int rc = 0, ready = 0;
 	int64_t checked;
 	char *stamp;
 
-	if (recorder_heartbeat_claim(ctx->db, e) < 0)
+	if (recorder_heartbeat_claim(ctx->db, RECORDER_WATCH, e) < 0)
 		return -1;
 	prober_set_heartbeat(p, 1);
-	if (pipe(sigpipe) < 0)
-		fatal("pipe: %s", strerror(errno));
-	fcntl(sigpipe[0], F_SETFL, O_NONBLOCK);
-	fcntl(sigpipe[1], F_SETFL, O_NONBLOCK);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	catch_signals();
 	prober_endpoints(p, &n);
 	fprintf(stderr, "drtop: watching %zu endpoints of %s (pid %ld); stop with Ctrl-C\n", n,
 		ctx->db->path, (long)getpid());
@@ -187,8 +214,10 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 			rc = reopen(ctx, pp, po, v, &stamp, e);
 			continue;
 		}
-		/* Endpoints added, changed or removed elsewhere: start over with them. */
-		if (rc == 0 && !ready && prober_clock_ms() - checked >= 5000) {
+		/* Endpoints added, changed or removed elsewhere: start over with them;
+		 * at once when results of removed ones came back. */
+		if (rc == 0 && !ready &&
+		    (prober_clock_ms() - checked >= 5000 || prober_endpoints_gone(*pp))) {
 			char *now;
 
 			checked = prober_clock_ms();
@@ -197,7 +226,7 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 				continue;
 			}
 			now = inventory_stamp(ctx->db);
-			if (strcmp(now, stamp)) {
+			if (strcmp(now, stamp) || prober_endpoints_gone(*pp)) {
 				rc = prober_reload(*pp, 1000, e);
 				show_warnings(*pp);
 				free(stamp);
@@ -217,12 +246,13 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 	done = failed = 0;
 	if (*pp)
 		prober_counts(*pp, &done, &failed);
-	fprintf(stderr, "drtop: stopped after %zu probes (%zu failed", done, failed);
-	if (*pp && prober_dropped(*pp))
-		fprintf(stderr, ", %zu not recorded", prober_dropped(*pp));
+	lost = v->lost + (*pp ? prober_dropped(*pp) : 0);
+	fprintf(stderr, "drtop: stopped after %zu probes (%zu failed", v->done + done,
+		v->failed + failed);
+	if (lost)
+		fprintf(stderr, ", %zu not recorded", lost);
 	fputs(")\n", stderr);
-	close(sigpipe[0]);
-	close(sigpipe[1]);
+	release_signals();
 	return rc;
 }
 
@@ -263,11 +293,18 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 	if (arg(a, "watch")) {
 		rc = watch(ctx, &p, &po, &v, e);
 	} else {
+		int stopped = 0;
+
 		v.progress = isatty(STDERR_FILENO) && n > 0;
-		rc = prober_once(p, e);
+		catch_signals();
+		rc = prober_once(p, sigpipe[0], &stopped, e);
+		release_signals();
 		if (v.progress)
 			fputs("\r\033[K", stderr);
 		prober_counts(p, &done, &failed);
+		if (stopped)
+			fprintf(stderr, "drtop: interrupted: %zu of %zu endpoints probed and recorded,"
+					" the rest not probed\n", done, n);
 		if (rc == 0)
 			fprintf(ctx->out, "probed %zu endpoints in %s: %zu ok, %zu failed\n", done,
 				duration_format_ms(probe_now_ms() - t0 > 0 ? probe_now_ms() - t0 : 1,

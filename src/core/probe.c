@@ -398,6 +398,22 @@ static int modified_point(struct probe_engine *pe, struct job *j, curl_off_t fil
 	return plausible(pe, j, *point, why);
 }
 
+static char *redirect_refused(const char *from, const char *to, int any_origin);
+
+/* libcurl, following redirects itself (no secrets), refused a target's scheme:
+ * say why as follow() would ("redirected from https to http ..."), not
+ * "Protocol not supported". NULL when it was not a redirect. Only http and
+ * https were allowed after an http start, only https after an https one. */
+static char *refused_by_curl(struct job *j)
+{
+	char *to = NULL;
+	long n = 0;
+
+	curl_easy_getinfo(j->easy, CURLINFO_REDIRECT_COUNT, &n);
+	curl_easy_getinfo(j->easy, CURLINFO_EFFECTIVE_URL, &to);
+	return n > 0 && to ? redirect_refused(j->spec.url, to, 1) : NULL;
+}
+
 static void finish(struct probe_engine *pe, struct job *j, CURLcode code)
 {
 	struct probe_result r = {0};
@@ -414,6 +430,11 @@ static void finish(struct probe_engine *pe, struct job *j, CURLcode code)
 	if (j->too_big) {
 		fail(pe, j, status, r.latency_ms, "the response body exceeds %d KiB",
 		     PROBE_BODY_MAX / 1024);
+		return;
+	}
+	if (code == CURLE_UNSUPPORTED_PROTOCOL && (why = refused_by_curl(j))) {
+		fail(pe, j, status, r.latency_ms, "%s", why);
+		free(why);
 		return;
 	}
 	if (code != CURLE_OK) {
@@ -523,8 +544,9 @@ static int origin(const char *url, char **scheme, char **host, char **port)
 
 /* Why a probe with secret headers may not follow a redirect from FROM to TO,
  * or NULL when it may: same scheme, host and port, or http to https on the
- * same host's standard ports. The reason is owned by the caller. */
-static char *redirect_refused(const char *from, const char *to)
+ * same host's standard ports. ANY_ORIGIN: a probe without secrets, which may go
+ * to another origin. The reason is owned by the caller. */
+static char *redirect_refused(const char *from, const char *to, int any_origin)
 {
 	char *fs = NULL, *fh = NULL, *fp = NULL, *ts = NULL, *th = NULL, *tp = NULL, *why = NULL;
 
@@ -536,8 +558,8 @@ static char *redirect_refused(const char *from, const char *to)
 		why = xasprintf("redirected from https to http (%s:%s): refused, the request "
 				"would travel in clear text",
 				th, tp);
-	else if (strcasecmp(fh, th) ||
-		 (strcasecmp(fs, ts) ? strcmp(fp, "80") || strcmp(tp, "443") : strcmp(fp, tp)))
+	else if (!any_origin && (strcasecmp(fh, th) ||
+		 (strcasecmp(fs, ts) ? strcmp(fp, "80") || strcmp(tp, "443") : strcmp(fp, tp))))
 		why = xasprintf("redirected to another origin (%s://%s:%s): the endpoint's secrets "
 				"(${VARIABLES}) are not sent there; probe that URL directly if it "
 				"is the one to watch",
@@ -574,7 +596,7 @@ static int follow(struct probe_engine *pe, struct job *j)
 		return 0;
 	}
 	curl_easy_getinfo(j->easy, CURLINFO_EFFECTIVE_URL, &from);
-	if (!from || (j->redirect_fail = redirect_refused(from, target)))
+	if (!from || (j->redirect_fail = redirect_refused(from, target, 0)))
 		return 0;
 	left = j->spec.timeout_ms - (probe_now_ms() - j->started_ms);
 	if (left <= 0) {

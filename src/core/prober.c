@@ -28,6 +28,7 @@ struct pending {
 	size_t seq; /* arrival order, to keep the sort stable */
 	struct probe_result r;
 	char *error;
+	char *url; /* re.url's own copy */
 };
 
 struct prober {
@@ -54,6 +55,8 @@ struct prober {
 	int64_t retry_at_ms, retry_ms; /* backing off while the database cannot be written */
 	size_t dropped;                /* results not recorded */
 	int replaced;                  /* the database file was replaced: write nothing */
+	int gone;                      /* results of endpoints gone: the inventory is stale */
+	int lost_lease;                /* another prober took the heartbeat over */
 	struct strbuf warning;         /* problems survived since the caller last asked */
 };
 
@@ -172,8 +175,9 @@ static void on_result(const struct probe_result *r, void *arg)
 	reschedule(ep, r->ok, mono_ms());
 	p->pending = xgrow(p->pending, &p->cappending, p->npending + 1, sizeof(*p->pending));
 	pd = &p->pending[p->npending++];
+	pd->url = xstrdup(ep->url);
 	pd->re = (struct recorder_endpoint){ep->id, ep->system_id, ep->interval_ms, ep->timeout_ms,
-					    ep->health};
+					    ep->health, pd->url};
 	pd->seq = p->seq++;
 	pd->r = *r;
 	pd->error = r->error ? xstrdup(r->error) : NULL;
@@ -197,8 +201,10 @@ static void forget_pending(struct prober *p, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(p->pending[i].error);
+		free(p->pending[i].url);
+	}
 	if (n < p->npending)
 		memmove(p->pending, p->pending + n, (p->npending - n) * sizeof(*p->pending));
 	p->npending -= n;
@@ -232,6 +238,22 @@ static void checkpoint(struct prober *p)
 		sqlite3_wal_checkpoint_v2(p->db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
+/* How long between two prunes: a tenth of the retention, at least a second and
+ * at most a minute, so that a short retention is kept to closely too. */
+static int64_t prune_every_ms(struct prober *p)
+{
+	sqlite3_stmt *st = db_prepare(p->db,
+				      "SELECT CAST(value AS INTEGER) FROM setting WHERE key = 'retention_s'"
+				      " AND CAST(value AS INTEGER) > 0",
+				      NULL);
+	int64_t every = PRUNE_EVERY_MS;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) < PRUNE_EVERY_MS / 100)
+		every = sqlite3_column_int64(st, 0) * 100; /* a tenth, in ms */
+	sqlite3_finalize(st);
+	return every < FLUSH_EVERY_MS ? FLUSH_EVERY_MS : every;
+}
+
 /* Write the pending results in one transaction, with the heartbeat and, when
  * due, a batch of retention. FINAL: the last chance (stop, --once): a database
  * that cannot be written is an error rather than a reason to wait. */
@@ -240,7 +262,7 @@ static int flush(struct prober *p, int final, struct error *e)
 	struct error err = {0};
 	int64_t now = mono_ms();
 	size_t i, dropped = 0, failed = 0;
-	int rc = 0, prune = 0;
+	int rc = 0, prune = 0, pruned = 0;
 
 	p->last_flush_ms = now;
 	if (!p->npending && !(p->heartbeat && now - p->last_beat_ms >= RECORDER_BEAT_S * 1000) &&
@@ -254,10 +276,17 @@ static int flush(struct prober *p, int final, struct error *e)
 	if (p->npending > 1)
 		qsort(p->pending, p->npending, sizeof(*p->pending), by_time);
 	checkpoint(p); /* what other writers left since the last batch */
-	if (recorder_begin(p->rec, &err) < 0)
+	/* Never wait for a lock between probes: the loop must go on serving them
+	 * while the results wait here. Only the last batch waits (busy timeout). */
+	if ((final ? recorder_begin(p->rec, &err) : db_try_begin(p->db, &err)) < 0)
 		goto retry;
 	if (p->heartbeat && (rc = recorder_heartbeat_beat(p->db, &err)) < 0)
 		goto undo;
+	if (p->heartbeat && rc > 0) {
+		/* Taken over: this batch is still evidence; the new holder probes on. */
+		p->heartbeat = 0;
+		p->lost_lease = 1;
+	}
 	p->last_beat_ms = now;
 	for (i = 0; i < p->npending; i++) {
 		rc = recorder_add(p->rec, &p->pending[i].re, &p->pending[i].r, &err);
@@ -277,12 +306,17 @@ static int flush(struct prober *p, int final, struct error *e)
 		prune = recorder_prune(p->db, probe_now_ms(), PRUNE_BATCH, &err);
 		if (prune < 0)
 			goto undo;
+		pruned = 1;
 	}
 	if (recorder_commit(p->rec, &err) < 0)
 		goto retry;
 	checkpoint(p);
-	/* A full batch of old results: more are waiting, take the next soon. */
-	p->next_prune_ms = now + (prune >= PRUNE_BATCH ? FLUSH_EVERY_MS : PRUNE_EVERY_MS);
+	/* Due again one interval after this prune (not after this batch: batches come
+	 * every second). A full batch of old results: more are waiting, take the next soon. */
+	if (pruned)
+		p->next_prune_ms = now + (prune >= PRUNE_BATCH ? FLUSH_EVERY_MS : prune_every_ms(p));
+	if (dropped)
+		p->gone = 1;
 	if (dropped)
 		strbuf_printf(warning(p), "%zu result%s of endpoints removed meanwhile not recorded",
 			      dropped, dropped == 1 ? "" : "s");
@@ -373,14 +407,11 @@ static void free_endpoints(struct prober *p)
 
 void prober_free(struct prober *p)
 {
-	size_t i;
-
 	if (!p)
 		return;
 	probe_engine_free(p->engine);
 	recorder_free(p->rec);
-	for (i = 0; i < p->npending; i++)
-		free(p->pending[i].error);
+	forget_pending(p, p->npending);
 	free(p->pending);
 	strbuf_done(&p->warning);
 	free_endpoints(p);
@@ -400,6 +431,11 @@ void prober_probe_now(struct prober *p)
 	for (i = 0; i < p->neps; i++)
 		if (!p->eps[i].in_flight)
 			p->eps[i].due_ms = 1; /* long past: due at the next step */
+}
+
+int prober_lost_lease(const struct prober *p)
+{
+	return p->lost_lease;
 }
 
 void prober_set_heartbeat(struct prober *p, int on)
@@ -428,6 +464,11 @@ size_t prober_dropped(const struct prober *p)
 	return p->dropped;
 }
 
+int prober_endpoints_gone(const struct prober *p)
+{
+	return p->gone;
+}
+
 int prober_db_replaced(const struct prober *p)
 {
 	return p->replaced;
@@ -444,7 +485,8 @@ static int history(struct prober *p, int final, struct error *e)
 {
 	struct error err = {0};
 
-	if (verdict_record_history(p->db, NULL, &err) == 0)
+	if ((final ? verdict_record_history(p->db, NULL, &err)
+		   : verdict_try_record_history(p->db, NULL, &err)) == 0)
 		return 0;
 	if (final || !passing(&err)) {
 		error_set(e, err.kind, "%s", err.msg);
@@ -473,18 +515,22 @@ static int maybe_flush(struct prober *p, struct error *e)
 	return 0;
 }
 
-int prober_once(struct prober *p, struct error *e)
+int prober_once(struct prober *p, int stop_fd, int *stopped, struct error *e)
 {
 	size_t next = 0;
 
+	*stopped = 0;
 	/* Feed the engine a few slots ahead rather than all at once: memory stays
 	 * flat however many endpoints there are. */
-	while (next < p->neps || probe_engine_pending(p->engine)) {
+	while (!*stopped && (next < p->neps || probe_engine_pending(p->engine))) {
 		while (next < p->neps && probe_engine_pending(p->engine) < p->concurrency + 64)
 			probe_engine_add(p->engine, &p->eps[next++].spec);
-		if (probe_engine_step(p->engine, 200, -1, NULL, e) < 0 || maybe_flush(p, e) < 0)
+		if (probe_engine_step(p->engine, 200, stop_fd, stopped, e) < 0 ||
+		    maybe_flush(p, e) < 0)
 			return -1;
 	}
+	if (*stopped)
+		probe_engine_abandon(p->engine);
 	if (flush(p, 1, e) < 0 || replaced(p, e))
 		return -1;
 	return history(p, 1, e);
@@ -553,6 +599,7 @@ int prober_reload(struct prober *p, int grace_ms, struct error *e)
 {
 	drain(p, grace_ms);
 	free_endpoints(p);
+	p->gone = 0;
 	if (load(p, p->systems, e) < 0)
 		return -1;
 	return maybe_flush(p, e);

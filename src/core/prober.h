@@ -62,8 +62,11 @@ void prober_free(struct prober *p);
 /* The endpoints loaded, and how many. */
 const struct prober_endpoint *prober_endpoints(const struct prober *p, size_t *n);
 
-/* Probe every endpoint once and record the results. */
-int prober_once(struct prober *p, struct error *e);
+/* Probe every endpoint once and record the results. When STOP_FD (or -1)
+ * becomes readable (a signal's self-pipe), *STOPPED is set, the probes still
+ * in flight are abandoned, those not started are skipped, and what finished
+ * is recorded. */
+int prober_once(struct prober *p, int stop_fd, int *stopped, struct error *e);
 
 /* Watch mode: start what is due, wait up to WAIT_MS (less when something is
  * due sooner) or until EXTRA_FD is readable, record finished batches. */
@@ -82,6 +85,9 @@ void prober_probe_now(struct prober *p);
 
 /* Beat the prober heartbeat (claimed with recorder_heartbeat_claim) with every batch. */
 void prober_set_heartbeat(struct prober *p, int on);
+/* Has another prober (a watcher, from a dashboard) taken the heartbeat over?
+ * The caller should then stop this prober. */
+int prober_lost_lease(const struct prober *p);
 
 /* How long to wait before probing again an endpoint with INTERVAL_MS whose system
  * has RTO_S, after a success (OK) or after its FAILURES-th consecutive failure
@@ -104,6 +110,10 @@ size_t prober_dropped(const struct prober *p);
 /* Problems the prober carried on through since the last call (a locked
  * database, results dropped), one per line, or NULL; the caller frees. */
 char *prober_take_warning(struct prober *p);
+
+/* Were results of endpoints removed meanwhile (or whose id was reused) dropped
+ * since the last reload? Then the inventory is stale: reload it. */
+int prober_endpoints_gone(const struct prober *p);
 
 /* Did a step stop because the database file was replaced or removed? The
  * results then waiting are lost: the caller reopens (db_reopen) and starts a

@@ -54,7 +54,8 @@ static const char *const sql[ST_COUNT] = {
 	[ST_OUTAGE_CLOSE] = "UPDATE outage SET ended_ms = ?2, res_end_ms = ?3, gap = ?4"
 			    " WHERE id = ?1 AND ended_ms IS NULL",
 	[ST_ENDPOINT] = "SELECT e.system_id, e.enabled AND s.enabled FROM endpoint e"
-			" JOIN system s ON s.id = e.system_id WHERE e.id = ?1",
+			" JOIN system s ON s.id = e.system_id WHERE e.id = ?1"
+			" AND (?2 IS NULL OR e.url = ?2) AND e.kind = ?3",
 	[ST_SAVE] = "SAVEPOINT recorder_add",
 	[ST_RELEASE] = "RELEASE recorder_add",
 	[ST_UNDO] = "ROLLBACK TO recorder_add",
@@ -224,18 +225,22 @@ static int insert_result(struct recorder *rec, const struct recorder_endpoint *e
 	return done(rec, st, e);
 }
 
-/* The endpoint's system, or 0 when the endpoint is gone; and is it enabled? */
-static int endpoint_system(struct recorder *rec, int64_t id, int64_t *system_id, int *enabled,
-			   struct error *e)
+/* The endpoint's system, or 0 when the endpoint is gone (or its id now names
+ * another endpoint: ids are reused); and is it enabled? */
+static int endpoint_system(struct recorder *rec, const struct recorder_endpoint *ep,
+			   int64_t *system_id, int *enabled, struct error *e)
 {
 	sqlite3_stmt *st = rec->st[ST_ENDPOINT];
 	int rc;
 
-	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 1, ep->id);
+	db_bind_text(st, 2, ep->url);
+	sqlite3_bind_text(st, 3, ep->health ? "health" : "freshness", -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	*system_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	*enabled = rc == SQLITE_ROW && sqlite3_column_int(st, 1);
 	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(rec->db, e, "recording probe results");
 	return 0;
@@ -249,7 +254,7 @@ static int add(struct recorder *rec, const struct recorder_endpoint *ep,
 	int64_t at = r->started_ms, system_id;
 	int rc = -1, enabled;
 
-	if (endpoint_system(rec, ep->id, &system_id, &enabled, e) < 0)
+	if (endpoint_system(rec, ep, &system_id, &enabled, e) < 0)
 		return -1;
 	if (!system_id)
 		return 1; /* removed while it was probed: nothing to record it against */
@@ -363,6 +368,20 @@ static void hostname(char *buf, size_t n)
 	buf[n - 1] = '\0';
 }
 
+/* The kind of prober the live holder is (0 when none or when it cannot be read). */
+static int holder_is_dashboard(struct db *db)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT kind = 'dashboard' FROM prober WHERE id = 1", NULL);
+	int yes = 0;
+
+	if (!st)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		yes = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return yes;
+}
+
 int recorder_heartbeat_other(struct db *db, long *pid, struct strbuf *host, int64_t *since)
 {
 	char me[256];
@@ -401,7 +420,7 @@ int recorder_heartbeat_other(struct db *db, long *pid, struct strbuf *host, int6
 	return alive;
 }
 
-int recorder_heartbeat_claim(struct db *db, struct error *e)
+int recorder_heartbeat_claim(struct db *db, enum recorder_prober_kind kind, struct error *e)
 {
 	char host[256], when[WHEN_BUFSZ];
 	struct strbuf other = STRBUF_INIT;
@@ -418,20 +437,23 @@ int recorder_heartbeat_claim(struct db *db, struct error *e)
 		db_fail(db, e, "prober heartbeat");
 		goto fail;
 	}
+	if (alive && kind == RECORDER_WATCH && holder_is_dashboard(db))
+		alive = 0; /* the dashboard notices at its next beat and stops probing */
 	if (alive) {
 		error_set(e, ERR_BUSY,
 			  "another prober (pid %ld on %s, running since %s) is probing this database",
 			  pid, strbuf_str(&other), when_format(since, when));
 		goto fail;
 	}
-	st = db_prepare(db, "INSERT OR REPLACE INTO prober (id, pid, host, started_at, last_cycle_at) "
-			    "VALUES (1, ?1, ?2, ?3, NULL)",
+	st = db_prepare(db, "INSERT OR REPLACE INTO prober (id, pid, host, started_at, last_cycle_at, "
+			    "kind) VALUES (1, ?1, ?2, ?3, NULL, ?4)",
 			e);
 	if (!st)
 		goto fail;
 	sqlite3_bind_int64(st, 1, (int64_t)getpid());
 	sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
+	sqlite3_bind_text(st, 4, kind == RECORDER_DASHBOARD ? "dashboard" : "watch", -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -462,6 +484,10 @@ int recorder_heartbeat_beat(struct db *db, struct error *e)
 		return db_fail(db, e, "prober heartbeat");
 	if (sqlite3_changes(db->h))
 		return 0;
+	/* Another prober holds the lease now (a watcher took it over from this
+	 * dashboard, or took over a heartbeat that looked dead): let it probe. */
+	if (recorder_heartbeat_other(db, NULL, NULL, NULL) > 0)
+		return 1;
 	/* The row is gone (cleared by hand, or a new file): take it again unless a
 	 * live prober took over. */
 	hostname(host, sizeof(host));

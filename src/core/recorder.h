@@ -25,6 +25,8 @@ struct recorder_endpoint {
 	int64_t id, system_id;
 	int64_t interval_ms, timeout_ms;
 	int health; /* health endpoints make outages; freshness ones data lag */
+	const char *url; /* what was probed: an id reused since by another endpoint
+			  * (removed, then another added) no longer has it */
 };
 
 struct recorder;
@@ -40,7 +42,8 @@ int64_t recorder_gap_ms(const struct recorder_endpoint *ep);
 
 int recorder_begin(struct recorder *rec, struct error *e);
 /* Record R for EP inside the batch: 0 when recorded, 1 when the endpoint is
- * gone (removed while it was probed), -1 with e set when this result could not
+ * gone (removed while it was probed, its id perhaps taken by a new endpoint
+ * with another URL or kind), -1 with e set when this result could not
  * be recorded; it is then undone and the rest of the batch stands. A result
  * older than one already applied for EP (a second prober) is kept in
  * probe_result but moves no state; one far older (the clock stepped back)
@@ -55,11 +58,16 @@ void recorder_rollback(struct recorder *rec);
  * again if it vanished); release removes it. A holder is dead when it has not
  * beaten for three beats, or when it is on this host and its PID is gone. */
 #define RECORDER_BEAT_S 5
-int recorder_heartbeat_claim(struct db *db, struct error *e);
+enum recorder_prober_kind { RECORDER_WATCH, RECORDER_DASHBOARD };
+/* A watcher takes the lease over from a live dashboard; nothing else takes it
+ * from a live holder. */
+int recorder_heartbeat_claim(struct db *db, enum recorder_prober_kind kind, struct error *e);
 /* Is a live prober other than this process holding the heartbeat? 1 (with its
  * PID, host and start filled where not NULL), 0 when not, -1 when it cannot be
  * read. The dashboard asks this too, so both agree on who probes. */
 int recorder_heartbeat_other(struct db *db, long *pid, struct strbuf *host, int64_t *since);
+/* 0 when beaten, 1 when another prober has taken the lease over (stop probing),
+ * -1 with e set on failure. */
 int recorder_heartbeat_beat(struct db *db, struct error *e);
 void recorder_heartbeat_release(struct db *db);
 

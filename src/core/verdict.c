@@ -53,6 +53,11 @@ int verdict_record_history(struct db *db, int *changed, struct error *e)
 	return record_history(db, 1, changed, e);
 }
 
+int verdict_try_record_history(struct db *db, int *changed, struct error *e)
+{
+	return record_history(db, 0, changed, e);
+}
+
 int verdict_note_history(struct db *db)
 {
 	struct error e = {0};

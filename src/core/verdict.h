@@ -22,6 +22,8 @@
  * while --now sets the clock ahead of the real time, nor for a system whose
  * newest recorded change is later than the clock. */
 int verdict_record_history(struct db *db, int *changed, struct error *e);
+/* The same without waiting for a lock: fails at once with ERR_BUSY. */
+int verdict_try_record_history(struct db *db, int *changed, struct error *e);
 
 /* The same for read commands (status, report): only when it can be done at once,
  * never waiting for a lock, never failing; a read-only file is left alone.

@@ -282,7 +282,7 @@ static void start_prober(struct tui *t)
 		t->prober_elsewhere = pid;
 		return;
 	}
-	if (recorder_heartbeat_claim(t->db, &e) < 0) {
+	if (recorder_heartbeat_claim(t->db, RECORDER_DASHBOARD, &e) < 0) {
 		if (e.kind == ERR_BUSY) /* taken just now */
 			t->prober_elsewhere = recorder_heartbeat_other(t->db, &pid, NULL, NULL) > 0 ? pid : -1;
 		else
@@ -1675,6 +1675,14 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 			struct pollfd p = {STDIN_FILENO, POLLIN, 0};
 
 			ready = poll(&p, 1, 250) > 0;
+		}
+		if (t.prober && prober_lost_lease(t.prober)) {
+			long pid = 0;
+
+			stop_prober(&t, 0);
+			t.prober_elsewhere = recorder_heartbeat_other(t.db, &pid, NULL, NULL) > 0 ? pid : -1;
+			message(&t, 0, "drtop probe --watch took over probing");
+			t.dirty = 1;
 		}
 		keys(&t);
 		now = probe_now_ms();

@@ -122,6 +122,7 @@ if command -v openssl >/dev/null &&
 	succeeds "probe https endpoints that redirect to http" probe --system tls
 	ok "the https test server answers" has "https://127.0.0.1:$PORT2/status/204" "1|204|"
 	ok "https to http is not followed" has "https://127.0.0.1:$PORT2/redirect-to/$plain" "0|302|*"
+	ok "without secret headers it says why too" test "$(sql "SELECT error FROM probe_result r JOIN endpoint e ON e.id = r.endpoint_id WHERE e.kind = 'health' AND e.url LIKE 'https:%redirect-to%'")" = "redirected from https to http (127.0.0.1:$PORT): refused, the request would travel in clear text"
 	ok "with secret headers it says why" test "$(sql "SELECT error FROM probe_result r JOIN endpoint e ON e.id = r.endpoint_id WHERE e.kind = 'freshness' AND e.url LIKE 'https:%'")" = "redirected from https to http (127.0.0.1:$PORT): refused, the request would travel in clear text"
 	ok "the http server never heard from either" test "$(ctl headers)" = "$before"
 else
