@@ -15,7 +15,7 @@
 #include "output.h"
 #include "util.h"
 
-enum kind { K_DURATION, K_RATIO, K_COUNT };
+enum kind { K_DURATION, K_RATIO, K_COUNT, K_FLAG };
 
 static const struct setting {
 	const char *name, *key;
@@ -34,6 +34,10 @@ static const struct setting {
 	{"retention", "retention_s", K_DURATION, "how long raw probe results are kept (30d)"},
 	{"future-skew", "future_skew_s", K_DURATION,
 	 "how far past the probe's clock a recovery point may lie (5m)"},
+	{"anchor-log", "anchor_log_s", K_DURATION,
+	 "how often probe --watch logs the ledger's head to syslog, 0 never (1h)"},
+	{"require-reason", "require_reason", K_FLAG,
+	 "changes of objectives, strategy or tier need --reason (no)"},
 };
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 
@@ -64,7 +68,9 @@ static char *shown(struct db *db, const struct setting *s)
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const char *raw = (const char *)sqlite3_column_text(st, 0);
 
-		v = xstrdup(s->kind == K_DURATION ? duration_format(atoll(raw), buf) : raw);
+		v = xstrdup(s->kind == K_DURATION ? duration_format(atoll(raw), buf)
+			    : s->kind == K_FLAG	  ? (strcmp(raw, "1") ? "no" : "yes")
+						  : raw);
 	}
 	sqlite3_finalize(st);
 	return v ? v : xstrdup("-");
@@ -109,7 +115,8 @@ static int run_set(struct ctx *ctx, struct args *a, struct error *e)
 		int64_t secs;
 
 		if (duration_parse(value,
-				   !strcmp(s->key, "backup_grace_s") || !strcmp(s->key, "future_skew_s")
+				   !strcmp(s->key, "backup_grace_s") || !strcmp(s->key, "future_skew_s") ||
+					   !strcmp(s->key, "anchor_log_s")
 					   ? DURATION_ZERO_OK
 					   : 0,
 				   &secs, e) < 0)
@@ -123,6 +130,11 @@ static int run_set(struct ctx *ctx, struct args *a, struct error *e)
 			return error_set(e, ERR_DATA, "%s: expected a number between 0 and 1, not '%s'",
 					 s->name, value);
 		snprintf(stored, sizeof(stored), "%g", r);
+	} else if (s->kind == K_FLAG) {
+		if (strcmp(value, "yes") && strcmp(value, "no"))
+			return error_set(e, ERR_DATA, "%s: expected yes or no, not '%s'", s->name,
+					 value);
+		snprintf(stored, sizeof(stored), "%s", strcmp(value, "yes") ? "0" : "1");
 	} else {
 		char *end;
 		long n = strtol(value, &end, 10);

@@ -1,12 +1,15 @@
 /*
- * cmd-db.c - drtop db path|check|migrate: the database file itself.
+ * cmd-db.c - drtop db path|check|verify|anchor|migrate|query: the database
+ * file itself, and the ledger that makes its evidence verifiable.
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "ledger.h"
 #include "output.h"
 #include "util.h"
 
@@ -21,6 +24,77 @@ static int run_path(struct ctx *ctx, struct args *a, struct error *e)
 	return 0;
 }
 
+/* Problem lines quote the database's contents: each is made printable. */
+static void print_problems(struct ctx *ctx, const struct strbuf *out)
+{
+	struct strbuf safe = STRBUF_INIT;
+	const char *p = strbuf_str(out), *nl;
+
+	while (*p) {
+		char *line;
+
+		nl = strchr(p, '\n');
+		line = nl ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
+		strbuf_reset(&safe);
+		output_printable(&safe, line);
+		fprintf(ctx->out, "%s\n", strbuf_str(&safe));
+		free(line);
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+	strbuf_done(&safe);
+}
+
+static const struct opt verify_opts[] = {
+	{"anchor", "SEQ:HASH", "also prove that entry SEQ is the one 'drtop db anchor' printed", 0},
+	{NULL},
+};
+
+static int run_verify(struct ctx *ctx, struct args *a, struct error *e)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct db *db;
+	char head[LEDGER_HASH_HEX + 1];
+	int64_t first = 0, seq;
+	int n, m;
+
+	db = db_open(ctx->db_path, DB_NO_CREATE | DB_NO_MIGRATE | DB_READ, e);
+	if (!db)
+		return -1;
+	n = db_check_schema(db, &out, e);
+	m = n < 0 ? -1 : ledger_verify(db, arg(a, "anchor"), &out, &first, e);
+	if (m < 0) {
+		strbuf_done(&out);
+		db_close(db);
+		return -1;
+	}
+	n += m;
+	print_problems(ctx, &out);
+	if (!n && ledger_head(db, &seq, head, e) == 0)
+		fprintf(ctx->out, "%s: intact: %" PRId64 " ledger entries, head %" PRId64 ":%s\n",
+			db->path, seq, seq, head);
+	else if (first)
+		fprintf(ctx->out, "%s: NOT intact: %d problems; the first broken ledger entry is %"
+			PRId64 "\n", db->path, n, first);
+	else if (n)
+		fprintf(ctx->out, "%s: NOT intact: %d problems\n", db->path, n);
+	strbuf_done(&out);
+	db_close(db);
+	if (!n && e->msg)
+		return -1;
+	return n ? 65 : 0;
+}
+
+static int run_anchor(struct ctx *ctx, struct args *a, struct error *e)
+{
+	char hash[LEDGER_HASH_HEX + 1];
+	int64_t seq;
+
+	if (ledger_head(ctx->db, &seq, hash, e) < 0)
+		return -1;
+	fprintf(ctx->out, "%" PRId64 ":%s\n", seq, hash);
+	return 0;
+}
+
 static int run_check(struct ctx *ctx, struct args *a, struct error *e)
 {
 	struct strbuf out = STRBUF_INIT;
@@ -31,7 +105,7 @@ static int run_check(struct ctx *ctx, struct args *a, struct error *e)
 		return -1;
 	n = db_check(db, &out, e);
 	if (n >= 0) {
-		fputs(strbuf_str(&out), ctx->out);
+		print_problems(ctx, &out);
 		fprintf(ctx->out, "%s: %s (schema version %d)\n", db->path,
 			n ? "problems found" : "ok", db->version);
 	}
@@ -131,8 +205,14 @@ static int run_query(struct ctx *ctx, struct args *a, struct error *e)
 
 const struct cmd cmd_db[] = {
 	{"path", NULL, "print where the database file is", NULL, 0, 0, run_path, NULL, CMD_NO_DB},
-	{"check", NULL, "check the file's integrity, foreign keys and schema", NULL, 0, 0, run_check,
-	 NULL, CMD_NO_DB | CMD_READ},
+	{"check", NULL, "check the file's integrity, foreign keys, schema and ledger", NULL, 0, 0,
+	 run_check, NULL, CMD_NO_DB | CMD_READ},
+	{"verify", NULL,
+	 "verify the ledger: its hash chain, and that the tables hold what it recorded (exit 65 "
+	 "when not)",
+	 verify_opts, 0, 0, run_verify, NULL, CMD_NO_DB | CMD_READ},
+	{"anchor", NULL, "print the ledger's head, SEQ:HASH, to keep outside the file", NULL, 0, 0,
+	 run_anchor, NULL, CMD_READ | CMD_DB_EXISTS},
 	{"migrate", NULL, "bring an older database up to this drtop's schema", NULL, 0, 0,
 	 run_migrate, NULL, CMD_NO_DB},
 	{"query", "SQL", "run a read-only query (e.g. on the verdict views) with drtop's clock",

@@ -13,6 +13,10 @@ static const struct opt set_opts[] = {
 	{"rpo", "DUR", "typical data loss of this strategy", 0},
 	{"cost-tier", "1-4", "relative cost, 1 ($) to 4 ($$$$)", 0},
 	{"description", "TEXT", "what it means here", 0},
+	{"reason", "TEXT",
+	 "why, kept in the ledger (required for figures and cost tier when the require-reason "
+	 "setting is on)",
+	 0},
 	{NULL},
 };
 
@@ -50,7 +54,8 @@ static int run_set(struct ctx *ctx, struct args *a, struct error *e)
 	if (!mask)
 		return error_set(e, ERR_USAGE, "drtop strategy set: nothing to change; see "
 					       "'drtop strategy set --help'");
-	if (db_begin(ctx->db, e) < 0)
+	if (cmd_reason(ctx, a, mask & (STRAT_RTO | STRAT_RPO | STRAT_COST), e) < 0 ||
+	    db_begin(ctx->db, e) < 0)
 		return -1;
 	if (cmd_commit(ctx, inventory_strategy_set(ctx->db, a->pos[0], rto, rpo, cost,
 						   arg(a, "description"), mask, e), e) < 0)

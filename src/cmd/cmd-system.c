@@ -19,6 +19,7 @@ static const struct opt add_opts[] = {
 	{"owner", "TEXT", "who answers for it", 0},
 	{"description", "TEXT", "what it is", 0},
 	{"disabled", NULL, "keep it in the inventory but do not probe it", 0},
+	{"reason", "TEXT", "why, kept in the ledger", 0},
 	{NULL},
 };
 
@@ -32,6 +33,10 @@ static const struct opt set_opts[] = {
 	{"description", "TEXT", "what it is", 0},
 	{"enable", NULL, "probe it again", 0},
 	{"disable", NULL, "keep it but do not probe it", 0},
+	{"reason", "TEXT",
+	 "why, kept in the ledger (required for objectives, strategy and tier when the "
+	 "require-reason setting is on)",
+	 0},
 	{NULL},
 };
 
@@ -81,7 +86,7 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 	if (read_fields(a, &s, &mask, e) < 0)
 		return -1;
 	s.enabled = !arg(a, "disabled");
-	if (db_begin(ctx->db, e) < 0)
+	if (cmd_reason(ctx, a, 0, e) < 0 || db_begin(ctx->db, e) < 0)
 		return -1;
 	if (cmd_commit(ctx, inventory_system_put(ctx->db, &s, 0, NULL, e), e) < 0)
 		return -1;
@@ -111,7 +116,8 @@ static int run_set(struct ctx *ctx, struct args *a, struct error *e)
 	if (!mask)
 		return error_set(e, ERR_USAGE, "drtop system set: nothing to change; see "
 					       "'drtop system set --help'");
-	if (db_begin(ctx->db, e) < 0)
+	if (cmd_reason(ctx, a, mask & (SYS_RTO | SYS_RPO | SYS_STRATEGY | SYS_TIER), e) < 0 ||
+	    db_begin(ctx->db, e) < 0)
 		return -1;
 	if (cmd_commit(ctx, inventory_system_set(ctx->db, a->pos[0], &s, mask, &changed, e), e) < 0)
 		return -1;

@@ -17,6 +17,7 @@
 
 #include "cmd.h"
 #include "duration.h"
+#include "inventory.h"
 #include "output.h"
 #include "util.h"
 #include "when.h"
@@ -180,6 +181,32 @@ void cmd_note(const char *fmt, ...)
 		fprintf(stderr, "drtop: %s\n", strbuf_str(&msg));
 	strbuf_done(&msg);
 	free(text);
+}
+
+int cmd_reason(struct ctx *ctx, const struct args *a, int needed, struct error *e)
+{
+	const char *reason = arg(a, "reason");
+	sqlite3_stmt *st;
+	int required = 0;
+
+	if (reason && (inventory_text_check("--reason", reason, e) < 0))
+		return -1;
+	if (reason && !*reason)
+		return error_set(e, ERR_USAGE, "--reason: say why, it cannot be empty");
+	if (!reason && needed) {
+		st = db_prepare(ctx->db, "SELECT value = '1' FROM setting WHERE key = 'require_reason'",
+				e);
+		if (!st)
+			return -1;
+		required = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+		if (required)
+			return error_set(e, ERR_USAGE,
+					 "a change of objectives, strategy or tier needs --reason TEXT "
+					 "(the require-reason setting is on)");
+	}
+	ctx->db->reason = reason;
+	return 0;
 }
 
 int cmd_commit(struct ctx *ctx, int rc, struct error *e)

@@ -80,6 +80,11 @@ char **arg_all(const struct args *a, const char *name, size_t *n);
  * notice goes through it. */
 void cmd_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The --reason option of a change: checked as free text, required when NEEDED (the
+ * change touches objectives, strategy or tier) and the require-reason setting is on,
+ * and handed to the database for the ledger. Returns 0, or -1 with e set. */
+int cmd_reason(struct ctx *ctx, const struct args *a, int needed, struct error *e);
+
 /* Finish a write transaction begun with db_begin(): commit when RC is 0,
  * else roll back. Returns RC, or -1 when the commit fails. */
 int cmd_commit(struct ctx *ctx, int rc, struct error *e);

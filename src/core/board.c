@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "ledger.h"
 #include "util.h"
 #include "when.h"
 
@@ -250,6 +251,20 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 	return load_history(db, r, e);
 }
 
+/* The ledger's head once the verdict is read: every fact the report rests on
+ * is in the entries up to it. A database without a ledger has none. */
+static int read_head(struct db *db, struct board *r)
+{
+	struct error e = {0};
+	char hash[LEDGER_HASH_HEX + 1];
+	int64_t seq;
+
+	if (ledger_head(db, &seq, hash, &e) == 0)
+		snprintf(r->ledger_head, sizeof(r->ledger_head), "%lld:%s", (long long)seq, hash);
+	error_done(&e);
+	return 0;
+}
+
 int board_load(struct db *db, const struct board_options *o, struct board *r, struct error *e)
 {
 	sqlite3_stmt *st;
@@ -271,7 +286,7 @@ int board_load(struct db *db, const struct board_options *o, struct board *r, st
 			return error_set(e, ERR_DATA, "unknown system '%s'", o->systems[i]);
 	}
 	if (!o->window_s)
-		return load_rows(db, o, r, e);
+		return load_rows(db, o, r, e) < 0 ? -1 : read_head(db, r);
 	/* A window for this report only: set it where the views read it, read, and roll back. */
 	if (db_begin(db, e) < 0)
 		return -1;
@@ -285,7 +300,7 @@ int board_load(struct db *db, const struct board_options *o, struct board *r, st
 	sqlite3_finalize(st);
 	rc = rc == SQLITE_DONE ? load_rows(db, o, r, e) : db_fail(db, e, "report window");
 	db_rollback(db);
-	return rc;
+	return rc < 0 ? -1 : read_head(db, r);
 }
 
 void board_free(struct board *r)

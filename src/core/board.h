@@ -45,6 +45,7 @@ struct board {
 	struct board_system *systems;
 	size_t nsystems;
 	int ok, warn, breach, unknown;
+	char ledger_head[96]; /* SEQ:HASH of the ledger's newest entry after reading; "" without one */
 };
 
 enum board_severity { BOARD_OK, BOARD_WARN, BOARD_BREACH };

@@ -21,6 +21,7 @@
 #include "db-migrations.h"
 #include "duration.h"
 #include "db.h"
+#include "ledger.h"
 #include "util.h"
 #include "when.h"
 
@@ -284,9 +285,10 @@ static int keep_backup(struct db *db, int from, struct error *e)
 	return 0;
 }
 
-/* Name drtop's actor and the real time for the audit triggers of the open
- * transaction (EXISTS: the audit_context table exists yet). Migrations that
- * change audited rows are then dated and attributed like any other change. */
+/* Name drtop's actor, the real time and the --reason given for the audit and
+ * ledger triggers of the open transaction (EXISTS: the audit_context table
+ * exists yet). Migrations that change audited rows are then dated and
+ * attributed like any other change. */
 static int audit_context_set(struct db *db, int exists, struct error *e)
 {
 	sqlite3_stmt *st;
@@ -294,18 +296,34 @@ static int audit_context_set(struct db *db, int exists, struct error *e)
 
 	if (!exists)
 		return 0;
-	st = db_prepare(db, "INSERT OR REPLACE INTO audit_context (id, actor, at) VALUES (1, ?1, ?2)",
+	/* A reason is given only on a schema with the ledger (cmd_reason). */
+	st = db_prepare(db,
+			db->reason ? "INSERT OR REPLACE INTO audit_context (id, actor, at, reason) "
+				     "VALUES (1, ?1, ?2, ?3)"
+				   : "INSERT OR REPLACE INTO audit_context (id, actor, at) VALUES (1, ?1, ?2)",
 			e);
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, db->actor, -1, SQLITE_STATIC);
-	/* The audit log holds when a change was made, never the verdict clock. */
+	/* The audit log and the ledger hold when a change was made, never the
+	 * verdict clock. */
 	sqlite3_bind_int64(st, 2, when_real_now());
+	if (db->reason)
+		sqlite3_bind_text(st, 3, db->reason, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "database");
 	return 0;
+}
+
+/* Seal the ledger entries migration VERSION added: from the genesis on when
+ * it created the ledger, else those after the mark set before it ran. */
+static int ledger_seal_migration(struct db *db, int version, struct error *e)
+{
+	if (version == LEDGER_SCHEMA_VERSION)
+		db->ledger_mark = 0;
+	return ledger_seal(db, e);
 }
 
 int db_migrate(struct db *db, int target, struct error *e)
@@ -336,12 +354,14 @@ int db_migrate(struct db *db, int target, struct error *e)
 			db_exec(db, "COMMIT", NULL);
 			continue;
 		}
-		if (audit_context_set(db, i > 0, e) < 0) {
+		if (audit_context_set(db, i > 0, e) < 0 || ledger_mark(db, now, e) < 0) {
 			db_rollback(db);
 			return -1;
 		}
-		if (sqlite3_exec(db->h, m->sql, NULL, NULL, NULL) != SQLITE_OK) {
-			db_fail(db, e, "database");
+		if (sqlite3_exec(db->h, m->sql, NULL, NULL, NULL) != SQLITE_OK ||
+		    ledger_seal_migration(db, m->version, e) < 0) {
+			if (!e->msg)
+				db_fail(db, e, "database");
 			error_prefix(e, "migration %s failed", m->name);
 			db_rollback(db);
 			return -1;
@@ -434,6 +454,7 @@ static void register_functions(sqlite3 *h)
 	sqlite3_create_function(h, "duration", 1, flags, (void *)0, sql_duration, NULL, NULL);
 	sqlite3_create_function(h, "duration_ms", 1, flags, (void *)1, sql_duration, NULL, NULL);
 	sqlite3_create_function(h, "iso_time", 1, flags, NULL, sql_iso_time, NULL, NULL);
+	ledger_register(h);
 }
 
 /* Is this a file we may use? Reads only; writes nothing. */
@@ -561,6 +582,8 @@ struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 	int version, ro_only = 0;
 
 	db->migrated_from = -1;
+	db->probe_mark = db->ledger_mark = -1;
+	db->anchor_logged = when_real_now();
 	db->path = db_resolve_path(explicit_path, e);
 	if (!db->path)
 		goto fail;
@@ -719,7 +742,7 @@ int db_begin(struct db *db, struct error *e)
 {
 	if (db_exec(db, "BEGIN IMMEDIATE", e) < 0)
 		return -1;
-	if (audit_context_set(db, 1, e) < 0) {
+	if (audit_context_set(db, 1, e) < 0 || ledger_mark(db, db->version, e) < 0) {
 		db_rollback(db);
 		return -1;
 	}
@@ -740,10 +763,12 @@ int db_commit(struct db *db, struct error *e)
 				 "time; drtop does not write with a clock in the future",
 				 when_format(when_now(), buf));
 	}
-	if (db_exec(db, "DELETE FROM audit_context", e) < 0 || db_exec(db, "COMMIT", e) < 0) {
+	if (ledger_seal(db, e) < 0 || db_exec(db, "DELETE FROM audit_context", e) < 0 ||
+	    db_exec(db, "COMMIT", e) < 0) {
 		db_rollback(db);
 		return -1;
 	}
+	ledger_committed(db);
 	return 0;
 }
 
@@ -780,13 +805,53 @@ static int has_entry(const struct strbuf *set, const char *entry)
 	return 0;
 }
 
-int db_check(struct db *db, struct strbuf *out, struct error *e)
+int db_check_schema(struct db *db, struct strbuf *out, struct error *e)
 {
 	struct strbuf want = STRBUF_INIT, have = STRBUF_INIT;
-	sqlite3_stmt *st;
 	sqlite3 *ref = NULL;
 	int problems = 0, i;
 	const char *p;
+
+	/* The schema must be exactly what the migrations build. */
+	if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		fatal("out of memory");
+	register_functions(ref);
+	for (i = 0; i < db->version && i < db_migrations_count; i++)
+		if (sqlite3_exec(ref, db_migrations[i].sql, NULL, NULL, NULL) != SQLITE_OK)
+			fatal("built-in migration %s does not apply: %s", db_migrations[i].name,
+			      sqlite3_errmsg(ref));
+	if (schema_rows(ref, &want) < 0 || schema_rows(db->h, &have) < 0) {
+		sqlite3_close(ref);
+		strbuf_done(&want);
+		strbuf_done(&have);
+		return db_fail(db, e, "schema check");
+	}
+	for (p = strbuf_str(&want); p < want.buf + want.len; p += strlen(p) + 1) {
+		if (!has_entry(&have, p)) {
+			strbuf_printf(out, "schema: %.*s is missing or altered\n",
+				      (int)strcspn(p, "\n"), p);
+			problems++;
+		}
+	}
+	/* An added trigger or view can change what is written or read, as much as
+	 * an altered one; an added index cannot. */
+	for (p = strbuf_str(&have); p < have.buf + have.len; p += strlen(p) + 1) {
+		if (!has_entry(&want, p) && strncmp(p, "index", 5)) {
+			strbuf_printf(out, "schema: unexpected %.*s\n", (int)strcspn(p, "\n"), p);
+			problems++;
+		}
+	}
+	sqlite3_close(ref);
+	strbuf_done(&want);
+	strbuf_done(&have);
+	return problems;
+}
+
+int db_check(struct db *db, struct strbuf *out, struct error *e)
+{
+	sqlite3_stmt *st;
+	int64_t first;
+	int problems = 0, n;
 
 	st = db_prepare(db, "PRAGMA integrity_check", e);
 	if (!st)
@@ -816,34 +881,15 @@ int db_check(struct db *db, struct strbuf *out, struct error *e)
 			      db->version, db_migrations_count);
 		problems++;
 	}
-	/* The schema must be exactly what the migrations build. */
-	if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-		fatal("out of memory");
-	for (i = 0; i < db->version && i < db_migrations_count; i++)
-		if (sqlite3_exec(ref, db_migrations[i].sql, NULL, NULL, NULL) != SQLITE_OK)
-			fatal("built-in migration %s does not apply: %s", db_migrations[i].name,
-			      sqlite3_errmsg(ref));
-	if (schema_rows(ref, &want) < 0 || schema_rows(db->h, &have) < 0) {
-		sqlite3_close(ref);
-		strbuf_done(&want);
-		strbuf_done(&have);
-		return db_fail(db, e, "schema check");
+	n = db_check_schema(db, out, e);
+	if (n < 0)
+		return -1;
+	problems += n;
+	if (db->version >= LEDGER_SCHEMA_VERSION) {
+		n = ledger_verify(db, NULL, out, &first, e);
+		if (n < 0)
+			return -1;
+		problems += n;
 	}
-	for (p = strbuf_str(&want); p < want.buf + want.len; p += strlen(p) + 1) {
-		if (!has_entry(&have, p)) {
-			strbuf_printf(out, "schema: %.*s is missing or altered\n",
-				      (int)strcspn(p, "\n"), p);
-			problems++;
-		}
-	}
-	for (p = strbuf_str(&have); p < have.buf + have.len; p += strlen(p) + 1) {
-		if (!has_entry(&want, p) && !strncmp(p, "table", 5)) {
-			strbuf_printf(out, "schema: unexpected %.*s\n", (int)strcspn(p, "\n"), p);
-			problems++;
-		}
-	}
-	sqlite3_close(ref);
-	strbuf_done(&want);
-	strbuf_done(&have);
 	return problems;
 }

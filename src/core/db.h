@@ -33,6 +33,13 @@ struct db {
 	int migrated_from; /* version before an automatic migration, or -1 */
 	char *backup_path; /* the copy kept before migrating, or NULL */
 	char *actor;
+	const char *reason;  /* why, kept in the ledger with the next changes (borrowed), or NULL */
+	int64_t probe_mark;  /* the largest probe_result id when the write transaction began */
+	int64_t ledger_mark; /* the newest ledger entry then; -1: no ledger to keep */
+	int64_t anchor_log_s;   /* log the head to the system log this often (0: never) */
+	int64_t anchor_logged;  /* when it was last logged, or when the database was opened */
+	int64_t sealed_seq;     /* the entry the last commit sealed last, or 0 */
+	char sealed_hash[65];
 	unsigned long long dev, ino; /* the file opened, to notice it being replaced */
 };
 
@@ -61,9 +68,15 @@ int db_latest_version(void);
  * transaction, keeping a backup copy first when the file holds data. */
 int db_migrate(struct db *db, int target, struct error *e);
 
-/* Integrity, foreign-key and schema checks; each problem is a line in OUT.
- * Returns the number of problems, or -1 with e set when the check could not run. */
+/* Integrity, foreign-key and schema checks and the ledger's verification
+ * (ledger_verify); each problem is a line in OUT. Returns the number of
+ * problems, or -1 with e set when the check could not run. */
 int db_check(struct db *db, struct strbuf *out, struct error *e);
+
+/* Is the schema exactly what the migrations build: no table, trigger or view
+ * missing, altered or added? Each problem is a line in OUT; returns their
+ * number, or -1 with e set. */
+int db_check_schema(struct db *db, struct strbuf *out, struct error *e);
 
 /* Start a write transaction (BEGIN IMMEDIATE) that the audit log attributes
  * to this process's user, at the real time (when_real_now(), never --now). */

@@ -179,6 +179,9 @@ int report_html(const struct board *r, struct db *db, int color, struct strbuf *
 			strbuf_puts(out, "</ul>");
 		strbuf_puts(out, "</section>\n");
 	}
+	if (*r->ledger_head)
+		strbuf_printf(out, "<footer><p>Ledger head <code>%s</code></p></footer>\n",
+			      r->ledger_head);
 	strbuf_puts(out, "</body></html>\n");
 	return 0;
 }

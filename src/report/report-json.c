@@ -36,6 +36,7 @@ int report_json(const struct board *r, struct db *db, int color, struct strbuf *
 	str(&doc, "generated_at", r->now_iso, 1);
 	num(&doc, "generated_at_unix", r->now);
 	num(&doc, "window_s", r->window_s);
+	str(&doc, "ledger_head", *r->ledger_head ? r->ledger_head : NULL, 1);
 	str(&doc, "status", worst[board_exit_status(r)], 1);
 	strbuf_printf(&doc, ",\"summary\":{\"systems\":%zu,\"ok\":%d,\"warn\":%d,\"breach\":%d,"
 			    "\"unknown\":%d},\"systems\":[",

@@ -122,5 +122,7 @@ int report_text(const struct board *r, struct db *db, int color, struct strbuf *
 			free(detail);
 		}
 	}
+	if (*r->ledger_head)
+		strbuf_printf(out, "\nledger head: %s\n", r->ledger_head);
 	return 0;
 }

@@ -119,9 +119,11 @@ ok "a failure after enabling starts a new run, no outage yet" \
 "$DRTOP" probe --once >/dev/null
 ok "and the next opens a new outage" \
 	sql_is "SELECT count(*) FROM outage WHERE system_id = $offid AND ended_ms IS NULL" 1
+succeeds "the database checks out" db check
 sql "UPDATE endpoint SET enabled = 0 WHERE system_id = $offid"
 ok "disabling an endpoint (any SQL client) ends its outage the same way" \
 	sql_is "SELECT count(*) FROM outage WHERE system_id = $offid AND ended_ms IS NULL" 0
-succeeds "the database checks out" db check
+run db check
+ok "and db check names that change as made outside drtop" sh -c "test $rc -eq 65 && grep -q '^endpoint [0-9]*: changed outside drtop' '$T/out'"
 
 done_testing

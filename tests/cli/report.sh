@@ -33,6 +33,8 @@ sql "INSERT INTO outage (endpoint_id, system_id, started_ms, ended_ms, res_start
 golden() { # golden FORMAT EXT: the report in FORMAT equals tests/golden/report.EXT
 	"$DRTOP" report --format "$1" >"$T/report.$2"
 	rc=$?
+	# the ledger's head hashes real times: the golden files say SEQ:HASH
+	sed -i 's/[0-9][0-9]*:[0-9a-f]\{64\}/SEQ:HASH/g' "$T/report.$2"
 	if [ -n "${UPDATE_GOLDEN:-}" ]; then cp "$T/report.$2" "$GOLDEN/report.$2"; fi
 	diff -u "$GOLDEN/report.$2" "$T/report.$2" | sed 's/^/# /' | head -20
 	cmp -s "$GOLDEN/report.$2" "$T/report.$2" && [ "$rc" -eq 2 ]

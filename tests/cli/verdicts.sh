@@ -211,6 +211,6 @@ fails "an unknown setting" 65 "unknown setting 'windows'" config set windows 30d
 fails "a bad ratio" 65 "rpo-near-ratio: expected a number between 0 and 1" config set rpo-near-ratio 1.5
 fails "a bad window" 65 "window: malformed duration" config set window forever
 succeeds "config list" config list
-ok "lists every setting" test "$(grep -c . "$T/out")" -eq 7
+ok "lists every setting" test "$(grep -c . "$T/out")" -eq 9
 
 done_testing

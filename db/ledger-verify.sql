@@ -1,0 +1,150 @@
+-- Verify a drtop database's ledger: every row is a problem (seq: the entry
+-- concerned, NULL for a row the ledger never saw), no row means intact.
+-- Needs only the sqlite3 shell (its sha3() function); doc/auditing.md
+-- explains each part. drtop db verify runs this same query.
+WITH
+chain AS (
+  SELECT seq, hash,
+    lower(hex(sha3(prev_hash || '|' || seq || '|' || recorded_at || '|' || actor || '|'
+                   || kind || '|' || payload, 256))) AS computed,
+    prev_hash, lag(hash, 1, '0000000000000000000000000000000000000000000000000000000000000000') OVER (ORDER BY seq) AS before,
+    row_number() OVER (ORDER BY seq) AS n
+  FROM ledger),
+live (tbl, id, row) AS (
+  SELECT 'strategy', name, json_object('name', name, 'cost_tier', cost_tier, 'rto_s', rto_s,
+    'rpo_s', rpo_s, 'description', description) FROM strategy
+  UNION ALL
+  SELECT 'system', id, json_object('name', name, 'rto_s', rto_s, 'rpo_s', rpo_s, 'strategy',
+    strategy, 'tier', tier, 'owner', owner, 'description', description, 'enabled', enabled,
+    'created_at', created_at, 'updated_at', updated_at) FROM system
+  UNION ALL
+  SELECT 'endpoint', id, json_object('system_id', system_id, 'url', url, 'kind', kind,
+    'interval_ms', interval_ms, 'timeout_ms', timeout_ms, 'expect', expect, 'body_match',
+    body_match, 'json_path', json_path, 'headers', headers, 'max_latency_ms',
+    max_latency_ms, 'tls_verify', tls_verify, 'enabled', enabled, 'created_at', created_at,
+    'updated_at', updated_at) FROM endpoint
+  UNION ALL
+  SELECT 'backup_schedule', id, json_object('system_id', system_id, 'name', name, 'cron',
+    cron, 'tz', tz, 'every_s', every_s, 'duration_s', duration_s, 'grace_s', grace_s,
+    'max_gap_s', max_gap_s, 'created_at', created_at, 'updated_at', updated_at) FROM
+    backup_schedule
+  UNION ALL
+  SELECT 'dependency', system_id || '>' || depends_on, json_object('system_id', system_id,
+    'depends_on', depends_on, 'created_at', created_at) FROM dependency
+  UNION ALL
+  SELECT 'maintenance_window', id, json_object('system_id', system_id, 'starts_at',
+    starts_at, 'ends_at', ends_at, 'reason', reason, 'created_at', created_at) FROM
+    maintenance_window
+  UNION ALL
+  SELECT 'setting', key, json_object('key', key, 'value', value) FROM setting
+  UNION ALL
+  SELECT 'audit_log', id, json_object('at', at, 'actor', actor, 'table_name', table_name,
+    'row_id', row_id, 'action', action, 'old_values', old_values, 'new_values', new_values)
+    FROM audit_log
+  UNION ALL
+  SELECT 'checkin', id, json_object('system_id', system_id, 'schedule_id', schedule_id,
+    'at', at, 'ok', ok, 'recorded_at', recorded_at, 'note', note) FROM checkin
+  UNION ALL
+  SELECT 'drill', id, json_object('system_id', system_id, 'kind', kind, 'started_at',
+    started_at, 'recovered_at', recovered_at, 'data_loss_s', data_loss_s, 'notes', notes,
+    'created_at', created_at) FROM drill
+  UNION ALL
+  SELECT 'outage', id, json_object('endpoint_id', endpoint_id, 'system_id', system_id,
+    'started_ms', started_ms, 'ended_ms', ended_ms, 'res_start_ms', res_start_ms,
+    'res_end_ms', res_end_ms, 'gap', gap, 'first_error', first_error, 'planned', planned,
+    'cause_system_id', cause_system_id) FROM outage
+  UNION ALL
+  SELECT 'status_history', id, json_object('system_id', system_id, 'at', at, 'status',
+    status, 'reason', reason) FROM status_history
+  UNION ALL
+  SELECT 'objective_history', id, json_object('system_id', system_id, 'rto_s', rto_s,
+    'rpo_s', rpo_s, 'strategy', strategy, 'tier', tier, 'valid_from', valid_from,
+    'valid_to', valid_to, 'source', source) FROM objective_history
+),
+entry AS (
+  SELECT seq, substr(kind, 1, instr(kind, '.') - 1) || ' ' || (payload ->> '$.id') AS key,
+    substr(kind, instr(kind, '.') + 1) AS action,
+    payload -> '$.row' AS row,
+    row_number() OVER (PARTITION BY substr(kind, 1, instr(kind, '.') - 1), payload ->> '$.id'
+                       ORDER BY seq DESC) AS newest
+  FROM ledger
+  WHERE kind GLOB '*.insert' OR kind GLOB '*.update' OR kind GLOB '*.delete'
+     OR kind GLOB '*.existing'),
+ledgered AS (SELECT * FROM entry WHERE newest = 1 AND action <> 'delete'),
+-- the same key for the live rows: text on both sides, so that joins can use an index
+current AS (SELECT tbl || ' ' || id AS key, row FROM live),
+batch AS (
+  SELECT seq, payload ->> '$.first' AS first, payload ->> '$.last' AS last,
+    payload ->> '$.from_ms' AS from_ms, payload ->> '$.to_ms' AS to_ms,
+    payload -> '$.endpoints' AS endpoints,
+    lag(payload ->> '$.last', 1, 0) OVER (ORDER BY payload ->> '$.first') AS prev_last
+  FROM ledger WHERE kind = 'probe_result.batch'),
+-- endpoints drtop deleted, with their results, and when (ids may be reused)
+deleted_endpoint AS (
+  SELECT payload ->> '$.id' AS id, max(seq) AS seq FROM ledger
+  WHERE kind = 'endpoint.delete' GROUP BY 1),
+probe AS (
+  SELECT b.seq, b.first, b.last, e.value ->> '$.endpoint_id' AS ep,
+    e.value ->> '$.rows' AS rows, e.value ->> '$.sha3' AS sha3,
+    (SELECT count(*) FROM probe_result
+     WHERE endpoint_id = e.value ->> '$.endpoint_id' AND at_ms BETWEEN b.from_ms AND b.to_ms
+       AND id BETWEEN b.first AND b.last) AS n,
+    (SELECT lower(hex(sha3(group_concat(row, char(10)), 256)))
+     FROM (SELECT json_object('endpoint_id', endpoint_id, 'at_ms', at_ms, 'ok', ok,
+             'status_code', status_code, 'latency_ms', latency_ms, 'error', error,
+             'data_time', data_time, 'lag_s', lag_s) AS row
+           FROM probe_result
+           WHERE endpoint_id = e.value ->> '$.endpoint_id' AND at_ms BETWEEN b.from_ms AND b.to_ms
+             AND id BETWEEN b.first AND b.last
+           ORDER BY id)) AS digest,
+    -- the results of an endpoint deleted after the batch went with it, and
+    -- results older than the shortest retention period the ledger shows ever
+    -- set may have been pruned
+    EXISTS (SELECT 1 FROM deleted_endpoint d
+            WHERE d.id = e.value ->> '$.endpoint_id' AND d.seq > b.seq) AS gone,
+    b.from_ms < 1000 * (CAST(strftime('%s', 'now') AS INTEGER)
+      - (SELECT coalesce(min(CAST(payload ->> '$.row.value' AS INTEGER)), 2592000) FROM ledger
+         WHERE kind GLOB 'setting.*' AND payload ->> '$.id' = 'retention_s'
+           AND CAST(payload ->> '$.row.value' AS INTEGER) > 0)) AS prunable
+  FROM batch b, json_each(b.endpoints) AS e),
+problem (seq, subject, problem) AS (
+  SELECT seq, 'ledger entry ' || seq,
+    CASE WHEN seq <> n THEN 'entries before it are missing (it is entry ' || n || ' of the ledger)'
+         WHEN hash IS NULL THEN 'not sealed: written outside drtop'
+         WHEN hash IS NOT computed THEN 'its hash does not match its contents: changed after it was recorded'
+         ELSE 'it does not follow the entry before it: an entry was removed, inserted or reordered'
+    END
+  FROM chain WHERE seq <> n OR hash IS NOT computed OR prev_hash IS NOT before
+  UNION ALL
+  SELECT l.seq, l.key,
+    'changed outside drtop: the ledger has ' || l.row || ', the table has ' || v.row
+  FROM ledgered l JOIN current v ON v.key = l.key WHERE v.row <> l.row
+  UNION ALL
+  SELECT l.seq, l.key, 'deleted outside drtop (ledger entry ' || l.seq || ' has it)'
+  FROM ledgered l LEFT JOIN current v ON v.key = l.key WHERE v.key IS NULL
+  UNION ALL
+  SELECT NULL, v.key, 'not in the ledger: written outside drtop'
+  FROM current v LEFT JOIN ledgered l ON l.key = v.key WHERE l.key IS NULL
+  UNION ALL
+  SELECT seq, 'probe_result ' || first || '-' || last || ' of endpoint ' || ep,
+    CASE WHEN n <> rows THEN 'rows added or deleted outside drtop: the ledger has ' || rows
+                             || ', the table ' || n
+         ELSE 'changed outside drtop: the digest of the rows differs' END
+  FROM probe
+  WHERE (n <> rows OR digest IS NOT sha3) AND NOT (n < rows AND (prunable OR gone AND n = 0))
+  UNION ALL
+  SELECT b.seq, 'probe_result ' || b.first || '-' || b.last,
+    'rows added outside drtop, of endpoints or times the batch does not have'
+  FROM batch b
+  WHERE (SELECT count(*) FROM probe_result WHERE id BETWEEN b.first AND b.last)
+        > (SELECT sum(n) FROM probe p WHERE p.seq = b.seq)
+  UNION ALL
+  SELECT NULL, 'probe_result ' || min(p.id) || '-' || max(p.id),
+    'not in the ledger: written outside drtop'
+  FROM batch b JOIN probe_result p ON p.id > b.prev_last AND p.id < b.first GROUP BY b.seq
+  UNION ALL
+  SELECT NULL, 'probe_result ' || min(id) || '-' || max(id),
+    'not in the ledger: written outside drtop'
+  FROM probe_result WHERE id > (SELECT coalesce(max(last), 0) FROM batch)
+  HAVING count(*) > 0)
+SELECT seq, subject, problem FROM problem ORDER BY seq IS NULL, seq, subject;

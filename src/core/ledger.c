@@ -1,0 +1,381 @@
+/*
+ * ledger.c - see ledger.h.
+ *
+ * The schema's triggers append entries without their hashes, and only in
+ * drtop's transactions (they need audit_context). Sealing is the one thing
+ * done here: at commit, the entries the transaction added get prev_hash and
+ * hash. Entries some other client managed to add are never sealed by a later
+ * transaction (they precede its mark), so verification names them.
+ *
+ * Probe results are the one kind of evidence without an entry per row: a
+ * probe cycle writes one row per endpoint, so each write transaction that
+ * adds probe results appends one probe_result.batch entry holding the range
+ * of ids, the count and a SHA3-256 digest of the rows. A BEGIN IMMEDIATE
+ * transaction holds the write lock from its start, so the rows with an id
+ * above the largest one at its start are exactly the ones it wrote: rows that
+ * another client slipped in between two transactions fall outside every
+ * batch, and verification names them.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <openssl/evp.h>
+
+#include "ledger.h"
+#include "util.h"
+#include "when.h"
+
+extern const char ledger_verify_sql[];
+
+/* SHA3-256 of N bytes at P into MD (32 bytes). Returns 0, or -1 when libcrypto fails. */
+static int sha3_256(const void *p, size_t n, unsigned char *md)
+{
+	unsigned int len = 0;
+
+	return EVP_Digest(p, n, md, &len, EVP_sha3_256(), NULL) == 1 && len == 32 ? 0 : -1;
+}
+
+/* The bytes of a value as the sqlite3 shell's sha3() hashes them: a BLOB as
+ * it is, anything else as its text. NULL for NULL. */
+static const void *value_bytes(sqlite3_value *v, int *n)
+{
+	const void *p;
+
+	if (sqlite3_value_type(v) == SQLITE_NULL)
+		return NULL;
+	p = sqlite3_value_type(v) == SQLITE_BLOB ? sqlite3_value_blob(v) : sqlite3_value_text(v);
+	*n = sqlite3_value_bytes(v);
+	return p ? p : "";
+}
+
+static void sql_sha3(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	unsigned char md[32];
+	const void *p;
+	int n = 0;
+
+	if (argc == 2 && sqlite3_value_int(argv[1]) != 256) {
+		sqlite3_result_error(cx, "drtop's sha3() computes SHA3-256 only", -1);
+		return;
+	}
+	p = value_bytes(argv[0], &n);
+	if (!p)
+		return;
+	if (sha3_256(p, (size_t)n, md) < 0) {
+		sqlite3_result_error(cx, "SHA3-256 failed in libcrypto", -1);
+		return;
+	}
+	sqlite3_result_blob(cx, md, 32, SQLITE_TRANSIENT);
+}
+
+void ledger_register(sqlite3 *h)
+{
+	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+
+	sqlite3_create_function(h, "sha3", 1, flags, NULL, sql_sha3, NULL, NULL);
+	sqlite3_create_function(h, "sha3", 2, flags, NULL, sql_sha3, NULL, NULL);
+}
+
+static int max_seq(struct db *db, const char *sql, int64_t *out, struct error *e)
+{
+	sqlite3_stmt *st = db_prepare(db, sql, e);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_fail(db, e, "ledger");
+}
+
+int ledger_mark(struct db *db, int version, struct error *e)
+{
+	db->probe_mark = db->ledger_mark = -1;
+	db->sealed_seq = 0;
+	if (version < LEDGER_SCHEMA_VERSION)
+		return 0;
+	if (max_seq(db, "SELECT coalesce(max(id), 0) FROM probe_result", &db->probe_mark, e) < 0 ||
+	    max_seq(db, "SELECT coalesce(max(seq), 0) FROM ledger", &db->ledger_mark, e) < 0 ||
+	    max_seq(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM setting"
+			" WHERE key = 'anchor_log_s'), 3600)",
+		    &db->anchor_log_s, e) < 0)
+		return -1;
+	return 0;
+}
+
+void ledger_committed(struct db *db)
+{
+	int64_t now = when_real_now();
+
+	if (!db->sealed_seq || db->anchor_log_s <= 0 || now - db->anchor_logged < db->anchor_log_s)
+		return;
+	openlog("drtop", LOG_PID, LOG_USER);
+	syslog(LOG_INFO, "ledger head of %s: %lld:%s", db->path, (long long)db->sealed_seq,
+	       db->sealed_hash);
+	closelog();
+	db->anchor_logged = now;
+}
+
+/* The probe_result.batch entry of the rows written since the mark, if any. */
+static int append_batch(struct db *db, struct error *e)
+{
+	/* The same entries as the end of db/0006-ledger.sql makes. */
+	static const char sql[] =
+		"INSERT INTO ledger_new (kind, payload) "
+		"SELECT 'probe_result.batch', json_object('first', lo, 'last', hi, 'rows', n, "
+		"  'from_ms', from_ms, 'to_ms', to_ms, 'endpoints', json(( "
+		"    SELECT json_group_array(json_object('endpoint_id', ep, 'rows', c, 'sha3', "
+		"      (SELECT lower(hex(sha3(group_concat(row, char(10)), 256))) "
+		"       FROM (SELECT json_object('endpoint_id', endpoint_id, 'at_ms', at_ms, 'ok', ok, "
+		"             'status_code', status_code, 'latency_ms', latency_ms, 'error', error, "
+		"             'data_time', data_time, 'lag_s', lag_s) AS row "
+		"             FROM probe_result WHERE endpoint_id = ep AND at_ms BETWEEN from_ms AND to_ms "
+		"             AND id BETWEEN lo AND hi ORDER BY id)))) "
+		"    FROM (SELECT endpoint_id AS ep, count(*) AS c FROM probe_result "
+		"          WHERE id BETWEEN lo AND hi GROUP BY endpoint_id ORDER BY endpoint_id)))) "
+		"FROM (SELECT min(id) AS lo, max(id) AS hi, count(*) AS n, min(at_ms) AS from_ms, "
+		"             max(at_ms) AS to_ms "
+		"      FROM probe_result WHERE id > ?1 HAVING count(*) > 0)";
+	sqlite3_stmt *st = db_prepare(db, sql, e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, db->probe_mark);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "ledger: probe results");
+}
+
+/* Lowercase hex SHA3-256 of S into HEX (LEDGER_HASH_HEX + 1 bytes). */
+static int hash_hex(const struct strbuf *s, char *hex, struct error *e)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char md[32];
+	int i;
+
+	if (sha3_256(s->buf ? s->buf : "", s->len, md) < 0)
+		return error_set(e, ERR_INTERNAL, "ledger: SHA3-256 failed in libcrypto");
+	for (i = 0; i < 32; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[LEDGER_HASH_HEX] = '\0';
+	return 0;
+}
+
+/* Give every entry after the mark its prev_hash and hash, in order. */
+static int seal_entries(struct db *db, struct error *e)
+{
+	sqlite3_stmt *next = NULL, *put = NULL, *prev = NULL;
+	struct strbuf canon = STRBUF_INIT;
+	char before[LEDGER_HASH_HEX + 1], hash[LEDGER_HASH_HEX + 1];
+	int64_t seq = db->ledger_mark;
+	int rc = -1, step;
+
+	memset(before, '0', LEDGER_HASH_HEX);
+	before[LEDGER_HASH_HEX] = '\0';
+	prev = db_prepare(db, "SELECT coalesce(hash, '') FROM ledger WHERE seq = ?1", e);
+	next = db_prepare(db, "SELECT seq, recorded_at, actor, kind, payload FROM ledger"
+			      " WHERE seq > ?1 ORDER BY seq LIMIT 1", e);
+	put = db_prepare(db, "UPDATE ledger SET prev_hash = ?2, hash = ?3 WHERE seq = ?1", e);
+	if (!prev || !next || !put)
+		goto out;
+	/* An entry before the mark that nobody sealed stays visible as such: the
+	 * chain goes on from it and breaks there. */
+	sqlite3_bind_int64(prev, 1, seq);
+	if (sqlite3_step(prev) == SQLITE_ROW)
+		snprintf(before, sizeof(before), "%s", (const char *)sqlite3_column_text(prev, 0));
+	for (;;) {
+		sqlite3_reset(next);
+		sqlite3_bind_int64(next, 1, seq);
+		step = sqlite3_step(next);
+		if (step == SQLITE_DONE)
+			break;
+		if (step != SQLITE_ROW) {
+			db_fail(db, e, "ledger");
+			goto out;
+		}
+		seq = sqlite3_column_int64(next, 0);
+		strbuf_reset(&canon);
+		strbuf_printf(&canon, "%s|%lld|%s|%s|%s|%s", before, (long long)seq,
+			      (const char *)sqlite3_column_text(next, 1),
+			      (const char *)sqlite3_column_text(next, 2),
+			      (const char *)sqlite3_column_text(next, 3),
+			      (const char *)sqlite3_column_text(next, 4));
+		if (hash_hex(&canon, hash, e) < 0)
+			goto out;
+		sqlite3_reset(put);
+		sqlite3_bind_int64(put, 1, seq);
+		if (*before)
+			sqlite3_bind_text(put, 2, before, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(put, 2);
+		sqlite3_bind_text(put, 3, hash, -1, SQLITE_STATIC);
+		if (sqlite3_step(put) != SQLITE_DONE) {
+			db_fail(db, e, "ledger");
+			goto out;
+		}
+		memcpy(before, hash, sizeof(hash));
+		db->sealed_seq = seq;
+		memcpy(db->sealed_hash, hash, sizeof(hash));
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(prev);
+	sqlite3_finalize(next);
+	sqlite3_finalize(put);
+	strbuf_done(&canon);
+	return rc;
+}
+
+int ledger_seal(struct db *db, struct error *e)
+{
+	int rc = 0;
+
+	if (db->ledger_mark < 0)
+		return 0;
+	if (db->probe_mark >= 0)
+		rc = append_batch(db, e);
+	if (rc == 0)
+		rc = seal_entries(db, e);
+	db->probe_mark = db->ledger_mark = -1;
+	return rc;
+}
+
+int ledger_head(struct db *db, int64_t *seq, char *hash, struct error *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (db->version < LEDGER_SCHEMA_VERSION)
+		return error_set(e, ERR_DATA,
+				 "%s has schema version %d, without a ledger; run 'drtop db migrate'",
+				 db->path, db->version);
+	st = db_prepare(db, "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1", e);
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		snprintf(hash, LEDGER_HASH_HEX + 1, "%s", (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return error_set(e, ERR_DATA, "%s: the ledger is empty (no genesis entry)", db->path);
+	return rc == SQLITE_ROW ? 0 : db_fail(db, e, "ledger");
+}
+
+/* Parse "SEQ:HASH". Returns 0, or -1 with e set. */
+static int parse_anchor(const char *anchor, int64_t *seq, char *hash, struct error *e)
+{
+	const char *colon = strchr(anchor, ':');
+	char *end;
+	size_t i;
+
+	if (colon && colon > anchor) {
+		*seq = strtoll(anchor, &end, 10);
+		if (end == colon && *seq > 0 && strlen(colon + 1) == LEDGER_HASH_HEX) {
+			for (i = 0; i < LEDGER_HASH_HEX; i++) {
+				char c = colon[1 + i];
+
+				if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+					break;
+				hash[i] = c;
+			}
+			hash[i] = '\0';
+			if (i == LEDGER_HASH_HEX)
+				return 0;
+		}
+	}
+	return error_set(e, ERR_USAGE,
+			 "--anchor: '%s' is not SEQ:HASH (a sequence number, a colon and 64 "
+			 "lowercase hex digits, as 'drtop db anchor' prints)",
+			 anchor);
+}
+
+static void first_of(int64_t *first, int64_t seq)
+{
+	if (seq > 0 && (*first == 0 || seq < *first))
+		*first = seq;
+}
+
+/* Is entry SEQ of the ledger the anchored one? One problem line when not. */
+static int check_anchor(struct db *db, int64_t seq, const char *hash, struct strbuf *out,
+			int64_t *first, struct error *e)
+{
+	sqlite3_stmt *st = db_prepare(db,
+				      "SELECT hash, (SELECT max(seq) FROM ledger) FROM ledger "
+				      "WHERE seq = ?1 UNION ALL SELECT NULL, max(seq) FROM ledger",
+				      e);
+	int rc, problems = 0;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, seq);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_NULL) {
+		strbuf_printf(out,
+			      "ledger entry %" PRId64 ": missing: the ledger ends at entry %lld, "
+			      "before the anchor: entries were removed\n",
+			      seq, (long long)sqlite3_column_int64(st, 1));
+		first_of(first, sqlite3_column_int64(st, 1) + 1);
+		problems = 1;
+	} else if (rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), hash)) {
+		strbuf_printf(out,
+			      "ledger entry %" PRId64 ": not the anchored entry: its hash is %s, "
+			      "the anchor says %s\n",
+			      seq, sqlite3_column_text(st, 0), hash);
+		first_of(first, seq);
+		problems = 1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, e, "ledger");
+	return problems;
+}
+
+int ledger_verify(struct db *db, const char *anchor, struct strbuf *out, int64_t *first,
+		  struct error *e)
+{
+	char want[LEDGER_HASH_HEX + 1];
+	int64_t anchor_seq = 0;
+	sqlite3_stmt *st;
+	int problems = 0, rc;
+
+	*first = 0;
+	if (anchor && parse_anchor(anchor, &anchor_seq, want, e) < 0)
+		return -1;
+	if (db->version < LEDGER_SCHEMA_VERSION) {
+		strbuf_printf(out, "ledger: none (schema version %d); run 'drtop db migrate'\n",
+			      db->version);
+		return 1;
+	}
+	st = db_prepare(db, ledger_verify_sql, e);
+	if (!st)
+		return error_prefix(e, "ledger verification");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		strbuf_printf(out, "%s: %s\n", sqlite3_column_text(st, 1),
+			      sqlite3_column_text(st, 2));
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			first_of(first, sqlite3_column_int64(st, 0));
+		problems++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "ledger verification");
+	if (anchor) {
+		rc = check_anchor(db, anchor_seq, want, out, first, e);
+		if (rc < 0)
+			return -1;
+		problems += rc;
+	}
+	return problems;
+}

@@ -1,0 +1,58 @@
+/*
+ * ledger.h - the hash-chained ledger of every recorded fact (db/0006-ledger.sql).
+ *
+ * The schema's triggers append one entry per change of an evidence or
+ * inventory row while drtop writes; this module appends the digest of a
+ * transaction's probe results when it commits, seals the transaction's
+ * entries (SHA3-256 from OpenSSL's libcrypto), and verifies the whole ledger
+ * against the live tables with the query of db/ledger-verify.sql, the one
+ * doc/auditing.md gives auditors for the plain sqlite3 shell.
+ */
+#ifndef DRTOP_LEDGER_H
+#define DRTOP_LEDGER_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "error.h"
+#include "strbuf.h"
+
+/* The schema version that introduced the ledger. */
+#define LEDGER_SCHEMA_VERSION 6
+
+/* The length of a hash as lowercase hex, without the NUL. */
+#define LEDGER_HASH_HEX 64
+
+/* Register sha3(X[, 256]) on a connection: SHA3-256 as a BLOB, as in the
+ * sqlite3 shell, for the probe digests and the verification query. */
+void ledger_register(sqlite3 *h);
+
+/* Note where this write transaction's ledger entries and probe results will
+ * begin (db_begin), on a database of schema VERSION. */
+int ledger_mark(struct db *db, int version, struct error *e);
+
+/* Append the digest of the probe results written since ledger_mark(), if any,
+ * and seal the entries added since (db_commit, inside the transaction). */
+int ledger_seal(struct db *db, struct error *e);
+
+/* After a commit: in a process that has run for the anchor-log interval since it
+ * opened the database (or last logged), send the head the commit sealed to the
+ * system log, as an anchor kept outside the file ("drtop[PID]: ledger head of
+ * PATH: SEQ:HASH"). One-shot commands never run that long. */
+void ledger_committed(struct db *db);
+
+/* The newest entry: its sequence number and its hash (HASH holds
+ * LEDGER_HASH_HEX + 1 bytes). Returns 0, or -1 with e set. */
+int ledger_head(struct db *db, int64_t *seq, char *hash, struct error *e);
+
+/* Recompute the chain and compare the live tables with it; when ANCHOR
+ * ("SEQ:HASH") is given, check that entry too. Each problem is a line in OUT,
+ * the first broken entry's sequence number goes to *FIRST (0: none, or only
+ * rows the ledger never saw). Returns the number of problems, or -1 with e set
+ * (ERR_USAGE for a malformed anchor). */
+int ledger_verify(struct db *db, const char *anchor, struct strbuf *out, int64_t *first,
+		  struct error *e);
+
+#endif
