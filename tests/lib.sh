@@ -75,6 +75,10 @@ check_failure() {
 }
 
 sql() { sqlite3 "$DRTOP_DB" "$@"; }
+# sql_is SQL WANT / sql_ge SQL N: the query's answer, read afresh each time
+# (so that wait_for polls the database, not a value read once).
+sql_is() { [ "$(sql "$1")" = "$2" ]; }
+sql_ge() { [ "$(sql "$1")" -ge "$2" ]; }
 
 # wait_for SECONDS COMMAND...: poll COMMAND every 0.1s until it succeeds.
 wait_for() {

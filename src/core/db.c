@@ -158,7 +158,7 @@ sqlite3_stmt *db_prepare_tail(struct db *db, const char *sql, const char **tail,
 	return st;
 }
 
-static int pragma_int(struct db *db, const char *sql, int *out, struct error *e)
+int db_int64(struct db *db, const char *sql, int64_t *out, struct error *e)
 {
 	sqlite3_stmt *st = db_prepare(db, sql, e);
 	int rc;
@@ -167,10 +167,20 @@ static int pragma_int(struct db *db, const char *sql, int *out, struct error *e)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int(st, 0);
+		*out = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return db_fail(db, e, "database");
+	return 0;
+}
+
+static int pragma_int(struct db *db, const char *sql, int *out, struct error *e)
+{
+	int64_t v = 0;
+
+	if (db_int64(db, sql, &v, e) < 0)
+		return -1;
+	*out = (int)v;
 	return 0;
 }
 

@@ -95,6 +95,9 @@ int db_exec(struct db *db, const char *sql, struct error *e);
 
 /* Prepare SQL; NULL with e set on failure. */
 sqlite3_stmt *db_prepare(struct db *db, const char *sql, struct error *e);
+/* Run SQL, which yields one row, and store its first column in *OUT. 0, or -1
+ * with e set. */
+int db_int64(struct db *db, const char *sql, int64_t *out, struct error *e);
 /* The same, setting *TAIL to what follows the first statement in SQL. */
 sqlite3_stmt *db_prepare_tail(struct db *db, const char *sql, const char **tail,
 			      struct error *e);

@@ -81,29 +81,15 @@ void ledger_register(sqlite3 *h)
 	sqlite3_create_function(h, "sha3", 2, flags, NULL, sql_sha3, NULL, NULL);
 }
 
-static int max_seq(struct db *db, const char *sql, int64_t *out, struct error *e)
-{
-	sqlite3_stmt *st = db_prepare(db, sql, e);
-	int rc;
-
-	if (!st)
-		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : db_fail(db, e, "ledger");
-}
-
 int ledger_mark(struct db *db, int version, struct error *e)
 {
 	db->probe_mark = db->ledger_mark = -1;
 	db->sealed_seq = 0;
 	if (version < LEDGER_SCHEMA_VERSION)
 		return 0;
-	if (max_seq(db, "SELECT coalesce(max(id), 0) FROM probe_result", &db->probe_mark, e) < 0 ||
-	    max_seq(db, "SELECT coalesce(max(seq), 0) FROM ledger", &db->ledger_mark, e) < 0 ||
-	    max_seq(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM setting"
+	if (db_int64(db, "SELECT coalesce(max(id), 0) FROM probe_result", &db->probe_mark, e) < 0 ||
+	    db_int64(db, "SELECT coalesce(max(seq), 0) FROM ledger", &db->ledger_mark, e) < 0 ||
+	    db_int64(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM setting"
 			" WHERE key = 'anchor_log_s'), 3600)",
 		    &db->anchor_log_s, e) < 0)
 		return -1;

@@ -6,7 +6,6 @@
 unset DRTOP_NOW
 start_server
 
-sql_is() { [ "$(sql "$1")" = "$2" ]; }
 ep_id() { sql "SELECT id FROM endpoint WHERE url = '$1'"; }
 
 # --- out of order: a result older than one already recorded (D4) ---

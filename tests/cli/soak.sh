@@ -11,7 +11,6 @@
 unset DRTOP_NOW
 start_server
 
-sql_is() { [ "$(sql "$1")" = "$2" ]; }
 rows() { sql "SELECT count(*) FROM probe_result r JOIN endpoint e ON e.id = r.endpoint_id WHERE e.url = '$URL/count/$1'"; }
 d() { "$DRTOP" "$@" >>"$T/cli.out" 2>&1 || echo "# drtop $* failed: $(tail -1 "$T/cli.out")"; }
 

@@ -9,8 +9,6 @@ start_server
 "$DRTOP" endpoint add web "$URL/health" --interval 500ms --timeout 1s >/dev/null
 
 count() { sql "SELECT count(*) FROM probe_result WHERE $1"; }
-sql_is() { [ "$(sql "$1")" = "$2" ]; }
-sql_ge() { [ "$(sql "$1")" -ge "$2" ]; }
 at_least() { [ "$(count "$1")" -ge "$2" ]; }
 start_watch() {
 	"$DRTOP" probe --watch "$@" >"$T/watch.out" 2>"$T/watch.err" &

@@ -8,7 +8,6 @@ unset DRTOP_NOW
 start_server
 "$DRTOP" system add web --rto 1h --rpo 1h >/dev/null
 "$DRTOP" endpoint add web "$URL/health" --interval 500ms --timeout 1s >/dev/null
-sql_is() { test "$(sql "$1")" = "$2"; }
 
 dashboard --db "'$DRTOP_DB'"
 ok "the dashboard probes" wait_for 10 sql_is "SELECT count(*) > 0 FROM probe_result WHERE ok" 1

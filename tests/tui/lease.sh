@@ -9,7 +9,6 @@ unset DRTOP_NOW
 start_server
 "$DRTOP" system add web --rto 1h --rpo 1h >/dev/null
 "$DRTOP" endpoint add web "$URL/health" --interval 500ms --timeout 1s >/dev/null
-sql_is() { test "$(sql "$1")" = "$2"; }
 on() { tmux capture-pane -p -t "$1" | grep -q -- "$2"; }
 
 DASH_COLS=120 # room in the header for a long PID

@@ -11,7 +11,6 @@ start_server
 
 clock() { screen | head -1 | grep -oE '[0-9]{2}:[0-9]{2}:[0-9]{2}Z? *$' | tr -d ' '; }
 clock_moved() { [ "$(clock)" != "$1" ]; }
-sql_is() { test "$(sql "$1")" = "$2"; }
 
 dashboard --db "'$DRTOP_DB'"
 ok "the dashboard starts probing" wait_for 10 sql_is "SELECT count(*) > 0 FROM probe_result" 1
