@@ -78,16 +78,13 @@ static struct board_system *find_system(const size_t *byid, struct board *r, int
 	return NULL;
 }
 
-/* The last twelve status changes of every system, oldest first. */
-static int load_history(struct db *db, struct board *b, struct error *e)
+/* Run SQL, whose rows start with a system id, and hand each row to FILL with
+ * its system (rows of systems not on the board are skipped). */
+static int load_per_system(struct db *db, struct board *b, const char *sql,
+			   void (*fill)(struct board_system *s, sqlite3_stmt *st), const char *what,
+			   struct error *e)
 {
-	sqlite3_stmt *st = db_prepare(db,
-				      "SELECT system_id, group_concat(substr(status, 1, 1), '') FROM ("
-				      " SELECT system_id, status, at, id FROM (SELECT system_id, status,"
-				      "  at, id, row_number() OVER (PARTITION BY system_id ORDER BY at DESC,"
-				      "  id DESC) AS rn FROM status_history) WHERE rn <= 12"
-				      " ORDER BY system_id, at, id) GROUP BY system_id",
-				      e);
+	sqlite3_stmt *st = db_prepare(db, sql, e);
 	size_t *byid;
 	int rc;
 
@@ -98,42 +95,48 @@ static int load_history(struct db *db, struct board *b, struct error *e)
 		struct board_system *s = find_system(byid, b, sqlite3_column_int64(st, 0));
 
 		if (s)
-			snprintf(s->history, sizeof(s->history), "%s",
-				 (const char *)sqlite3_column_text(st, 1));
+			fill(s, st);
 	}
 	free(byid);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading the status history");
+	return rc == SQLITE_DONE ? 0 : db_fail(db, e, what);
+}
+
+static void fill_history(struct board_system *s, sqlite3_stmt *st)
+{
+	snprintf(s->history, sizeof(s->history), "%s", (const char *)sqlite3_column_text(st, 1));
+}
+
+/* The last twelve status changes of every system, oldest first. */
+static int load_history(struct db *db, struct board *b, struct error *e)
+{
+	return load_per_system(db, b,
+			       "SELECT system_id, group_concat(substr(status, 1, 1), '') FROM ("
+			       " SELECT system_id, status, at, id FROM (SELECT system_id, status,"
+			       "  at, id, row_number() OVER (PARTITION BY system_id ORDER BY at DESC,"
+			       "  id DESC) AS rn FROM status_history) WHERE rn <= 12"
+			       " ORDER BY system_id, at, id) GROUP BY system_id",
+			       fill_history, "reading the status history", e);
+}
+
+static void fill_bounds(struct board_system *s, sqlite3_stmt *st)
+{
+	s->worst_recovery_bound = sqlite3_column_int(st, 1) != 0;
+	s->last_recovery_bound = sqlite3_column_int(st, 2) != 0;
 }
 
 /* Which recovery figures are lower bounds: an outage ended by a gap in
  * probing (gap = 1) lasted at least as long as measured, maybe far longer. */
 static int load_bounds(struct db *db, struct board *b, struct error *e)
 {
-	sqlite3_stmt *st = db_prepare(db,
-				      "SELECT system_id, max(gap), max(CASE WHEN rn = 1 THEN gap END) FROM ("
-				      " SELECT m.system_id, o.gap, CASE WHEN NOT m.ongoing THEN row_number()"
-				      "  OVER (PARTITION BY m.system_id, m.ongoing ORDER BY m.ended_ms DESC)"
-				      "  END AS rn FROM v_outage_measure m JOIN outage o ON o.id = m.id)"
-				      " GROUP BY system_id HAVING max(gap)",
-				      e);
-	size_t *byid;
-	int rc;
-
-	if (!st)
-		return -1;
-	byid = index_by_id(b);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct board_system *s = find_system(byid, b, sqlite3_column_int64(st, 0));
-
-		if (s) {
-			s->worst_recovery_bound = sqlite3_column_int(st, 1) != 0;
-			s->last_recovery_bound = sqlite3_column_int(st, 2) != 0;
-		}
-	}
-	free(byid);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading the outages cut by a gap");
+	return load_per_system(
+		db, b,
+		"SELECT system_id, max(gap), max(CASE WHEN rn = 1 THEN gap END) FROM ("
+		" SELECT m.system_id, o.gap, CASE WHEN NOT m.ongoing THEN row_number()"
+		"  OVER (PARTITION BY m.system_id, m.ongoing ORDER BY m.ended_ms DESC)"
+		"  END AS rn FROM v_outage_measure m JOIN outage o ON o.id = m.id)"
+		" GROUP BY system_id HAVING max(gap)",
+		fill_bounds, "reading the outages cut by a gap", e);
 }
 
 /* The view is computed once, whole (MATERIALIZED): let the planner push the
