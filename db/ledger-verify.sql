@@ -76,9 +76,37 @@ current AS (SELECT tbl || ' ' || id AS key, row FROM live),
 batch AS (
   SELECT seq, payload ->> '$.first' AS first, payload ->> '$.last' AS last,
     payload ->> '$.from_ms' AS from_ms, payload ->> '$.to_ms' AS to_ms,
+    payload ->> '$.rows' AS rows, payload ->> '$.sha3' AS sha3,
     payload -> '$.endpoints' AS endpoints,
-    lag(payload ->> '$.last', 1, 0) OVER (ORDER BY payload ->> '$.first') AS prev_last
+    lag(payload ->> '$.last', 1, 0) OVER (ORDER BY payload ->> '$.first') AS prev_last,
+    -- results older than the shortest retention period the ledger shows ever
+    -- set may have been pruned
+    payload ->> '$.from_ms' < 1000 * (CAST(strftime('%s', 'now') AS INTEGER)
+      - (SELECT coalesce(min(CAST(payload ->> '$.row.value' AS INTEGER)), 2592000) FROM ledger
+         WHERE kind GLOB 'setting.*' AND payload ->> '$.id' = 'retention_s'
+           AND CAST(payload ->> '$.row.value' AS INTEGER) > 0)) AS prunable
   FROM ledger WHERE kind = 'probe_result.batch'),
+-- the row hashes of results drtop removed on purpose (an endpoint deleted with
+-- its results), kept so that the batches that held them stay checkable
+removed AS (
+  SELECT r.value ->> '$[0]' AS id, r.value ->> '$[1]' AS h
+  FROM ledger, json_each(payload -> '$.results') AS r WHERE kind = 'probe_result.removal'),
+-- a batch's digest: the SHA3-256 of its rows' hashes in id order, one a line;
+-- a row's hash: the SHA3-256 of its JSON object (batches recorded before
+-- migration 0007 hold a digest per endpoint instead, checked further below)
+batch_check AS (
+  SELECT b.seq, b.first, b.last, b.rows, b.sha3, b.prunable,
+    (SELECT count(*) + (SELECT count(*) FROM removed WHERE id BETWEEN b.first AND b.last)
+     FROM probe_result WHERE id BETWEEN b.first AND b.last) AS n,
+    (SELECT lower(hex(sha3(group_concat(h, char(10)), 256)))
+     FROM (SELECT id, lower(hex(sha3(json_object('endpoint_id', endpoint_id, 'at_ms', at_ms,
+             'ok', ok, 'status_code', status_code, 'latency_ms', latency_ms, 'error', error,
+             'data_time', data_time, 'lag_s', lag_s), 256))) AS h
+           FROM probe_result WHERE id BETWEEN b.first AND b.last
+           UNION ALL
+           SELECT id, h FROM removed WHERE id BETWEEN b.first AND b.last
+           ORDER BY id)) AS digest
+  FROM batch b WHERE b.sha3 IS NOT NULL),
 -- endpoints drtop deleted, with their results, and when (ids may be reused)
 deleted_endpoint AS (
   SELECT payload ->> '$.id' AS id, max(seq) AS seq FROM ledger
@@ -97,15 +125,9 @@ probe AS (
            WHERE endpoint_id = e.value ->> '$.endpoint_id' AND at_ms BETWEEN b.from_ms AND b.to_ms
              AND id BETWEEN b.first AND b.last
            ORDER BY id)) AS digest,
-    -- the results of an endpoint deleted after the batch went with it, and
-    -- results older than the shortest retention period the ledger shows ever
-    -- set may have been pruned
+    -- the results of an endpoint deleted after the batch went with it
     EXISTS (SELECT 1 FROM deleted_endpoint d
-            WHERE d.id = e.value ->> '$.endpoint_id' AND d.seq > b.seq) AS gone,
-    b.from_ms < 1000 * (CAST(strftime('%s', 'now') AS INTEGER)
-      - (SELECT coalesce(min(CAST(payload ->> '$.row.value' AS INTEGER)), 2592000) FROM ledger
-         WHERE kind GLOB 'setting.*' AND payload ->> '$.id' = 'retention_s'
-           AND CAST(payload ->> '$.row.value' AS INTEGER) > 0)) AS prunable
+            WHERE d.id = e.value ->> '$.endpoint_id' AND d.seq > b.seq) AS gone, b.prunable
   FROM batch b, json_each(b.endpoints) AS e),
 problem (seq, subject, problem) AS (
   SELECT seq, 'ledger entry ' || seq,
@@ -133,10 +155,17 @@ problem (seq, subject, problem) AS (
   FROM probe
   WHERE (n <> rows OR digest IS NOT sha3) AND NOT (n < rows AND (prunable OR gone AND n = 0))
   UNION ALL
+  SELECT seq, 'probe_result ' || first || '-' || last,
+    CASE WHEN n <> rows THEN 'rows added or deleted outside drtop: the ledger has ' || rows
+                             || ', the table ' || n
+         ELSE 'changed outside drtop: the digest of the rows differs' END
+  FROM batch_check
+  WHERE (n <> rows OR digest IS NOT sha3) AND NOT (n < rows AND prunable)
+  UNION ALL
   SELECT b.seq, 'probe_result ' || b.first || '-' || b.last,
     'rows added outside drtop, of endpoints or times the batch does not have'
   FROM batch b
-  WHERE (SELECT count(*) FROM probe_result WHERE id BETWEEN b.first AND b.last)
+  WHERE b.sha3 IS NULL AND (SELECT count(*) FROM probe_result WHERE id BETWEEN b.first AND b.last)
         > (SELECT sum(n) FROM probe p WHERE p.seq = b.seq)
   UNION ALL
   SELECT NULL, 'probe_result ' || min(p.id) || '-' || max(p.id),

@@ -109,51 +109,116 @@ void ledger_committed(struct db *db)
 	db->anchor_logged = now;
 }
 
-/* The probe_result.batch entry of the rows written since the mark, if any. */
-static int append_batch(struct db *db, struct error *e)
-{
-	/* The same entries as the end of db/0006-ledger.sql makes. */
-	static const char sql[] =
-		"INSERT INTO ledger_new (kind, payload) "
-		"SELECT 'probe_result.batch', json_object('first', lo, 'last', hi, 'rows', n, "
-		"  'from_ms', from_ms, 'to_ms', to_ms, 'endpoints', json(( "
-		"    SELECT json_group_array(json_object('endpoint_id', ep, 'rows', c, 'sha3', "
-		"      (SELECT lower(hex(sha3(group_concat(row, char(10)), 256))) "
-		"       FROM (SELECT json_object('endpoint_id', endpoint_id, 'at_ms', at_ms, 'ok', ok, "
-		"             'status_code', status_code, 'latency_ms', latency_ms, 'error', error, "
-		"             'data_time', data_time, 'lag_s', lag_s) AS row "
-		"             FROM probe_result WHERE endpoint_id = ep AND at_ms BETWEEN from_ms AND to_ms "
-		"             AND id BETWEEN lo AND hi ORDER BY id)))) "
-		"    FROM (SELECT endpoint_id AS ep, count(*) AS c FROM probe_result "
-		"          WHERE id BETWEEN lo AND hi GROUP BY endpoint_id ORDER BY endpoint_id)))) "
-		"FROM (SELECT min(id) AS lo, max(id) AS hi, count(*) AS n, min(at_ms) AS from_ms, "
-		"             max(at_ms) AS to_ms "
-		"      FROM probe_result WHERE id > ?1 HAVING count(*) > 0)";
-	sqlite3_stmt *st = db_prepare(db, sql, e);
-	int rc;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, db->probe_mark);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "ledger: probe results");
-}
-
-/* Lowercase hex SHA3-256 of S into HEX (LEDGER_HASH_HEX + 1 bytes). */
-static int hash_hex(const struct strbuf *s, char *hex, struct error *e)
+/* Lowercase hex of the 32 bytes at MD into HEX (LEDGER_HASH_HEX + 1 bytes). */
+static void to_hex(const unsigned char *md, char *hex)
 {
 	static const char digits[] = "0123456789abcdef";
-	unsigned char md[32];
 	int i;
 
-	if (sha3_256(s->buf ? s->buf : "", s->len, md) < 0)
-		return error_set(e, ERR_INTERNAL, "ledger: SHA3-256 failed in libcrypto");
 	for (i = 0; i < 32; i++) {
 		hex[2 * i] = digits[md[i] >> 4];
 		hex[2 * i + 1] = digits[md[i] & 15];
 	}
 	hex[LEDGER_HASH_HEX] = '\0';
+}
+
+/*
+ * The probe_result.batch entry of the rows written since the mark, if any.
+ * Each row's canonical text is SQLite's own json_object() of its columns; its
+ * row hash is the lowercase hex SHA3-256 of that text; the batch's digest is
+ * the SHA3-256 of the row hashes in id order, joined by newlines. So the entry
+ * has a fixed size whatever the batch holds, and removing rows on purpose (an
+ * endpoint deleted with its results) needs only their row hashes kept
+ * (probe_result.delete) to keep every batch checkable. db/ledger-verify.sql
+ * recomputes the same in SQL.
+ */
+static int append_batch(struct db *db, struct error *e)
+{
+	sqlite3_stmt *rows = db_prepare(db,
+		"SELECT id, at_ms, json_object('endpoint_id', endpoint_id, 'at_ms', at_ms,"
+		" 'ok', ok, 'status_code', status_code, 'latency_ms', latency_ms, 'error', error,"
+		" 'data_time', data_time, 'lag_s', lag_s)"
+		" FROM probe_result WHERE id > ?1 ORDER BY id", e);
+	sqlite3_stmt *put = NULL;
+	EVP_MD *sha3 = EVP_MD_fetch(NULL, "SHA3-256", NULL);
+	EVP_MD_CTX *row_md = EVP_MD_CTX_new(), *batch_md = EVP_MD_CTX_new();
+	struct strbuf payload = STRBUF_INIT;
+	unsigned char sum[32];
+	unsigned int len;
+	char hex[LEDGER_HASH_HEX + 1];
+	int64_t count = 0, lo = 0, hi = 0, from = INT64_MAX, to = INT64_MIN;
+	int rc = -1, step, crypto = 1;
+
+	if (!rows)
+		goto out;
+	if (!sha3 || !row_md || !batch_md || EVP_DigestInit_ex2(batch_md, sha3, NULL) != 1)
+		goto out;
+	sqlite3_bind_int64(rows, 1, db->probe_mark);
+	while ((step = sqlite3_step(rows)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(rows, 0), at = sqlite3_column_int64(rows, 1);
+		const unsigned char *row = sqlite3_column_text(rows, 2);
+		int n = sqlite3_column_bytes(rows, 2);
+
+		len = 0;
+		if (EVP_DigestInit_ex2(row_md, sha3, NULL) != 1 ||
+		    EVP_DigestUpdate(row_md, row ? (const void *)row : "", (size_t)n) != 1 ||
+		    EVP_DigestFinal_ex(row_md, sum, &len) != 1 || len != 32)
+			goto out;
+		to_hex(sum, hex);
+		if ((count > 0 && EVP_DigestUpdate(batch_md, "\n", 1) != 1) ||
+		    EVP_DigestUpdate(batch_md, hex, LEDGER_HASH_HEX) != 1)
+			goto out;
+		lo = count++ == 0 ? id : lo;
+		hi = id;
+		from = at < from ? at : from;
+		to = at > to ? at : to;
+	}
+	crypto = 0;
+	if (step != SQLITE_DONE) {
+		db_fail(db, e, "ledger: probe results");
+		goto out;
+	}
+	rc = 0;
+	if (count == 0)
+		goto out;
+	rc = -1;
+	len = 0;
+	if (EVP_DigestFinal_ex(batch_md, sum, &len) != 1 || len != 32) {
+		crypto = 1;
+		goto out;
+	}
+	to_hex(sum, hex);
+	strbuf_printf(&payload, "{\"first\":%lld,\"last\":%lld,\"rows\":%lld,\"from_ms\":%lld,"
+		      "\"to_ms\":%lld,\"sha3\":\"%s\"}", (long long)lo, (long long)hi,
+		      (long long)count, (long long)from, (long long)to, hex);
+	put = db_prepare(db, "INSERT INTO ledger_new (kind, payload) VALUES ('probe_result.batch', ?1)", e);
+	if (!put)
+		goto out;
+	sqlite3_bind_text(put, 1, payload.buf, (int)payload.len, SQLITE_STATIC);
+	if (sqlite3_step(put) != SQLITE_DONE)
+		db_fail(db, e, "ledger: probe results");
+	else
+		rc = 0;
+out:
+	if (rc < 0 && crypto)
+		error_set(e, ERR_INTERNAL, "ledger: SHA3-256 failed in libcrypto");
+	sqlite3_finalize(rows);
+	sqlite3_finalize(put);
+	EVP_MD_CTX_free(row_md);
+	EVP_MD_CTX_free(batch_md);
+	EVP_MD_free(sha3);
+	strbuf_done(&payload);
+	return rc;
+}
+
+/* Lowercase hex SHA3-256 of S into HEX (LEDGER_HASH_HEX + 1 bytes). */
+static int hash_hex(const struct strbuf *s, char *hex, struct error *e)
+{
+	unsigned char md[32];
+
+	if (sha3_256(s->buf ? s->buf : "", s->len, md) < 0)
+		return error_set(e, ERR_INTERNAL, "ledger: SHA3-256 failed in libcrypto");
+	to_hex(md, hex);
 	return 0;
 }
 

@@ -108,9 +108,9 @@ tamper "a changed RPO, without an audit entry" "system 1" "changed outside drtop
 last_status=$(sql "SELECT max(id) FROM status_history")
 tamper "a deleted status change" "status_history $last_status" "deleted outside drtop" \
 	"DELETE FROM status_history WHERE id = $last_status"
-tamper "an edited probe result" "probe_result 1-1 of endpoint 1" "changed outside drtop: the digest of the rows differs" \
+tamper "an edited probe result" "probe_result 1-1" "changed outside drtop: the digest of the rows differs" \
 	"UPDATE probe_result SET ok = 1, status_code = 200, error = NULL WHERE ok = 0"
-tamper "a deleted probe result" "probe_result 2-2 of endpoint 1" "rows added or deleted outside drtop" \
+tamper "a deleted probe result" "probe_result 2-2" "rows added or deleted outside drtop" \
 	"DELETE FROM probe_result WHERE id = 2"
 tamper "an inserted probe result" "probe_result 4-4" "not in the ledger: written outside drtop" \
 	"INSERT INTO probe_result (endpoint_id, at_ms, ok) VALUES (1, 1795600000000, 1)"
@@ -162,9 +162,11 @@ ok "and the plain query finds nothing" test -z "$(sqlite3 "$DRTOP_DB" <"$QUERY")
 gap=$(sql "SELECT min(id) FROM probe_result WHERE endpoint_id = (SELECT id FROM endpoint WHERE url = '$URL/delay/20')")
 "$DRTOP" endpoint rm "$(sql "SELECT id FROM endpoint WHERE url = '$URL/delay/20'")" >/dev/null || echo "# endpoint rm failed"
 succeeds "an endpoint removed with its probe results by drtop: intact" db verify
+ok "... its results' row hashes kept in the ledger" test "$(sql "SELECT payload ->> '$.rows' > 0 FROM ledger WHERE kind = 'probe_result.removal'")" = 1
+ok "a probe batch is one digest whatever it holds" test "$(sql "SELECT count(*) FROM ledger WHERE kind = 'probe_result.batch' AND (payload -> '$.endpoints' IS NOT NULL OR length(payload ->> '$.sha3') <> 64)")" = 0
 sql "INSERT INTO probe_result (id, endpoint_id, at_ms, ok) VALUES ($gap, 1, 1000, 1)"
 run db verify
-ok "a probe result slipped into the hole it left is found" sh -c "test $rc -eq 65 && grep -q 'rows added outside drtop, of endpoints or times the batch does not have' '$T/out'"
+ok "a probe result slipped into the hole it left is found" sh -c "test $rc -eq 65 && grep -q 'rows added or deleted outside drtop: the ledger has [0-9]*, the table [0-9]*' '$T/out'"
 sql "DELETE FROM probe_result WHERE id = $gap"
 
 # probe --watch sends the head to the system log at the anchor-log interval.
