@@ -83,6 +83,9 @@ ok "19. possible RTO breaches" check 19 "web|14400|14460|an outage may have last
 ok "20. coverage: endpoints added at 'now' have had no time; the one added an hour ago watched none of it" check 20 "payments-db|https://db.example/health|0|no time yet
 web|https://web.example/|0|no time yet
 web|https://web.example/status|0|0.0"
+ok "21. facts told after the fact (the suite's clock is in the real past)" check_real_times 21 "check-in|ledger|2026-11-25T09:00:00Z
+check-in|payments-db|2026-11-25T11:58:00Z
+drill|web|2026-11-15T17:00:00Z"
 ok "every query also runs in a plain sqlite3 shell" sh -c '
 	for n in $(grep "^<!-- query: " "'"$DOC"'" | tr -dc "0-9\n"); do
 		awk -v n="$n" "\$0 == \"<!-- query: \" n \" -->\" { f = 1; next } f && /^\`\`\`sql/ { g = 1; next } g && /^\`\`\`/ { exit } g { print }" "'"$DOC"'" |

@@ -12,8 +12,8 @@ d system add payments-db --rto 1h --rpo 1h
 d schedule add payments-db nightly --every 1d
 real() { test "$(sql "$1")" -ge "$start"; } # the value of the query is a real time
 
-fails "--now in the future: a check-in 'now' is in the future" 65 "a check-in cannot be in the future" --now 2030-01-01T00:00:00Z checkin payments-db
-fails "--now 9999: refused too" 65 "a check-in cannot be in the future" --now 9999-12-31T00:00:00Z checkin payments-db
+fails "--now in the future: a check-in is refused like any write" 64 "ahead of the real time; drtop does not write with a clock in the future" --now 2030-01-01T00:00:00Z checkin payments-db
+fails "--now 9999: refused too" 64 "ahead of the real time" --now 9999-12-31T00:00:00Z checkin payments-db
 fails "--now in the future: a drill at 'now' is refused" 65 "a drill cannot have recovered in the future" --now 2099-01-01 drill add payments-db --kind restore --started now --recovered now
 fails "--now in the future: any other write is refused" 64 "ahead of the real time; drtop does not write with a clock in the future" --now 2030-01-01T00:00:00Z system add web --rto 1h --rpo 1h
 DRTOP_NOW=2099-01-01T00:00:00Z
@@ -30,16 +30,26 @@ ok "DRTOP_NOW in the past: the audit log holds the real time of the change" real
 ok "... not 2020" test "$(sql "SELECT count(*) FROM audit_log WHERE at < $start")" -eq 0
 
 d checkin payments-db
-ok "a check-in claims the verdict clock's now" test "$(sql "SELECT at FROM checkin ORDER BY id DESC LIMIT 1")" -eq "$NOW"
+ok "a check-in without --at claims the real time, whatever --now says" real "SELECT at FROM checkin ORDER BY id DESC LIMIT 1"
 ok "... and is recorded at the real time" real "SELECT recorded_at FROM checkin ORDER BY id DESC LIMIT 1"
+ok "... so it is not backfilled" test "$(sql "SELECT backfilled FROM v_checkins ORDER BY id DESC LIMIT 1")" = 0
+d checkin payments-db --at now
+ok "--at now claims the verdict clock's now" test "$(sql "SELECT at FROM checkin ORDER BY id DESC LIMIT 1")" -eq "$NOW"
+ok "... recorded at the real time: backfilled, and by how much" test "$(sql "SELECT backfilled, recorded_late_s >= $((start - NOW)) FROM v_checkins ORDER BY id DESC LIMIT 1")" = "1|1"
 d checkin payments-db --at 2026-11-20T00:00:00Z
 ok "an explicit --at is the claimed time" test "$(sql "SELECT at FROM checkin ORDER BY id DESC LIMIT 1")" -eq 1795132800
 fails "a check-in claimed in the real future is refused" 65 "a check-in cannot be in the future" checkin payments-db --at "@$((start + 3600))"
 d drill add payments-db --kind restore --started -2h --recovered -1h
 ok "a drill is recorded (created_at) at the real time" real "SELECT created_at FROM drill"
 ok "... with the times it claims" test "$(sql "SELECT started_at FROM drill")" -eq $((NOW - 7200))
+ok "... told after the fact: backfilled" test "$(sql "SELECT backfilled FROM v_drills")" = 1
 d maintenance add payments-db --from +1h --to +2h
 ok "a maintenance window is recorded at the real time" real "SELECT created_at FROM maintenance_window"
+ok "... a window of the verdict clock's past, told now: backfilled" test "$(sql "SELECT backfilled FROM v_maintenance")" = 1
+d maintenance add payments-db --from "@$((start + 3600))" --to "@$((start + 7200))"
+ok "a window declared before it starts (by the real clock): not backfilled" test "$(sql "SELECT backfilled FROM v_maintenance ORDER BY id DESC LIMIT 1")" = 0
+d maintenance add payments-db --from -3h --to -2h
+ok "a window declared after it began is backfilled" test "$(sql "SELECT backfilled FROM v_maintenance ORDER BY id DESC LIMIT 1")" = 1
 
 # status_history moves forward only
 d status

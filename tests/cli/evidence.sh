@@ -5,7 +5,7 @@
 "$DRTOP" system add db --rto 4h --rpo 1d >/dev/null
 "$DRTOP" system add cache --rto 1h --rpo 1h >/dev/null
 "$DRTOP" schedule add db nightly --cron '@daily' >/dev/null
-succeeds "check in now" checkin db
+succeeds "check in now (--at now: the verdict clock's, fixed by the suite)" checkin db --at now
 ok "recorded against the only schedule, at the fixed clock" test "$(sql "SELECT c.at, c.ok, b.name FROM checkin c JOIN backup_schedule b ON b.id = c.schedule_id")" = "1795608000|1|nightly"
 succeeds "check in a failure earlier" checkin db --schedule nightly --at -1d --failed --note "disk full"
 ok "failure recorded" test "$(sql "SELECT at, ok, note FROM checkin WHERE ok = 0")" = "1795521600|0|disk full"

@@ -179,7 +179,7 @@ ok "and the findings" sh -c "grep -q '^rto-over  *rto-breach  *BREACH  *1h  *1h1
 ok "records every system's status once" test "$(sql "SELECT count(*) FROM status_history")" -eq "$(sql "SELECT count(*) FROM system")"
 "$DRTOP" status >/dev/null
 ok "nothing new when nothing changed" test "$(sql "SELECT count(*) FROM status_history")" -eq "$(sql "SELECT count(*) FROM system")"
-"$DRTOP" --now +1h checkin rpo-over >/dev/null
+"$DRTOP" --now +1h checkin rpo-over --at now >/dev/null
 "$DRTOP" --now +1h status >/dev/null
 ok "a change is recorded with its time" test "$(sql "SELECT h.status || '@' || h.at FROM status_history h JOIN system s ON s.id = h.system_id WHERE s.name = 'rpo-over' ORDER BY h.id DESC LIMIT 1")" = "OK@$((NOW + 3600))"
 ok "since when in breach is one query" test "$(sql "SELECT h.at FROM status_history h JOIN system s ON s.id = h.system_id WHERE s.name = 'rto-over' AND h.status = 'BREACH' ORDER BY h.at DESC LIMIT 1")" = "$NOW"
