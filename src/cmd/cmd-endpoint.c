@@ -24,6 +24,7 @@ static const struct opt add_opts[] = {
 	{"max-latency", "DUR", "a slower answer counts as a failure", 0},
 	{"insecure", NULL, "do not verify the TLS certificate (shown in reports)", 0},
 	{"disabled", NULL, "add it but do not probe it", 0},
+	{"since", "TIME", "in force since TIME, to back-fill a plan from records (default: now, by the real clock)", 0},
 	{NULL},
 };
 
@@ -50,7 +51,8 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 	ep.enabled = !arg(a, "disabled");
 	if (arg_duration_ms(a, "interval", &ep.interval_ms, e) < 0 ||
 	    arg_duration_ms(a, "timeout", &ep.timeout_ms, e) < 0 ||
-	    arg_duration_ms(a, "max-latency", &ep.max_latency_ms, e) < 0)
+	    arg_duration_ms(a, "max-latency", &ep.max_latency_ms, e) < 0 ||
+	    arg_since(a, &ep.since, e) < 0)
 		return -1;
 	if (db_begin(ctx->db, e) < 0)
 		return -1;

@@ -14,6 +14,7 @@ static const struct opt add_opts[] = {
 	{"every", "DUR", "a fixed interval instead of a cron expression", 0},
 	{"duration", "DUR", "how long one backup takes (default 0s)", 0},
 	{"grace", "DUR", "how late a check-in may be before it counts as missed (default: the backup_grace setting, 1h)", 0},
+	{"since", "TIME", "in force since TIME, to back-fill a plan from records (default: now, by the real clock)", 0},
 	{NULL},
 };
 
@@ -36,7 +37,8 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 		return error_set(e, ERR_USAGE, "drtop schedule add: give --cron or --every, not both");
 	if (arg_duration(a, "every", 0, &s.every_s, e) < 0 ||
 	    arg_duration(a, "duration", DURATION_ZERO_OK, &s.duration_s, e) < 0 ||
-	    arg_duration(a, "grace", DURATION_ZERO_OK, &s.grace_s, e) < 0)
+	    arg_duration(a, "grace", DURATION_ZERO_OK, &s.grace_s, e) < 0 ||
+	    arg_since(a, &s.since, e) < 0)
 		return -1;
 	if (db_begin(ctx->db, e) < 0)
 		return -1;

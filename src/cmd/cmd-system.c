@@ -19,6 +19,7 @@ static const struct opt add_opts[] = {
 	{"owner", "TEXT", "who answers for it", 0},
 	{"description", "TEXT", "what it is", 0},
 	{"disabled", NULL, "keep it in the inventory but do not probe it", 0},
+	{"since", "TIME", "in force since TIME, to back-fill a plan from records (default: now, by the real clock)", 0},
 	{"reason", "TEXT", "why, kept in the ledger", 0},
 	{NULL},
 };
@@ -86,7 +87,8 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 	if (read_fields(a, &s, &mask, e) < 0)
 		return -1;
 	s.enabled = !arg(a, "disabled");
-	if (cmd_reason(ctx, a, 0, e) < 0 || db_begin(ctx->db, e) < 0)
+	if (arg_since(a, &s.since, e) < 0 || cmd_reason(ctx, a, 0, e) < 0 ||
+	    db_begin(ctx->db, e) < 0)
 		return -1;
 	if (cmd_commit(ctx, inventory_system_put(ctx->db, &s, 0, NULL, e), e) < 0)
 		return -1;

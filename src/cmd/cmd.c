@@ -420,6 +420,18 @@ int arg_time(const struct args *a, const char *name, int64_t *out, struct error 
 	return 0;
 }
 
+int arg_since(const struct args *a, int64_t *out, struct error *e)
+{
+	char buf[WHEN_BUFSZ];
+
+	if (arg_time(a, "since", out, e) < 0)
+		return -1;
+	if (*out > when_real_now() + WHEN_SKEW_S)
+		return error_set(e, ERR_DATA, "--since %s is in the future; a plan is back-filled, "
+				 "never dated ahead", when_format(*out, buf));
+	return 0;
+}
+
 int arg_int(const struct args *a, const char *name, long lo, long hi, long *out, struct error *e)
 {
 	const char *v = arg(a, name);

@@ -111,6 +111,9 @@ int arg_duration(const struct args *a, const char *name, unsigned flags, int64_t
 		 struct error *e);
 int arg_duration_ms(const struct args *a, const char *name, int64_t *out, struct error *e);
 int arg_time(const struct args *a, const char *name, int64_t *out, struct error *e);
+/* --since TIME of a new row of the plan: when it came into force (never in the
+ * real future); absent leaves *out 0, meaning now by the real clock. */
+int arg_since(const struct args *a, int64_t *out, struct error *e);
 int arg_int(const struct args *a, const char *name, long lo, long hi, long *out,
 	    struct error *e);
 /* Parse option NAME as an octal file mode (0 to 0777) into *mode; absent leaves it. */

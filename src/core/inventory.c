@@ -167,6 +167,14 @@ static const char *nonempty(const char *s)
 	return s && *s ? s : NULL;
 }
 
+/* When a new row of the plan comes into force: SINCE when the plan is
+ * back-filled (--since), else now by the real clock. Changes to existing rows
+ * always take the real clock: --now moves only the verdict's clock. */
+static int64_t in_force(int64_t since)
+{
+	return since ? since : when_real_now();
+}
+
 /* Write S over the row ID (or insert when ID is 0), unless nothing differs. */
 static int system_write(struct db *db, int64_t id, const struct inventory_system *s, int *changed,
 			struct error *e)
@@ -191,7 +199,7 @@ static int system_write(struct db *db, int64_t id, const struct inventory_system
 	db_bind_text(st, 6, s->owner ? s->owner : "");
 	db_bind_text(st, 7, s->description ? s->description : "");
 	sqlite3_bind_int(st, 8, s->enabled ? 1 : 0);
-	sqlite3_bind_int64(st, 9, when_now());
+	sqlite3_bind_int64(st, 9, id ? when_real_now() : in_force(s->since));
 	if (id)
 		sqlite3_bind_int64(st, 10, id);
 	if (inventory_step(db, st, e) < 0)
@@ -542,7 +550,7 @@ static int endpoint_write(struct db *db, int64_t sys, int64_t id, const struct i
 		sqlite3_bind_int64(st, 10, ep->max_latency_ms);
 	sqlite3_bind_int(st, 11, ep->tls_verify ? 1 : 0);
 	sqlite3_bind_int(st, 12, ep->enabled ? 1 : 0);
-	sqlite3_bind_int64(st, 13, when_now());
+	sqlite3_bind_int64(st, 13, id ? when_real_now() : in_force(ep->since));
 	if (id)
 		sqlite3_bind_int64(st, 14, id);
 	strbuf_done(&headers);
@@ -708,7 +716,7 @@ int inventory_schedule_put(struct db *db, const char *system, const struct inven
 	if (s->grace_s >= 0)
 		sqlite3_bind_int64(st, 7, s->grace_s);
 	sqlite3_bind_int64(st, 8, gap);
-	sqlite3_bind_int64(st, 9, when_now());
+	sqlite3_bind_int64(st, 9, rc ? when_real_now() : in_force(s->since));
 	if (rc)
 		sqlite3_bind_int64(st, 10, id);
 	if (inventory_step(db, st, e) < 0)
@@ -757,7 +765,7 @@ int inventory_depend_add(struct db *db, const char *system, const char *on, unsi
 		return -1;
 	sqlite3_bind_int64(st, 1, a);
 	sqlite3_bind_int64(st, 2, b);
-	sqlite3_bind_int64(st, 3, when_now());
+	sqlite3_bind_int64(st, 3, when_real_now());
 	if (inventory_step(db, st, e) < 0)
 		return -1;
 	if (changed)

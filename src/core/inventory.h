@@ -50,6 +50,7 @@ struct inventory_system {
 	long tier;            /* 0 (most critical) to 3 */
 	const char *owner, *description;
 	int enabled;
+	int64_t since; /* a new system is in force from: 0 for now, by the real clock */
 };
 
 /* Defaults for the optional fields: no strategy, tier 2, enabled. */
@@ -79,6 +80,7 @@ struct inventory_endpoint {
 	size_t nheaders;
 	int64_t max_latency_ms; /* 0: none */
 	int tls_verify, enabled;
+	int64_t since; /* a new endpoint is in force from: 0 for now, by the real clock */
 };
 
 void inventory_endpoint_defaults(struct inventory_endpoint *ep);
@@ -102,6 +104,7 @@ struct inventory_schedule {
 	int64_t every_s;
 	int64_t duration_s;
 	int64_t grace_s; /* -1: the backup_grace_s setting */
+	int64_t since;   /* a new schedule is in force from: 0 for now, by the real clock */
 };
 
 void inventory_schedule_defaults(struct inventory_schedule *s);

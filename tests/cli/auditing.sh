@@ -9,14 +9,14 @@ DOC="$SRCDIR/doc/auditing.md"
 d() { "$DRTOP" "$@" >/dev/null || echo "Bail out! drtop $*"; }
 d system add payments-db --rto 15m --rpo 5m --strategy warm-standby --tier 0
 d endpoint add payments-db https://db.example/health --insecure
-d --now -3d schedule add payments-db hourly --every 1h --grace 5m
+d schedule add payments-db hourly --every 1h --grace 5m --since -3d
 d checkin payments-db --at -2m
 d system add web --rto 4h --rpo 1d --strategy active-active --tier 1
 d endpoint add web https://web.example/
 d drill add web --kind failover --started -10d --recovered -9d19h
-d --now -1h endpoint add web https://web.example/status
+d endpoint add web https://web.example/status --since -1h
 d system add ledger --rto 1h --rpo 1h --tier 0
-d --now -1d schedule add ledger hourly --every 1h --grace 10m
+d schedule add ledger hourly --every 1h --grace 10m --since -1d
 d checkin ledger --at -3h
 d depend add web --on payments-db
 d system set payments-db --rto 20m

@@ -58,4 +58,30 @@ rows=$(sql "SELECT count(*) FROM status_history")
 d --now -30d status
 ok "a verdict for an earlier instant adds nothing behind the newest entry" test "$(sql "SELECT count(*) FROM status_history")" -eq "$rows"
 
+# Every recorded time written under --now (DRTOP_NOW is in the real past) is
+# the real clock's: each *_at column but the times a fact claims.
+d system add web --rto 1h --rpo 1h
+d endpoint add web http://127.0.0.1:9/health
+d schedule add web nightly --every 1d
+d depend add web --on payments-db
+d system set web --rto 2h --reason "agreed with the business"
+d config set backup-grace 2h
+d checkin web
+recorded_times() {
+	for t in $(sql "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"); do
+		for c in $(sql "SELECT name FROM pragma_table_info('$t') WHERE (name GLOB '*_at' OR name = 'at')
+		                AND '$t.' || name NOT IN ('checkin.at', 'drill.started_at', 'drill.recovered_at',
+		                  'maintenance_window.starts_at', 'maintenance_window.ends_at', 'status_history.at',
+		                  'objective_history.valid_at')"); do
+			echo "$t.$c $(sql "SELECT coalesce(min($c), $start) FROM $t")"
+		done
+	done
+}
+ok "every recorded time written under --now is the real clock's" sh -c "! printf '%s\\n' \"\$1\" | awk -v s=$start '\$2 < s' | grep ." - "$(recorded_times)"
+ok "... and the check sees them" sh -c "printf '%s\\n' \"\$1\" | grep -q '^system.created_at ' && printf '%s\\n' \"\$1\" | grep -q '^ledger.recorded_at '" - "$(recorded_times)"
+d system add old --rto 1h --rpo 1h --since -30d
+ok "a plan back-filled says so explicitly: --since claims when it came into force" test "$(sql "SELECT created_at FROM system WHERE name = 'old'")" -eq $((NOW - 30 * 86400))
+ok "... while the ledger records it at the real time" real "SELECT recorded_at FROM ledger WHERE kind = 'system.insert' AND payload ->> '$.row.name' = 'old'"
+fails "--since in the real future is refused" 65 "is in the future; a plan is back-filled, never dated ahead" system add later --rto 1h --rpo 1h --since "@$((start + 86400))"
+
 done_testing

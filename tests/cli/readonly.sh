@@ -11,7 +11,7 @@
 d() { "$DRTOP" "$@" >/dev/null || echo "Bail out! drtop $*"; }
 d system add a --rto 1h --rpo 1h --owner ops
 d endpoint add a http://127.0.0.1:9/a
-d --now -1d schedule add a nightly --every 1d
+d schedule add a nightly --every 1d --since -1d
 d checkin a --at -1h
 
 # --- bad report arguments leave the database as it was ---------------------

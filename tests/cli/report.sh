@@ -8,18 +8,18 @@ NOW=1795608000 # 2026-11-25T12:00:00Z
 GOLDEN="$SRCDIR/tests/golden"
 
 d() { "$DRTOP" "$@" >/dev/null || echo "Bail out! drtop $*"; }
-d system add payments-db --rto 15m --rpo 5m --strategy warm-standby --tier 0 --owner '<script>alert("x")</script>'
-d endpoint add payments-db https://db.example/health
-d --now -3d schedule add payments-db hourly --every 1h --grace 5m
+d system add payments-db --rto 15m --rpo 5m --strategy warm-standby --tier 0 --since -60d --owner '<script>alert("x")</script>'
+d endpoint add payments-db https://db.example/health --since -60d
+d schedule add payments-db hourly --every 1h --grace 5m --since -3d
 d checkin payments-db --at -2h
 d drill add payments-db --kind restore --started -20d --recovered -20d
-d system add web --rto 4h --rpo 1d --strategy active-active --tier 1 --owner '=HYPERLINK("http://evil")'
+d system add web --rto 4h --rpo 1d --strategy active-active --tier 1 --since -60d --owner '=HYPERLINK("http://evil")'
 d drill add web --kind failover --started -10d --recovered -10d
 d checkin web --at -20h
-d system add docs --rto 1d --rpo 1d --tier 3 --owner 'docs team'
+d system add docs --rto 1d --rpo 1d --tier 3 --since -60d --owner 'docs team'
 d drill add docs --kind restore --started -5d --recovered -5d # live: evidence for the RTO
 d checkin docs --at -1h
-d system add lab --rto 1d --rpo 1d --tier 3
+d system add lab --rto 1d --rpo 1d --tier 3 --since -60d
 d drill add lab --kind tabletop --started -5d --recovered -5d
 sql "INSERT INTO outage (endpoint_id, system_id, started_ms, ended_ms, res_start_ms, res_end_ms)
      SELECT id, system_id, ($NOW - 40 * 86400) * 1000, ($NOW - 40 * 86400 + 1800) * 1000, 1000, 1000

@@ -105,9 +105,9 @@ ok "so is a health endpoint" test "$(objectives ev-health)" = "rpo"
 ok "but not a disabled one" test "$(objectives ev-off)" = "rpo,rto"
 ok "a freshness endpoint is evidence for the RPO" test "$(objectives ev-fresh)" = "rto"
 ok "so is a check-in, even a failed one" test "$(objectives ev-failed)" = "rto"
-d --now -190s system add gap-at --rto 1h --rpo 1h; d --now -190s endpoint add gap-at http://127.0.0.1:9/g1
-d --now -191s system add gap-over --rto 1h --rpo 1h; d --now -191s endpoint add gap-over http://127.0.0.1:9/g2
-d --now -1d system add gap-probed --rto 1h --rpo 1h; d --now -1d endpoint add gap-probed http://127.0.0.1:9/g3
+d system add gap-at --rto 1h --rpo 1h --since -190s; d endpoint add gap-at http://127.0.0.1:9/g1 --since -190s
+d system add gap-over --rto 1h --rpo 1h --since -191s; d endpoint add gap-over http://127.0.0.1:9/g2 --since -191s
+d system add gap-probed --rto 1h --rpo 1h --since -1d; d endpoint add gap-probed http://127.0.0.1:9/g3 --since -1d
 sql "INSERT INTO probe_result (endpoint_id, at_ms, ok) VALUES ($(eid gap-probed), ($NOW - 3600) * 1000, 1)"
 ok "an endpoint not yet probed three intervals plus a timeout after it was added is no gap" lacks gap-at evidence-gap
 ok "one second later it is" test "$(q "SELECT severity, target_s, measured_s, detail FROM v_findings WHERE system = 'gap-over' AND finding = 'evidence-gap'")" = "WARN|190|191|endpoint http://127.0.0.1:9/g2 was never probed"
@@ -134,8 +134,8 @@ ok "a possible breach warns" status_is up-over WARN
 
 # --- coverage (fixed clock) ---
 # Every 60 s with a 10 s timeout: probes at most 190 s apart watched the time between them.
-d --now -1000s system add cov --rto 1h --rpo 1h; d --now -1000s endpoint add cov http://127.0.0.1:9/cov --interval 1m --timeout 10s
-d --now -1000s system add cov-none --rto 1h --rpo 1h; d --now -1000s endpoint add cov-none http://127.0.0.1:9/cov-none
+d system add cov --rto 1h --rpo 1h --since -1000s; d endpoint add cov http://127.0.0.1:9/cov --interval 1m --timeout 10s --since -1000s
+d system add cov-none --rto 1h --rpo 1h --since -1000s; d endpoint add cov-none http://127.0.0.1:9/cov-none --since -1000s
 for ago in 1000 810 619 600; do sql "INSERT INTO probe_result (endpoint_id, at_ms, ok) VALUES ($(eid cov), ($NOW - $ago) * 1000, 1)"; done
 ok "190 s apart is watched, 191 s is not; the newest probe watches up to 190 s more" test "$(q "SELECT probes, watched_ms, span_ms, share FROM v_coverage WHERE system = 'cov'")" = "4|399000|1000000|0.399"
 ok "with its first and last probe" test "$(q "SELECT first_probe, last_probe FROM v_coverage WHERE system = 'cov'")" = "2026-11-25T11:43:20Z|2026-11-25T11:50:00Z"
@@ -143,8 +143,8 @@ ok "an endpoint never probed watched nothing" test "$(q "SELECT probes, watched_
 ok "as of before its first probe, nothing was watched yet" test "$("$DRTOP" --now -1001s db query "SELECT probes, coalesce(share, 'none') FROM v_coverage WHERE system = 'cov'")" = "0|none"
 
 # --- as of any date: a scripted month, replayed (fixed clock) ---
-d --now -30d system add hist --rto 30m --rpo 2d
-d --now -30d endpoint add hist http://127.0.0.1:9/hist
+d system add hist --rto 30m --rpo 2d --since -30d
+d endpoint add hist http://127.0.0.1:9/hist --since -30d
 sql "INSERT INTO probe_result (endpoint_id, at_ms, ok) VALUES ($(eid hist), ($NOW - 29 * 86400) * 1000, 1)"
 d checkin hist --at -28d
 closed hist $((NOW - 25 * 86400)) 2400000 1000 1000  # 40m: an RTO breach

@@ -78,9 +78,9 @@ ok "a failed check-in is no recovery point" test "$(q "SELECT data_lag_s FROM v_
 
 # --- backup-missed ---
 for x in bk-ok bk-missed bk-never bk-new bk-failed; do sys $x --rto 1d --rpo 1d; drilled $x; done
-for x in bk-ok bk-missed bk-failed; do d --now -1d schedule add $x hourly --every 1h --grace 10m; done
-d --now -2h schedule add bk-never hourly --every 1h --grace 10m
-d --now -30m schedule add bk-new hourly --every 1h --grace 10m
+for x in bk-ok bk-missed bk-failed; do d schedule add $x hourly --every 1h --grace 10m --since -1d; done
+d schedule add bk-never hourly --every 1h --grace 10m --since -2h
+d schedule add bk-new hourly --every 1h --grace 10m --since -30m
 d checkin bk-ok --at -70m
 d checkin bk-missed --at -4201s
 d checkin bk-failed --at -5h
@@ -92,7 +92,7 @@ ok "a schedule that never checked in is missed" has bk-never backup-missed
 ok "a new schedule is given its first run" lacks bk-new backup-missed
 ok "a failed run does not count as a backup" has bk-failed backup-missed
 d config set backup-grace 2h
-d --now -1d schedule add bk-ok lax --every 1h
+d schedule add bk-ok lax --every 1h --since -1d
 d checkin bk-ok --schedule lax --at -3h
 ok "a schedule without its own grace takes the backup-grace setting" lacks bk-ok backup-missed
 d config set backup-grace 1h
