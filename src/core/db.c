@@ -147,6 +147,38 @@ sqlite3_stmt *db_prepare(struct db *db, const char *sql, struct error *e)
 	return db_prepare_tail(db, sql, NULL, e);
 }
 
+sqlite3_stmt *db_cached(struct db *db, const char *sql, struct error *e)
+{
+	int i;
+
+	for (i = 0; i < DB_CACHE_MAX && db->cache[i].sql; i++) {
+		if (db->cache[i].sql == sql) {
+			sqlite3_reset(db->cache[i].st);
+			sqlite3_clear_bindings(db->cache[i].st);
+			return db->cache[i].st;
+		}
+	}
+	if (i == DB_CACHE_MAX) /* full: a programming error, but still correct */
+		return db_prepare(db, sql, e);
+	db->cache[i].st = db_prepare(db, sql, e);
+	if (db->cache[i].st)
+		db->cache[i].sql = sql;
+	return db->cache[i].st;
+}
+
+/* Finalize the cached statements: before the connection closes, so that it
+ * closes at once rather than lingering until they are gone. */
+static void drop_cache(struct db *db)
+{
+	int i;
+
+	for (i = 0; i < DB_CACHE_MAX && db->cache[i].sql; i++) {
+		sqlite3_finalize(db->cache[i].st);
+		db->cache[i].sql = NULL;
+		db->cache[i].st = NULL;
+	}
+}
+
 sqlite3_stmt *db_prepare_tail(struct db *db, const char *sql, const char **tail, struct error *e)
 {
 	sqlite3_stmt *st = NULL;
@@ -658,6 +690,7 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	drop_cache(db);
 	if (db->h)
 		sqlite3_close_v2(db->h);
 	free(db->path);
@@ -682,6 +715,7 @@ int db_reopen(struct db *db, struct error *e)
 
 	/* Close before opening: in one process, two connections to different files
 	 * sharing the path's -shm would drop each other's POSIX locks. */
+	drop_cache(db);
 	if (db->h) {
 		sqlite3_db_config(db->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 		sqlite3_close_v2(db->h);

@@ -26,6 +26,8 @@
 #define DB_READ 0x4       /* only reading: when the file, its directory or the disk cannot take
 			   * a write, open it read-only instead of failing (db_open) */
 
+#define DB_CACHE_MAX 16
+
 struct db {
 	sqlite3 *h;
 	char *path;
@@ -41,6 +43,10 @@ struct db {
 	int64_t sealed_seq;     /* the entry the last commit sealed last, or 0 */
 	char sealed_hash[65];
 	unsigned long long dev, ino; /* the file opened, to notice it being replaced */
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[DB_CACHE_MAX]; /* statements kept for the connection's life (db_cached) */
 };
 
 /* The path the database would have: EXPLICIT, else DRTOP_DB, else the XDG data
@@ -95,6 +101,13 @@ int db_exec(struct db *db, const char *sql, struct error *e);
 
 /* Prepare SQL; NULL with e set on failure. */
 sqlite3_stmt *db_prepare(struct db *db, const char *sql, struct error *e);
+
+/* The statement of SQL, prepared once for the connection's life and ready to
+ * bind: for SQL run again and again (a probe batch's ledger, the status
+ * history), whose preparation reads the large verdict views each time. SQL
+ * must be a string constant: its address is the key. Never finalize it;
+ * sqlite3_reset() it when done so that it holds no read transaction. */
+sqlite3_stmt *db_cached(struct db *db, const char *sql, struct error *e);
 /* Run SQL, which yields one row, and store its first column in *OUT. 0, or -1
  * with e set. */
 int db_int64(struct db *db, const char *sql, int64_t *out, struct error *e);

@@ -32,12 +32,23 @@
 
 extern const char ledger_verify_sql[];
 
+/* libcrypto's SHA3-256, fetched once: an implicit fetch on every use costs
+ * more than hashing a probe result. NULL when libcrypto has none. */
+static const EVP_MD *sha3_md(void)
+{
+	static EVP_MD *md;
+
+	if (!md)
+		md = EVP_MD_fetch(NULL, "SHA3-256", NULL);
+	return md;
+}
+
 /* SHA3-256 of N bytes at P into MD (32 bytes). Returns 0, or -1 when libcrypto fails. */
 static int sha3_256(const void *p, size_t n, unsigned char *md)
 {
 	unsigned int len = 0;
 
-	return EVP_Digest(p, n, md, &len, EVP_sha3_256(), NULL) == 1 && len == 32 ? 0 : -1;
+	return sha3_md() && EVP_Digest(p, n, md, &len, sha3_md(), NULL) == 1 && len == 32 ? 0 : -1;
 }
 
 /* The bytes of a value as the sqlite3 shell's sha3() hashes them: a BLOB as
@@ -134,13 +145,15 @@ static void to_hex(const unsigned char *md, char *hex)
  */
 static int append_batch(struct db *db, struct error *e)
 {
-	sqlite3_stmt *rows = db_prepare(db,
+	static const char rows_sql[] =
 		"SELECT id, at_ms, json_object('endpoint_id', endpoint_id, 'at_ms', at_ms,"
 		" 'ok', ok, 'status_code', status_code, 'latency_ms', latency_ms, 'error', error,"
 		" 'data_time', data_time, 'lag_s', lag_s)"
-		" FROM probe_result WHERE id > ?1 ORDER BY id", e);
-	sqlite3_stmt *put = NULL;
-	EVP_MD *sha3 = EVP_MD_fetch(NULL, "SHA3-256", NULL);
+		" FROM probe_result WHERE id > ?1 ORDER BY id";
+	static const char put_sql[] =
+		"INSERT INTO ledger_new (kind, payload) VALUES ('probe_result.batch', ?1)";
+	sqlite3_stmt *rows = db_cached(db, rows_sql, e), *put = NULL;
+	const EVP_MD *sha3 = sha3_md();
 	EVP_MD_CTX *row_md = EVP_MD_CTX_new(), *batch_md = EVP_MD_CTX_new();
 	struct strbuf payload = STRBUF_INIT;
 	unsigned char sum[32];
@@ -191,7 +204,7 @@ static int append_batch(struct db *db, struct error *e)
 	strbuf_printf(&payload, "{\"first\":%lld,\"last\":%lld,\"rows\":%lld,\"from_ms\":%lld,"
 		      "\"to_ms\":%lld,\"sha3\":\"%s\"}", (long long)lo, (long long)hi,
 		      (long long)count, (long long)from, (long long)to, hex);
-	put = db_prepare(db, "INSERT INTO ledger_new (kind, payload) VALUES ('probe_result.batch', ?1)", e);
+	put = db_cached(db, put_sql, e);
 	if (!put)
 		goto out;
 	sqlite3_bind_text(put, 1, payload.buf, (int)payload.len, SQLITE_STATIC);
@@ -202,11 +215,12 @@ static int append_batch(struct db *db, struct error *e)
 out:
 	if (rc < 0 && crypto)
 		error_set(e, ERR_INTERNAL, "ledger: SHA3-256 failed in libcrypto");
-	sqlite3_finalize(rows);
-	sqlite3_finalize(put);
+	if (rows)
+		sqlite3_reset(rows);
+	if (put)
+		sqlite3_reset(put);
 	EVP_MD_CTX_free(row_md);
 	EVP_MD_CTX_free(batch_md);
-	EVP_MD_free(sha3);
 	strbuf_done(&payload);
 	return rc;
 }
@@ -225,6 +239,10 @@ static int hash_hex(const struct strbuf *s, char *hex, struct error *e)
 /* Give every entry after the mark its prev_hash and hash, in order. */
 static int seal_entries(struct db *db, struct error *e)
 {
+	static const char prev_sql[] = "SELECT coalesce(hash, '') FROM ledger WHERE seq = ?1";
+	static const char next_sql[] = "SELECT seq, recorded_at, actor, kind, payload FROM ledger"
+				       " WHERE seq > ?1 ORDER BY seq LIMIT 1";
+	static const char put_sql[] = "UPDATE ledger SET prev_hash = ?2, hash = ?3 WHERE seq = ?1";
 	sqlite3_stmt *next = NULL, *put = NULL, *prev = NULL;
 	struct strbuf canon = STRBUF_INIT;
 	char before[LEDGER_HASH_HEX + 1], hash[LEDGER_HASH_HEX + 1];
@@ -233,11 +251,8 @@ static int seal_entries(struct db *db, struct error *e)
 
 	memset(before, '0', LEDGER_HASH_HEX);
 	before[LEDGER_HASH_HEX] = '\0';
-	prev = db_prepare(db, "SELECT coalesce(hash, '') FROM ledger WHERE seq = ?1", e);
-	next = db_prepare(db, "SELECT seq, recorded_at, actor, kind, payload FROM ledger"
-			      " WHERE seq > ?1 ORDER BY seq LIMIT 1", e);
-	put = db_prepare(db, "UPDATE ledger SET prev_hash = ?2, hash = ?3 WHERE seq = ?1", e);
-	if (!prev || !next || !put)
+	if (!(prev = db_cached(db, prev_sql, e)) || !(next = db_cached(db, next_sql, e)) ||
+	    !(put = db_cached(db, put_sql, e)))
 		goto out;
 	/* An entry before the mark that nobody sealed stays visible as such: the
 	 * chain goes on from it and breaks there. */
@@ -280,9 +295,12 @@ static int seal_entries(struct db *db, struct error *e)
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(prev);
-	sqlite3_finalize(next);
-	sqlite3_finalize(put);
+	if (prev)
+		sqlite3_reset(prev);
+	if (next)
+		sqlite3_reset(next);
+	if (put)
+		sqlite3_reset(put);
 	strbuf_done(&canon);
 	return rc;
 }

@@ -31,13 +31,13 @@ static int record_history(struct db *db, int wait, int *changed, struct error *e
 		return 0; /* a verdict about the future is not history */
 	if ((wait ? db_begin(db, e) : db_try_begin(db, e)) < 0)
 		return -1;
-	st = db_prepare(db, sql, e);
+	st = db_cached(db, sql, e);
 	if (!st) {
 		db_rollback(db);
 		return -1;
 	}
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		db_fail(db, e, "recording status history");
 		db_rollback(db);
