@@ -28,6 +28,7 @@
 #include "prober.h"
 #include "recorder.h"
 #include "util.h"
+#include "when.h"
 
 static const struct opt opts[] = {
 	{"once", NULL, "probe every endpoint once and print the results (the default)", 0},
@@ -35,7 +36,7 @@ static const struct opt opts[] = {
 	{"concurrency", "N", "probes in flight at once (default 64)", 0},
 	{"per-host", "N", "probes in flight to one host (default 6)", 0},
 	{"system", "NAME", "probe only this system's endpoints", OPT_MULTI},
-	{"verbose", NULL, "with --watch, print every result", 0},
+	{"verbose", NULL, "with --watch, print every result as it comes, a line each, with its time", 0},
 	{NULL},
 };
 
@@ -45,6 +46,7 @@ struct view {
 	int progress; /* show done/total on stderr */
 	size_t total, shown;
 	int print;
+	int stamp; /* start each line with the probe's time (--watch --verbose) */
 	size_t done, failed, lost; /* by the probers of files replaced meanwhile */
 };
 
@@ -68,6 +70,11 @@ static void on_result(const struct prober_endpoint *ep, const struct probe_resul
 		}
 		if (v->progress)
 			fputs("\r\033[K", stderr);
+		if (v->stamp) {
+			char when[WHEN_BUFSZ];
+
+			fprintf(v->out, "%s  ", when_format(r->started_ms / 1000, when));
+		}
 		fprintf(v->out, "%-*s  %-*s  %-4s  %6s  %s%s%s\n", v->wsys, ep->system, v->wurl,
 			strbuf_str(&url), status, r->latency_ms > 0 ? lat : "-", strbuf_str(&err),
 			lag[0] ? "  " : "", lag);
@@ -279,6 +286,11 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 	po.systems = arg(a, "system") ? arg_all(a, "system", NULL) : NULL;
 	v.out = ctx->out;
 	v.print = !arg(a, "watch") || arg(a, "verbose");
+	/* A log read live (| tee, journald): a line each as it happens, not a block
+	 * when the buffer fills. */
+	v.stamp = arg(a, "watch") && arg(a, "verbose");
+	if (v.stamp)
+		setvbuf(ctx->out, NULL, _IOLBF, 0);
 	p = prober_new(ctx->db, &po, on_result, &v, e);
 	if (!p)
 		return -1;

@@ -86,6 +86,14 @@ start_watch
 ok "a new watcher takes over from the dead one" wait_for 10 sql_is "SELECT pid FROM prober" "$watch_pid"
 stop_watch
 
+# --verbose: a line per result, with its time, written as it happens (a log
+# read live through a pipe or a file, not a block when the buffer fills).
+start_watch --verbose
+ok "--watch --verbose: each result on its line as it comes, with its time" \
+	wait_for 10 grep -q "^20[0-9-]*T[0-9:]*Z  web  *$URL/health  *200 " "$T/watch.out"
+ok "... while the watcher still runs" kill -0 "$watch_pid"
+stop_watch
+
 # A long pause with nobody probing is a gap, never an outage.
 sql "DELETE FROM outage"
 ctl down >/dev/null
