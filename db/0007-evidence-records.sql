@@ -62,3 +62,57 @@ SELECT m.id, s.name AS system,
        max(m.created_at - m.starts_at, 0) AS recorded_late_s,
        m.created_at - m.starts_at > 300 AS backfilled
 FROM maintenance_window m JOIN system s ON s.id = m.system_id;
+
+-- The recovery order as a plan of parallel steps. A system's recovery can begin
+-- once everything it depends on is back: `step` is one more than the longest
+-- chain of dependencies below it (step 1 needs nothing), and the systems of a
+-- step can be recovered in parallel; within a step the order (`position`) is by
+-- tier, then RTO. `recovery_s` is how long its own recovery takes: its latest
+-- live drill's recovery time (`estimate` 'drill'), else its strategy's typical
+-- RTO ('strategy'), else unknown. `ready_s` is when it can begin (its slowest
+-- chain of dependencies, each recovered in turn), `done_s` when it is back, both
+-- counted from the start of the recovery, and `meets_rto` compares `done_s` with
+-- the RTO in force: NULL when some recovery time in the chain is unknown. A
+-- system waits only for what it needs, never for another system of its step.
+-- Systems in a dependency cycle have no order and are left out; a system that
+-- needs one has no `done_s`.
+DROP VIEW v_recovery_order;
+CREATE VIEW v_recovery_order AS
+WITH RECURSIVE
+cyc AS MATERIALIZED (SELECT system_id FROM v_dependency_reach WHERE system_id = depends_on),
+own AS MATERIALIZED (
+  SELECT s.id AS system_id, coalesce(d.recovery_s, st.rto_s) AS recovery_s,
+         CASE WHEN d.recovery_s IS NOT NULL THEN 'drill' WHEN st.rto_s IS NOT NULL THEN 'strategy' END
+           AS estimate,
+         EXISTS (SELECT 1 FROM v_dependency_reach r WHERE r.system_id = s.id
+                 AND r.depends_on IN cyc) AS needs_cycle
+  FROM system s
+  LEFT JOIN strategy st ON st.name = s.strategy
+  LEFT JOIN (SELECT system_id, recovery_s,
+                    row_number() OVER (PARTITION BY system_id ORDER BY started_at DESC, id DESC) AS rn
+             FROM drill JOIN v_settings p
+             WHERE kind IN ('restore', 'failover') AND recovered_at <= p.now) d
+    ON d.system_id = s.id AND d.rn = 1
+  WHERE s.id NOT IN cyc),
+-- every chain of dependencies from a system down, with the time it takes
+chain(root, cur, total, unknown, hops) AS (
+  SELECT system_id, system_id, coalesce(recovery_s, 0), recovery_s IS NULL, 0 FROM own
+  UNION ALL
+  SELECT c.root, d.depends_on, c.total + coalesce(o.recovery_s, 0), c.unknown OR o.recovery_s IS NULL,
+         c.hops + 1
+  FROM chain c JOIN dependency d ON d.system_id = c.cur JOIN own o ON o.system_id = d.depends_on
+),
+longest AS (
+  SELECT root AS system_id, max(hops) AS depth, max(total) AS total, max(unknown) AS unknown
+  FROM chain GROUP BY root)
+SELECT row_number() OVER (ORDER BY l.depth, s.tier, coalesce(c.rto_s, s.rto_s), s.name) AS position,
+       l.depth + 1 AS step, s.name AS system, l.depth, s.tier, coalesce(c.rto_s, s.rto_s) AS rto_s,
+       o.recovery_s, o.estimate,
+       CASE WHEN NOT l.unknown AND NOT o.needs_cycle THEN l.total - o.recovery_s END AS ready_s,
+       CASE WHEN NOT l.unknown AND NOT o.needs_cycle THEN l.total END AS done_s,
+       CASE WHEN NOT l.unknown AND NOT o.needs_cycle THEN l.total <= coalesce(c.rto_s, s.rto_s) END
+         AS meets_rto,
+       (SELECT group_concat(x.name, ', ') FROM dependency d JOIN system x ON x.id = d.depends_on
+        WHERE d.system_id = s.id) AS needs
+FROM longest l JOIN system s ON s.id = l.system_id JOIN own o ON o.system_id = s.id
+LEFT JOIN v_objectives_now c ON c.system_id = s.id;

@@ -1,5 +1,7 @@
 /*
- * cmd-recovery.c - drtop recovery-order: the runbook order, dependencies first.
+ * cmd-recovery.c - drtop recovery-order: the runbook order, dependencies first,
+ * in steps of systems that can be recovered in parallel, each with the time it
+ * would be back against its RTO (v_recovery_order).
  */
 #include "config.h"
 
@@ -12,10 +14,15 @@ static const struct opt opts[] = {
 };
 
 static const char table_sql[] =
-	"SELECT step, system, depth, tier, duration(rto_s) AS rto, coalesce(needs, '') AS needs"
-	" FROM v_recovery_order ORDER BY step";
+	"SELECT step, system, tier, duration(rto_s) AS rto,"
+	" coalesce(duration(recovery_s) || ' (' || estimate || ')', '?') AS takes,"
+	" coalesce('+' || duration(ready_s), '?') AS starts, coalesce('+' || duration(done_s), '?') AS back,"
+	" CASE meets_rto WHEN 1 THEN 'yes' WHEN 0 THEN 'NO' ELSE '?' END AS within_rto,"
+	" coalesce(needs, '') AS needs"
+	" FROM v_recovery_order ORDER BY position";
 static const char data_sql[] =
-	"SELECT step, system, depth, tier, rto_s, needs FROM v_recovery_order ORDER BY step";
+	"SELECT position, step, system, depth, tier, rto_s, recovery_s, estimate, ready_s, done_s,"
+	" meets_rto, needs FROM v_recovery_order ORDER BY position";
 
 static int run(struct ctx *ctx, struct args *a, struct error *e)
 {
@@ -40,6 +47,7 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 }
 
 const struct cmd cmd_recovery_order = {"recovery-order", NULL,
-				       "list the systems in the order to recover them, "
-				       "dependencies first",
+				       "list the systems in the order to recover them: "
+				       "dependencies first, in parallel steps, each with "
+				       "when it is back against its RTO",
 				       opts, 0, 0, run, NULL, CMD_READ};

@@ -63,9 +63,9 @@ ok "7. in breach now, and why" check 7 "ledger|rpo-breach
 payments-db|rto-breach"
 ok "8. backups that did not check in" check 8 "ledger|schedule hourly has not checked in|2026-11-25T10:10:00Z"
 ok "9. drills slower than the RTO" check 9 "web|failover|2026-11-15T12:00:00Z|18000|14400"
-ok "10. the recovery order" check 10 "1|ledger|
-2|payments-db|
-3|web|payments-db"
+ok "10. the recovery order: parallel steps, tier then RTO, the time back against the RTO in force" check 10 "1|payments-db||300|900|1
+1|ledger|||3600|
+2|web|payments-db|18300|14400|0"
 ok "11. endpoints without TLS verification" check 11 "payments-db|https://db.example/health"
 ok "12. data lag against the RPO" check 12 "ledger|10800|3600|300.0
 payments-db|120|300|40.0"

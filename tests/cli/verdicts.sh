@@ -206,6 +206,33 @@ run recovery-order
 ok "dependencies first" sh -c "grep -n 'dep-e\|dep-d\|dep-c' '$T/out' | cut -d: -f2 | tr -s ' ' | cut -d' ' -f3 | tr '\n' ' ' | grep -q 'dep-e dep-d dep-c'"
 ok "cycles are named on stderr, exit 65" sh -c "test $rc -eq 65 && grep -q 'dependency cycle: cyc-1, cyc-2, cyc-3' '$T/err'"
 
+# Parallel steps and the time each system is back, against its RTO: its own
+# recovery from its latest live drill, else its strategy's typical RTO.
+sys ro-store --rto 2h --rpo 1h --tier 1 --strategy backup-restore # 1d (strategy)
+sys ro-wiki --rto 1d --rpo 1d --tier 3 --strategy backup-restore  # 1d, needs nothing
+sys ro-db --rto 1h --rpo 5m --tier 0 --strategy warm-standby
+sys ro-app --rto 90m --rpo 1h --tier 0
+sys ro-pay --rto 30m --rpo 5m --tier 0 --strategy pilot-light      # 30m (strategy)
+sys ro-lost --rto 1h --rpo 1h --tier 2                             # no drill, no strategy
+sys ro-after --rto 1d --rpo 1d --tier 2 --strategy pilot-light
+d depend add ro-db --on ro-store; d depend add ro-app --on ro-db; d depend add ro-pay --on ro-db
+d depend add ro-after --on ro-lost
+d drill add ro-db --kind failover --started -72h --recovered -71h20m # 40m, older
+d drill add ro-db --kind failover --started -30h --recovered -29h40m # the latest: 20m
+d drill add ro-app --kind restore --started -1d --recovered -23h50m   # 10m
+d drill add ro-app --kind tabletop --started -2h --recovered -1h59m   # not a recovery
+ro() { q "SELECT step, recovery_s, estimate, ready_s, done_s, coalesce(meets_rto, '?') FROM v_recovery_order WHERE system = '$1'"; }
+ok "recovery order: what needs nothing is step 1, its strategy's RTO" test "$(ro ro-store)" = "1|86400|strategy|0|86400|0"
+ok "the latest live drill gives a system's own recovery time" test "$(ro ro-db)" = "2|1200|drill|86400|87600|0"
+ok "a tabletop exercise is no recovery time" test "$(ro ro-app)" = "3|600|drill|87600|88200|0"
+ok "a tier-0 system waits only for what it needs, not for a tier-3 one" test "$(ro ro-pay)" = "3|1800|strategy|87600|89400|0"
+ok "within a step: tier, then RTO" test "$(q "SELECT group_concat(system, ' ') FROM (SELECT system FROM v_recovery_order WHERE system GLOB 'ro-*' AND step = 3 ORDER BY position)")" = "ro-pay ro-app"
+ok "a system back within its RTO" test "$(ro ro-wiki)" = "1|86400|strategy|0|86400|1"
+ok "an unknown recovery time leaves the time back unknown" test "$(ro ro-lost)" = "1|||||?"
+ok "... and that of everything that needs it" test "$(ro ro-after)" = "2|1800|strategy|||?"
+run recovery-order
+ok "the CLI shows the steps, the times and the verdict" sh -c "grep -q '^ *3  ro-pay  *0  30m  30m (strategy)  +1d20m  +1d50m  NO  *ro-db\$' '$T/out' && grep -q '^ *1  ro-lost .* ?  *?  *?  *?' '$T/out'"
+
 # --- config ---
 fails "an unknown setting" 65 "unknown setting 'windows'" config set windows 30d
 fails "a bad ratio" 65 "rpo-near-ratio: expected a number between 0 and 1" config set rpo-near-ratio 1.5
