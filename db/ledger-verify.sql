@@ -86,25 +86,26 @@ batch AS (
          WHERE kind GLOB 'setting.*' AND payload ->> '$.id' = 'retention_s'
            AND CAST(payload ->> '$.row.value' AS INTEGER) > 0)) AS prunable
   FROM ledger WHERE kind = 'probe_result.batch'),
--- the row hashes of results drtop removed on purpose (an endpoint deleted with
--- its results), kept so that the batches that held them stay checkable
+-- the texts of results drtop removed on purpose (an endpoint deleted with its
+-- results), kept so that the batches that held them stay checkable
 removed AS (
-  SELECT r.value ->> '$[0]' AS id, r.value ->> '$[1]' AS h
+  SELECT r.value ->> '$[0]' AS id, r.value ->> '$[1]' AS row
   FROM ledger, json_each(payload -> '$.results') AS r WHERE kind = 'probe_result.removal'),
--- a batch's digest: the SHA3-256 of its rows' hashes in id order, one a line;
--- a row's hash: the SHA3-256 of its JSON object (batches recorded before
--- migration 0007 hold a digest per endpoint instead, checked further below)
+-- a batch's digest: the SHA3-256 of its rows' texts in id order, each its
+-- columns as quote() writes them, joined by '|' and ended by a newline (batches
+-- recorded before migration 0007 hold a digest per endpoint instead, checked
+-- further below)
 batch_check AS (
   SELECT b.seq, b.first, b.last, b.rows, b.sha3, b.prunable,
     (SELECT count(*) + (SELECT count(*) FROM removed WHERE id BETWEEN b.first AND b.last)
      FROM probe_result WHERE id BETWEEN b.first AND b.last) AS n,
-    (SELECT lower(hex(sha3(group_concat(h, char(10)), 256)))
-     FROM (SELECT id, lower(hex(sha3(json_object('endpoint_id', endpoint_id, 'at_ms', at_ms,
-             'ok', ok, 'status_code', status_code, 'latency_ms', latency_ms, 'error', error,
-             'data_time', data_time, 'lag_s', lag_s), 256))) AS h
+    (SELECT lower(hex(sha3(group_concat(row, ''), 256)))
+     FROM (SELECT id, quote(endpoint_id) || '|' || quote(at_ms) || '|' || quote(ok) || '|'
+             || quote(status_code) || '|' || quote(latency_ms) || '|' || quote(error) || '|'
+             || quote(data_time) || '|' || quote(lag_s) || char(10) AS row
            FROM probe_result WHERE id BETWEEN b.first AND b.last
            UNION ALL
-           SELECT id, h FROM removed WHERE id BETWEEN b.first AND b.last
+           SELECT id, row FROM removed WHERE id BETWEEN b.first AND b.last
            ORDER BY id)) AS digest
   FROM batch b WHERE b.sha3 IS NOT NULL),
 -- endpoints drtop deleted, with their results, and when (ids may be reused)

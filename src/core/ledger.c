@@ -135,71 +135,77 @@ static void to_hex(const unsigned char *md, char *hex)
 
 /*
  * The probe_result.batch entry of the rows written since the mark, if any.
- * Each row's canonical text is SQLite's own json_object() of its columns; its
- * row hash is the lowercase hex SHA3-256 of that text; the batch's digest is
- * the SHA3-256 of the row hashes in id order, joined by newlines. So the entry
- * has a fixed size whatever the batch holds, and removing rows on purpose (an
- * endpoint deleted with its results) needs only their row hashes kept
- * (probe_result.delete) to keep every batch checkable. db/ledger-verify.sql
- * recomputes the same in SQL.
+ * Each row's canonical text is its columns as SQLite's quote() writes them
+ * (integers in decimal, NULL as NULL, the error text in single quotes with
+ * quotes doubled), joined by '|' and ended by a newline; the batch's digest is
+ * the SHA3-256 of its rows' texts in id order. The integers are formatted here
+ * (STRICT columns hold nothing else) and the text by quote() itself, then
+ * streamed through libcrypto in one pass: an entry of fixed size per batch,
+ * for a few hundred instructions a row. Removing rows on purpose (an endpoint
+ * deleted with its results) keeps their texts (probe_result.removal) so that
+ * every batch stays checkable. db/ledger-verify.sql recomputes the same in SQL.
  */
 static int append_batch(struct db *db, struct error *e)
 {
 	static const char rows_sql[] =
-		"SELECT id, at_ms, json_object('endpoint_id', endpoint_id, 'at_ms', at_ms,"
-		" 'ok', ok, 'status_code', status_code, 'latency_ms', latency_ms, 'error', error,"
-		" 'data_time', data_time, 'lag_s', lag_s)"
-		" FROM probe_result WHERE id > ?1 ORDER BY id";
+		"SELECT id, endpoint_id, at_ms, ok, status_code, latency_ms, quote(error), data_time,"
+		" lag_s FROM probe_result WHERE id > ?1 ORDER BY id";
 	static const char put_sql[] =
 		"INSERT INTO ledger_new (kind, payload) VALUES ('probe_result.batch', ?1)";
 	sqlite3_stmt *rows = db_cached(db, rows_sql, e), *put = NULL;
 	const EVP_MD *sha3 = sha3_md();
-	EVP_MD_CTX *row_md = EVP_MD_CTX_new(), *batch_md = EVP_MD_CTX_new();
-	struct strbuf payload = STRBUF_INIT;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	struct strbuf row = STRBUF_INIT, payload = STRBUF_INIT;
 	unsigned char sum[32];
-	unsigned int len;
+	unsigned int len = 0;
 	char hex[LEDGER_HASH_HEX + 1];
 	int64_t count = 0, lo = 0, hi = 0, from = INT64_MAX, to = INT64_MIN;
-	int rc = -1, step, crypto = 1;
+	int rc = -1, step, i;
 
 	if (!rows)
 		goto out;
-	if (!sha3 || !row_md || !batch_md || EVP_DigestInit_ex2(batch_md, sha3, NULL) != 1)
-		goto out;
+	if (!sha3 || !md || EVP_DigestInit_ex2(md, sha3, NULL) != 1)
+		goto crypto;
 	sqlite3_bind_int64(rows, 1, db->probe_mark);
 	while ((step = sqlite3_step(rows)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(rows, 0), at = sqlite3_column_int64(rows, 1);
-		const unsigned char *row = sqlite3_column_text(rows, 2);
-		int n = sqlite3_column_bytes(rows, 2);
+		int64_t id = sqlite3_column_int64(rows, 0), at = sqlite3_column_int64(rows, 2);
 
-		len = 0;
-		if (EVP_DigestInit_ex2(row_md, sha3, NULL) != 1 ||
-		    EVP_DigestUpdate(row_md, row ? (const void *)row : "", (size_t)n) != 1 ||
-		    EVP_DigestFinal_ex(row_md, sum, &len) != 1 || len != 32)
-			goto out;
-		to_hex(sum, hex);
-		if ((count > 0 && EVP_DigestUpdate(batch_md, "\n", 1) != 1) ||
-		    EVP_DigestUpdate(batch_md, hex, LEDGER_HASH_HEX) != 1)
-			goto out;
+		strbuf_reset(&row);
+		for (i = 1; i <= 8; i++) {
+			int type = sqlite3_column_type(rows, i);
+
+			if (i > 1)
+				strbuf_putc(&row, '|');
+			if (i == 6)
+				strbuf_puts(&row, (const char *)sqlite3_column_text(rows, i));
+			else if (type == SQLITE_INTEGER)
+				strbuf_put_int(&row, sqlite3_column_int64(rows, i));
+			else if (type == SQLITE_NULL)
+				strbuf_puts(&row, "NULL");
+			else {
+				error_set(e, ERR_DATA, "ledger: probe result %lld holds a value that is not an "
+					  "integer", (long long)id);
+				goto out;
+			}
+		}
+		strbuf_putc(&row, '\n');
+		if (EVP_DigestUpdate(md, row.buf, row.len) != 1)
+			goto crypto;
 		lo = count++ == 0 ? id : lo;
 		hi = id;
 		from = at < from ? at : from;
 		to = at > to ? at : to;
 	}
-	crypto = 0;
 	if (step != SQLITE_DONE) {
 		db_fail(db, e, "ledger: probe results");
 		goto out;
 	}
-	rc = 0;
-	if (count == 0)
-		goto out;
-	rc = -1;
-	len = 0;
-	if (EVP_DigestFinal_ex(batch_md, sum, &len) != 1 || len != 32) {
-		crypto = 1;
+	if (count == 0) {
+		rc = 0;
 		goto out;
 	}
+	if (EVP_DigestFinal_ex(md, sum, &len) != 1 || len != 32)
+		goto crypto;
 	to_hex(sum, hex);
 	strbuf_printf(&payload, "{\"first\":%lld,\"last\":%lld,\"rows\":%lld,\"from_ms\":%lld,"
 		      "\"to_ms\":%lld,\"sha3\":\"%s\"}", (long long)lo, (long long)hi,
@@ -212,15 +218,16 @@ static int append_batch(struct db *db, struct error *e)
 		db_fail(db, e, "ledger: probe results");
 	else
 		rc = 0;
+	goto out;
+crypto:
+	error_set(e, ERR_INTERNAL, "ledger: SHA3-256 failed in libcrypto");
 out:
-	if (rc < 0 && crypto)
-		error_set(e, ERR_INTERNAL, "ledger: SHA3-256 failed in libcrypto");
 	if (rows)
 		sqlite3_reset(rows);
 	if (put)
 		sqlite3_reset(put);
-	EVP_MD_CTX_free(row_md);
-	EVP_MD_CTX_free(batch_md);
+	EVP_MD_CTX_free(md);
+	strbuf_done(&row);
 	strbuf_done(&payload);
 	return rc;
 }

@@ -53,6 +53,21 @@ void strbuf_putc(struct strbuf *sb, char c)
 	strbuf_add(sb, &c, 1);
 }
 
+void strbuf_put_int(struct strbuf *sb, long long v)
+{
+	char digits[24];
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	size_t n = sizeof(digits);
+
+	do {
+		digits[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		digits[--n] = '-';
+	strbuf_add(sb, digits + n, sizeof(digits) - n);
+}
+
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;

@@ -23,6 +23,8 @@ void strbuf_reset(struct strbuf *sb);
 void strbuf_add(struct strbuf *sb, const char *s, size_t n);
 void strbuf_puts(struct strbuf *sb, const char *s);
 void strbuf_putc(struct strbuf *sb, char c);
+/* Append V in decimal, as "%lld" would, without printf's cost (hot loops). */
+void strbuf_put_int(struct strbuf *sb, long long v);
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append S as a JSON string literal, escaping quotes, backslashes and controls. */
 void strbuf_json_string(struct strbuf *sb, const char *s);

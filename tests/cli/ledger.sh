@@ -162,7 +162,7 @@ ok "and the plain query finds nothing" test -z "$(sqlite3 "$DRTOP_DB" <"$QUERY")
 gap=$(sql "SELECT min(id) FROM probe_result WHERE endpoint_id = (SELECT id FROM endpoint WHERE url = '$URL/delay/20')")
 "$DRTOP" endpoint rm "$(sql "SELECT id FROM endpoint WHERE url = '$URL/delay/20'")" >/dev/null || echo "# endpoint rm failed"
 succeeds "an endpoint removed with its probe results by drtop: intact" db verify
-ok "... its results' row hashes kept in the ledger" test "$(sql "SELECT payload ->> '$.rows' > 0 FROM ledger WHERE kind = 'probe_result.removal'")" = 1
+ok "... its results' canonical texts kept in the ledger" test "$(sql "SELECT payload ->> '$.rows' > 0 FROM ledger WHERE kind = 'probe_result.removal'")" = 1
 ok "a probe batch is one digest whatever it holds" test "$(sql "SELECT count(*) FROM ledger WHERE kind = 'probe_result.batch' AND (payload -> '$.endpoints' IS NOT NULL OR length(payload ->> '$.sha3') <> 64)")" = 0
 sql "INSERT INTO probe_result (id, endpoint_id, at_ms, ok) VALUES ($gap, 1, 1000, 1)"
 run db verify
