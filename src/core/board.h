@@ -28,8 +28,11 @@ struct board_system {
 	char *recovery_point, *last_probe; /* ISO-8601 or NULL */
 	int64_t tier, cost_tier, recommended_cost_tier;
 	int64_t rto_s, rpo_s, worst_recovery_s, last_recovery_s, data_lag_s;
-	/* The recovery figure is only a lower bound: an outage in the window (the
-	 * last one ended) was cut by a gap in probing, its real end unknown. */
+	/* The bounds of the worst and the last outage's length: at least LOWER,
+	 * at most UPPER (BOARD_NONE when not bounded: ongoing, or cut by a gap
+	 * in probing). The figure is then only a lower bound (the _bound flags). */
+	int64_t worst_recovery_lower_s, worst_recovery_upper_s;
+	int64_t last_recovery_lower_s, last_recovery_upper_s;
 	int worst_recovery_bound, last_recovery_bound;
 	struct board_finding *findings;
 	size_t nfindings;
