@@ -132,7 +132,7 @@ static const char systems_sql[] =
 
 static const char findings_sql[] =
 	"SELECT system_id, finding, severity, objective, detail, since_iso, target_s, measured_s,"
-	" resolution_s, since FROM (SELECT * FROM v_findings LIMIT -1)"
+	" resolution_s, since, lower_s, upper_s FROM (SELECT * FROM v_findings LIMIT -1)"
 	" ORDER BY system_id, CASE severity WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 ELSE 2 END,"
 	" finding";
 
@@ -235,6 +235,8 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 		f->measured_s = col_int(st, 7);
 		f->resolution_s = col_int(st, 8);
 		f->since = col_int(st, 9);
+		f->lower_s = col_int(st, 10);
+		f->upper_s = col_int(st, 11);
 	}
 	sqlite3_finalize(st);
 	free(byid);
@@ -386,4 +388,36 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 	b->now = when_now();
 	when_format(b->now, b->now_iso);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading the systems");
+}
+
+void board_finding_format(const struct board_finding *f, unsigned flags,
+			  char target[DURATION_BOUNDS_BUFSZ], char measured[DURATION_BOUNDS_BUFSZ])
+{
+	if (f->lower_s == BOARD_NONE && f->upper_s == BOARD_NONE) {
+		duration_format_pair(f->target_s, f->measured_s, target, measured);
+		return;
+	}
+	duration_format_round(f->target_s, target);
+	duration_format_bounds_versus(f->measured_s, f->lower_s, f->upper_s, f->target_s, flags,
+				      measured);
+}
+
+char *board_recovery_format(const struct board_system *s, int last, unsigned flags,
+			    char buf[DURATION_BOUNDS_BUFSZ])
+{
+	if (last)
+		return duration_format_bounds_versus(s->last_recovery_s, s->last_recovery_lower_s,
+						     s->last_recovery_upper_s, s->rto_s, flags, buf);
+	return duration_format_bounds_versus(s->worst_recovery_s, s->worst_recovery_lower_s,
+					     s->worst_recovery_upper_s, s->rto_s, flags, buf);
+}
+
+const struct board_finding *board_worst_finding(const struct board_system *s)
+{
+	size_t i;
+
+	for (i = 0; s->worst_finding && i < s->nfindings; i++)
+		if (!strcmp(s->findings[i].finding, s->worst_finding))
+			return &s->findings[i];
+	return NULL;
 }

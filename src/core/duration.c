@@ -185,11 +185,28 @@ char *duration_format_round(int64_t secs, char buf[DURATION_BUFSZ])
 	return buf;
 }
 
-char *duration_format_bounds(int64_t point, int64_t lower, int64_t upper, unsigned flags,
-			     char buf[DURATION_BOUNDS_BUFSZ])
+/* V rounded, or exact when rounded it would read like TARGET but is not it. */
+static char *format_versus(int64_t v, int64_t target, int exact, char buf[DURATION_BUFSZ])
+{
+	return exact && v >= 0 && v != DURATION_NONE ? duration_format(v, buf)
+						      : duration_format_round(v, buf);
+}
+
+/* Would V, rounded, read like TARGET though it differs? */
+static int reads_like(int64_t v, int64_t target)
+{
+	char a[DURATION_BUFSZ], b[DURATION_BUFSZ];
+
+	if (v == DURATION_NONE || target == DURATION_NONE || v == target)
+		return 0;
+	return !strcmp(duration_format_round(v, a), duration_format_round(target, b));
+}
+
+char *duration_format_bounds_versus(int64_t point, int64_t lower, int64_t upper, int64_t target,
+				    unsigned flags, char buf[DURATION_BOUNDS_BUFSZ])
 {
 	char p[DURATION_BUFSZ], l[DURATION_BUFSZ], h[DURATION_BUFSZ];
-	int ascii = flags & DURATION_ASCII;
+	int ascii = flags & DURATION_ASCII, exact;
 
 	if (lower == DURATION_NONE)
 		lower = point;
@@ -199,18 +216,25 @@ char *duration_format_bounds(int64_t point, int64_t lower, int64_t upper, unsign
 		snprintf(buf, DURATION_BOUNDS_BUFSZ, "-");
 		return buf;
 	}
-	duration_format_round(lower, l);
+	exact = reads_like(point, target) || reads_like(lower, target) || reads_like(upper, target);
+	format_versus(lower, target, exact, l);
 	if (upper == DURATION_NONE) {
 		snprintf(buf, DURATION_BOUNDS_BUFSZ, "%s %s", ascii ? ">=" : "\u2265", l);
 		return buf;
 	}
-	duration_format_round(point, p);
-	duration_format_round(upper, h);
+	format_versus(point, target, exact, p);
+	format_versus(upper, target, exact, h);
 	if (!strcmp(l, h) && !strcmp(l, p))
 		snprintf(buf, DURATION_BOUNDS_BUFSZ, "%s", p);
 	else
 		snprintf(buf, DURATION_BOUNDS_BUFSZ, "%s (%s%s%s)", p, l, ascii ? "-" : "\u2013", h);
 	return buf;
+}
+
+char *duration_format_bounds(int64_t point, int64_t lower, int64_t upper, unsigned flags,
+			     char buf[DURATION_BOUNDS_BUFSZ])
+{
+	return duration_format_bounds_versus(point, lower, upper, DURATION_NONE, flags, buf);
 }
 
 void duration_format_pair(int64_t target, int64_t measured, char t[DURATION_BUFSZ],

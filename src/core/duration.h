@@ -53,6 +53,12 @@ char *duration_format_round(int64_t secs, char buf[DURATION_BUFSZ]);
 char *duration_format_bounds(int64_t point, int64_t lower, int64_t upper, unsigned flags,
 			     char buf[DURATION_BOUNDS_BUFSZ]);
 
+/* The same beside a TARGET (DURATION_NONE: none): exact (duration_format)
+ * where rounding would make a bound read like the target though it differs
+ * ("1h1s" against an RTO of "1h", never "1h"). */
+char *duration_format_bounds_versus(int64_t point, int64_t lower, int64_t upper, int64_t target,
+				    unsigned flags, char buf[DURATION_BOUNDS_BUFSZ]);
+
 /* A TARGET and a MEASURED value side by side, in the same rounded form;
  * both exact (duration_format) when rounding would make them read the same
  * though they differ ("1h" against "1h20s" rather than "1h" against "1h"). */

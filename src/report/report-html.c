@@ -117,7 +117,7 @@ static int lag_chart(const struct board_system *s, const struct board *r, struct
 
 int report_html(const struct board *r, struct db *db, int color, struct strbuf *out, struct error *e)
 {
-	char a[48], b[48], c[48], d[48];
+	char a[DURATION_BOUNDS_BUFSZ], b[DURATION_BOUNDS_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ];
 	size_t i, j;
 
 	(void)color;
@@ -141,12 +141,13 @@ int report_html(const struct board *r, struct db *db, int color, struct strbuf *
 		esc(out, s->owner);
 		strbuf_printf(out, "</td><td class=\"n\">%lld</td><td>", (long long)s->tier);
 		esc(out, s->strategy ? s->strategy : "-");
+		duration_format_pair(s->rpo_s, s->data_lag_s, c, d);
 		if (s->strategy)
 			strbuf_printf(out, " %.*s", (int)s->cost_tier, "$$$$");
 		strbuf_printf(out, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s"
 				   "</td><td class=\"n\">%s</td><td>",
-			      report_duration(s->rto_s, a), report_duration(s->worst_recovery_s, b),
-			      report_duration(s->rpo_s, c), report_duration(s->data_lag_s, d));
+			      duration_format_round(s->rto_s, a), board_recovery_format(s, 0, 0, b),
+			      c, d);
 		esc(out, s->recommended ? s->recommended : "-");
 		strbuf_puts(out, "</td><td>");
 		esc(out, s->worst_finding);
@@ -171,6 +172,7 @@ int report_html(const struct board *r, struct db *db, int color, struct strbuf *
 				      !strcmp(f->severity, "INFO") ? "OK" : f->severity, f->severity,
 				      f->finding);
 			esc(out, f->detail);
+			report_values(out, f, 0);
 			strbuf_puts(out, " (since ");
 			esc(out, f->since_iso);
 			strbuf_puts(out, ")</li>");

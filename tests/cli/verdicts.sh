@@ -175,7 +175,7 @@ ok "information alone leaves OK or UNKNOWN" status_is strat-over UNKNOWN
 # --- history ---
 succeeds "drtop status" status
 ok "lists the worst first" sh -c "sed -n 2p '$T/out' | grep -q '^BREACH'"
-ok "and the findings" sh -c "grep -q '^rto-over  *rto-breach  *BREACH  *1h  *1h1s  *2s' '$T/out'"
+ok "and the findings, the measurement with its bounds" sh -c "grep -q '^rto-over  *rto-breach  *BREACH  *1h  *1h1s (1h–1h2s)  *2s' '$T/out'"
 ok "records every system's status once" test "$(sql "SELECT count(*) FROM status_history")" -eq "$(sql "SELECT count(*) FROM system")"
 "$DRTOP" status >/dev/null
 ok "nothing new when nothing changed" test "$(sql "SELECT count(*) FROM status_history")" -eq "$(sql "SELECT count(*) FROM system")"

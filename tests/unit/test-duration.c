@@ -171,6 +171,7 @@ static void test_bounds(void **state)
 		int64_t point, lower, upper;
 		unsigned flags;
 		const char *want;
+		int64_t target; /* 0: none */
 	} cases[] = {
 		{2400, 2280, 2460, 0, "40m (38m\u201341m)"},
 		{2400, 2280, 2460, DURATION_ASCII, "40m (38m-41m)"},
@@ -185,11 +186,27 @@ static void test_bounds(void **state)
 		{DURATION_NONE, 600, DURATION_NONE, 0, "\u2265 10m"},
 		{DURATION_NONE, DURATION_NONE, DURATION_NONE, 0, "-"},
 		{DURATION_NONE, DURATION_NONE, 60, 0, "-"},
+		/* beside a target: exact where rounding would hide a difference */
+		{3601, 3601, DURATION_NONE, 0, "\u2265 1h", 0},
+		{3601, 3601, DURATION_NONE, 0, "\u2265 1h1s", 3600},
+		{3601, 3600, 3602, 0, "1h1s (1h\u20131h2s)", 3600},
+		{3660, 3600, 3700, 0, "1h1m (1h\u20131h2m)", 3600}, /* equal to it is no reason */
+		{2400, 2280, 2460, 0, "40m (38m\u201341m)", 900},
 	};
 	char buf[DURATION_BOUNDS_BUFSZ];
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i].target) {
+			duration_format_bounds_versus(cases[i].point, cases[i].lower, cases[i].upper,
+						      cases[i].target, cases[i].flags, buf);
+			if (strcmp(buf, cases[i].want))
+				fail_msg("bounds(%lld, %lld, %lld) beside %lld: got '%s', want '%s'",
+					 (long long)cases[i].point, (long long)cases[i].lower,
+					 (long long)cases[i].upper, (long long)cases[i].target, buf,
+					 cases[i].want);
+			continue;
+		}
 		duration_format_bounds(cases[i].point, cases[i].lower, cases[i].upper, cases[i].flags,
 				       buf);
 		if (strcmp(buf, cases[i].want))
