@@ -36,6 +36,7 @@ END;
 
 DROP VIEW v_system_status;
 DROP VIEW v_findings;
+DROP VIEW v_strategy_fit;
 DROP VIEW v_outages;
 DROP VIEW v_outage_measure;
 
@@ -107,11 +108,26 @@ FROM b JOIN v_objectives h ON h.system_id = b.system_id
   AND (h.from_at IS NULL OR h.from_at <= b.started_ms / 1000)
   AND (h.to_at IS NULL OR b.started_ms / 1000 < h.to_at);
 
+-- Each system against each strategy of the catalogue, judged on the
+-- objectives and strategy in force at drtop's clock.
+CREATE VIEW v_strategy_fit AS
+SELECT s.system_id, s.system, st.name AS strategy, st.cost_tier,
+       st.rto_s AS typical_rto_s, st.rpo_s AS typical_rpo_s,
+       st.rto_s <= s.rto_s AS meets_rto,
+       st.rpo_s <= s.rpo_s AS meets_rpo,
+       (st.rto_s <= s.rto_s AND st.rpo_s <= s.rpo_s) AS meets,
+       st.name IS s.strategy AS current,
+       (st.rto_s <= s.rto_s AND st.rpo_s <= s.rpo_s AND NOT EXISTS (
+          SELECT 1 FROM strategy o WHERE o.rto_s <= s.rto_s AND o.rpo_s <= s.rpo_s
+             AND (o.cost_tier < st.cost_tier OR (o.cost_tier = st.cost_tier AND o.name < st.name))
+       )) AS cheapest
+FROM v_objectives_now s CROSS JOIN strategy st;
+
 CREATE VIEW v_findings AS
 WITH rp AS MATERIALIZED (SELECT system_id, recovery_point_at, source FROM v_recovery_point),
      reach AS MATERIALIZED (SELECT system_id, depends_on FROM v_dependency_reach),
      obj AS MATERIALIZED (SELECT * FROM v_objectives),
-     cur AS MATERIALIZED (SELECT system_id, rto_s, rpo_s FROM v_objectives_now),
+     cur AS MATERIALIZED (SELECT system_id, rto_s, rpo_s, strategy FROM v_objectives_now),
      om AS MATERIALIZED (SELECT system_id, measured_ms, resolution_ms, started_ms, ongoing, gap,
                                 lower_ms, upper_ms, rto_s,
                                 lower_ms > rto_s * 1000 AS breach,
@@ -194,47 +210,53 @@ FROM (
   WHERE p.now - x.last > x.target
 
   UNION ALL
+  -- The findings about the plan (plan-gap, strategy-under, strategy-over,
+  -- dependency-conflict) judge the objectives and strategy in force at drtop's
+  -- clock (cur), so that a past 'now' gives the plan as it was then.
+  --
   -- plan-gap: even when every run succeeds, the best schedule's worst-case data
   -- loss (its largest gap between runs plus a run's duration) exceeds the RPO.
-  SELECT s.id, 'plan-gap', 'WARN', 'plan', s.rpo_s, g.worst, NULL, max(g.changed, s.updated_at),
+  SELECT s.id, 'plan-gap', 'WARN', 'plan', c.rpo_s, g.worst, NULL, max(g.changed, s.updated_at),
          'the backup schedules cannot meet the RPO even when every run succeeds', NULL, NULL
-  FROM system s JOIN (SELECT system_id, min(max_gap_s + duration_s) AS worst,
-                             max(updated_at) AS changed
-                      FROM backup_schedule GROUP BY system_id) g ON g.system_id = s.id
-  WHERE g.worst > s.rpo_s
+  FROM system s JOIN cur c ON c.system_id = s.id
+  JOIN (SELECT b.system_id, min(b.max_gap_s + b.duration_s) AS worst, max(b.updated_at) AS changed
+        FROM backup_schedule b JOIN v_settings p WHERE b.created_at <= p.now
+        GROUP BY b.system_id) g ON g.system_id = s.id
+  WHERE g.worst > c.rpo_s
 
   UNION ALL
   -- strategy-under: the strategy's typical figures cannot meet the targets.
-  SELECT s.id, 'strategy-under', 'WARN', CASE WHEN st.rto_s > s.rto_s THEN 'rto' ELSE 'rpo' END,
-         CASE WHEN st.rto_s > s.rto_s THEN s.rto_s ELSE s.rpo_s END,
-         CASE WHEN st.rto_s > s.rto_s THEN st.rto_s ELSE st.rpo_s END, NULL, s.updated_at,
+  SELECT s.id, 'strategy-under', 'WARN', CASE WHEN st.rto_s > c.rto_s THEN 'rto' ELSE 'rpo' END,
+         CASE WHEN st.rto_s > c.rto_s THEN c.rto_s ELSE c.rpo_s END,
+         CASE WHEN st.rto_s > c.rto_s THEN st.rto_s ELSE st.rpo_s END, NULL, s.updated_at,
          st.name || ' typically cannot meet the ' ||
-         CASE WHEN st.rto_s > s.rto_s AND st.rpo_s > s.rpo_s THEN 'RTO and RPO'
-              WHEN st.rto_s > s.rto_s THEN 'RTO' ELSE 'RPO' END, NULL, NULL
-  FROM system s JOIN strategy st ON st.name = s.strategy
-  WHERE st.rto_s > s.rto_s OR st.rpo_s > s.rpo_s
+         CASE WHEN st.rto_s > c.rto_s AND st.rpo_s > c.rpo_s THEN 'RTO and RPO'
+              WHEN st.rto_s > c.rto_s THEN 'RTO' ELSE 'RPO' END, NULL, NULL
+  FROM system s JOIN cur c ON c.system_id = s.id JOIN strategy st ON st.name = c.strategy
+  WHERE st.rto_s > c.rto_s OR st.rpo_s > c.rpo_s
 
   UNION ALL
   -- strategy-over (information): a cheaper strategy would meet the targets.
   SELECT s.id, 'strategy-over', 'INFO', 'cost', NULL, NULL, NULL, s.updated_at,
          f.strategy || ' (' || substr('$$$$', 1, f.cost_tier) || ') would meet the objectives for less than '
-         || cur.name || ' (' || substr('$$$$', 1, cur.cost_tier) || ')', NULL, NULL
-  FROM system s JOIN strategy cur ON cur.name = s.strategy
+         || cs.name || ' (' || substr('$$$$', 1, cs.cost_tier) || ')', NULL, NULL
+  FROM system s JOIN cur c ON c.system_id = s.id JOIN strategy cs ON cs.name = c.strategy
   JOIN v_strategy_fit f ON f.system_id = s.id AND f.cheapest
-  WHERE f.cost_tier < cur.cost_tier
+  WHERE f.cost_tier < cs.cost_tier
 
   UNION ALL
   -- dependency-conflict: the system depends, directly or not, on a system whose
   -- RTO or RPO target is looser than its own.
-  SELECT a.id, 'dependency-conflict', 'WARN', CASE WHEN b.rto_s > a.rto_s THEN 'rto' ELSE 'rpo' END,
-         CASE WHEN b.rto_s > a.rto_s THEN a.rto_s ELSE a.rpo_s END,
-         CASE WHEN b.rto_s > a.rto_s THEN b.rto_s ELSE b.rpo_s END, NULL,
+  SELECT a.id, 'dependency-conflict', 'WARN', CASE WHEN cb.rto_s > ca.rto_s THEN 'rto' ELSE 'rpo' END,
+         CASE WHEN cb.rto_s > ca.rto_s THEN ca.rto_s ELSE ca.rpo_s END,
+         CASE WHEN cb.rto_s > ca.rto_s THEN cb.rto_s ELSE cb.rpo_s END, NULL,
          max(a.updated_at, b.updated_at),
          'depends on ' || b.name || ', whose ' ||
-         CASE WHEN b.rto_s > a.rto_s AND b.rpo_s > a.rpo_s THEN 'RTO and RPO are'
-              WHEN b.rto_s > a.rto_s THEN 'RTO is' ELSE 'RPO is' END || ' looser', NULL, NULL
+         CASE WHEN cb.rto_s > ca.rto_s AND cb.rpo_s > ca.rpo_s THEN 'RTO and RPO are'
+              WHEN cb.rto_s > ca.rto_s THEN 'RTO is' ELSE 'RPO is' END || ' looser', NULL, NULL
   FROM reach r JOIN system a ON a.id = r.system_id JOIN system b ON b.id = r.depends_on
-  WHERE a.id <> b.id AND (b.rto_s > a.rto_s OR b.rpo_s > a.rpo_s)
+  JOIN cur ca ON ca.system_id = a.id JOIN cur cb ON cb.system_id = b.id
+  WHERE a.id <> b.id AND (cb.rto_s > ca.rto_s OR cb.rpo_s > ca.rpo_s)
 
   UNION ALL
   -- dependency-cycle: the system depends on itself through others.
@@ -289,11 +311,12 @@ FROM (
   -- no-evidence: the system (enabled) has an objective nothing can show it
   -- meets: no health endpoint and no live drill for the RTO, no freshness
   -- endpoint and no check-in for the RPO.
-  SELECT s.id, 'no-evidence', 'UNKNOWN', o.objective, CASE o.objective WHEN 'rto' THEN s.rto_s ELSE s.rpo_s END,
+  SELECT s.id, 'no-evidence', 'UNKNOWN', o.objective,
+         CASE o.objective WHEN 'rto' THEN coalesce(c.rto_s, s.rto_s) ELSE coalesce(c.rpo_s, s.rpo_s) END,
          NULL, NULL, s.created_at,
          CASE o.objective WHEN 'rto' THEN 'nothing shows the RTO is met: no health endpoint and no live drill'
               ELSE 'nothing shows the RPO is met: no freshness endpoint and no check-in' END, NULL, NULL
-  FROM system s JOIN (SELECT 'rto' AS objective UNION ALL SELECT 'rpo') o
+  FROM system s JOIN (SELECT 'rto' AS objective UNION ALL SELECT 'rpo') o LEFT JOIN cur c ON c.system_id = s.id
   WHERE s.enabled AND CASE o.objective
     WHEN 'rto' THEN NOT EXISTS (SELECT 1 FROM endpoint e WHERE e.system_id = s.id AND e.kind = 'health' AND e.enabled)
                 AND NOT EXISTS (SELECT 1 FROM live WHERE live.system_id = s.id)
