@@ -54,6 +54,9 @@ live (tbl, id, row) AS (
     'res_end_ms', res_end_ms, 'gap', gap, 'first_error', first_error, 'planned', planned,
     'cause_system_id', cause_system_id) FROM outage
   UNION ALL
+  SELECT 'outage_gap', id, json_object('outage_id', outage_id, 'from_ms', from_ms, 'to_ms',
+    to_ms) FROM outage_gap
+  UNION ALL
   SELECT 'status_history', id, json_object('system_id', system_id, 'at', at, 'status',
     status, 'reason', reason) FROM status_history
   UNION ALL

@@ -28,11 +28,15 @@ static const struct opt opts[] = {
 #define STATUS_ROWS                                                                               \
 	"(SELECT * FROM v_system_status LIMIT -1) v WHERE ?1 IS NULL OR v.system = ?1"
 
+/* Durations rounded to two units; targets beside the evidence in the same
+ * units; an outage with its bounds ("40m (38m–41m)", "≥ 10m"). */
 static const char table_sql[] =
 	"SELECT v.status, v.system, v.tier, coalesce(v.strategy || ' ' || substr('$$$$', 1,"
-	" v.cost_tier), '-') AS strategy, duration(v.rto_s) AS rto,"
-	" coalesce(duration(v.worst_recovery_s), '-') AS worst_recovery,"
-	" duration(v.rpo_s) AS rpo, coalesce(duration(v.data_lag_s), '-') AS data_lag,"
+	" v.cost_tier), '-') AS strategy, duration_versus(v.rto_s, v.worst_recovery_s) AS rto,"
+	" coalesce(duration_bounds(v.worst_recovery_s, v.worst_recovery_lower_s,"
+	" v.worst_recovery_upper_s, v.rto_s), '-') AS worst_recovery,"
+	" duration_versus(v.rpo_s, v.data_lag_s) AS rpo,"
+	" coalesce(duration_versus(v.data_lag_s, v.rpo_s), '-') AS data_lag,"
 	" coalesce(v.worst_finding, '') AS finding,"
 	" coalesce(v.recommended_strategy || ' ' || substr('$$$$', 1, v.recommended_cost_tier),"
 	" '-') AS cheapest_fit"
@@ -42,12 +46,16 @@ static const char data_sql[] =
 	"SELECT v.system, v.status, v.worst_finding, v.findings, v.tier, v.rto_s,"
 	" v.worst_recovery_s, v.last_recovery_s, v.rpo_s, v.data_lag_s, v.recovery_point_at,"
 	" v.strategy, v.cost_tier, v.recommended_strategy, v.recommended_cost_tier,"
-	" v.last_probe_at FROM " STATUS_ROWS STATUS_ORDER;
+	" v.last_probe_at, v.worst_recovery_lower_s, v.worst_recovery_upper_s,"
+	" v.last_recovery_lower_s, v.last_recovery_upper_s FROM " STATUS_ROWS STATUS_ORDER;
 
 static const char findings_sql[] =
-	"SELECT f.system, f.finding, f.severity, coalesce(duration(f.target_s), f.target_s, '-')"
-	" AS target, coalesce(duration(f.measured_s), f.measured_s, '-') AS measured,"
-	" coalesce(duration(f.resolution_s), '-') AS resolution, f.since_iso AS since, f.detail"
+	"SELECT f.system, f.finding, f.severity,"
+	" coalesce(duration_versus(f.target_s, f.measured_s), '-') AS target,"
+	" coalesce(CASE WHEN f.lower_s IS NOT NULL OR f.upper_s IS NOT NULL"
+	" THEN duration_bounds(f.measured_s, f.lower_s, f.upper_s, f.target_s)"
+	" ELSE duration_versus(f.measured_s, f.target_s) END, '-') AS measured,"
+	" coalesce(duration_round(f.resolution_s), '-') AS resolution, f.since_iso AS since, f.detail"
 	" FROM (SELECT * FROM v_findings LIMIT -1) f WHERE ?1 IS NULL OR f.system = ?1"
 	" ORDER BY CASE f.severity WHEN 'BREACH' THEN 0 WHEN 'UNKNOWN' THEN 1 WHEN 'WARN' THEN 2"
 	" ELSE 3 END, f.system,"

@@ -119,39 +119,20 @@ static int load_history(struct db *db, struct board *b, struct error *e)
 			       fill_history, "reading the status history", e);
 }
 
-static void fill_bounds(struct board_system *s, sqlite3_stmt *st)
-{
-	s->worst_recovery_bound = sqlite3_column_int(st, 1) != 0;
-	s->last_recovery_bound = sqlite3_column_int(st, 2) != 0;
-}
-
-/* Which recovery figures are lower bounds: an outage ended by a gap in
- * probing (gap = 1) lasted at least as long as measured, maybe far longer. */
-static int load_bounds(struct db *db, struct board *b, struct error *e)
-{
-	return load_per_system(
-		db, b,
-		"SELECT system_id, max(gap), max(CASE WHEN rn = 1 THEN gap END) FROM ("
-		" SELECT m.system_id, o.gap, CASE WHEN NOT m.ongoing THEN row_number()"
-		"  OVER (PARTITION BY m.system_id, m.ongoing ORDER BY m.ended_ms DESC)"
-		"  END AS rn FROM v_outage_measure m JOIN outage o ON o.id = m.id)"
-		" GROUP BY system_id HAVING max(gap)",
-		fill_bounds, "reading the outages cut by a gap", e);
-}
-
 /* The view is computed once, whole (MATERIALIZED): let the planner push the
  * ORDER BY or column choices into it and it may compute parts per row. */
 static const char systems_sql[] =
 	"WITH v AS MATERIALIZED (SELECT * FROM v_system_status)"
 	" SELECT system_id, system, status, worst_finding, owner, strategy, recommended_strategy,"
 	" recovery_point, last_probe, tier, cost_tier, recommended_cost_tier, rto_s, rpo_s,"
-	" worst_recovery_s, last_recovery_s, data_lag_s, last_probe_at FROM v"
+	" worst_recovery_s, last_recovery_s, data_lag_s, last_probe_at, worst_recovery_lower_s,"
+	" worst_recovery_upper_s, last_recovery_lower_s, last_recovery_upper_s FROM v"
 	" ORDER BY CASE status WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 WHEN 'UNKNOWN' THEN 2"
 	" ELSE 3 END, tier, system";
 
 static const char findings_sql[] =
 	"SELECT system_id, finding, severity, objective, detail, since_iso, target_s, measured_s,"
-	" resolution_s, since FROM (SELECT * FROM v_findings LIMIT -1)"
+	" resolution_s, since, lower_s, upper_s FROM (SELECT * FROM v_findings LIMIT -1)"
 	" ORDER BY system_id, CASE severity WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 ELSE 2 END,"
 	" finding";
 
@@ -201,6 +182,16 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 		s->last_recovery_s = col_int(st, 15);
 		s->data_lag_s = col_int(st, 16);
 		s->last_probe_at = col_int(st, 17);
+		s->worst_recovery_lower_s = col_int(st, 18);
+		s->worst_recovery_upper_s = col_int(st, 19);
+		s->last_recovery_lower_s = col_int(st, 20);
+		s->last_recovery_upper_s = col_int(st, 21);
+		/* Without an upper bound (ongoing, or cut by a gap) a figure is
+		 * only a lower bound, never a recovery. */
+		s->worst_recovery_bound =
+			s->worst_recovery_s != BOARD_NONE && s->worst_recovery_upper_s == BOARD_NONE;
+		s->last_recovery_bound =
+			s->last_recovery_s != BOARD_NONE && s->last_recovery_upper_s == BOARD_NONE;
 		switch (board_status_rank(s->status)) {
 		case 3:
 			r->breach++;
@@ -244,13 +235,13 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 		f->measured_s = col_int(st, 7);
 		f->resolution_s = col_int(st, 8);
 		f->since = col_int(st, 9);
+		f->lower_s = col_int(st, 10);
+		f->upper_s = col_int(st, 11);
 	}
 	sqlite3_finalize(st);
 	free(byid);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the findings");
-	if (load_bounds(db, r, e) < 0)
-		return -1;
 	return load_history(db, r, e);
 }
 
@@ -376,6 +367,8 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 		s->rto_s = col_int(st, 7);
 		s->rpo_s = col_int(st, 8);
 		s->worst_recovery_s = s->last_recovery_s = s->data_lag_s = BOARD_NONE;
+		s->worst_recovery_lower_s = s->worst_recovery_upper_s = BOARD_NONE;
+		s->last_recovery_lower_s = s->last_recovery_upper_s = BOARD_NONE;
 		s->last_probe_at = s->recommended_cost_tier = BOARD_NONE;
 		switch (board_status_rank(s->status)) {
 		case 3:
@@ -395,4 +388,36 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 	b->now = when_now();
 	when_format(b->now, b->now_iso);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading the systems");
+}
+
+void board_finding_format(const struct board_finding *f, unsigned flags,
+			  char target[DURATION_BOUNDS_BUFSZ], char measured[DURATION_BOUNDS_BUFSZ])
+{
+	if (f->lower_s == BOARD_NONE && f->upper_s == BOARD_NONE) {
+		duration_format_pair(f->target_s, f->measured_s, target, measured);
+		return;
+	}
+	duration_format_round(f->target_s, target);
+	duration_format_bounds_versus(f->measured_s, f->lower_s, f->upper_s, f->target_s, flags,
+				      measured);
+}
+
+char *board_recovery_format(const struct board_system *s, int last, unsigned flags,
+			    char buf[DURATION_BOUNDS_BUFSZ])
+{
+	if (last)
+		return duration_format_bounds_versus(s->last_recovery_s, s->last_recovery_lower_s,
+						     s->last_recovery_upper_s, s->rto_s, flags, buf);
+	return duration_format_bounds_versus(s->worst_recovery_s, s->worst_recovery_lower_s,
+					     s->worst_recovery_upper_s, s->rto_s, flags, buf);
+}
+
+const struct board_finding *board_worst_finding(const struct board_system *s)
+{
+	size_t i;
+
+	for (i = 0; s->worst_finding && i < s->nfindings; i++)
+		if (!strcmp(s->findings[i].finding, s->worst_finding))
+			return &s->findings[i];
+	return NULL;
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "duration.h"
 #include "error.h"
 
 #define BOARD_NONE INT64_MIN /* a NULL number */
@@ -20,6 +21,9 @@
 struct board_finding {
 	char *finding, *severity, *objective, *detail, *since_iso;
 	int64_t target_s, measured_s, resolution_s, since;
+	/* An outage's bounds (rto findings): at least, at most; BOARD_NONE when
+	 * not known or not an outage. */
+	int64_t lower_s, upper_s;
 };
 
 struct board_system {
@@ -28,8 +32,11 @@ struct board_system {
 	char *recovery_point, *last_probe; /* ISO-8601 or NULL */
 	int64_t tier, cost_tier, recommended_cost_tier;
 	int64_t rto_s, rpo_s, worst_recovery_s, last_recovery_s, data_lag_s;
-	/* The recovery figure is only a lower bound: an outage in the window (the
-	 * last one ended) was cut by a gap in probing, its real end unknown. */
+	/* The bounds of the worst and the last outage's length: at least LOWER,
+	 * at most UPPER (BOARD_NONE when not bounded: ongoing, or cut by a gap
+	 * in probing). The figure is then only a lower bound (the _bound flags). */
+	int64_t worst_recovery_lower_s, worst_recovery_upper_s;
+	int64_t last_recovery_lower_s, last_recovery_upper_s;
 	int worst_recovery_bound, last_recovery_bound;
 	struct board_finding *findings;
 	size_t nfindings;
@@ -67,6 +74,20 @@ int board_load_quick(struct db *db, struct board *b, struct error *e);
 
 /* How bad a status is: 3 BREACH, 2 WARN, 1 UNKNOWN, 0 OK. */
 int board_status_rank(const char *status);
+
+/* A finding's target and measured value side by side, in the same rounded
+ * units ("15m" against "40m (38m–41m)", "≥ 10m" for an outage with no upper
+ * bound); "-" where there is none. FLAGS as duration_format_bounds. */
+void board_finding_format(const struct board_finding *f, unsigned flags,
+			  char target[DURATION_BOUNDS_BUFSZ], char measured[DURATION_BOUNDS_BUFSZ]);
+
+/* The worst (or the last ended, LAST) outage's length of S with its bounds,
+ * beside its RTO, as duration_format_bounds_versus. */
+char *board_recovery_format(const struct board_system *s, int last, unsigned flags,
+			    char buf[DURATION_BOUNDS_BUFSZ]);
+
+/* The finding of S named by its worst_finding, or NULL. */
+const struct board_finding *board_worst_finding(const struct board_system *s);
 
 /* Monitoring-plugin status: 2 any BREACH, 1 any WARN, 3 any UNKNOWN, else 0. */
 int board_exit_status(const struct board *r);

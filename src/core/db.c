@@ -422,7 +422,8 @@ int db_migrate(struct db *db, int target, struct error *e)
 }
 
 /* SQL functions drtop's own queries use to show values the way people type them:
- * duration(seconds), duration_ms(milliseconds) and iso_time(unix seconds). */
+ * duration(seconds), duration_ms(milliseconds) and iso_time(unix seconds);
+ * the rounded forms for verdicts below. */
 static void sql_duration(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
 	char buf[DURATION_BUFSZ];
@@ -434,6 +435,41 @@ static void sql_duration(sqlite3_context *cx, int argc, sqlite3_value **argv)
 		duration_format_ms(sqlite3_value_int64(argv[0]), buf);
 	else
 		duration_format(sqlite3_value_int64(argv[0]), buf);
+	sqlite3_result_text(cx, buf, -1, SQLITE_TRANSIENT);
+}
+
+static int64_t value_or_none(sqlite3_value *v)
+{
+	return sqlite3_value_type(v) == SQLITE_NULL ? DURATION_NONE : sqlite3_value_int64(v);
+}
+
+/* duration_round(s), duration_versus(s, other): the rounded form for people
+ * (as it reads beside OTHER: a target beside a measurement), and
+ * duration_bounds(point, lower, upper[, target]): an outage's length with its
+ * bounds (beside TARGET). */
+static void sql_duration_round(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	char buf[DURATION_BUFSZ], other[DURATION_BUFSZ];
+
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+		return;
+	if (argc == 2)
+		duration_format_pair(sqlite3_value_int64(argv[0]), value_or_none(argv[1]), buf, other);
+	else
+		duration_format_round(sqlite3_value_int64(argv[0]), buf);
+	sqlite3_result_text(cx, buf, -1, SQLITE_TRANSIENT);
+}
+
+static void sql_duration_bounds(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	char buf[DURATION_BOUNDS_BUFSZ];
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL && sqlite3_value_type(argv[1]) == SQLITE_NULL)
+		return;
+	duration_format_bounds_versus(value_or_none(argv[0]), value_or_none(argv[1]),
+				      value_or_none(argv[2]), argc > 3 ? value_or_none(argv[3]) : DURATION_NONE,
+				      0, buf);
 	sqlite3_result_text(cx, buf, -1, SQLITE_TRANSIENT);
 }
 
@@ -495,6 +531,10 @@ static void register_functions(sqlite3 *h)
 
 	sqlite3_create_function(h, "duration", 1, flags, (void *)0, sql_duration, NULL, NULL);
 	sqlite3_create_function(h, "duration_ms", 1, flags, (void *)1, sql_duration, NULL, NULL);
+	sqlite3_create_function(h, "duration_round", 1, flags, NULL, sql_duration_round, NULL, NULL);
+	sqlite3_create_function(h, "duration_versus", 2, flags, NULL, sql_duration_round, NULL, NULL);
+	sqlite3_create_function(h, "duration_bounds", 3, flags, NULL, sql_duration_bounds, NULL, NULL);
+	sqlite3_create_function(h, "duration_bounds", 4, flags, NULL, sql_duration_bounds, NULL, NULL);
 	sqlite3_create_function(h, "iso_time", 1, flags, NULL, sql_iso_time, NULL, NULL);
 	ledger_register(h);
 }

@@ -148,3 +148,103 @@ char *duration_format_ms(int64_t ms, char buf[DURATION_BUFSZ])
 		duration_format(ms / 1000, buf);
 	return buf;
 }
+
+/* The units of the rounded form, largest first (no weeks: "36d" reads better). */
+static const int64_t round_units[] = {86400, 3600, 60, 1};
+static const char *const round_names[] = {"d", "h", "m", "s"};
+
+char *duration_format_round(int64_t secs, char buf[DURATION_BUFSZ])
+{
+	size_t u = 0;
+	int64_t r, hi, lo;
+
+	if (secs == DURATION_NONE || secs < 0) {
+		snprintf(buf, DURATION_BUFSZ, "-");
+		return buf;
+	}
+	if (secs < 60) {
+		snprintf(buf, DURATION_BUFSZ, "%llds", (long long)secs);
+		return buf;
+	}
+	/* Round to the second-largest unit; a carry may reach the next unit up
+	 * (23h59m30s is 1d), which is then the largest one. */
+	for (r = secs;;) {
+		for (u = 0; r < round_units[u]; u++)
+			;
+		lo = round_units[u + 1];
+		r = r / lo * lo + (r % lo >= (lo + 1) / 2 ? lo : 0);
+		if (u == 0 || r < round_units[u - 1])
+			break;
+	}
+	hi = round_units[u];
+	if (r % hi / lo)
+		snprintf(buf, DURATION_BUFSZ, "%lld%s%lld%s", (long long)(r / hi), round_names[u],
+			 (long long)(r % hi / lo), round_names[u + 1]);
+	else
+		snprintf(buf, DURATION_BUFSZ, "%lld%s", (long long)(r / hi), round_names[u]);
+	return buf;
+}
+
+/* V rounded, or exact when rounded it would read like TARGET but is not it. */
+static char *format_versus(int64_t v, int64_t target, int exact, char buf[DURATION_BUFSZ])
+{
+	return exact && v >= 0 && v != DURATION_NONE ? duration_format(v, buf)
+						      : duration_format_round(v, buf);
+}
+
+/* Would V, rounded, read like TARGET though it differs? */
+static int reads_like(int64_t v, int64_t target)
+{
+	char a[DURATION_BUFSZ], b[DURATION_BUFSZ];
+
+	if (v == DURATION_NONE || target == DURATION_NONE || v == target)
+		return 0;
+	return !strcmp(duration_format_round(v, a), duration_format_round(target, b));
+}
+
+char *duration_format_bounds_versus(int64_t point, int64_t lower, int64_t upper, int64_t target,
+				    unsigned flags, char buf[DURATION_BOUNDS_BUFSZ])
+{
+	char p[DURATION_BUFSZ], l[DURATION_BUFSZ], h[DURATION_BUFSZ];
+	int ascii = flags & DURATION_ASCII, exact;
+
+	if (lower == DURATION_NONE)
+		lower = point;
+	if (point == DURATION_NONE)
+		point = lower;
+	if (lower == DURATION_NONE) {
+		snprintf(buf, DURATION_BOUNDS_BUFSZ, "-");
+		return buf;
+	}
+	exact = reads_like(point, target) || reads_like(lower, target) || reads_like(upper, target);
+	format_versus(lower, target, exact, l);
+	if (upper == DURATION_NONE) {
+		snprintf(buf, DURATION_BOUNDS_BUFSZ, "%s %s", ascii ? ">=" : "\u2265", l);
+		return buf;
+	}
+	format_versus(point, target, exact, p);
+	format_versus(upper, target, exact, h);
+	if (!strcmp(l, h) && !strcmp(l, p))
+		snprintf(buf, DURATION_BOUNDS_BUFSZ, "%s", p);
+	else
+		snprintf(buf, DURATION_BOUNDS_BUFSZ, "%s (%s%s%s)", p, l, ascii ? "-" : "\u2013", h);
+	return buf;
+}
+
+char *duration_format_bounds(int64_t point, int64_t lower, int64_t upper, unsigned flags,
+			     char buf[DURATION_BOUNDS_BUFSZ])
+{
+	return duration_format_bounds_versus(point, lower, upper, DURATION_NONE, flags, buf);
+}
+
+void duration_format_pair(int64_t target, int64_t measured, char t[DURATION_BUFSZ],
+			  char m[DURATION_BUFSZ])
+{
+	duration_format_round(target, t);
+	duration_format_round(measured, m);
+	if (target != measured && target >= 0 && measured >= 0 && target != DURATION_NONE &&
+	    measured != DURATION_NONE && !strcmp(t, m)) {
+		duration_format(target, t);
+		duration_format(measured, m);
+	}
+}

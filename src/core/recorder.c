@@ -25,6 +25,7 @@ enum {
 	ST_RESULT,
 	ST_OUTAGE_OPEN,
 	ST_OUTAGE_CLOSE,
+	ST_OUTAGE_GAP,
 	ST_ENDPOINT,
 	ST_SAVE,
 	ST_RELEASE,
@@ -53,6 +54,7 @@ static const char *const sql[ST_COUNT] = {
 		"  ORDER BY o.started_ms LIMIT 1))",
 	[ST_OUTAGE_CLOSE] = "UPDATE outage SET ended_ms = ?2, res_end_ms = ?3, gap = ?4"
 			    " WHERE id = ?1 AND ended_ms IS NULL",
+	[ST_OUTAGE_GAP] = "INSERT INTO outage_gap (outage_id, from_ms, to_ms) VALUES (?1, ?2, ?3)",
 	[ST_ENDPOINT] = "SELECT e.system_id, e.enabled AND s.enabled FROM endpoint e"
 			" JOIN system s ON s.id = e.system_id WHERE e.id = ?1"
 			" AND (?2 IS NULL OR e.url = ?2) AND e.kind = ?3",
@@ -281,12 +283,20 @@ static int add(struct recorder *rec, const struct recorder_endpoint *ep,
 		s.have_ok = 0;
 	} else if (s.exists && at - s.last_probe_ms > recorder_gap_ms(ep)) {
 		/* Nobody probed for a while: what happened then is not known. An open
-		 * outage ends at its last failed probe, the silence kept as resolution,
-		 * and a new run of failures starts from scratch. */
-		if (close_outage(rec, &s, s.have_last_fail ? s.last_fail_ms : s.last_probe_ms,
-				 at - (s.have_last_fail ? s.last_fail_ms : s.last_probe_ms), 1, e) < 0)
-			goto out;
-		forget_run(&s);
+		 * outage goes on, the silence marked inside it: a failure now
+		 * continues it, a success ends it here (its upper bound then spans
+		 * the silence, its lower bound does not). A run of failures too
+		 * short to have opened an outage starts from scratch. */
+		if (s.outage_id) {
+			st = rec->st[ST_OUTAGE_GAP];
+			sqlite3_bind_int64(st, 1, s.outage_id);
+			sqlite3_bind_int64(st, 2, s.last_probe_ms);
+			sqlite3_bind_int64(st, 3, at);
+			if (done(rec, st, e) < 0)
+				goto out;
+		} else {
+			forget_run(&s);
+		}
 	}
 
 	if (insert_result(rec, ep, r, e) < 0)

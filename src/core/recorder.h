@@ -5,9 +5,9 @@
  * probe_result, each endpoint's running state in endpoint_state, and
  * outages opened after N consecutive failures of a health endpoint (their
  * start is the first failure) and closed at the first success. Time when no
- * prober ran is a gap, never counted as down: when the next result comes
- * long after the previous one, an open outage ends at its last failed probe
- * and keeps the gap in its resolution.
+ * prober ran is a gap, never counted as up or down: when the next result
+ * comes long after the previous one, an open outage goes on with the gap
+ * marked inside it (outage_gap), and ends at that result if it succeeds.
  *
  * Results are written in batches, one transaction per batch.
  */

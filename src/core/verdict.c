@@ -171,10 +171,43 @@ int verdict_apply(struct db *db, const char *name, const struct whatif *w, struc
 	return 0;
 }
 
+/* The plan is judged as it stands at drtop's clock, and objectives are
+ * effective-dated by the real clock: on the private copy only, objectives
+ * tried by a what-if (history rows after LAST) are put in force at drtop's
+ * clock, the ones they replace ended then. */
+static int in_force_now(struct db *copy, int64_t last, struct error *e)
+{
+	static const char *const sql[] = {
+		"DROP TRIGGER objective_history_no_update",
+		"UPDATE objective_history SET valid_to = (SELECT now FROM v_settings)"
+		" WHERE id <= ?1 AND system_id IN (SELECT system_id FROM objective_history WHERE id > ?1)"
+		" AND coalesce(valid_to, 9e18) > (SELECT now FROM v_settings)",
+		"UPDATE objective_history SET valid_from = min(valid_from, (SELECT now FROM v_settings))"
+		" WHERE id > ?1",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		sqlite3_stmt *st = db_prepare(copy, sql[i], e);
+		int rc;
+
+		if (!st)
+			return -1;
+		if (i)
+			sqlite3_bind_int64(st, 1, last);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(copy, e, "trying the plan");
+	}
+	return 0;
+}
+
 int verdict_whatif(struct db *db, const char *name, const struct whatif *w,
 		   struct verdict *before, struct verdict *after, struct error *e)
 {
 	struct db *copy;
+	int64_t last = 0;
 	int rc;
 
 	memset(after, 0, sizeof(*after));
@@ -187,7 +220,11 @@ int verdict_whatif(struct db *db, const char *name, const struct whatif *w,
 		db_close(copy);
 		return -1;
 	}
-	rc = verdict_apply(copy, name, w, e);
+	rc = db_int64(copy, "SELECT coalesce(max(id), 0) FROM objective_history", &last, e);
+	if (rc == 0)
+		rc = verdict_apply(copy, name, w, e);
+	if (rc == 0)
+		rc = in_force_now(copy, last, e);
 	if (rc == 0)
 		rc = verdict_read(copy, name, after, e);
 	db_rollback(copy);

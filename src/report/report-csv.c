@@ -40,7 +40,7 @@ int report_csv(const struct board *r, struct db *db, int color, struct strbuf *o
 	(void)color;
 	(void)e;
 	strbuf_puts(out, "system,status,owner,finding,severity,objective,target_s,measured_s,"
-			 "resolution_s,since,detail\r\n");
+			 "measured_lower_s,measured_upper_s,resolution_s,since,detail\r\n");
 	for (i = 0; i < r->nsystems; i++) {
 		const struct board_system *s = &r->systems[i];
 
@@ -55,6 +55,8 @@ int report_csv(const struct board *r, struct db *db, int color, struct strbuf *o
 			cell(out, f->objective, 0);
 			num(out, f->target_s);
 			num(out, f->measured_s);
+			num(out, f->lower_s);
+			num(out, f->upper_s);
 			num(out, f->resolution_s);
 			cell(out, f->since_iso, 0);
 			cell(out, f->detail, 0);

@@ -26,17 +26,20 @@ static void esc(struct strbuf *sb, const char *s)
 	report_html_escape(sb, s ? s : "");
 }
 
-/* Bars of the outage durations in the window, with the RTO as a line. */
+/* Bars of the outage durations in the window, with the RTO as a line: red a
+ * sure breach (its lower bound is above the RTO), amber a possible one (its
+ * upper bound is, or it has none: cut short, only a lower bound is known). */
 static int outage_chart(const struct board_system *s, const struct board *r, struct db *db,
 			struct strbuf *out, struct error *e)
 {
 	sqlite3_stmt *st = db_prepare(db,
-				      "SELECT duration_s, planned FROM v_outages WHERE system = ?1"
+				      "SELECT duration_s, planned, coalesce(breach, 0),"
+				      " coalesce(may_breach, upper_ms IS NULL) FROM v_outages WHERE system = ?1"
 				      " AND ended_ms IS NOT NULL AND started_ms >= ?2 * 1000"
 				      " ORDER BY started_ms DESC LIMIT 60",
 				      e);
 	int64_t d[60], max = s->rto_s;
-	int planned[60], n = 0, i;
+	int planned[60], breach[60], may[60], n = 0, i;
 
 	if (!st)
 		return -1;
@@ -45,6 +48,8 @@ static int outage_chart(const struct board_system *s, const struct board *r, str
 	while (sqlite3_step(st) == SQLITE_ROW && n < 60) {
 		d[n] = sqlite3_column_int64(st, 0);
 		planned[n] = sqlite3_column_int(st, 1);
+		breach[n] = sqlite3_column_int(st, 2);
+		may[n] = sqlite3_column_int(st, 3);
 		if (d[n] > max)
 			max = d[n];
 		n++;
@@ -60,11 +65,11 @@ static int outage_chart(const struct board_system *s, const struct board *r, str
 
 		strbuf_printf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>", x,
 			      H - 5 - bh, bw - 1, bh,
-			      planned[i] ? "#9ab" : d[i] > s->rto_s ? "#c33" : "#4a4");
+			      planned[i] ? "#9ab" : breach[i] ? "#c33" : may[i] ? "#e90" : "#4a4");
 	}
 	strbuf_printf(out, "<line x1=\"0\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#b00\" "
 			   "stroke-dasharray=\"4 3\"/></svg><figcaption>%d outage%s in the window; "
-			   "dashed: RTO</figcaption></figure>",
+			   "dashed: RTO; red: above it, amber: maybe</figcaption></figure>",
 		      W, H - 5 - (int)((H - 10) * s->rto_s / max), H - 5 - (int)((H - 10) * s->rto_s / max),
 		      n, n == 1 ? "" : "s");
 	return 0;
@@ -117,7 +122,7 @@ static int lag_chart(const struct board_system *s, const struct board *r, struct
 
 int report_html(const struct board *r, struct db *db, int color, struct strbuf *out, struct error *e)
 {
-	char a[48], b[48], c[48], d[48];
+	char a[DURATION_BOUNDS_BUFSZ], b[DURATION_BOUNDS_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ];
 	size_t i, j;
 
 	(void)color;
@@ -141,12 +146,13 @@ int report_html(const struct board *r, struct db *db, int color, struct strbuf *
 		esc(out, s->owner);
 		strbuf_printf(out, "</td><td class=\"n\">%lld</td><td>", (long long)s->tier);
 		esc(out, s->strategy ? s->strategy : "-");
+		duration_format_pair(s->rpo_s, s->data_lag_s, c, d);
 		if (s->strategy)
 			strbuf_printf(out, " %.*s", (int)s->cost_tier, "$$$$");
 		strbuf_printf(out, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s"
 				   "</td><td class=\"n\">%s</td><td>",
-			      report_duration(s->rto_s, a), report_duration(s->worst_recovery_s, b),
-			      report_duration(s->rpo_s, c), report_duration(s->data_lag_s, d));
+			      duration_format_round(s->rto_s, a), board_recovery_format(s, 0, 0, b),
+			      c, d);
 		esc(out, s->recommended ? s->recommended : "-");
 		strbuf_puts(out, "</td><td>");
 		esc(out, s->worst_finding);
@@ -171,6 +177,7 @@ int report_html(const struct board *r, struct db *db, int color, struct strbuf *
 				      !strcmp(f->severity, "INFO") ? "OK" : f->severity, f->severity,
 				      f->finding);
 			esc(out, f->detail);
+			report_values(out, f, 0);
 			strbuf_puts(out, " (since ");
 			esc(out, f->since_iso);
 			strbuf_puts(out, ")</li>");

@@ -52,7 +52,11 @@ int report_json(const struct board *r, struct db *db, int color, struct strbuf *
 		str(&doc, "owner", s->owner, 1);
 		num(&doc, "rto_s", s->rto_s);
 		num(&doc, "worst_recovery_s", s->worst_recovery_s);
+		num(&doc, "worst_recovery_lower_s", s->worst_recovery_lower_s);
+		num(&doc, "worst_recovery_upper_s", s->worst_recovery_upper_s);
 		num(&doc, "last_recovery_s", s->last_recovery_s);
+		num(&doc, "last_recovery_lower_s", s->last_recovery_lower_s);
+		num(&doc, "last_recovery_upper_s", s->last_recovery_upper_s);
 		num(&doc, "rpo_s", s->rpo_s);
 		num(&doc, "data_lag_s", s->data_lag_s);
 		str(&doc, "recovery_point", s->recovery_point, 1);
@@ -71,6 +75,8 @@ int report_json(const struct board *r, struct db *db, int color, struct strbuf *
 			str(&doc, "objective", f->objective, 1);
 			num(&doc, "target_s", f->target_s);
 			num(&doc, "measured_s", f->measured_s);
+			num(&doc, "measured_lower_s", f->lower_s);
+			num(&doc, "measured_upper_s", f->upper_s);
 			num(&doc, "resolution_s", f->resolution_s);
 			str(&doc, "since", f->since_iso, 1);
 			str(&doc, "detail", f->detail, 1);

@@ -29,7 +29,7 @@ static void md(struct strbuf *sb, const char *s)
 int report_markdown(const struct board *r, struct db *db, int color, struct strbuf *out,
 		    struct error *e)
 {
-	char a[48], b[48], c[48], d[48];
+	char a[DURATION_BOUNDS_BUFSZ], b[DURATION_BOUNDS_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ];
 	size_t i, j;
 	int header = 0;
 
@@ -55,9 +55,9 @@ int report_markdown(const struct board *r, struct db *db, int color, struct strb
 		} else {
 			strbuf_puts(out, "-");
 		}
-		strbuf_printf(out, " | %s | %s | %s | %s | %s |\n", report_duration(s->rto_s, a),
-			      report_duration(s->worst_recovery_s, b), report_duration(s->rpo_s, c),
-			      report_duration(s->data_lag_s, d),
+		duration_format_pair(s->rpo_s, s->data_lag_s, c, d);
+		strbuf_printf(out, " | %s | %s | %s | %s | %s |\n", duration_format_round(s->rto_s, a),
+			      board_recovery_format(s, 0, 0, b), c, d,
 			      s->worst_finding ? s->worst_finding : "");
 	}
 	for (i = 0; i < r->nsystems; i++) {
@@ -70,6 +70,7 @@ int report_markdown(const struct board *r, struct db *db, int color, struct strb
 			md(out, s->name);
 			strbuf_printf(out, "` %s: ", s->findings[j].finding);
 			md(out, s->findings[j].detail);
+			report_values(out, &s->findings[j], 0);
 			strbuf_printf(out, " (since %s)\n",
 				      s->findings[j].since_iso ? s->findings[j].since_iso : "-");
 		}

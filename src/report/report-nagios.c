@@ -30,11 +30,18 @@ int report_nagios(const struct board *r, struct db *db, int color, struct strbuf
 	for (i = 0; i < r->nsystems && shown < 5; i++) {
 		const struct board_system *s = &r->systems[i];
 
+		const struct board_finding *f = board_worst_finding(s);
+		char t[DURATION_BOUNDS_BUFSZ], m[DURATION_BOUNDS_BUFSZ];
+
 		if (!s->worst_finding)
 			continue;
 		strbuf_puts(out, shown++ ? ", " : ": ");
 		plain(out, s->name);
 		strbuf_printf(out, " %s", s->worst_finding);
+		if (f && f->target_s != BOARD_NONE && f->measured_s != BOARD_NONE) {
+			board_finding_format(f, DURATION_ASCII, t, m);
+			strbuf_printf(out, " %s (target %s)", m, t);
+		}
 	}
 	strbuf_printf(out, " | 'breach'=%d;;;0 'warn'=%d;;;0 'unknown'=%d;;;0 'ok'=%d;;;0", r->breach,
 		      r->warn, r->unknown, r->ok);

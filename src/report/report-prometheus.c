@@ -49,6 +49,28 @@ static void per_system(const struct board *r, struct strbuf *sb, const char *nam
 	}
 }
 
+/* One sample per finding with a number, in seconds, beside drtop_finding. */
+static void findings_value(const struct board *r, struct strbuf *sb, const char *name,
+			   const char *help, size_t offset)
+{
+	size_t i, j;
+
+	family(sb, name, help);
+	for (i = 0; i < r->nsystems; i++) {
+		for (j = 0; j < r->systems[i].nfindings; j++) {
+			const struct board_finding *f = &r->systems[i].findings[j];
+			int64_t v = *(const int64_t *)((const char *)f + offset);
+
+			if (v == BOARD_NONE || f->target_s == BOARD_NONE)
+				continue;
+			strbuf_printf(sb, "%s{system=\"", name);
+			label(sb, r->systems[i].name);
+			strbuf_printf(sb, "\",finding=\"%s\",objective=\"%s\"} %lld\n", f->finding,
+				      f->objective, (long long)v);
+		}
+	}
+}
+
 static int status_code(const char *status)
 {
 	return !strcmp(status, "OK") ? 0 : !strcmp(status, "WARN") ? 1
@@ -77,6 +99,12 @@ int report_prometheus(const struct board *r, struct db *db, int color, struct st
 	per_system(r, out, "drtop_recovery_worst_seconds",
 		   "Longest unplanned outage in the evaluation window.",
 		   offsetof(struct board_system, worst_recovery_s));
+	per_system(r, out, "drtop_recovery_worst_lower_seconds",
+		   "The longest outage lasted at least this long (its lower bound).",
+		   offsetof(struct board_system, worst_recovery_lower_s));
+	per_system(r, out, "drtop_recovery_worst_upper_seconds",
+		   "The longest outage lasted at most this long (no sample: not bounded).",
+		   offsetof(struct board_system, worst_recovery_upper_s));
 	per_system(r, out, "drtop_recovery_last_seconds", "Length of the most recent outage.",
 		   offsetof(struct board_system, last_recovery_s));
 	per_system(r, out, "drtop_data_lag_seconds", "Age of the newest recovery point.",
@@ -94,6 +122,10 @@ int report_prometheus(const struct board *r, struct db *db, int color, struct st
 				      f->severity);
 		}
 	}
+	findings_value(r, out, "drtop_finding_target_seconds", "The target a finding is judged against.",
+		       offsetof(struct board_finding, target_s));
+	findings_value(r, out, "drtop_finding_measured_seconds", "The measured value of a finding.",
+		       offsetof(struct board_finding, measured_s));
 	family(out, "drtop_systems", "Systems by status.");
 	strbuf_printf(out, "drtop_systems{status=\"OK\"} %d\ndrtop_systems{status=\"WARN\"} %d\n"
 			   "drtop_systems{status=\"BREACH\"} %d\ndrtop_systems{status=\"UNKNOWN\"} %d\n",

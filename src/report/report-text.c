@@ -51,7 +51,7 @@ int report_text(const struct board *r, struct db *db, int color, struct strbuf *
 {
 	char ***cells = xcalloc(r->nsystems + 1, sizeof(char **));
 	size_t w[NCOL] = {0}, i, j, c;
-	char buf[48];
+	char buf[DURATION_BOUNDS_BUFSZ], t[DURATION_BOUNDS_BUFSZ], m[DURATION_BOUNDS_BUFSZ];
 	int header;
 
 	(void)db;
@@ -70,10 +70,11 @@ int report_text(const struct board *r, struct db *db, int color, struct strbuf *
 			cells[i][3] = s->strategy ? xasprintf("%s %.*s", s->strategy, (int)s->cost_tier,
 							      "$$$$")
 						  : xstrdup("-");
-			cells[i][4] = xstrdup(report_duration(s->rto_s, buf));
-			cells[i][5] = xstrdup(report_duration(s->worst_recovery_s, buf));
-			cells[i][6] = xstrdup(report_duration(s->rpo_s, buf));
-			cells[i][7] = xstrdup(report_duration(s->data_lag_s, buf));
+			cells[i][4] = xstrdup(duration_format_round(s->rto_s, buf));
+			cells[i][5] = xstrdup(board_recovery_format(s, 0, 0, buf));
+			duration_format_pair(s->rpo_s, s->data_lag_s, t, m);
+			cells[i][6] = xstrdup(t);
+			cells[i][7] = xstrdup(m);
 			cells[i][8] = xstrdup(s->worst_finding ? s->worst_finding : "");
 		}
 		for (c = 0; c < NCOL; c++)
@@ -107,16 +108,12 @@ int report_text(const struct board *r, struct db *db, int color, struct strbuf *
 
 		for (j = 0; j < s->nfindings; j++) {
 			const struct board_finding *f = &s->findings[j];
-			char t[48], m[48];
 			char *name = printable(s->name), *detail = printable(f->detail);
 
 			if (!header++)
 				strbuf_puts(out, "\nfindings:\n");
 			strbuf_printf(out, "  %s %s %s: %s", f->severity, name, f->finding, detail);
-			if (f->target_s != BOARD_NONE && strcmp(f->objective, "cost"))
-				strbuf_printf(out, " (target %s, measured %s)",
-					      report_duration(f->target_s, t),
-					      report_duration(f->measured_s, m));
+			report_values(out, f, 0);
 			strbuf_printf(out, " since %s\n", f->since_iso ? f->since_iso : "-");
 			free(name);
 			free(detail);

@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "duration.h"
 #include "report.h"
 
@@ -11,6 +13,16 @@ const char *report_duration(int64_t secs, char buf[48])
 	if (secs == BOARD_NONE)
 		return "-";
 	return duration_format(secs, buf);
+}
+
+void report_values(struct strbuf *out, const struct board_finding *f, unsigned flags)
+{
+	char t[DURATION_BOUNDS_BUFSZ], m[DURATION_BOUNDS_BUFSZ];
+
+	if (f->target_s == BOARD_NONE || !strcmp(f->objective, "cost"))
+		return;
+	board_finding_format(f, flags, t, m);
+	strbuf_printf(out, " (target %s, measured %s)", t, m);
 }
 
 void report_html_escape(struct strbuf *sb, const char *s)

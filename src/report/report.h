@@ -31,6 +31,9 @@ int report_nagios(const struct board *r, struct db *db, int color, struct strbuf
 
 /* Helpers shared by the formats. */
 const char *report_duration(int64_t secs, char buf[48]); /* "-" for BOARD_NONE */
+/* Append " (target 15m, measured 40m (38m–41m))" for a finding with a
+ * target, nothing otherwise; FLAGS as duration_format_bounds. */
+void report_values(struct strbuf *out, const struct board_finding *f, unsigned flags);
 void report_html_escape(struct strbuf *sb, const char *s);
 
 #endif

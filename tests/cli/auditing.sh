@@ -28,6 +28,13 @@ sql "INSERT INTO outage (endpoint_id, system_id, started_ms, ended_ms, res_start
 sql "INSERT INTO outage (endpoint_id, system_id, started_ms, ended_ms, res_start_ms, res_end_ms)
      SELECT id, system_id, ($NOW - 5 * 86400) * 1000, ($NOW - 5 * 86400 + 14400) * 1000, 60000, 1000
      FROM endpoint WHERE url = 'https://web.example/'"
+# One of payments-db 10 days ago with a gap in probing inside it: 2 minutes
+# of failures, 5 minutes nobody probed, 1 more minute of failures, a success.
+sql "INSERT INTO outage (endpoint_id, system_id, started_ms, ended_ms, res_start_ms, res_end_ms)
+     SELECT id, system_id, ($NOW - 10 * 86400) * 1000, ($NOW - 10 * 86400 + 480) * 1000, 1000, 1000
+     FROM endpoint WHERE url = 'https://db.example/health';
+     INSERT INTO outage_gap (outage_id, from_ms, to_ms)
+     SELECT max(id), ($NOW - 10 * 86400 + 120) * 1000, ($NOW - 10 * 86400 + 420) * 1000 FROM outage"
 "$DRTOP" --now -2d status >/dev/null
 
 query() { # the SQL of example N
@@ -78,6 +85,7 @@ web|rpo|nothing shows the RPO is met: no freshness endpoint and no check-in"
 ok "16. endpoints never probed" check 16 "web|endpoint https://web.example/status was never probed|2026-11-25T11:03:10Z"
 ok "17. failed live drills" check 17 "web|rto|14400|18000|2026-11-15T17:00:00Z"
 ok "18. outages with their bounds, against the RTO then" check 18 "payments-db|2026-10-16T12:00:00Z|1799|1801|900|1|1
+payments-db|2026-11-15T12:00:00Z|120|481|900|0|0
 web|2026-11-20T12:00:00Z|14399|14460|14400|0|1"
 ok "19. possible RTO breaches" check 19 "web|14400|14460|an outage may have lasted longer than the RTO"
 ok "20. coverage: endpoints added at 'now' have had no time; the one added an hour ago watched none of it" check 20 "payments-db|https://db.example/health|0|no time yet
@@ -86,6 +94,7 @@ web|https://web.example/status|0|0.0"
 ok "21. facts told after the fact (the suite's clock is in the real past)" check_real_times 21 "check-in|ledger|2026-11-25T09:00:00Z
 check-in|payments-db|2026-11-25T11:58:00Z
 drill|web|2026-11-15T17:00:00Z"
+ok "22. outages with gaps in probing inside them: the silence is no evidence either way" check 22 "payments-db|2026-11-15T12:00:00Z|1|300|120|481|900"
 ok "every query also runs in a plain sqlite3 shell" sh -c '
 	for n in $(grep "^<!-- query: " "'"$DOC"'" | tr -dc "0-9\n"); do
 		awk -v n="$n" "\$0 == \"<!-- query: \" n \" -->\" { f = 1; next } f && /^\`\`\`sql/ { g = 1; next } g && /^\`\`\`/ { exit } g { print }" "'"$DOC"'" |

@@ -100,15 +100,15 @@ ok "and follows it when it changes" has bk-ok backup-missed
 
 # --- plan-gap ---
 for x in plan-at plan-over plan-two; do sys $x --rto 1d --rpo 1h; drilled $x; done
-d schedule add plan-at s --every 45m --duration 15m
-d schedule add plan-over s --every 45m --duration 901s
-d schedule add plan-two daily --cron @daily
-d schedule add plan-two wal --every 5m
+d schedule add plan-at s --every 45m --duration 15m --since -1d
+d schedule add plan-over s --every 45m --duration 901s --since -1d
+d schedule add plan-two daily --cron @daily --since -1d
+d schedule add plan-two wal --every 5m --since -1d
 ok "a plan whose worst case equals the RPO is no gap" lacks plan-at plan-gap
 ok "one second more is" has plan-over plan-gap
 ok "the best schedule bounds the loss" lacks plan-two plan-gap
 sys plan-cron --rto 1d --rpo 1d; drilled plan-cron
-d schedule add plan-cron nightly --cron '0 2 * * *' --tz Europe/Berlin
+d schedule add plan-cron nightly --cron '0 2 * * *' --tz Europe/Berlin --since -1d
 ok "a daily job across the autumn change has a 25h gap: more than a 1d RPO" has plan-cron plan-gap
 
 # --- strategy-under and strategy-over ---
@@ -175,7 +175,7 @@ ok "information alone leaves OK or UNKNOWN" status_is strat-over UNKNOWN
 # --- history ---
 succeeds "drtop status" status
 ok "lists the worst first" sh -c "sed -n 2p '$T/out' | grep -q '^BREACH'"
-ok "and the findings" sh -c "grep -q '^rto-over  *rto-breach  *BREACH  *1h  *1h1s  *2s' '$T/out'"
+ok "and the findings, the measurement with its bounds" sh -c "grep -q '^rto-over  *rto-breach  *BREACH  *1h  *1h1s (1h–1h2s)  *2s' '$T/out'"
 ok "records every system's status once" test "$(sql "SELECT count(*) FROM status_history")" -eq "$(sql "SELECT count(*) FROM system")"
 "$DRTOP" status >/dev/null
 ok "nothing new when nothing changed" test "$(sql "SELECT count(*) FROM status_history")" -eq "$(sql "SELECT count(*) FROM system")"

@@ -94,7 +94,7 @@ ok "--watch --verbose: each result on its line as it comes, with its time" \
 ok "... while the watcher still runs" kill -0 "$watch_pid"
 stop_watch
 
-# A long pause with nobody probing is a gap, never an outage.
+# A long pause with nobody probing is a gap, never counted as down (nor up).
 sql "DELETE FROM outage"
 ctl down >/dev/null
 start_watch
@@ -105,8 +105,8 @@ sleep 4 # a pause longer than three intervals plus the timeout (3 s)
 ctl up >/dev/null
 restart=$(now_ms)
 succeeds "probe again after the pause" probe --once
-ok "the outage ends at its last failed probe, not at the restart" test "$(sql "SELECT ended_ms FROM outage")" = "$last_fail"
-ok "it is marked as ended by a gap" test "$(sql "SELECT gap FROM outage")" = 1
+ok "the outage ends at the first success after the pause" test "$(sql "SELECT ended_ms FROM outage")" = "$(sql "SELECT min(at_ms) FROM probe_result WHERE ok AND at_ms > $last_fail")"
+ok "with the pause marked inside it as a gap" test "$(sql "SELECT o.gap, g.from_ms FROM outage o JOIN outage_gap g ON g.outage_id = o.id")" = "0|$last_fail"
 ok "and keeps the gap in its resolution" test "$(sql "SELECT res_end_ms FROM outage")" -ge $((restart - last_fail - 50))
 ok "no second outage" test "$(sql "SELECT count(*) FROM outage")" -eq 1
 
