@@ -67,7 +67,13 @@ entry AS (
     substr(kind, instr(kind, '.') + 1) AS action,
     payload -> '$.row' AS row,
     row_number() OVER (PARTITION BY substr(kind, 1, instr(kind, '.') - 1), payload ->> '$.id'
-                       ORDER BY seq DESC) AS newest
+                       ORDER BY seq DESC) AS newest,
+    -- the next entry of the same row: an insert after no delete reuses the id
+    -- of a row removed without an entry of its own (pruned)
+    lead(substr(kind, instr(kind, '.') + 1)) OVER (PARTITION BY substr(kind, 1, instr(kind, '.') - 1),
+                       payload ->> '$.id' ORDER BY seq) AS next_action,
+    lead(seq) OVER (PARTITION BY substr(kind, 1, instr(kind, '.') - 1), payload ->> '$.id'
+                    ORDER BY seq) AS next_seq
   FROM ledger
   WHERE kind GLOB '*.insert' OR kind GLOB '*.update' OR kind GLOB '*.delete'
      OR kind GLOB '*.existing'),
@@ -85,13 +91,17 @@ pruned AS (
   SELECT seq, payload ->> '$.table' AS tbl, payload ->> '$.column' AS col,
     payload ->> '$.before' AS before, payload ->> '$.rows' AS rows, payload ->> '$.sha3' AS sha3
   FROM ledger WHERE kind GLOB '*.prune'),
--- rows the ledger has that are gone, with the first prune after their entry
--- that covered their time: the one that removed them (NULL: none did)
+-- rows the ledger has that are gone (or whose id a new row took), with the
+-- first prune after their entry that covered their time: the one that removed
+-- them (NULL: none did)
 gone_row AS MATERIALIZED (
   SELECT l.seq, l.key, l.tbl, l.id, l.row,
     (SELECT min(p.seq) FROM pruned p WHERE p.tbl = l.tbl AND p.seq > l.seq
+       AND (l.next_seq IS NULL OR p.seq < l.next_seq)
        AND l.row ->> ('$.' || p.col) < p.before) AS pruned_by
-  FROM ledgered l LEFT JOIN current v ON v.key = l.key WHERE v.key IS NULL),
+  FROM entry l LEFT JOIN current v ON v.key = l.key AND l.newest = 1
+  WHERE l.action <> 'delete'
+    AND (l.newest = 1 AND v.key IS NULL OR l.next_action = 'insert')),
 -- rollup batches, and what each holds now
 rollup AS (
   SELECT b.seq, b.payload ->> '$.first' AS first, b.payload ->> '$.last' AS last,

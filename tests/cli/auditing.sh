@@ -83,6 +83,10 @@ ok "19. possible RTO breaches" check 19 "web|14400|14460|an outage may have last
 ok "20. coverage: endpoints added at 'now' have had no time; the one added an hour ago watched none of it" check 20 "payments-db|https://db.example/health|0|no time yet
 web|https://web.example/|0|no time yet
 web|https://web.example/status|0|0.0"
+ok "21. coverage per system: the least covered endpoint is the one that had time" check 21 "ledger|0|no time yet|-
+payments-db|1|no time yet|-
+web|2|0.0|https://web.example/status"
+ok "22. below coverage-min (95%): web watched nothing of its hour" check 22 "web|0.0|0.95"
 ok "every query also runs in a plain sqlite3 shell" sh -c '
 	for n in $(grep "^<!-- query: " "'"$DOC"'" | tr -dc "0-9\n"); do
 		awk -v n="$n" "\$0 == \"<!-- query: \" n \" -->\" { f = 1; next } f && /^\`\`\`sql/ { g = 1; next } g && /^\`\`\`/ { exit } g { print }" "'"$DOC"'" |

@@ -41,9 +41,9 @@ ok "and says so" err_has "upgraded the database schema from version 1 to $V"
 
 # A newer database is refused and not touched.
 sqlite3 "$T/new.db" <"$SRCDIR/db/0001-inventory.sql"
-sqlite3 "$T/new.db" "PRAGMA user_version = 7"
+sqlite3 "$T/new.db" "PRAGMA user_version = $((V + 1))"
 DRTOP_DB="$T/new.db"
-fails "a newer database is refused" 65 "has schema version 7, newer than this drtop understands ($V)" system list
+fails "a newer database is refused" 65 "has schema version $((V + 1)), newer than this drtop understands ($V)" system list
 fails "db migrate refuses it too" 65 "newer than this drtop" db migrate
 DRTOP_DB="$T/drtop.db"
 
