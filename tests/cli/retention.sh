@@ -11,6 +11,7 @@ tampered() {
 	last_args="db verify"
 	run db verify
 	ok "$1" sh -c '[ "$1" -eq 65 ] && grep -qF -- "$2" "$3"' - "$rc" "$2" "$T/out"
+	ok "and by the plain sqlite3 query" sh -c '[ -n "$(sqlite3 -readonly "$1" <"$2")" ]' - "$DRTOP_DB" "$SRCDIR/db/ledger-verify.sql"
 	cp "$T/before.db" "$DRTOP_DB"
 	rm -f "$DRTOP_DB-wal" "$DRTOP_DB-shm"
 }
@@ -93,6 +94,7 @@ ok "each step is an entry: the table, the time, the rows and their digest" \
 ok "no entry per row" sql_is "SELECT count(*) FROM ledger WHERE kind IN ('checkin.delete', 'drill.delete', 'outage.delete',
 	'status_history.delete') AND seq > (SELECT min(seq) FROM ledger WHERE kind GLOB '*.prune')" 0
 succeeds "the ledger verifies after the prune" db verify
+ok "so does the plain sqlite3 query" sh -c '[ -z "$(sqlite3 -readonly "$1" <"$2")" ]' - "$DRTOP_DB" "$SRCDIR/db/ledger-verify.sql"
 "$DRTOP" config set history 400d >/dev/null
 "$DRTOP" checkin old >/dev/null
 sleep 1.1
