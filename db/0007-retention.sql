@@ -7,9 +7,8 @@
 -- that db/ledger-verify.sql accepts exactly those deletions.
 
 -- One row per endpoint, hour and piece: the raw results of that hour folded
--- together. An hour is usually one piece; it has more when results of the hour
--- arrived late, when a step ended inside it, or when the retention is shorter
--- than an hour (the hour is then folded as it goes).
+-- together. An hour is one piece, or more when the retention is shorter than
+-- an hour (the hour is then folded as it goes).
 CREATE TABLE probe_rollup (
   id             INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: batches name ranges
   endpoint_id    INTEGER NOT NULL REFERENCES endpoint(id) ON DELETE CASCADE,
@@ -28,13 +27,15 @@ CREATE TABLE probe_rollup (
 CREATE INDEX probe_rollup_endpoint ON probe_rollup(endpoint_id, last_ms);
 CREATE INDEX probe_rollup_hour ON probe_rollup(hour);
 
--- Every probe_result id up to last_id has been folded into a rollup: only
--- those rows may be pruned.
+-- How far each endpoint's results are folded: those before folded_ms were.
+-- A result is pruned only when a rollup of its endpoint spans its time and
+-- its id (first_ms..last_ms, up to last_id): one that arrived after its hour
+-- was folded is kept raw.
 CREATE TABLE probe_rollup_mark (
-  id      INTEGER PRIMARY KEY CHECK (id = 1),
-  last_id INTEGER NOT NULL
+  endpoint_id INTEGER PRIMARY KEY REFERENCES endpoint(id) ON DELETE CASCADE,
+  folded_ms   INTEGER NOT NULL
 ) STRICT;
-INSERT INTO probe_rollup_mark (id, last_id) VALUES (1, 0);
+CREATE INDEX probe_rollup_mark_folded ON probe_rollup_mark(folded_ms);
 
 -- How long outages, check-ins, drills, status history and rollups are kept
 -- (400 days: longer than the verdict window), and the share of the window an
@@ -74,8 +75,8 @@ END;
 -- between them; a longer silence watched nothing; the time since the newest
 -- probe counts up to that limit. The span runs from the later of the window's
 -- start and the endpoint's creation to 'now'. Results already folded into
--- rollups (probe_rollup, ids up to probe_rollup_mark) count by their rollups,
--- the others as they are, so the window may reach past the retention of the
+-- rollups (probe_rollup, before probe_rollup_mark.folded_ms) count by their
+-- rollups, the others as they are, so the window may reach past the retention of the
 -- raw results (retention_s); a rollup counts when all its probes lie in the
 -- window. The verdict views read v_coverage_system.
 DROP VIEW v_coverage;
@@ -86,8 +87,8 @@ r AS (
          r.at_ms - coalesce(lag(r.at_ms) OVER (PARTITION BY r.endpoint_id ORDER BY r.at_ms),
                             (SELECT max(u.last_ms) FROM probe_rollup u WHERE u.endpoint_id = r.endpoint_id
                                AND u.last_ms < r.at_ms AND u.first_ms >= p.from_s * 1000)) AS step_ms
-  FROM probe_result r JOIN p
-  WHERE r.id > (SELECT last_id FROM probe_rollup_mark)
+  FROM probe_result r JOIN p LEFT JOIN probe_rollup_mark m ON m.endpoint_id = r.endpoint_id
+  WHERE r.at_ms >= coalesce(m.folded_ms, 0)
     AND r.at_ms >= p.from_s * 1000 AND r.at_ms < (p.now + 1) * 1000
 ), rs AS (
   SELECT r.endpoint_id, count(*) AS probes, min(r.at_ms) AS first_ms, max(r.at_ms) AS last_ms,

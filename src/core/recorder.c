@@ -531,7 +531,8 @@ int recorder_prune(struct db *db, int64_t now_ms, int limit, struct error *e)
 		" AND NOT EXISTS (SELECT 1 FROM endpoint_state st LEFT JOIN outage o ON o.id = st.outage_id"
 		"   WHERE st.endpoint_id = r.endpoint_id AND (st.last_probe_ms <= r.at_ms"
 		"   OR r.at_ms >= o.started_ms - coalesce(o.res_start_ms, 0)))"
-		" AND r.id <= (SELECT last_id FROM probe_rollup_mark)" /* folded into a rollup */
+		" AND EXISTS (SELECT 1 FROM probe_rollup u WHERE u.endpoint_id = r.endpoint_id" /* folded */
+		"   AND u.last_ms >= r.at_ms AND u.first_ms <= r.at_ms AND u.last_id >= r.id)"
 		" ORDER BY r.at_ms LIMIT ?2)",
 		e);
 	int rc;

@@ -1,10 +1,10 @@
 /*
  * retention.c - see retention.h.
  *
- * A rollup step takes the raw results after the mark (probe_rollup_mark) in
- * id order, up to the first one that is not yet due, and folds them per
- * endpoint and hour: probes, failures, latency percentiles (nearest rank),
- * and the time they watched, counted as v_coverage counts it (each probe
+ * A rollup step takes the endpoints folded least far (probe_rollup_mark) and
+ * folds, for each, the results of the hour of its first result not folded
+ * yet, once that hour is over (up to about LIMIT results a step): probes,
+ * failures, latency percentiles (nearest rank), and the time they watched, counted as v_coverage counts it (each probe
  * watched the time since the endpoint's previous one, when that was at most
  * three intervals plus a timeout earlier). The previous probe of the first
  * one folded may itself be folded already: its rollup's last_ms stands in.
@@ -32,21 +32,60 @@
 	" 'first_ms', first_ms, 'last_ms', last_ms, 'first_id', first_id, 'last_id',"  \
 	" last_id)"
 
+/* Run SQL with ?1 .. ?3 bound to A, B, C (the unused ones are ignored). */
+static int run3(struct db *db, const char *sql, int64_t a, int64_t b, int64_t c, int64_t *out,
+		struct error *e)
+{
+	sqlite3_stmt *st = db_prepare(db, sql, e);
+	int rc, n;
+
+	if (!st)
+		return -1;
+	n = sqlite3_bind_parameter_count(st);
+	if (n >= 1)
+		sqlite3_bind_int64(st, 1, a);
+	if (n >= 2)
+		sqlite3_bind_int64(st, 2, b);
+	if (n >= 3)
+		sqlite3_bind_int64(st, 3, c);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && out)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, e, "rollups");
+}
+
 int retention_rollup(struct db *db, int64_t now_ms, int limit, struct error *e)
 {
-	static const char range_sql[] =
-		/* from the mark up to LIMIT results, stopping before the first not due:
-		 * its hour is not over by 5 minutes (late arrivals get a rollup of their
-		 * own), and it is not older than the retention */
-		"WITH due(at) AS (SELECT max((?1 - 300000) / 3600000 * 3600000,"
+	/* Results are due once their hour has been over for 5 minutes, or once
+	 * they are older than a retention shorter than that. */
+	static const char due_sql[] =
+		"SELECT max((?1 - 300000) / 3600000 * 3600000,"
 		"  ?1 - 1000 * coalesce((SELECT CAST(value AS INTEGER) FROM setting"
-		"   WHERE key = 'retention_s' AND CAST(value AS INTEGER) > 0), 1 << 40))),"
-		" next AS (SELECT id, at_ms FROM probe_result"
-		"  WHERE id > (SELECT last_id FROM probe_rollup_mark) ORDER BY id LIMIT ?2)"
-		" SELECT (SELECT last_id FROM probe_rollup_mark),"
-		"  coalesce((SELECT min(id) - 1 FROM next, due WHERE at_ms >= due.at),"
-		"   (SELECT max(id) FROM next), (SELECT last_id FROM probe_rollup_mark)),"
-		"  (SELECT coalesce(max(id), 0) FROM probe_rollup)";
+		"   WHERE key = 'retention_s' AND CAST(value AS INTEGER) > 0), 1 << 40))";
+	static const char marks_sql[] =
+		"INSERT INTO probe_rollup_mark (endpoint_id, folded_ms) SELECT e.id, 0 FROM endpoint e"
+		" WHERE NOT EXISTS (SELECT 1 FROM probe_rollup_mark m WHERE m.endpoint_id = e.id)";
+	/* The endpoints folded least far, each over whole hours from its first
+	 * result not yet folded, about LIMIT results at most (at least an hour),
+	 * and no further than 'due'; as many endpoints as make LIMIT results. */
+	static const char range_sql[] =
+		"INSERT INTO temp.rollup_range (endpoint_id, from_ms, upto_ms, n)"
+		" WITH cand AS (SELECT endpoint_id, folded_ms FROM probe_rollup_mark WHERE folded_ms < ?1"
+		"   ORDER BY folded_ms, endpoint_id LIMIT 200),"
+		" nxt AS (SELECT c.*, (SELECT min(r.at_ms) FROM probe_result r"
+		"   WHERE r.endpoint_id = c.endpoint_id AND r.at_ms >= c.folded_ms) AS first_ms,"
+		"   (SELECT r.at_ms FROM probe_result r WHERE r.endpoint_id = c.endpoint_id"
+		"    AND r.at_ms >= c.folded_ms ORDER BY r.at_ms LIMIT 1 OFFSET ?2) AS over_ms FROM cand c),"
+		" rng AS (SELECT endpoint_id, folded_ms AS from_ms,"
+		"   CASE WHEN first_ms IS NULL OR first_ms >= ?1 THEN ?1"
+		"        ELSE min(max((first_ms / 3600000 + 1) * 3600000, coalesce(over_ms / 3600000 * 3600000, ?1)),"
+		"                 ?1) END AS upto_ms FROM nxt),"
+		" cnt AS (SELECT g.*, (SELECT count(*) FROM probe_result r WHERE r.endpoint_id = g.endpoint_id"
+		"   AND r.at_ms >= g.from_ms AND r.at_ms < g.upto_ms) AS n FROM rng g),"
+		" acc AS (SELECT *, sum(n) OVER (ORDER BY from_ms, endpoint_id ROWS UNBOUNDED PRECEDING) AS total"
+		"   FROM cnt)"
+		" SELECT endpoint_id, from_ms, upto_ms, n FROM acc WHERE total - n < ?2";
 	static const char fold_sql[] =
 		"INSERT INTO probe_rollup (endpoint_id, hour, probes, failures, latency_p50_ms,"
 		" latency_p95_ms, latency_max_ms, watched_ms, first_ms, last_ms, first_id, last_id)"
@@ -58,7 +97,8 @@ int retention_rollup(struct db *db, int64_t now_ms, int limit, struct error *e)
 		"        coalesce((SELECT max(u.last_ms) FROM probe_rollup u"
 		"                  WHERE u.endpoint_id = r.endpoint_id AND u.last_ms < r.at_ms), 0)))"
 		"    AS step_ms"
-		"  FROM probe_result r WHERE r.id > ?1 AND r.id <= ?2),"
+		"  FROM temp.rollup_range f JOIN probe_result r ON r.endpoint_id = f.endpoint_id"
+		"   AND r.at_ms >= f.from_ms AND r.at_ms < f.upto_ms),"
 		" l AS (SELECT r.*, row_number() OVER (PARTITION BY endpoint_id, hour"
 		"   ORDER BY latency_ms IS NULL, latency_ms) AS k,"
 		"   count(latency_ms) OVER (PARTITION BY endpoint_id, hour) AS n FROM r)"
@@ -73,57 +113,35 @@ int retention_rollup(struct db *db, int64_t now_ms, int limit, struct error *e)
 	static const char entry_sql[] =
 		"INSERT INTO ledger_new (kind, payload)"
 		" SELECT 'probe_rollup.batch', json_object('first', min(id), 'last', max(id), 'rows', count(*),"
-		"  'from_hour', min(hour), 'to_hour', max(hour), 'results', json_array(?2 + 1, ?3),"
+		"  'from_hour', min(hour), 'to_hour', max(hour),"
 		"  'endpoints', json((SELECT json_group_array(endpoint_id) FROM"
 		"   (SELECT DISTINCT endpoint_id FROM probe_rollup WHERE id > ?1 ORDER BY endpoint_id))),"
 		"  'sha3', (SELECT lower(hex(sha3(group_concat(row, char(10)), 256)))"
 		"   FROM (SELECT " ROLLUP_ROW " AS row FROM probe_rollup WHERE id > ?1 ORDER BY id)))"
 		" FROM probe_rollup WHERE id > ?1 HAVING count(*) > 0";
-	sqlite3_stmt *st = db_prepare(db, range_sql, e);
-	int64_t from = 0, to = 0, mark = 0;
-	int rc;
+	static const char mark_sql[] =
+		"UPDATE probe_rollup_mark SET folded_ms = (SELECT upto_ms FROM temp.rollup_range f"
+		"  WHERE f.endpoint_id = probe_rollup_mark.endpoint_id)"
+		" WHERE endpoint_id IN (SELECT endpoint_id FROM temp.rollup_range)";
+	int64_t due = 0, mark = 0, folded = 0, waiting = 0;
 
-	if (!st)
+	if (run3(db, due_sql, now_ms, 0, 0, &due, e) < 0 || run3(db, marks_sql, 0, 0, 0, NULL, e) < 0 ||
+	    db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS rollup_range (endpoint_id INTEGER PRIMARY KEY,"
+			" from_ms INTEGER, upto_ms INTEGER, n INTEGER)", e) < 0 ||
+	    db_exec(db, "DELETE FROM temp.rollup_range", e) < 0 ||
+	    run3(db, range_sql, due, limit, 0, NULL, e) < 0 ||
+	    db_int64(db, "SELECT coalesce(sum(n), 0) FROM temp.rollup_range", &folded, e) < 0 ||
+	    db_int64(db, "SELECT coalesce(max(id), 0) FROM probe_rollup", &mark, e) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, now_ms);
-	sqlite3_bind_int(st, 2, limit);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		from = sqlite3_column_int64(st, 0);
-		to = sqlite3_column_int64(st, 1);
-		mark = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return db_fail(db, e, "rollups: finding the results due");
-	if (to <= from)
-		return 0;
-	if (!(st = db_prepare(db, fold_sql, e)))
+	if (folded && (run3(db, fold_sql, 0, 0, 0, NULL, e) < 0 ||
+		       run3(db, entry_sql, mark, 0, 0, NULL, e) < 0))
 		return -1;
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, to);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, e, "rollups: folding results");
-	if (!(st = db_prepare(db, entry_sql, e)))
+	if (run3(db, mark_sql, 0, 0, 0, NULL, e) < 0 ||
+	    run3(db, "SELECT count(*) FROM probe_rollup_mark WHERE folded_ms < ?1", due, 0, 0, &waiting,
+		 e) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, mark);
-	sqlite3_bind_int64(st, 2, from);
-	sqlite3_bind_int64(st, 3, to);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, e, "ledger: rollups");
-	if (!(st = db_prepare(db, "UPDATE probe_rollup_mark SET last_id = ?1 WHERE id = 1", e)))
-		return -1;
-	sqlite3_bind_int64(st, 1, to);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, e, "rollups: the mark");
-	/* results of endpoints removed meanwhile leave holes in the ids */
-	return to - from >= limit ? limit : (int)(to - from);
+	/* more waiting: say the step was full */
+	return waiting ? limit : (int)(folded < limit ? folded : limit);
 }
 
 /* What history_s removes: each table, the column its time is in (in the

@@ -17,9 +17,9 @@
 #include "db.h"
 #include "error.h"
 
-/* Fold up to LIMIT raw results (in id order) whose hour is over at NOW_MS, or
- * which are older than the retention, into rollups. Returns how many results
- * were folded (LIMIT: more are waiting), or -1 with e set. */
+/* Fold about LIMIT raw results whose hour is over at NOW_MS, or which are
+ * older than the retention, into rollups, an hour of an endpoint at a time.
+ * Returns how many results were folded (LIMIT: more are waiting), or -1. */
 int retention_rollup(struct db *db, int64_t now_ms, int limit, struct error *e);
 
 /* Remove rows older than history_s at NOW_MS, a step of about LIMIT rows per

@@ -33,13 +33,13 @@ ok "every result older than the retention is folded, per endpoint and hour" \
 ok "with its hour and the span of its probes" \
 	sql_is "SELECT count(*) FROM probe_rollup WHERE hour = first_ms / 3600000 * 3600 AND first_ms <= last_ms" 2
 ok "raw results are pruned only once folded" \
-	sql_is "SELECT count(*) FROM probe_result WHERE id <= (SELECT last_id FROM probe_rollup_mark)
+	sql_is "SELECT count(*) FROM probe_result r JOIN probe_rollup_mark m USING (endpoint_id) WHERE r.at_ms < m.folded_ms
 	          AND id NOT IN (SELECT max(id) FROM probe_result GROUP BY endpoint_id)
 	          AND id NOT IN (SELECT r.id FROM probe_result r JOIN endpoint_state st USING (endpoint_id)
 	                         WHERE st.outage_id IS NOT NULL)" 0
 ok "nothing is lost: rollups and raw results count every probe" \
-	sql_is "SELECT (SELECT sum(probes) FROM probe_rollup) + (SELECT count(*) FROM probe_result
-	          WHERE id > (SELECT last_id FROM probe_rollup_mark))" 10
+	sql_is "SELECT (SELECT sum(probes) FROM probe_rollup) + (SELECT count(*) FROM probe_result r
+	          JOIN probe_rollup_mark m USING (endpoint_id) WHERE r.at_ms >= m.folded_ms)" 10
 ok "watched time: consecutive probes within 3 intervals and a timeout" \
 	sql_is "SELECT sum(watched_ms) > 0 AND sum(watched_ms) <= max(last_ms) - min(first_ms) FROM probe_rollup
 	          WHERE endpoint_id = (SELECT id FROM endpoint WHERE url = '$UP')" 1
