@@ -196,4 +196,18 @@ fails "coverage-min refuses 100%" 65 "coverage-min: expected a number between 0 
 fails "and a percentage sign alone" 65 "coverage-min: expected a number between 0 and 1 or a percentage, not '%'" \
 	config set coverage-min %
 
+# --- drtop db prune: the same steps, until nothing is due ---
+Q="$T/prune.db"
+DRTOP_DB=$Q "$DRTOP" system add q --rto 1h --rpo 1h >/dev/null
+DRTOP_DB=$Q "$DRTOP" endpoint add q "$UP" --interval 30s --timeout 10s >/dev/null
+DRTOP_DB=$Q "$DRTOP" endpoint add q "$UP?2" --interval 30s --timeout 10s >/dev/null
+# three hours before the current one, both endpoints every 30 s
+sqlite3 "$Q" "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 359)
+  INSERT INTO probe_result (endpoint_id, at_ms, ok, latency_ms)
+  SELECT e.id, ((CAST(strftime('%s', 'now') AS INTEGER) - 300) / 3600 * 3600 - 3 * 3600) * 1000 + i * 30000, 1, 7
+  FROM n, endpoint e ORDER BY 2, 1"
+DRTOP_DB=$Q run db prune
+ok "db prune folds every hour that is over" sh -c '[ "$1" -eq 0 ] && grep -q "retention applied in [0-9]* steps" "$2"' - "$rc" "$T/out"
+ok "one rollup per endpoint and hour" test "$(sqlite3 "$Q" "SELECT count(*), sum(probes), min(probes), max(probes) FROM probe_rollup")" = "6|720|120|120"
+
 done_testing
