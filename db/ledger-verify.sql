@@ -66,10 +66,17 @@ live (tbl, id, row) AS (
 ),
 entry AS (
   SELECT seq, substr(kind, 1, instr(kind, '.') - 1) || ' ' || (payload ->> '$.id') AS key,
+    substr(kind, 1, instr(kind, '.') - 1) AS tbl, payload ->> '$.id' AS id,
     substr(kind, instr(kind, '.') + 1) AS action,
     payload -> '$.row' AS row,
     row_number() OVER (PARTITION BY substr(kind, 1, instr(kind, '.') - 1), payload ->> '$.id'
-                       ORDER BY seq DESC) AS newest
+                       ORDER BY seq DESC) AS newest,
+    -- the next entry of the same row: an insert after no delete reuses the id
+    -- of a row removed without an entry of its own (pruned)
+    lead(substr(kind, instr(kind, '.') + 1)) OVER (PARTITION BY substr(kind, 1, instr(kind, '.') - 1),
+                       payload ->> '$.id' ORDER BY seq) AS next_action,
+    lead(seq) OVER (PARTITION BY substr(kind, 1, instr(kind, '.') - 1), payload ->> '$.id'
+                    ORDER BY seq) AS next_seq
   FROM ledger
   WHERE kind GLOB '*.insert' OR kind GLOB '*.update' OR kind GLOB '*.delete'
      OR kind GLOB '*.existing'),
@@ -84,7 +91,7 @@ batch AS (
     lag(payload ->> '$.last', 1, 0) OVER (ORDER BY payload ->> '$.first') AS prev_last,
     -- results older than the shortest retention period the ledger shows ever
     -- set may have been pruned
-    payload ->> '$.from_ms' < 1000 * (CAST(strftime('%s', 'now') AS INTEGER)
+    payload ->> '$.from_ms' < 1000 * (CAST(strftime('%s', 'now') AS INTEGER) + 1
       - (SELECT coalesce(min(CAST(payload ->> '$.row.value' AS INTEGER)), 2592000) FROM ledger
          WHERE kind GLOB 'setting.*' AND payload ->> '$.id' = 'retention_s'
            AND CAST(payload ->> '$.row.value' AS INTEGER) > 0)) AS prunable
@@ -111,6 +118,44 @@ batch_check AS (
            SELECT id, row FROM removed WHERE id BETWEEN b.first AND b.last
            ORDER BY id)) AS digest
   FROM batch b WHERE b.sha3 IS NOT NULL),
+-- rows drtop pruned after history_s: all rows of the table older than 'before'
+pruned AS (
+  SELECT seq, payload ->> '$.table' AS tbl, payload ->> '$.column' AS col,
+    payload ->> '$.before' AS before, payload ->> '$.rows' AS rows, payload ->> '$.sha3' AS sha3
+  FROM ledger WHERE kind GLOB '*.prune'),
+-- rows the ledger has that are gone (or whose id a new row took), with the
+-- first prune after their entry that covered their time: the one that removed
+-- them (NULL: none did)
+gone_row AS MATERIALIZED (
+  SELECT l.seq, l.key, l.tbl, l.id, l.row,
+    (SELECT min(p.seq) FROM pruned p WHERE p.tbl = l.tbl AND p.seq > l.seq
+       AND (l.next_seq IS NULL OR p.seq < l.next_seq)
+       AND l.row ->> ('$.' || p.col) < p.before) AS pruned_by
+  FROM entry l LEFT JOIN current v ON v.key = l.key AND l.newest = 1
+  WHERE l.action <> 'delete'
+    AND (l.newest = 1 AND v.key IS NULL OR l.next_action = 'insert')),
+-- rollup batches, and what each holds now
+rollup AS (
+  SELECT b.seq, b.payload ->> '$.first' AS first, b.payload ->> '$.last' AS last,
+    b.payload ->> '$.rows' AS rows, b.payload ->> '$.sha3' AS sha3,
+    lag(b.payload ->> '$.last', 1, 0) OVER (ORDER BY b.payload ->> '$.first') AS prev_last,
+    (SELECT count(*) FROM probe_rollup WHERE id BETWEEN b.payload ->> '$.first'
+       AND b.payload ->> '$.last') AS n,
+    (SELECT lower(hex(sha3(group_concat(row, char(10)), 256)))
+     FROM (SELECT json_object('endpoint_id', endpoint_id, 'hour', hour, 'probes', probes,
+             'failures', failures, 'latency_p50_ms', latency_p50_ms, 'latency_p95_ms',
+             latency_p95_ms, 'latency_max_ms', latency_max_ms, 'watched_ms', watched_ms,
+             'first_ms', first_ms, 'last_ms', last_ms, 'first_id', first_id, 'last_id',
+             last_id) AS row
+           FROM probe_rollup WHERE id BETWEEN b.payload ->> '$.first' AND b.payload ->> '$.last'
+           ORDER BY id)) AS digest,
+    -- rollups drtop pruned later (history_s), or that went with their endpoint
+    EXISTS (SELECT 1 FROM pruned p WHERE p.tbl = 'probe_rollup' AND p.seq > b.seq
+            AND p.before > b.payload ->> '$.from_hour')
+    OR EXISTS (SELECT 1 FROM ledger d, json_each(b.payload -> '$.endpoints') j
+               WHERE d.kind = 'endpoint.delete' AND d.seq > b.seq AND d.payload ->> '$.id' = j.value)
+      AS prunable
+  FROM ledger b WHERE b.kind = 'probe_rollup.batch'),
 -- endpoints drtop deleted, with their results, and when (ids may be reused)
 deleted_endpoint AS (
   SELECT payload ->> '$.id' AS id, max(seq) AS seq FROM ledger
@@ -146,8 +191,34 @@ problem (seq, subject, problem) AS (
     'changed outside drtop: the ledger has ' || l.row || ', the table has ' || v.row
   FROM ledgered l JOIN current v ON v.key = l.key WHERE v.row <> l.row
   UNION ALL
-  SELECT l.seq, l.key, 'deleted outside drtop (ledger entry ' || l.seq || ' has it)'
-  FROM ledgered l LEFT JOIN current v ON v.key = l.key WHERE v.key IS NULL
+  SELECT seq, key, 'deleted outside drtop (ledger entry ' || seq || ' has it)'
+  FROM gone_row WHERE pruned_by IS NULL
+  UNION ALL
+  SELECT p.seq, p.tbl || ' before ' || p.before,
+    'pruned rows differ from the ledger: the entry has ' || p.rows || ' rows, the ledger '
+    || count(g.key) || CASE WHEN count(g.key) = p.rows THEN ' with another digest' ELSE '' END
+  FROM pruned p LEFT JOIN gone_row g ON g.pruned_by = p.seq
+  WHERE p.tbl <> 'probe_rollup'
+  GROUP BY p.seq
+  HAVING count(g.key) <> p.rows
+    OR (SELECT lower(hex(sha3(group_concat(row, char(10)), 256)))
+        FROM (SELECT row FROM gone_row WHERE pruned_by = p.seq ORDER BY CAST(id AS INTEGER)))
+       IS NOT p.sha3
+  UNION ALL
+  SELECT seq, 'probe_rollup ' || first || '-' || last,
+    CASE WHEN n <> rows THEN 'rows added or deleted outside drtop: the ledger has ' || rows
+                             || ', the table ' || n
+         ELSE 'changed outside drtop: the digest of the rows differs' END
+  FROM rollup WHERE (n <> rows OR digest IS NOT sha3) AND NOT (n < rows AND prunable)
+  UNION ALL
+  SELECT NULL, 'probe_rollup ' || min(r.id) || '-' || max(r.id),
+    'not in the ledger: written outside drtop'
+  FROM rollup b JOIN probe_rollup r ON r.id > b.prev_last AND r.id < b.first GROUP BY b.seq
+  UNION ALL
+  SELECT NULL, 'probe_rollup ' || min(id) || '-' || max(id),
+    'not in the ledger: written outside drtop'
+  FROM probe_rollup WHERE id > (SELECT coalesce(max(last), 0) FROM rollup)
+  HAVING count(*) > 0
   UNION ALL
   SELECT NULL, v.key, 'not in the ledger: written outside drtop'
   FROM current v LEFT JOIN ledgered l ON l.key = v.key WHERE l.key IS NULL

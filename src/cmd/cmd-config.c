@@ -32,6 +32,10 @@ static const struct setting {
 	{"outage-threshold", "outage_threshold", K_COUNT,
 	 "consecutive failed probes that open an outage (2)"},
 	{"retention", "retention_s", K_DURATION, "how long raw probe results are kept (30d)"},
+	{"history", "history_s", K_DURATION,
+	 "how long rollups, outages, check-ins, drills and status history are kept (400d)"},
+	{"coverage-min", "coverage_min", K_RATIO,
+	 "share of the window a system's endpoints must be watched, or evidence-gap warns (95%)"},
 	{"future-skew", "future_skew_s", K_DURATION,
 	 "how far past the probe's clock a recovery point may lie (5m)"},
 	{"anchor-log", "anchor_log_s", K_DURATION,
@@ -126,8 +130,13 @@ static int run_set(struct ctx *ctx, struct args *a, struct error *e)
 		char *end;
 		double r = strtod(value, &end);
 
+		if (*value && end != value && !strcmp(end, "%")) { /* 95% */
+			r /= 100;
+			end++;
+		}
 		if (!*value || *end || !(r > 0 && r < 1))
-			return error_set(e, ERR_DATA, "%s: expected a number between 0 and 1, not '%s'",
+			return error_set(e, ERR_DATA,
+					 "%s: expected a number between 0 and 1 or a percentage, not '%s'",
 					 s->name, value);
 		snprintf(stored, sizeof(stored), "%g", r);
 	} else if (s->kind == K_FLAG) {

@@ -1,5 +1,5 @@
 /*
- * cmd-db.c - drtop db path|check|verify|anchor|migrate|query: the database
+ * cmd-db.c - drtop db path|check|verify|anchor|migrate|prune|query: the database
  * file itself, and the ledger that makes its evidence verifiable.
  */
 #include "config.h"
@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "ledger.h"
 #include "output.h"
+#include "retention.h"
 #include "util.h"
 
 static int run_path(struct ctx *ctx, struct args *a, struct error *e)
@@ -203,6 +204,25 @@ static int run_query(struct ctx *ctx, struct args *a, struct error *e)
 	return rc;
 }
 
+/* What a running prober does between batches, all at once: step after step,
+ * each in a transaction of its own, until nothing is due. */
+static int run_prune(struct ctx *ctx, struct args *a, struct error *e)
+{
+	int64_t before, after, steps = 0;
+	int rc;
+
+	(void)a;
+	if (db_int64(ctx->db, "PRAGMA page_count", &before, e) < 0)
+		return -1;
+	while ((rc = retention_step(ctx->db, 10000, e)) > 0)
+		steps++;
+	if (rc < 0 || db_int64(ctx->db, "PRAGMA freelist_count", &after, e) < 0)
+		return -1;
+	fprintf(ctx->out, "%s: retention applied in %" PRId64 " steps; %" PRId64
+		" of %" PRId64 " pages free\n", ctx->db->path, steps + 1, after, before);
+	return 0;
+}
+
 const struct cmd cmd_db[] = {
 	{"path", NULL, "print where the database file is", NULL, 0, 0, run_path, NULL, CMD_NO_DB},
 	{"check", NULL, "check the file's integrity, foreign keys, schema and ledger", NULL, 0, 0,
@@ -215,6 +235,9 @@ const struct cmd cmd_db[] = {
 	 run_anchor, NULL, CMD_READ | CMD_DB_EXISTS},
 	{"migrate", NULL, "bring an older database up to this drtop's schema", NULL, 0, 0,
 	 run_migrate, NULL, CMD_NO_DB},
+	{"prune", NULL,
+	 "fold raw probe results into rollups and prune what retention and history say, now",
+	 NULL, 0, 0, run_prune, NULL, CMD_DB_EXISTS},
 	{"query", "SQL", "run a read-only query (e.g. on the verdict views) with drtop's clock",
 	 query_opts, 1, 1, run_query, NULL, CMD_READ},
 	{NULL},

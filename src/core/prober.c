@@ -11,6 +11,7 @@
 #include "inventory.h"
 #include "prober.h"
 #include "recorder.h"
+#include "retention.h"
 #include "verdict.h"
 #include "util.h"
 
@@ -19,6 +20,7 @@
 #define HISTORY_EVERY_MS 10000
 #define PRUNE_EVERY_MS 60000
 #define PRUNE_BATCH 2000     /* old results removed in one batch */
+#define ROLLUP_BATCH 2000    /* results folded into rollups in one batch (about 0.2 s) */
 #define PENDING_MAX 100000   /* results kept while the database cannot be written */
 #define RETRY_FIRST_MS 1000  /* then doubling, up to: */
 #define RETRY_MAX_MS 30000
@@ -303,9 +305,15 @@ static int flush(struct prober *p, int final, struct error *e)
 		}
 	}
 	if (now >= p->next_prune_ms) {
-		prune = recorder_prune(p->db, probe_now_ms(), PRUNE_BATCH, &err);
-		if (prune < 0)
+		/* Fold results into rollups before any is pruned; then history_s. */
+		int64_t at = probe_now_ms();
+		int folded = retention_rollup(p->db, at, ROLLUP_BATCH, &err), gone = 0;
+
+		if (folded < 0 || (prune = recorder_prune(p->db, at, PRUNE_BATCH, &err)) < 0 ||
+		    (gone = retention_prune_history(p->db, at, PRUNE_BATCH, &err)) < 0)
 			goto undo;
+		if (folded >= ROLLUP_BATCH || gone >= PRUNE_BATCH)
+			prune = PRUNE_BATCH; /* more waiting: the next step soon */
 		pruned = 1;
 	}
 	if (recorder_commit(p->rec, &err) < 0)

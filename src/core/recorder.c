@@ -531,7 +531,8 @@ int recorder_prune(struct db *db, int64_t now_ms, int limit, struct error *e)
 {
 	/* The newest result of each endpoint stays (it is what endpoint_state
 	 * describes), and so does every result of an endpoint's ongoing outage,
-	 * from the last success before it: that is its evidence until it ends. */
+	 * from the last success before it: that is its evidence until it ends.
+	 * Only results already folded into rollups go (src/core/retention.c). */
 	sqlite3_stmt *st = db_prepare(
 		db,
 		"DELETE FROM probe_result WHERE id IN (SELECT r.id FROM probe_result r"
@@ -540,6 +541,8 @@ int recorder_prune(struct db *db, int64_t now_ms, int limit, struct error *e)
 		" AND NOT EXISTS (SELECT 1 FROM endpoint_state st LEFT JOIN outage o ON o.id = st.outage_id"
 		"   WHERE st.endpoint_id = r.endpoint_id AND (st.last_probe_ms <= r.at_ms"
 		"   OR r.at_ms >= o.started_ms - coalesce(o.res_start_ms, 0)))"
+		" AND EXISTS (SELECT 1 FROM probe_rollup u WHERE u.endpoint_id = r.endpoint_id" /* folded */
+		"   AND u.last_ms >= r.at_ms AND u.first_ms <= r.at_ms AND u.last_id >= r.id)"
 		" ORDER BY r.at_ms LIMIT ?2)",
 		e);
 	int rc;

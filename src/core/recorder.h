@@ -73,7 +73,8 @@ void recorder_heartbeat_release(struct db *db);
 
 /* Remove probe results older than the retention_s setting at NOW_MS, at
  * most LIMIT of them, oldest first, keeping each endpoint's newest result and
- * the results of ongoing outages. Returns how many went, or -1. */
+ * the results of ongoing outages, and every result not yet folded into a
+ * rollup (retention_rollup). Returns how many went, or -1. */
 int recorder_prune(struct db *db, int64_t now_ms, int limit, struct error *e);
 
 #endif

@@ -95,6 +95,10 @@ ok "21. facts told after the fact (the suite's clock is in the real past)" check
 check-in|payments-db|2026-11-25T11:58:00Z
 drill|web|2026-11-15T17:00:00Z"
 ok "22. outages with gaps in probing inside them: the silence is no evidence either way" check 22 "payments-db|2026-11-15T12:00:00Z|1|300|120|481|900"
+ok "23. coverage per system: the least covered endpoint is the one that had time" check 23 "ledger|0|no time yet|-
+payments-db|1|no time yet|-
+web|2|0.0|https://web.example/status"
+ok "24. below coverage-min (95%): web watched nothing of its hour" check 24 "web|0.0|0.95"
 ok "every query also runs in a plain sqlite3 shell" sh -c '
 	for n in $(grep "^<!-- query: " "'"$DOC"'" | tr -dc "0-9\n"); do
 		awk -v n="$n" "\$0 == \"<!-- query: \" n \" -->\" { f = 1; next } f && /^\`\`\`sql/ { g = 1; next } g && /^\`\`\`/ { exit } g { print }" "'"$DOC"'" |

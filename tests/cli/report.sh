@@ -9,7 +9,7 @@ GOLDEN="$SRCDIR/tests/golden"
 
 d() { "$DRTOP" "$@" >/dev/null || echo "Bail out! drtop $*"; }
 d system add payments-db --rto 15m --rpo 5m --strategy warm-standby --tier 0 --since -60d --owner '<script>alert("x")</script>'
-d endpoint add payments-db https://db.example/health --since -60d
+d endpoint add payments-db https://db.example/health
 d schedule add payments-db hourly --every 1h --grace 5m --since -3d
 d checkin payments-db --at -2h
 d drill add payments-db --kind restore --started -20d --recovered -20d
