@@ -1,5 +1,6 @@
 /*
- * report-csv.c - RFC 4180, one row per finding. A cell a spreadsheet would
+ * report-csv.c - RFC 4180, one row per finding, and one row with empty finding
+ * cells for each system without any (so that every system is listed). A cell a spreadsheet would
  * run as a formula (starting with =, +, -, @, a tab or a carriage return) is
  * neutralised with a leading apostrophe (strbuf_csv_cell, shared with every
  * CSV drtop prints).
@@ -44,6 +45,12 @@ int report_csv(const struct board *r, struct db *db, int color, struct strbuf *o
 	for (i = 0; i < r->nsystems; i++) {
 		const struct board_system *s = &r->systems[i];
 
+		if (s->nfindings == 0) {
+			cell(out, s->name, 1);
+			cell(out, s->status, 0);
+			cell(out, s->owner, 0);
+			strbuf_puts(out, ",,,,,,,,,,\r\n");
+		}
 		for (j = 0; j < s->nfindings; j++) {
 			const struct board_finding *f = &s->findings[j];
 

@@ -19,7 +19,7 @@ int report_nagios(const struct board *r, struct db *db, int color, struct strbuf
 		  struct error *e)
 {
 	static const char *const words[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
-	int code = board_exit_status(r), shown = 0;
+	int code = board_exit_status(r), shown = 0, listed = 0;
 	size_t i;
 
 	(void)db;
@@ -27,13 +27,15 @@ int report_nagios(const struct board *r, struct db *db, int color, struct strbuf
 	(void)e;
 	strbuf_printf(out, "DRTOP %s - %d BREACH, %d WARN, %d UNKNOWN, %d OK", words[code], r->breach,
 		      r->warn, r->unknown, r->ok);
-	for (i = 0; i < r->nsystems && shown < 5; i++) {
+	for (i = 0; i < r->nsystems; i++) {
 		const struct board_system *s = &r->systems[i];
 
 		const struct board_finding *f = board_worst_finding(s);
 		char t[DURATION_BOUNDS_BUFSZ], m[DURATION_BOUNDS_BUFSZ];
 
 		if (!s->worst_finding)
+			continue;
+		if (++listed > 5) /* a plugin line stays short: the rest is counted */
 			continue;
 		strbuf_puts(out, shown++ ? ", " : ": ");
 		plain(out, s->name);
@@ -43,6 +45,8 @@ int report_nagios(const struct board *r, struct db *db, int color, struct strbuf
 			strbuf_printf(out, " %s (target %s)", m, t);
 		}
 	}
+	if (listed > shown)
+		strbuf_printf(out, ", +%d more", listed - shown);
 	strbuf_printf(out, " | 'breach'=%d;;;0 'warn'=%d;;;0 'unknown'=%d;;;0 'ok'=%d;;;0", r->breach,
 		      r->warn, r->unknown, r->ok);
 	for (i = 0; i < r->nsystems; i++) {

@@ -62,9 +62,11 @@ owners = {r[0]: r[2] for r in body}
 assert owners["web"] == "'=HYPERLINK(\"http://evil\")", owners["web"]
 assert owners["payments-db"] == '<script>alert("x")</script>'
 assert ("payments-db", "rpo-breach", "BREACH", "300", "7200") in [(r[0], r[3], r[4], r[6], r[7]) for r in body]
+assert ["docs", "OK", "docs team"] + [""] * (len(head) - 3) in body, "a system without findings is listed"
+assert sorted({r[0] for r in body}) == ["docs", "lab", "payments-db", "web"], "every system"
 PY
 }
-ok "csv parses back, one row per finding, a formula neutralised" csvcheck
+ok "csv parses back, one row per finding and one per system without any, a formula neutralised" csvcheck
 
 # Prometheus: the exposition format's rules, line by line.
 promcheck() {
@@ -101,6 +103,10 @@ ok "html: well-formed, self-contained, escaped, with charts" htmlcheck
 ok "nagios: one line, status and perfdata" sh -c "test \$(wc -l <'$T/report.nagios') -eq 1 && grep -q \"^DRTOP CRITICAL - 1 BREACH, 1 WARN, 1 UNKNOWN, 1 OK: payments-db rto-breach 30m (29m59s-30m1s) (target 15m), web rpo-near 20h (target 1d), lab no-evidence | 'breach'=1;;;0 .*'payments-db data_lag'=7200s;240;300;0\" '$T/report.nagios'"
 "$DRTOP" report --format nagios --system payments-db >"$T/one"
 ok "nagios for one system labels its lag data_lag" grep -q "'data_lag'=7200s;240;300;0" "$T/one"
+(DRTOP_DB="$T/many.db"; export DRTOP_DB
+ for n in 1 2 3 4 5 6 7; do "$DRTOP" system add "many-$n" --rto 1h --rpo 1h >/dev/null; done
+ "$DRTOP" report --format nagios >"$T/many.nagios")
+ok "nagios names five systems and counts the rest" grep -q "^DRTOP UNKNOWN - 0 BREACH, 0 WARN, 7 UNKNOWN, 0 OK: many-1 [^,]*, many-2 [^,]*, many-3 [^,]*, many-4 [^,]*, many-5 [^,|]*, +2 more | " "$T/many.nagios"
 
 # Exit codes.
 status_of() { "$DRTOP" report --format nagios "$@" >/dev/null 2>&1; echo $?; }
