@@ -49,7 +49,7 @@ static int by_id(const void *a, const void *b)
 }
 
 /* The indexes of B's systems sorted by id, for find_system; the caller frees. */
-static size_t *index_by_id(struct board *b)
+static size_t *index_by_id(const struct board *b)
 {
 	size_t i, *byid = xcalloc(b->nsystems + 1, sizeof(size_t));
 
@@ -60,7 +60,7 @@ static size_t *index_by_id(struct board *b)
 	return byid;
 }
 
-static struct board_system *find_system(const size_t *byid, struct board *r, int64_t id)
+static struct board_system *find_system(const size_t *byid, const struct board *r, int64_t id)
 {
 	size_t lo = 0, hi = r->nsystems;
 
@@ -323,6 +323,46 @@ void board_free(struct board *r)
 	}
 	free(r->systems);
 	memset(r, 0, sizeof(*r));
+}
+
+int board_changes(struct db *db, const struct board *r, int64_t since, size_t max,
+		  struct board_change **out, size_t *n, struct error *e)
+{
+	static const char sql[] =
+		"SELECT h.system_id, strftime('%Y-%m-%dT%H:%M:%SZ', h.at, 'unixepoch'), h.status,"
+		" coalesce((SELECT p.status FROM status_history p WHERE p.system_id = h.system_id"
+		"  AND (p.at < h.at OR p.at = h.at AND p.id < h.id) ORDER BY p.at DESC, p.id DESC"
+		"  LIMIT 1), '')"
+		" FROM status_history h WHERE h.at > ?1 AND h.at <= ?2 ORDER BY h.at DESC, h.id DESC";
+	sqlite3_stmt *st = db_prepare(db, sql, e);
+	size_t *byid;
+	int rc = SQLITE_DONE;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	byid = index_by_id(r);
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int64(st, 2, r->now);
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const struct board_system *s = find_system(byid, r, sqlite3_column_int64(st, 0));
+		struct board_change *c;
+
+		if (!s)
+			continue;
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		c = &(*out)[(*n)++];
+		c->system = s;
+		snprintf(c->at_iso, sizeof(c->at_iso), "%s", (const char *)sqlite3_column_text(st, 1));
+		snprintf(c->to, sizeof(c->to), "%s", (const char *)sqlite3_column_text(st, 2));
+		snprintf(c->from, sizeof(c->from), "%s", (const char *)sqlite3_column_text(st, 3));
+	}
+	if (*n == max)
+		rc = SQLITE_DONE; /* stopped early: the rest is not wanted */
+	free(byid);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading the status history");
 }
 
 int board_exit_status(const struct board *r)

@@ -89,6 +89,18 @@ char *board_recovery_format(const struct board_system *s, int last, unsigned fla
 /* The finding of S named by its worst_finding, or NULL. */
 const struct board_finding *board_worst_finding(const struct board_system *s);
 
+/* A change of a system's status (status_history), newest first. */
+struct board_change {
+	const struct board_system *system; /* on the board */
+	char at_iso[32];
+	char from[8], to[8]; /* "" for the first status ever kept */
+};
+
+/* The status changes of the board's systems after SINCE up to its 'now', newest
+ * first, at most MAX. *out (freed by the caller) receives *n of them. */
+int board_changes(struct db *db, const struct board *r, int64_t since, size_t max,
+		  struct board_change **out, size_t *n, struct error *e);
+
 /* Monitoring-plugin status: 2 any BREACH, 1 any WARN, 3 any UNKNOWN, else 0. */
 int board_exit_status(const struct board *r);
 

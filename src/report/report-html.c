@@ -1,11 +1,13 @@
 /*
- * report-html.c - one self-contained page for auditors: the summary, the
- * table, and per system a chart of outage durations against the RTO and of
+ * report-html.c - one self-contained page for auditors and managers: an
+ * executive summary (who has what to fix, the cheapest fixes, what changed in
+ * the last week), the table, and per system a chart of outage durations against the RTO and of
  * data lag against the RPO, as inline SVG. No external asset; every value
  * from the data is escaped. The markup is also well-formed XML.
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -120,6 +122,138 @@ static int lag_chart(const struct board_system *s, const struct board *r, struct
 	return 0;
 }
 
+#define SUMMARY_MAX 10          /* lines of a summary list; the rest is counted */
+#define CHANGES_S (7 * 86400)   /* the summary's changes: the last week */
+
+static void system_link(struct strbuf *out, const struct board *r, const struct board_system *s)
+{
+	strbuf_printf(out, "<a href=\"#s%zu\">", (size_t)(s - r->systems));
+	esc(out, s->name);
+	strbuf_puts(out, "</a>");
+}
+
+/* Who has what to fix: the systems not OK, grouped by owner (in the order of
+ * their worst system), each with its worst finding. */
+static void summary_owners(const struct board *r, struct strbuf *out)
+{
+	size_t i, j, owners = 0;
+
+	strbuf_puts(out, "<h3>To fix, by owner</h3>");
+	for (i = 0; i < r->nsystems; i++) {
+		const struct board_system *s = &r->systems[i];
+		size_t shown = 0, more = 0;
+		int seen = 0;
+
+		if (!strcmp(s->status, "OK"))
+			continue;
+		for (j = 0; j < i && !seen; j++)
+			seen = strcmp(r->systems[j].status, "OK") && !strcmp(r->systems[j].owner, s->owner);
+		if (seen)
+			continue;
+		if (owners++ == 0)
+			strbuf_puts(out, "<ul>");
+		strbuf_puts(out, "<li><b>");
+		esc(out, *s->owner ? s->owner : "(no owner)");
+		strbuf_puts(out, "</b>: ");
+		for (j = i; j < r->nsystems; j++) {
+			const struct board_system *t = &r->systems[j];
+			const struct board_finding *f = board_worst_finding(t);
+
+			if (!strcmp(t->status, "OK") || strcmp(t->owner, s->owner))
+				continue;
+			if (shown == SUMMARY_MAX) {
+				more++;
+				continue;
+			}
+			strbuf_puts(out, shown++ ? "; " : "");
+			system_link(out, r, t);
+			strbuf_printf(out, " <span class=\"%s\">%s</span>", t->status, t->status);
+			if (f) {
+				strbuf_printf(out, " %s", f->finding);
+				report_values(out, f, 0);
+			}
+		}
+		if (more)
+			strbuf_printf(out, "; +%zu more", more);
+		strbuf_puts(out, "</li>");
+	}
+	strbuf_puts(out, owners ? "</ul>\n" : "<p>Nothing: every system is OK.</p>\n");
+}
+
+/* Does S have finding NAME? */
+static int has_finding(const struct board_system *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfindings; i++)
+		if (!strcmp(s->findings[i].finding, name))
+			return 1;
+	return 0;
+}
+
+/* The cheapest fixes: systems not OK without a strategy, or whose strategy
+ * cannot meet their objectives (strategy-under), with the cheapest strategy
+ * that would, cheapest fix first. A cheaper strategy for a system that meets
+ * its objectives already is a saving, not a fix: not listed here. */
+static void summary_fixes(const struct board *r, struct strbuf *out)
+{
+	size_t i, shown = 0, more = 0;
+	int64_t tier;
+
+	strbuf_puts(out, "<h3>Cheapest fixes</h3>");
+	for (tier = 1; tier <= 4; tier++) {
+		for (i = 0; i < r->nsystems; i++) {
+			const struct board_system *s = &r->systems[i];
+
+			if (!strcmp(s->status, "OK") || !s->recommended || s->recommended_cost_tier != tier ||
+			    (s->strategy && !has_finding(s, "strategy-under")))
+				continue;
+			if (shown == SUMMARY_MAX) {
+				more++;
+				continue;
+			}
+			strbuf_puts(out, shown++ ? "" : "<ul>");
+			strbuf_puts(out, "<li>");
+			system_link(out, r, s);
+			strbuf_puts(out, ": ");
+			esc(out, s->strategy ? s->strategy : "no strategy");
+			if (s->strategy)
+				strbuf_printf(out, " (%.*s)", (int)s->cost_tier, "$$$$");
+			strbuf_puts(out, " &#8594; ");
+			esc(out, s->recommended);
+			strbuf_printf(out, " (%.*s)</li>", (int)tier, "$$$$");
+		}
+	}
+	if (more)
+		strbuf_printf(out, "<li>+%zu more</li>", more);
+	strbuf_puts(out, shown ? "</ul>\n" : "<p>None: no strategy change would help.</p>\n");
+}
+
+/* What changed: the status changes of the last week. */
+static int summary_changes(const struct board *r, struct db *db, struct strbuf *out,
+			   struct error *e)
+{
+	struct board_change *c;
+	size_t i, n;
+
+	if (board_changes(db, r, r->now - CHANGES_S, SUMMARY_MAX * 2, &c, &n, e) < 0)
+		return -1;
+	strbuf_puts(out, "<h3>Changes of status in the last 7 days</h3>");
+	for (i = 0; i < n; i++) {
+		strbuf_puts(out, i ? "" : "<ul>");
+		strbuf_printf(out, "<li>%s ", c[i].at_iso);
+		system_link(out, r, c[i].system);
+		if (*c[i].from)
+			strbuf_printf(out, ": <span class=\"%s\">%s</span> &#8594; ", c[i].from, c[i].from);
+		else
+			strbuf_puts(out, ": first judged ");
+		strbuf_printf(out, "<span class=\"%s\">%s</span></li>", c[i].to, c[i].to);
+	}
+	strbuf_puts(out, n ? "</ul>\n" : "<p>None.</p>\n");
+	free(c);
+	return 0;
+}
+
 int report_html(const struct board *r, struct db *db, int color, struct strbuf *out, struct error *e)
 {
 	char a[DURATION_BOUNDS_BUFSZ], b[DURATION_BOUNDS_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ];
@@ -133,6 +267,12 @@ int report_html(const struct board *r, struct db *db, int color, struct strbuf *
 			   "<span class=\"WARN\">%d WARN</span>, <span class=\"UNKNOWN\">%d UNKNOWN"
 			   "</span>, <span class=\"OK\">%d OK</span>.</p>\n",
 		      r->now_iso, r->breach, r->warn, r->unknown, r->ok);
+	strbuf_puts(out, "<section class=\"summary\"><h2>Summary</h2>\n");
+	summary_owners(r, out);
+	summary_fixes(r, out);
+	if (summary_changes(r, db, out, e) < 0)
+		return -1;
+	strbuf_puts(out, "</section>\n<h2>Systems</h2>\n");
 	strbuf_puts(out, "<table><thead><tr><th>status</th><th>system</th><th>owner</th><th>tier</th>"
 			 "<th>strategy</th><th>RTO</th><th>worst recovery</th><th>RPO</th>"
 			 "<th>data lag</th><th>cheapest fit</th><th>finding</th></tr></thead><tbody>\n");

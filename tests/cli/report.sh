@@ -96,6 +96,15 @@ assert "<script>" not in text, "an unescaped script"
 assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in text
 assert "src=" not in text and "href=\"http" not in text and "@import" not in text, "external asset"
 assert text.count("<svg") == 8, "two charts per system"
+# the executive summary comes first: who fixes what, the cheapest fixes, the changes
+summary = text[text.index('<section class="summary">'):text.index("<table>")]
+root = ET.fromstring(summary[:summary.index("</section>") + len("</section>")])
+lis = {h.text: [ET.tostring(li, encoding="unicode", method="text") for li in ul.iter("li")]
+       for h, ul in zip(root.iter("h3"), root.iter("ul"))}
+assert lis["To fix, by owner"][0].startswith('<script>alert("x")</script>: payments-db BREACH rto-breach'), lis
+assert len(lis["To fix, by owner"]) == 3, "three owners have something to fix (docs is OK)"
+assert lis["Cheapest fixes"] == ["lab: no strategy \u2192 backup-restore ($)"], lis["Cheapest fixes"]
+assert "2026-11-25T12:00:00Z payments-db: first judged BREACH" in lis["Changes of status in the last 7 days"]
 PY
 }
 ok "html: well-formed, self-contained, escaped, with charts" htmlcheck
