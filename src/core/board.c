@@ -365,6 +365,43 @@ int board_changes(struct db *db, const struct board *r, int64_t since, size_t ma
 	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading the status history");
 }
 
+int board_recovery_order(struct db *db, const struct board *r, struct board_step **out, size_t *n,
+			 struct error *e)
+{
+	static const char sql[] =
+		"SELECT s.id, o.step, o.recovery_s, o.ready_s, o.done_s, o.meets_rto,"
+		" coalesce(o.estimate, '') FROM v_recovery_order o JOIN system s ON s.name = o.system"
+		" ORDER BY o.position";
+	sqlite3_stmt *st = db_prepare(db, sql, e);
+	size_t *byid;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	byid = index_by_id(r);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const struct board_system *s = find_system(byid, r, sqlite3_column_int64(st, 0));
+		struct board_step *p;
+
+		if (!s)
+			continue;
+		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
+		p = &(*out)[(*n)++];
+		p->system = s;
+		p->step = sqlite3_column_int64(st, 1);
+		p->recovery_s = col_int(st, 2);
+		p->ready_s = col_int(st, 3);
+		p->done_s = col_int(st, 4);
+		p->meets_rto = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 5);
+		snprintf(p->estimate, sizeof(p->estimate), "%s", (const char *)sqlite3_column_text(st, 6));
+	}
+	free(byid);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading the recovery order");
+}
+
 int board_exit_status(const struct board *r)
 {
 	if (r->breach)

@@ -101,6 +101,22 @@ struct board_change {
 int board_changes(struct db *db, const struct board *r, int64_t since, size_t max,
 		  struct board_change **out, size_t *n, struct error *e);
 
+/* A system's place in the recovery order (v_recovery_order): its parallel step,
+ * how long its own recovery takes and from what, when it can begin and when it
+ * is back (seconds from the start of the recovery; BOARD_NONE when unknown),
+ * and whether that is within its RTO (1, 0, or -1 when unknown). */
+struct board_step {
+	const struct board_system *system; /* on the board */
+	int64_t step, recovery_s, ready_s, done_s;
+	int meets_rto;
+	char estimate[16]; /* "drill", "strategy" or "" */
+};
+
+/* The recovery order of the board's systems (those in a dependency cycle have
+ * none). *out (freed by the caller) receives *n steps, in runbook order. */
+int board_recovery_order(struct db *db, const struct board *r, struct board_step **out, size_t *n,
+			 struct error *e);
+
 /* Monitoring-plugin status: 2 any BREACH, 1 any WARN, 3 any UNKNOWN, else 0. */
 int board_exit_status(const struct board *r);
 

@@ -254,6 +254,44 @@ static int summary_changes(const struct board *r, struct db *db, struct strbuf *
 	return 0;
 }
 
+static const char *dur_or_unknown(int64_t s, char *buf)
+{
+	return s == BOARD_NONE ? "?" : duration_format_round(s, buf);
+}
+
+/* The recovery order: parallel steps, each system's own recovery time, when it
+ * is back, against its RTO. */
+static int recovery_plan(const struct board *r, struct db *db, struct strbuf *out, struct error *e)
+{
+	static const char *const within[] = {"?", "no", "yes"};
+	char a[DURATION_BUFSZ], b[DURATION_BUFSZ], c[DURATION_BUFSZ];
+	struct board_step *p;
+	size_t i, n;
+
+	if (board_recovery_order(db, r, &p, &n, e) < 0)
+		return -1;
+	strbuf_puts(out, "<h2>Recovery order</h2>\n<p>Steps run one after the other; the systems of "
+			 "a step can be recovered in parallel. Times from the start of the recovery: a "
+			 "system's own recovery from its latest live drill, else its strategy's "
+			 "typical RTO.</p>\n<table><thead><tr><th>step</th><th>system</th>"
+			 "<th>takes</th><th>back after</th><th>RTO</th><th>within RTO</th></tr>"
+			 "</thead><tbody>\n");
+	for (i = 0; i < n; i++) {
+		strbuf_printf(out, "<tr><td class=\"n\">%lld</td><td>", (long long)p[i].step);
+		system_link(out, r, p[i].system);
+		strbuf_printf(out, "</td><td class=\"n\">%s%s%s%s</td><td class=\"n\">%s</td>"
+				   "<td class=\"n\">%s</td><td class=\"%s\">%s</td></tr>\n",
+			      dur_or_unknown(p[i].recovery_s, a), *p[i].estimate ? " (" : "",
+			      p[i].estimate, *p[i].estimate ? ")" : "", dur_or_unknown(p[i].done_s, b),
+			      duration_format_round(p[i].system->rto_s, c),
+			      p[i].meets_rto == 1 ? "OK" : p[i].meets_rto == 0 ? "BREACH" : "UNKNOWN",
+			      within[p[i].meets_rto + 1]);
+	}
+	strbuf_puts(out, "</tbody></table>\n");
+	free(p);
+	return 0;
+}
+
 int report_html(const struct board *r, struct db *db, int color, struct strbuf *out, struct error *e)
 {
 	char a[DURATION_BOUNDS_BUFSZ], b[DURATION_BOUNDS_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ];
@@ -299,6 +337,8 @@ int report_html(const struct board *r, struct db *db, int color, struct strbuf *
 		strbuf_puts(out, "</td></tr>\n");
 	}
 	strbuf_puts(out, "</tbody></table>\n");
+	if (recovery_plan(r, db, out, e) < 0)
+		return -1;
 	for (i = 0; i < r->nsystems; i++) {
 		const struct board_system *s = &r->systems[i];
 

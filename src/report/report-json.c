@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "report.h"
 
 static void str(struct strbuf *sb, const char *key, const char *v, int comma)
@@ -25,13 +27,15 @@ static void num(struct strbuf *sb, const char *key, int64_t v)
 
 int report_json(const struct board *r, struct db *db, int color, struct strbuf *out, struct error *e)
 {
-	size_t i, j;
+	size_t i, j, nsteps;
 	struct strbuf doc = STRBUF_INIT;
 	static const char *const worst[] = {"OK", "WARN", "BREACH", "UNKNOWN"};
+	static const char *const within[] = {"null", "false", "true"};
+	struct board_step *steps;
 
-	(void)db;
 	(void)color;
-	(void)e;
+	if (board_recovery_order(db, r, &steps, &nsteps, e) < 0)
+		return -1;
 	strbuf_puts(&doc, "{\"drtop_report\":1");
 	str(&doc, "generated_at", r->now_iso, 1);
 	num(&doc, "generated_at_unix", r->now);
@@ -84,6 +88,18 @@ int report_json(const struct board *r, struct db *db, int color, struct strbuf *
 		}
 		strbuf_puts(&doc, "]}");
 	}
+	strbuf_puts(&doc, "],\"recovery_order\":[");
+	for (i = 0; i < nsteps; i++) {
+		strbuf_puts(&doc, i ? ",{" : "{");
+		strbuf_printf(&doc, "\"step\":%lld", (long long)steps[i].step);
+		str(&doc, "system", steps[i].system->name, 1);
+		num(&doc, "recovery_s", steps[i].recovery_s);
+		str(&doc, "estimate", *steps[i].estimate ? steps[i].estimate : NULL, 1);
+		num(&doc, "ready_s", steps[i].ready_s);
+		num(&doc, "done_s", steps[i].done_s);
+		strbuf_printf(&doc, ",\"within_rto\":%s}", within[steps[i].meets_rto + 1]);
+	}
+	free(steps);
 	strbuf_puts(&doc, "]}");
 	strbuf_json_pretty(out, strbuf_str(&doc));
 	strbuf_done(&doc);

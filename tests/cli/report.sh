@@ -105,6 +105,11 @@ assert lis["To fix, by owner"][0].startswith('<script>alert("x")</script>: payme
 assert len(lis["To fix, by owner"]) == 3, "three owners have something to fix (docs is OK)"
 assert lis["Cheapest fixes"] == ["lab: no strategy \u2192 backup-restore ($)"], lis["Cheapest fixes"]
 assert "2026-11-25T12:00:00Z payments-db: first judged BREACH" in lis["Changes of status in the last 7 days"]
+plan = text[text.index("<h2>Recovery order</h2>"):]
+plan = ET.fromstring(plan[plan.index("<table>"):plan.index("</table>") + len("</table>")])
+rows = [[ET.tostring(td, encoding="unicode", method="text") for td in tr.iter("td")] for tr in plan.iter("tr")][1:]
+assert ["1", "lab", "?", "?", "1d", "?"] in rows, rows          # no drill, no strategy: unknown
+assert ["1", "payments-db", "0s (drill)", "0s", "15m", "yes"] in rows, rows
 PY
 }
 ok "html: well-formed, self-contained, escaped, with charts" htmlcheck
