@@ -349,7 +349,10 @@ int board_changes(struct db *db, const struct board *r, int64_t since, size_t ma
 		const struct board_system *s = find_system(byid, r, sqlite3_column_int64(st, 0));
 		struct board_change *c;
 
-		if (!s)
+		/* an entry that repeats the status before it (written by other
+		 * clients, or a demo) changed nothing */
+		if (!s || !strcmp((const char *)sqlite3_column_text(st, 2),
+				  (const char *)sqlite3_column_text(st, 3)))
 			continue;
 		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
 		c = &(*out)[(*n)++];
