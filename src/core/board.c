@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "board.h"
 #include "ledger.h"
@@ -268,7 +269,49 @@ static int read_head(struct db *db, struct board *r)
 	return 0;
 }
 
+/* The progress handler while the verdict is read: hand over to the caller. */
+static int progress(void *arg)
+{
+	const struct board_options *o = arg;
+
+	return o->yield(o->yield_arg);
+}
+
+/* Waiting for a lock, in steps of 10 ms that hand over to the caller, for as
+ * long as the connection's busy timeout would wait. */
+static int busy(void *arg, int count)
+{
+	const struct board_options *o = arg;
+	struct timespec ts = {0, 10 * 1000000L};
+
+	if ((int64_t)count * 10 >= db_busy_timeout_ms() || o->yield(o->yield_arg))
+		return 0;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+static int load(struct db *db, const struct board_options *o, struct board *r, struct error *e);
+
 int board_load(struct db *db, const struct board_options *o, struct board *r, struct error *e)
+{
+	int rc;
+
+	if (!o->yield) {
+		if ((rc = load(db, o, r, e)) < 0)
+			board_free(r);
+		return rc;
+	}
+	sqlite3_progress_handler(db->h, 1000, progress, (void *)o);
+	sqlite3_busy_handler(db->h, busy, (void *)o);
+	rc = load(db, o, r, e);
+	sqlite3_progress_handler(db->h, 0, NULL, NULL);
+	sqlite3_busy_timeout(db->h, db_busy_timeout_ms());
+	if (rc < 0)
+		board_free(r);
+	return rc;
+}
+
+static int load(struct db *db, const struct board_options *o, struct board *r, struct error *e)
 {
 	sqlite3_stmt *st;
 	size_t i;

@@ -54,6 +54,12 @@ struct board_options {
 	char **systems;          /* only these (NULL-terminated), or NULL */
 	enum board_severity min; /* leave out systems below this */
 	int64_t window_s;         /* 0: the window setting */
+	/* Called every few milliseconds while the verdict is read (also while it
+	 * waits for a lock), so that a caller with one thread can serve its
+	 * terminal meanwhile; it must not use DB's connection. A nonzero return
+	 * abandons the read (board_load fails). NULL: none. */
+	int (*yield)(void *arg);
+	void *yield_arg;
 };
 
 /* Read the verdict. With a window, the views are read inside a transaction that

@@ -131,16 +131,54 @@ void tui_message(struct tui *t, int error, const char *fmt, ...)
 
 /* --- data ------------------------------------------------------------------ */
 
+static void serve(struct tui *t, int wait_ms);
+static void draw(struct tui *t);
+
+/* While the verdict is read: every 10 ms, one pass of the loop without
+ * waiting (probes, keys, the clock) and a redraw of what changed. The board
+ * on screen stays the old one until the new one is read. */
+static int read_yield(void *arg)
+{
+	struct tui *t = arg;
+	int64_t now = probe_now_ms();
+
+	if (t->o->frames || now - t->yielded_ms < 10)
+		return t->quit || interrupted;
+	if (!t->yielded_ms)
+		t->dirty = 1; /* the header says it is reading */
+	t->yielded_ms = now;
+	serve(t, 0);
+	if (t->dirty && !t->quit) {
+		draw(t);
+		t->dirty = 0;
+	}
+	return t->quit || interrupted;
+}
+
 void tui_reload(struct tui *t, int quick)
 {
 	struct error e = {0};
 	struct board b;
 	int64_t t0 = probe_now_ms();
-	int rc = quick ? board_load_quick(t->db, &b, &e)
-		       : board_load(t->db, &(struct board_options){0}, &b, &e);
+	int rc;
 
+	if (t->reading) { /* asked while reading (a key between its steps): read again after */
+		t->reload_again = 1;
+		return;
+	}
+	t->reading = !quick;
+	t->yielded_ms = 0;
+	rc = quick ? board_load_quick(t->reader, &b, &e)
+		   : board_load(t->reader,
+				&(struct board_options){.yield = t->reader != t->db ? read_yield : NULL,
+							.yield_arg = t},
+				&b, &e);
+	t->reading = 0;
+	if (t->yielded_ms)
+		t->dirty = 1;
 	if (rc < 0) {
-		tui_message(t, 1, "%s", e.msg);
+		if (!t->quit && !interrupted)
+			tui_message(t, 1, "%s", e.msg);
 		error_done(&e);
 		t->next_reload_ms = probe_now_ms() + 5000;
 		return;
@@ -152,6 +190,10 @@ void tui_reload(struct tui *t, int quick)
 	t->load_cost_ms = probe_now_ms() - t0;
 	/* Re-read every 2 s, or less often when reading costs more (large inventories). */
 	t->next_reload_ms = probe_now_ms() + (t->load_cost_ms * 10 > 2000 ? t->load_cost_ms * 10 : 2000);
+	if (t->reload_again) {
+		t->reload_again = 0;
+		t->next_reload_ms = 0;
+	}
 }
 
 const struct board_system *tui_selected(const struct tui *t)
@@ -252,7 +294,8 @@ static void draw_header(struct tui *t)
 	attrset(theme_attr(C_HEADER));
 	when_format(when_now(), clock);
 	if (COLS >= 100)
-		tui_putf(0, 63, COLS - 63 - 10, " %s%s", state, t->loaded_full ? "" : ", reading verdict...");
+		tui_putf(0, 63, COLS - 63 - 10, " %s%s", state,
+			 t->loaded_full && !(t->reading && t->yielded_ms) ? "" : ", reading verdict...");
 	tui_put(0, COLS - 9, 9, clock + 11);
 }
 
@@ -495,6 +538,42 @@ static void keys(struct tui *t)
 
 /* --- the loop -------------------------------------------------------------- */
 
+/* One pass of the loop but the drawing: wait up to WAIT_MS for the terminal
+ * or the probes, serve them, tick the clock. */
+static void serve(struct tui *t, int wait_ms)
+{
+	struct error e = {0};
+	int ready = 0;
+	int64_t now;
+
+	if (t->prober) {
+		if (prober_step(t->prober, wait_ms, STDIN_FILENO, &ready, &e) < 0) {
+			tui_message(t, 1, "probing stopped: %s", e.msg);
+			error_done(&e);
+			stop_prober(t, 0);
+		}
+	} else {
+		struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+
+		ready = poll(&p, 1, wait_ms) > 0;
+	}
+	if (t->prober && prober_lost_lease(t->prober)) {
+		long pid = 0;
+
+		stop_prober(t, 0);
+		t->prober_elsewhere = recorder_heartbeat_other(t->db, &pid, NULL, NULL) > 0 ? pid : -1;
+		tui_message(t, 0, "drtop probe --watch took over probing");
+		t->dirty = 1;
+	}
+	if (ready || wait_ms) /* between the steps of a read: only when a key is there */
+		keys(t);
+	now = probe_now_ms();
+	if (now / 1000 != t->clock_s) { /* the header's clock */
+		t->clock_s = now / 1000;
+		t->dirty = 1;
+	}
+}
+
 int tui_check_terminal(struct error *e)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
@@ -514,6 +593,16 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 		return -1;
 	t.db = db;
 	t.o = o;
+	/* The verdict is read on a connection of its own, so that keys served
+	 * between the steps of a read can use the database too. */
+	{
+		struct error re = {0};
+
+		t.reader = db_open(db->path, DB_NO_CREATE | DB_NO_MIGRATE | DB_READ, &re);
+		if (!t.reader)
+			t.reader = db;
+		error_done(&re);
+	}
 	codeset = nl_langinfo(CODESET);
 	t.utf8 = codeset && !strcmp(codeset, "UTF-8");
 	if (!initscr())
@@ -554,47 +643,19 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 		start_prober(&t);
 	t.dirty = !t.quit;
 	while (!t.quit && !interrupted) {
-		int ready = 0;
-		int64_t now;
-
 		if (t.dirty) {
 			draw(&t);
 			t.dirty = 0;
 			if (o->frames && t.frames >= o->frames)
 				break;
 		}
-		if (t.prober) {
-			if (prober_step(t.prober, 250, STDIN_FILENO, &ready, e) < 0) {
-				tui_message(&t, 1, "probing stopped: %s", e->msg);
-				error_done(e);
-				stop_prober(&t, 0);
-			}
-		} else {
-			struct pollfd p = {STDIN_FILENO, POLLIN, 0};
-
-			ready = poll(&p, 1, 250) > 0;
-		}
-		if (t.prober && prober_lost_lease(t.prober)) {
-			long pid = 0;
-
-			stop_prober(&t, 0);
-			t.prober_elsewhere = recorder_heartbeat_other(t.db, &pid, NULL, NULL) > 0 ? pid : -1;
-			tui_message(&t, 0, "drtop probe --watch took over probing");
-			t.dirty = 1;
-		}
-		keys(&t);
-		now = probe_now_ms();
-		if (now / 1000 != t.clock_s) { /* the header's clock */
-			t.clock_s = now / 1000;
-			t.dirty = 1;
-		}
-		if (now >= t.next_reload_ms) {
+		serve(&t, 250);
+		if (probe_now_ms() >= t.next_reload_ms) {
 			tui_reload(&t, 0);
 			start_prober(&t); /* when the lease has come free */
 		}
 		if (o->frames)
 			t.dirty = 1;
-		(void)ready;
 	}
 	stop_prober(&t, 200);
 	endwin();
@@ -606,5 +667,7 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	free(t.message);
 	view_whatif_done(&t);
 	modal_done(&t.modal);
+	if (t.reader != db)
+		db_close(t.reader);
 	return 0;
 }

@@ -29,6 +29,7 @@ struct prober;
 
 struct tui {
 	struct db *db;
+	struct db *reader; /* the connection the verdict is read on (db when no second one opens) */
 	const struct tui_options *o;
 	struct board board;
 	int loaded_full;
@@ -45,6 +46,9 @@ struct tui {
 	struct prober *prober;
 	long prober_elsewhere; /* the PID of the prober holding the lease, or 0 */
 	int64_t next_reload_ms, load_cost_ms;
+	/* A full read of the verdict is under way; the loop serves keys between its steps. */
+	int reading, reload_again;
+	int64_t yielded_ms;
 	int utf8, dirty, quit, frames;
 	/* what-if in the detail view */
 	int whatif_on;
