@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "probe.h"
+#include "rc.h"
 #include "prober.h"
 #include "recorder.h"
 #include "theme.h"
@@ -58,7 +59,7 @@ static void on_crash(int sig)
 	raise(sig);
 }
 
-static const char *const sort_names[] = {"status", "name", "tier", "data lag", "RTO"};
+static const char *const sort_keys[SORT_COUNT] = {"status", "name", "tier", "lag", "rto"};
 
 static const struct view_ops *const views[SCR_COUNT] = {
 	[SCR_LIST] = &view_list_ops,
@@ -299,11 +300,51 @@ static void draw_header(struct tui *t)
 	tui_put(0, COLS - 9, 9, clock + 11);
 }
 
-static void draw_fkeys(struct tui *t)
+/* The key bar: the filter first when there is one ("Filter: backup  7 of
+ * 15"), then the function keys that fit, leaving out those of highest drop
+ * rank first (F1, F9 and F10 stay), and with --readonly those that write. */
+struct bar {
+	char *filter;                 /* the filter's part, or NULL (owned) */
+	const struct tui_key *k[16]; /* the keys shown, and where each starts */
+	int x[16], w[16], n;
+};
+
+static void bar_layout(struct tui *t, struct bar *b)
 {
 	const struct tui_key *k;
-	int x = 0;
 	char name[16];
+	int width, i, worst;
+
+	memset(b, 0, sizeof(*b));
+	if (t->filter)
+		b->filter = xasprintf("Filter: %s  %zu of %zu ", t->filter, t->nrows, t->board.nsystems);
+	for (k = tui_keys; k->action != ACT_NONE && b->n < 16; k++)
+		if (k->bar && !(k->writes && t->o->readonly)) {
+			b->k[b->n] = k;
+			b->w[b->n++] = (int)strlen(tui_key_name(k->key, name)) + (int)strlen(k->bar) + 1;
+		}
+	for (;;) {
+		width = b->filter ? (int)strlen(b->filter) : 0;
+		worst = -1;
+		for (i = 0; i < b->n; i++) {
+			b->x[i] = width;
+			width += b->w[i];
+			if (b->k[i]->drop > 0 && (worst < 0 || b->k[i]->drop > b->k[worst]->drop))
+				worst = i;
+		}
+		if (width <= COLS || worst < 0)
+			return;
+		b->n--;
+		memmove(&b->k[worst], &b->k[worst + 1], (size_t)(b->n - worst) * sizeof(b->k[0]));
+		memmove(&b->w[worst], &b->w[worst + 1], (size_t)(b->n - worst) * sizeof(b->w[0]));
+	}
+}
+
+static void draw_fkeys(struct tui *t)
+{
+	struct bar b;
+	char name[16];
+	int i;
 
 	move(LINES - 1, 0);
 	attrset(theme_attr(C_FKEY_LABEL));
@@ -313,17 +354,19 @@ static void draw_fkeys(struct tui *t)
 		tui_put(LINES - 1, 0, COLS, t->message);
 		return;
 	}
-	for (k = tui_keys; k->action != ACT_NONE && x < COLS - 8; k++) {
-		if (!k->bar)
-			continue;
+	bar_layout(t, &b);
+	if (b.filter) {
+		attrset(theme_attr(C_INFO));
+		tui_put(LINES - 1, 0, COLS, b.filter);
+		free(b.filter);
+	}
+	for (i = 0; i < b.n; i++) {
+		int w = (int)strlen(tui_key_name(b.k[i]->key, name));
+
 		attrset(theme_attr(C_FKEY_LABEL));
-		tui_put(LINES - 1, x, 3, tui_key_name(k->key, name));
-		x += (int)strlen(name);
+		tui_put(LINES - 1, b.x[i], w, name);
 		attrset(theme_attr(C_FKEY));
-		tui_putf(LINES - 1, x, 7, "%-6s", k->bar);
-		x += 6;
-		attrset(theme_attr(C_FKEY_LABEL));
-		tui_put(LINES - 1, x++, 1, " ");
+		tui_put(LINES - 1, b.x[i] + w, b.w[i] - w - 1, b.k[i]->bar);
 	}
 }
 
@@ -376,12 +419,16 @@ static void act(struct tui *t, enum tui_action a)
 	s = tui_selected(t);
 	switch (a) {
 	case ACT_HELP:
+		t->help_from = t->screen;
+		t->help_top = 0;
 		t->screen = SCR_HELP;
 		break;
 	case ACT_QUIT:
 		t->quit = 1;
 		break;
 	case ACT_SEARCH:
+		t->screen = SCR_LIST;
+		t->search_from = t->sel;
 		modal_prompt(tui_pop_up(t, DO_SEARCH, NULL), "search", NULL);
 		break;
 	case ACT_SEARCH_NEXT:
@@ -394,7 +441,7 @@ static void act(struct tui *t, enum tui_action a)
 	case ACT_SORT:
 		t->sort = (t->sort + 1) % SORT_COUNT;
 		view_list_arrange(t);
-		tui_message(t, 0, "sorted by %s", sort_names[t->sort]);
+		view_list_sorted(t);
 		break;
 	case ACT_THEME: {
 		struct error e = {0};
@@ -405,6 +452,7 @@ static void act(struct tui *t, enum tui_action a)
 			error_done(&e);
 		} else {
 			tui_message(t, 0, "theme %s", next);
+			t->settings_changed = 1;
 		}
 		break;
 	}
@@ -453,7 +501,7 @@ static void pop_down(struct tui *t, int ok)
 			free(t->search);
 			t->search = strbuf_detach(&m.text);
 			t->screen = SCR_LIST;
-			view_list_search_next(t, 0);
+			view_list_search_next(t, t->search_from);
 		}
 		break;
 	case DO_FILTER:
@@ -486,29 +534,35 @@ static void mouse(struct tui *t)
 	} else if (ev.bstate & BUTTON5_PRESSED) {
 		act(t, ACT_DOWN), act(t, ACT_DOWN), act(t, ACT_DOWN);
 	} else if (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED)) {
-		if (t->screen == SCR_LIST && ev.y >= 2 && ev.y < LINES - 1) {
-			view_list_click(t, ev.y, !!(ev.bstate & BUTTON1_DOUBLE_CLICKED));
+		if (t->screen == SCR_LIST && ev.y >= 1 && ev.y < LINES - 1) {
+			view_list_click(t, ev.y, ev.x, !!(ev.bstate & BUTTON1_DOUBLE_CLICKED));
 		} else if (ev.y == LINES - 1) {
-			/* the function-key bar: each label is 2 + 6 or 3 + 6 columns wide */
-			const struct tui_key *k;
-			int x = 0;
-			char name[16];
+			struct bar b;
+			int i;
 
-			for (k = tui_keys; k->action != ACT_NONE; k++) {
-				int w;
-
-				if (!k->bar)
-					continue;
-				w = (int)strlen(tui_key_name(k->key, name)) + 7;
-				if (ev.x >= x && ev.x < x + w) {
-					act(t, k->action);
+			bar_layout(t, &b);
+			free(b.filter);
+			for (i = 0; i < b.n; i++)
+				if (ev.x >= b.x[i] && ev.x < b.x[i] + b.w[i]) {
+					act(t, b.k[i]->action);
 					break;
 				}
-				x += w;
-			}
 		}
 		t->dirty = 1;
 	}
+}
+
+/* F3 searches as the operator types: each key selects the first system
+ * named like the text so far, from where the search began. */
+static void search_as_typed(struct tui *t)
+{
+	free(t->search);
+	t->search = xstrdup(strbuf_str(&t->modal.text));
+	if (*t->search)
+		view_list_search_next(t, t->search_from);
+	else
+		t->sel = t->search_from;
+	t->dirty = 1;
 }
 
 static void keys(struct tui *t)
@@ -528,6 +582,8 @@ static void keys(struct tui *t)
 			t->dirty = 1;
 			if ((r = modal_key(&t->modal, ch)) != MODAL_OPEN)
 				pop_down(t, r == MODAL_ANSWERED);
+			else if (t->modal.action == DO_SEARCH)
+				search_as_typed(t);
 		} else {
 			act(t, tui_key_action(ch));
 		}
@@ -585,7 +641,10 @@ int tui_check_terminal(struct error *e)
 int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 {
 	struct tui t = {0};
+	struct tui_rc rc;
+	struct error te = {0};
 	struct sigaction sa;
+	int i;
 	const char *codeset;
 	int use_color;
 
@@ -627,9 +686,19 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 		start_color();
 		use_default_colors();
 	}
-	if (theme_load(o->theme ? o->theme : "default", use_color, e) < 0) {
+	tui_rc_load(&rc);
+	for (i = 0; rc.sort && i < SORT_COUNT; i++)
+		if (!strcmp(rc.sort, sort_keys[i]))
+			t.sort = (enum sort)i;
+	t.reverse = rc.reverse;
+	/* The theme kept in drtoprc, unless --theme names one; a kept theme gone
+	 * since is left for the default. */
+	if (!o->theme && rc.theme && theme_load(rc.theme, use_color, &te) == 0) {
+		/* loaded */
+	} else if (theme_load(o->theme ? o->theme : "default", use_color, e) < 0) {
 		endwin();
 		fatal_set_cleanup(NULL);
+		tui_rc_done(&rc);
 		return -1;
 	}
 	/* A first frame from a quick look, then the full verdict. */
@@ -660,6 +729,20 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	stop_prober(&t, 200);
 	endwin();
 	fatal_set_cleanup(NULL);
+	if (t.settings_changed) { /* theme or sort: kept for the next start */
+		char *why = NULL;
+
+		free(rc.theme);
+		rc.theme = xstrdup(theme_name());
+		free(rc.sort);
+		rc.sort = xstrdup(sort_keys[t.sort]);
+		rc.reverse = t.reverse;
+		if (tui_rc_save(&rc, &why) < 0)
+			fprintf(stderr, "drtop: settings not kept: %s\n", why);
+		free(why);
+	}
+	tui_rc_done(&rc);
+	error_done(&te);
 	board_free(&t.board);
 	free(t.rows);
 	free(t.filter);

@@ -44,9 +44,11 @@ static int cmp_rows(const void *a, const void *b)
 	default:
 		break;
 	}
-	if (d)
-		return d < 0 ? -1 : 1;
-	return strcmp(x->name, y->name);
+	if (!d)
+		d = strcmp(x->name, y->name);
+	if (sort_ctx->reverse)
+		d = -d;
+	return d < 0 ? -1 : d > 0;
 }
 
 static int matches(const struct board_system *s, const char *text)
@@ -103,17 +105,90 @@ static void history_bar(struct tui *t, int y, int x, const char *h)
 	}
 }
 
+/* The list's columns, in screen order. Those of lower PRIO are shown first;
+ * a column that does not fit is left out, and what is left over widens
+ * SYSTEM (the flexible column) up to its MAX. */
+enum column { COL_STATUS, COL_SYSTEM, COL_TIER, COL_STRATEGY, COL_RTO, COL_RPO, COL_PROBED,
+	      COL_HISTORY, COL_COUNT };
+
+static const struct {
+	const char *title;
+	int width, max, prio;
+	int sort;   /* the sort it stands for, or -1 */
+	int down;   /* that sort runs from the largest (the worst) down */
+} columns[COL_COUNT] = {
+	[COL_STATUS] = {"STATUS", 7, 7, 0, SORT_STATUS, 1},
+	[COL_SYSTEM] = {"SYSTEM", 12, 30, 0, SORT_NAME, 0},
+	[COL_TIER] = {"TIER", 5, 5, 1, SORT_TIER, 0},
+	[COL_STRATEGY] = {"STRATEGY", 18, 18, 3, -1, 0},
+	[COL_RTO] = {"RTO/WORST", 14, 14, 1, SORT_RTO, 0},
+	[COL_RPO] = {"RPO/LAG", 14, 14, 1, SORT_LAG, 1},
+	[COL_PROBED] = {"PROBED", 8, 8, 4, -1, 0},
+	[COL_HISTORY] = {"HISTORY", 12, 12, 5, -1, 0},
+};
+
+struct layout {
+	int x[COL_COUNT], w[COL_COUNT]; /* w 0: left out */
+};
+
+static void layout(struct layout *l)
+{
+	int used = 0, prio, c, x = 0;
+
+	memset(l, 0, sizeof(*l));
+	for (prio = 0; prio <= 5; prio++)
+		for (c = 0; c < COL_COUNT; c++)
+			if (columns[c].prio == prio && used + columns[c].width + (used > 0) <= COLS) {
+				l->w[c] = columns[c].width;
+				used += columns[c].width + (used > 0);
+			}
+	l->w[COL_SYSTEM] += COLS - used;
+	if (l->w[COL_SYSTEM] > columns[COL_SYSTEM].max)
+		l->w[COL_SYSTEM] = columns[COL_SYSTEM].max;
+	for (c = 0; c < COL_COUNT; c++)
+		if (l->w[c]) {
+			l->x[c] = x;
+			x += l->w[c] + 1;
+		}
+}
+
+/* The sort's direction as shown: down (the worst or largest first) or up. */
+static int sort_down(const struct tui *t)
+{
+	int c;
+
+	for (c = 0; c < COL_COUNT; c++)
+		if (columns[c].sort == (int)t->sort)
+			return columns[c].down != t->reverse;
+	return 0;
+}
+
+/* Put cell TEXT of column C at row Y. */
+static void cell(const struct layout *l, int y, int c, const char *text)
+{
+	if (l->w[c])
+		tui_putf(y, l->x[c], l->w[c], "%-*s", l->w[c], text);
+}
+
 static void draw(struct tui *t)
 {
-	int h = LINES - 3, i, wide = COLS >= 100, namew = COLS - 80 + 16;
-	char a[DURATION_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ];
+	int h = LINES - 3, i, c;
+	struct layout lay;
+	char a[DURATION_BUFSZ], b[DURATION_BUFSZ];
 
-	if (namew > 30)
-		namew = 30;
+	layout(&lay);
 	attrset(theme_attr(C_TITLE));
 	mvhline(1, 0, ' ', COLS);
-	tui_putf(1, 0, COLS, "%-7s %-*s %4s %-18s %-14s %-14s %-8s%s", "STATUS", namew, "SYSTEM", "TIER",
-		 "STRATEGY", "RTO/WORST", "RPO/LAG", "PROBED", wide ? " HISTORY" : "");
+	for (c = 0; c < COL_COUNT; c++) {
+		char title[32];
+
+		if (columns[c].sort == (int)t->sort)
+			snprintf(title, sizeof(title), "%s%s", columns[c].title,
+				 sort_down(t) ? (t->utf8 ? "\u25bc" : "v") : (t->utf8 ? "\u25b2" : "^"));
+		else
+			snprintf(title, sizeof(title), "%s", columns[c].title);
+		cell(&lay, 1, c, title);
+	}
 	if (t->sel < t->top)
 		t->top = t->sel;
 	if (t->sel >= t->top + h)
@@ -121,8 +196,7 @@ static void draw(struct tui *t)
 	for (i = 0; i < h; i++) {
 		int r = t->top + i, y = 2 + i, on = r == t->sel;
 		const struct board_system *s;
-		char strategy[48], rto[40], rpo[40], probed[DURATION_BUFSZ + 4], w[DURATION_BUFSZ + 4];
-		int extra; /* bytes of the RTO cell beyond its columns (a "≥") */
+		char text[64], w[DURATION_BUFSZ + 4];
 
 		attrset(theme_attr(C_NORMAL));
 		mvhline(y, 0, ' ', COLS);
@@ -137,23 +211,57 @@ static void draw(struct tui *t)
 			attrset(theme_attr(C_SELECTED));
 			mvhline(y, 0, ' ', COLS);
 		}
-		snprintf(strategy, sizeof(strategy), "%s %.*s", s->strategy ? s->strategy : "-",
+		cell(&lay, y, COL_SYSTEM, s->name);
+		snprintf(text, sizeof(text), "%4lld", (long long)s->tier);
+		cell(&lay, y, COL_TIER, text);
+		snprintf(text, sizeof(text), "%s %.*s", s->strategy ? s->strategy : "-",
 			 s->cost_tier == BOARD_NONE ? 0 : (int)s->cost_tier, "$$$$");
-		snprintf(rto, sizeof(rto), "%s/%s", tui_dur(s->rto_s, a),
+		cell(&lay, y, COL_STRATEGY, text);
+		snprintf(text, sizeof(text), "%s/%s", tui_dur(s->rto_s, a),
 			 tui_recovery(t, s->worst_recovery_s, s->worst_recovery_bound, w));
-		extra = s->worst_recovery_bound && t->utf8 && s->worst_recovery_s != BOARD_NONE ? 2 : 0;
-		snprintf(rpo, sizeof(rpo), "%s/%s", tui_dur(s->rpo_s, c), tui_dur(s->data_lag_s, d));
+		cell(&lay, y, COL_RTO, text);
+		snprintf(text, sizeof(text), "%s/%s", tui_dur(s->rpo_s, a), tui_dur(s->data_lag_s, b));
+		cell(&lay, y, COL_RPO, text);
 		if (s->last_probe_at == BOARD_NONE)
-			snprintf(probed, sizeof(probed), "-");
+			snprintf(text, sizeof(text), "-");
 		else
-			snprintf(probed, sizeof(probed), "%s ago", tui_dur(t->board.now - s->last_probe_at, a));
-		tui_putf(y, 8, COLS - 8, "%-*.*s %4lld %-18.18s %-*.*s %-14.14s %-8.8s", namew, namew,
-			 s->name, (long long)s->tier, strategy, 14 + extra, 14 + extra, rto, rpo, probed);
+			snprintf(text, sizeof(text), "%s ago", tui_dur(t->board.now - s->last_probe_at, a));
+		cell(&lay, y, COL_PROBED, text);
 		attrset(on ? theme_attr(C_SELECTED) : theme_status(s->status));
-		tui_putf(y, 0, 7, "%-7s", s->status);
-		if (wide)
-			history_bar(t, y, 8 + namew + 1 + 4 + 1 + 18 + 1 + 14 + 1 + 14 + 1 + 8 + 1, s->history);
+		cell(&lay, y, COL_STATUS, s->status);
+		if (lay.w[COL_HISTORY])
+			history_bar(t, y, lay.x[COL_HISTORY], s->history);
 	}
+}
+
+/* Sort by the column whose title is at column X; its own column again reverses. */
+static void click_title(struct tui *t, int x)
+{
+	struct layout lay;
+	int c;
+
+	layout(&lay);
+	for (c = 0; c < COL_COUNT; c++) {
+		if (!lay.w[c] || x < lay.x[c] || x > lay.x[c] + lay.w[c] || columns[c].sort < 0)
+			continue;
+		if (columns[c].sort == (int)t->sort) {
+			t->reverse = !t->reverse;
+		} else {
+			t->sort = columns[c].sort;
+			t->reverse = 0;
+		}
+		view_list_arrange(t);
+		view_list_sorted(t);
+		return;
+	}
+}
+
+void view_list_sorted(struct tui *t)
+{
+	static const char *const names[] = {"status", "name", "tier", "data lag", "RTO"};
+
+	tui_message(t, 0, "sorted by %s%s", names[t->sort], t->reverse ? ", reversed" : "");
+	t->settings_changed = 1;
 }
 
 static void move_sel(struct tui *t, int by)
@@ -166,11 +274,13 @@ static void move_sel(struct tui *t, int by)
 	t->dirty = 1;
 }
 
-void view_list_click(struct tui *t, int y, int twice)
+void view_list_click(struct tui *t, int y, int x, int twice)
 {
 	int r = t->top + y - 2;
 
-	if (y >= 2 && r < (int)t->nrows) {
+	if (y == 1)
+		click_title(t, x);
+	else if (y >= 2 && r < (int)t->nrows) {
 		int again = r == t->sel || twice;
 
 		t->sel = r;
@@ -204,6 +314,11 @@ static int act(struct tui *t, enum tui_action a)
 		move_sel(t, 1000000);
 		return 1;
 	case ACT_BACK:
+		return 1;
+	case ACT_REVERSE:
+		t->reverse = !t->reverse;
+		view_list_arrange(t);
+		view_list_sorted(t);
 		return 1;
 	default:
 		return 0;

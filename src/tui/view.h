@@ -38,9 +38,14 @@ struct tui {
 	int sel, top;
 	enum tui_screen screen;
 	enum sort sort;
+	int reverse;      /* the sort runs the other way */
+	int settings_changed; /* sort or theme changed: drtoprc is written on leaving */
 	int64_t open_id; /* the system shown in detail */
 	int detail_top;
+	enum tui_screen help_from; /* the view the help was opened from, and returns to */
+	int help_top;
 	char *filter, *search;
+	int search_from; /* the row a search began at */
 	char *message;
 	int message_error;
 	struct prober *prober;
@@ -108,8 +113,10 @@ int tui_editable(struct tui *t);
 void view_list_arrange(struct tui *t);
 /* Select the next system named like t->search from row FROM on. */
 void view_list_search_next(struct tui *t, int from);
-/* A click at screen row Y of the list. */
-void view_list_click(struct tui *t, int y, int twice);
+/* A click at row Y, column X of the list (on a title: sort by it). */
+void view_list_click(struct tui *t, int y, int x, int twice);
+/* Say how the list is sorted now. */
+void view_list_sorted(struct tui *t);
 
 /* --- view-detail.c ------------------------------------------------------- */
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Dashboard benchmark: time to the first frame and to a full verdict with
-# 10,000 systems, in a real terminal (tmux). Not a test: it prints figures.
+# 10,000 systems, in a real terminal (tmux), and how long keys wait while the
+# verdict is re-read. Not a test: it prints figures.
 #   tests/bench/dashboard.sh [DB]   (DB: e.g. one kept by tests/bench/verdict.py --keep)
 set -eu
 DRTOP=${DRTOP:-$(dirname "$0")/../../drtop}
@@ -36,3 +37,44 @@ for name in name tier "data lag" RTO status name tier "data lag" RTO status; do
 	total=$((total + ($(date +%s%N) - start) / 1000))
 done
 echo "a key press (sort $systems systems) to its redraw, seen through tmux: $((total / 10 / 1000))ms on average (tmux's capture included)"
+
+# Keys while the verdict is re-read. A key's latency is from tmux send-keys to
+# the screen showing its answer ("sorted by ..."), tmux's capture included.
+
+next_sort() { # the sort after $1
+	case $1 in name) echo tier ;; tier) echo data_lag ;; data_lag) echo RTO ;; RTO) echo status ;; *) echo name ;; esac
+}
+cur=status
+key_ms() { # press s; print the milliseconds until its answer shows, and "R" when shown while reading
+	cur=$(next_sort "$cur")
+	want=$(echo "$cur" | tr _ ' ')
+	start=$(date +%s%N)
+	tmux -L drtopbench send-keys -t k s
+	until screen=$(tmux -L drtopbench capture-pane -p -t k) && echo "$screen" | grep -q "sorted by $want"; do :; done
+	ms=$((($(date +%s%N) - start) / 1000000))
+	case $screen in *"reading verdict"*) echo "$ms R" ;; *) echo "$ms" ;; esac
+}
+# 1. r starts a re-read at once; s follows it right away.
+worst=0
+for i in 1 2 3 4 5; do
+	tmux -L drtopbench send-keys -t k r
+	set -- $(key_ms)
+	[ "$1" -gt "$worst" ] && worst=$1
+	sleep 3 # let the re-read end
+done
+echo "s right after r (a re-read begins), worst of 5: ${worst}ms"
+# 2. A key every 100 ms for 45 s: the periodic re-reads (every ten times the
+# read's cost at this size) fall in it.
+worst=0 worst_r=0 n=0 nr=0
+end=$(($(date +%s) + 45))
+while [ "$(date +%s)" -lt "$end" ]; do
+	set -- $(key_ms)
+	n=$((n + 1))
+	[ "$1" -gt "$worst" ] && worst=$1
+	if [ "${2:-}" = R ]; then
+		nr=$((nr + 1))
+		[ "$1" -gt "$worst_r" ] && worst_r=$1
+	fi
+	sleep 0.1
+done
+echo "a key every 100 ms for 45 s: $n keys, worst ${worst}ms; $nr answered while the header said 'reading verdict', worst of those ${worst_r}ms"

@@ -52,9 +52,9 @@ ok "the re-read is still under way" shows "reading verdict"
 keys j
 ok "and so is j (beta selected)" wait_for 2 sh -c "tmux capture-pane -e -p -t '$S' | grep beta | grep -q '46m'"
 keys '?'
-ok "the help opens during the re-read" wait_for 2 shows "show this help"
+ok "the help opens during the re-read" wait_for 2 shows "drtop keys"
 keys q
-ok "and closes" wait_for 2 shows "STATUS  SYSTEM"
+ok "and closes" wait_for 2 shows "STATUS.* SYSTEM"
 touch "$T/release"
 wait
 ok "the lock gone, the re-read ends" wait_for 5 lacks "reading verdict"
