@@ -140,6 +140,29 @@ static int load_bounds(struct db *db, struct board *b, struct error *e)
 		fill_bounds, "reading the outages cut by a gap", e);
 }
 
+static void fill_down(struct board_system *s, sqlite3_stmt *st)
+{
+	s->down_since_ms = sqlite3_column_int64(st, 1);
+}
+
+/* The systems down now: an outage not ended yet (planned ones too: the
+ * system is down all the same), with the start of the oldest. */
+static int load_down(struct db *db, struct board *b, struct error *e)
+{
+	size_t i;
+
+	for (i = 0; i < b->nsystems; i++)
+		b->systems[i].down_since_ms = BOARD_NONE;
+	if (load_per_system(db, b,
+			    "SELECT system_id, min(started_ms) FROM outage WHERE ended_ms IS NULL"
+			    " GROUP BY system_id",
+			    fill_down, "reading the outages going on", e) < 0)
+		return -1;
+	for (i = 0; i < b->nsystems; i++)
+		b->down += b->systems[i].down_since_ms != BOARD_NONE;
+	return 0;
+}
+
 /* The view is computed once, whole (MATERIALIZED): let the planner push the
  * ORDER BY or column choices into it and it may compute parts per row. */
 static const char systems_sql[] =
@@ -250,7 +273,7 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 	free(byid);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the findings");
-	if (load_bounds(db, r, e) < 0)
+	if (load_bounds(db, r, e) < 0 || load_down(db, r, e) < 0)
 		return -1;
 	return load_history(db, r, e);
 }
@@ -437,5 +460,7 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 	sqlite3_finalize(st);
 	b->now = when_now();
 	when_format(b->now, b->now_iso);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading the systems");
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "reading the systems");
+	return load_down(db, b, e);
 }

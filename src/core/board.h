@@ -34,6 +34,7 @@ struct board_system {
 	struct board_finding *findings;
 	size_t nfindings;
 	int64_t last_probe_at;
+	int64_t down_since_ms; /* the start of an outage going on now, or BOARD_NONE */
 	char history[13]; /* the last status changes, oldest first: O W B U */
 };
 
@@ -45,6 +46,7 @@ struct board {
 	struct board_system *systems;
 	size_t nsystems;
 	int ok, warn, breach, unknown;
+	int down; /* systems in an outage now (down_since_ms set) */
 	char ledger_head[96]; /* SEQ:HASH of the ledger's newest entry after reading; "" without one */
 };
 

@@ -269,9 +269,31 @@ void tui_restart_prober(struct tui *t)
 
 /* --- drawing --------------------------------------------------------------- */
 
+/* Put a part of the header at X in element C; returns where the next goes. */
+static int segment(struct tui *t, int x, enum tui_color c, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int segment(struct tui *t, int x, enum tui_color c, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	int n;
+
+	(void)t;
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	attrset(theme_attr(c));
+	tui_put(0, x, COLS - x - 10, text);
+	n = (int)strlen(text);
+	free(text);
+	return x + n + 1;
+}
+
 static void draw_header(struct tui *t)
 {
 	char clock[WHEN_BUFSZ], elsewhere[48];
+	int x = 1;
 	const char *state = t->o->readonly ? "read-only"
 			    : t->prober_elsewhere ? elsewhere
 			    : t->prober ? "probing" : "not probing";
@@ -283,20 +305,18 @@ static void draw_header(struct tui *t)
 
 	attrset(theme_attr(C_HEADER));
 	mvhline(0, 0, ' ', COLS);
-	tui_putf(0, 1, COLS - 2, "drtop  %zu systems", t->board.nsystems);
-	attrset(theme_attr(C_BREACH));
-	tui_putf(0, 20, 12, " BREACH %d ", t->board.breach);
-	attrset(theme_attr(C_WARN));
-	tui_putf(0, 32, 10, " WARN %d ", t->board.warn);
-	attrset(theme_attr(C_UNKNOWN));
-	tui_putf(0, 42, 13, " UNKNOWN %d ", t->board.unknown);
-	attrset(theme_attr(C_OK));
-	tui_putf(0, 55, 8, " OK %d ", t->board.ok);
+	x = segment(t, x, C_HEADER, "%zu systems", t->board.nsystems);
+	x = segment(t, x, C_BREACH, " BREACH %d ", t->board.breach);
+	x = segment(t, x, C_WARN, " WARN %d ", t->board.warn);
+	x = segment(t, x, C_UNKNOWN, " UNKNOWN %d ", t->board.unknown);
+	x = segment(t, x, C_OK, " OK %d ", t->board.ok);
+	/* outages going on now: down differs from breached in the window */
+	x = segment(t, x, t->board.down ? C_BREACH : C_HEADER, " DOWN %d ", t->board.down);
 	attrset(theme_attr(C_HEADER));
 	when_format(when_now(), clock);
-	if (COLS >= 100)
-		tui_putf(0, 63, COLS - 63 - 10, " %s%s", state,
-			 t->loaded_full && !(t->reading && t->yielded_ms) ? "" : ", reading verdict...");
+	if (COLS - x - 10 >= 12) /* room for what the dashboard is doing */
+		tui_putf(0, x, COLS - x - 10, "%s%s", state,
+			 t->loaded_full && !(t->reading && t->yielded_ms) ? "" : ", reading verdict");
 	tui_put(0, COLS - 9, 9, clock + 11);
 }
 

@@ -13,9 +13,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "reason.h"
 #include "theme.h"
 #include "util.h"
 #include "view.h"
+#include "when.h"
 
 static struct tui *sort_ctx;
 
@@ -108,8 +110,8 @@ static void history_bar(struct tui *t, int y, int x, const char *h)
 /* The list's columns, in screen order. Those of lower PRIO are shown first;
  * a column that does not fit is left out, and what is left over widens
  * SYSTEM (the flexible column) up to its MAX. */
-enum column { COL_STATUS, COL_SYSTEM, COL_TIER, COL_STRATEGY, COL_RTO, COL_RPO, COL_PROBED,
-	      COL_HISTORY, COL_COUNT };
+enum column { COL_STATUS, COL_SYSTEM, COL_TIER, COL_STRATEGY, COL_RTO, COL_RPO, COL_REASON,
+	      COL_PROBED, COL_HISTORY, COL_COUNT };
 
 static const struct {
 	const char *title;
@@ -121,8 +123,9 @@ static const struct {
 	[COL_SYSTEM] = {"SYSTEM", 12, 30, 0, SORT_NAME, 0},
 	[COL_TIER] = {"TIER", 5, 5, 1, SORT_TIER, 0},
 	[COL_STRATEGY] = {"STRATEGY", 18, 18, 3, -1, 0},
-	[COL_RTO] = {"RTO/WORST", 14, 14, 1, SORT_RTO, 0},
-	[COL_RPO] = {"RPO/LAG", 14, 14, 1, SORT_LAG, 1},
+	[COL_RTO] = {"RTO/WORST", 12, 12, 1, SORT_RTO, 0},
+	[COL_RPO] = {"RPO/LAG", 12, 12, 1, SORT_LAG, 1},
+	[COL_REASON] = {"REASON", 22, 40, 2, -1, 0},
 	[COL_PROBED] = {"PROBED", 8, 8, 4, -1, 0},
 	[COL_HISTORY] = {"HISTORY", 12, 12, 5, -1, 0},
 };
@@ -142,9 +145,17 @@ static void layout(struct layout *l)
 				l->w[c] = columns[c].width;
 				used += columns[c].width + (used > 0);
 			}
-	l->w[COL_SYSTEM] += COLS - used;
-	if (l->w[COL_SYSTEM] > columns[COL_SYSTEM].max)
-		l->w[COL_SYSTEM] = columns[COL_SYSTEM].max;
+	/* The room left widens SYSTEM, then REASON. */
+	for (c = COL_SYSTEM; c <= COL_REASON; c += COL_REASON - COL_SYSTEM) {
+		int more = COLS - used;
+
+		if (!l->w[c])
+			continue;
+		if (more > columns[c].max - l->w[c])
+			more = columns[c].max - l->w[c];
+		l->w[c] += more;
+		used += more;
+	}
 	for (c = 0; c < COL_COUNT; c++)
 		if (l->w[c]) {
 			l->x[c] = x;
@@ -211,7 +222,12 @@ static void draw(struct tui *t)
 			attrset(theme_attr(C_SELECTED));
 			mvhline(y, 0, ' ', COLS);
 		}
-		cell(&lay, y, COL_SYSTEM, s->name);
+		if (s->down_since_ms != BOARD_NONE) { /* down now: a marker before the name */
+			snprintf(text, sizeof(text), "%s %s", t->utf8 ? "\u25cf" : "*", s->name);
+			cell(&lay, y, COL_SYSTEM, text);
+		} else {
+			cell(&lay, y, COL_SYSTEM, s->name);
+		}
 		snprintf(text, sizeof(text), "%4lld", (long long)s->tier);
 		cell(&lay, y, COL_TIER, text);
 		snprintf(text, sizeof(text), "%s %.*s", s->strategy ? s->strategy : "-",
@@ -219,9 +235,26 @@ static void draw(struct tui *t)
 		cell(&lay, y, COL_STRATEGY, text);
 		snprintf(text, sizeof(text), "%s/%s", tui_dur(s->rto_s, a),
 			 tui_recovery(t, s->worst_recovery_s, s->worst_recovery_bound, w));
+		/* a cell past its objective in the breach colour */
+		if (!on && s->worst_recovery_s != BOARD_NONE && s->worst_recovery_s > s->rto_s)
+			attrset(theme_attr(C_BREACH));
 		cell(&lay, y, COL_RTO, text);
+		attrset(theme_attr(on ? C_SELECTED : C_NORMAL));
 		snprintf(text, sizeof(text), "%s/%s", tui_dur(s->rpo_s, a), tui_dur(s->data_lag_s, b));
+		if (!on && s->data_lag_s != BOARD_NONE && s->data_lag_s > s->rpo_s)
+			attrset(theme_attr(C_BREACH));
 		cell(&lay, y, COL_RPO, text);
+		attrset(theme_attr(on ? C_SELECTED : C_NORMAL));
+		if (lay.w[COL_REASON]) {
+			char why[96];
+			const char *severity;
+
+			reason_text(s, when_now_ms(), t->loaded_full, why, sizeof(why), &severity);
+			if (!on)
+				attrset(theme_status(severity));
+			cell(&lay, y, COL_REASON, why);
+			attrset(theme_attr(on ? C_SELECTED : C_NORMAL));
+		}
 		if (s->last_probe_at == BOARD_NONE)
 			snprintf(text, sizeof(text), "-");
 		else
