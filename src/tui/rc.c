@@ -27,21 +27,6 @@ static char *rc_dir(void)
 	return NULL;
 }
 
-static char *read_all(const char *path)
-{
-	struct strbuf sb = STRBUF_INIT;
-	FILE *f = fopen(path, "r");
-	char buf[1024];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(f);
-	return strbuf_detach(&sb);
-}
-
 /* Trim spaces around S in place. */
 static char *trim(char *s)
 {
@@ -98,7 +83,7 @@ static void parse(struct tui_rc *rc, char *text)
 void tui_rc_load(struct tui_rc *rc)
 {
 	char *dir = rc_dir(), *path = dir ? xasprintf("%s/drtoprc", dir) : NULL;
-	char *text = path ? read_all(path) : NULL;
+	char *text = path ? file_read_text(path) : NULL;
 
 	parse(rc, text);
 	free(text);
@@ -125,7 +110,7 @@ int tui_rc_save(const struct tui_rc *rc, char **why)
 	path = xasprintf("%s/drtoprc", dir);
 	tmp = xasprintf("%s/drtoprc.new", dir);
 	{
-		char *text = read_all(path);
+		char *text = file_read_text(path);
 
 		parse(&old, text);
 		free(text);
