@@ -587,11 +587,11 @@ static void search_as_typed(struct tui *t)
 
 static void keys(struct tui *t)
 {
-	int ch;
+	int ch = 0;
 
-	/* Never block here, but wait a moment so that a lone Esc is told from
-	 * the start of a key sequence. */
-	while ((timeout(30), ch = getch()) != ERR) {
+	/* Never block here: take the keys there are (after an Esc, wait a moment
+	 * so that a lone Esc is told from the start of a key sequence). */
+	while ((timeout(ch == 27 ? 30 : 0), ch = getch()) != ERR) {
 		enum modal_result r;
 
 		if (ch == KEY_RESIZE) {

@@ -61,6 +61,7 @@ for round in 1 2 3; do
 		key_ms
 		n=$((n + 1))
 		[ "$ms" -gt "$worst" ] && worst=$ms
+		echo "$ms" >>"$T/latencies"
 		[ "$reading" = 1 ] || break
 		nr=$((nr + 1))
 		sleep 0.05
@@ -68,3 +69,4 @@ for round in 1 2 3; do
 	sleep 1
 done
 echo "keys during 3 re-reads (r, then s every 50 ms while reading): $n keys, $nr of them answered while the header said 'reading verdict'; worst latency ${worst}ms"
+sort -n "$T/latencies" | awk '{ v[NR] = $1 } END { printf "latencies: median %dms, 95th percentile %dms, 99th %dms, the five worst:", v[int(NR * 0.5) + 1], v[int(NR * 0.95) + 1], v[int(NR * 0.99) + 1]; for (i = NR - 4; i <= NR; i++) if (i > 0) printf " %d", v[i]; print "" }'
