@@ -86,8 +86,14 @@ static void build(struct tui *t, struct help *h)
 	add(h, C_NORMAL, NULL, "             (%s: at least that long, an outage cut short by a gap)",
 	    t->utf8 ? "\u2265" : ">=");
 	add(h, C_NORMAL, NULL, "  RPO/LAG    recovery point objective / data lag now");
+	add(h, C_NORMAL, NULL, "  REASON     why: the worst finding in words, its figure against the");
+	add(h, C_NORMAL, NULL, "             target (data lag 1d2h > 1h); down now: for how long, and the RTO");
+	add(h, C_NORMAL, NULL, "  %s before a name: the system is down now (an outage going on); the",
+	    t->utf8 ? "\u25cf" : "*");
+	add(h, C_NORMAL, NULL, "             header counts them (DOWN), apart from breaches in the window");
 	add(h, C_NORMAL, NULL, "  PROBED     since the last probe of one of its endpoints");
 	add(h, C_NORMAL, NULL, "  HISTORY    its last status changes, one cell each, oldest left");
+	add(h, C_NORMAL, NULL, "  A figure past its objective is in the BREACH colour.");
 	add(h, C_NORMAL, NULL, "%s", "");
 	add(h, C_DIM, NULL, "Up, Down, PgUp, PgDn: scroll   q, Esc or F1: back");
 }

@@ -33,6 +33,9 @@ ok "the system is marked as down" sh -c "tmux capture-pane -p -t '$S' | grep -q 
 ok "with its running time against the RTO" sh -c "tmux capture-pane -p -t '$S' | grep web | grep -q 'down [0-9]*s, RTO 1h'"
 t1=$(screen | grep web | sed 's/.*down \([0-9]*\)s.*/\1/')
 ok "the running time goes on" wait_for 5 sh -c "test \"\$(tmux capture-pane -p -t '$S' | grep web | sed 's/.*down \([0-9]*\)s.*/\1/')\" -gt '$t1'"
+keys F1 End
+ok "the help explains the reason column and the marker" wait_for 5 sh -c "tmux capture-pane -p -t '$S' | grep -q 'REASON     why: the worst finding'"
+keys q
 ctl up >/dev/null
 ok "back up: no longer counted" wait_for 10 shows "DOWN 0"
 ok "nor marked" lacks "● web"
