@@ -71,13 +71,17 @@ static void section(struct tui *t, struct view_lines *l, enum detail_section sec
 	detail_lines_done(&d);
 }
 
-/* Bars of the last outages (newest right) against the RTO. */
-static void outage_chart(struct tui *t, struct view_lines *l, const struct board_system *s)
+/* A chart of SERIES, newest right, against its objective: bars of the last
+ * outages against the RTO, or a sparkline of the data lag freshness probes
+ * saw against the RPO. */
+static void chart(struct tui *t, struct view_lines *l, const struct board_system *s,
+		  enum detail_series series)
 {
 	static const char *const blocks[] = {" ", "\u2581", "\u2582", "\u2583", "\u2584",
 					     "\u2585", "\u2586", "\u2587", "\u2588"};
-	int64_t v[40], max = s->rto_s;
-	int n = detail_series_load(t->db, DETAIL_OUTAGES, s->id, v, 40, NULL), i, y;
+	int lag = series == DETAIL_LAG;
+	int64_t v[40], target = lag ? s->rpo_s : s->rto_s, max = target;
+	int n = detail_series_load(t->db, series, s->id, v, 40, NULL), i, y;
 	char a[DURATION_BUFSZ], w[DURATION_BUFSZ + 4];
 
 	if (n < 0)
@@ -88,55 +92,28 @@ static void outage_chart(struct tui *t, struct view_lines *l, const struct board
 	if ((y = view_row(l)) < 0)
 		return;
 	attrset(theme_attr(C_DIM));
-	tui_putf(y, 2, 24, "outages (RTO %s):", tui_dur(s->rto_s, a));
+	tui_putf(y, 2, 24, "%s (%s %s):", lag ? "data lag" : "outages", lag ? "RPO" : "RTO",
+		 tui_dur(target, a));
 	if (!n) {
-		tui_put(y, 26, COLS - 28, "none recorded");
+		tui_put(y, 26, COLS - 28, lag ? "no freshness probe yet" : "none recorded");
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		int level = (int)(8 * v[i] / (max ? max : 1));
+		/* a bar at least one eighth high; the sparkline's levels from the bottom */
+		int level = lag ? 1 + (int)(7 * v[i] / (max ? max : 1)) : (int)(8 * v[i] / (max ? max : 1));
 
-		attrset(theme_attr(v[i] > s->rto_s ? C_BAR_BAD : C_BAR_GOOD));
+		attrset(theme_attr(v[i] > target ? C_BAR_BAD : C_BAR_GOOD));
 		if (t->utf8)
 			tui_put(y, 26 + i, 1, blocks[level < 1 ? 1 : level]);
 		else
-			tui_put(y, 26 + i, 1, v[i] > s->rto_s ? "#" : "|");
+			tui_put(y, 26 + i, 1, v[i] > target ? "#" : lag ? "." : "|");
 	}
 	attrset(theme_attr(C_TARGET));
-	tui_putf(y, 26 + n + 1, COLS - 28 - n, "worst %s",
-		 tui_recovery(t, s->worst_recovery_s, s->worst_recovery_bound, w));
-}
-
-/* A sparkline of the data lag seen by freshness probes against the RPO. */
-static void lag_sparkline(struct tui *t, struct view_lines *l, const struct board_system *s)
-{
-	static const char *const blocks[] = {"\u2581", "\u2582", "\u2583", "\u2584",
-					     "\u2585", "\u2586", "\u2587", "\u2588"};
-	int64_t v[40], max = s->rpo_s;
-	int n = detail_series_load(t->db, DETAIL_LAG, s->id, v, 40, NULL), i, y;
-	char a[DURATION_BUFSZ];
-
-	if (n < 0)
-		return;
-	for (i = 0; i < n; i++)
-		if (v[i] > max)
-			max = v[i];
-	if ((y = view_row(l)) < 0)
-		return;
-	attrset(theme_attr(C_DIM));
-	tui_putf(y, 2, 24, "data lag (RPO %s):", tui_dur(s->rpo_s, a));
-	if (!n) {
-		tui_put(y, 26, COLS - 28, "no freshness probe yet");
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		int level = (int)(7 * v[i] / (max ? max : 1));
-
-		attrset(theme_attr(v[i] > s->rpo_s ? C_BAR_BAD : C_BAR_GOOD));
-		tui_put(y, 26 + i, 1, t->utf8 ? blocks[level] : v[i] > s->rpo_s ? "#" : ".");
-	}
-	attrset(theme_attr(C_TARGET));
-	tui_putf(y, 26 + n + 1, COLS - 28 - n, "now %s", tui_dur(s->data_lag_s, a));
+	if (lag)
+		tui_putf(y, 26 + n + 1, COLS - 28 - n, "now %s", tui_dur(s->data_lag_s, a));
+	else
+		tui_putf(y, 26 + n + 1, COLS - 28 - n, "worst %s",
+			 tui_recovery(t, s->worst_recovery_s, s->worst_recovery_bound, w));
 }
 
 static void draw(struct tui *t)
@@ -191,8 +168,8 @@ static void draw(struct tui *t)
 			tui_putf(y, 10, COLS - 12, "%-20s %s", f->finding, f->detail);
 	}
 	view_heading(&l, "evidence");
-	outage_chart(t, &l, s);
-	lag_sparkline(t, &l, s);
+	chart(t, &l, s, DETAIL_OUTAGES);
+	chart(t, &l, s, DETAIL_LAG);
 	view_heading(&l, "endpoints");
 	section(t, &l, DETAIL_ENDPOINTS, s->id, "none: press E to add one");
 	view_heading(&l, "backup schedules and check-ins");
