@@ -22,6 +22,9 @@ row() { screen | grep -- "$1"; }
 dashboard --db "'$DRTOP_DB'"
 ok "the dashboard starts" wait_for 10 shows "REASON"
 ok "a reason in words: the data lag against the RPO" wait_for 10 sh -c "tmux capture-pane -p -t '$S' | grep lagging | grep -q 'data lag 1d2h > 1h'"
+keys G # the selection to the last row, which is not lagging's
+ok "a figure past its objective is in the breach colour" wait_for 5 sh -c "tmux capture-pane -e -p -t '$S' | grep lagging | grep -q '41m1h/26h'"
+ok "and its reason too" sh -c "tmux capture-pane -e -p -t '$S' | grep lagging | grep -q '41mdata lag'"
 ok "a missed backup, with how long since" sh -c "tmux capture-pane -p -t '$S' | grep nightly | grep -q 'no backup since [45]h'"
 ok "UNKNOWN says which evidence is missing" sh -c "tmux capture-pane -p -t '$S' | grep unjudged | grep -q 'no evidence: RTO+RPO'"
 ok "nothing down yet" shows "DOWN 0"
