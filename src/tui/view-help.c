@@ -77,8 +77,10 @@ static void build(struct tui *t, struct help *h)
 	add(h, -1, "OK", "  OK       every objective met by the evidence");
 	add(h, C_NORMAL, NULL, "%s", "");
 	add(h, C_TITLE, NULL, "Columns of the list (those that do not fit are left out)");
-	add(h, C_NORMAL, NULL, "  STATUS     the verdict; %s marks the sorted column, %s reversed (I)",
-	    t->utf8 ? "\u25bc/\u25b2" : "v/^", t->utf8 ? "\u25b2/\u25bc" : "^/v");
+	add(h, C_NORMAL, NULL, "  The sorted column's title ends in %s when the worst or largest comes",
+	    t->utf8 ? "\u25bc" : "v");
+	add(h, C_NORMAL, NULL, "  first, else in %s; I reverses it.", t->utf8 ? "\u25b2" : "^");
+	add(h, C_NORMAL, NULL, "  STATUS     the verdict");
 	add(h, C_NORMAL, NULL, "  SYSTEM     its name (the column that takes the room left)");
 	add(h, C_NORMAL, NULL, "  TIER       0 (most critical) to 3");
 	add(h, C_NORMAL, NULL, "  STRATEGY   recovery strategy and its cost: $ cheapest .. $$$$ dearest");
