@@ -178,6 +178,7 @@ void tui_reload(struct tui *t, int quick)
 	if (t->yielded_ms)
 		t->dirty = 1;
 	if (rc < 0) {
+		board_free(&b); /* what a failed quick look read */
 		if (!t->quit && !interrupted)
 			tui_message(t, 1, "%s", e.msg);
 		error_done(&e);

@@ -13,8 +13,10 @@
 #include <string.h>
 
 #include "detail.h"
+#include "reason.h"
 #include "theme.h"
 #include "view.h"
+#include "when.h"
 
 int view_row(struct view_lines *l)
 {
@@ -145,6 +147,14 @@ static void draw(struct tui *t)
 			 tui_dur(s->rto_s, a), tui_recovery(t, s->worst_recovery_s, s->worst_recovery_bound, b),
 			 tui_recovery(t, s->last_recovery_s, s->last_recovery_bound, c),
 			 tui_dur(s->rpo_s, d), tui_dur(s->data_lag_s, g));
+	}
+	if (s->down_since_ms != BOARD_NONE && (y = view_row(&l)) >= 0) {
+		char since[REASON_DUR_BUFSZ], rto[REASON_DUR_BUFSZ];
+		int64_t down = (when_now_ms() - s->down_since_ms) / 1000;
+
+		attrset(theme_status(down > s->rto_s ? "BREACH" : "WARN"));
+		tui_putf(y, 2, COLS - 4, "%s down now, for %s (RTO %s): an outage is going on",
+			 t->utf8 ? "\u25cf" : "*", reason_duration(down, since), reason_duration(s->rto_s, rto));
 	}
 	view_whatif_draw(t, &l);
 	view_heading(&l, "findings");

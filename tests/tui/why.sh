@@ -36,6 +36,10 @@ ok "the system is marked as down" sh -c "tmux capture-pane -p -t '$S' | grep -q 
 ok "with its running time against the RTO" sh -c "tmux capture-pane -p -t '$S' | grep web | grep -q 'down [0-9]*s, RTO 1h'"
 t1=$(screen | grep web | sed 's/.*down \([0-9]*\)s.*/\1/')
 ok "the running time goes on" wait_for 5 sh -c "test \"\$(tmux capture-pane -p -t '$S' | grep web | sed 's/.*down \([0-9]*\)s.*/\1/')\" -gt '$t1'"
+keys '/'
+keys 'web' Enter Enter
+ok "the system's page says it is down, for how long, against the RTO" wait_for 5 shows "● down now, for [0-9]*s (RTO 1h)"
+keys q
 keys F1 End
 ok "the help explains the reason column and the marker" wait_for 5 sh -c "tmux capture-pane -p -t '$S' | grep -q 'REASON     why: the worst finding'"
 keys q
