@@ -51,6 +51,15 @@ key_ms() { # press s; sets ms to the milliseconds until its answer shows, and
 	ms=$((($(date +%s%N) - start) / 1000000))
 	case $screen in *"reading verdict"*) reading=1 ;; *) reading=0 ;; esac
 }
+# The same measure with no read going on, for comparison: 30 keys, 50 ms apart.
+worst=0
+for i in $(seq 30); do
+	key_ms
+	[ "$ms" -gt "$worst" ] && worst=$ms
+	echo "$ms" >>"$T/idle"
+	sleep 0.05
+done
+sort -n "$T/idle" | awk -v w="$worst" '{ v[NR] = $1 } END { printf "no read going on: 30 keys, median %dms, worst %dms\n", v[int(NR * 0.5) + 1], w }'
 # r starts a re-read at once; s is pressed right after it, and again every
 # 50 ms for as long as the header says it is reading (a dashboard that does
 # not serve keys meanwhile answers the first only when the read is over).
