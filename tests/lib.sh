@@ -13,6 +13,7 @@ export DRTOP_DB="$T/drtop.db"
 export DRTOP_NOW="2026-11-25T12:00:00Z"
 export TZ=UTC
 unset XDG_DATA_HOME NO_COLOR
+export XDG_CONFIG_HOME="$T/config" # the dashboard's drtoprc: the test's own
 n=0
 failures=0
 

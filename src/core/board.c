@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "board.h"
 #include "ledger.h"
@@ -117,6 +118,29 @@ static int load_history(struct db *db, struct board *b, struct error *e)
 			       "  id DESC) AS rn FROM status_history) WHERE rn <= 12"
 			       " ORDER BY system_id, at, id) GROUP BY system_id",
 			       fill_history, "reading the status history", e);
+}
+
+static void fill_down(struct board_system *s, sqlite3_stmt *st)
+{
+	s->down_since_ms = sqlite3_column_int64(st, 1);
+}
+
+/* The systems down now: an outage not ended yet (planned ones too: the
+ * system is down all the same), with the start of the oldest. */
+static int load_down(struct db *db, struct board *b, struct error *e)
+{
+	size_t i;
+
+	for (i = 0; i < b->nsystems; i++)
+		b->systems[i].down_since_ms = BOARD_NONE;
+	if (load_per_system(db, b,
+			    "SELECT system_id, min(started_ms) FROM outage WHERE ended_ms IS NULL"
+			    " GROUP BY system_id",
+			    fill_down, "reading the outages going on", e) < 0)
+		return -1;
+	for (i = 0; i < b->nsystems; i++)
+		b->down += b->systems[i].down_since_ms != BOARD_NONE;
+	return 0;
 }
 
 /* The view is computed once, whole (MATERIALIZED): let the planner push the
@@ -242,6 +266,8 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 	free(byid);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the findings");
+	if (load_down(db, r, e) < 0)
+		return -1;
 	return load_history(db, r, e);
 }
 
@@ -259,7 +285,49 @@ static int read_head(struct db *db, struct board *r)
 	return 0;
 }
 
+/* The progress handler while the verdict is read: hand over to the caller. */
+static int progress(void *arg)
+{
+	const struct board_options *o = arg;
+
+	return o->yield(o->yield_arg);
+}
+
+/* Waiting for a lock, in steps of 10 ms that hand over to the caller, for as
+ * long as the connection's busy timeout would wait. */
+static int busy(void *arg, int count)
+{
+	const struct board_options *o = arg;
+	struct timespec ts = {0, 10 * 1000000L};
+
+	if ((int64_t)count * 10 >= db_busy_timeout_ms() || o->yield(o->yield_arg))
+		return 0;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+static int load(struct db *db, const struct board_options *o, struct board *r, struct error *e);
+
 int board_load(struct db *db, const struct board_options *o, struct board *r, struct error *e)
+{
+	int rc;
+
+	if (!o->yield) {
+		if ((rc = load(db, o, r, e)) < 0)
+			board_free(r);
+		return rc;
+	}
+	sqlite3_progress_handler(db->h, 1000, progress, (void *)o);
+	sqlite3_busy_handler(db->h, busy, (void *)o);
+	rc = load(db, o, r, e);
+	sqlite3_progress_handler(db->h, 0, NULL, NULL);
+	sqlite3_busy_timeout(db->h, db_busy_timeout_ms());
+	if (rc < 0)
+		board_free(r);
+	return rc;
+}
+
+static int load(struct db *db, const struct board_options *o, struct board *r, struct error *e)
 {
 	sqlite3_stmt *st;
 	size_t i;
@@ -467,7 +535,9 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 	sqlite3_finalize(st);
 	b->now = when_now();
 	when_format(b->now, b->now_iso);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading the systems");
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "reading the systems");
+	return load_down(db, b, e);
 }
 
 void board_finding_format(const struct board_finding *f, unsigned flags,

@@ -41,6 +41,7 @@ struct board_system {
 	struct board_finding *findings;
 	size_t nfindings;
 	int64_t last_probe_at;
+	int64_t down_since_ms; /* the start of an outage going on now, or BOARD_NONE */
 	char history[13]; /* the last status changes, oldest first: O W B U */
 };
 
@@ -52,6 +53,7 @@ struct board {
 	struct board_system *systems;
 	size_t nsystems;
 	int ok, warn, breach, unknown;
+	int down; /* systems in an outage now (down_since_ms set) */
 	char ledger_head[96]; /* SEQ:HASH of the ledger's newest entry after reading; "" without one */
 };
 
@@ -61,6 +63,12 @@ struct board_options {
 	char **systems;          /* only these (NULL-terminated), or NULL */
 	enum board_severity min; /* leave out systems below this */
 	int64_t window_s;         /* 0: the window setting */
+	/* Called every few milliseconds while the verdict is read (also while it
+	 * waits for a lock), so that a caller with one thread can serve its
+	 * terminal meanwhile; it must not use DB's connection. A nonzero return
+	 * abandons the read (board_load fails). NULL: none. */
+	int (*yield)(void *arg);
+	void *yield_arg;
 };
 
 /* Read the verdict. With a window, the views are read inside a transaction that

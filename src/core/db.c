@@ -566,7 +566,7 @@ static int recognise(struct db *db, int *version, struct error *e)
 	return 0;
 }
 
-static int busy_timeout_ms(void)
+int db_busy_timeout_ms(void)
 {
 	const char *timeout = getenv("DRTOP_BUSY_TIMEOUT_MS");
 
@@ -616,7 +616,7 @@ static int open_readonly(struct db *db)
 		return -1;
 	sqlite3_extended_result_codes(db->h, 1);
 	register_functions(db->h);
-	sqlite3_busy_timeout(db->h, busy_timeout_ms());
+	sqlite3_busy_timeout(db->h, db_busy_timeout_ms());
 	return 0;
 }
 
@@ -641,7 +641,7 @@ static int open_readwrite(struct db *db, int *version, struct error *e)
 	}
 	sqlite3_extended_result_codes(db->h, 1);
 	register_functions(db->h);
-	sqlite3_busy_timeout(db->h, busy_timeout_ms());
+	sqlite3_busy_timeout(db->h, db_busy_timeout_ms());
 	if (recognise(db, version, e) < 0)
 		return -1;
 	st = db_prepare(db, "PRAGMA journal_mode = WAL", e);
@@ -818,7 +818,7 @@ int db_try_begin(struct db *db, struct error *e)
 
 	sqlite3_busy_timeout(db->h, 0);
 	rc = db_begin(db, e);
-	sqlite3_busy_timeout(db->h, busy_timeout_ms());
+	sqlite3_busy_timeout(db->h, db_busy_timeout_ms());
 	return rc;
 }
 

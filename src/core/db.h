@@ -96,6 +96,9 @@ int db_try_begin(struct db *db, struct error *e);
 int db_commit(struct db *db, struct error *e);
 void db_rollback(struct db *db);
 
+/* How long a connection waits for a lock, in ms (DRTOP_BUSY_TIMEOUT_MS, else 5 s). */
+int db_busy_timeout_ms(void);
+
 /* Run SQL without results. */
 int db_exec(struct db *db, const char *sql, struct error *e);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "strbuf.h"
 #include "util.h"
 
 static void (*cleanup_hook)(void);
@@ -236,4 +237,19 @@ int str_vars_ok(const char *s)
 			return 0;
 	}
 	return 1;
+}
+
+char *file_read_text(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(f);
+	return strbuf_detach(&sb);
 }

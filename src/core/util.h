@@ -22,6 +22,9 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Print "drtop: MESSAGE" and exit(70) after the cleanup hook; never returns. */
+/* The text of the file PATH (the caller frees it), or NULL when it cannot be read. */
+char *file_read_text(const char *path);
+
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* Register the function fatal() calls before exiting (NULL to clear). */

@@ -9,32 +9,34 @@
 #include "keys.h"
 
 const struct tui_key tui_keys[] = {
-	{KEY_F(1), '?', ACT_HELP, "Help", "show this help"},
-	{KEY_F(2), 'a', ACT_ADD, "Add", "add a system (in a system: w what-if, E endpoint, S schedule, D drill)"},
-	{KEY_F(3), '/', ACT_SEARCH, "Search", "search by name; n finds the next match"},
-	{KEY_F(4), '\\', ACT_FILTER, "Filter", "show only systems matching a text (empty: all)"},
-	{KEY_F(5), 'p', ACT_PROBE, "Probe", "probe every endpoint now"},
-	{KEY_F(6), 's', ACT_SORT, "Sort", "sort by status, name, tier, data lag or RTO"},
-	{KEY_F(7), 't', ACT_THEME, "Theme", "next colour theme"},
-	{KEY_F(8), 'd', ACT_DELETE, "Delete", "delete the selected system (asks first)"},
-	{KEY_F(9), 'e', ACT_EDIT, "Edit", "edit the selected system"},
-	{KEY_F(10), 'q', ACT_QUIT, "Quit", "quit (in a system: back to the list)"},
-	{'\n', KEY_ENTER, ACT_OPEN, NULL, "open the selected system"},
-	{27, KEY_BACKSPACE, ACT_BACK, NULL, "Esc, Backspace: back to the list"},
-	{KEY_UP, 'k', ACT_UP, NULL, "Up, k: previous system"},
-	{KEY_DOWN, 'j', ACT_DOWN, NULL, "Down, j: next system"},
-	{KEY_PPAGE, 0, ACT_PAGE_UP, NULL, "PgUp: a page up"},
-	{KEY_NPAGE, ' ', ACT_PAGE_DOWN, NULL, "PgDn, Space: a page down"},
-	{KEY_HOME, 'g', ACT_HOME, NULL, "Home, g: first system"},
-	{KEY_END, 'G', ACT_END, NULL, "End, G: last system"},
-	{'w', 0, ACT_WHATIF, NULL, "in a system: what if it used the next strategy (Enter saves)"},
-	{'W', 0, ACT_WHATIF_SCHEDULE, NULL, "in a system: what if its backups ran on another schedule"},
-	{'E', 0, ACT_ADD_ENDPOINT, NULL, "in a system: edit or add an endpoint"},
-	{'S', 0, ACT_ADD_SCHEDULE, NULL, "in a system: edit or add a backup schedule"},
-	{'D', 0, ACT_DRILL, NULL, "in a system: record a drill"},
-	{'n', 0, ACT_SEARCH_NEXT, NULL, "next search match"},
-	{KEY_F(12), 'r', ACT_REFRESH, NULL, "re-read the verdict now"},
-	{0, 0, ACT_NONE, NULL, NULL},
+	{KEY_F(1), '?', ACT_HELP, "Help", "this help", KEYS_ALL, 0, 0},
+	{KEY_F(2), 'a', ACT_ADD, "Add", "add a system", KEYS_ALL, 1, 6},
+	{KEY_F(3), '/', ACT_SEARCH, "Search", "search by name as you type; n: the next match", KEYS_ALL, 0, 3},
+	{KEY_F(4), '\\', ACT_FILTER, "Filter", "show only systems matching a text (name, owner, status..)", KEYS_ALL, 0, 2},
+	{KEY_F(5), 'p', ACT_PROBE, "Probe", "probe every endpoint now", KEYS_ALL, 1, 8},
+	{KEY_F(6), 's', ACT_SORT, "Sort", "sort by status, name, tier, data lag or RTO", KEYS_ALL, 0, 7},
+	{KEY_F(7), 't', ACT_THEME, "Theme", "next colour theme (kept for the next start)", KEYS_ALL, 0, 9},
+	{KEY_F(8), 'd', ACT_DELETE, "Delete", "delete the selected system (asks first)", KEYS_ALL, 1, 5},
+	{KEY_F(9), 'e', ACT_EDIT, "Edit", "edit the selected system", KEYS_ALL, 1, 1},
+	{KEY_F(10), 'q', ACT_QUIT, "Quit", "quit; in a system or the help: back", KEYS_ALL | KEYS_HELP, 0, 0},
+	{'I', 0, ACT_REVERSE, NULL, "reverse the sort order", KEYS_LIST, 0, 0},
+	{'\n', KEY_ENTER, ACT_OPEN, NULL, "open the selected system", KEYS_LIST, 0, 0},
+	{'\n', KEY_ENTER, ACT_OPEN, NULL, "save what the what-if tries", KEYS_DETAIL, 1, 0},
+	{27, KEY_BACKSPACE, ACT_BACK, NULL, "back: to the list, or from a what-if to the system", KEYS_DETAIL | KEYS_HELP, 0, 0},
+	{KEY_UP, 'k', ACT_UP, NULL, "previous system (in a page: scroll up)", KEYS_ALL | KEYS_HELP, 0, 0},
+	{KEY_DOWN, 'j', ACT_DOWN, NULL, "next system (in a page: scroll down)", KEYS_ALL | KEYS_HELP, 0, 0},
+	{KEY_PPAGE, 0, ACT_PAGE_UP, NULL, "a page up", KEYS_ALL | KEYS_HELP, 0, 0},
+	{KEY_NPAGE, ' ', ACT_PAGE_DOWN, NULL, "a page down", KEYS_ALL | KEYS_HELP, 0, 0},
+	{KEY_HOME, 'g', ACT_HOME, NULL, "to the top", KEYS_ALL | KEYS_HELP, 0, 0},
+	{KEY_END, 'G', ACT_END, NULL, "to the bottom", KEYS_ALL | KEYS_HELP, 0, 0},
+	{'w', 0, ACT_WHATIF, NULL, "what if it used the next strategy", KEYS_DETAIL, 0, 0},
+	{'W', 0, ACT_WHATIF_SCHEDULE, NULL, "what if its backups ran on another schedule", KEYS_DETAIL, 0, 0},
+	{'E', 0, ACT_ADD_ENDPOINT, NULL, "edit or add an endpoint", KEYS_DETAIL, 1, 0},
+	{'S', 0, ACT_ADD_SCHEDULE, NULL, "edit or add a backup schedule", KEYS_DETAIL, 1, 0},
+	{'D', 0, ACT_DRILL, NULL, "record a drill", KEYS_DETAIL, 1, 0},
+	{'n', 0, ACT_SEARCH_NEXT, NULL, "next search match", KEYS_LIST, 0, 0},
+	{KEY_F(12), 'r', ACT_REFRESH, NULL, "re-read the verdict now", KEYS_ALL, 0, 0},
+	{0, 0, ACT_NONE, NULL, NULL, 0, 0, 0},
 };
 
 enum tui_action tui_key_action(int k)
@@ -55,8 +57,10 @@ const char *tui_key_name(int k, char buf[16])
 {
 	if (k >= KEY_F(1) && k <= KEY_F(12))
 		snprintf(buf, 16, "F%d", k - KEY_F(0));
-	else if (k == '\n')
+	else if (k == '\n' || k == KEY_ENTER)
 		snprintf(buf, 16, "Enter");
+	else if (k == KEY_BACKSPACE)
+		snprintf(buf, 16, "Backspace");
 	else if (k == 27)
 		snprintf(buf, 16, "Esc");
 	else if (k == KEY_UP)

@@ -146,22 +146,6 @@ static int parse(const char *text, const char *where, struct spec *sp, struct er
 	return rc;
 }
 
-/* The text of the file PATH, or NULL when it cannot be read. */
-static char *read_file(const char *path)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(f);
-	return strbuf_detach(&sb);
-}
-
 /* The text of theme NAME (a path, or a name looked up as the top says);
  * *WHERE says where it was found. NULL when there is no such theme. */
 static char *read_theme(const char *name, char **where)
@@ -173,7 +157,7 @@ static char *read_theme(const char *name, char **where)
 
 	if (strchr(name, '/')) {
 		*where = xstrdup(name);
-		return read_file(name);
+		return file_read_text(name);
 	}
 	dirs[0] = getenv("DRTOP_THEME_DIR") && *getenv("DRTOP_THEME_DIR")
 			  ? xstrdup(getenv("DRTOP_THEME_DIR")) : NULL;
@@ -184,7 +168,7 @@ static char *read_theme(const char *name, char **where)
 		if (!text && dirs[i]) {
 			char *path = xasprintf("%s/%s.theme", dirs[i], name);
 
-			if ((text = read_file(path)))
+			if ((text = file_read_text(path)))
 				*where = path;
 			else
 				free(path);

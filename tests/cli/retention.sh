@@ -184,8 +184,9 @@ c config set coverage-min 87% >/dev/null
 ok "with the time required and the time watched" test "$(c db query "SELECT f.target_s = CAST(g.span_ms * 0.87 / 1000 AS INTEGER),
 	f.measured_s = g.watched_ms / 1000, f.objective FROM v_findings f JOIN v_coverage_system g USING (system_id)
 	WHERE f.finding = 'evidence-gap'")" = "1|1|evidence"
+# (the share moves with the real clock: 86.6% or 86.7% by the time this runs)
 ok "and says how much was watched, against what, and where least" \
-	test "$(c db query "SELECT detail FROM v_findings WHERE finding = 'evidence-gap'")" = "endpoints watched 86.6% of the window, below 87% (least covered: $UP)"
+	test "$(c db query "SELECT detail FROM v_findings WHERE finding = 'evidence-gap'" | sed 's/86\.[67]%/86.6%/')" = "endpoints watched 86.6% of the window, below 87% (least covered: $UP)"
 c checkin cov >/dev/null # evidence for the RPO
 ok "the system is WARN for it" test "$(c db query "SELECT status, worst_finding FROM v_system_status")" = "WARN|evidence-gap"
 ok "the setting reads back as stored" test "$(c config get coverage-min)" = "0.87"

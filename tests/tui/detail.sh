@@ -12,7 +12,7 @@ dashboard --db "'$DRTOP_DB'" --readonly
 ok "the dashboard starts" wait_for 10 shows "lagging"
 keys Enter
 ok "Enter opens the system" wait_for 5 shows "RPO 1h, data lag"
-ok "its header gives the data lag status gives (not the RTO)" shows "RTO 15m, .*RPO 1h, data lag $lag"
+ok "its header gives the data lag status gives (not the RTO), once the verdict is read" wait_for 10 shows "RTO 15m, .*RPO 1h, data lag $lag"
 keys q q
 ok "q q leaves" wait_for 5 test -s "$T/exited"
 

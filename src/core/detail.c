@@ -1,0 +1,146 @@
+/*
+ * detail.c - see detail.h. Each section is one prepared statement whose rows
+ * are (text, status, id); the table below is the only place they are written.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "detail.h"
+#include "util.h"
+
+static const char *const section_sql[] = {
+	[DETAIL_ENDPOINTS] =
+		"SELECT printf('%-9s %-44s every %s  %s', e.kind, e.url, duration_ms(e.interval_ms),"
+		" CASE WHEN st.endpoint_id IS NULL THEN 'not probed yet' WHEN st.last_ok THEN"
+		" 'ok' ELSE 'failing: ' || coalesce(st.first_error, '') END),"
+		" CASE WHEN st.last_ok THEN 'OK' WHEN st.endpoint_id IS NULL THEN 'UNKNOWN'"
+		" ELSE 'BREACH' END, e.id FROM endpoint e LEFT JOIN endpoint_state st ON"
+		" st.endpoint_id = e.id WHERE e.system_id = ?1 ORDER BY e.url",
+	[DETAIL_SCHEDULES] =
+		"SELECT printf('%-12s %-22s max gap %-8s last ok %s', b.name, coalesce(b.cron,"
+		" 'every ' || duration(b.every_s)), duration(b.max_gap_s), coalesce((SELECT"
+		" iso_time(max(at)) FROM checkin c WHERE c.schedule_id = b.id AND c.ok), 'never')),"
+		" NULL, b.id FROM backup_schedule b WHERE b.system_id = ?1 ORDER BY b.name",
+	[DETAIL_DRILLS] =
+		"SELECT printf('%-9s %s  recovered in %s%s', kind, started, duration(recovery_s),"
+		" CASE WHEN NOT live THEN ' (no recovery)' WHEN met_rto THEN '' ELSE ' (over the RTO)' END),"
+		" CASE WHEN NOT live THEN 'INFO' WHEN met_rto THEN 'OK' ELSE 'WARN' END, NULL"
+		" FROM v_drills WHERE system = (SELECT name FROM system"
+		" WHERE id = ?1) ORDER BY started DESC LIMIT 5",
+	[DETAIL_DEPENDENCIES] =
+		"SELECT 'needs ' || o.name || ' (RTO ' || duration(o.rto_s) || ')', NULL, NULL FROM"
+		" dependency d JOIN system o ON o.id = d.depends_on WHERE d.system_id = ?1 UNION ALL"
+		" SELECT 'needed by ' || o.name, NULL, NULL FROM dependency d JOIN system o ON o.id ="
+		" d.system_id WHERE d.depends_on = ?1",
+	[DETAIL_STRATEGIES] =
+		"SELECT printf('%s %-15s %-5s typical RTO %-6s RPO %-6s %s%s', CASE WHEN current"
+		" THEN '>' ELSE ' ' END, strategy, substr('$$$$', 1, cost_tier),"
+		" duration(typical_rto_s), duration(typical_rpo_s), CASE WHEN meets THEN 'meets"
+		" the objectives' ELSE 'cannot meet them' END, CASE WHEN cheapest THEN"
+		" '  <- cheapest fit' ELSE '' END), CASE WHEN meets THEN 'OK' ELSE 'WARN' END, NULL"
+		" FROM v_strategy_fit WHERE system_id = ?1 ORDER BY cost_tier",
+	[DETAIL_ENDPOINT_MENU] =
+		"SELECT kind || '  ' || url, NULL, id FROM endpoint WHERE system_id = ?1 ORDER BY url",
+	[DETAIL_SCHEDULE_MENU] =
+		"SELECT name || '  ' || coalesce(cron, 'every ' || duration(every_s)), NULL, id"
+		" FROM backup_schedule WHERE system_id = ?1 ORDER BY name",
+};
+
+int detail_lines_load(struct db *db, enum detail_section section, int64_t system_id,
+		      struct detail_lines *out, struct error *e)
+{
+	sqlite3_stmt *st = db_prepare(db, section_sql[section], e);
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, system_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct detail_line *l;
+
+		out->v = xgrow(out->v, &cap, out->n + 1, sizeof(*out->v));
+		l = &out->v[out->n++];
+		l->text = xstrdup((const char *)sqlite3_column_text(st, 0));
+		l->status = db_column_strdup(st, 1);
+		l->id = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		detail_lines_done(out);
+		return db_fail(db, e, "reading the system's page");
+	}
+	return 0;
+}
+
+void detail_lines_done(struct detail_lines *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].text);
+		free(l->v[i].status);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static const char *const series_sql[] = {
+	[DETAIL_OUTAGES] = "SELECT duration_s FROM (SELECT duration_s, started_ms FROM v_outages"
+			   " WHERE system = (SELECT name FROM system WHERE id = ?1) AND ended_ms IS"
+			   " NOT NULL ORDER BY started_ms DESC LIMIT ?2) ORDER BY started_ms",
+	[DETAIL_LAG] = "SELECT lag_s FROM (SELECT p.lag_s, p.at_ms FROM probe_result p JOIN"
+		       " endpoint e ON e.id = p.endpoint_id WHERE e.system_id = ?1 AND"
+		       " p.lag_s IS NOT NULL ORDER BY p.at_ms DESC LIMIT ?2) ORDER BY at_ms",
+};
+
+int detail_series_load(struct db *db, enum detail_series series, int64_t system_id, int64_t *v,
+		       int max, struct error *e)
+{
+	sqlite3_stmt *st = db_prepare(db, series_sql[series], e);
+	int n = 0, rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, system_id);
+	sqlite3_bind_int(st, 2, max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
+		v[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_fail(db, e, "reading the system's history");
+	return n;
+}
+
+int detail_record_load(struct db *db, enum detail_record what, int64_t id, char **vals,
+		       struct error *e)
+{
+	sqlite3_stmt *st = db_prepare(
+		db,
+		what == DETAIL_ENDPOINT
+			? "SELECT url, kind, duration_ms(interval_ms), duration_ms(timeout_ms),"
+			  " expect, json_path FROM endpoint WHERE id = ?1"
+			: "SELECT name, cron, tz, duration(every_s), duration(duration_s)"
+			  " FROM backup_schedule WHERE id = ?1",
+		e);
+	int i, n = what == DETAIL_ENDPOINT ? DETAIL_ENDPOINT_FIELDS : DETAIL_SCHEDULE_FIELDS, rc;
+
+	for (i = 0; i < n; i++)
+		vals[i] = NULL;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		for (i = 0; i < n; i++)
+			vals[i] = db_column_strdup(st, i);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(db, e, "reading the record to edit");
+	return rc == SQLITE_ROW;
+}

@@ -1,0 +1,78 @@
+/*
+ * reason.c - see reason.h. The words are the list's; the judgement is the
+ * verdict views' (each finding with its target and measured figure).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "duration.h"
+#include "reason.h"
+
+/* The finding that explains S's status: the first of its severity (the
+ * findings come worst first), else the first. */
+static const struct board_finding *worst(const struct board_system *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfindings; i++)
+		if (!strcmp(s->findings[i].severity, s->status))
+			return &s->findings[i];
+	return s->nfindings ? &s->findings[0] : NULL;
+}
+
+const char *reason_text(const struct board_system *s, int64_t now_ms, int full, char *buf,
+			size_t size, const char **severity)
+{
+	const struct board_finding *f = worst(s);
+	char a[DURATION_BUFSZ], b[DURATION_BUFSZ];
+	int has_m = f && f->measured_s != BOARD_NONE, has_t = f && f->target_s != BOARD_NONE;
+
+	*severity = s->status;
+	if (s->down_since_ms != BOARD_NONE) {
+		int64_t down = (now_ms - s->down_since_ms) / 1000;
+
+		*severity = down > s->rto_s ? "BREACH" : "WARN";
+		snprintf(buf, size, "down %s, RTO %s", duration_format_round(down, a),
+			 duration_format_round(s->rto_s, b));
+		return buf;
+	}
+	if (!f) {
+		snprintf(buf, size, "%s", !full ? "reading..." : strcmp(s->status, "UNKNOWN") ? "" : "not judged yet");
+		return buf;
+	}
+	*severity = f->severity;
+	if (has_m)
+		duration_format_round(f->measured_s, a);
+	if (has_t)
+		duration_format_round(f->target_s, b);
+	if (!strcmp(f->finding, "no-evidence")) {
+		int rto = 0, rpo = 0;
+		size_t i;
+
+		for (i = 0; i < s->nfindings; i++)
+			if (!strcmp(s->findings[i].finding, "no-evidence")) {
+				rto |= !strcmp(s->findings[i].objective, "rto");
+				rpo |= !strcmp(s->findings[i].objective, "rpo");
+			}
+		snprintf(buf, size, "no evidence: %s%s%s", rto ? "RTO" : "", rto && rpo ? "+" : "",
+			 rpo ? "RPO" : "");
+	} else if (!strcmp(f->finding, "backup-missed") && has_m) {
+		snprintf(buf, size, "no backup since %s", a);
+	} else if ((!strcmp(f->finding, "rpo-breach") || !strcmp(f->finding, "rpo-near")) && has_m && has_t) {
+		snprintf(buf, size, "data lag %s %s %s", a, !strcmp(f->finding, "rpo-near") ? "~" : ">", b);
+	} else if (!strcmp(f->finding, "prober-stale") && has_m) {
+		snprintf(buf, size, "no probe for %s", a);
+	} else if (!strcmp(f->finding, "drill-overdue")) {
+		if (has_m)
+			snprintf(buf, size, "no live drill for %s", a);
+		else
+			snprintf(buf, size, "never drilled live");
+	} else if (has_m && has_t) {
+		snprintf(buf, size, "%s %s > %s", f->finding, a, b);
+	} else {
+		snprintf(buf, size, "%s", f->finding);
+	}
+	return buf;
+}

@@ -1,0 +1,361 @@
+/*
+ * view-list.c - the list of systems, worst first: one row each with its
+ * status, objectives against what was measured, and its recent history.
+ *
+ * The list draws from the board in memory only (filtered and sorted into
+ * t->rows), so its keys never wait for the database.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "reason.h"
+#include "theme.h"
+#include "util.h"
+#include "view.h"
+#include "when.h"
+
+static struct tui *sort_ctx;
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct board_system *x = &sort_ctx->board.systems[*(const size_t *)a],
+				  *y = &sort_ctx->board.systems[*(const size_t *)b];
+	int64_t d = 0;
+
+	switch (sort_ctx->sort) {
+	case SORT_STATUS:
+		d = board_status_rank(y->status) - board_status_rank(x->status);
+		if (!d)
+			d = x->tier - y->tier;
+		break;
+	case SORT_TIER:
+		d = x->tier - y->tier;
+		break;
+	case SORT_LAG:
+		d = (y->data_lag_s == BOARD_NONE ? -1 : y->data_lag_s) -
+		    (x->data_lag_s == BOARD_NONE ? -1 : x->data_lag_s);
+		break;
+	case SORT_RTO:
+		d = x->rto_s - y->rto_s;
+		break;
+	default:
+		break;
+	}
+	if (!d)
+		d = strcmp(x->name, y->name);
+	if (sort_ctx->reverse)
+		d = -d;
+	return d < 0 ? -1 : d > 0;
+}
+
+static int matches(const struct board_system *s, const char *text)
+{
+	return !text || !*text || strstr(s->name, text) || (s->owner && strstr(s->owner, text)) ||
+	       (s->strategy && strstr(s->strategy, text)) || !strcasecmp(s->status, text);
+}
+
+void view_list_arrange(struct tui *t)
+{
+	int64_t keep = t->nrows && t->sel < (int)t->nrows ? t->board.systems[t->rows[t->sel]].id : 0;
+	size_t i;
+
+	free(t->rows);
+	t->rows = xcalloc(t->board.nsystems + 1, sizeof(size_t));
+	t->nrows = 0;
+	for (i = 0; i < t->board.nsystems; i++)
+		if (matches(&t->board.systems[i], t->filter))
+			t->rows[t->nrows++] = i;
+	sort_ctx = t;
+	qsort(t->rows, t->nrows, sizeof(size_t), cmp_rows);
+	t->sel = 0;
+	for (i = 0; i < t->nrows; i++)
+		if (t->board.systems[t->rows[i]].id == keep)
+			t->sel = (int)i;
+	t->dirty = 1;
+}
+
+void view_list_search_next(struct tui *t, int from)
+{
+	size_t i;
+
+	if (!t->search || !*t->search)
+		return;
+	for (i = 0; i < t->nrows; i++) {
+		size_t r = (size_t)(from + (int)i) % t->nrows;
+
+		if (strstr(t->board.systems[t->rows[r]].name, t->search)) {
+			t->sel = (int)r;
+			t->dirty = 1;
+			return;
+		}
+	}
+	tui_message(t, 1, "no system named like '%s'", t->search);
+}
+
+static void history_bar(struct tui *t, int y, int x, const char *h)
+{
+	for (; *h; h++, x++) {
+		const char *word = *h == 'B' ? "BREACH" : *h == 'W' ? "WARN" : *h == 'O' ? "OK" : "UNKNOWN";
+
+		attrset(theme_status(word));
+		tui_put(y, x, 1, t->utf8 ? "\u2588" : (*h == 'B' ? "#" : *h == 'W' ? "=" : *h == 'O' ? "." : "?"));
+	}
+}
+
+/* The list's columns, in screen order. Those of lower PRIO are shown first;
+ * a column that does not fit is left out, and what is left over widens
+ * SYSTEM (the flexible column) up to its MAX. */
+enum column { COL_STATUS, COL_SYSTEM, COL_TIER, COL_STRATEGY, COL_RTO, COL_RPO, COL_REASON,
+	      COL_PROBED, COL_HISTORY, COL_COUNT };
+
+static const struct {
+	const char *title;
+	int width, max, prio;
+	int sort;   /* the sort it stands for, or -1 */
+	int down;   /* that sort runs from the largest (the worst) down */
+} columns[COL_COUNT] = {
+	[COL_STATUS] = {"STATUS", 7, 7, 0, SORT_STATUS, 1},
+	[COL_SYSTEM] = {"SYSTEM", 12, 30, 0, SORT_NAME, 0},
+	[COL_TIER] = {"TIER", 5, 5, 1, SORT_TIER, 0},
+	[COL_STRATEGY] = {"STRATEGY", 18, 18, 3, -1, 0},
+	[COL_RTO] = {"RTO/WORST", 12, 12, 1, SORT_RTO, 0},
+	[COL_RPO] = {"RPO/LAG", 12, 12, 1, SORT_LAG, 1},
+	[COL_REASON] = {"REASON", 22, 40, 2, -1, 0},
+	[COL_PROBED] = {"PROBED", 8, 8, 4, -1, 0},
+	[COL_HISTORY] = {"HISTORY", 12, 12, 5, -1, 0},
+};
+
+struct layout {
+	int x[COL_COUNT], w[COL_COUNT]; /* w 0: left out */
+};
+
+static void layout(struct layout *l)
+{
+	int used = 0, prio, c, x = 0;
+
+	memset(l, 0, sizeof(*l));
+	for (prio = 0; prio <= 5; prio++)
+		for (c = 0; c < COL_COUNT; c++)
+			if (columns[c].prio == prio && used + columns[c].width + (used > 0) <= COLS) {
+				l->w[c] = columns[c].width;
+				used += columns[c].width + (used > 0);
+			}
+	/* The room left widens SYSTEM, then REASON. */
+	for (c = COL_SYSTEM; c <= COL_REASON; c += COL_REASON - COL_SYSTEM) {
+		int more = COLS - used;
+
+		if (!l->w[c])
+			continue;
+		if (more > columns[c].max - l->w[c])
+			more = columns[c].max - l->w[c];
+		l->w[c] += more;
+		used += more;
+	}
+	for (c = 0; c < COL_COUNT; c++)
+		if (l->w[c]) {
+			l->x[c] = x;
+			x += l->w[c] + 1;
+		}
+}
+
+/* The sort's direction as shown: down (the worst or largest first) or up. */
+static int sort_down(const struct tui *t)
+{
+	int c;
+
+	for (c = 0; c < COL_COUNT; c++)
+		if (columns[c].sort == (int)t->sort)
+			return columns[c].down != t->reverse;
+	return 0;
+}
+
+/* Put cell TEXT of column C at row Y. */
+static void cell(const struct layout *l, int y, int c, const char *text)
+{
+	if (l->w[c])
+		tui_putf(y, l->x[c], l->w[c], "%-*s", l->w[c], text);
+}
+
+static void draw(struct tui *t)
+{
+	int h = LINES - 3, i, c;
+	struct layout lay;
+	char a[DURATION_BUFSZ], b[DURATION_BUFSZ];
+
+	layout(&lay);
+	attrset(theme_attr(C_TITLE));
+	mvhline(1, 0, ' ', COLS);
+	for (c = 0; c < COL_COUNT; c++) {
+		char title[32];
+
+		if (columns[c].sort == (int)t->sort)
+			snprintf(title, sizeof(title), "%s%s", columns[c].title,
+				 sort_down(t) ? (t->utf8 ? "\u25bc" : "v") : (t->utf8 ? "\u25b2" : "^"));
+		else
+			snprintf(title, sizeof(title), "%s", columns[c].title);
+		cell(&lay, 1, c, title);
+	}
+	if (t->sel < t->top)
+		t->top = t->sel;
+	if (t->sel >= t->top + h)
+		t->top = t->sel - h + 1;
+	for (i = 0; i < h; i++) {
+		int r = t->top + i, y = 2 + i, on = r == t->sel;
+		const struct board_system *s;
+		char text[64], w[DURATION_BUFSZ + 4];
+
+		attrset(theme_attr(C_NORMAL));
+		mvhline(y, 0, ' ', COLS);
+		if (r >= (int)t->nrows) {
+			if (r == 0)
+				tui_put(y, 2, COLS - 4, t->filter ? "no system matches the filter"
+								: "no systems yet: press a (or F2) to add one");
+			continue;
+		}
+		s = &t->board.systems[t->rows[r]];
+		if (on) {
+			attrset(theme_attr(C_SELECTED));
+			mvhline(y, 0, ' ', COLS);
+		}
+		if (s->down_since_ms != BOARD_NONE) { /* down now: a marker before the name */
+			snprintf(text, sizeof(text), "%s %s", t->utf8 ? "\u25cf" : "*", s->name);
+			cell(&lay, y, COL_SYSTEM, text);
+		} else {
+			cell(&lay, y, COL_SYSTEM, s->name);
+		}
+		snprintf(text, sizeof(text), "%4lld", (long long)s->tier);
+		cell(&lay, y, COL_TIER, text);
+		snprintf(text, sizeof(text), "%s %.*s", s->strategy ? s->strategy : "-",
+			 s->cost_tier == BOARD_NONE ? 0 : (int)s->cost_tier, "$$$$");
+		cell(&lay, y, COL_STRATEGY, text);
+		snprintf(text, sizeof(text), "%s/%s", tui_dur(s->rto_s, a),
+			 tui_recovery(t, s->worst_recovery_s, s->worst_recovery_bound, w));
+		/* a cell past its objective in the breach colour */
+		if (!on && s->worst_recovery_s != BOARD_NONE && s->worst_recovery_s > s->rto_s)
+			attrset(theme_attr(C_BREACH));
+		cell(&lay, y, COL_RTO, text);
+		attrset(theme_attr(on ? C_SELECTED : C_NORMAL));
+		snprintf(text, sizeof(text), "%s/%s", tui_dur(s->rpo_s, a), tui_dur(s->data_lag_s, b));
+		if (!on && s->data_lag_s != BOARD_NONE && s->data_lag_s > s->rpo_s)
+			attrset(theme_attr(C_BREACH));
+		cell(&lay, y, COL_RPO, text);
+		attrset(theme_attr(on ? C_SELECTED : C_NORMAL));
+		if (lay.w[COL_REASON]) {
+			char why[96];
+			const char *severity;
+
+			reason_text(s, when_now_ms(), t->loaded_full, why, sizeof(why), &severity);
+			if (!on)
+				attrset(theme_status(severity));
+			cell(&lay, y, COL_REASON, why);
+			attrset(theme_attr(on ? C_SELECTED : C_NORMAL));
+		}
+		if (s->last_probe_at == BOARD_NONE)
+			snprintf(text, sizeof(text), "-");
+		else
+			snprintf(text, sizeof(text), "%s ago", tui_dur(t->board.now - s->last_probe_at, a));
+		cell(&lay, y, COL_PROBED, text);
+		attrset(on ? theme_attr(C_SELECTED) : theme_status(s->status));
+		cell(&lay, y, COL_STATUS, s->status);
+		if (lay.w[COL_HISTORY])
+			history_bar(t, y, lay.x[COL_HISTORY], s->history);
+	}
+}
+
+/* Sort by the column whose title is at column X; its own column again reverses. */
+static void click_title(struct tui *t, int x)
+{
+	struct layout lay;
+	int c;
+
+	layout(&lay);
+	for (c = 0; c < COL_COUNT; c++) {
+		if (!lay.w[c] || x < lay.x[c] || x > lay.x[c] + lay.w[c] || columns[c].sort < 0)
+			continue;
+		if (columns[c].sort == (int)t->sort) {
+			t->reverse = !t->reverse;
+		} else {
+			t->sort = columns[c].sort;
+			t->reverse = 0;
+		}
+		view_list_arrange(t);
+		view_list_sorted(t);
+		return;
+	}
+}
+
+void view_list_sorted(struct tui *t)
+{
+	static const char *const names[] = {"status", "name", "tier", "data lag", "RTO"};
+
+	tui_message(t, 0, "sorted by %s%s", names[t->sort], t->reverse ? ", reversed" : "");
+	t->settings_changed = 1;
+}
+
+static void move_sel(struct tui *t, int by)
+{
+	t->sel += by;
+	if (t->sel >= (int)t->nrows)
+		t->sel = (int)t->nrows - 1;
+	if (t->sel < 0)
+		t->sel = 0;
+	t->dirty = 1;
+}
+
+void view_list_click(struct tui *t, int y, int x, int twice)
+{
+	int r = t->top + y - 2;
+
+	if (y == 1)
+		click_title(t, x);
+	else if (y >= 2 && r < (int)t->nrows) {
+		int again = r == t->sel || twice;
+
+		t->sel = r;
+		if (again)
+			view_detail_open(t);
+	}
+}
+
+static int act(struct tui *t, enum tui_action a)
+{
+	switch (a) {
+	case ACT_OPEN:
+		view_detail_open(t);
+		return 1;
+	case ACT_UP:
+		move_sel(t, -1);
+		return 1;
+	case ACT_DOWN:
+		move_sel(t, 1);
+		return 1;
+	case ACT_PAGE_UP:
+		move_sel(t, -(LINES - 4));
+		return 1;
+	case ACT_PAGE_DOWN:
+		move_sel(t, LINES - 4);
+		return 1;
+	case ACT_HOME:
+		move_sel(t, -1000000);
+		return 1;
+	case ACT_END:
+		move_sel(t, 1000000);
+		return 1;
+	case ACT_BACK:
+		return 1;
+	case ACT_REVERSE:
+		t->reverse = !t->reverse;
+		view_list_arrange(t);
+		view_list_sorted(t);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+const struct view_ops view_list_ops = {"list", draw, act};

@@ -1,0 +1,65 @@
+#!/bin/sh
+# Keys never wait for the verdict to be read: while a re-read is under way
+# (here held up by another process's exclusive lock on the file, so that it
+# lasts as long as the test wants) the dashboard still answers keys.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/tui/tmux.sh"
+
+"$DRTOP" system add alpha --rto 1h --rpo 1h --tier 1 >/dev/null
+"$DRTOP" system add beta --rto 2h --rpo 1h --tier 0 >/dev/null
+
+DASH_ENV="DRTOP_BUSY_TIMEOUT_MS=30000" dashboard --db "'$DRTOP_DB'" --readonly
+ok "the dashboard starts" wait_for 10 shows "alpha"
+ok "with the full verdict read" wait_for 10 lacks "reading verdict"
+
+# Another process makes every new read wait until told to let go: it takes
+# the WAL index's write and recovery locks, as a process recovering the index
+# does, and makes the index header's two copies differ, as they do during a
+# recovery. A reader then waits (SQLITE_BUSY_RECOVERY, through the busy
+# handler) until the header is put back and the locks are let go.
+python3 - "$DRTOP_DB-shm" "$T/locked" "$T/release" <<'PY' &
+import fcntl, mmap, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+deadline = time.time() + 10
+while True:  # bytes 120 (write lock) and 122 (recovery lock) of the -shm file
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 120)
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 122)
+        break
+    except OSError:
+        if time.time() > deadline:
+            raise
+        time.sleep(0.005)
+m = mmap.mmap(fd, 32768)
+saved = m[8]
+m[8] = (saved + 1) % 256  # the first copy's change counter
+open(sys.argv[2], "w").close()
+deadline = time.time() + 20
+while not os.path.exists(sys.argv[3]) and time.time() < deadline:
+    time.sleep(0.02)
+m[8] = saved
+m.flush()
+fcntl.lockf(fd, fcntl.LOCK_UN, 1, 122)
+fcntl.lockf(fd, fcntl.LOCK_UN, 1, 120)
+PY
+pids="$!"
+ok "the file is locked" wait_for 5 test -e "$T/locked"
+keys r
+ok "r starts a re-read, which waits for the lock" wait_for 5 shows "reading verdict"
+keys s
+ok "s is answered during the re-read" wait_for 2 shows "sorted by name"
+ok "the re-read is still under way" shows "reading verdict"
+keys j
+ok "and so is j (beta selected)" wait_for 2 sh -c "tmux capture-pane -e -p -t '$S' | grep beta | grep -q '46m'"
+keys '?'
+ok "the help opens during the re-read" wait_for 2 shows "drtop keys"
+keys q
+ok "and closes" wait_for 2 shows "STATUS.* SYSTEM"
+touch "$T/release"
+wait
+ok "the lock gone, the re-read ends" wait_for 5 lacks "reading verdict"
+keys q
+ok "q quits" wait_for 5 grep -q 'EXITED 0' "$T/exited"
+ok "nothing on stderr" test ! -s "$T/stderr"
+
+done_testing

@@ -1,0 +1,53 @@
+#!/bin/sh
+# The list says why: a REASON column with the worst finding in words (the
+# measured figure against the target), a reason for UNKNOWN, and for a
+# system down now a marker, its running time against the RTO, and a count of
+# the outages going on in the header.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/tui/tmux.sh"
+unset DRTOP_NOW
+
+start_server
+"$DRTOP" system add web --rto 1h --rpo 1d --tier 1 >/dev/null
+"$DRTOP" endpoint add web "$URL/health" --interval 500ms --timeout 1s >/dev/null
+"$DRTOP" checkin web >/dev/null
+"$DRTOP" system add lagging --rto 1d --rpo 1h --tier 2 >/dev/null
+"$DRTOP" checkin lagging --at -26h >/dev/null
+"$DRTOP" system add unjudged --rto 1h --rpo 1h --tier 2 >/dev/null
+"$DRTOP" system add nightly --rto 1d --rpo 1d --tier 3 >/dev/null
+"$DRTOP" schedule add nightly hourly --every 1h >/dev/null
+"$DRTOP" checkin nightly --schedule hourly --at -5h >/dev/null
+row() { screen | grep -- "$1"; }
+
+dashboard --db "'$DRTOP_DB'"
+ok "the dashboard starts" wait_for 10 shows "REASON"
+ok "a reason in words: the data lag against the RPO" wait_for 10 sh -c "tmux capture-pane -p -t '$S' | grep lagging | grep -q 'data lag 1d2h > 1h'"
+keys G # the selection to the last row, which is not lagging's
+ok "a figure past its objective is in the breach colour" wait_for 5 sh -c "tmux capture-pane -e -p -t '$S' | grep lagging | grep -q '41m1h/1d2h'"
+ok "and its reason too" sh -c "tmux capture-pane -e -p -t '$S' | grep lagging | grep -q '41mdata lag'"
+ok "a missed backup, with how long since" sh -c "tmux capture-pane -p -t '$S' | grep nightly | grep -q 'no backup since [45]h'"
+ok "UNKNOWN says which evidence is missing" sh -c "tmux capture-pane -p -t '$S' | grep unjudged | grep -q 'no evidence: RTO+RPO'"
+ok "nothing down yet" shows "DOWN 0"
+ok "the dashboard probes" wait_for 10 sql_is "SELECT count(*) > 0 FROM probe_result WHERE ok" 1
+ctl down >/dev/null
+ok "an outage opens" wait_for 10 sql_is "SELECT count(*) FROM outage WHERE ended_ms IS NULL" 1
+ok "the header counts it" wait_for 10 shows "DOWN 1"
+ok "the system is marked as down" sh -c "tmux capture-pane -p -t '$S' | grep -q '● web'"
+ok "with its running time against the RTO" sh -c "tmux capture-pane -p -t '$S' | grep web | grep -q 'down [0-9]*s, RTO 1h'"
+t1=$(screen | grep web | sed 's/.*down \([0-9]*\)s.*/\1/')
+ok "the running time goes on" wait_for 5 sh -c "test \"\$(tmux capture-pane -p -t '$S' | grep web | sed 's/.*down \([0-9]*\)s.*/\1/')\" -gt '$t1'"
+keys '/'
+keys 'web' Enter Enter
+ok "the system's page says it is down, for how long, against the RTO" wait_for 5 shows "● down now, for [0-9]*s (RTO 1h)"
+keys q
+keys F1 End
+ok "the help explains the reason column and the marker" wait_for 5 sh -c "tmux capture-pane -p -t '$S' | grep -q 'REASON     why: the worst finding'"
+keys q
+ctl up >/dev/null
+ok "back up: no longer counted" wait_for 10 shows "DOWN 0"
+ok "nor marked" lacks "● web"
+keys q
+ok "q quits" wait_for 5 grep -q 'EXITED 0' "$T/exited"
+ok "nothing on stderr" test ! -s "$T/stderr"
+
+done_testing
