@@ -26,6 +26,10 @@ db_is() { test "$(sql "$1")" = "$2"; }
 # when it ends.
 dashboard() {
 	rm -f "$T/exited"
+	# A spare session keeps the test's tmux server up between dashboards: a
+	# session started just after the last one was killed would race the
+	# server's exit.
+	tmux has-session -t "$S-spare" 2>/dev/null || tmux new-session -d -s "$S-spare" "sleep 3600"
 	tmux new-session -d -s "$S" -x "${DASH_COLS:-100}" -y 30 \
 		"env $DASH_ENV LANG=C.UTF-8 '$DRTOP' $* $([ "$DASH_STDERR" = tty ] || echo "2>'$T/stderr'"); echo EXITED \$? >'$T/exited'; sleep 60"
 }
