@@ -108,14 +108,17 @@ const char *tui_dur(int64_t s, char buf[DURATION_BUFSZ])
 	return duration_format_round(s < 0 ? 0 : s, buf);
 }
 
-/* A recovery time S, "≥" before it when it is only a lower bound (BOUND):
- * an outage cut by a gap in probing lasted at least that long. */
-const char *tui_recovery(const struct tui *t, int64_t s, int bound, char buf[DURATION_BUFSZ + 4])
+/* S's worst recovery in a narrow cell: the point estimate, or "≥" and the
+ * lower bound when that is all that is known (ongoing, or cut by a gap in
+ * probing), the same figure the detail and the reports give. */
+const char *tui_recovery(const struct tui *t, const struct board_system *s, char buf[DURATION_BUFSZ + 4])
 {
 	char d[DURATION_BUFSZ];
+	int bound = s->worst_recovery_bound && s->worst_recovery_s != BOARD_NONE;
+	int64_t v = bound && s->worst_recovery_lower_s != BOARD_NONE ? s->worst_recovery_lower_s
+								     : s->worst_recovery_s;
 
-	snprintf(buf, DURATION_BUFSZ + 4, "%s%s", bound && s != BOARD_NONE ? t->utf8 ? "\u2265" : ">=" : "",
-		 tui_dur(s, d));
+	snprintf(buf, DURATION_BUFSZ + 4, "%s%s", bound ? t->utf8 ? "\u2265" : ">=" : "", tui_dur(v, d));
 	return buf;
 }
 

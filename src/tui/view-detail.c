@@ -97,7 +97,10 @@ static void chart(struct tui *t, struct view_lines *l, const struct board_system
 	tui_putf(y, 2, 24, "%s (%s %s):", lag ? "data lag" : "outages", lag ? "RPO" : "RTO",
 		 tui_dur(target, a));
 	if (!n) {
-		tui_put(y, 26, COLS - 28, lag ? "no freshness probe yet" : "none recorded");
+		tui_put(y, 26, COLS - 28,
+			lag ? "no freshness probe yet"
+			    : s->down_since_ms != BOARD_NONE ? "none ended yet: one is going on (above)"
+							     : "none recorded");
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -115,7 +118,7 @@ static void chart(struct tui *t, struct view_lines *l, const struct board_system
 		tui_putf(y, 26 + n + 1, COLS - 28 - n, "now %s", tui_dur(s->data_lag_s, a));
 	else
 		tui_putf(y, 26 + n + 1, COLS - 28 - n, "worst %s",
-			 tui_recovery(t, s->worst_recovery_s, s->worst_recovery_bound, w));
+			 tui_recovery(t, s, w));
 }
 
 static void draw(struct tui *t)

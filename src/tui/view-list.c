@@ -234,7 +234,7 @@ static void draw(struct tui *t)
 			 s->cost_tier == BOARD_NONE ? 0 : (int)s->cost_tier, "$$$$");
 		cell(&lay, y, COL_STRATEGY, text);
 		snprintf(text, sizeof(text), "%s/%s", tui_dur(s->rto_s, a),
-			 tui_recovery(t, s->worst_recovery_s, s->worst_recovery_bound, w));
+			 tui_recovery(t, s, w));
 		/* a cell past its objective in the breach colour */
 		if (!on && s->worst_recovery_s != BOARD_NONE && s->worst_recovery_s > s->rto_s)
 			attrset(theme_attr(C_BREACH));

@@ -93,7 +93,7 @@ void tui_putf(int y, int x, int w, const char *fmt, ...) __attribute__((format(p
 /* A duration for people, "-" for none (BOARD_NONE). Returns BUF or a constant. */
 const char *tui_dur(int64_t s, char buf[DURATION_BUFSZ]);
 /* A recovery time, "≥" before it when BOUND (a lower bound). Returns BUF. */
-const char *tui_recovery(const struct tui *t, int64_t s, int bound, char buf[DURATION_BUFSZ + 4]);
+const char *tui_recovery(const struct tui *t, const struct board_system *s, char buf[DURATION_BUFSZ + 4]);
 /* Show a message (ERROR: as an error) in the key bar until the next key. */
 void tui_message(struct tui *t, int error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Re-read the board (QUICK: only the quick look), keeping the selection. */
