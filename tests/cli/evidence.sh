@@ -14,7 +14,7 @@ succeeds "check in without a schedule when there are two" checkin db
 ok "then it belongs to no schedule" test "$(sql "SELECT count(*) FROM checkin WHERE schedule_id IS NULL")" = 1
 fails "unknown schedule" 65 "has no schedule 'weekly'" checkin db --schedule weekly
 fails "unknown system" 65 "unknown system" checkin nope
-fails "in the future" 65 "cannot be in the future" checkin db --at +1d
+fails "in the future (by the real clock)" 65 "cannot be in the future" checkin db --at "@$(($(date +%s) + 86400))"
 fails "malformed time" 65 "--at: malformed time" checkin db --at 25:00
 
 succeeds "record a drill" drill add db --kind restore --started 2026-11-20T10:00Z --recovered 2026-11-20T12:30Z --data-loss 20m --notes "from last night's dump"
