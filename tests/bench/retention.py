@@ -166,18 +166,36 @@ def main():
             "ledger: probe_result.batch (1 a second)": batch_b * 3600,
             "ledger: what db prune added (probe_rollup.batch)": (tables.get("ledger", 0) - led1) / args.hours,
         }
+        # db prune folds 10,000 results a step, the watcher 2,000 (ROLLUP_BATCH,
+        # src/core/prober.c): its probe_rollup.batch entries are more and
+        # smaller. Estimated from the measured entries: their cost in the file
+        # apart from the list of endpoints, plus 2,000 / 120 endpoints listed.
+        c = sqlite3.connect(db)
+        fixed, per_ep = c.execute(
+            "SELECT avg(length(payload) - length(payload -> '$.endpoints')),"
+            " sum(length(payload -> '$.endpoints')) * 1.0 / sum(json_array_length(payload, '$.endpoints'))"
+            " FROM ledger WHERE kind = 'probe_rollup.batch'").fetchone()
+        c.close()
+        rentries = kinds["probe_rollup.batch"][0]
+        entry_b = (tables.get("ledger", 0) - led1) / rentries  # one entry in the file
+        over_b = entry_b - kinds["probe_rollup.batch"][1]  # all but the payload
+        watch_b = over_b + fixed + 2000 / 120 * per_ep
+        per_hour["ledger: probe_rollup.batch, the watcher (estimate)"] = watch_b * results_h / 2000
         for k, v in per_hour.items():
-            print("  %-50s %8.2f MiB/h  %6.2f B/result" % (k, v / 2**20, v / results_h))
+            print("  %-55s %8.2f MiB/h  %6.2f B/result" % (k, v / 2**20, v / results_h))
         print("  one probe_result.batch entry: %.0f B in the file (%d results)" % (batch_b, n // batches))
+        print("  one probe_rollup.batch entry: %.0f B in the file (db prune, %d rollups);"
+              " the watcher's (17 rollups): about %.0f B" % (entry_b, counts["probe_rollup"] // rentries,
+                                                         watch_b))
         days = 30
         hours = days * 24
         raw = per_hour["raw results (probe_result and its indexes)"]
         roll = per_hour["rollups (probe_rollup and its indexes)"]
-        rledger = per_hour["ledger: what db prune added (probe_rollup.batch)"]
+        rledger = per_hour["ledger: probe_rollup.batch, the watcher (estimate)"]
         for label, raw_h in (("retention 30d (default)", hours), ("retention 1d", 24)):
             ledger = (batch_b * 3600 + rledger) * hours
             est = raw * raw_h + roll * hours + ledger
-            print("30 days, %s: %.2f GiB (raw %.2f, rollups %.2f, ledger %.2f)"
+            print("30 days, %s, the watcher folding: %.2f GiB (raw %.2f, rollups %.2f, ledger %.2f)"
                   % (label, est / GIB, raw * raw_h / GIB, roll * hours / GIB, ledger / GIB))
         # what fits under 1 GiB: rollups and the ledger grow for 30 days
         # whatever the retention; the raw results fill what is left
