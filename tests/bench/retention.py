@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
 """Retention benchmark: the file size of 10,000 endpoints probed every 30 s.
 
-  tests/bench/retention.py [--hours 2] [--endpoints 10000] [--drtop ./drtop]
+  tests/bench/retention.py [--hours 2] [--endpoints 10000] [--drtop ./drtop] [--verify]
 
 Generating 30 days of results (864 million) takes far too long here, so it
 generates HOURS hours of them with SQL (each endpoint every 30 s, spread over
 the interval, ids in time order as the prober writes them), with the
-probe_result.batch ledger entries the prober would have written (one a
-second, a SHA3-256 per endpoint and result, chained), ending before the
-current hour, and then runs `drtop db prune`: the prober's own rollup and
-prune steps (src/core/retention.c), step after step, until nothing is due.
-It measures each table's share of the file (dbstat) per hour of probing and
+probe_result.batch ledger entries the prober would have written, as
+src/core/ledger.c writes them since migration 0007: one a second, each one
+SHA3-256 of its rows' canonical texts (their columns as quote() writes them,
+joined by '|', ended by a newline) in id order, sealed and chained; all of it
+ends before the current hour. Then it runs `drtop db prune`: the prober's own
+rollup and prune steps (src/core/retention.c), step after step, until nothing
+is due. It measures each table's share of the file (dbstat) per hour of
+probing, and the pages the batch entries added to the ledger, and
 extrapolates to 30 days, at the default retention (30d: every raw result is
-kept) and with the raw results kept one day. Finally it sets the retention to
-one hour and prunes again, to time the pruning of raw results.
+kept) and with the raw results kept one day, and gives the longest retention
+that keeps 30 days under 1 GiB for a batch every 1 to 60 s. Finally it sets
+the retention to one hour and prunes again, to time the pruning of raw
+results. --verify runs `drtop db verify` after each prune.
 
 Not a test: it prints figures and never fails on a slow machine.
 """
