@@ -94,7 +94,10 @@ static void build(struct tui *t, struct help *h)
 	    t->utf8 ? "\u25cf" : "*");
 	add(h, C_NORMAL, NULL, "             header counts them (DOWN), apart from breaches in the window");
 	add(h, C_NORMAL, NULL, "  PROBED     since the last probe of one of its endpoints");
-	add(h, C_NORMAL, NULL, "  HISTORY    its last status changes, one cell each, oldest left");
+	add(h, C_NORMAL, NULL, "  HISTORY    its last status changes, one cell each, oldest left:");
+	add(h, C_NORMAL, NULL, "             %s BREACH, %s WARN, %s OK, %s UNKNOWN (one a change, not a time span)",
+	    t->utf8 ? "\u2588" : "#", t->utf8 ? "\u2585" : "=", t->utf8 ? "\u2582" : ".",
+	    t->utf8 ? "\u2591" : "?");
 	add(h, C_NORMAL, NULL, "  A figure past its objective is in the BREACH colour.");
 	add(h, C_NORMAL, NULL, "%s", "");
 	add(h, C_DIM, NULL, "Up, Down, PgUp, PgDn: scroll   q, Esc or F1: back");

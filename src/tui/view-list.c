@@ -97,13 +97,19 @@ void view_list_search_next(struct tui *t, int from)
 	tui_message(t, 1, "no system named like '%s'", t->search);
 }
 
+/* The last status changes, a cell each: the cell's height says the status
+ * whatever the colours (a monochrome theme, a colour-blind reader), the colour
+ * repeats it. */
 static void history_bar(struct tui *t, int y, int x, const char *h)
 {
 	for (; *h; h++, x++) {
 		const char *word = *h == 'B' ? "BREACH" : *h == 'W' ? "WARN" : *h == 'O' ? "OK" : "UNKNOWN";
 
 		attrset(theme_status(word));
-		tui_put(y, x, 1, t->utf8 ? "\u2588" : (*h == 'B' ? "#" : *h == 'W' ? "=" : *h == 'O' ? "." : "?"));
+		if (t->utf8)
+			tui_put(y, x, 1, *h == 'B' ? "\u2588" : *h == 'W' ? "\u2585" : *h == 'O' ? "\u2582" : "\u2591");
+		else
+			tui_put(y, x, 1, *h == 'B' ? "#" : *h == 'W' ? "=" : *h == 'O' ? "." : "?");
 	}
 }
 

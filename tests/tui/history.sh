@@ -1,0 +1,27 @@
+#!/bin/sh
+# The list's history cells say each status by their height, so that a BREACH
+# stands out in every theme, monochrome too; the help's legend says which is
+# which.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/tui/tmux.sh"
+
+"$DRTOP" system add flapping --rto 1h --rpo 1h >/dev/null
+# Four changes, oldest first: OK, WARN, BREACH, UNKNOWN (a fixture written
+# straight into the table: the dashboard only reads it).
+sql "INSERT INTO status_history (system_id, at, status, reason)
+     SELECT id, $(date -d 2026-11-20 +%s) + n * 3600, s, '' FROM system,
+       (SELECT 1 AS n, 'OK' AS s UNION SELECT 2, 'WARN' UNION SELECT 3, 'BREACH' UNION SELECT 4, 'UNKNOWN')
+     WHERE name = 'flapping'"
+
+DASH_COLS=140 # wide enough for the HISTORY column
+dashboard --db "'$DRTOP_DB'" --readonly --theme monochrome
+ok "the dashboard starts in the monochrome theme" wait_for 10 shows "flapping"
+ok "OK, WARN, BREACH, UNKNOWN are told apart by the cells' height" \
+	wait_for 10 sh -c "tmux capture-pane -p -t '$S' | grep flapping | grep -q '▂▅█░'"
+keys F1 End
+ok "the help's legend says which height is which" wait_for 5 sh -c "tmux capture-pane -p -t '$S' | grep -q '█ BREACH, ▅ WARN, ▂ OK, ░ UNKNOWN'"
+keys q
+keys q
+wait_for 5 test -s "$T/exited"
+
+done_testing
