@@ -14,9 +14,11 @@ static const struct opt opts[] = {
 };
 
 static const char table_sql[] =
-	"SELECT step, system, tier, duration(rto_s) AS rto,"
-	" coalesce(duration(recovery_s) || ' (' || estimate || ')', '?') AS takes,"
-	" coalesce('+' || duration(ready_s), '?') AS starts, coalesce('+' || duration(done_s), '?') AS back,"
+	"SELECT step, system, tier, duration_round(rto_s) AS rto,"
+	" coalesce(duration_round(recovery_s) || ' (' || estimate || ')', '?') AS takes,"
+	/* when it starts and is back: exact, sums where the minutes matter */
+	" coalesce('+' || duration(ready_s), '?') AS starts,"
+	" coalesce('+' || duration(done_s), '?') AS back,"
 	" CASE meets_rto WHEN 1 THEN 'yes' WHEN 0 THEN 'NO' ELSE '?' END AS within_rto,"
 	" coalesce(needs, '') AS needs"
 	" FROM v_recovery_order ORDER BY position";

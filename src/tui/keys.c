@@ -35,6 +35,7 @@ const struct tui_key tui_keys[] = {
 	{'S', 0, ACT_ADD_SCHEDULE, NULL, "edit or add a backup schedule", KEYS_DETAIL, 1, 0},
 	{'D', 0, ACT_DRILL, NULL, "record a drill", KEYS_DETAIL, 1, 0},
 	{'n', 0, ACT_SEARCH_NEXT, NULL, "next search match", KEYS_LIST, 0, 0},
+	{'o', 0, ACT_ORDER, NULL, "the recovery order: steps, time back against the RTO", KEYS_ALL, 0, 0},
 	{KEY_F(12), 'r', ACT_REFRESH, NULL, "re-read the verdict now", KEYS_ALL, 0, 0},
 	{0, 0, ACT_NONE, NULL, NULL, 0, 0, 0},
 };

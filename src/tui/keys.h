@@ -33,6 +33,7 @@ enum tui_action {
 	ACT_SEARCH_NEXT,
 	ACT_REFRESH,
 	ACT_REVERSE,
+	ACT_ORDER,
 };
 
 /* Where a key works: the views it is listed for in their help. */

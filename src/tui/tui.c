@@ -65,6 +65,7 @@ static const struct view_ops *const views[SCR_COUNT] = {
 	[SCR_LIST] = &view_list_ops,
 	[SCR_DETAIL] = &view_detail_ops,
 	[SCR_HELP] = &view_help_ops,
+	[SCR_ORDER] = &view_order_ops,
 };
 
 /* --- text helpers ---------------------------------------------------------- */
@@ -451,6 +452,9 @@ static void act(struct tui *t, enum tui_action a)
 	case ACT_QUIT:
 		t->quit = 1;
 		break;
+	case ACT_ORDER:
+		view_order_open(t);
+		break;
 	case ACT_SEARCH:
 		t->screen = SCR_LIST;
 		t->search_from = t->sel;
@@ -774,6 +778,7 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	free(t.search);
 	free(t.message);
 	view_whatif_done(&t);
+	view_order_done(&t);
 	modal_done(&t.modal);
 	if (t.reader != db)
 		db_close(t.reader);

@@ -22,7 +22,7 @@
 #include "tui.h"
 #include "verdict.h"
 
-enum tui_screen { SCR_LIST, SCR_DETAIL, SCR_HELP, SCR_COUNT };
+enum tui_screen { SCR_LIST, SCR_DETAIL, SCR_HELP, SCR_ORDER, SCR_COUNT };
 enum sort { SORT_STATUS, SORT_NAME, SORT_TIER, SORT_LAG, SORT_RTO, SORT_COUNT };
 
 struct prober;
@@ -62,6 +62,10 @@ struct tui {
 	struct verdict whatif_before, whatif_after;
 	struct modal modal; /* the open pop-up, or kind MODAL_NONE */
 	int64_t clock_s;    /* the second the header's clock shows */
+	/* the recovery order view: its rows, read when it was opened */
+	struct board_step *order;
+	size_t norder;
+	int order_top;
 };
 
 /* A view: its name, how it draws rows 1 to LINES - 2, and the keys it takes
@@ -72,7 +76,7 @@ struct view_ops {
 	int (*act)(struct tui *t, enum tui_action a);
 };
 
-extern const struct view_ops view_list_ops, view_detail_ops, view_help_ops;
+extern const struct view_ops view_list_ops, view_detail_ops, view_help_ops, view_order_ops;
 
 /* What the loop does when a pop-up is answered (modal.action). */
 enum {
@@ -131,6 +135,12 @@ struct view_lines {
 int view_row(struct view_lines *l);
 /* An empty line, then TEXT as a heading. */
 void view_heading(struct view_lines *l, const char *text);
+
+/* --- view-order.c -------------------------------------------------------- */
+
+/* Read the recovery order and show it. */
+void view_order_open(struct tui *t);
+void view_order_done(struct tui *t);
 
 /* --- view-whatif.c ------------------------------------------------------- */
 

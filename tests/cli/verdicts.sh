@@ -231,7 +231,7 @@ ok "a system back within its RTO" test "$(ro ro-wiki)" = "1|86400|strategy|0|864
 ok "an unknown recovery time leaves the time back unknown" test "$(ro ro-lost)" = "1|||||?"
 ok "... and that of everything that needs it" test "$(ro ro-after)" = "2|1800|strategy|||?"
 run recovery-order
-ok "the CLI shows the steps, the times and the verdict" sh -c "grep -q '^ *3  ro-pay  *0  30m  30m (strategy)  +1d20m  +1d50m  NO  *ro-db\$' '$T/out' && grep -q '^ *1  ro-lost .* ?  *?  *?  *?' '$T/out'"
+ok "the CLI shows the steps, the times and the verdict" sh -c "grep -q '^ *3  ro-pay  *0  *30m  *30m (strategy)  *+1d20m  *+1d50m  *NO  *ro-db\$' '$T/out' && grep -q '^ *1  ro-lost .* ?  *?  *?  *?' '$T/out'"
 
 # --- config ---
 fails "an unknown setting" 65 "unknown setting 'windows'" config set windows 30d
