@@ -34,6 +34,13 @@ static const char *const section_sql[] = {
 		" dependency d JOIN system o ON o.id = d.depends_on WHERE d.system_id = ?1 UNION ALL"
 		" SELECT 'needed by ' || o.name, NULL, NULL FROM dependency d JOIN system o ON o.id ="
 		" d.system_id WHERE d.depends_on = ?1",
+	[DETAIL_HISTORY] =
+		"SELECT iso_time(h.at) || '  ' || coalesce((SELECT p.status FROM status_history p"
+		" WHERE p.system_id = h.system_id AND (p.at < h.at OR p.at = h.at AND p.id < h.id)"
+		" ORDER BY p.at DESC, p.id DESC LIMIT 1) || ' -> ', 'first judged ') || h.status"
+		" || CASE WHEN h.reason <> '' THEN ' (' || h.reason || ')' ELSE '' END, h.status, NULL"
+		" FROM status_history h JOIN v_settings s WHERE h.system_id = ?1 AND h.at <= s.now"
+		" ORDER BY h.at DESC, h.id DESC LIMIT 12",
 	[DETAIL_STRATEGIES] =
 		"SELECT printf('%s %-15s %-5s typical RTO %-6s RPO %-6s %s%s', CASE WHEN current"
 		" THEN '>' ELSE ' ' END, strategy, substr('$$$$', 1, cost_tier),"

@@ -23,6 +23,7 @@ enum detail_section {
 	DETAIL_DRILLS,       /* the last five drills */
 	DETAIL_DEPENDENCIES, /* what it needs and what needs it */
 	DETAIL_STRATEGIES,   /* the strategy catalogue against its objectives */
+	DETAIL_HISTORY,      /* its last status changes, newest first, with their times */
 	DETAIL_ENDPOINT_MENU, /* short lines with each endpoint's id, to pick one */
 	DETAIL_SCHEDULE_MENU, /* the same for backup schedules */
 };

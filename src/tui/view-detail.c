@@ -114,11 +114,15 @@ static void chart(struct tui *t, struct view_lines *l, const struct board_system
 			tui_put(y, 26 + i, 1, v[i] > target ? "#" : lag ? "." : "|");
 	}
 	attrset(theme_attr(C_TARGET));
-	if (lag)
+	if (lag) {
+		/* "now" in the colour of its own state against the RPO */
+		if (s->data_lag_s != BOARD_NONE)
+			attrset(theme_status(s->data_lag_s > s->rpo_s ? "BREACH"
+					     : s->data_lag_s > s->rpo_s * t->board.near_ratio ? "WARN" : "OK"));
 		tui_putf(y, 26 + n + 1, COLS - 28 - n, "now %s", tui_dur(s->data_lag_s, a));
-	else
-		tui_putf(y, 26 + n + 1, COLS - 28 - n, "worst %s",
-			 tui_recovery(t, s, w));
+	} else {
+		tui_putf(y, 26 + n + 1, COLS - 28 - n, "worst %s", tui_recovery(t, s, w));
+	}
 }
 
 static void draw(struct tui *t)
@@ -194,6 +198,8 @@ static void draw(struct tui *t)
 	section(t, &l, DETAIL_SCHEDULES, s->id, "none: press S to add one");
 	view_heading(&l, "drills");
 	section(t, &l, DETAIL_DRILLS, s->id, "none: press D to record one");
+	view_heading(&l, "status history (the list's HISTORY cells, newest first)");
+	section(t, &l, DETAIL_HISTORY, s->id, "none kept yet");
 	view_heading(&l, "dependencies");
 	section(t, &l, DETAIL_DEPENDENCIES, s->id, "none");
 	view_heading(&l, "strategies");

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The list's history cells say each status by their height, so that a BREACH
 # stands out in every theme, monochrome too; the help's legend says which is
-# which.
+# which, and a system's page lists the changes with their times.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui/tmux.sh"
 
@@ -9,7 +9,7 @@
 # Four changes, oldest first: OK, WARN, BREACH, UNKNOWN (a fixture written
 # straight into the table: the dashboard only reads it).
 sql "INSERT INTO status_history (system_id, at, status, reason)
-     SELECT id, $(date -d 2026-11-20 +%s) + n * 3600, s, '' FROM system,
+     SELECT id, 1795132800 + n * 3600, s, '' FROM system,
        (SELECT 1 AS n, 'OK' AS s UNION SELECT 2, 'WARN' UNION SELECT 3, 'BREACH' UNION SELECT 4, 'UNKNOWN')
      WHERE name = 'flapping'"
 
@@ -20,6 +20,10 @@ ok "OK, WARN, BREACH, UNKNOWN are told apart by the cells' height" \
 	wait_for 10 sh -c "tmux capture-pane -p -t '$S' | grep flapping | grep -q '▂▅█░'"
 keys F1 End
 ok "the help's legend says which height is which" wait_for 5 sh -c "tmux capture-pane -p -t '$S' | grep -q '█ BREACH, ▅ WARN, ▂ OK, ░ UNKNOWN'"
+keys q Enter
+ok "a system's page lists its status changes with their times, newest first" wait_for 5 sh -c "
+	tmux capture-pane -p -t '$S' | grep -A4 'status history' | sed -n 2,5p | tr -s ' ' | tr '\n' '|' |
+	grep -qx ' 2026-11-20T04:00:00Z BREACH -> UNKNOWN| 2026-11-20T03:00:00Z WARN -> BREACH| 2026-11-20T02:00:00Z OK -> WARN| 2026-11-20T01:00:00Z first judged OK|'"
 keys q
 keys q
 wait_for 5 test -s "$T/exited"
