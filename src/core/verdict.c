@@ -231,3 +231,60 @@ int verdict_whatif(struct db *db, const char *name, const struct whatif *w,
 	db_close(copy);
 	return rc;
 }
+
+/* The catalogue's strategy names, cheapest first. */
+static int strategy_names(struct db *db, char ***names, size_t *n, struct error *e)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT name FROM strategy ORDER BY cost_tier, name", e);
+	size_t cap = 0;
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*names = xgrow(*names, &cap, *n + 1, sizeof(**names));
+		(*names)[(*n)++] = db_column_strdup(st, 0);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading the strategies");
+}
+
+int verdict_whatif_strategies(struct db *db, const char *name, struct verdict *before,
+			      char ***names, struct verdict **after, size_t *n, struct error *e)
+{
+	struct db *copy = NULL;
+	int64_t last = 0;
+	size_t i;
+	int rc;
+
+	*names = NULL;
+	*after = NULL;
+	*n = 0;
+	if (verdict_read(db, name, before, e) < 0 || strategy_names(db, names, n, e) < 0)
+		return -1;
+	*after = xcalloc(*n + 1, sizeof(**after));
+	copy = db_private_copy(db, e);
+	if (!copy || db_begin(copy, e) < 0) {
+		db_close(copy);
+		return -1;
+	}
+	rc = db_int64(copy, "SELECT coalesce(max(id), 0) FROM objective_history", &last, e);
+	/* Each strategy in a savepoint rolled back before the next is tried. */
+	for (i = 0; rc == 0 && i < *n; i++) {
+		struct whatif w = {0};
+
+		w.strategy = (*names)[i];
+		rc = db_exec(copy, "SAVEPOINT whatif", e);
+		if (rc == 0)
+			rc = verdict_apply(copy, name, &w, e);
+		if (rc == 0)
+			rc = in_force_now(copy, last, e);
+		if (rc == 0)
+			rc = verdict_read(copy, name, &(*after)[i], e);
+		if (db_exec(copy, "ROLLBACK TO whatif", rc == 0 ? e : NULL) < 0)
+			rc = -1;
+	}
+	db_rollback(copy);
+	db_close(copy);
+	return rc;
+}

@@ -62,4 +62,11 @@ int verdict_apply(struct db *db, const char *name, const struct whatif *w, struc
 int verdict_whatif(struct db *db, const char *name, const struct whatif *w,
 		   struct verdict *before, struct verdict *after, struct error *e);
 
+/* Every strategy of the catalogue tried on NAME, cheapest first: *n of them,
+ * *names[i] (the caller frees each and the array) with the verdict *after[i]
+ * (verdict_done each, then free the array), and NAME's verdict now in BEFORE.
+ * One private copy of the database serves them all. */
+int verdict_whatif_strategies(struct db *db, const char *name, struct verdict *before,
+			      char ***names, struct verdict **after, size_t *n, struct error *e);
+
 #endif

@@ -29,7 +29,7 @@ const struct tui_key tui_keys[] = {
 	{KEY_NPAGE, ' ', ACT_PAGE_DOWN, NULL, "a page down", KEYS_ALL | KEYS_HELP, 0, 0},
 	{KEY_HOME, 'g', ACT_HOME, NULL, "to the top", KEYS_ALL | KEYS_HELP, 0, 0},
 	{KEY_END, 'G', ACT_END, NULL, "to the bottom", KEYS_ALL | KEYS_HELP, 0, 0},
-	{'w', 0, ACT_WHATIF, NULL, "what if it used the next strategy", KEYS_DETAIL, 0, 0},
+	{'w', 0, ACT_WHATIF, NULL, "what if: every strategy side by side; again: mark the next", KEYS_DETAIL, 0, 0},
 	{'W', 0, ACT_WHATIF_SCHEDULE, NULL, "what if its backups ran on another schedule", KEYS_DETAIL, 0, 0},
 	{'E', 0, ACT_ADD_ENDPOINT, NULL, "edit or add an endpoint", KEYS_DETAIL, 1, 0},
 	{'S', 0, ACT_ADD_SCHEDULE, NULL, "edit or add a backup schedule", KEYS_DETAIL, 1, 0},

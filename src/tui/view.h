@@ -60,6 +60,11 @@ struct tui {
 	char *whatif_strategy, *whatif_cron, *whatif_label;
 	struct whatif whatif; /* what is tried; its strings are the two above */
 	struct verdict whatif_before, whatif_after;
+	/* the what-if table (w): every strategy of the catalogue tried, one marked */
+	char **wi_names;
+	struct verdict *wi_after;
+	size_t wi_n, wi_sel;
+	int wi_table;
 	struct modal modal; /* the open pop-up, or kind MODAL_NONE */
 	int64_t clock_s;    /* the second the header's clock shows */
 	/* the recovery order view: its rows, read when it was opened */
