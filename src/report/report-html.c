@@ -11,9 +11,10 @@
 #include <string.h>
 
 #include "report.h"
+#include "when.h"
 
 #define W 360
-#define H 90
+#define H 110
 
 static const char style[] =
 	"body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
@@ -28,51 +29,98 @@ static void esc(struct strbuf *sb, const char *s)
 	report_html_escape(sb, s ? s : "");
 }
 
-/* Bars of the outage durations in the window, with the RTO as a line: red a
- * sure breach (its lower bound is above the RTO), amber a possible one (its
- * upper bound is, or it has none: cut short, only a lower bound is known). */
+/* A chart's frame: a plot area with a time axis over the window (its first
+ * and last day, and its span) and a duration axis from 0 to MAX (rounded,
+ * with its unit), a dashed line at the objective TARGET labelled with it. */
+#define PL 44                 /* left margin: the duration axis' labels */
+#define PB 16                 /* bottom margin: the time axis' labels */
+#define PW (W - PL - 6)       /* plot width */
+#define PH (H - PB - 6)       /* plot height */
+
+/* The top of a duration axis: a fifth above the largest value, rounded up to
+ * a whole unit of its size, so that its label reads plainly. */
+static int64_t axis_max(int64_t max)
+{
+	int64_t unit = max >= 2 * 86400 ? 86400 : max >= 2 * 3600 ? 3600 : max >= 120 ? 60 : 1;
+
+	max += max / 5 + 1;
+	return (max + unit - 1) / unit * unit;
+}
+
+static int plot_y(int64_t v, int64_t max)
+{
+	return 6 + PH - (int)(PH * (v < 0 ? 0 : v > max ? max : v) / (max ? max : 1));
+}
+
+static int plot_x(int64_t t, const struct board *r)
+{
+	int64_t from = r->now - r->window_s;
+
+	return PL + (int)(PW * (t < from ? 0 : t - from) / (r->window_s ? r->window_s : 1));
+}
+
+static void frame(struct strbuf *out, const struct board *r, const char *title, int64_t max,
+		  int64_t target, const char *target_name)
+{
+	char a[DURATION_BUFSZ], b[DURATION_BUFSZ], d1[WHEN_BUFSZ], d2[WHEN_BUFSZ];
+
+	strbuf_printf(out, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+			   "height=\"%d\" role=\"img\" font-size=\"9\" font-family=\"sans-serif\">"
+			   "<title>%s</title>", W, H, title);
+	strbuf_printf(out, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#888\"/>"
+			   "<line x1=\"%d\" x2=\"%d\" y1=\"6\" y2=\"%d\" stroke=\"#888\"/>",
+		      PL, PL + PW, 6 + PH, 6 + PH, PL, PL, 6 + PH);
+	strbuf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
+			   "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>",
+		      PL - 3, 12, duration_format_round(max, a), PL - 3, 6 + PH);
+	strbuf_printf(out, "<text x=\"%d\" y=\"%d\">%.10s</text>"
+			   "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.10s</text>"
+			   "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>",
+		      PL, H - 4, when_format(r->now - r->window_s, d1), PL + PW, H - 4,
+		      when_format(r->now, d2), PL + PW / 2, H - 4, duration_format_round(r->window_s, b));
+	strbuf_printf(out, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#b00\" "
+			   "stroke-dasharray=\"4 3\"/><text x=\"%d\" y=\"%d\" fill=\"#b00\">%s %s</text>",
+		      PL, PL + PW, plot_y(target, max), plot_y(target, max), PL + 3,
+		      plot_y(target, max) - 2, target_name, duration_format_round(target, a));
+}
+
+/* The outages of the window at their time, each as high as it lasted, against the RTO. */
 static int outage_chart(const struct board_system *s, const struct board *r, struct db *db,
 			struct strbuf *out, struct error *e)
 {
 	sqlite3_stmt *st = db_prepare(db,
-				      "SELECT duration_s, planned, coalesce(breach, 0),"
+				      "SELECT started_ms / 1000, duration_s, planned, coalesce(breach, 0),"
 				      " coalesce(may_breach, upper_ms IS NULL) FROM v_outages WHERE system = ?1"
 				      " AND ended_ms IS NOT NULL AND started_ms >= ?2 * 1000"
-				      " ORDER BY started_ms DESC LIMIT 60",
+				      " ORDER BY started_ms DESC LIMIT 200",
 				      e);
-	int64_t d[60], max = s->rto_s;
-	int planned[60], breach[60], may[60], n = 0, i;
+	int64_t at[200], d[200], max = s->rto_s;
+	int planned[200], breach[200], may[200], n = 0, i;
 
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, s->name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->now - r->window_s);
-	while (sqlite3_step(st) == SQLITE_ROW && n < 60) {
-		d[n] = sqlite3_column_int64(st, 0);
-		planned[n] = sqlite3_column_int(st, 1);
-		breach[n] = sqlite3_column_int(st, 2);
-		may[n] = sqlite3_column_int(st, 3);
+	while (n < 200 && sqlite3_step(st) == SQLITE_ROW) {
+		at[n] = sqlite3_column_int64(st, 0);
+		d[n] = sqlite3_column_int64(st, 1);
+		planned[n] = sqlite3_column_int(st, 2);
+		breach[n] = sqlite3_column_int(st, 3);
+		may[n] = sqlite3_column_int(st, 4);
 		if (d[n] > max)
 			max = d[n];
 		n++;
 	}
 	sqlite3_finalize(st);
-	strbuf_printf(out, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-			   "height=\"%d\" role=\"img\"><title>outages against the RTO</title>",
-		      W, H);
-	max = max + max / 5 + 1;
-	for (i = 0; i < n; i++) {
-		int bw = (W - 20) / 60, x = W - 10 - (i + 1) * bw;
-		int bh = (int)((H - 10) * d[i] / max);
-
-		strbuf_printf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>", x,
-			      H - 5 - bh, bw - 1, bh,
+	max = axis_max(max);
+	frame(out, r, "outages against the RTO", max, s->rto_s, "RTO");
+	for (i = 0; i < n; i++)
+		strbuf_printf(out, "<rect x=\"%d\" y=\"%d\" width=\"3\" height=\"%d\" fill=\"%s\"/>",
+			      plot_x(at[i], r), plot_y(d[i], max), 6 + PH - plot_y(d[i], max),
 			      planned[i] ? "#9ab" : breach[i] ? "#c33" : may[i] ? "#e90" : "#4a4");
-	}
-	strbuf_printf(out, "<line x1=\"0\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#b00\" "
-			   "stroke-dasharray=\"4 3\"/></svg><figcaption>%d outage%s in the window; "
-			   "dashed: RTO; red: above it, amber: maybe</figcaption></figure>",
-		      W, H - 5 - (int)((H - 10) * s->rto_s / max), H - 5 - (int)((H - 10) * s->rto_s / max),
+	strbuf_printf(out, "</svg><figcaption>%d outage%s in the window, at their start, as high as "
+			   "they lasted; red: above the RTO, amber: maybe, grey: planned</figcaption>"
+			   "</figure>",
 		      n, n == 1 ? "" : "s");
 	return 0;
 }
@@ -94,7 +142,7 @@ static int lag_chart(const struct board_system *s, const struct board *r, struct
 		return -1;
 	sqlite3_bind_text(st, 1, s->name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->now - r->window_s);
-	while (sqlite3_step(st) == SQLITE_ROW && n < 200) {
+	while (n < 200 && sqlite3_step(st) == SQLITE_ROW) {
 		at[n] = sqlite3_column_int64(st, 0);
 		lag[n] = sqlite3_column_int64(st, 1);
 		if (lag[n] > max)
@@ -102,23 +150,17 @@ static int lag_chart(const struct board_system *s, const struct board *r, struct
 		n++;
 	}
 	sqlite3_finalize(st);
-	max = max + max / 5 + 1;
-	strbuf_printf(out, "<figure><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-			   "height=\"%d\" role=\"img\"><title>data lag against the RPO</title>",
-		      W, H);
+	max = axis_max(max);
+	frame(out, r, "data lag against the RPO", max, s->rpo_s, "RPO");
 	if (n) {
 		strbuf_puts(out, "<polyline fill=\"none\" stroke=\"#36c\" points=\"");
 		for (i = n - 1; i >= 0; i--)
-			strbuf_printf(out, "%lld,%d ",
-				      (long long)(W - 10 - (W - 20) * (r->now - at[i]) / (r->window_s ? r->window_s : 1)),
-				      H - 5 - (int)((H - 10) * lag[i] / max));
+			strbuf_printf(out, "%d,%d ", plot_x(at[i], r), plot_y(lag[i], max));
 		strbuf_puts(out, "\"/>");
 	}
-	strbuf_printf(out, "<line x1=\"0\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#b00\" "
-			   "stroke-dasharray=\"4 3\"/></svg><figcaption>%s; dashed: RPO</figcaption>"
-			   "</figure>",
-		      W, H - 5 - (int)((H - 10) * s->rpo_s / max), H - 5 - (int)((H - 10) * s->rpo_s / max),
-		      n ? "data lag seen by freshness probes" : "no data lag measured by probes");
+	strbuf_printf(out, "</svg><figcaption>%s</figcaption></figure>",
+		      n ? "data lag seen by freshness probes, at their time"
+			: "no data lag measured by probes");
 	return 0;
 }
 

@@ -96,6 +96,11 @@ assert "<script>" not in text, "an unescaped script"
 assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in text
 assert "src=" not in text and "href=\"http" not in text and "@import" not in text, "external asset"
 assert text.count("<svg") == 8, "two charts per system"
+# each chart has a time axis over the window (its first and last day, its span)
+# and a duration axis with the objective labelled
+assert text.count(">2026-08-27</text>") == 8 and text.count(">2026-11-25</text>") == 8, "time axes"
+assert text.count(">90d</text>") == 8, "the window's span"
+assert ">RTO 15m</text>" in text and ">RPO 5m</text>" in text, "objectives labelled"
 # the executive summary comes first: who fixes what, the cheapest fixes, the changes
 summary = text[text.index('<section class="summary">'):text.index("<table>")]
 root = ET.fromstring(summary[:summary.index("</section>") + len("</section>")])
