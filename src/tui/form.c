@@ -84,14 +84,32 @@ static void clear_errors(struct form *f)
 
 void form_draw(const struct form *f)
 {
-	int w = COLS - 4 < 76 ? COLS - 4 : 76, h = f->n * 2 + 6, y0 = (LINES - h) / 2, x0 = (COLS - w) / 2;
+	int want = 76, w, h = f->n * 2 + 6, y0 = (LINES - h) / 2, x0;
 	int i, y;
+
+	/* wide enough for every error in full, as far as the screen allows */
+	for (i = 0; i < f->n; i++)
+		if (f->fields[i].error && (int)strlen(f->fields[i].error) + 6 > want)
+			want = (int)strlen(f->fields[i].error) + 6;
+	w = COLS - 4 < want ? COLS - 4 : want;
+	x0 = (COLS - w) / 2;
 
 	if (y0 < 0)
 		y0 = 0;
 	attrset(theme_attr(C_NORMAL));
 	for (y = y0; y < y0 + h && y < LINES; y++)
 		mvhline(y, x0, ' ', w);
+	/* a frame around it, so that it cannot be taken for the screen below */
+	attrset(theme_attr(C_DIM));
+	for (y = y0; y < y0 + h && y < LINES; y++) {
+		mvaddch(y, x0 - 1, ACS_VLINE);
+		mvaddch(y, x0 + w, ACS_VLINE);
+	}
+	if (y0 + h < LINES) {
+		mvaddch(y0 + h, x0 - 1, ACS_LLCORNER);
+		mvhline(y0 + h, x0, ACS_HLINE, w);
+		mvaddch(y0 + h, x0 + w, ACS_LRCORNER);
+	}
 	attrset(theme_attr(C_HEADER));
 	mvhline(y0, x0, ' ', w);
 	mvaddnstr(y0, x0 + 1, f->title, w - 2);
@@ -107,12 +125,14 @@ void form_draw(const struct form *f)
 		if (*v)
 			mvaddnstr(fy, x0 + 18, v, w - 20);
 		else if (fd->hint) {
+			/* in parentheses and dim: a hint, never a value */
 			attrset(theme_attr(C_INPUT) | A_DIM);
-			mvaddnstr(fy, x0 + 18, fd->hint, w - 20);
+			mvprintw(fy, x0 + 18, "(%.*s)", w - 22, fd->hint);
 		}
 		if (fd->error) {
+			/* under its field, across the whole pop-up, so that it reads in full */
 			attrset(theme_attr(C_ERROR));
-			mvaddnstr(fy + 1, x0 + 18, fd->error, w - 20);
+			mvaddnstr(fy + 1, x0 + 3, fd->error, w - 4);
 		}
 	}
 	attrset(theme_attr(f->error ? C_ERROR : C_DIM));
