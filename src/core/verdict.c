@@ -203,6 +203,36 @@ static int in_force_now(struct db *copy, int64_t last, struct error *e)
 	return 0;
 }
 
+/* A private in-memory copy of DB in a transaction, to try plans on: the file
+ * is never written or locked, so what-ifs work on a read-only file and beside
+ * a writer. *last: the newest objective interval of the real plan. */
+static struct db *trial_open(struct db *db, int64_t *last, struct error *e)
+{
+	struct db *copy = db_private_copy(db, e);
+
+	if (!copy || db_begin(copy, e) < 0 ||
+	    db_int64(copy, "SELECT coalesce(max(id), 0) FROM objective_history", last, e) < 0) {
+		db_close(copy);
+		return NULL;
+	}
+	return copy;
+}
+
+/* Try W on NAME in the trial COPY, in force at drtop's clock; its verdict into AFTER. */
+static int trial_run(struct db *copy, int64_t last, const char *name, const struct whatif *w,
+		     struct verdict *after, struct error *e)
+{
+	if (verdict_apply(copy, name, w, e) < 0 || in_force_now(copy, last, e) < 0)
+		return -1;
+	return verdict_read(copy, name, after, e);
+}
+
+static void trial_close(struct db *copy)
+{
+	db_rollback(copy);
+	db_close(copy);
+}
+
 int verdict_whatif(struct db *db, const char *name, const struct whatif *w,
 		   struct verdict *before, struct verdict *after, struct error *e)
 {
@@ -211,24 +241,10 @@ int verdict_whatif(struct db *db, const char *name, const struct whatif *w,
 	int rc;
 
 	memset(after, 0, sizeof(*after));
-	if (verdict_read(db, name, before, e) < 0)
+	if (verdict_read(db, name, before, e) < 0 || !(copy = trial_open(db, &last, e)))
 		return -1;
-	/* Changed and judged on a private in-memory copy: the file is never written
-	 * or locked, so whatif works on a read-only file and beside a writer. */
-	copy = db_private_copy(db, e);
-	if (!copy || db_begin(copy, e) < 0) {
-		db_close(copy);
-		return -1;
-	}
-	rc = db_int64(copy, "SELECT coalesce(max(id), 0) FROM objective_history", &last, e);
-	if (rc == 0)
-		rc = verdict_apply(copy, name, w, e);
-	if (rc == 0)
-		rc = in_force_now(copy, last, e);
-	if (rc == 0)
-		rc = verdict_read(copy, name, after, e);
-	db_rollback(copy);
-	db_close(copy);
+	rc = trial_run(copy, last, name, w, after, e);
+	trial_close(copy);
 	return rc;
 }
 
@@ -263,28 +279,19 @@ int verdict_whatif_strategies(struct db *db, const char *name, struct verdict *b
 	if (verdict_read(db, name, before, e) < 0 || strategy_names(db, names, n, e) < 0)
 		return -1;
 	*after = xcalloc(*n + 1, sizeof(**after));
-	copy = db_private_copy(db, e);
-	if (!copy || db_begin(copy, e) < 0) {
-		db_close(copy);
+	if (!(copy = trial_open(db, &last, e)))
 		return -1;
-	}
-	rc = db_int64(copy, "SELECT coalesce(max(id), 0) FROM objective_history", &last, e);
 	/* Each strategy in a savepoint rolled back before the next is tried. */
-	for (i = 0; rc == 0 && i < *n; i++) {
+	for (i = 0, rc = 0; rc == 0 && i < *n; i++) {
 		struct whatif w = {0};
 
 		w.strategy = (*names)[i];
 		rc = db_exec(copy, "SAVEPOINT whatif", e);
 		if (rc == 0)
-			rc = verdict_apply(copy, name, &w, e);
-		if (rc == 0)
-			rc = in_force_now(copy, last, e);
-		if (rc == 0)
-			rc = verdict_read(copy, name, &(*after)[i], e);
+			rc = trial_run(copy, last, name, &w, &(*after)[i], e);
 		if (db_exec(copy, "ROLLBACK TO whatif", rc == 0 ? e : NULL) < 0)
 			rc = -1;
 	}
-	db_rollback(copy);
-	db_close(copy);
+	trial_close(copy);
 	return rc;
 }
