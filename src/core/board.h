@@ -114,7 +114,7 @@ int board_changes(struct db *db, const struct board *r, int64_t since, size_t ma
  * is back (seconds from the start of the recovery; BOARD_NONE when unknown),
  * and whether that is within its RTO (1, 0, or -1 when unknown). */
 struct board_step {
-	const struct board_system *system; /* on the board */
+	const struct board_system *system; /* on the board: valid while the board is */
 	int64_t step, recovery_s, ready_s, done_s;
 	int meets_rto;
 	char estimate[16]; /* "drill", "strategy" or "" */

@@ -10,12 +10,16 @@
 #include "duration.h"
 #include "reason.h"
 
-/* The finding that explains S's status: the first of its severity (the
- * findings come worst first), else the first. */
+/* The finding that explains S's status: the verdict's worst one
+ * (v_system_status.worst_finding, by severity and then by the verdict's own
+ * order of importance), else the first of its severity, else the first. */
 static const struct board_finding *worst(const struct board_system *s)
 {
+	const struct board_finding *f = board_worst_finding(s);
 	size_t i;
 
+	if (f)
+		return f;
 	for (i = 0; i < s->nfindings; i++)
 		if (!strcmp(s->findings[i].severity, s->status))
 			return &s->findings[i];
@@ -69,8 +73,13 @@ const char *reason_text(const struct board_system *s, int64_t now_ms, int full, 
 			snprintf(buf, size, "no live drill for %s", a);
 		else
 			snprintf(buf, size, "never drilled live");
+	} else if (!strcmp(f->finding, "evidence-gap") && has_m && has_t && f->measured_s < f->target_s) {
+		/* the coverage case: watched less than the time coverage-min asks for */
+		snprintf(buf, size, "watched %s < %s", a, b);
 	} else if (has_m && has_t) {
-		snprintf(buf, size, "%s %s > %s", f->finding, a, b);
+		/* the sign the figures bear out, whatever the finding */
+		snprintf(buf, size, "%s %s %s %s", f->finding, a,
+			 f->measured_s > f->target_s ? ">" : f->measured_s < f->target_s ? "<" : "=", b);
 	} else {
 		snprintf(buf, size, "%s", f->finding);
 	}

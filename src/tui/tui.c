@@ -71,11 +71,22 @@ static const struct view_ops *const views[SCR_COUNT] = {
 /* --- text helpers ---------------------------------------------------------- */
 
 /* Put S at (Y, X) in at most W columns (one per code point), made printable. */
+int tui_pane_x0, tui_pane_cols = 80;
+
+void tui_clear_row(int y)
+{
+	mvhline(y, tui_pane_x0, ' ', tui_pane_cols);
+}
+
 void tui_put(int y, int x, int w, const char *s)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int cols = 0;
 
+	/* in the pane being drawn: X from its left edge, never past its right one */
+	x += tui_pane_x0;
+	if (w > tui_pane_x0 + tui_pane_cols - x)
+		w = tui_pane_x0 + tui_pane_cols - x;
 	if (w <= 0 || !s)
 		return;
 	for (; *s; s++) {
@@ -194,6 +205,7 @@ void tui_reload(struct tui *t, int quick)
 	t->board = b;
 	t->loaded_full = !quick;
 	view_list_arrange(t);
+	view_order_board_changed(t);
 	t->load_cost_ms = probe_now_ms() - t0;
 	/* Re-read every 2 s, or less often when reading costs more (large inventories). */
 	t->next_reload_ms = probe_now_ms() + (t->load_cost_ms * 10 > 2000 ? t->load_cost_ms * 10 : 2000);
@@ -405,8 +417,25 @@ static void draw(struct tui *t)
 		refresh();
 		return;
 	}
+	tui_pane_x0 = 0;
+	tui_pane_cols = COLS;
 	draw_header(t);
-	views[t->screen]->draw(t);
+	if (t->screen == SCR_LIST && COLS >= SPLIT_COLS && t->nrows) {
+		/* a wide terminal: the list, and the selected system's page beside it */
+		int left = COLS * 11 / 20;
+
+		tui_pane_cols = left;
+		views[SCR_LIST]->draw(t);
+		attrset(theme_attr(C_DIM));
+		mvvline(1, left, ACS_VLINE, LINES - 2);
+		tui_pane_x0 = left + 1;
+		tui_pane_cols = COLS - left - 1;
+		views[SCR_DETAIL]->draw(t);
+		tui_pane_x0 = 0;
+		tui_pane_cols = COLS;
+	} else {
+		views[t->screen]->draw(t);
+	}
 	draw_fkeys(t);
 	modal_draw(&t->modal);
 	refresh();

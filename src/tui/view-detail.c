@@ -33,7 +33,7 @@ void view_heading(struct view_lines *l, const char *text)
 	view_row(l);
 	if ((y = view_row(l)) >= 0) {
 		attrset(theme_attr(C_TITLE));
-		tui_put(y, 0, COLS, text);
+		tui_put(y, 0, tui_pane_cols, text);
 	}
 }
 
@@ -64,11 +64,11 @@ static void section(struct tui *t, struct view_lines *l, enum detail_section sec
 		if ((y = view_row(l)) < 0)
 			continue;
 		attrset(d.v[i].status ? theme_status(d.v[i].status) : theme_attr(C_NORMAL));
-		tui_put(y, 2, COLS - 4, d.v[i].text);
+		tui_put(y, 2, tui_pane_cols - 4, d.v[i].text);
 	}
 	if (!d.n && (y = view_row(l)) >= 0) {
 		attrset(theme_attr(C_DIM));
-		tui_put(y, 2, COLS - 4, empty);
+		tui_put(y, 2, tui_pane_cols - 4, empty);
 	}
 	detail_lines_done(&d);
 }
@@ -97,7 +97,7 @@ static void chart(struct tui *t, struct view_lines *l, const struct board_system
 	tui_putf(y, 2, 24, "%s (%s %s):", lag ? "data lag" : "outages", lag ? "RPO" : "RTO",
 		 tui_dur(target, a));
 	if (!n) {
-		tui_put(y, 26, COLS - 28,
+		tui_put(y, 26, tui_pane_cols - 28,
 			lag ? "no freshness probe yet"
 			    : s->down_since_ms != BOARD_NONE ? "none ended yet: one is going on (above)"
 							     : "none recorded");
@@ -119,9 +119,9 @@ static void chart(struct tui *t, struct view_lines *l, const struct board_system
 		if (s->data_lag_s != BOARD_NONE)
 			attrset(theme_status(s->data_lag_s > s->rpo_s ? "BREACH"
 					     : s->data_lag_s > s->rpo_s * t->board.near_ratio ? "WARN" : "OK"));
-		tui_putf(y, 26 + n + 1, COLS - 28 - n, "now %s", tui_dur(s->data_lag_s, a));
+		tui_putf(y, 26 + n + 1, tui_pane_cols - 28 - n, "now %s", tui_dur(s->data_lag_s, a));
 	} else {
-		tui_putf(y, 26 + n + 1, COLS - 28 - n, "worst %s", tui_recovery(t, s, w));
+		tui_putf(y, 26 + n + 1, tui_pane_cols - 28 - n, "worst %s", tui_recovery(t, s, w));
 	}
 }
 
@@ -136,16 +136,16 @@ static void draw(struct tui *t)
 
 	for (y = 1; y < LINES - 1; y++) {
 		attrset(theme_attr(C_NORMAL));
-		mvhline(y, 0, ' ', COLS);
+		tui_clear_row(y);
 	}
 	if (!s) {
-		tui_put(2, 2, COLS - 4, "this system is gone (deleted elsewhere?): Esc for the list");
+		tui_put(2, 2, tui_pane_cols - 4, "this system is gone (deleted elsewhere?): Esc for the list");
 		return;
 	}
 	attrset(theme_status(s->status));
 	tui_putf(1, 0, 8, " %s ", s->status);
 	attrset(theme_attr(C_TITLE));
-	tui_putf(1, 9, COLS - 9, "%s   tier %lld   owner %s   strategy %s %.*s", s->name, (long long)s->tier,
+	tui_putf(1, 9, tui_pane_cols - 9, "%s   tier %lld   owner %s   strategy %s %.*s", s->name, (long long)s->tier,
 		 s->owner && *s->owner ? s->owner : "-", s->strategy ? s->strategy : "none",
 		 s->cost_tier == BOARD_NONE ? 0 : (int)s->cost_tier, "$$$$");
 	if ((y = view_row(&l)) >= 0) {
@@ -154,7 +154,7 @@ static void draw(struct tui *t)
 		unsigned flags = t->utf8 ? 0 : DURATION_ASCII;
 
 		/* the bounds of the outages' lengths, as the reports give them */
-		tui_putf(y, 2, COLS - 4, "RTO %s, worst recovery %s, last %s    RPO %s, data lag %s",
+		tui_putf(y, 2, tui_pane_cols - 4, "RTO %s, worst recovery %s, last %s    RPO %s, data lag %s",
 			 tui_dur(s->rto_s, a),
 			 s->worst_recovery_s == BOARD_NONE ? "-" : board_recovery_format(s, 0, flags, worst),
 			 s->last_recovery_s == BOARD_NONE ? "-" : board_recovery_format(s, 1, flags, last),
@@ -165,14 +165,14 @@ static void draw(struct tui *t)
 		int64_t down = (when_now_ms() - s->down_since_ms) / 1000;
 
 		attrset(theme_status(down > s->rto_s ? "BREACH" : "WARN"));
-		tui_putf(y, 2, COLS - 4, "%s down now, for %s (RTO %s): an outage is going on",
+		tui_putf(y, 2, tui_pane_cols - 4, "%s down now, for %s (RTO %s): an outage is going on",
 			 t->utf8 ? "\u25cf" : "*", duration_format_round(down, since), duration_format_round(s->rto_s, rto));
 	}
 	view_whatif_draw(t, &l);
 	view_heading(&l, "findings");
 	if (!s->nfindings && (y = view_row(&l)) >= 0) {
 		attrset(theme_attr(C_DIM));
-		tui_put(y, 2, COLS - 4, t->loaded_full ? "none" : "reading...");
+		tui_put(y, 2, tui_pane_cols - 4, t->loaded_full ? "none" : "reading...");
 	}
 	for (i = 0; i < s->nfindings; i++) {
 		const struct board_finding *f = &s->findings[i];
@@ -183,11 +183,11 @@ static void draw(struct tui *t)
 		tui_putf(y, 2, 8, "%-7s", f->severity);
 		attrset(theme_attr(C_NORMAL));
 		if (f->target_s != BOARD_NONE && strcmp(f->objective, "cost"))
-			tui_putf(y, 10, COLS - 12, "%-20s target %s, measured %s, resolution %s: %s",
+			tui_putf(y, 10, tui_pane_cols - 12, "%-20s target %s, measured %s, resolution %s: %s",
 				 f->finding, tui_dur(f->target_s, a), tui_dur(f->measured_s, b),
 				 tui_dur(f->resolution_s, c), f->detail);
 		else
-			tui_putf(y, 10, COLS - 12, "%-20s %s", f->finding, f->detail);
+			tui_putf(y, 10, tui_pane_cols - 12, "%-20s %s", f->finding, f->detail);
 	}
 	view_heading(&l, "evidence");
 	chart(t, &l, s, DETAIL_OUTAGES);

@@ -132,7 +132,7 @@ static const struct {
 	[COL_RTO] = {"RTO/WORST", 12, 12, 1, SORT_RTO, 0},
 	[COL_RPO] = {"RPO/LAG", 12, 12, 1, SORT_LAG, 1},
 	[COL_REASON] = {"REASON", 22, 40, 2, -1, 0},
-	[COL_PROBED] = {"PROBED", 8, 8, 4, -1, 0},
+	[COL_PROBED] = {"PROBED", 9, 9, 4, -1, 0},
 	[COL_HISTORY] = {"HISTORY", 12, 12, 5, -1, 0},
 };
 
@@ -147,13 +147,13 @@ static void layout(struct layout *l)
 	memset(l, 0, sizeof(*l));
 	for (prio = 0; prio <= 5; prio++)
 		for (c = 0; c < COL_COUNT; c++)
-			if (columns[c].prio == prio && used + columns[c].width + (used > 0) <= COLS) {
+			if (columns[c].prio == prio && used + columns[c].width + (used > 0) <= tui_pane_cols) {
 				l->w[c] = columns[c].width;
 				used += columns[c].width + (used > 0);
 			}
 	/* The room left widens SYSTEM, then REASON. */
 	for (c = COL_SYSTEM; c <= COL_REASON; c += COL_REASON - COL_SYSTEM) {
-		int more = COLS - used;
+		int more = tui_pane_cols - used;
 
 		if (!l->w[c])
 			continue;
@@ -195,7 +195,7 @@ static void draw(struct tui *t)
 
 	layout(&lay);
 	attrset(theme_attr(C_TITLE));
-	mvhline(1, 0, ' ', COLS);
+	tui_clear_row(1);
 	for (c = 0; c < COL_COUNT; c++) {
 		char title[32];
 
@@ -216,17 +216,17 @@ static void draw(struct tui *t)
 		char text[64], w[DURATION_BUFSZ + 4];
 
 		attrset(theme_attr(C_NORMAL));
-		mvhline(y, 0, ' ', COLS);
+		tui_clear_row(y);
 		if (r >= (int)t->nrows) {
 			if (r == 0)
-				tui_put(y, 2, COLS - 4, t->filter ? "no system matches the filter"
+				tui_put(y, 2, tui_pane_cols - 4, t->filter ? "no system matches the filter"
 								: "no systems yet: press a (or F2) to add one");
 			continue;
 		}
 		s = &t->board.systems[t->rows[r]];
 		if (on) {
 			attrset(theme_attr(C_SELECTED));
-			mvhline(y, 0, ' ', COLS);
+			tui_clear_row(y);
 		}
 		if (s->down_since_ms != BOARD_NONE) { /* down now: a marker before the name */
 			snprintf(text, sizeof(text), "%s %s", t->utf8 ? "\u25cf" : "*", s->name);

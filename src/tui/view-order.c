@@ -15,20 +15,36 @@
 #include "theme.h"
 #include "view.h"
 
-void view_order_open(struct tui *t)
+/* Read the order anew for the board as it is now: its rows point into the
+ * board's systems, so they are read again whenever the board is. */
+static int reread(struct tui *t)
 {
 	struct error e = {0};
 
 	free(t->order);
 	t->order = NULL;
 	t->norder = 0;
-	t->order_top = 0;
 	if (board_recovery_order(t->db, &t->board, &t->order, &t->norder, &e) < 0) {
 		tui_message(t, 1, "%s", e.msg);
 		error_done(&e);
-		return;
+		return -1;
 	}
-	t->screen = SCR_ORDER;
+	return 0;
+}
+
+void view_order_open(struct tui *t)
+{
+	t->order_top = 0;
+	if (reread(t) == 0)
+		t->screen = SCR_ORDER;
+}
+
+void view_order_board_changed(struct tui *t)
+{
+	if (!t->order)
+		return;
+	if (reread(t) < 0 && t->screen == SCR_ORDER)
+		t->screen = SCR_LIST;
 }
 
 void view_order_done(struct tui *t)

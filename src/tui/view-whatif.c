@@ -200,17 +200,17 @@ static void draw_table(struct tui *t, struct view_lines *l)
 		attrset(theme_status(v->status));
 		tui_putf(y, 28, 8, "%-7s", v->status);
 		attrset(theme_attr(i == t->wi_sel ? C_SELECTED : C_NORMAL));
-		tui_putf(y, 36, COLS - 38, "%s%s%s%s%s", clears.len ? "clears " : "", strbuf_str(&clears),
+		tui_putf(y, 36, tui_pane_cols - 38, "%s%s%s%s%s", clears.len ? "clears " : "", strbuf_str(&clears),
 			 clears.len && raises.len ? "; " : "", raises.len ? "raises " : "",
 			 strbuf_str(&raises));
 		if (!clears.len && !raises.len)
-			tui_put(y, 36, COLS - 38, current ? "(the plan now)" : "no change to the findings");
+			tui_put(y, 36, tui_pane_cols - 38, current ? "(the plan now)" : "no change to the findings");
 		strbuf_done(&clears);
 		strbuf_done(&raises);
 	}
 	if ((y = view_row(l)) >= 0) {
 		attrset(theme_attr(C_DIM));
-		tui_put(y, 2, COLS - 4, "* the strategy now; findings that rest on recorded evidence "
+		tui_put(y, 2, tui_pane_cols - 4, "* the strategy now; findings that rest on recorded evidence "
 					"(a past outage) stay whatever the plan");
 	}
 }
@@ -229,7 +229,7 @@ void view_whatif_draw(struct tui *t, struct view_lines *l)
 	if ((y = view_row(l)) < 0)
 		return;
 	attrset(theme_attr(C_INFO));
-	tui_putf(y, 2, COLS - 4, "%s: %s%s%s (now %s%s%s), cost %.*s (now %.*s)   %sEsc: cancel",
+	tui_putf(y, 2, tui_pane_cols - 4, "%s: %s%s%s (now %s%s%s), cost %.*s (now %.*s)   %sEsc: cancel",
 		 t->whatif_label, t->whatif_after.status, t->whatif_after.worst_finding ? ", " : "",
 		 t->whatif_after.worst_finding ? t->whatif_after.worst_finding : "",
 		 t->whatif_before.status, t->whatif_before.worst_finding ? ", " : "",

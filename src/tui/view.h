@@ -96,7 +96,14 @@ enum {
 
 /* --- tui.c: drawing helpers and the loop's services to the views --------- */
 
-/* Put S at (Y, X) in at most W columns (one per code point), made printable. */
+/* The pane being drawn: the whole screen, or on a terminal at least
+ * SPLIT_COLS wide the list on the left and the selected system's page on the
+ * right. Views draw from its left edge (tui_put's X) and within its width. */
+#define SPLIT_COLS 160
+extern int tui_pane_x0, tui_pane_cols;
+/* Blank row Y of the pane. */
+void tui_clear_row(int y);
+/* Put S at (Y, X) of the pane in at most W columns (one per code point), made printable. */
 void tui_put(int y, int x, int w, const char *s);
 void tui_putf(int y, int x, int w, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* A duration for people, "-" for none (BOARD_NONE). Returns BUF or a constant. */
@@ -146,6 +153,8 @@ void view_heading(struct view_lines *l, const char *text);
 /* Read the recovery order and show it. */
 void view_order_open(struct tui *t);
 void view_order_done(struct tui *t);
+/* The board was read anew: so is the order, whose rows point into it. */
+void view_order_board_changed(struct tui *t);
 
 /* --- view-whatif.c ------------------------------------------------------- */
 

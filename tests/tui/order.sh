@@ -22,6 +22,9 @@ ok "what needs nothing is step 1, with its strategy's time, past its RTO" \
 ok "what needs it comes after, back when both are" has_row '^ *2  db  *0  20m (drill)  *1d20m  *1h  NO'
 ok "an unknown recovery time is said so" has_row '^ *1  lost  *2  ?  *?  *1h  ?'
 ok "the same rows as the CLI" test "$("$DRTOP" recovery-order --format csv | cut -d, -f2,3 | tail -n +2 | tr '\n' ' ')" = "1,store 1,lost 2,db "
+d system add later --rto 4h --rpo 1h --tier 3 --strategy pilot-light
+ok "the order follows the verdict as it is re-read (a system added meanwhile shows)" \
+	wait_for 15 has_row '^ *1  later  *3  30m (strategy)'
 keys Escape
 ok "Esc returns to the list" wait_for 5 shows "STATUS"
 keys q

@@ -17,6 +17,13 @@ start_server
 "$DRTOP" system add nightly --rto 1d --rpo 1d --tier 3 >/dev/null
 "$DRTOP" schedule add nightly hourly --every 1h >/dev/null
 "$DRTOP" checkin nightly --schedule hourly --at -5h >/dev/null
+# Watched a few minutes of its hour: below coverage-min, "watched X < Y", not "X > Y".
+"$DRTOP" system add patchy --rto 1d --rpo 1d --tier 3 --since -1h >/dev/null
+echo ok >"$T/patchy" # a file: up whatever the test server does
+"$DRTOP" endpoint add patchy "file://$T/patchy" --interval 1m --timeout 10s --since -1h >/dev/null
+"$DRTOP" checkin patchy >/dev/null
+sql "INSERT INTO probe_result (endpoint_id, at_ms, ok) SELECT id, (strftime('%s', 'now') - 3540) * 1000, 1
+     FROM endpoint WHERE url = 'file://$T/patchy'"
 row() { screen | grep -- "$1"; }
 
 dashboard --db "'$DRTOP_DB'"
@@ -27,6 +34,7 @@ ok "a figure past its objective is in the breach colour" wait_for 5 sh -c "tmux 
 ok "and its reason too" sh -c "tmux capture-pane -e -p -t '$S' | grep lagging | grep -q '41mdata lag'"
 ok "a missed backup, with how long since" sh -c "tmux capture-pane -p -t '$S' | grep nightly | grep -q 'no backup since [45]h'"
 ok "UNKNOWN says which evidence is missing" sh -c "tmux capture-pane -p -t '$S' | grep unjudged | grep -q 'no evidence: RTO+RPO'"
+ok "too little watched reads the right way round" sh -c "tmux capture-pane -p -t '$S' | grep patchy | grep -q 'watched [0-9hms]* < [0-9hms]*'"
 ok "nothing down yet" shows "DOWN 0"
 ok "the dashboard probes" wait_for 10 sql_is "SELECT count(*) > 0 FROM probe_result WHERE ok" 1
 ctl down >/dev/null
