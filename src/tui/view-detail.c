@@ -18,6 +18,32 @@
 #include "view.h"
 #include "when.h"
 
+int view_scroll(int *top, int page, enum tui_action a)
+{
+	switch (a) {
+	case ACT_UP:
+		*top -= *top > 0;
+		return 1;
+	case ACT_DOWN:
+		++*top;
+		return 1;
+	case ACT_PAGE_UP:
+		*top = *top > page ? *top - page : 0;
+		return 1;
+	case ACT_PAGE_DOWN:
+		*top += page;
+		return 1;
+	case ACT_HOME:
+		*top = 0;
+		return 1;
+	case ACT_END:
+		*top = 1000000; /* the drawing stops it at the end */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int view_row(struct view_lines *l)
 {
 	int r = 2 + l->y - l->top;

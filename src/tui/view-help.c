@@ -147,27 +147,9 @@ static void draw(struct tui *t)
 
 static int act(struct tui *t, enum tui_action a)
 {
+	if (view_scroll(&t->help_top, LINES - 4, a))
+		return 1;
 	switch (a) {
-	case ACT_UP:
-		t->help_top -= t->help_top > 0;
-		break;
-	case ACT_DOWN:
-		t->help_top++;
-		break;
-	case ACT_PAGE_UP:
-		t->help_top -= LINES - 4;
-		if (t->help_top < 0)
-			t->help_top = 0;
-		break;
-	case ACT_PAGE_DOWN:
-		t->help_top += LINES - 4;
-		break;
-	case ACT_HOME:
-		t->help_top = 0;
-		break;
-	case ACT_END:
-		t->help_top = 1000000;
-		break;
 	case ACT_NONE:
 		break;
 	default: /* anything else returns to where the help was opened */

@@ -108,27 +108,12 @@ static void draw(struct tui *t)
 
 static int act(struct tui *t, enum tui_action a)
 {
+	if (view_scroll(&t->order_top, LINES - 6, a)) {
+		if (t->order_top > bottom(t))
+			t->order_top = bottom(t);
+		return 1;
+	}
 	switch (a) {
-	case ACT_UP:
-		t->order_top -= t->order_top > 0;
-		break;
-	case ACT_DOWN:
-		t->order_top += t->order_top < bottom(t);
-		break;
-	case ACT_PAGE_UP:
-		t->order_top -= LINES - 6;
-		if (t->order_top < 0)
-			t->order_top = 0;
-		break;
-	case ACT_PAGE_DOWN:
-		t->order_top += LINES - 6;
-		break;
-	case ACT_HOME:
-		t->order_top = 0;
-		break;
-	case ACT_END:
-		t->order_top = bottom(t);
-		break;
 	case ACT_REFRESH:
 		view_order_open(t);
 		break;

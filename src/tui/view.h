@@ -145,6 +145,9 @@ struct view_lines {
 };
 /* The screen row of the next virtual line, or -1 when it is scrolled out. */
 int view_row(struct view_lines *l);
+/* Scroll *TOP of a page of PAGE rows by action A (up, down, a page, the
+ * ends; clamped by the caller's drawing). Returns 1 when A was a scroll. */
+int view_scroll(int *top, int page, enum tui_action a);
 /* An empty line, then TEXT as a heading. */
 void view_heading(struct view_lines *l, const char *text);
 
