@@ -296,17 +296,10 @@ static int summary_changes(const struct board *r, struct db *db, struct strbuf *
 	return 0;
 }
 
-static const char *dur_or_unknown(int64_t s, char *buf)
-{
-	return s == BOARD_NONE ? "?" : duration_format_round(s, buf);
-}
-
 /* The recovery order: parallel steps, each system's own recovery time, when it
  * is back, against its RTO. */
 static int recovery_plan(const struct board *r, struct db *db, struct strbuf *out, struct error *e)
 {
-	static const char *const within[] = {"?", "no", "yes"};
-	char a[DURATION_BUFSZ], b[DURATION_BUFSZ], c[DURATION_BUFSZ];
 	struct board_step *p;
 	size_t i, n;
 
@@ -319,15 +312,16 @@ static int recovery_plan(const struct board *r, struct db *db, struct strbuf *ou
 			 "<th>takes</th><th>back after</th><th>RTO</th><th>within RTO</th></tr>"
 			 "</thead><tbody>\n");
 	for (i = 0; i < n; i++) {
+		struct report_step c;
+
+		report_step(&p[i], &c);
 		strbuf_printf(out, "<tr><td class=\"n\">%lld</td><td>", (long long)p[i].step);
 		system_link(out, r, p[i].system);
-		strbuf_printf(out, "</td><td class=\"n\">%s%s%s%s</td><td class=\"n\">%s</td>"
+		strbuf_printf(out, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
 				   "<td class=\"n\">%s</td><td class=\"%s\">%s</td></tr>\n",
-			      dur_or_unknown(p[i].recovery_s, a), *p[i].estimate ? " (" : "",
-			      p[i].estimate, *p[i].estimate ? ")" : "", dur_or_unknown(p[i].done_s, b),
-			      duration_format_round(p[i].system->rto_s, c),
+			      c.takes, c.back, c.rto,
 			      p[i].meets_rto == 1 ? "OK" : p[i].meets_rto == 0 ? "BREACH" : "UNKNOWN",
-			      within[p[i].meets_rto + 1]);
+			      p[i].meets_rto == 0 ? "no" : c.within);
 	}
 	strbuf_puts(out, "</tbody></table>\n");
 	free(p);

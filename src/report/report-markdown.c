@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "report.h"
 
 /* A table cell: no pipe, no line break, no HTML from the data. */
@@ -26,6 +28,30 @@ static void md(struct strbuf *sb, const char *s)
 	}
 }
 
+/* The recovery order as a table, its steps first. */
+static int recovery_order(const struct board *r, struct db *db, struct strbuf *out, struct error *e)
+{
+	struct board_step *p;
+	size_t i, n;
+
+	if (board_recovery_order(db, r, &p, &n, e) < 0)
+		return -1;
+	if (n)
+		strbuf_puts(out, "\n### Recovery order\n\nSteps run one after another; the systems of a step "
+				 "can be recovered in parallel.\n\n| step | system | takes | back after | RTO | "
+				 "within RTO |\n| ---: | --- | --- | ---: | ---: | --- |\n");
+	for (i = 0; i < n; i++) {
+		struct report_step c;
+
+		report_step(&p[i], &c);
+		strbuf_printf(out, "| %lld | `", (long long)p[i].step);
+		md(out, p[i].system->name);
+		strbuf_printf(out, "` | %s | %s | %s | %s |\n", c.takes, c.back, c.rto, c.within);
+	}
+	free(p);
+	return 0;
+}
+
 int report_markdown(const struct board *r, struct db *db, int color, struct strbuf *out,
 		    struct error *e)
 {
@@ -33,9 +59,7 @@ int report_markdown(const struct board *r, struct db *db, int color, struct strb
 	size_t i, j;
 	int header = 0;
 
-	(void)db;
 	(void)color;
-	(void)e;
 	strbuf_printf(out, "## drtop report, %s\n\n**%d BREACH**, %d WARN, %d UNKNOWN, %d OK "
 			   "(%zu systems).\n\n",
 		      r->now_iso, r->breach, r->warn, r->unknown, r->ok, r->nsystems);
@@ -75,5 +99,5 @@ int report_markdown(const struct board *r, struct db *db, int color, struct strb
 				      s->findings[j].since_iso ? s->findings[j].since_iso : "-");
 		}
 	}
-	return 0;
+	return recovery_order(r, db, out, e);
 }

@@ -47,6 +47,30 @@ static const char *color_of(const char *status)
 	return "\033[2m";
 }
 
+/* The recovery order: a line a system, its step first. */
+static int recovery_order(const struct board *r, struct db *db, struct strbuf *out, struct error *e)
+{
+	struct board_step *p;
+	size_t i, n;
+
+	if (board_recovery_order(db, r, &p, &n, e) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct report_step c;
+		char *name = printable(p[i].system->name);
+
+		report_step(&p[i], &c);
+		if (!i)
+			strbuf_puts(out, "\nrecovery order (a step after another; the systems of a step in "
+					 "parallel):\n");
+		strbuf_printf(out, "  step %lld  %s: takes %s, back after %s, RTO %s, within: %s\n",
+			      (long long)p[i].step, name, c.takes, c.back, c.rto, c.within);
+		free(name);
+	}
+	free(p);
+	return 0;
+}
+
 int report_text(const struct board *r, struct db *db, int color, struct strbuf *out, struct error *e)
 {
 	char ***cells = xcalloc(r->nsystems + 1, sizeof(char **));
@@ -54,8 +78,6 @@ int report_text(const struct board *r, struct db *db, int color, struct strbuf *
 	char buf[DURATION_BOUNDS_BUFSZ], t[DURATION_BOUNDS_BUFSZ], m[DURATION_BOUNDS_BUFSZ];
 	int header;
 
-	(void)db;
-	(void)e;
 	for (i = 0; i <= r->nsystems; i++) {
 		cells[i] = xcalloc(NCOL, sizeof(char *));
 		if (i == 0) {
@@ -119,6 +141,8 @@ int report_text(const struct board *r, struct db *db, int color, struct strbuf *
 			free(detail);
 		}
 	}
+	if (recovery_order(r, db, out, e) < 0)
+		return -1;
 	if (*r->ledger_head)
 		strbuf_printf(out, "\nledger head: %s\n", r->ledger_head);
 	return 0;

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "duration.h"
@@ -53,3 +54,19 @@ void report_html_escape(struct strbuf *sb, const char *s)
 	}
 }
 
+void report_step(const struct board_step *p, struct report_step *out)
+{
+	char d[DURATION_BUFSZ];
+
+	if (p->recovery_s == BOARD_NONE)
+		snprintf(out->takes, sizeof(out->takes), "?");
+	else
+		snprintf(out->takes, sizeof(out->takes), "%s (%s)", duration_format_round(p->recovery_s, d),
+			 p->estimate);
+	if (p->done_s == BOARD_NONE)
+		snprintf(out->back, sizeof(out->back), "?");
+	else
+		duration_format(p->done_s, out->back);
+	duration_format_round(p->system->rto_s, out->rto);
+	out->within = p->meets_rto == 1 ? "yes" : p->meets_rto == 0 ? "NO" : "?";
+}

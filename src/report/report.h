@@ -34,6 +34,16 @@ const char *report_duration(int64_t secs, char buf[48]); /* "-" for BOARD_NONE *
 /* Append " (target 15m, measured 40m (38m–41m))" for a finding with a
  * target, nothing otherwise; FLAGS as duration_format_bounds. */
 void report_values(struct strbuf *out, const struct board_finding *f, unsigned flags);
+
+/* A step of the recovery order in words, as every report gives it: how long
+ * the system's own recovery takes and from what ("20m (drill)", "?"), when it
+ * is back ("1d20m", exact: a sum where the minutes matter, or "?"), its RTO,
+ * and whether it is back within it ("yes", "NO", "?"). */
+struct report_step {
+	char takes[DURATION_BUFSZ + 16], back[DURATION_BUFSZ], rto[DURATION_BUFSZ];
+	const char *within;
+};
+void report_step(const struct board_step *p, struct report_step *out);
 void report_html_escape(struct strbuf *sb, const char *s);
 
 #endif
