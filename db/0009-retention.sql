@@ -126,12 +126,14 @@ FROM w JOIN system s ON s.id = w.system_id;
 -- Coverage per system: its enabled endpoints' watched time over their spans
 -- together, the least covered of them, and the first and last probe.
 CREATE VIEW v_coverage_system AS
-WITH c AS MATERIALIZED (SELECT * FROM v_coverage WHERE enabled)
+-- (the least covered by a window over the endpoints, not a subquery per system)
+WITH c AS MATERIALIZED (SELECT *, row_number() OVER (PARTITION BY system_id
+                          ORDER BY span_ms > 0 DESC, share, url) AS least_rank
+                        FROM v_coverage WHERE enabled)
 SELECT s.id AS system_id, s.name AS system, count(c.endpoint_id) AS endpoints,
        coalesce(sum(c.watched_ms), 0) AS watched_ms, coalesce(sum(c.span_ms), 0) AS span_ms,
        CASE WHEN sum(c.span_ms) > 0 THEN round(1.0 * sum(c.watched_ms) / sum(c.span_ms), 4) END AS share,
-       (SELECT l.url FROM c l WHERE l.system_id = s.id AND l.span_ms > 0
-        ORDER BY l.share, l.url LIMIT 1) AS least_covered,
+       max(CASE WHEN c.least_rank = 1 AND c.span_ms > 0 THEN c.url END) AS least_covered,
        min(c.first_probe_at) AS first_probe_at,
        strftime('%Y-%m-%dT%H:%M:%SZ', min(c.first_probe_at), 'unixepoch') AS first_probe,
        max(c.last_probe_at) AS last_probe_at,
@@ -159,7 +161,9 @@ WITH rp AS MATERIALIZED (SELECT system_id, recovery_point_at, source FROM v_reco
      live AS MATERIALIZED (SELECT system_id, max(started_at) AS last FROM dm WHERE live GROUP BY system_id),
      ck AS MATERIALIZED (SELECT k.system_id, max(k.at) AS last FROM checkin k JOIN v_settings p
                          WHERE k.at <= p.now GROUP BY k.system_id),
-     cov AS MATERIALIZED (SELECT c.*, (p.now * 1000 - c.span_ms) / 1000 AS first_span_s
+     cov AS MATERIALIZED (SELECT c.*, (p.now * 1000 - c.span_ms) / 1000 AS first_span_s,
+                                 row_number() OVER (PARTITION BY c.system_id
+                                   ORDER BY c.span_ms > 0 DESC, c.share, c.url) AS least_rank
                           FROM v_coverage c JOIN v_settings p WHERE c.enabled)
 SELECT f.system_id, s.name AS system, f.finding, f.severity, f.objective, f.target_s,
        f.measured_s, f.resolution_s, f.since,
@@ -373,8 +377,7 @@ FROM (
   FROM (SELECT c.system_id, sum(c.watched_ms) AS watched_ms, sum(c.span_ms) AS span_ms,
                max(3 * e.interval_ms + e.timeout_ms) AS limit_ms,
                min(c.first_span_s) AS from_s,
-               (SELECT l.url FROM cov l WHERE l.system_id = c.system_id AND l.span_ms > 0
-                ORDER BY l.share, l.url LIMIT 1) AS least,
+               max(CASE WHEN c.least_rank = 1 AND c.span_ms > 0 THEN c.url END) AS least,
                coalesce((SELECT CAST(value AS REAL) FROM setting WHERE key = 'coverage_min'), 0.95) AS min_share
         FROM cov c JOIN endpoint e ON e.id = c.endpoint_id
         GROUP BY c.system_id) g
