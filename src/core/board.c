@@ -79,33 +79,44 @@ static struct board_system *find_system(const size_t *byid, const struct board *
 	return NULL;
 }
 
-/* Run SQL, whose rows start with a system id, and hand each row to FILL with
- * its system (rows of systems not on the board are skipped). */
-static int load_per_system(struct db *db, struct board *b, const char *sql,
-			   void (*fill)(struct board_system *s, sqlite3_stmt *st), const char *what,
-			   struct error *e)
+/* Step ST (prepared and bound), whose rows start with a system id, and hand
+ * each row to FILL with its system and ARG (rows of systems not on the board
+ * are skipped); FILL returns nonzero to stop early. ST is finalized. */
+static int each_system_row(struct db *db, const struct board *b, sqlite3_stmt *st,
+			   int (*fill)(struct board_system *s, sqlite3_stmt *st, void *arg), void *arg,
+			   const char *what, struct error *e)
 {
-	sqlite3_stmt *st = db_prepare(db, sql, e);
-	size_t *byid;
+	size_t *byid = index_by_id(b);
 	int rc;
 
-	if (!st)
-		return -1;
-	byid = index_by_id(b);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct board_system *s = find_system(byid, b, sqlite3_column_int64(st, 0));
 
-		if (s)
-			fill(s, st);
+		if (s && fill(s, st, arg)) {
+			rc = SQLITE_DONE; /* stopped early: the rest is not wanted */
+			break;
+		}
 	}
 	free(byid);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, e, what);
 }
 
-static void fill_history(struct board_system *s, sqlite3_stmt *st)
+/* Run SQL, whose rows start with a system id, and hand each row to FILL. */
+static int load_per_system(struct db *db, struct board *b, const char *sql,
+			   int (*fill)(struct board_system *s, sqlite3_stmt *st, void *arg), const char *what,
+			   struct error *e)
 {
+	sqlite3_stmt *st = db_prepare(db, sql, e);
+
+	return st ? each_system_row(db, b, st, fill, NULL, what, e) : -1;
+}
+
+static int fill_history(struct board_system *s, sqlite3_stmt *st, void *arg)
+{
+	(void)arg;
 	snprintf(s->history, sizeof(s->history), "%s", (const char *)sqlite3_column_text(st, 1));
+	return 0;
 }
 
 /* The last twelve status changes of every system, oldest first. */
@@ -120,9 +131,11 @@ static int load_history(struct db *db, struct board *b, struct error *e)
 			       fill_history, "reading the status history", e);
 }
 
-static void fill_down(struct board_system *s, sqlite3_stmt *st)
+static int fill_down(struct board_system *s, sqlite3_stmt *st, void *arg)
 {
+	(void)arg;
 	s->down_since_ms = sqlite3_column_int64(st, 1);
+	return 0;
 }
 
 /* The systems down now: an outage not ended yet (planned ones too: the
@@ -393,6 +406,29 @@ void board_free(struct board *r)
 	memset(r, 0, sizeof(*r));
 }
 
+struct changes {
+	struct board_change *v;
+	size_t n, max;
+};
+
+static int fill_change(struct board_system *s, sqlite3_stmt *st, void *arg)
+{
+	struct changes *c = arg;
+	struct board_change *p;
+
+	/* an entry that repeats the status before it (written by other clients,
+	 * or a demo) changed nothing */
+	if (!strcmp((const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3)))
+		return 0;
+	c->v = xrealloc(c->v, (c->n + 1) * sizeof(*c->v));
+	p = &c->v[c->n++];
+	p->system = s;
+	snprintf(p->at_iso, sizeof(p->at_iso), "%s", (const char *)sqlite3_column_text(st, 1));
+	snprintf(p->to, sizeof(p->to), "%s", (const char *)sqlite3_column_text(st, 2));
+	snprintf(p->from, sizeof(p->from), "%s", (const char *)sqlite3_column_text(st, 3));
+	return c->n >= c->max;
+}
+
 int board_changes(struct db *db, const struct board *r, int64_t since, size_t max,
 		  struct board_change **out, size_t *n, struct error *e)
 {
@@ -402,38 +438,44 @@ int board_changes(struct db *db, const struct board *r, int64_t since, size_t ma
 		"  AND (p.at < h.at OR p.at = h.at AND p.id < h.id) ORDER BY p.at DESC, p.id DESC"
 		"  LIMIT 1), '')"
 		" FROM status_history h WHERE h.at > ?1 AND h.at <= ?2 ORDER BY h.at DESC, h.id DESC";
-	sqlite3_stmt *st = db_prepare(db, sql, e);
-	size_t *byid;
-	int rc = SQLITE_DONE;
+	struct changes c = {NULL, 0, max};
+	sqlite3_stmt *st;
+	int rc = 0;
 
 	*out = NULL;
 	*n = 0;
-	if (!st)
+	if (!max)
+		return 0;
+	if (!(st = db_prepare(db, sql, e)))
 		return -1;
-	byid = index_by_id(r);
 	sqlite3_bind_int64(st, 1, since);
 	sqlite3_bind_int64(st, 2, r->now);
-	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const struct board_system *s = find_system(byid, r, sqlite3_column_int64(st, 0));
-		struct board_change *c;
+	rc = each_system_row(db, r, st, fill_change, &c, "reading the status history", e);
+	*out = c.v;
+	*n = c.n;
+	return rc;
+}
 
-		/* an entry that repeats the status before it (written by other
-		 * clients, or a demo) changed nothing */
-		if (!s || !strcmp((const char *)sqlite3_column_text(st, 2),
-				  (const char *)sqlite3_column_text(st, 3)))
-			continue;
-		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
-		c = &(*out)[(*n)++];
-		c->system = s;
-		snprintf(c->at_iso, sizeof(c->at_iso), "%s", (const char *)sqlite3_column_text(st, 1));
-		snprintf(c->to, sizeof(c->to), "%s", (const char *)sqlite3_column_text(st, 2));
-		snprintf(c->from, sizeof(c->from), "%s", (const char *)sqlite3_column_text(st, 3));
-	}
-	if (*n == max)
-		rc = SQLITE_DONE; /* stopped early: the rest is not wanted */
-	free(byid);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading the status history");
+struct steps {
+	struct board_step *v;
+	size_t n;
+};
+
+static int fill_step(struct board_system *s, sqlite3_stmt *st, void *arg)
+{
+	struct steps *o = arg;
+	struct board_step *p;
+
+	o->v = xrealloc(o->v, (o->n + 1) * sizeof(*o->v));
+	p = &o->v[o->n++];
+	p->system = s;
+	p->step = sqlite3_column_int64(st, 1);
+	p->recovery_s = col_int(st, 2);
+	p->ready_s = col_int(st, 3);
+	p->done_s = col_int(st, 4);
+	p->meets_rto = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 5);
+	snprintf(p->estimate, sizeof(p->estimate), "%s", (const char *)sqlite3_column_text(st, 6));
+	return 0;
 }
 
 int board_recovery_order(struct db *db, const struct board *r, struct board_step **out, size_t *n,
@@ -443,34 +485,18 @@ int board_recovery_order(struct db *db, const struct board *r, struct board_step
 		"SELECT s.id, o.step, o.recovery_s, o.ready_s, o.done_s, o.meets_rto,"
 		" coalesce(o.estimate, '') FROM v_recovery_order o JOIN system s ON s.name = o.system"
 		" ORDER BY o.position";
+	struct steps o = {NULL, 0};
 	sqlite3_stmt *st = db_prepare(db, sql, e);
-	size_t *byid;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
 	if (!st)
 		return -1;
-	byid = index_by_id(r);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const struct board_system *s = find_system(byid, r, sqlite3_column_int64(st, 0));
-		struct board_step *p;
-
-		if (!s)
-			continue;
-		*out = xrealloc(*out, (*n + 1) * sizeof(**out));
-		p = &(*out)[(*n)++];
-		p->system = s;
-		p->step = sqlite3_column_int64(st, 1);
-		p->recovery_s = col_int(st, 2);
-		p->ready_s = col_int(st, 3);
-		p->done_s = col_int(st, 4);
-		p->meets_rto = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 5);
-		snprintf(p->estimate, sizeof(p->estimate), "%s", (const char *)sqlite3_column_text(st, 6));
-	}
-	free(byid);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading the recovery order");
+	rc = each_system_row(db, r, st, fill_step, &o, "reading the recovery order", e);
+	*out = o.v;
+	*n = o.n;
+	return rc;
 }
 
 int board_exit_status(const struct board *r)
