@@ -78,8 +78,11 @@ ok "results older than the retention are removed; the newest stays" \
 ok "the results of an ongoing outage are kept" \
 	sql_is "SELECT count(*) FROM probe_result WHERE endpoint_id = $badid" 4
 ctl mode/up >/dev/null
-for i in 1 2 3; do "$DRTOP" probe --once >/dev/null; sleep 0.3; done
-sleep 1.2 # older than the retention
+# Kept while they are probed (each probe prunes), then older than the retention.
+"$DRTOP" config set retention 1h >/dev/null
+for i in 1 2 3; do "$DRTOP" probe --once >/dev/null; done
+"$DRTOP" config set retention 1s >/dev/null
+sleep 1.2
 old=$(now_ms)
 ok "old results are there before the watcher starts" \
 	sql_is "SELECT count(*) > 1 FROM probe_result WHERE endpoint_id = $okid AND at_ms < $old" 1

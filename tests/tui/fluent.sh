@@ -15,7 +15,7 @@ first() { screen | sed -n 3p | cut -c9-20 | tr -d ' '; }
 # the selected row (default theme: cyan background) names $1
 selected_is() { tmux capture-pane -e -p -t "$S" | grep -- "$1" | grep -q '46m'; }
 
-DASH_COLS=80 dashboard --db "'$DRTOP_DB'"
+DASH_COLS=80 DASH_ROWS=24 dashboard --db "'$DRTOP_DB'"
 tmux new-session -d -s keep "sleep 300" # the tmux server stays up between the dashboard's sessions
 tmux resize-window -t "$S" -x 80 -y 24 2>/dev/null || tmux resize-pane -t "$S" -x 80 -y 24
 ok "the dashboard starts in 80x24" wait_for 10 shows "backup-one"

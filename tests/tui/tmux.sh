@@ -20,7 +20,7 @@ keys() { tmux send-keys -t "$S" "$@"; }
 db_is() { test "$(sql "$1")" = "$2"; }
 
 # dashboard [ARGS...]: start drtop ARGS in session $S, 100x30 (or $DASH_COLS
-# wide), UTF-8, with the
+# wide and $DASH_ROWS high), UTF-8, with the
 # environment changes in $DASH_ENV (for env(1)); its stderr goes to $T/stderr
 # (or the terminal when DASH_STDERR=tty) and "EXITED status" to $T/exited
 # when it ends.
@@ -30,6 +30,6 @@ dashboard() {
 	# session started just after the last one was killed would race the
 	# server's exit.
 	tmux has-session -t "$S-spare" 2>/dev/null || tmux new-session -d -s "$S-spare" "sleep 3600"
-	tmux new-session -d -s "$S" -x "${DASH_COLS:-100}" -y 30 \
+	tmux new-session -d -s "$S" -x "${DASH_COLS:-100}" -y "${DASH_ROWS:-30}" \
 		"env $DASH_ENV LANG=C.UTF-8 '$DRTOP' $* $([ "$DASH_STDERR" = tty ] || echo "2>'$T/stderr'"); echo EXITED \$? >'$T/exited'; sleep 60"
 }
