@@ -67,13 +67,16 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 		return -1;
 	if (arg(a, "output") && cmd_check_output(arg(a, "output"), e) < 0)
 		return -1;
+	/* The verdict is read once: the report and the history kept from it (a
+	 * window for this report only is not the verdict to keep). */
+	o.snapshot = !o.window_s;
 	if (board_load(ctx->db, &o, &r, e) < 0)
 		return -1;
 	/* A read: the history is kept when it can be, once the arguments are known good. */
-	if (verdict_note_history(ctx->db) > 0) {
+	if ((o.snapshot ? verdict_note_snapshot_history(ctx->db) : verdict_note_history(ctx->db)) > 0 &&
+	    board_load_history(ctx->db, &r, e) < 0) {
 		board_free(&r);
-		if (board_load(ctx->db, &o, &r, e) < 0)
-			return -1;
+		return -1;
 	}
 	color = f == 0 && !arg(a, "output") && ctx->out_tty && !getenv("NO_COLOR");
 	rc = formats[f].fn(&r, ctx->db, color, &out, e);

@@ -1,8 +1,9 @@
 /*
  * cmd-status.c - drtop status [SYSTEM]: the verdict on the command line.
  *
- * Reads v_system_status and v_findings (the same views as the dashboard and
- * the reports) and records any change of status in status_history.
+ * Reads v_system_status (once, into a snapshot) and v_findings (the same views
+ * as the dashboard and the reports) and records any change of status in
+ * status_history from the rows it showed.
  */
 #include "config.h"
 
@@ -23,10 +24,10 @@ static const struct opt opts[] = {
 	" ORDER BY CASE v.status WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 WHEN 'UNKNOWN' THEN 2"  \
 	" ELSE 3 END, v.tier, v.system"
 
-/* The view is read whole, once, then filtered: a condition pushed down into it
- * would be evaluated per system and cost far more than reading it all. */
-#define STATUS_ROWS                                                                               \
-	"(SELECT * FROM v_system_status LIMIT -1) v WHERE ?1 IS NULL OR v.system = ?1"
+/* The view is read whole, once, into the snapshot (verdict_snapshot), then
+ * filtered: a condition pushed down into it would be evaluated per system and
+ * cost far more than reading it all. The history is kept from the same rows. */
+#define STATUS_ROWS "temp.verdict_snapshot v WHERE ?1 IS NULL OR v.system = ?1"
 
 /* Durations rounded to two units; targets beside the evidence in the same
  * units; an outage with its bounds ("40m (38m–41m)", "≥ 10m"). */
@@ -72,6 +73,8 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 		return -1;
 	if (a->npos && inventory_system_id(ctx->db, a->pos[0], &id, e) < 0)
 		return -1;
+	if (verdict_snapshot(ctx->db, e) < 0)
+		return -1;
 	rc = output_list(ctx, a, table_sql, data_sql, e);
 	if (rc == 0 && f == OUT_TABLE) {
 		st = db_prepare(ctx->db, findings_sql, e);
@@ -84,7 +87,7 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 	}
 	/* A read: the history is kept when it can be, after the answer. */
 	if (rc == 0)
-		verdict_note_history(ctx->db);
+		verdict_note_snapshot_history(ctx->db);
 	return rc;
 }
 

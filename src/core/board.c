@@ -11,6 +11,7 @@
 #include "board.h"
 #include "ledger.h"
 #include "util.h"
+#include "verdict.h"
 #include "when.h"
 
 static int64_t col_int(sqlite3_stmt *st, int i)
@@ -120,7 +121,7 @@ static int fill_history(struct board_system *s, sqlite3_stmt *st, void *arg)
 }
 
 /* The last twelve status changes of every system, oldest first. */
-static int load_history(struct db *db, struct board *b, struct error *e)
+int board_load_history(struct db *db, struct board *b, struct error *e)
 {
 	return load_per_system(db, b,
 			       "SELECT system_id, group_concat(substr(status, 1, 1), '') FROM ("
@@ -157,15 +158,16 @@ static int load_down(struct db *db, struct board *b, struct error *e)
 }
 
 /* The view is computed once, whole (MATERIALIZED): let the planner push the
- * ORDER BY or column choices into it and it may compute parts per row. */
-static const char systems_sql[] =
-	"WITH v AS MATERIALIZED (SELECT * FROM v_system_status)"
-	" SELECT system_id, system, status, worst_finding, owner, strategy, recommended_strategy,"
-	" recovery_point, last_probe, tier, cost_tier, recommended_cost_tier, rto_s, rpo_s,"
-	" worst_recovery_s, last_recovery_s, data_lag_s, last_probe_at, worst_recovery_lower_s,"
-	" worst_recovery_upper_s, last_recovery_lower_s, last_recovery_upper_s FROM v"
-	" ORDER BY CASE status WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 WHEN 'UNKNOWN' THEN 2"
-	" ELSE 3 END, tier, system";
+ * ORDER BY or column choices into it and it may compute parts per row. Or
+ * it is read from the snapshot verdict_snapshot took. */
+#define SYSTEMS_SQL(FROM)                                                                          \
+	"WITH v AS MATERIALIZED (SELECT * FROM " FROM ")"                                          \
+	" SELECT system_id, system, status, worst_finding, owner, strategy, recommended_strategy," \
+	" recovery_point, last_probe, tier, cost_tier, recommended_cost_tier, rto_s, rpo_s,"       \
+	" worst_recovery_s, last_recovery_s, data_lag_s, last_probe_at, worst_recovery_lower_s,"   \
+	" worst_recovery_upper_s, last_recovery_lower_s, last_recovery_upper_s FROM v"             \
+	" ORDER BY CASE status WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 WHEN 'UNKNOWN' THEN 2"      \
+	" ELSE 3 END, tier, system"
 
 static const char findings_sql[] =
 	"SELECT system_id, finding, severity, objective, detail, since_iso, target_s, measured_s,"
@@ -188,7 +190,12 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 	}
 	sqlite3_finalize(st);
 	when_format(r->now, r->now_iso);
-	st = db_prepare(db, systems_sql, e);
+	if (o->snapshot && !o->window_s && verdict_snapshot(db, e) < 0)
+		return -1;
+	st = db_prepare(db,
+			o->snapshot && !o->window_s ? SYSTEMS_SQL("temp.verdict_snapshot")
+						    : SYSTEMS_SQL("v_system_status"),
+			e);
 	if (!st)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -281,7 +288,7 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 		return db_fail(db, e, "reading the findings");
 	if (load_down(db, r, e) < 0)
 		return -1;
-	return load_history(db, r, e);
+	return board_load_history(db, r, e);
 }
 
 /* The ledger's head once the verdict is read: every fact the report rests on

@@ -69,12 +69,17 @@ struct board_options {
 	 * abandons the read (board_load fails). NULL: none. */
 	int (*yield)(void *arg);
 	void *yield_arg;
+	/* Read v_system_status into temp.verdict_snapshot first (verdict_snapshot),
+	 * so that the history can be kept from the same rows. Not with a window. */
+	int snapshot;
 };
 
 /* Read the verdict. With a window, the views are read inside a transaction that
  * sets it and is rolled back, so the setting itself never changes. */
 int board_load(struct db *db, const struct board_options *o, struct board *r, struct error *e);
 void board_free(struct board *r);
+/* Read again only each system's last twelve status changes (the history strip). */
+int board_load_history(struct db *db, struct board *b, struct error *e);
 
 /* A quick first look, for a first frame: every system with its last recorded
  * status (status_history), its objectives and strategy, without the findings. */

@@ -11,17 +11,20 @@
 #include "verdict.h"
 #include "when.h"
 
-static int record_history(struct db *db, int wait, int *changed, struct error *e)
+/* The status of every system whose status differs from its last recorded
+ * one, read from FROM (the views, or the snapshot a command has just shown). */
+#define HISTORY_SQL(FROM)                                                                          \
+	"INSERT INTO status_history (system_id, at, status, reason)"                               \
+	" SELECT v.system_id, (SELECT now FROM v_settings), v.status,"                             \
+	"  coalesce(v.worst_finding, '')"                                                          \
+	" FROM " FROM " v"                                                                         \
+	" WHERE v.status IS NOT (SELECT h.status FROM status_history h"                            \
+	"   WHERE h.system_id = v.system_id ORDER BY h.at DESC, h.id DESC LIMIT 1)"                \
+	"  AND (SELECT now FROM v_settings) >= (SELECT coalesce(max(h.at), 0)"                     \
+	"   FROM status_history h WHERE h.system_id = v.system_id)"
+
+static int record_history(struct db *db, int wait, int snapshot, int *changed, struct error *e)
 {
-	static const char sql[] =
-		"INSERT INTO status_history (system_id, at, status, reason)"
-		" SELECT v.system_id, (SELECT now FROM v_settings), v.status,"
-		"  coalesce(v.worst_finding, '')"
-		" FROM v_system_status v"
-		" WHERE v.status IS NOT (SELECT h.status FROM status_history h"
-		"   WHERE h.system_id = v.system_id ORDER BY h.at DESC, h.id DESC LIMIT 1)"
-		"  AND (SELECT now FROM v_settings) >= (SELECT coalesce(max(h.at), 0)"
-		"   FROM status_history h WHERE h.system_id = v.system_id)";
 	sqlite3_stmt *st;
 	int rc;
 
@@ -31,7 +34,8 @@ static int record_history(struct db *db, int wait, int *changed, struct error *e
 		return 0; /* a verdict about the future is not history */
 	if ((wait ? db_begin(db, e) : db_try_begin(db, e)) < 0)
 		return -1;
-	st = db_cached(db, sql, e);
+	st = db_cached(db, snapshot ? HISTORY_SQL("temp.verdict_snapshot") : HISTORY_SQL("v_system_status"),
+		       e);
 	if (!st) {
 		db_rollback(db);
 		return -1;
@@ -50,23 +54,42 @@ static int record_history(struct db *db, int wait, int *changed, struct error *e
 
 int verdict_record_history(struct db *db, int *changed, struct error *e)
 {
-	return record_history(db, 1, changed, e);
+	return record_history(db, 1, 0, changed, e);
 }
 
 int verdict_try_record_history(struct db *db, int *changed, struct error *e)
 {
-	return record_history(db, 0, changed, e);
+	return record_history(db, 0, 0, changed, e);
 }
 
-int verdict_note_history(struct db *db)
+static int note_history(struct db *db, int snapshot)
 {
 	struct error e = {0};
 	int changed = 0;
 
-	if (sqlite3_db_readonly(db->h, "main") != 1 && record_history(db, 0, &changed, &e) < 0)
+	if (sqlite3_db_readonly(db->h, "main") != 1 &&
+	    record_history(db, 0, snapshot, &changed, &e) < 0)
 		changed = 0;
 	error_done(&e);
 	return changed;
+}
+
+int verdict_note_history(struct db *db)
+{
+	return note_history(db, 0);
+}
+
+int verdict_snapshot(struct db *db, struct error *e)
+{
+	return db_exec(db,
+		       "DROP TABLE IF EXISTS temp.verdict_snapshot;"
+		       " CREATE TEMP TABLE verdict_snapshot AS SELECT * FROM v_system_status",
+		       e);
+}
+
+int verdict_note_snapshot_history(struct db *db)
+{
+	return note_history(db, 1);
 }
 
 void verdict_done(struct verdict *v)

@@ -30,6 +30,13 @@ int verdict_try_record_history(struct db *db, int *changed, struct error *e);
  * Returns how many changes were recorded. */
 int verdict_note_history(struct db *db);
 
+/* v_system_status read once, whole, into temp.verdict_snapshot, a table of
+ * the connection's own, for a command that shows the verdict and keeps its
+ * history: both then read the same rows, and the views are evaluated once. */
+int verdict_snapshot(struct db *db, struct error *e);
+/* verdict_note_history from the snapshot verdict_snapshot took. */
+int verdict_note_snapshot_history(struct db *db);
+
 /* A system's verdict, as v_system_status and v_findings give it. */
 struct verdict {
 	char *status, *worst_finding, *strategy, *recommended;
