@@ -51,6 +51,7 @@ struct prober {
 	size_t done, failed;
 	size_t concurrency;
 	int heartbeat; /* we hold the prober heartbeat: beat with every batch */
+	int no_history; /* the caller keeps the status history */
 	int64_t last_beat_ms;
 	int64_t last_history_ms;
 	int64_t next_prune_ms;
@@ -384,6 +385,7 @@ struct prober *prober_new(struct db *db, const struct prober_options *opt, probe
 	 * the prober's footprint flat. */
 	db_exec(db, "PRAGMA cache_size = -1024", NULL);
 	p->systems = opt ? opt->systems : NULL;
+	p->no_history = opt && opt->no_history;
 	if (load(p, p->systems, e) < 0 || !(p->rec = recorder_new(db, e)) ||
 	    !(p->engine = probe_engine_new(&po, on_result, p, e))) {
 		prober_free(p);
@@ -493,6 +495,8 @@ static int history(struct prober *p, int final, struct error *e)
 {
 	struct error err = {0};
 
+	if (p->no_history)
+		return 0;
 	if ((final ? verdict_record_history(p->db, NULL, &err)
 		   : verdict_try_record_history(p->db, NULL, &err)) == 0)
 		return 0;

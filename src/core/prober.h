@@ -50,6 +50,10 @@ typedef void (*prober_result_fn)(const struct prober_endpoint *ep, const struct 
 struct prober_options {
 	int concurrency, per_host;
 	char **systems; /* only these systems (NULL-terminated), or NULL for all */
+	/* Keep no status history: the caller keeps it from the verdict it reads
+	 * anyway (the dashboard), rather than the prober reading every system's
+	 * verdict again every few seconds, with probing held up meanwhile. */
+	int no_history;
 };
 
 struct prober;

@@ -188,8 +188,14 @@ void tui_reload(struct tui *t, int quick)
 	rc = quick ? board_load_quick(t->reader, &b, &e)
 		   : board_load(t->reader,
 				&(struct board_options){.yield = t->reader != t->db ? read_yield : NULL,
-							.yield_arg = t},
+							.yield_arg = t,
+							.snapshot = 1},
 				&b, &e);
+	/* The dashboard that probes keeps the status history from the verdict it
+	 * has just read, not its prober from a read of its own every few seconds
+	 * that would hold up probing, keys and the screen. */
+	if (rc == 0 && !quick && t->prober && verdict_note_snapshot_history(t->reader) > 0)
+		rc = board_load_history(t->reader, &b, &e);
 	t->reading = 0;
 	if (t->yielded_ms)
 		t->dirty = 1;
@@ -250,7 +256,7 @@ static void start_prober(struct tui *t)
 		return;
 	}
 	t->prober_elsewhere = 0;
-	t->prober = prober_new(t->db, &(struct prober_options){0, 0, NULL}, NULL, NULL, &e);
+	t->prober = prober_new(t->db, &(struct prober_options){.no_history = 1}, NULL, NULL, &e);
 	if (!t->prober) {
 		tui_message(t, 1, "cannot probe: %s", e.msg);
 		error_done(&e);

@@ -28,4 +28,23 @@ keys q
 keys q
 wait_for 5 test -s "$T/exited"
 
+# The dashboard that probes keeps the status history itself, from the verdict
+# it reads (its prober does not read the verdict again).
+unset DRTOP_NOW
+start_server
+"$DRTOP" system add web --rto 3s --rpo 1d >/dev/null # WARN (never drilled), BREACH when down 3 s
+"$DRTOP" endpoint add web "$URL/health" --interval 500ms --timeout 1s >/dev/null
+"$DRTOP" checkin web >/dev/null
+web_history="SELECT group_concat(h.status, ' ') FROM (SELECT status FROM status_history h
+  JOIN system s ON s.id = h.system_id WHERE s.name = 'web' ORDER BY h.at, h.id) h"
+tmux kill-session -t "$S"
+DASH_ENV="-u DRTOP_NOW" # the test's tmux server has it from the first dashboard
+dashboard --db "'$DRTOP_DB'"
+ok "the probing dashboard keeps web's first status" wait_for 20 db_is "$web_history" "WARN"
+ctl down >/dev/null
+ok "and its change when web goes down" wait_for 30 db_is "$web_history" "WARN BREACH"
+ok "the change shows in web's history cells" wait_for 10 sh -c "tmux capture-pane -p -t '$S' | grep ' web ' | grep -q '▅█'"
+keys q
+wait_for 5 test -s "$T/exited"
+
 done_testing
