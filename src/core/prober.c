@@ -52,6 +52,8 @@ struct prober {
 	size_t concurrency;
 	int heartbeat; /* we hold the prober heartbeat: beat with every batch */
 	int no_history; /* the caller keeps the status history */
+	int watching;   /* probing on a schedule (prober_step), not once */
+	int64_t pumped_ms; /* the last time probing went on during a read of the verdict */
 	int64_t last_beat_ms;
 	int64_t last_history_ms;
 	int64_t next_prune_ms;
@@ -489,16 +491,40 @@ char *prober_take_warning(struct prober *p)
 	return p->warning.len ? strbuf_detach(&p->warning) : NULL;
 }
 
+static int64_t start_due(struct prober *p, int64_t now, int64_t soonest);
+
+/* While the verdict is read for the history (seconds, with many systems),
+ * probing goes on: every 10 ms SQLite hands over, and the engine starts what
+ * is due and takes what has finished. The results wait in memory for the next
+ * batch: nothing here may use the connection that is reading. */
+static int pump(void *arg)
+{
+	struct prober *p = arg;
+	int64_t now = mono_ms();
+
+	if (now - p->pumped_ms < 10)
+		return 0;
+	p->pumped_ms = now;
+	if (p->watching)
+		start_due(p, now, now);
+	probe_engine_step(p->engine, 0, -1, NULL, NULL);
+	return 0;
+}
+
 /* Status changes are kept every few seconds, not with every batch: the verdict
  * reads every system. A locked database only postpones them. */
 static int history(struct prober *p, int final, struct error *e)
 {
 	struct error err = {0};
+	int rc;
 
 	if (p->no_history)
 		return 0;
-	if ((final ? verdict_record_history(p->db, NULL, &err)
-		   : verdict_try_record_history(p->db, NULL, &err)) == 0)
+	sqlite3_progress_handler(p->db->h, 1000, pump, p);
+	rc = final ? verdict_record_history(p->db, NULL, &err)
+		   : verdict_try_record_history(p->db, NULL, &err);
+	sqlite3_progress_handler(p->db->h, 0, NULL, NULL);
+	if (rc == 0)
 		return 0;
 	if (final || !passing(&err)) {
 		error_set(e, err.kind, "%s", err.msg);
@@ -573,9 +599,10 @@ static void reschedule(struct prober_endpoint *ep, int ok, int64_t now_ms)
 	ep->failures = ok ? 0 : ep->failures + 1;
 }
 
-int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, struct error *e)
+/* Hand the engine every endpoint due by NOW; returns the soonest time one not
+ * in flight is due, or SOONEST if that is sooner. */
+static int64_t start_due(struct prober *p, int64_t now, int64_t soonest)
 {
-	int64_t now = mono_ms(), soonest = now + wait_ms;
 	size_t i;
 
 	for (i = 0; i < p->neps; i++) {
@@ -590,6 +617,15 @@ int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, s
 		if (!ep->in_flight && ep->due_ms < soonest)
 			soonest = ep->due_ms;
 	}
+	return soonest;
+}
+
+int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, struct error *e)
+{
+	int64_t now = mono_ms(), soonest;
+
+	p->watching = 1;
+	soonest = start_due(p, now, now + wait_ms);
 	if (probe_engine_step(p->engine, (int)(soonest > now ? soonest - now : 0), extra_fd,
 			      extra_ready, e) < 0)
 		return -1;
