@@ -543,7 +543,10 @@ static int maybe_flush(struct prober *p, struct error *e)
 	if (p->npending >= FLUSH_AT || now - p->last_flush_ms >= FLUSH_EVERY_MS) {
 		if (flush(p, 0, e) < 0)
 			return -1;
-		if (now - p->last_history_ms >= HISTORY_EVERY_MS && !p->retry_ms) {
+		/* Not while the inventory is stale (p->gone): the caller reloads it
+		 * first, or probing during the read would gather more results of
+		 * endpoints that are gone. */
+		if (now - p->last_history_ms >= HISTORY_EVERY_MS && !p->retry_ms && !p->gone) {
 			if (replaced(p, e))
 				return -1;
 			p->last_history_ms = now;
