@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "cron.h"
+#include "evidence.h"
 #include "inventory.h"
 #include "strbuf.h"
 #include "url.h"
@@ -703,6 +704,9 @@ int inventory_schedule_put(struct db *db, const char *system, const struct inven
 	if (rc && !(flags & INVENTORY_UPSERT))
 		return error_set(e, ERR_DATA, "system '%s' already has a schedule '%s'", system,
 				 s->name);
+	/* The runs due so far were due under the expression in force until now. */
+	if (rc && evidence_due_extend(db, id, when_real_now(), e) < 0)
+		return -1;
 	st = db_prepare(db, rc ? update_sql : insert_sql, e);
 	if (!st)
 		return -1;
