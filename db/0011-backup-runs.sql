@@ -1,6 +1,6 @@
 -- 0010: backups checked against their schedule, run by run.
 --
--- A run is a check-in that may say more: when it started, its exit status,
+-- A run is a check-in that may say more: when it started, how it exited,
 -- the size, id and SHA-256 of what it wrote. `drtop checkin --start` records
 -- a start (run_start) before the job runs; the check-in that finishes the
 -- run names it (start_id) and carries its start time. A start that no
@@ -317,7 +317,7 @@ FROM (
          b.max_gap_s + b.duration_s + coalesce(b.grace_s, p.backup_grace_s),
          p.now - g.at, NULL, k.at,
          'schedule ' || f.name || ': the newest run failed'
-         || CASE WHEN k.exit_status IS NOT NULL THEN ' (exit status ' || k.exit_status || ')' ELSE '' END,
+         || CASE WHEN k.exit_status IS NOT NULL THEN ' (exited with ' || k.exit_status || ')' ELSE '' END,
          NULL, NULL
   FROM fin f JOIN p JOIN backup_schedule b ON b.id = f.schedule_id
   JOIN checkin k ON k.id = f.last_id LEFT JOIN checkin g ON g.id = f.good_id
