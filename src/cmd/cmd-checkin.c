@@ -117,12 +117,15 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 	    arg_int(a, "size", 0, LONG_MAX, &size, e) < 0)
 		return -1;
 	if (arg(a, "start") || arg(a, "run")) {
-		if (db_begin(ctx->db, e) < 0)
-			return -1;
-		if (cmd_commit(ctx, evidence_run_start(ctx->db, system, arg(a, "schedule"), at, &id, e),
-			       e) < 0)
-			return -1;
-		if (arg(a, "start")) {
+		if (db_begin(ctx->db, e) < 0 ||
+		    cmd_commit(ctx, evidence_run_start(ctx->db, system, arg(a, "schedule"), at, &id, e),
+			       e) < 0) {
+			if (!arg(a, "run"))
+				return -1;
+			/* the backup runs all the same: it matters more than its start */
+			cmd_note("%s; running the command anyway", e->msg);
+			error_done(e);
+		} else if (arg(a, "start")) {
 			fprintf(ctx->out, "recorded the start of a backup of %s at %s\n", system,
 				when_format(at, buf));
 			return 0;
@@ -151,10 +154,15 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 	r.size_bytes = size;
 	r.artifact = arg(a, "artifact");
 	r.sha256 = arg(a, "sha256");
-	if (db_begin(ctx->db, e) < 0)
-		return -1;
-	if (cmd_commit(ctx, evidence_checkin_add(ctx->db, system, &r, &id, &started, e), e) < 0)
-		return -1;
+	if (db_begin(ctx->db, e) < 0 ||
+	    cmd_commit(ctx, evidence_checkin_add(ctx->db, system, &r, &id, &started, e), e) < 0) {
+		if (!arg(a, "run"))
+			return -1;
+		/* the job's own status is what its scheduler must see */
+		cmd_note("%s; the run is not recorded", e->msg);
+		error_done(e);
+		return status;
+	}
 	fprintf(ctx->out, "recorded %s backup of %s at %s", r.ok ? "a successful" : "a failed",
 		system, when_format(at, buf));
 	if (started >= 0)
