@@ -609,7 +609,27 @@ int cron_next(const struct cron *c, int64_t after, int64_t *next)
 	return next_in_zone(c, after, next);
 }
 
-int cron_max_gap(const struct cron *c, int64_t from, int64_t horizon, int64_t *gap)
+/*
+ * Schedules share expressions (thousands of systems backed up "0 2 * * *"),
+ * so the largest gap is remembered per expression, zone, day of FROM and
+ * horizon for the life of the process: importing many schedules computes a
+ * year of runs once per distinct expression, not once per schedule.
+ */
+#define GAP_MEMO 256
+
+struct gap_memo {
+	uint64_t minutes;
+	uint32_t hours, mdays, months, wdays;
+	int flags;
+	const struct zone *z;
+	int64_t day, horizon, gap;
+	int rc, used;
+};
+
+static struct gap_memo gap_memo[GAP_MEMO];
+static size_t gap_memo_next;
+
+static int max_gap_walk(const struct cron *c, int64_t from, int64_t horizon, int64_t *gap)
 {
 	int64_t prev, t, max = 0;
 	int runs = 1;
@@ -629,4 +649,38 @@ int cron_max_gap(const struct cron *c, int64_t from, int64_t horizon, int64_t *g
 	}
 	*gap = max;
 	return 0;
+}
+
+int cron_max_gap(const struct cron *c, int64_t from, int64_t horizon, int64_t *gap)
+{
+	int flags = c->dom_star | c->dow_star << 1 | c->hour_star << 2;
+	int64_t day = floor_div(from, 86400);
+	struct gap_memo *m;
+	size_t i;
+
+	for (i = 0; i < GAP_MEMO && gap_memo[i].used; i++) {
+		m = &gap_memo[i];
+		if (m->minutes == c->minutes && m->hours == c->hours && m->mdays == c->mdays &&
+		    m->months == c->months && m->wdays == c->wdays && m->flags == flags &&
+		    m->z == c->z && m->day == day && m->horizon == horizon) {
+			*gap = m->gap;
+			return m->rc;
+		}
+	}
+	m = &gap_memo[gap_memo_next];
+	gap_memo_next = (gap_memo_next + 1) % GAP_MEMO;
+	m->minutes = c->minutes;
+	m->hours = c->hours;
+	m->mdays = c->mdays;
+	m->months = c->months;
+	m->wdays = c->wdays;
+	m->flags = flags;
+	m->z = c->z;
+	m->day = day;
+	m->horizon = horizon;
+	/* from the start of FROM's day, so that every FROM of the day agrees */
+	m->rc = max_gap_walk(c, day * 86400, horizon, &m->gap);
+	m->used = 1;
+	*gap = m->gap;
+	return m->rc;
 }
