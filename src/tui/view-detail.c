@@ -222,6 +222,8 @@ static void draw(struct tui *t)
 	section(t, &l, DETAIL_ENDPOINTS, s->id, "none: press E to add one");
 	view_heading(&l, "backup schedules and check-ins");
 	section(t, &l, DETAIL_SCHEDULES, s->id, "none: press S to add one");
+	view_heading(&l, "backup runs, oldest to newest (+ on time, L late, M missed, F failed, . due)");
+	section(t, &l, DETAIL_RUNS, s->id, "no cron schedule: runs are not matched to due times");
 	view_heading(&l, "drills");
 	section(t, &l, DETAIL_DRILLS, s->id, "none: press D to record one");
 	view_heading(&l, "status history (the list's HISTORY cells, newest first)");
