@@ -44,6 +44,15 @@ ok "while Sunday's run is pending, last week's lateness still speaks" \
 ok "... and the pending run is no finding yet" \
 	outcome_is 2026-11-22T05:00:00Z rep 2026-11-22T03:00:00Z pending
 
+run report
+ok "the text report carries each schedule's compliance" out_has "rep weekly: 8 due, 0 on time, 8 late, 0 missed, 0 failed (0.0% on time)"
+run report --format json
+ok "... and so does the JSON report" sh -c "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=[x for x in d[\"backup_compliance\"] if x[\"system\"]==\"rep\"][0]; sys.exit(not (c[\"due\"], c[\"late\"], c[\"on_time\"]) == (8, 8, 0))' '$T/out'"
+run report --format prometheus
+ok "... and the Prometheus one" out_has 'drtop_backup_due_runs{system="rep",schedule="weekly",outcome="late"} 8'
+run report --format markdown
+ok "... and the Markdown one" out_has '| `rep` | `weekly` | 8 | 0 | 8 | 0 | 0 |'
+
 # on-time against late, at the deadline (due 03:00 + 2h + 1h grace = 06:00)
 for x in rep-edge rep-over; do
 	sys $x
