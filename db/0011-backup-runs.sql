@@ -43,6 +43,8 @@ ALTER TABLE checkin ADD COLUMN sha256 TEXT
   CHECK (sha256 IS NULL OR (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'));
 ALTER TABLE checkin ADD COLUMN duration_s INTEGER GENERATED ALWAYS AS (at - started_at) VIRTUAL;
 CREATE INDEX checkin_start ON checkin(start_id) WHERE start_id IS NOT NULL;
+-- A run answers a due instant by its start, or its finish when it has none.
+CREATE INDEX checkin_anchor ON checkin(system_id, coalesce(started_at, at));
 
 CREATE TABLE backup_due (
   id          INTEGER PRIMARY KEY,
@@ -130,36 +132,36 @@ LEFT JOIN backup_schedule b ON b.id = k.schedule_id;
 --   pending  the deadline has not passed and no run finished yet
 CREATE VIEW v_backup_slot AS
 SELECT x.due_id, x.schedule_id, x.system_id, x.due_at, x.next_due, x.deadline, x.duration_s, x.grace_s,
-       x.checkin_id, x.start_id, x.now,
-       (SELECT k.ok FROM checkin k WHERE k.id = x.checkin_id) AS ok,
-       (SELECT k.at FROM checkin k WHERE k.id = x.checkin_id) AS finished_at,
-       coalesce((SELECT k.started_at FROM checkin k WHERE k.id = x.checkin_id),
-                (SELECT r.started_at FROM run_start r WHERE r.id = x.start_id)) AS started_at,
-       CASE (SELECT k.ok FROM checkin k WHERE k.id = x.checkin_id)
-         WHEN 1 THEN CASE WHEN (SELECT k.at FROM checkin k WHERE k.id = x.checkin_id) <= x.deadline
-                          THEN 'on-time' ELSE 'late' END
-         WHEN 0 THEN 'failed'
-         ELSE CASE WHEN x.now <= x.deadline THEN 'pending' ELSE 'missed' END END AS outcome
+       k.id AS checkin_id, r.id AS start_id, x.now, k.ok, k.at AS finished_at,
+       coalesce(k.started_at, r.started_at) AS started_at,
+       CASE k.ok WHEN 1 THEN CASE WHEN k.at <= x.deadline THEN 'on-time' ELSE 'late' END
+                 WHEN 0 THEN 'failed'
+                 ELSE CASE WHEN x.now <= x.deadline THEN 'pending' ELSE 'missed' END END AS outcome
 FROM (
-  SELECT u.id AS due_id, u.schedule_id, b.system_id, u.due_at, p.now, b.duration_s,
+  SELECT u.id AS due_id, u.schedule_id, b.system_id, b.id AS sched, u.due_at, p.now, b.duration_s,
          coalesce(b.grace_s, p.backup_grace_s) AS grace_s,
          u.due_at + b.duration_s + coalesce(b.grace_s, p.backup_grace_s) AS deadline,
          (SELECT min(v.due_at) FROM backup_due v WHERE v.schedule_id = u.schedule_id
-            AND v.due_at > u.due_at) AS next_due,
-         (SELECT k.id FROM checkin k
-          WHERE k.system_id = b.system_id AND (k.schedule_id = b.id OR k.schedule_id IS NULL)
-            AND k.at <= p.now AND coalesce(k.started_at, k.at) >= u.due_at
-            AND coalesce(k.started_at, k.at) < coalesce((SELECT min(v.due_at) FROM backup_due v
-                  WHERE v.schedule_id = u.schedule_id AND v.due_at > u.due_at), 1 << 62)
-          ORDER BY k.ok DESC, k.at, k.id LIMIT 1) AS checkin_id,
-         (SELECT r.id FROM run_start r
-          WHERE r.system_id = b.system_id AND (r.schedule_id = b.id OR r.schedule_id IS NULL)
-            AND r.started_at <= p.now AND r.started_at >= u.due_at
-            AND r.started_at < coalesce((SELECT min(v.due_at) FROM backup_due v
-                  WHERE v.schedule_id = u.schedule_id AND v.due_at > u.due_at), 1 << 62)
-          ORDER BY r.started_at, r.id LIMIT 1) AS start_id
+            AND v.due_at > u.due_at) AS next_due
   FROM backup_due u JOIN backup_schedule b ON b.id = u.schedule_id JOIN v_settings p
-  WHERE u.due_at <= p.now) x;
+  WHERE u.due_at <= p.now) x
+LEFT JOIN checkin k ON k.id = coalesce(
+  (SELECT k1.id FROM checkin k1
+   WHERE k1.system_id = x.system_id AND coalesce(k1.started_at, k1.at) >= x.due_at
+     AND coalesce(k1.started_at, k1.at) < coalesce(x.next_due, 1 << 62)
+     AND k1.ok = 1 AND (k1.schedule_id = x.sched OR k1.schedule_id IS NULL) AND k1.at <= x.now
+   ORDER BY coalesce(k1.started_at, k1.at), k1.id LIMIT 1),
+  (SELECT k2.id FROM checkin k2
+   WHERE k2.system_id = x.system_id AND coalesce(k2.started_at, k2.at) >= x.due_at
+     AND coalesce(k2.started_at, k2.at) < coalesce(x.next_due, 1 << 62)
+     AND (k2.schedule_id = x.sched OR k2.schedule_id IS NULL) AND k2.at <= x.now
+   ORDER BY coalesce(k2.started_at, k2.at), k2.id LIMIT 1))
+LEFT JOIN run_start r ON r.id = (
+  SELECT r1.id FROM run_start r1
+  WHERE r1.system_id = x.system_id AND r1.started_at >= x.due_at
+    AND r1.started_at < coalesce(x.next_due, 1 << 62)
+    AND (r1.schedule_id = x.sched OR r1.schedule_id IS NULL) AND r1.started_at <= x.now
+  ORDER BY r1.started_at, r1.id LIMIT 1);
 
 -- For auditors: every due run kept (from the later of the schedule's creation
 -- and the verdict window's start when drtop first expanded it) up to 'now',
