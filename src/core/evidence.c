@@ -59,25 +59,36 @@ static int sha256_check(const char *hex, struct error *e)
 	return 0;
 }
 
+/* SQL prepared with ?1 the system, ?2 the schedule (NULL when SCHED is 0), ?3 AT. */
+static sqlite3_stmt *prepare_run(struct db *db, const char *sql, int64_t sys, int64_t sched,
+				 int64_t at, struct error *e)
+{
+	sqlite3_stmt *st = db_prepare(db, sql, e);
+
+	if (st) {
+		sqlite3_bind_int64(st, 1, sys);
+		if (sched)
+			sqlite3_bind_int64(st, 2, sched);
+		sqlite3_bind_int64(st, 3, at);
+	}
+	return st;
+}
+
 /* The newest run of the schedule (or the system, when SCHED is 0) started by
  * AT and not finished: its id and start, or 0. */
 static int open_run(struct db *db, int64_t sys, int64_t sched, int64_t at, int64_t *id,
 		    int64_t *started, struct error *e)
 {
-	sqlite3_stmt *st = db_prepare(db,
-				      "SELECT r.id, r.started_at FROM run_start r WHERE r.system_id = ?1"
-				      " AND r.schedule_id IS ?2 AND r.started_at <= ?3 AND NOT EXISTS"
-				      " (SELECT 1 FROM checkin k WHERE k.start_id = r.id)"
-				      " ORDER BY r.started_at DESC, r.id DESC LIMIT 1",
-				      e);
+	sqlite3_stmt *st = prepare_run(db,
+				       "SELECT r.id, r.started_at FROM run_start r WHERE r.system_id = ?1"
+				       " AND r.schedule_id IS ?2 AND r.started_at <= ?3 AND NOT EXISTS"
+				       " (SELECT 1 FROM checkin k WHERE k.start_id = r.id)"
+				       " ORDER BY r.started_at DESC, r.id DESC LIMIT 1",
+				       sys, sched, at, e);
 
 	*id = 0;
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, sys);
-	if (sched)
-		sqlite3_bind_int64(st, 2, sched);
-	sqlite3_bind_int64(st, 3, at);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
 		*started = sqlite3_column_int64(st, 1);
@@ -150,16 +161,12 @@ int evidence_run_start(struct db *db, const char *system, const char *schedule, 
 		return error_set(e, ERR_DATA, "a run cannot start in the future");
 	if (sched && evidence_due_extend(db, sched, now, e) < 0)
 		return -1;
-	st = db_prepare(db,
-			"INSERT INTO run_start (system_id, schedule_id, started_at, recorded_at)"
-			" VALUES (?1, ?2, ?3, ?4)",
-			e);
+	st = prepare_run(db,
+			 "INSERT INTO run_start (system_id, schedule_id, started_at, recorded_at)"
+			 " VALUES (?1, ?2, ?3, ?4)",
+			 sys, sched, at, e);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, sys);
-	if (sched)
-		sqlite3_bind_int64(st, 2, sched);
-	sqlite3_bind_int64(st, 3, at);
 	sqlite3_bind_int64(st, 4, now);
 	if (inventory_step(db, st, e) < 0)
 		return -1;
