@@ -202,6 +202,14 @@ fails "a negative size" 65 "--size: expected a whole number" checkin wrapped --s
 fails "--size-of a missing file" 66 "--size-of $T/missing" checkin wrapped --size-of "$T/missing"
 fails "a start in the future" 65 "a run cannot start in the future" checkin wrapped --start --at "@$(($(date +%s) + 3600))"
 
+# --- history_s prunes due instants (and starts) like check-ins, accounted for in the ledger ---
+d config set history 40d
+succeeds "db prune applies the history" db prune
+ok "due instants older than history_s are gone (Berlin's March ones), newer ones kept" \
+	test "$(sql "SELECT count(*) FROM backup_due WHERE due_at < strftime('%s', 'now') - 40 * 86400") $(sql "SELECT count(*) > 0 FROM backup_due")" = "0 1"
+succeeds "db verify: the pruned due instants and check-ins are accounted for" db verify
+d config set history 400d
+
 # --- the ledger covers runs and due instants ---
 succeeds "db verify: intact after runs, starts and due instants" db verify
 sql "UPDATE backup_due SET due_at = due_at + 60 WHERE id = (SELECT min(id) FROM backup_due)"
