@@ -29,7 +29,7 @@ static const struct opt opts[] = {
 	{"failed", NULL, "the backup failed", 0},
 	{"note", "TEXT", "a note about the run", 0},
 	{"start", NULL, "record that a run started; the next check-in finishes it", 0},
-	{"exit-status", "N", "the job's exit status (not 0 means failed unless --failed is implied)", 0},
+	{"exit-status", "N", "the job's exit status; any but 0 records a failed run", 0},
 	{"size", "BYTES", "the size of what the run wrote", 0},
 	{"size-of", "PATH", "record the size of the file PATH (after the command, with --run)", 0},
 	{"artifact", "ID", "what the run wrote: a file name, snapshot or archive id", 0},
