@@ -6,8 +6,8 @@
  * and only then turns a matching wall time into instants. That conversion
  * is where daylight saving lives: a wall time may have no instant (spring)
  * or two (autumn). The zone's offsets come from the C library (localtime_r
- * with TZ switched for the duration of a call), so no tz database is parsed
- * here.
+ * with TZ switched while a year of them is read into a per-process cache), so
+ * no tz database is parsed here; after that, walking runs is arithmetic.
  */
 #include "config.h"
 

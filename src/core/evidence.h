@@ -6,8 +6,9 @@
  * schedule. A check-in may be the end of a run that said when it started
  * (run_start), with its exit status, size, artifact and hash; the instants a
  * cron schedule was due are kept (backup_due) so that each can be matched
- * with the run that answered it (db/0010-backup-runs.sql). A drill is a recorded recovery exercise with its measured times.
- * As in inventory.h, callers hold the transaction.
+ * with the run that answered it (the backup-runs migration). A drill is a
+ * recorded recovery exercise with its measured times. As in inventory.h,
+ * callers hold the transaction.
  */
 #ifndef DRTOP_EVIDENCE_H
 #define DRTOP_EVIDENCE_H
