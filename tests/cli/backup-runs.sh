@@ -52,6 +52,8 @@ run report --format prometheus
 ok "... and the Prometheus one" out_has 'drtop_backup_due_runs{system="rep",schedule="weekly",outcome="late"} 8'
 run report --format markdown
 ok "... and the Markdown one" out_has '| `rep` | `weekly` | 8 | 0 | 8 | 0 | 0 |'
+run report --format html
+ok "... and the HTML one" out_has '<td class="n">8</td><td class="n">0</td><td class="n">8</td><td class="n">0</td><td class="n">0</td></tr>'
 
 # on-time against late, at the deadline (due 03:00 + 2h + 1h grace = 06:00)
 for x in rep-edge rep-over; do
