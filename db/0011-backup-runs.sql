@@ -252,7 +252,9 @@ prev AS MATERIALIZED (
   JOIN checkin k ON k.id IN (SELECT k2.id FROM checkin k2 WHERE k2.system_id = f.system_id
                                AND (k2.schedule_id = f.schedule_id OR k2.schedule_id IS NULL)
                                AND k2.ok = 1 AND (k2.at < g.at OR (k2.at = g.at AND k2.id < g.id))
-                             ORDER BY k2.at DESC, k2.id DESC LIMIT 10)),
+                             ORDER BY k2.at DESC, k2.id DESC LIMIT 10)
+  -- (only when the newest says its size or duration: else there is nothing to compare)
+  WHERE g.size_bytes IS NOT NULL OR g.duration_s IS NOT NULL),
 size_med AS (
   SELECT schedule_id, avg(v) AS med, max(n) AS n FROM (
     SELECT schedule_id, size_bytes AS v, count(*) OVER (PARTITION BY schedule_id) AS n,
