@@ -42,8 +42,16 @@ live (tbl, id, row) AS (
     'row_id', row_id, 'action', action, 'old_values', old_values, 'new_values', new_values)
     FROM audit_log
   UNION ALL
-  SELECT 'checkin', id, json_object('system_id', system_id, 'schedule_id', schedule_id,
-    'at', at, 'ok', ok, 'recorded_at', recorded_at, 'note', note) FROM checkin
+  SELECT 'checkin', id, json_patch(json_object('system_id', system_id, 'schedule_id',
+    schedule_id, 'at', at, 'ok', ok, 'recorded_at', recorded_at, 'note', note),
+    json_object('start_id', start_id, 'started_at', started_at, 'exit_status', exit_status,
+    'size_bytes', size_bytes, 'artifact', artifact, 'sha256', sha256)) FROM checkin
+  UNION ALL
+  SELECT 'run_start', id, json_object('system_id', system_id, 'schedule_id', schedule_id,
+    'started_at', started_at, 'recorded_at', recorded_at) FROM run_start
+  UNION ALL
+  SELECT 'backup_due', id, json_object('schedule_id', schedule_id, 'due_at', due_at)
+    FROM backup_due
   UNION ALL
   SELECT 'drill', id, json_object('system_id', system_id, 'kind', kind, 'started_at',
     started_at, 'recovered_at', recovered_at, 'data_loss_s', data_loss_s, 'notes', notes,

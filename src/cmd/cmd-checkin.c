@@ -1,10 +1,22 @@
 /*
- * cmd-checkin.c - drtop checkin SYSTEM: a backup job reports that it finished.
+ * cmd-checkin.c - drtop checkin SYSTEM: a backup job reports on a run.
  *
  * Meant to be the last line of a backup script (`pg_dump ... && drtop
- * checkin payments-db`), in the manner of a dead-man's switch.
+ * checkin payments-db`), in the manner of a dead-man's switch. A script may
+ * also say when the run started (`--start` first, then the check-in that
+ * finishes it) and what it wrote (--size, --artifact, --sha256), or let drtop
+ * run the job: `drtop checkin SYSTEM --run -- CMD ARGS...` records the start,
+ * runs CMD, and records the finish with its exit status, and exits as CMD did.
  */
 #include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "evidence.h"
@@ -12,31 +24,154 @@
 
 static const struct opt opts[] = {
 	{"schedule", "NAME", "the schedule this run belongs to (default: the system's only one)", 0},
-	{"at", "TIME", "when the backup finished (default: now, by the real clock)", 0},
+	{"at", "TIME", "when the backup finished, or started with --start (default: now, by the real "
+		       "clock)", 0},
 	{"failed", NULL, "the backup failed", 0},
-	{"note", "TEXT", "a note, e.g. the backup's size or id", 0},
+	{"note", "TEXT", "a note about the run", 0},
+	{"start", NULL, "record that a run started; the next check-in finishes it", 0},
+	{"exit-status", "N", "the job's exit status; any but 0 records a failed run", 0},
+	{"size", "BYTES", "the size of what the run wrote", 0},
+	{"size-of", "PATH", "record the size of the file PATH (after the command, with --run)", 0},
+	{"artifact", "ID", "what the run wrote: a file name, snapshot or archive id", 0},
+	{"sha256", "HEX", "the SHA-256 of what the run wrote", 0},
+	{"run", NULL, "run the command after the arguments (-- CMD ARGS...), timed, and check in with "
+		      "its exit status", 0},
 	{NULL},
 };
+
+static int size_of(const char *path, int64_t *size, struct error *e)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) < 0)
+		return error_set(e, ERR_NOINPUT, "--size-of %s: %s", path, strerror(errno));
+	*size = (int64_t)sb.st_size;
+	return 0;
+}
+
+/* Run ARGV; its exit status (128 + N when killed by signal N, 127 when it
+ * could not be started). */
+static int run_command(char **argv)
+{
+	struct sigaction ign, old_int, old_quit;
+	pid_t pid;
+	int status = 0;
+
+	fflush(NULL);
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	pid = fork();
+	if (pid == 0) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		execvp(argv[0], argv);
+		cmd_note("cannot run %s: %s", argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0) {
+		cmd_note("cannot run %s: %s", argv[0], strerror(errno));
+		status = 127;
+	} else {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		status = WIFEXITED(status) ? WEXITSTATUS(status)
+		       : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 127;
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	return status;
+}
 
 static int run(struct ctx *ctx, struct args *a, struct error *e)
 {
 	/* What is recorded about the past says so with --at: --now moves only the
 	 * verdict's clock, so a check-in without --at is dated by the real one. */
-	int64_t at = when_real_now(), id;
-	int ok = !arg(a, "failed");
-	char buf[WHEN_BUFSZ];
+	int64_t at = when_real_now(), id, started = -1;
+	const char *system = a->pos[0];
+	struct evidence_run r;
+	char buf[WHEN_BUFSZ], took[WHEN_BUFSZ];
+	long n = -1, size = -1;
+	int status = 0;
 
-	if (arg_time(a, "at", &at, e) < 0)
+	if (!arg(a, "run") && a->npos > 1)
+		return error_set(e, ERR_USAGE, "checkin: unexpected argument '%s'; a command to run "
+					       "needs --run (drtop checkin SYSTEM --run -- CMD ARGS...)",
+				 a->pos[1]);
+	if (arg(a, "run") && a->npos < 2)
+		return error_set(e, ERR_USAGE, "checkin: --run needs a command: drtop checkin SYSTEM "
+					       "--run -- CMD ARGS...");
+	if (arg(a, "run") && (arg(a, "at") || arg(a, "start") || arg(a, "failed") ||
+			      arg(a, "exit-status")))
+		return error_set(e, ERR_USAGE, "checkin: --run times the command itself: it takes no "
+					       "--at, --start, --failed or --exit-status");
+	if (arg(a, "start") && (arg(a, "failed") || arg(a, "exit-status") || arg(a, "size") ||
+				arg(a, "size-of") || arg(a, "artifact") || arg(a, "sha256")))
+		return error_set(e, ERR_USAGE, "checkin: --start records only that a run began; say "
+					       "how it ended in the check-in that finishes it");
+	if (arg(a, "size") && arg(a, "size-of"))
+		return error_set(e, ERR_USAGE, "checkin: --size or --size-of, not both");
+	if (arg_time(a, "at", &at, e) < 0 || arg_int(a, "exit-status", 0, 255, &n, e) < 0 ||
+	    arg_int(a, "size", 0, LONG_MAX, &size, e) < 0)
 		return -1;
-	if (db_begin(ctx->db, e) < 0)
-		return -1;
-	if (cmd_commit(ctx, evidence_checkin_add(ctx->db, a->pos[0], arg(a, "schedule"), at, ok,
-						 arg(a, "note"), &id, e), e) < 0)
-		return -1;
-	fprintf(ctx->out, "recorded %s backup of %s at %s\n", ok ? "a successful" : "a failed",
-		a->pos[0], when_format(at, buf));
-	return 0;
+	if (arg(a, "start") || arg(a, "run")) {
+		if (db_begin(ctx->db, e) < 0 ||
+		    cmd_commit(ctx, evidence_run_start(ctx->db, system, arg(a, "schedule"), at, &id, e),
+			       e) < 0) {
+			if (!arg(a, "run"))
+				return -1;
+			/* the backup runs all the same: it matters more than its start */
+			cmd_note("%s; running the command anyway", e->msg);
+			error_done(e);
+		} else if (arg(a, "start")) {
+			fprintf(ctx->out, "recorded the start of a backup of %s at %s\n", system,
+				when_format(at, buf));
+			return 0;
+		}
+		status = run_command(a->pos + 1);
+		at = when_real_now();
+		n = status;
+	}
+	if (arg(a, "size-of")) {
+		int64_t sz = 0;
+
+		if (size_of(arg(a, "size-of"), &sz, e) < 0) {
+			if (!arg(a, "run"))
+				return -1;
+			cmd_note("%s", e->msg); /* the run is recorded all the same, without a size */
+			error_done(e);
+		} else {
+			size = (long)sz;
+		}
+	}
+	evidence_run_init(&r, at);
+	r.schedule = arg(a, "schedule");
+	r.ok = !arg(a, "failed") && n <= 0;
+	r.note = arg(a, "note");
+	r.exit_status = n;
+	r.size_bytes = size;
+	r.artifact = arg(a, "artifact");
+	r.sha256 = arg(a, "sha256");
+	if (db_begin(ctx->db, e) < 0 ||
+	    cmd_commit(ctx, evidence_checkin_add(ctx->db, system, &r, &id, &started, e), e) < 0) {
+		if (!arg(a, "run"))
+			return -1;
+		/* the job's own status is what its scheduler must see */
+		cmd_note("%s; the run is not recorded", e->msg);
+		error_done(e);
+		return status;
+	}
+	fprintf(ctx->out, "recorded %s backup of %s at %s", r.ok ? "a successful" : "a failed",
+		system, when_format(at, buf));
+	if (started >= 0)
+		fprintf(ctx->out, " (started %s, took %llds)", when_format(started, took),
+			(long long)(at - started));
+	fputc('\n', ctx->out);
+	return status;
 }
 
-const struct cmd cmd_checkin = {"checkin", "SYSTEM", "record that a backup of SYSTEM finished",
-				opts, 1, 1, run};
+const struct cmd cmd_checkin = {"checkin", "SYSTEM [-- CMD ARGS...]",
+				"record that a backup of SYSTEM started or finished, or run it",
+				opts, 1, INT_MAX, run};

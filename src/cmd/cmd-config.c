@@ -29,6 +29,8 @@ static const struct setting {
 	 "a system without a drill for this long warns (365d)"},
 	{"backup-grace", "backup_grace_s", K_DURATION,
 	 "how late a check-in may be, for schedules without their own grace (1h)"},
+	{"backup-suspect-ratio", "backup_suspect_ratio", K_RATIO,
+	 "share of the median size or duration of the last ten runs below which a run is suspect (0.5)"},
 	{"outage-threshold", "outage_threshold", K_COUNT,
 	 "consecutive failed probes that open an outage (2)"},
 	{"retention", "retention_s", K_DURATION, "how long raw probe results are kept (30d)"},

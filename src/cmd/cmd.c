@@ -31,7 +31,7 @@ static const struct cmd top[] = {
 	{"schedule", NULL, "backup schedules", NULL, 0, 0, NULL, cmd_schedule, 0},
 	{"depend", NULL, "dependencies between systems", NULL, 0, 0, NULL, cmd_depend, 0},
 	{"maintenance", NULL, "declared maintenance windows", NULL, 0, 0, NULL, cmd_maintenance, 0},
-	{"checkin", NULL, "record that a backup finished", NULL, 0, 0, NULL, NULL, 0, &cmd_checkin},
+	{"checkin", NULL, "record that a backup started or finished, or run it", NULL, 0, 0, NULL, NULL, 0, &cmd_checkin},
 	{"drill", NULL, "recorded recovery exercises", NULL, 0, 0, NULL, cmd_drill, 0},
 	{"strategy", NULL, "the strategy catalogue and its cost tiers", NULL, 0, 0, NULL,
 	 cmd_strategy, 0},

@@ -506,6 +506,62 @@ int board_recovery_order(struct db *db, const struct board *r, struct board_step
 	return rc;
 }
 
+struct compliances {
+	struct board_compliance *v;
+	size_t n;
+};
+
+static int fill_compliance(struct board_system *s, sqlite3_stmt *st, void *arg)
+{
+	struct compliances *o = arg;
+	struct board_compliance *c;
+
+	o->v = xrealloc(o->v, (o->n + 1) * sizeof(*o->v));
+	c = &o->v[o->n++];
+	c->system = s;
+	c->schedule = db_column_strdup(st, 1);
+	c->due = sqlite3_column_int64(st, 2);
+	c->on_time = sqlite3_column_int64(st, 3);
+	c->late = sqlite3_column_int64(st, 4);
+	c->missed = sqlite3_column_int64(st, 5);
+	c->failed = sqlite3_column_int64(st, 6);
+	c->pending = sqlite3_column_int64(st, 7);
+	c->on_time_share = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1
+								      : sqlite3_column_double(st, 8);
+	return 0;
+}
+
+int board_compliance(struct db *db, const struct board *r, struct board_compliance **out,
+		     size_t *n, struct error *e)
+{
+	static const char sql[] =
+		"SELECT b.system_id, c.schedule, c.due, c.on_time, c.late, c.missed, c.failed,"
+		" c.pending, c.on_time_share FROM v_backup_compliance c"
+		" JOIN backup_schedule b ON b.id = c.schedule_id"
+		" WHERE c.due + c.pending > 0 ORDER BY c.system, c.schedule";
+	struct compliances o = {NULL, 0};
+	sqlite3_stmt *st = db_prepare(db, sql, e);
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	rc = each_system_row(db, r, st, fill_compliance, &o, "reading the backups' compliance", e);
+	*out = o.v;
+	*n = o.n;
+	return rc;
+}
+
+void board_compliance_free(struct board_compliance *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].schedule);
+	free(v);
+}
+
 int board_exit_status(const struct board *r)
 {
 	if (r->breach)

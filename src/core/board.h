@@ -130,6 +130,21 @@ struct board_step {
 int board_recovery_order(struct db *db, const struct board *r, struct board_step **out, size_t *n,
 			 struct error *e);
 
+/* A cron schedule's due runs in the verdict window by outcome
+ * (v_backup_compliance); on_time_share is -1 when none is due yet. */
+struct board_compliance {
+	const struct board_system *system; /* on the board: valid while the board is */
+	char *schedule;
+	int64_t due, on_time, late, missed, failed, pending;
+	double on_time_share;
+};
+
+/* The compliance of the board's cron schedules that were due in the window,
+ * by system and schedule. *out (board_compliance_free) receives *n of them. */
+int board_compliance(struct db *db, const struct board *r, struct board_compliance **out,
+		     size_t *n, struct error *e);
+void board_compliance_free(struct board_compliance *v, size_t n);
+
 /* Monitoring-plugin status: 2 any BREACH, 1 any WARN, 3 any UNKNOWN, else 0. */
 int board_exit_status(const struct board *r);
 

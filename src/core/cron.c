@@ -6,8 +6,8 @@
  * and only then turns a matching wall time into instants. That conversion
  * is where daylight saving lives: a wall time may have no instant (spring)
  * or two (autumn). The zone's offsets come from the C library (localtime_r
- * with TZ switched for the duration of a call), so no tz database is parsed
- * here.
+ * with TZ switched while a year of them is read into a per-process cache), so
+ * no tz database is parsed here; after that, walking runs is arithmetic.
  */
 #include "config.h"
 
@@ -22,6 +22,9 @@
 #include "util.h"
 #include "when.h"
 
+struct zone;
+static struct zone *zone_get(const char *name);
+
 struct cron {
 	uint64_t minutes; /* bit n: minute n (0-59) */
 	uint32_t hours;   /* 0-23 */
@@ -30,6 +33,7 @@ struct cron {
 	uint32_t wdays;   /* 0-6, Sunday 0 */
 	int dom_star, dow_star, hour_star;
 	char *zone;
+	struct zone *z; /* its offsets, shared by every schedule in the zone */
 };
 
 struct field {
@@ -255,6 +259,7 @@ struct cron *cron_new(const char *expr, const char *tz, struct error *e)
 	c->dom_star = *start[2] == '*';
 	c->dow_star = *start[4] == '*';
 	c->zone = zone;
+	c->z = zone_get(zone);
 	if (cron_next(c, when_now(), &probe) < 0) {
 		error_set(e, ERR_DATA, "cron expression '%s' never runs", expr);
 		cron_free(c);
@@ -276,7 +281,51 @@ const char *cron_zone(const struct cron *c)
 	return c->zone;
 }
 
-/* --- time zone switching ------------------------------------------------ */
+/* --- time zone offsets ------------------------------------------------- */
+
+/*
+ * A zone's UTC offsets, cached per process: each chunk of about a year holds
+ * the offset at its start and the instants where it changes, found once with
+ * the C library (localtime_r with TZ switched, sampled every three hours and
+ * bisected to the second). After that, turning an instant into wall time is
+ * arithmetic, which is what makes a year of runs, or a window of due runs,
+ * cheap to compute. No tz database is parsed here.
+ */
+#define CHUNK_S (1LL << 25) /* about 388 days */
+#define SAMPLE_S 10800
+
+struct zchunk {
+	int64_t idx;
+	long off0;
+	size_t n;
+	int64_t *at; /* the instants where the offset changes, in order */
+	long *off;   /* the offset from at[i] on */
+};
+
+struct zone {
+	char *name;
+	int utc;
+	size_t nchunks;
+	struct zchunk *chunks;
+	struct zone *next;
+};
+
+static struct zone *zones;
+
+static struct zone *zone_get(const char *name)
+{
+	struct zone *z;
+
+	for (z = zones; z; z = z->next)
+		if (!strcmp(z->name, name))
+			return z;
+	z = xcalloc(1, sizeof(*z));
+	z->name = xstrdup(name);
+	z->utc = !strcmp(name, "UTC");
+	z->next = zones;
+	zones = z;
+	return z;
+}
 
 struct tzsave {
 	char *old;
@@ -303,13 +352,80 @@ static void tz_leave(struct tzsave *s)
 	free(s->old);
 }
 
-static long offset_at(int64_t t)
+static long libc_offset(int64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 
 	localtime_r(&tt, &tm);
 	return tm.tm_gmtoff;
+}
+
+static const struct zchunk *zone_chunk(struct zone *z, int64_t idx)
+{
+	struct zchunk *k;
+	struct tzsave s;
+	int64_t t, lo = idx * CHUNK_S, hi = lo + CHUNK_S;
+	long prev;
+	size_t i;
+
+	for (i = 0; i < z->nchunks; i++)
+		if (z->chunks[i].idx == idx)
+			return &z->chunks[i];
+	z->chunks = xrealloc(z->chunks, (z->nchunks + 1) * sizeof(*z->chunks));
+	k = &z->chunks[z->nchunks++];
+	memset(k, 0, sizeof(*k));
+	k->idx = idx;
+	tz_enter(z->name, &s);
+	prev = k->off0 = libc_offset(lo);
+	for (t = lo; t < hi;) {
+		int64_t next = t + SAMPLE_S < hi ? t + SAMPLE_S : hi - 1;
+		long o;
+
+		if (next <= t)
+			break;
+		o = libc_offset(next);
+		if (o != prev) {
+			int64_t a = t, b = next; /* offset prev at a, o at b */
+
+			while (b - a > 1) {
+				int64_t mid = a + (b - a) / 2;
+
+				if (libc_offset(mid) == prev)
+					a = mid;
+				else
+					b = mid;
+			}
+			k->at = xrealloc(k->at, (k->n + 1) * sizeof(*k->at));
+			k->off = xrealloc(k->off, (k->n + 1) * sizeof(*k->off));
+			k->at[k->n] = b;
+			k->off[k->n++] = o;
+			prev = o;
+		}
+		t = next;
+	}
+	tz_leave(&s);
+	return k;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+static long offset_at(const struct cron *c, int64_t t)
+{
+	const struct zchunk *k;
+	long off;
+	size_t i;
+
+	if (c->z->utc)
+		return 0;
+	k = zone_chunk(c->z, floor_div(t, CHUNK_S));
+	off = k->off0;
+	for (i = 0; i < k->n && k->at[i] <= t; i++)
+		off = k->off[i];
+	return off;
 }
 
 /* --- wall-clock search -------------------------------------------------- */
@@ -336,31 +452,38 @@ static int day_matches(const struct cron *c, const struct wall *w)
 	return dom || dow;
 }
 
+/* The lowest bit of BITS at V or above, or -1. */
+static int next_bit(uint64_t bits, int v)
+{
+	bits = v < 64 ? bits >> v : 0;
+	return bits ? v + __builtin_ctzll(bits) : -1;
+}
+
 /* Advance W to the first matching wall time at or after it, before year LIMIT. */
 static int wall_next(const struct cron *c, struct wall *w, int64_t limit)
 {
 	while (w->y < limit) {
+		int v;
+
 		if (!((c->months >> w->mo) & 1)) {
 			w->mo++, w->d = 1, w->h = 0, w->mi = 0;
 		} else if (w->d > (int)when_days_in_month(w->y, (unsigned)w->mo)) {
 			w->mo++, w->d = 1, w->h = 0, w->mi = 0;
-		} else if (!day_matches(c, w)) {
+		} else if (!day_matches(c, w) || (v = next_bit(c->hours, w->h)) < 0) {
 			w->d++, w->h = 0, w->mi = 0;
 			continue;
-		} else if (!((c->hours >> w->h) & 1)) {
+		} else {
+			if (v != w->h)
+				w->h = v, w->mi = 0;
+			v = next_bit(c->minutes, w->mi);
+			if (v >= 0) {
+				w->mi = v;
+				return 0;
+			}
 			w->h++, w->mi = 0;
 			if (w->h > 23)
 				w->d++, w->h = 0;
 			continue;
-		} else if (!((c->minutes >> w->mi) & 1)) {
-			w->mi++;
-			if (w->mi > 59)
-				w->h++, w->mi = 0;
-			if (w->h > 23)
-				w->d++, w->h = 0;
-			continue;
-		} else {
-			return 0;
 		}
 		if (w->mo > 12)
 			w->y++, w->mo = 1;
@@ -368,17 +491,22 @@ static int wall_next(const struct cron *c, struct wall *w, int64_t limit)
 	return -1;
 }
 
-static void wall_from(int64_t t, struct wall *w)
+static void wall_from(const struct cron *c, int64_t t, struct wall *w)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
+	int64_t s = t + offset_at(c, t), days = floor_div(s, 86400), rem = s - days * 86400;
+	int64_t z = days + 719468, era, doe, yoe, doy, mp;
 
-	localtime_r(&tt, &tm);
-	w->y = tm.tm_year + 1900LL;
-	w->mo = tm.tm_mon + 1;
-	w->d = tm.tm_mday;
-	w->h = tm.tm_hour;
-	w->mi = tm.tm_min;
+	/* civil_from_days, as in when.c */
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	w->d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	w->mo = (int)(mp < 10 ? mp + 3 : mp - 9);
+	w->y = yoe + era * 400 + (w->mo <= 2);
+	w->h = (int)(rem / 3600);
+	w->mi = (int)(rem / 60 % 60);
 }
 
 /*
@@ -390,14 +518,14 @@ static void wall_from(int64_t t, struct wall *w)
 static int wall_instants(const struct cron *c, const struct wall *w, int64_t out[2], long *fold)
 {
 	int64_t ws = wall_seconds(w), ta, tb;
-	long oa = offset_at(ws - 50400), ob = offset_at(ws + 50400);
+	long oa = offset_at(c, ws - 50400), ob = offset_at(c, ws + 50400);
 	int va, vb;
 
 	*fold = oa > ob ? oa - ob : 0;
 	ta = ws - oa;
 	tb = ws - ob;
-	va = offset_at(ta) == oa;
-	vb = offset_at(tb) == ob;
+	va = offset_at(c, ta) == oa;
+	vb = offset_at(c, tb) == ob;
 	if (oa == ob || (va && !vb) || (vb && !va)) {
 		out[0] = va ? ta : tb;
 		return 1;
@@ -414,7 +542,7 @@ static int wall_instants(const struct cron *c, const struct wall *w, int64_t out
 		while (hi - lo > 1) {
 			int64_t mid = lo + (hi - lo) / 2;
 
-			if (offset_at(mid) == ob)
+			if (offset_at(c, mid) == ob)
 				hi = mid;
 			else
 				lo = mid;
@@ -435,14 +563,14 @@ static int wall_instants(const struct cron *c, const struct wall *w, int64_t out
 static int next_in_zone(const struct cron *c, int64_t after, int64_t *next)
 {
 	int64_t t0 = after - (((after % 60) + 60) % 60) + 60;
-	long back = offset_at(t0 - 10800) - offset_at(t0 + 10800);
+	long back = offset_at(c, t0 - 10800) - offset_at(c, t0 + 10800);
 	struct wall w;
 	int64_t limit, best = 0, stop = 0;
 	int found = 0;
 
 	/* Near a change that sets the clocks back, wall times repeat: start the walk
 	 * early enough to see the repeated ones (instants up to AFTER are skipped). */
-	wall_from(t0 - (back > 0 ? back : 0), &w);
+	wall_from(c, t0 - (back > 0 ? back : 0), &w);
 	limit = w.y + 10;
 	for (;;) {
 		int64_t inst[2];
@@ -478,30 +606,40 @@ static int next_in_zone(const struct cron *c, int64_t after, int64_t *next)
 
 int cron_next(const struct cron *c, int64_t after, int64_t *next)
 {
-	struct tzsave s;
-	int rc;
-
-	tz_enter(c->zone, &s);
-	rc = next_in_zone(c, after, next);
-	tz_leave(&s);
-	return rc;
+	return next_in_zone(c, after, next);
 }
 
-int cron_max_gap(const struct cron *c, int64_t from, int64_t horizon, int64_t *gap)
-{
-	struct tzsave s;
-	int64_t prev, t, max = 0;
-	int runs = 0, rc = 0;
+/*
+ * Schedules share expressions (thousands of systems backed up "0 2 * * *"),
+ * so the largest gap is remembered per expression, zone, day of FROM and
+ * horizon for the life of the process: importing many schedules computes a
+ * year of runs once per distinct expression, not once per schedule.
+ */
+#define GAP_MEMO 256
 
-	tz_enter(c->zone, &s);
-	if (next_in_zone(c, from, &prev) < 0) {
-		rc = -1;
-		goto out;
-	}
-	runs = 1;
+struct gap_memo {
+	uint64_t minutes;
+	uint32_t hours, mdays, months, wdays;
+	int flags;
+	const struct zone *z;
+	int64_t day, horizon, gap;
+	int rc, used;
+};
+
+static struct gap_memo gap_memo[GAP_MEMO];
+static size_t gap_memo_next;
+
+static int max_gap_walk(const struct cron *c, int64_t from, int64_t horizon, int64_t *gap)
+{
+	int64_t prev, t, max = 0;
+	int runs = 1;
+
+	if (next_in_zone(c, from, &prev) < 0)
+		return -1;
 	while (prev < from + horizon || runs < 2) {
 		if (next_in_zone(c, prev, &t) < 0) {
-			rc = runs < 2 ? -1 : 0;
+			if (runs < 2)
+				return -1;
 			break;
 		}
 		if (t - prev > max)
@@ -510,7 +648,39 @@ int cron_max_gap(const struct cron *c, int64_t from, int64_t horizon, int64_t *g
 		runs++;
 	}
 	*gap = max;
-out:
-	tz_leave(&s);
-	return rc;
+	return 0;
+}
+
+int cron_max_gap(const struct cron *c, int64_t from, int64_t horizon, int64_t *gap)
+{
+	int flags = c->dom_star | c->dow_star << 1 | c->hour_star << 2;
+	int64_t day = floor_div(from, 86400);
+	struct gap_memo *m;
+	size_t i;
+
+	for (i = 0; i < GAP_MEMO && gap_memo[i].used; i++) {
+		m = &gap_memo[i];
+		if (m->minutes == c->minutes && m->hours == c->hours && m->mdays == c->mdays &&
+		    m->months == c->months && m->wdays == c->wdays && m->flags == flags &&
+		    m->z == c->z && m->day == day && m->horizon == horizon) {
+			*gap = m->gap;
+			return m->rc;
+		}
+	}
+	m = &gap_memo[gap_memo_next];
+	gap_memo_next = (gap_memo_next + 1) % GAP_MEMO;
+	m->minutes = c->minutes;
+	m->hours = c->hours;
+	m->mdays = c->mdays;
+	m->months = c->months;
+	m->wdays = c->wdays;
+	m->flags = flags;
+	m->z = c->z;
+	m->day = day;
+	m->horizon = horizon;
+	/* from the start of FROM's day, so that every FROM of the day agrees */
+	m->rc = max_gap_walk(c, day * 86400, horizon, &m->gap);
+	m->used = 1;
+	*gap = m->gap;
+	return m->rc;
 }

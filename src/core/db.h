@@ -26,7 +26,7 @@
 #define DB_READ 0x4       /* only reading: when the file, its directory or the disk cannot take
 			   * a write, open it read-only instead of failing (db_open) */
 
-#define DB_CACHE_MAX 16
+#define DB_CACHE_MAX 32
 
 struct db {
 	sqlite3 *h;

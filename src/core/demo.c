@@ -18,6 +18,7 @@
 
 #include "db.h"
 #include "demo.h"
+#include "evidence.h"
 #include "strbuf.h"
 #include "transfer.h"
 #include "util.h"
@@ -155,10 +156,16 @@ static const char history[] =
 	"INSERT INTO checkin (system_id, schedule_id, at, ok, recorded_at, note)"
 	" SELECT b.system_id, b.id, ?1 - 5 * 3600, 1, ?1 - 5 * 3600, 'the last one that ran'"
 	" FROM backup_schedule b WHERE b.name = 'hourly';"
+	/* reporting's weekly full backup is due Sunday 03:00 and checks in on
+	 * Monday at 05:48, every week of the month its schedule has been in force:
+	 * about 26 hours late */
+	"UPDATE backup_schedule SET created_at = ?1 - 30 * 86400, updated_at = ?1 - 30 * 86400"
+	" WHERE name = 'weekly';"
 	"INSERT INTO checkin (system_id, schedule_id, at, ok, recorded_at, note)"
-	" SELECT b.system_id, b.id, ?1 - k.d * 86400, 1, ?1 - k.d * 86400, 'weekly full'"
-	" FROM backup_schedule b, (SELECT 3 AS d UNION SELECT 10 UNION SELECT 17 UNION SELECT 24) k"
-	" WHERE b.name = 'weekly';"
+	" SELECT b.system_id, b.id, k.due + 96480, 1, k.due + 96480, 'weekly full'"
+	" FROM backup_schedule b, (SELECT (?1 / 86400 - (?1 / 86400 + 4) % 7 - w.n * 7) * 86400 + 10800 AS due"
+	"  FROM (SELECT 0 AS n UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5) w) k"
+	" WHERE b.name = 'weekly' AND k.due >= b.created_at AND k.due + 96480 <= ?1;"
 	"INSERT INTO checkin (system_id, at, ok, recorded_at, note)"
 	" SELECT id, ?1 - 6 * 3600, 1, ?1 - 6 * 3600, 'snapshot' FROM system WHERE name IN ('cache', 'inventory-svc');"
 	"INSERT INTO checkin (system_id, at, ok, recorded_at, note)"
@@ -263,6 +270,10 @@ int demo_create(const char *path, struct error *e)
 			goto out;
 		}
 		sqlite3_finalize(st);
+	}
+	if (evidence_due_extend(db, 0, when_real_now(), e) < 0) {
+		db_rollback(db);
+		goto out;
 	}
 	rc = db_commit(db, e);
 out:

@@ -23,6 +23,22 @@ static const char *const section_sql[] = {
 		" 'every ' || duration(b.every_s)), duration(b.max_gap_s), coalesce((SELECT"
 		" iso_time(max(at)) FROM checkin c WHERE c.schedule_id = b.id AND c.ok), 'never')),"
 		" NULL, b.id FROM backup_schedule b WHERE b.system_id = ?1 ORDER BY b.name",
+	[DETAIL_RUNS] =
+		"WITH r AS (SELECT b.id, b.name, (SELECT group_concat(c, '') FROM (SELECT CASE outcome"
+		"  WHEN 'on-time' THEN '+' WHEN 'late' THEN 'L' WHEN 'missed' THEN 'M' WHEN 'failed'"
+		"  THEN 'F' ELSE '.' END AS c, due_at FROM (SELECT outcome, due_at FROM v_backup_slot"
+		"  WHERE schedule_id = b.id ORDER BY due_at DESC LIMIT 24) ORDER BY due_at)) AS strip,"
+		" (SELECT outcome FROM v_backup_slot WHERE schedule_id = b.id AND outcome <> 'pending'"
+		"  ORDER BY due_at DESC LIMIT 1) AS last"
+		" FROM backup_schedule b WHERE b.system_id = ?1 AND b.cron IS NOT NULL)"
+		" SELECT printf('%-12s %-24s %s', r.name, coalesce(r.strip, ''), CASE WHEN c.due > 0"
+		"  THEN c.on_time || ' of ' || c.due || ' on time' || CASE WHEN c.late > 0 THEN ', '"
+		"  || c.late || ' late' ELSE '' END || CASE WHEN c.missed > 0 THEN ', ' || c.missed ||"
+		"  ' missed' ELSE '' END || CASE WHEN c.failed > 0 THEN ', ' || c.failed || ' failed'"
+		"  ELSE '' END ELSE 'no run due yet' END),"
+		" CASE r.last WHEN 'on-time' THEN 'OK' WHEN 'late' THEN 'WARN' WHEN 'missed' THEN"
+		"  'BREACH' WHEN 'failed' THEN 'BREACH' END, r.id"
+		" FROM r JOIN v_backup_compliance c ON c.schedule_id = r.id ORDER BY r.name",
 	[DETAIL_DRILLS] =
 		"SELECT printf('%-9s %s  recovered in %s%s', kind, started, duration(recovery_s),"
 		" CASE WHEN NOT live THEN ' (no recovery)' WHEN met_rto THEN '' ELSE ' (over the RTO)' END),"

@@ -20,6 +20,7 @@
 enum detail_section {
 	DETAIL_ENDPOINTS,    /* each endpoint, probed state in words */
 	DETAIL_SCHEDULES,    /* each backup schedule with its last good check-in */
+	DETAIL_RUNS,         /* each cron schedule's last due runs as a strip, with its compliance */
 	DETAIL_DRILLS,       /* the last five drills */
 	DETAIL_DEPENDENCIES, /* what it needs and what needs it */
 	DETAIL_STRATEGIES,   /* the strategy catalogue against its objectives */

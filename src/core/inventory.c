@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "cron.h"
+#include "evidence.h"
 #include "inventory.h"
 #include "strbuf.h"
 #include "url.h"
@@ -75,7 +76,7 @@ int inventory_step(struct db *db, sqlite3_stmt *st, struct error *e)
 static int lookup_id(struct db *db, const char *sql, const char *a, int64_t b, int64_t *id,
 		     struct error *e)
 {
-	sqlite3_stmt *st = db_prepare(db, sql, e);
+	sqlite3_stmt *st = db_cached(db, sql, e); /* SQL is a literal: one per call site */
 	int rc;
 
 	if (!st)
@@ -85,9 +86,11 @@ static int lookup_id(struct db *db, const char *sql, const char *a, int64_t b, i
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && id)
 		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(db, e, "database");
+		db_fail(db, e, "database");
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
 	return rc == SQLITE_ROW;
 }
 
@@ -703,11 +706,16 @@ int inventory_schedule_put(struct db *db, const char *system, const struct inven
 	if (rc && !(flags & INVENTORY_UPSERT))
 		return error_set(e, ERR_DATA, "system '%s' already has a schedule '%s'", system,
 				 s->name);
-	st = db_prepare(db, rc ? update_sql : insert_sql, e);
+	/* The runs due so far were due under the expression in force until now. */
+	if (rc && evidence_due_extend(db, id, when_real_now(), e) < 0)
+		return -1;
+	/* kept prepared: compiling the statement with its ledger and audit triggers
+	 * costs more than running it, and an import adds thousands of schedules */
+	st = db_cached(db, rc ? update_sql : insert_sql, e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, sys);
-	sqlite3_bind_text(st, 2, s->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->name, -1, SQLITE_TRANSIENT);
 	db_bind_text(st, 3, s->cron);
 	db_bind_text(st, 4, tz);
 	if (s->every_s)
@@ -719,8 +727,13 @@ int inventory_schedule_put(struct db *db, const char *system, const struct inven
 	sqlite3_bind_int64(st, 9, rc ? when_real_now() : in_force(s->since));
 	if (rc)
 		sqlite3_bind_int64(st, 10, id);
-	if (inventory_step(db, st, e) < 0)
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) {
+		db_fail(db, e, "database");
+		sqlite3_reset(st);
 		return -1;
+	}
+	sqlite3_reset(st);
 	if (changed)
 		*changed = sqlite3_changes(db->h) > 0;
 	return 0;

@@ -152,8 +152,14 @@ static const struct history_table {
 	const char *row;
 } history_tables[] = {
 	{"checkin", "at", 1,
-	 "json_object('system_id', system_id, 'schedule_id', schedule_id, 'at', at, 'ok', ok,"
-	 " 'recorded_at', recorded_at, 'note', note)"},
+	 "json_patch(json_object('system_id', system_id, 'schedule_id', schedule_id, 'at', at,"
+	 " 'ok', ok, 'recorded_at', recorded_at, 'note', note), json_object('start_id', start_id,"
+	 " 'started_at', started_at, 'exit_status', exit_status, 'size_bytes', size_bytes,"
+	 " 'artifact', artifact, 'sha256', sha256))"},
+	{"run_start", "started_at", 1,
+	 "json_object('system_id', system_id, 'schedule_id', schedule_id, 'started_at',"
+	 " started_at, 'recorded_at', recorded_at)"},
+	{"backup_due", "due_at", 1, "json_object('schedule_id', schedule_id, 'due_at', due_at)"},
 	{"drill", "recovered_at", 1,
 	 "json_object('system_id', system_id, 'kind', kind, 'started_at', started_at,"
 	 " 'recovered_at', recovered_at, 'data_loss_s', data_loss_s, 'notes', notes,"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evidence.h"
 #include "inventory.h"
 #include "util.h"
 #include "verdict.h"
@@ -34,6 +35,11 @@ static int record_history(struct db *db, int wait, int snapshot, int *changed, s
 		return 0; /* a verdict about the future is not history */
 	if ((wait ? db_begin(db, e) : db_try_begin(db, e)) < 0)
 		return -1;
+	/* The instants backups were due, up to now, before the verdict is read. */
+	if (evidence_due_extend(db, 0, when_real_now(), e) < 0) {
+		db_rollback(db);
+		return -1;
+	}
 	st = db_cached(db, snapshot ? HISTORY_SQL("temp.verdict_snapshot") : HISTORY_SQL("v_system_status"),
 		       e);
 	if (!st) {
@@ -79,8 +85,28 @@ int verdict_note_history(struct db *db)
 	return note_history(db, 0);
 }
 
+/* Append the instants backups were due, up to now, when the file can be
+ * written and the clock is not ahead of the real one; a locked database or a
+ * read-only file leaves them as they are (the gap since the last successful
+ * run still finds a schedule that stopped). */
+static void due_refresh(struct db *db)
+{
+	struct error e = {0};
+
+	if (sqlite3_db_readonly(db->h, "main") == 1 || when_now() > when_real_now() + WHEN_SKEW_S)
+		return;
+	if (db_try_begin(db, &e) == 0) {
+		if (evidence_due_extend(db, 0, when_real_now(), &e) < 0)
+			db_rollback(db);
+		else
+			db_commit(db, &e);
+	}
+	error_done(&e);
+}
+
 int verdict_snapshot(struct db *db, struct error *e)
 {
+	due_refresh(db);
 	return db_exec(db,
 		       "DROP TABLE IF EXISTS temp.verdict_snapshot;"
 		       " CREATE TEMP TABLE verdict_snapshot AS SELECT * FROM v_system_status",

@@ -328,6 +328,36 @@ static int recovery_plan(const struct board *r, struct db *db, struct strbuf *ou
 	return 0;
 }
 
+/* Each cron schedule's due runs in the window by outcome (none: nothing). */
+static int compliance(const struct board *r, struct db *db, struct strbuf *out, struct error *e)
+{
+	struct board_compliance *c;
+	size_t i, n;
+
+	if (board_compliance(db, r, &c, &n, e) < 0)
+		return -1;
+	if (n)
+		strbuf_puts(out, "<h2>Backups against their schedules</h2>\n<p>Due runs in the window.</p>\n"
+				 "<table><thead><tr><th>system</th><th>schedule</th><th>due</th>"
+				 "<th>on time</th><th>late</th><th>missed</th><th>failed</th></tr>"
+				 "</thead><tbody>\n");
+	for (i = 0; i < n; i++) {
+		strbuf_puts(out, "<tr><td>");
+		system_link(out, r, c[i].system);
+		strbuf_puts(out, "</td><td>");
+		report_html_escape(out, c[i].schedule);
+		strbuf_printf(out, "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
+				   "<td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
+				   "<td class=\"n\">%lld</td></tr>\n",
+			      (long long)c[i].due, (long long)c[i].on_time, (long long)c[i].late,
+			      (long long)c[i].missed, (long long)c[i].failed);
+	}
+	if (n)
+		strbuf_puts(out, "</tbody></table>\n");
+	board_compliance_free(c, n);
+	return 0;
+}
+
 int report_html(const struct board *r, struct db *db, int color, struct strbuf *out, struct error *e)
 {
 	char a[DURATION_BOUNDS_BUFSZ], b[DURATION_BOUNDS_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ];
@@ -373,7 +403,7 @@ int report_html(const struct board *r, struct db *db, int color, struct strbuf *
 		strbuf_puts(out, "</td></tr>\n");
 	}
 	strbuf_puts(out, "</tbody></table>\n");
-	if (recovery_plan(r, db, out, e) < 0)
+	if (compliance(r, db, out, e) < 0 || recovery_plan(r, db, out, e) < 0)
 		return -1;
 	for (i = 0; i < r->nsystems; i++) {
 		const struct board_system *s = &r->systems[i];

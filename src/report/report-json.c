@@ -27,7 +27,8 @@ static void num(struct strbuf *sb, const char *key, int64_t v)
 
 int report_json(const struct board *r, struct db *db, int color, struct strbuf *out, struct error *e)
 {
-	size_t i, j, nsteps;
+	size_t i, j, nsteps, ncomp;
+	struct board_compliance *comp;
 	struct strbuf doc = STRBUF_INIT;
 	static const char *const worst[] = {"OK", "WARN", "BREACH", "UNKNOWN"};
 	static const char *const within[] = {"null", "false", "true"};
@@ -36,6 +37,10 @@ int report_json(const struct board *r, struct db *db, int color, struct strbuf *
 	(void)color;
 	if (board_recovery_order(db, r, &steps, &nsteps, e) < 0)
 		return -1;
+	if (board_compliance(db, r, &comp, &ncomp, e) < 0) {
+		free(steps);
+		return -1;
+	}
 	strbuf_puts(&doc, "{\"drtop_report\":1");
 	str(&doc, "generated_at", r->now_iso, 1);
 	num(&doc, "generated_at_unix", r->now);
@@ -100,6 +105,20 @@ int report_json(const struct board *r, struct db *db, int color, struct strbuf *
 		strbuf_printf(&doc, ",\"within_rto\":%s}", within[steps[i].meets_rto + 1]);
 	}
 	free(steps);
+	strbuf_puts(&doc, "],\"backup_compliance\":[");
+	for (i = 0; i < ncomp; i++) {
+		strbuf_puts(&doc, i ? ",{" : "{");
+		str(&doc, "system", comp[i].system->name, 0);
+		str(&doc, "schedule", comp[i].schedule, 1);
+		num(&doc, "due", comp[i].due);
+		num(&doc, "on_time", comp[i].on_time);
+		num(&doc, "late", comp[i].late);
+		num(&doc, "missed", comp[i].missed);
+		num(&doc, "failed", comp[i].failed);
+		num(&doc, "pending", comp[i].pending);
+		strbuf_putc(&doc, '}');
+	}
+	board_compliance_free(comp, ncomp);
 	strbuf_puts(&doc, "]}");
 	strbuf_json_pretty(out, strbuf_str(&doc));
 	strbuf_done(&doc);

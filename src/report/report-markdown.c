@@ -52,6 +52,31 @@ static int recovery_order(const struct board *r, struct db *db, struct strbuf *o
 	return 0;
 }
 
+/* Each cron schedule's due runs in the window by outcome, as a table. */
+static int compliance(const struct board *r, struct db *db, struct strbuf *out, struct error *e)
+{
+	struct board_compliance *c;
+	size_t i, n;
+
+	if (board_compliance(db, r, &c, &n, e) < 0)
+		return -1;
+	if (n)
+		strbuf_puts(out, "\n### Backups against their schedules\n\nDue runs in the window.\n\n"
+				 "| system | schedule | due | on time | late | missed | failed |\n"
+				 "| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+	for (i = 0; i < n; i++) {
+		strbuf_puts(out, "| `");
+		md(out, c[i].system->name);
+		strbuf_puts(out, "` | `");
+		md(out, c[i].schedule);
+		strbuf_printf(out, "` | %lld | %lld | %lld | %lld | %lld |\n", (long long)c[i].due,
+			      (long long)c[i].on_time, (long long)c[i].late, (long long)c[i].missed,
+			      (long long)c[i].failed);
+	}
+	board_compliance_free(c, n);
+	return 0;
+}
+
 int report_markdown(const struct board *r, struct db *db, int color, struct strbuf *out,
 		    struct error *e)
 {
@@ -99,5 +124,7 @@ int report_markdown(const struct board *r, struct db *db, int color, struct strb
 				      s->findings[j].since_iso ? s->findings[j].since_iso : "-");
 		}
 	}
+	if (compliance(r, db, out, e) < 0)
+		return -1;
 	return recovery_order(r, db, out, e);
 }

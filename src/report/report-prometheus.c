@@ -80,11 +80,12 @@ static int status_code(const char *status)
 int report_prometheus(const struct board *r, struct db *db, int color, struct strbuf *out,
 		      struct error *e)
 {
-	size_t i, j;
+	struct board_compliance *c;
+	size_t i, j, n;
 
-	(void)db;
 	(void)color;
-	(void)e;
+	if (board_compliance(db, r, &c, &n, e) < 0)
+		return -1;
 	family(out, "drtop_system_status",
 	       "Verdict of the system: 0 OK, 1 WARN, 2 BREACH, 3 UNKNOWN.");
 	for (i = 0; i < r->nsystems; i++) {
@@ -126,6 +127,22 @@ int report_prometheus(const struct board *r, struct db *db, int color, struct st
 		       offsetof(struct board_finding, target_s));
 	findings_value(r, out, "drtop_finding_measured_seconds", "The measured value of a finding.",
 		       offsetof(struct board_finding, measured_s));
+	if (n)
+		family(out, "drtop_backup_due_runs",
+		       "Due runs of a cron schedule in the evaluation window, by outcome.");
+	for (i = 0; i < n; i++) {
+		static const char *const outcome[] = {"on-time", "late", "missed", "failed", "pending"};
+		const int64_t v[] = {c[i].on_time, c[i].late, c[i].missed, c[i].failed, c[i].pending};
+
+		for (j = 0; j < 5; j++) {
+			strbuf_puts(out, "drtop_backup_due_runs{system=\"");
+			label(out, c[i].system->name);
+			strbuf_puts(out, "\",schedule=\"");
+			label(out, c[i].schedule);
+			strbuf_printf(out, "\",outcome=\"%s\"} %lld\n", outcome[j], (long long)v[j]);
+		}
+	}
+	board_compliance_free(c, n);
 	family(out, "drtop_systems", "Systems by status.");
 	strbuf_printf(out, "drtop_systems{status=\"OK\"} %d\ndrtop_systems{status=\"WARN\"} %d\n"
 			   "drtop_systems{status=\"BREACH\"} %d\ndrtop_systems{status=\"UNKNOWN\"} %d\n",

@@ -71,6 +71,32 @@ static int recovery_order(const struct board *r, struct db *db, struct strbuf *o
 	return 0;
 }
 
+/* Each cron schedule's due runs in the window by outcome. */
+static int compliance(const struct board *r, struct db *db, struct strbuf *out, struct error *e)
+{
+	struct board_compliance *c;
+	size_t i, n;
+
+	if (board_compliance(db, r, &c, &n, e) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		char *name = printable(c[i].system->name), *sched = printable(c[i].schedule);
+
+		if (!i)
+			strbuf_puts(out, "\nbackups against their schedules (due runs in the window):\n");
+		strbuf_printf(out, "  %s %s: %lld due, %lld on time, %lld late, %lld missed, %lld failed",
+			      name, sched, (long long)c[i].due, (long long)c[i].on_time,
+			      (long long)c[i].late, (long long)c[i].missed, (long long)c[i].failed);
+		if (c[i].on_time_share >= 0)
+			strbuf_printf(out, " (%.1f%% on time)", 100 * c[i].on_time_share);
+		strbuf_putc(out, '\n');
+		free(name);
+		free(sched);
+	}
+	board_compliance_free(c, n);
+	return 0;
+}
+
 int report_text(const struct board *r, struct db *db, int color, struct strbuf *out, struct error *e)
 {
 	char ***cells = xcalloc(r->nsystems + 1, sizeof(char **));
@@ -141,7 +167,7 @@ int report_text(const struct board *r, struct db *db, int color, struct strbuf *
 			free(detail);
 		}
 	}
-	if (recovery_order(r, db, out, e) < 0)
+	if (compliance(r, db, out, e) < 0 || recovery_order(r, db, out, e) < 0)
 		return -1;
 	if (*r->ledger_head)
 		strbuf_printf(out, "\nledger head: %s\n", r->ledger_head);

@@ -76,9 +76,11 @@ void view_detail_open(struct tui *t)
 	t->dirty = 1;
 }
 
-/* The lines of SECTION, coloured by their status; EMPTY when there are none. */
+/* The lines of SECTION, coloured by their status, under HEADING (when not
+ * NULL); EMPTY when there are none, or nothing at all, heading included, when
+ * EMPTY is NULL. */
 static void section(struct tui *t, struct view_lines *l, enum detail_section sec, int64_t id,
-		    const char *empty)
+		    const char *heading, const char *empty)
 {
 	struct detail_lines d;
 	size_t i;
@@ -86,13 +88,15 @@ static void section(struct tui *t, struct view_lines *l, enum detail_section sec
 
 	if (detail_lines_load(t->db, sec, id, &d, NULL) < 0)
 		return;
+	if (heading && (d.n || empty))
+		view_heading(l, heading);
 	for (i = 0; i < d.n; i++) {
 		if ((y = view_row(l)) < 0)
 			continue;
 		attrset(d.v[i].status ? theme_status(d.v[i].status) : theme_attr(C_NORMAL));
 		tui_put(y, 2, tui_pane_cols - 4, d.v[i].text);
 	}
-	if (!d.n && (y = view_row(l)) >= 0) {
+	if (!d.n && empty && (y = view_row(l)) >= 0) {
 		attrset(theme_attr(C_DIM));
 		tui_put(y, 2, tui_pane_cols - 4, empty);
 	}
@@ -219,17 +223,19 @@ static void draw(struct tui *t)
 	chart(t, &l, s, DETAIL_OUTAGES);
 	chart(t, &l, s, DETAIL_LAG);
 	view_heading(&l, "endpoints");
-	section(t, &l, DETAIL_ENDPOINTS, s->id, "none: press E to add one");
+	section(t, &l, DETAIL_ENDPOINTS, s->id, NULL, "none: press E to add one");
 	view_heading(&l, "backup schedules and check-ins");
-	section(t, &l, DETAIL_SCHEDULES, s->id, "none: press S to add one");
+	section(t, &l, DETAIL_SCHEDULES, s->id, NULL, "none: press S to add one");
+	section(t, &l, DETAIL_RUNS, s->id,
+		"backup runs, oldest to newest (+ on time, L late, M missed, F failed, . due)", NULL);
 	view_heading(&l, "drills");
-	section(t, &l, DETAIL_DRILLS, s->id, "none: press D to record one");
+	section(t, &l, DETAIL_DRILLS, s->id, NULL, "none: press D to record one");
 	view_heading(&l, "status history (the list's HISTORY cells, newest first)");
-	section(t, &l, DETAIL_HISTORY, s->id, "none kept yet");
+	section(t, &l, DETAIL_HISTORY, s->id, NULL, "none kept yet");
 	view_heading(&l, "dependencies");
-	section(t, &l, DETAIL_DEPENDENCIES, s->id, "none");
+	section(t, &l, DETAIL_DEPENDENCIES, s->id, NULL, "none");
 	view_heading(&l, "strategies");
-	section(t, &l, DETAIL_STRATEGIES, s->id, "");
+	section(t, &l, DETAIL_STRATEGIES, s->id, NULL, "");
 }
 
 static void scroll_by(struct tui *t, int by)

@@ -99,6 +99,20 @@ ok "23. coverage per system: the least covered endpoint is the one that had time
 payments-db|1|no time yet|-
 web|2|0.0|https://web.example/status"
 ok "24. below coverage-min (95%): web watched nothing of its hour" check 24 "web|0.0|0.95"
+# A weekly cron schedule of ledger since September: due Sundays 03:00 (2h, the
+# grace 1h), answered on Mondays at 05:48 but on 13 September (on time) and
+# 20 September (no run).
+d schedule add ledger weekly --cron '0 3 * * sun' --duration 2h --since 2026-09-01T00:00:00Z
+d checkin ledger --schedule weekly --at 2026-09-13T04:00:00Z
+for day in 09-07 09-28 10-05 10-12 10-19 10-26 11-02 11-09 11-16 11-23; do
+	d checkin ledger --schedule weekly --at "2026-${day}T05:48:00Z"
+done
+ok "25. last quarter's backups by outcome: Sundays of September from the 6th" check 25 "ledger|weekly|late|2|85680
+ledger|weekly|missed|1|5724000
+ledger|weekly|on-time|1|"
+ok "26. compliance in the window: 12 Sundays, one on time, one missed" check 26 "ledger|weekly|12|1|10|1|0|0.0833"
+ok "27. the backup findings now: the newest Sunday late, the hourly schedule silent" check 27 "ledger|backup-late|schedule weekly: the run due at 2026-11-22T03:00:00Z finished at 2026-11-23T05:48:00Z, after its deadline
+ledger|backup-missed|schedule hourly has not checked in"
 ok "every query also runs in a plain sqlite3 shell" sh -c '
 	for n in $(grep "^<!-- query: " "'"$DOC"'" | tr -dc "0-9\n"); do
 		awk -v n="$n" "\$0 == \"<!-- query: \" n \" -->\" { f = 1; next } f && /^\`\`\`sql/ { g = 1; next } g && /^\`\`\`/ { exit } g { print }" "'"$DOC"'" |

@@ -67,12 +67,15 @@ d depend add web --on payments-db
 d system set web --rto 2h --reason "agreed with the business"
 d config set backup-grace 2h
 d checkin web
+d checkin web --start
+d checkin web --size 1
 recorded_times() {
 	for t in $(sql "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"); do
 		for c in $(sql "SELECT name FROM pragma_table_info('$t') WHERE (name GLOB '*_at' OR name = 'at')
 		                AND '$t.' || name NOT IN ('checkin.at', 'drill.started_at', 'drill.recovered_at',
 		                  'maintenance_window.starts_at', 'maintenance_window.ends_at', 'status_history.at',
-		                  'objective_history.valid_at')"); do
+		                  'objective_history.valid_at', 'checkin.started_at', 'run_start.started_at',
+		                  'backup_due.due_at')"); do
 			echo "$t.$c $(sql "SELECT coalesce(min($c), $start) FROM $t")"
 		done
 	done

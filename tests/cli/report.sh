@@ -164,6 +164,6 @@ wrap() { DRTOP="$DRTOP" sh "$SRCDIR/contrib/backup/drtop-wrap" "$@"; }
 wrap docs -- true
 ok "drtop-wrap: success is a check-in" test "$(sql "SELECT ok FROM checkin WHERE system_id = (SELECT id FROM system WHERE name = 'docs') ORDER BY id DESC LIMIT 1")" = 1
 wrap docs -- sh -c 'exit 7'
-ok "drtop-wrap: failure is a failed check-in, the status kept" test "$?|$(sql "SELECT ok || note FROM checkin ORDER BY id DESC LIMIT 1")" = "7|0exit status 7"
+ok "drtop-wrap: failure is a failed check-in, the status kept" test "$?|$(sql "SELECT ok || ':' || exit_status || ':' || (started_at IS NOT NULL) FROM checkin ORDER BY id DESC LIMIT 1")" = "7|0:7:1"
 
 done_testing
