@@ -1,13 +1,27 @@
 /*
- * cmd-drill.c - drtop drill add|list: recorded recovery exercises.
+ * cmd-drill.c - drtop drill add|run|list: recovery exercises, typed in
+ * after the fact (add) or run and measured by drtop (run, see drill.h).
+ *
+ * drill run prints each step, probe and line of the command's output as it
+ * comes, and exits 0 when the drill met the RTO and RPO in force, 1 when it
+ * recovered but missed one, 2 when it failed or was aborted. Ctrl-C (SIGINT),
+ * SIGTERM and SIGHUP only wake the loop (cmd_catch_signals): the drill then
+ * ends its command, runs --abort and records itself as aborted; a second one
+ * also ends the abort command.
  */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cmd.h"
+#include "drill.h"
 #include "duration.h"
 #include "evidence.h"
 #include "inventory.h"
 #include "output.h"
+#include "when.h"
 
 static const struct opt add_opts[] = {
 	{"kind", "KIND", "restore, failover or tabletop", OPT_REQUIRED},
@@ -15,6 +29,19 @@ static const struct opt add_opts[] = {
 	{"recovered", "TIME", "when the system was back in service", OPT_REQUIRED},
 	{"data-loss", "DUR", "how much data, as time, was lost", 0},
 	{"notes", "TEXT", "what happened", 0},
+	{NULL},
+};
+
+static const struct opt run_opts[] = {
+	{"kind", "KIND", "failover or restore", OPT_REQUIRED},
+	{"command", "CMD", "the failover or restore to run (/bin/sh -c CMD); none: done by hand", 0},
+	{"verify", "CMD", "run after recovery; the drill fails when it exits non-zero", 0},
+	{"abort", "CMD", "run on Ctrl-C or timeout, after the command was ended", 0},
+	{"timeout", "DUR", "abort after this long (default twice the RTO, at least 1m)", 0},
+	{"healthy", "N", "consecutive successes that declare recovery (default 3)", 0},
+	{"every", "DUR", "probe this often (default 1s, at most RTO/20)", 0},
+	{"dry-run", NULL, "print every step with the endpoints and commands; change nothing", 0},
+	{"yes", NULL, "do not ask before acting on the system", 0},
 	{NULL},
 };
 
@@ -41,6 +68,187 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 	return 0;
 }
 
+static void quoted(FILE *out, const char *what, const char *cmd)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	output_printable(&sb, cmd);
+	fprintf(out, "%s: /bin/sh -c '%s'", what, strbuf_str(&sb));
+	strbuf_done(&sb);
+}
+
+static void urls(FILE *out, char **l, const char *kind)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; l[i]; i++) {
+		strbuf_reset(&sb);
+		output_printable(&sb, l[i]);
+		fprintf(out, "%s%s (%s)", i ? ", " : "", strbuf_str(&sb), kind);
+	}
+	strbuf_done(&sb);
+}
+
+/* --dry-run: the steps, in the order drill_start() and drill_step() take them. */
+static void dry_run(struct ctx *ctx, const struct drill_plan *p, const struct drill_info *in)
+{
+	FILE *o = ctx->out;
+	char a[DURATION_BUFSZ], b[DURATION_BUFSZ], w[WHEN_BUFSZ];
+	int n = 1;
+
+	fprintf(o, "dry run: nothing is run or recorded\n");
+	fprintf(o, "%s drill of %s; RTO %s and RPO %s in force\n", p->kind, p->system,
+		duration_format(in->rto_s, a), duration_format(in->rpo_s, b));
+	if (in->stale_id)
+		fprintf(o, "%d. mark drill %lld aborted: the drtop that ran it is gone\n", n++,
+			(long long)in->stale_id);
+	fprintf(o, "%d. record the drill as running and open a maintenance window for up to %s,"
+		   " so that the outage it causes is planned\n",
+		n++, duration_format((in->timeout_ms / 1000) + 60, a));
+	fprintf(o, "%d. recovery point before: ", n++);
+	if (in->freshness[0])
+		fprintf(o, "probe "), urls(o, in->freshness, "freshness");
+	else if (!strcmp(p->kind, "restore") && in->checkin_id)
+		fprintf(o, "the newest check-in (%lld, of %s), the backup a restore brings back",
+			(long long)in->checkin_id, when_format(in->checkin_at, w));
+	else
+		fprintf(o, "not known (no freshness endpoint%s): data loss is not measured",
+			strcmp(p->kind, "restore") ? "" : ", no check-in");
+	fprintf(o, "\n%d. ", n++);
+	if (p->command)
+		quoted(o, "run the recovery command", p->command), fprintf(o, " (its output kept, the last %d bytes)", 4096);
+	else
+		fprintf(o, "no command: the clock starts and the system is recovered by hand");
+	fprintf(o, "\n%d. meanwhile probe every %s: ", n++, duration_format_ms(in->every_ms, a));
+	urls(o, in->health, "health");
+	fprintf(o, "; recovered after %d consecutive successes of each, once the command ended or"
+		   " the system was seen down\n", in->healthy);
+	if (p->verify) {
+		fprintf(o, "%d. ", n++);
+		quoted(o, "run the verify command", p->verify);
+		fprintf(o, "; the drill fails when it exits non-zero\n");
+	}
+	if (in->freshness[0]) {
+		fprintf(o, "%d. recovery point after: probe ", n++);
+		urls(o, in->freshness, "freshness");
+		fprintf(o, "; data loss = the point before - the point after\n");
+	}
+	fprintf(o, "%d. record the drill (measured), close the window; exit 0 when it met the RTO"
+		   " and RPO, 1 when it missed one, 2 when it failed\n", n++);
+	fprintf(o, "on Ctrl-C or after %s: end the command's process group, ",
+		duration_format_ms(in->timeout_ms, a));
+	if (p->abort)
+		quoted(o, "run the abort command", p->abort), fprintf(o, ", ");
+	fprintf(o, "record the drill as aborted, exit 2\n");
+}
+
+static void on_note(enum drill_note kind, const char *text, void *arg)
+{
+	struct ctx *ctx = arg;
+	struct strbuf sb = STRBUF_INIT;
+
+	output_printable(&sb, text);
+	fprintf(ctx->out, "%s%s\n", kind == DRILL_NOTE_PROBE ? "  probe " : kind == DRILL_NOTE_OUTPUT ? "  | " : "",
+		strbuf_str(&sb));
+	fflush(ctx->out);
+	strbuf_done(&sb);
+}
+
+static void summary(struct ctx *ctx, const struct drill_result *r)
+{
+	char a[DURATION_BUFSZ];
+
+	if (r->recovered)
+		fprintf(ctx->out, "recovery time: %.2fs (back between %.2fs and %.2fs; resolution %.2fs),"
+				  " RTO %s: %s\n",
+			r->recovery_ms / 1000.0, r->lower_ms / 1000.0, r->recovery_ms / 1000.0,
+			(r->recovery_ms - r->lower_ms) / 1000.0, duration_format(r->rto_s, a),
+			r->met_rto == 1 ? "met" : "missed");
+	if (strcmp(r->state, "recovered"))
+		fprintf(ctx->out, "drill %lld %s: %s\n", (long long)r->id, r->state,
+			r->failure ? r->failure : "the system did not recover");
+	else
+		fprintf(ctx->out, "drill %lld recovered: %s\n", (long long)r->id,
+			r->exit_status ? "it missed an objective" : "it met the RTO and the RPO in force");
+}
+
+static int confirm(struct ctx *ctx, const struct args *a, const struct drill_plan *p,
+		   struct error *e)
+{
+	char line[16];
+
+	if (arg(a, "yes"))
+		return 0;
+	if (!isatty(STDIN_FILENO))
+		return error_set(e, ERR_USAGE, "a drill acts on the real system: confirm with --yes"
+					       " (or run it on a terminal)");
+	fprintf(ctx->out, "This %s drill of %s runs ", p->kind, p->system);
+	if (p->command)
+		quoted(ctx->out, "the command", p->command);
+	else
+		fprintf(ctx->out, "no command (recovery by hand)");
+	fprintf(ctx->out, ". Go ahead? [y/N] ");
+	fflush(ctx->out);
+	if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
+		return error_set(e, ERR_USAGE, "not confirmed: nothing was run");
+	return 0;
+}
+
+static int run_run(struct ctx *ctx, struct args *a, struct error *e)
+{
+	struct drill_plan p = {0};
+	struct drill_info info;
+	struct drill *d;
+	long healthy = 0;
+	int64_t timeout = 0;
+	int rc = 0, ready = 0;
+
+	p.system = a->pos[0];
+	p.kind = arg(a, "kind");
+	p.command = arg(a, "command");
+	p.verify = arg(a, "verify");
+	p.abort = arg(a, "abort");
+	if (arg_duration(a, "timeout", 0, &timeout, e) < 0 ||
+	    arg_duration_ms(a, "every", &p.every_ms, e) < 0 ||
+	    arg_int(a, "healthy", 1, 100, &healthy, e) < 0)
+		return -1;
+	p.timeout_ms = timeout * 1000;
+	p.healthy = (int)healthy;
+	if (drill_check(ctx->db, &p, &info, e) < 0)
+		return -1;
+	if (arg(a, "dry-run")) {
+		dry_run(ctx, &p, &info);
+		drill_info_done(&info);
+		return 0;
+	}
+	if (confirm(ctx, a, &p, e) < 0) {
+		drill_info_done(&info);
+		return -1;
+	}
+	cmd_catch_signals();
+	d = drill_start(ctx->db, &p, &info, on_note, ctx, e);
+	drill_info_done(&info);
+	if (!d) {
+		cmd_release_signals();
+		return -1;
+	}
+	while ((rc = drill_step(d, 100, cmd_signal_fd(), &ready, e)) == 0) {
+		if (!ready)
+			continue;
+		ready = 0;
+		for (rc = cmd_take_signals(); rc > 0; rc--)
+			drill_interrupt(d);
+	}
+	cmd_release_signals();
+	if (rc > 0) {
+		summary(ctx, drill_result(d));
+		rc = drill_result(d)->exit_status;
+	}
+	drill_free(d);
+	return rc;
+}
+
 static const char list_table_sql[] =
 	"SELECT d.id, s.name AS system, d.kind, iso_time(d.started_at) AS"
 	" started, duration(d.recovery_s) AS recovery,"
@@ -60,6 +268,7 @@ static int run_list(struct ctx *ctx, struct args *a, struct error *e)
 
 const struct cmd cmd_drill[] = {
 	{"add", "SYSTEM", "record a recovery drill and its measured times", add_opts, 1, 1, run_add},
+	{"run", "SYSTEM", "run a failover or restore drill and measure it", run_opts, 1, 1, run_run},
 	{"list", "[SYSTEM]", "list drills, newest first", list_opts, 0, 1, run_list, NULL, CMD_READ},
 	{NULL},
 };

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -714,4 +715,59 @@ out:
 	db_close(ctx.db);
 	free(path);
 	return rc;
+}
+
+static int sigpipe[2] = {-1, -1};
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	if (write(sigpipe[1], &c, 1) < 0) {
+		/* nothing to do: the pipe is full, a wake-up is already pending */
+	}
+	errno = saved;
+}
+
+void cmd_catch_signals(void)
+{
+	struct sigaction sa;
+
+	if (pipe(sigpipe) < 0)
+		fatal("pipe: %s", strerror(errno));
+	fcntl(sigpipe[0], F_SETFL, O_NONBLOCK);
+	fcntl(sigpipe[1], F_SETFL, O_NONBLOCK);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+void cmd_release_signals(void)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	close(sigpipe[0]);
+	close(sigpipe[1]);
+	sigpipe[0] = sigpipe[1] = -1;
+}
+
+int cmd_signal_fd(void)
+{
+	return sigpipe[0];
+}
+
+int cmd_take_signals(void)
+{
+	char buf[16];
+	ssize_t r;
+	int n = 0;
+
+	while ((r = read(sigpipe[0], buf, sizeof(buf))) > 0)
+		n += (int)r;
+	return n;
 }
