@@ -19,7 +19,7 @@
 --   restored_checkin_id the check-in (backup) a restore drill took as its
 --                       recovery point, when no freshness endpoint gave one
 --   runner, pid         who ran it (user@host) and the drtop process
--- The commands, their exit statuses and the last of their output (bounded)
+-- The commands, the status each ended with and the last of their output (bounded)
 -- are kept too. recovered_at is recovered_ms in seconds; a drill that never
 -- recovered keeps recovered_at = ended_at and recovered_ms NULL.
 ALTER TABLE drill ADD COLUMN state TEXT

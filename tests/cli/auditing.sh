@@ -99,6 +99,15 @@ ok "23. coverage per system: the least covered endpoint is the one that had time
 payments-db|1|no time yet|-
 web|2|0.0|https://web.example/status"
 ok "24. below coverage-min (95%): web watched nothing of its hour" check 24 "web|0.0|0.95"
+# A drill drtop ran and measured, two days ago: back 95.4 s after its command
+# started, known to within a second.
+sql "INSERT INTO drill (system_id, kind, started_at, recovered_at, created_at, state, started_ms,
+       recovered_ms, recovered_lower_ms, ended_at, command, command_status, runner)
+     SELECT id, 'failover', $NOW - 172800, $NOW - 172800 + 95, $NOW - 172800, 'recovered',
+       ($NOW - 172800) * 1000, ($NOW - 172800) * 1000 + 95400, ($NOW - 172800) * 1000 + 94400,
+       $NOW - 172700, 'sh failover.sh', 0, 'ops@host' FROM system WHERE name = 'ledger'"
+ok "25. measured drills beside typed-in ones" check 25 "web|failover|typed-in|-|18000000|-|0
+ledger|failover|measured|recovered|95400|1000|1"
 ok "every query also runs in a plain sqlite3 shell" sh -c '
 	for n in $(grep "^<!-- query: " "'"$DOC"'" | tr -dc "0-9\n"); do
 		awk -v n="$n" "\$0 == \"<!-- query: \" n \" -->\" { f = 1; next } f && /^\`\`\`sql/ { g = 1; next } g && /^\`\`\`/ { exit } g { print }" "'"$DOC"'" |

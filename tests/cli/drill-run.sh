@@ -55,7 +55,7 @@ q() { sql "SELECT $1 FROM drill WHERE id = (SELECT max(id) FROM drill)"; }
 up0=$(cat "$T/up.before") up1=$(cat "$T/up.after")
 ok "recorded as a measured, recovered failover" test "$(sql "SELECT evidence, state, kind, command_status FROM v_drills ORDER BY id DESC LIMIT 1")" = "measured|recovered|failover|0"
 ok "the measured interval holds the moment the service came back" test "$(q "recovered_lower_ms <= $up1 AND recovered_ms >= $up0")" = 1
-ok "... and is one probe spacing wide (about 200ms)" test "$(q "recovered_ms - recovered_lower_ms BETWEEN 100 AND 400")" = 1
+ok "... and about one probe spacing wide (200ms, more on a busy machine)" test "$(q "recovered_ms - recovered_lower_ms BETWEEN 100 AND 1000")" = 1
 ok "the recovery time counts from the command's start" test "$(q "recovered_ms - started_ms BETWEEN 1000 AND 1600")" = 1
 ok "its output is kept with the drill" test "$(q "command_output")" = "switched to the standby"
 ok "the outage it caused was recorded, as planned" test "$(sql "SELECT count(*), sum(planned) FROM outage WHERE system_id = (SELECT id FROM system WHERE name = 'pay')")" = "1|1"
@@ -137,4 +137,7 @@ ok "... recording the stale one as aborted" test "$(sql "SELECT state, failure F
 ok "... and closing its maintenance window" test "$(sql "SELECT ends_at < starts_at + 120 FROM maintenance_window WHERE reason = 'drill $stale (failover)'")" = 1
 
 succeeds "after all of it the ledger verifies" db verify
+sql "UPDATE drill SET recovered_ms = recovered_ms - 500 WHERE id = (SELECT min(id) FROM drill)"
+run db verify
+ok "a measured recovery time changed behind drtop's back is found" sh -c "[ $rc -ne 0 ] && grep -q 'drill 1' '$T/out'"
 done_testing
