@@ -267,7 +267,7 @@ static int run_list(struct ctx *ctx, struct args *a, struct error *e)
 }
 
 const struct cmd cmd_drill[] = {
-	{"add", "SYSTEM", "record a recovery drill and its measured times", add_opts, 1, 1, run_add},
+	{"add", "SYSTEM", "record a drill done elsewhere, with the times taken then", add_opts, 1, 1, run_add},
 	{"run", "SYSTEM", "run a failover or restore drill and measure it", run_opts, 1, 1, run_run},
 	{"list", "[SYSTEM]", "list drills, newest first", list_opts, 0, 1, run_list, NULL, CMD_READ},
 	{NULL},

@@ -33,7 +33,7 @@ static const struct cmd top[] = {
 	{"depend", NULL, "dependencies between systems", NULL, 0, 0, NULL, cmd_depend, 0},
 	{"maintenance", NULL, "declared maintenance windows", NULL, 0, 0, NULL, cmd_maintenance, 0},
 	{"checkin", NULL, "record that a backup finished", NULL, 0, 0, NULL, NULL, 0, &cmd_checkin},
-	{"drill", NULL, "recorded recovery exercises", NULL, 0, 0, NULL, cmd_drill, 0},
+	{"drill", NULL, "recovery drills: run and measured, or recorded", NULL, 0, 0, NULL, cmd_drill, 0},
 	{"strategy", NULL, "the strategy catalogue and its cost tiers", NULL, 0, 0, NULL,
 	 cmd_strategy, 0},
 	{"status", NULL, "the verdict: status and findings per system", NULL, 0, 0, NULL, NULL, 0,
@@ -325,7 +325,9 @@ static void top_help(FILE *f)
 		"--version", "show the version");
 	fprintf(f, "\nRun 'drtop help COMMAND' or 'drtop COMMAND --help' for more.\n"
 		   "Exit status: 0 success, 64 usage error, 65 bad data, 66 missing input,\n"
-		   "73 cannot create, 74 I/O error, 75 database locked, 70 internal error.\n");
+		   "73 cannot create, 74 I/O error, 75 database locked, 70 internal error.\n"
+		   "report exits 0 OK, 1 WARN, 2 BREACH, 3 UNKNOWN; drill run 0 met the RTO and\n"
+		   "RPO, 1 missed one, 2 failed or aborted, 75 another drill of the system runs.\n");
 }
 
 static const struct cmd *find(const struct cmd *table, const char *name)

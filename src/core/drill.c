@@ -54,6 +54,7 @@ struct drill {
 	int64_t deadline;           /* monotonic: the timeout of the phase at hand */
 	struct child cmd, ver, abo;
 	int cmd_on, ver_on, abo_on; /* started (and not released) */
+	int cmd_told;               /* its end was told */
 	int seen_down;
 	struct health *health;
 	size_t nhealth;
@@ -886,10 +887,13 @@ static void advance(struct drill *d)
 			begin_abort(d, xasprintf("timed out after %s", duration_format_ms(d->timeout_ms, a)));
 			break;
 		}
+		if (d->cmd_on && d->cmd.exited && d->cmd.fd < 0 && !d->cmd_told) {
+			d->cmd_told = 1;
+			note(d, DRILL_NOTE_STEP, "the recovery command exited 0 after %.2fs",
+			     (d->cmd.ended_ms - d->t0_ms) / 1000.0);
+		}
 		if (!d->recovered || (d->cmd_on && (!d->cmd.exited || d->cmd.fd >= 0)))
 			break;
-		if (d->cmd_on)
-			note(d, DRILL_NOTE_STEP, "the recovery command exited 0");
 		if (d->nfresh) {
 			d->phase = DRILL_AFTER;
 			d->deadline = now + d->every_ms;

@@ -28,6 +28,11 @@ fails "--healthy 0 is refused" 65 "--healthy: expected a whole number from 1 to 
 fails "a fixed clock is refused: a drill runs in real time" 64 "a drill runs in real time, but the clock is set to 2026-11-25T12:00:00Z" --now 2026-11-25T12:00:00Z drill run pay --kind failover --yes
 fails "without a terminal, --yes is needed" 64 "a drill acts on the real system: confirm with --yes" drill run pay --kind failover --command true </dev/null
 
+run --help
+ok "--help gives drill run's exit statuses" out_has "drill run 0 met the RTO and"
+run drill run --help
+ok "drill run --help lists its options" sh -c "grep -q -- '--abort CMD' '$T/out' && grep -q -- '--dry-run' '$T/out'"
+
 # --dry-run names every step, endpoint and command, and changes nothing.
 before=$(db_sum)
 run drill run pay --kind failover --command "curl -fsS $C/down" --verify "echo verify" --abort "echo undo" --timeout 30s --dry-run
