@@ -68,81 +68,6 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 	return 0;
 }
 
-static void quoted(FILE *out, const char *what, const char *cmd)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	output_printable(&sb, cmd);
-	fprintf(out, "%s: /bin/sh -c '%s'", what, strbuf_str(&sb));
-	strbuf_done(&sb);
-}
-
-static void urls(FILE *out, char **l, const char *kind)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t i;
-
-	for (i = 0; l[i]; i++) {
-		strbuf_reset(&sb);
-		output_printable(&sb, l[i]);
-		fprintf(out, "%s%s (%s)", i ? ", " : "", strbuf_str(&sb), kind);
-	}
-	strbuf_done(&sb);
-}
-
-/* --dry-run: the steps, in the order drill_start() and drill_step() take them. */
-static void dry_run(struct ctx *ctx, const struct drill_plan *p, const struct drill_info *in)
-{
-	FILE *o = ctx->out;
-	char a[DURATION_BUFSZ], b[DURATION_BUFSZ], w[WHEN_BUFSZ];
-	int n = 1;
-
-	fprintf(o, "dry run: nothing is run or recorded\n");
-	fprintf(o, "%s drill of %s; RTO %s and RPO %s in force\n", p->kind, p->system,
-		duration_format(in->rto_s, a), duration_format(in->rpo_s, b));
-	if (in->stale_id)
-		fprintf(o, "%d. mark drill %lld aborted: the drtop that ran it is gone\n", n++,
-			(long long)in->stale_id);
-	fprintf(o, "%d. record the drill as running and open a maintenance window for up to %s,"
-		   " so that the outage it causes is planned\n",
-		n++, duration_format((in->timeout_ms / 1000) + 60, a));
-	fprintf(o, "%d. recovery point before: ", n++);
-	if (in->freshness[0])
-		fprintf(o, "probe "), urls(o, in->freshness, "freshness");
-	else if (!strcmp(p->kind, "restore") && in->checkin_id)
-		fprintf(o, "the newest check-in (%lld, of %s), the backup a restore brings back",
-			(long long)in->checkin_id, when_format(in->checkin_at, w));
-	else
-		fprintf(o, "not known (no freshness endpoint%s): data loss is not measured",
-			strcmp(p->kind, "restore") ? "" : ", no check-in");
-	fprintf(o, "\n%d. ", n++);
-	if (p->command)
-		quoted(o, "run the recovery command", p->command), fprintf(o, " (its output kept, the last %d bytes)", 4096);
-	else
-		fprintf(o, "no command: the clock starts and the system is recovered by hand");
-	fprintf(o, "\n%d. meanwhile probe every %s: ", n++, duration_format_ms(in->every_ms, a));
-	urls(o, in->health, "health");
-	fprintf(o, "; recovered after %d consecutive successes of each, once the command ended or"
-		   " the system was seen down\n", in->healthy);
-	if (p->verify) {
-		fprintf(o, "%d. ", n++);
-		quoted(o, "run the verify command", p->verify);
-		fprintf(o, "; the drill fails when it exits non-zero\n");
-	}
-	if (in->freshness[0]) {
-		fprintf(o, "%d. recovery point after: probe ", n++);
-		urls(o, in->freshness, "freshness");
-		fprintf(o, "; data loss = the point before - the point after\n");
-	}
-	fprintf(o, "%d. record the drill (measured), close the window; exit 0 when it met the RTO"
-		   " and RPO, 1 when it missed one, 2 when it failed\n", n++);
-	fprintf(o, "on Ctrl-C or after %s: end the command's process group, ",
-		duration_format_ms(in->timeout_ms, a));
-	if (p->abort)
-		quoted(o, "run the abort command", p->abort), fprintf(o, ", ");
-	fprintf(o, "record the drill as aborted, exit 2\n");
-}
-
 static void on_note(enum drill_note kind, const char *text, void *arg)
 {
 	struct ctx *ctx = arg;
@@ -153,6 +78,26 @@ static void on_note(enum drill_note kind, const char *text, void *arg)
 		strbuf_str(&sb));
 	fflush(ctx->out);
 	strbuf_done(&sb);
+}
+
+/* --dry-run: the steps, as drill_describe() tells them. */
+static void dry_run(struct ctx *ctx, const struct drill_plan *p, const struct drill_info *in)
+{
+	struct strbuf text = STRBUF_INIT, line = STRBUF_INIT;
+	const char *s, *nl;
+
+	drill_describe(p, in, &text);
+	fprintf(ctx->out, "dry run: nothing is run or recorded\n");
+	for (s = strbuf_str(&text); *s; s = *nl ? nl + 1 : nl) {
+		nl = strchr(s, '\n');
+		if (!nl)
+			nl = s + strlen(s);
+		strbuf_reset(&line);
+		strbuf_add(&line, s, (size_t)(nl - s));
+		on_note(DRILL_NOTE_STEP, strbuf_str(&line), ctx);
+	}
+	strbuf_done(&text);
+	strbuf_done(&line);
 }
 
 static void summary(struct ctx *ctx, const struct drill_result *r)
@@ -183,12 +128,16 @@ static int confirm(struct ctx *ctx, const struct args *a, const struct drill_pla
 	if (!isatty(STDIN_FILENO))
 		return error_set(e, ERR_USAGE, "a drill acts on the real system: confirm with --yes"
 					       " (or run it on a terminal)");
-	fprintf(ctx->out, "This %s drill of %s runs ", p->kind, p->system);
-	if (p->command)
-		quoted(ctx->out, "the command", p->command);
-	else
-		fprintf(ctx->out, "no command (recovery by hand)");
-	fprintf(ctx->out, ". Go ahead? [y/N] ");
+	{
+		struct strbuf sb = STRBUF_INIT;
+
+		output_printable(&sb, p->command ? p->command : "");
+		fprintf(ctx->out, "This %s drill of %s runs %s%s%s. It acts on the real system."
+				  " Go ahead? [y/N] ", p->kind, p->system, p->command ? "/bin/sh -c '" : "",
+			p->command ? strbuf_str(&sb) : "no command (recovery by hand)",
+			p->command ? "'" : "");
+		strbuf_done(&sb);
+	}
 	fflush(ctx->out);
 	if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
 		return error_set(e, ERR_USAGE, "not confirmed: nothing was run");

@@ -318,6 +318,91 @@ static int close_window(struct db *db, int64_t id, int64_t at, struct error *e)
 	return rc;
 }
 
+static void describe_urls(struct strbuf *o, char **l, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; l[i]; i++)
+		strbuf_printf(o, "%s%s (%s)", i ? ", " : "", l[i], kind);
+}
+
+void drill_describe(const struct drill_plan *p, const struct drill_info *in, struct strbuf *o)
+{
+	char a[DURATION_BUFSZ], b[DURATION_BUFSZ], w[WHEN_BUFSZ];
+	int n = 1;
+
+	strbuf_printf(o, "%s drill of %s; RTO %s and RPO %s in force\n", p->kind, p->system,
+		      duration_format(in->rto_s, a), duration_format(in->rpo_s, b));
+	if (in->stale_id)
+		strbuf_printf(o, "%d. mark drill %lld aborted: the drtop that ran it is gone\n", n++,
+			      (long long)in->stale_id);
+	strbuf_printf(o, "%d. record the drill as running and open a maintenance window for up to %s,"
+			 " so that the outage it causes is planned\n",
+		      n++, duration_format(in->timeout_ms / 1000 + WINDOW_EXTRA_S, a));
+	strbuf_printf(o, "%d. recovery point before: ", n++);
+	if (in->freshness[0]) {
+		strbuf_puts(o, "probe ");
+		describe_urls(o, in->freshness, "freshness");
+	} else if (!strcmp(p->kind, "restore") && in->checkin_id) {
+		strbuf_printf(o, "the newest check-in (%lld, of %s), the backup a restore brings back",
+			      (long long)in->checkin_id, when_format(in->checkin_at, w));
+	} else {
+		strbuf_printf(o, "not known (no freshness endpoint%s): data loss is not measured",
+			      strcmp(p->kind, "restore") ? "" : ", no check-in");
+	}
+	if (p->command && *p->command)
+		strbuf_printf(o, "\n%d. run the recovery command: /bin/sh -c '%s' (its output kept, the"
+				 " last %d bytes)\n", n++, p->command, CHILD_KEEP);
+	else
+		strbuf_printf(o, "\n%d. no command: the clock starts and the system is recovered by hand\n",
+			      n++);
+	strbuf_printf(o, "%d. meanwhile probe every %s: ", n++, duration_format_ms(in->every_ms, a));
+	describe_urls(o, in->health, "health");
+	strbuf_printf(o, "; recovered after %d consecutive successes of each, once the command ended or"
+			 " the system was seen down\n", in->healthy);
+	if (p->verify && *p->verify)
+		strbuf_printf(o, "%d. run the verify command: /bin/sh -c '%s'; the drill fails when it exits"
+				 " non-zero\n", n++, p->verify);
+	if (in->freshness[0]) {
+		strbuf_printf(o, "%d. recovery point after: probe ", n++);
+		describe_urls(o, in->freshness, "freshness");
+		strbuf_puts(o, "; data loss = the point before - the point after\n");
+	}
+	strbuf_printf(o, "%d. record the drill (measured), close the window; exit 0 when it met the RTO"
+			 " and RPO, 1 when it missed one, 2 when it failed\n", n++);
+	strbuf_printf(o, "on Ctrl-C or after %s: end the command's process group, ",
+		      duration_format_ms(in->timeout_ms, a));
+	if (p->abort && *p->abort)
+		strbuf_printf(o, "run the abort command: /bin/sh -c '%s', ", p->abort);
+	strbuf_puts(o, "record the drill as aborted, exit 2\n");
+}
+
+int drill_last_commands(struct db *db, const char *system, char **kind, char **command,
+			char **verify, char **abort, struct error *e)
+{
+	sqlite3_stmt *st;
+	int64_t sys;
+
+	*kind = *command = *verify = *abort = NULL;
+	if (inventory_system_id(db, system, &sys, e) < 0)
+		return -1;
+	st = db_prepare(db,
+			"SELECT kind, command, verify_command, abort_command FROM drill WHERE system_id = ?1"
+			" AND state IS NOT NULL ORDER BY id DESC LIMIT 1",
+			e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, sys);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*kind = db_column_strdup(st, 0);
+		*command = db_column_strdup(st, 1);
+		*verify = db_column_strdup(st, 2);
+		*abort = db_column_strdup(st, 3);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 /* Record the drill as running and open its window, in one transaction. */
 static int record_start(struct drill *d, int64_t stale_id, struct error *e)
 {

@@ -30,6 +30,7 @@
 
 #include "db.h"
 #include "error.h"
+#include "strbuf.h"
 
 #define DRILL_HEALTHY 3          /* consecutive successes that declare recovery */
 #define DRILL_EVERY_MS 1000      /* the default probe spacing, at most RTO/20 */
@@ -65,6 +66,18 @@ struct drill_info {
 int drill_check(struct db *db, const struct drill_plan *plan, struct drill_info *info,
 		struct error *e);
 void drill_info_done(struct drill_info *info);
+
+/* Every step the drill of PLAN would take, with the endpoints and the commands,
+ * one a line, appended to OUT: what --dry-run prints and the dashboard shows
+ * before it asks. */
+void drill_describe(const struct drill_plan *plan, const struct drill_info *info,
+		    struct strbuf *out);
+
+/* The kind and commands of SYSTEM's latest drill that drtop ran, to offer again
+ * (each NULL when there was none or it had none; the caller frees). Returns 0,
+ * or -1 with e set. */
+int drill_last_commands(struct db *db, const char *system, char **kind, char **command,
+			char **verify, char **abort, struct error *e);
 
 /* What the drill tells as it goes: a step, a probe result, a line of a command's output. */
 enum drill_note { DRILL_NOTE_STEP, DRILL_NOTE_PROBE, DRILL_NOTE_OUTPUT };
