@@ -199,16 +199,16 @@ static int run_run(struct ctx *ctx, struct args *a, struct error *e)
 }
 
 static const char list_table_sql[] =
-	"SELECT d.id, s.name AS system, d.kind, iso_time(d.started_at) AS"
-	" started, duration(d.recovery_s) AS recovery,"
-	" coalesce(duration(d.data_loss_s), '-') AS data_loss, d.notes"
-	" FROM drill d JOIN system s ON s.id = d.system_id"
-	" WHERE ?1 IS NULL OR s.name = ?1 ORDER BY d.started_at DESC";
+	"SELECT d.id, d.system, d.kind, d.started, coalesce(duration(d.recovery_s), '-') AS recovery,"
+	" coalesce(duration(d.data_loss_s), '-') AS data_loss, d.evidence,"
+	" coalesce(d.state, '-') AS state, d.notes"
+	" FROM v_drills d WHERE ?1 IS NULL OR d.system = ?1 ORDER BY d.started DESC, d.id DESC";
 static const char list_data_sql[] =
 	"SELECT d.id, s.name AS system, d.kind, d.started_at, d.recovered_at,"
-	" d.recovery_s, d.data_loss_s, d.notes FROM drill d"
-	" JOIN system s ON s.id = d.system_id"
-	" WHERE ?1 IS NULL OR s.name = ?1 ORDER BY d.started_at DESC";
+	" v.recovery_s, d.data_loss_s, d.notes, v.evidence, d.state, v.recovery_ms,"
+	" v.recovery_lower_ms, v.failure FROM drill d"
+	" JOIN system s ON s.id = d.system_id JOIN v_drills v ON v.id = d.id"
+	" WHERE ?1 IS NULL OR s.name = ?1 ORDER BY d.started_at DESC, d.id DESC";
 
 static int run_list(struct ctx *ctx, struct args *a, struct error *e)
 {

@@ -40,7 +40,7 @@ void child_printable(struct strbuf *sb, const char *s, size_t len)
 }
 
 int child_start(struct child *c, const char *command, char **env, child_line_fn fn, void *arg,
-		struct error *e)
+                struct error *e)
 {
 	int p[2], devnull;
 	size_t n = 0, k = 0, i;

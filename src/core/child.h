@@ -21,23 +21,23 @@
 #include "error.h"
 #include "strbuf.h"
 
-#define CHILD_KEEP 4096      /* bytes of output kept (the last ones) */
-#define CHILD_GRACE_MS 2000  /* SIGTERM to SIGKILL */
-#define CHILD_LINE_MAX 1024  /* a longer line is handed on in pieces */
+#define CHILD_KEEP     4096 /* bytes of output kept (the last ones) */
+#define CHILD_GRACE_MS 2000 /* SIGTERM to SIGKILL */
+#define CHILD_LINE_MAX 1024 /* a longer line is handed on in pieces */
 
 typedef void (*child_line_fn)(const char *line, void *arg);
 
 struct child {
-	pid_t pid;           /* the shell; its process group has the same id */
-	int fd;              /* the output pipe, -1 once closed */
-	int exited;          /* the shell was reaped: status is known */
-	int status;          /* its exit status; 128 + N when signal N ended it */
+	pid_t pid;                    /* the shell; its process group has the same id */
+	int fd;                       /* the output pipe, -1 once closed */
+	int exited;                   /* the shell was reaped: status is known */
+	int status;                   /* its exit status; 128 + N when signal N ended it */
 	int64_t started_ms, ended_ms; /* wall clock, Unix milliseconds */
-	int64_t kill_at_ms;  /* SIGKILL the group at this monotonic time; 0: not due */
-	int killed;          /* child_kill() was called */
-	size_t total;        /* bytes of output read */
-	struct strbuf tail;  /* the last CHILD_KEEP bytes or so, printable */
-	struct strbuf line;  /* the line being read */
+	int64_t kill_at_ms;           /* SIGKILL the group at this monotonic time; 0: not due */
+	int killed;                   /* child_kill() was called */
+	size_t total;                 /* bytes of output read */
+	struct strbuf tail;           /* the last CHILD_KEEP bytes or so, printable */
+	struct strbuf line;           /* the line being read */
 	child_line_fn fn;
 	void *arg;
 };
@@ -46,7 +46,7 @@ struct child {
  * NULL); FN (or NULL) receives each line of output as it comes. Returns 0, or -1
  * with e set (nothing is left running). */
 int child_start(struct child *c, const char *command, char **env, child_line_fn fn, void *arg,
-		struct error *e);
+                struct error *e);
 
 /* Read what output there is, reap the process when it ended, and send SIGKILL
  * when a kill's grace ran out. Never waits. Returns 1 once the process ended and

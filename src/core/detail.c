@@ -24,9 +24,14 @@ static const char *const section_sql[] = {
 		" iso_time(max(at)) FROM checkin c WHERE c.schedule_id = b.id AND c.ok), 'never')),"
 		" NULL, b.id FROM backup_schedule b WHERE b.system_id = ?1 ORDER BY b.name",
 	[DETAIL_DRILLS] =
-		"SELECT printf('%-9s %s  recovered in %s%s', kind, started, duration(recovery_s),"
-		" CASE WHEN NOT live THEN ' (no recovery)' WHEN met_rto THEN '' ELSE ' (over the RTO)' END),"
-		" CASE WHEN NOT live THEN 'INFO' WHEN met_rto THEN 'OK' ELSE 'WARN' END, NULL"
+		"SELECT printf('%-9s %s  %s, %s', kind, started, CASE WHEN state = 'running' THEN"
+		" 'running now' WHEN state IN ('failed', 'aborted') THEN state || ': ' || failure"
+		" ELSE 'recovered in ' || duration(recovery_s) || CASE WHEN resolution_ms IS NOT NULL"
+		" THEN printf(' (to within %.1fs)', resolution_ms / 1000.0) ELSE '' END"
+		" || CASE WHEN NOT live THEN ' (no recovery)' WHEN met_rto"
+		" THEN '' ELSE ' (over the RTO)' END END, evidence),"
+		" CASE WHEN NOT live OR state = 'running' THEN 'INFO' WHEN met_rto THEN 'OK' ELSE 'WARN' END,"
+		" NULL"
 		" FROM v_drills WHERE system = (SELECT name FROM system"
 		" WHERE id = ?1) ORDER BY started DESC LIMIT 5",
 	[DETAIL_DEPENDENCIES] =

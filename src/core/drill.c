@@ -19,21 +19,21 @@
 #include "util.h"
 #include "when.h"
 
-#define STEP_MAX_MS 100       /* the longest wait while commands run: their output is read between */
-#define AFTER_EXTRA_MS 2000   /* the recovery point after: a probe's timeout and this */
-#define WINDOW_EXTRA_S 60     /* the maintenance window reaches past the timeout by this */
+#define STEP_MAX_MS    100  /* the longest wait while commands run: their output is read between */
+#define AFTER_EXTRA_MS 2000 /* the recovery point after: a probe's timeout and this */
+#define WINDOW_EXTRA_S 60   /* the maintenance window reaches past the timeout by this */
 
 struct health {
 	int64_t id;
-	int streak;                 /* consecutive successes that count */
+	int streak;                  /* consecutive successes that count */
 	int64_t streak_ms, lower_ms; /* the first of them, and the probe before it */
-	int64_t prev_ms;            /* the start of the latest probe */
+	int64_t prev_ms;             /* the start of the latest probe */
 };
 
 struct fresh {
 	int64_t id, timeout_ms;
-	int before, after;          /* a result was had */
-	int has_before, has_after;  /* ... with a recovery point */
+	int before, after;         /* a result was had */
+	int has_before, has_after; /* ... with a recovery point */
 	int64_t data_before, data_after;
 };
 
@@ -49,9 +49,9 @@ struct drill {
 	char *systems[2];
 	enum drill_phase phase;
 	int64_t id, window_id;
-	int64_t begin_ms;           /* wall clock, when drill_start() ran */
-	int64_t t0_ms;              /* the command's start (or the run's, without one) */
-	int64_t deadline;           /* monotonic: the timeout of the phase at hand */
+	int64_t begin_ms; /* wall clock, when drill_start() ran */
+	int64_t t0_ms;    /* the command's start (or the run's, without one) */
+	int64_t deadline; /* monotonic: the timeout of the phase at hand */
 	struct child cmd, ver, abo;
 	int cmd_on, ver_on, abo_on; /* started (and not released) */
 	int cmd_told;               /* its end was told */
@@ -71,7 +71,7 @@ struct drill {
 };
 
 static void note(struct drill *d, enum drill_note kind, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void note(struct drill *d, enum drill_note kind, const char *fmt, ...)
 {
 	va_list ap;
@@ -110,10 +110,11 @@ void drill_info_done(struct drill_info *info)
 /* The enabled endpoints of KIND of the system, NULL-terminated (never NULL). */
 static int urls(struct db *db, int64_t sys, const char *kind, char ***out, struct error *e)
 {
-	sqlite3_stmt *st = db_prepare(db,
-				      "SELECT url FROM endpoint WHERE system_id = ?1 AND kind = ?2 AND"
-				      " enabled ORDER BY url",
-				      e);
+	sqlite3_stmt *st =
+	    db_prepare(db,
+	               "SELECT url FROM endpoint WHERE system_id = ?1 AND kind = ?2 AND"
+	               " enabled ORDER BY url",
+	               e);
 	size_t n = 0, cap = 0;
 	char **l = NULL;
 
@@ -158,12 +159,13 @@ static int still_running(const char *runner, int64_t pid)
 }
 
 static int check_running(struct db *db, const struct drill_plan *plan, struct drill_info *info,
-			 struct error *e)
+                         struct error *e)
 {
-	sqlite3_stmt *st = db_prepare(db,
-				      "SELECT id, started_at, runner, pid FROM drill WHERE system_id = ?1"
-				      " AND state = 'running' ORDER BY id",
-				      e);
+	sqlite3_stmt *st =
+	    db_prepare(db,
+	               "SELECT id, started_at, runner, pid FROM drill WHERE system_id = ?1"
+	               " AND state = 'running' ORDER BY id",
+	               e);
 	int rc = 0;
 
 	if (!st)
@@ -177,19 +179,20 @@ static int check_running(struct db *db, const struct drill_plan *plan, struct dr
 			info->stale_id = sqlite3_column_int64(st, 0);
 			continue;
 		}
-		rc = error_set(e, ERR_BUSY,
-			       "a drill of '%s' is already running (drill %lld, started %s by %s, process"
-			       " %lld); one drill of a system at a time",
-			       plan->system, (long long)sqlite3_column_int64(st, 0),
-			       when_format(sqlite3_column_int64(st, 1), when), runner ? runner : "?",
-			       (long long)sqlite3_column_int64(st, 3));
+		rc = error_set(
+		    e, ERR_BUSY,
+		    "a drill of '%s' is already running (drill %lld, started %s by %s, process"
+		    " %lld); one drill of a system at a time",
+		    plan->system, (long long)sqlite3_column_int64(st, 0),
+		    when_format(sqlite3_column_int64(st, 1), when), runner ? runner : "?",
+		    (long long)sqlite3_column_int64(st, 3));
 	}
 	sqlite3_finalize(st);
 	return rc;
 }
 
 int drill_check(struct db *db, const struct drill_plan *plan, struct drill_info *info,
-		struct error *e)
+                struct error *e)
 {
 	sqlite3_stmt *st;
 	int64_t skew = when_now() - when_real_now();
@@ -199,14 +202,15 @@ int drill_check(struct db *db, const struct drill_plan *plan, struct drill_info 
 	memset(info, 0, sizeof(*info));
 	if (skew > WHEN_SKEW_S || skew < -WHEN_SKEW_S)
 		return error_set(e, ERR_USAGE,
-				 "a drill runs in real time, but the clock is set to %s by --now or"
-				 " DRTOP_NOW: run it without them",
-				 when_format(when_now(), w));
+		                 "a drill runs in real time, but the clock is set to %s by --now or"
+		                 " DRTOP_NOW: run it without them",
+		                 when_format(when_now(), w));
 	if (strcmp(plan->kind, "failover") && strcmp(plan->kind, "restore"))
-		return error_set(e, ERR_USAGE,
-				 "--kind: a drill that drtop runs is a failover or a restore, not '%s'"
-				 " (a tabletop exercise is recorded with 'drtop drill add')",
-				 plan->kind);
+		return error_set(
+		    e, ERR_USAGE,
+		    "--kind: a drill that drtop runs is a failover or a restore, not '%s'"
+		    " (a tabletop exercise is recorded with 'drtop drill add')",
+		    plan->kind);
 	if (inventory_system_id(db, plan->system, &info->system_id, e) < 0)
 		return -1;
 	if (inventory_text_check("--command", plan->command, e) < 0 ||
@@ -214,9 +218,9 @@ int drill_check(struct db *db, const struct drill_plan *plan, struct drill_info 
 	    inventory_text_check("--abort", plan->abort, e) < 0)
 		return -1;
 	st = db_prepare(db,
-			"SELECT o.rto_s, o.rpo_s, s.enabled FROM system s JOIN v_objectives_now o"
-			" ON o.system_id = s.id WHERE s.id = ?1",
-			e);
+	                "SELECT o.rto_s, o.rpo_s, s.enabled FROM system s JOIN v_objectives_now o"
+	                " ON o.system_id = s.id WHERE s.id = ?1",
+	                e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, info->system_id);
@@ -228,12 +232,13 @@ int drill_check(struct db *db, const struct drill_plan *plan, struct drill_info 
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? error_set(e, ERR_DATA, "system '%s' has no objectives in force",
-						     plan->system)
-					 : db_fail(db, e, "reading the objectives");
+		return rc == SQLITE_DONE
+		           ? error_set(e, ERR_DATA, "system '%s' has no objectives in force",
+		                       plan->system)
+		           : db_fail(db, e, "reading the objectives");
 	if (!enabled)
 		return error_set(e, ERR_DATA, "system '%s' is disabled: enable it to drill it",
-				 plan->system);
+		                 plan->system);
 	/* Options against the RTO: probes at most a twentieth of it apart. */
 	info->every_ms = plan->every_ms ? plan->every_ms : DRILL_EVERY_MS;
 	if (!plan->every_ms && info->every_ms > info->rto_s * 50)
@@ -243,10 +248,11 @@ int drill_check(struct db *db, const struct drill_plan *plan, struct drill_info 
 	if (plan->every_ms && plan->every_ms < DRILL_EVERY_MIN_MS)
 		return error_set(e, ERR_USAGE, "--every must be at least %dms", DRILL_EVERY_MIN_MS);
 	if (plan->every_ms && plan->every_ms > info->rto_s * 50)
-		return error_set(e, ERR_USAGE,
-				 "--every %s is slower than a twentieth of the RTO (%s): the recovery"
-				 " time would be known too roughly",
-				 duration_format_ms(plan->every_ms, a), duration_format_ms(info->rto_s * 50, b));
+		return error_set(
+		    e, ERR_USAGE,
+		    "--every %s is slower than a twentieth of the RTO (%s): the recovery"
+		    " time would be known too roughly",
+		    duration_format_ms(plan->every_ms, a), duration_format_ms(info->rto_s * 50, b));
 	info->healthy = plan->healthy ? plan->healthy : DRILL_HEALTHY;
 	info->timeout_ms = plan->timeout_ms ? plan->timeout_ms : 2 * info->rto_s * 1000;
 	if (!plan->timeout_ms && info->timeout_ms < DRILL_TIMEOUT_MIN_MS)
@@ -255,16 +261,17 @@ int drill_check(struct db *db, const struct drill_plan *plan, struct drill_info 
 	    urls(db, info->system_id, "freshness", &info->freshness, e) < 0)
 		goto fail;
 	if (!info->health[0]) {
-		error_set(e, ERR_DATA,
-			  "system '%s' has no health endpoint: a drill measures the recovery by probing"
-			  " one (add it with 'drtop endpoint add %s URL')",
-			  plan->system, plan->system);
+		error_set(
+		    e, ERR_DATA,
+		    "system '%s' has no health endpoint: a drill measures the recovery by probing"
+		    " one (add it with 'drtop endpoint add %s URL')",
+		    plan->system, plan->system);
 		goto fail;
 	}
 	st = db_prepare(db,
-			"SELECT id, at FROM checkin WHERE system_id = ?1 AND ok AND at <= ?2"
-			" ORDER BY at DESC, id DESC LIMIT 1",
-			e);
+	                "SELECT id, at FROM checkin WHERE system_id = ?1 AND ok AND at <= ?2"
+	                " ORDER BY at DESC, id DESC LIMIT 1",
+	                e);
 	if (!st)
 		goto fail;
 	sqlite3_bind_int64(st, 1, info->system_id);
@@ -287,14 +294,15 @@ fail:
  * second later. */
 static int close_window(struct db *db, int64_t id, int64_t at, struct error *e)
 {
-	sqlite3_stmt *up = db_prepare(db,
-				      "UPDATE OR IGNORE maintenance_window SET ends_at = max(starts_at + 1, ?2)"
-				      " WHERE id = ?1 AND ends_at > max(starts_at + 1, ?2)",
-				      e);
+	sqlite3_stmt *up =
+	    db_prepare(db,
+	               "UPDATE OR IGNORE maintenance_window SET ends_at = max(starts_at + 1, ?2)"
+	               " WHERE id = ?1 AND ends_at > max(starts_at + 1, ?2)",
+	               e);
 	sqlite3_stmt *open = db_prepare(db,
-					"SELECT count(*) FROM maintenance_window WHERE id = ?1"
-					" AND ends_at > max(starts_at + 1, ?2)",
-					e);
+	                                "SELECT count(*) FROM maintenance_window WHERE id = ?1"
+	                                " AND ends_at > max(starts_at + 1, ?2)",
+	                                e);
 	int tries, rc = 0, left = 1;
 
 	for (tries = 0; up && open && left && tries < 60; tries++, at++) {
@@ -332,53 +340,69 @@ void drill_describe(const struct drill_plan *p, const struct drill_info *in, str
 	int n = 1;
 
 	strbuf_printf(o, "%s drill of %s; RTO %s and RPO %s in force\n", p->kind, p->system,
-		      duration_format(in->rto_s, a), duration_format(in->rpo_s, b));
+	              duration_format(in->rto_s, a), duration_format(in->rpo_s, b));
 	if (in->stale_id)
-		strbuf_printf(o, "%d. mark drill %lld aborted: the drtop that ran it is gone\n", n++,
-			      (long long)in->stale_id);
-	strbuf_printf(o, "%d. record the drill as running and open a maintenance window for up to %s,"
-			 " so that the outage it causes is planned\n",
-		      n++, duration_format(in->timeout_ms / 1000 + WINDOW_EXTRA_S, a));
+		strbuf_printf(o, "%d. mark drill %lld aborted: the drtop that ran it is gone\n",
+		              n++, (long long)in->stale_id);
+	strbuf_printf(o,
+	              "%d. record the drill as running and open a maintenance window for up to %s,"
+	              " so that the outage it causes is planned\n",
+	              n++, duration_format(in->timeout_ms / 1000 + WINDOW_EXTRA_S, a));
 	strbuf_printf(o, "%d. recovery point before: ", n++);
 	if (in->freshness[0]) {
 		strbuf_puts(o, "probe ");
 		describe_urls(o, in->freshness, "freshness");
 	} else if (!strcmp(p->kind, "restore") && in->checkin_id) {
-		strbuf_printf(o, "the newest check-in (%lld, of %s), the backup a restore brings back",
-			      (long long)in->checkin_id, when_format(in->checkin_at, w));
+		strbuf_printf(o,
+		              "the newest check-in (%lld, of %s), the backup a restore brings back",
+		              (long long)in->checkin_id, when_format(in->checkin_at, w));
 	} else {
 		strbuf_printf(o, "not known (no freshness endpoint%s): data loss is not measured",
-			      strcmp(p->kind, "restore") ? "" : ", no check-in");
+		              strcmp(p->kind, "restore") ? "" : ", no check-in");
 	}
 	if (p->command && *p->command)
-		strbuf_printf(o, "\n%d. run the recovery command: /bin/sh -c '%s' (its output kept, the"
-				 " last %d bytes)\n", n++, p->command, CHILD_KEEP);
+		strbuf_printf(
+		    o,
+		    "\n%d. run the recovery command: /bin/sh -c '%s' (its output kept, the"
+		    " last %d bytes)\n",
+		    n++, p->command, CHILD_KEEP);
 	else
-		strbuf_printf(o, "\n%d. no command: the clock starts and the system is recovered by hand\n",
-			      n++);
-	strbuf_printf(o, "%d. meanwhile probe every %s: ", n++, duration_format_ms(in->every_ms, a));
+		strbuf_printf(
+		    o, "\n%d. no command: the clock starts and the system is recovered by hand\n",
+		    n++);
+	strbuf_printf(o, "%d. meanwhile probe every %s: ", n++,
+	              duration_format_ms(in->every_ms, a));
 	describe_urls(o, in->health, "health");
-	strbuf_printf(o, "; recovered after %d consecutive successes of each, once the command ended or"
-			 " the system was seen down\n", in->healthy);
+	strbuf_printf(
+	    o,
+	    "; recovered after %d consecutive successes of each, once the command ended or"
+	    " the system was seen down\n",
+	    in->healthy);
 	if (p->verify && *p->verify)
-		strbuf_printf(o, "%d. run the verify command: /bin/sh -c '%s'; the drill fails when it exits"
-				 " non-zero\n", n++, p->verify);
+		strbuf_printf(
+		    o,
+		    "%d. run the verify command: /bin/sh -c '%s'; the drill fails when it exits"
+		    " non-zero\n",
+		    n++, p->verify);
 	if (in->freshness[0]) {
 		strbuf_printf(o, "%d. recovery point after: probe ", n++);
 		describe_urls(o, in->freshness, "freshness");
 		strbuf_puts(o, "; data loss = the point before - the point after\n");
 	}
-	strbuf_printf(o, "%d. record the drill (measured), close the window; exit 0 when it met the RTO"
-			 " and RPO, 1 when it missed one, 2 when it failed\n", n++);
+	strbuf_printf(
+	    o,
+	    "%d. record the drill (measured), close the window; the status is 0 when it met the RTO"
+	    " and RPO, 1 when it missed one, 2 when it failed\n",
+	    n++);
 	strbuf_printf(o, "on Ctrl-C or after %s: end the command's process group, ",
-		      duration_format_ms(in->timeout_ms, a));
+	              duration_format_ms(in->timeout_ms, a));
 	if (p->abort && *p->abort)
 		strbuf_printf(o, "run the abort command: /bin/sh -c '%s', ", p->abort);
-	strbuf_puts(o, "record the drill as aborted, exit 2\n");
+	strbuf_puts(o, "record the drill as aborted (status 2)\n");
 }
 
 int drill_last_commands(struct db *db, const char *system, char **kind, char **command,
-			char **verify, char **abort, struct error *e)
+                        char **verify, char **abort, struct error *e)
 {
 	sqlite3_stmt *st;
 	int64_t sys;
@@ -386,10 +410,11 @@ int drill_last_commands(struct db *db, const char *system, char **kind, char **c
 	*kind = *command = *verify = *abort = NULL;
 	if (inventory_system_id(db, system, &sys, e) < 0)
 		return -1;
-	st = db_prepare(db,
-			"SELECT kind, command, verify_command, abort_command FROM drill WHERE system_id = ?1"
-			" AND state IS NOT NULL ORDER BY id DESC LIMIT 1",
-			e);
+	st = db_prepare(
+	    db,
+	    "SELECT kind, command, verify_command, abort_command FROM drill WHERE system_id = ?1"
+	    " AND state IS NOT NULL ORDER BY id DESC LIMIT 1",
+	    e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, sys);
@@ -418,10 +443,12 @@ static int record_start(struct drill *d, int64_t stale_id, struct error *e)
 		return -1;
 	}
 	if (stale_id) {
-		st = db_prepare(d->db,
-				"UPDATE drill SET state = 'aborted', ended_at = ?2, pid = NULL, failure ="
-				" 'its drtop process ended before the drill did' WHERE id = ?1 AND state = 'running'",
-				e);
+		st = db_prepare(
+		    d->db,
+		    "UPDATE drill SET state = 'aborted', ended_at = ?2, pid = NULL, failure ="
+		    " 'its drtop process ended before the drill did' WHERE id = ?1 AND state = "
+		    "'running'",
+		    e);
 		if (!st)
 			goto out;
 		sqlite3_bind_int64(st, 1, stale_id);
@@ -430,9 +457,9 @@ static int record_start(struct drill *d, int64_t stale_id, struct error *e)
 			goto out;
 		/* ... and its window, which it named, closes now */
 		st = db_prepare(d->db,
-				"SELECT id FROM maintenance_window WHERE system_id = ?1 AND"
-				" reason GLOB 'drill ' || ?2 || ' (*)'",
-				e);
+		                "SELECT id FROM maintenance_window WHERE system_id = ?1 AND"
+		                " reason GLOB 'drill ' || ?2 || ' (*)'",
+		                e);
 		if (!st)
 			goto out;
 		sqlite3_bind_int64(st, 1, d->system_id);
@@ -444,7 +471,8 @@ static int record_start(struct drill *d, int64_t stale_id, struct error *e)
 		busy = 0;
 	}
 	/* Again inside the transaction: two drills started at once. */
-	st = db_prepare(d->db, "SELECT count(*) FROM drill WHERE system_id = ?1 AND state = 'running'", e);
+	st = db_prepare(d->db,
+	                "SELECT count(*) FROM drill WHERE system_id = ?1 AND state = 'running'", e);
 	if (!st)
 		goto out;
 	sqlite3_bind_int64(st, 1, d->system_id);
@@ -452,16 +480,18 @@ static int record_start(struct drill *d, int64_t stale_id, struct error *e)
 		busy = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	if (busy) {
-		error_set(e, ERR_BUSY, "a drill of '%s' is already running; one drill of a system at a time",
-			  d->system);
+		error_set(e, ERR_BUSY,
+		          "a drill of '%s' is already running; one drill of a system at a time",
+		          d->system);
 		goto out;
 	}
 	runner = xasprintf("%s@%s", user, host);
-	st = db_prepare(d->db,
-			"INSERT INTO drill (system_id, kind, started_at, recovered_at, notes, created_at,"
-			" state, started_ms, command, verify_command, abort_command, runner, pid)"
-			" VALUES (?1, ?2, ?3, ?3, '', ?3, 'running', ?4, ?5, ?6, ?7, ?8, ?9)",
-			e);
+	st = db_prepare(
+	    d->db,
+	    "INSERT INTO drill (system_id, kind, started_at, recovered_at, notes, created_at,"
+	    " state, started_ms, command, verify_command, abort_command, runner, pid)"
+	    " VALUES (?1, ?2, ?3, ?3, '', ?3, 'running', ?4, ?5, ?6, ?7, ?8, ?9)",
+	    e);
 	if (!st)
 		goto out;
 	sqlite3_bind_int64(st, 1, d->system_id);
@@ -479,11 +509,12 @@ static int record_start(struct drill *d, int64_t stale_id, struct error *e)
 	/* The window: its own row, even beside another of the same second (a
 	 * window is one per system, start and end: this one ends a little later). */
 	reason = xasprintf("drill %lld (%s)", (long long)d->id, d->kind);
-	st = db_prepare(d->db,
-			"INSERT INTO maintenance_window (system_id, starts_at, ends_at, reason, created_at)"
-			" VALUES (?1, ?2, ?3 + (SELECT count(*) FROM maintenance_window WHERE system_id = ?1"
-			" AND starts_at = ?2 AND ends_at >= ?3), ?4, ?2)",
-			e);
+	st = db_prepare(
+	    d->db,
+	    "INSERT INTO maintenance_window (system_id, starts_at, ends_at, reason, created_at)"
+	    " VALUES (?1, ?2, ?3 + (SELECT count(*) FROM maintenance_window WHERE system_id = ?1"
+	    " AND starts_at = ?2 AND ends_at >= ?3), ?4, ?2)",
+	    e);
 	if (st) {
 		sqlite3_bind_int64(st, 1, d->system_id);
 		sqlite3_bind_int64(st, 2, now);
@@ -554,7 +585,8 @@ static void check_recovered(struct drill *d)
 	d->lower_ms = lower < d->t0_ms ? d->t0_ms : lower;
 	d->declared_ms = probe_now_ms();
 	note(d, DRILL_NOTE_STEP,
-	     "recovered: %d healthy probes from %.2fs after the start (back between %.2fs and %.2fs)",
+	     "recovered: %d healthy probes from %.2fs after the start (back between %.2fs and "
+	     "%.2fs)",
 	     d->healthy, (at - d->t0_ms) / 1000.0, (d->lower_ms - d->t0_ms) / 1000.0,
 	     (at - d->t0_ms) / 1000.0);
 }
@@ -566,14 +598,15 @@ static void on_probe(const struct prober_endpoint *ep, const struct probe_result
 	struct fresh *f;
 
 	if (r->ok && ep->health)
-		note(d, DRILL_NOTE_PROBE, "%+.1fs %s up (%ld, %lld ms)", since_ms(d, r->started_ms) / 1000.0,
-		     ep->url, r->status, (long long)r->latency_ms);
+		note(d, DRILL_NOTE_PROBE, "%+.1fs %s up (%ld, %lld ms)",
+		     since_ms(d, r->started_ms) / 1000.0, ep->url, r->status,
+		     (long long)r->latency_ms);
 	else if (r->ok && r->has_data_time)
-		note(d, DRILL_NOTE_PROBE, "%+.1fs %s data of %s", since_ms(d, r->started_ms) / 1000.0,
-		     ep->url, when_format(r->data_time, when));
+		note(d, DRILL_NOTE_PROBE, "%+.1fs %s data of %s",
+		     since_ms(d, r->started_ms) / 1000.0, ep->url, when_format(r->data_time, when));
 	else
-		note(d, DRILL_NOTE_PROBE, "%+.1fs %s down (%s)", since_ms(d, r->started_ms) / 1000.0,
-		     ep->url, r->error ? r->error : "failed");
+		note(d, DRILL_NOTE_PROBE, "%+.1fs %s down (%s)",
+		     since_ms(d, r->started_ms) / 1000.0, ep->url, r->error ? r->error : "failed");
 	if (!ep->health) {
 		if (!(f = fresh_of(d, ep->id)))
 			return;
@@ -596,7 +629,7 @@ static void on_probe(const struct prober_endpoint *ep, const struct probe_result
 		struct health *h = health_of(d, ep->id);
 		/* Successes count once the system was seen down or the command ended. */
 		int counts = d->seen_down ||
-			     (d->cmd_on && d->cmd.exited && r->started_ms >= d->cmd.ended_ms);
+		             (d->cmd_on && d->cmd.exited && r->started_ms >= d->cmd.ended_ms);
 
 		if (!r->ok) {
 			d->seen_down = 1;
@@ -621,8 +654,8 @@ static void on_output(const char *line, void *arg)
 }
 
 struct drill *drill_start(struct db *db, const struct drill_plan *plan,
-			  const struct drill_info *info, drill_note_fn fn, void *arg,
-			  struct error *e)
+                          const struct drill_info *info, drill_note_fn fn, void *arg,
+                          struct error *e)
 {
 	struct drill *d = xcalloc(1, sizeof(*d));
 	struct prober_options po = {0};
@@ -666,10 +699,11 @@ struct drill *drill_start(struct db *db, const struct drill_plan *plan,
 	}
 	if (record_start(d, info->stale_id, e) < 0)
 		goto fail;
-	note(d, DRILL_NOTE_STEP, "drill %lld of %s (%s): RTO %s, RPO %s; probing every %s", (long long)d->id,
-	     d->system, d->kind, duration_format(d->rto_s, a), duration_format(d->rpo_s, b),
-	     duration_format_ms(d->every_ms, c));
-	note(d, DRILL_NOTE_STEP, "maintenance window %lld open: the outage the drill causes is planned",
+	note(d, DRILL_NOTE_STEP, "drill %lld of %s (%s): RTO %s, RPO %s; probing every %s",
+	     (long long)d->id, d->system, d->kind, duration_format(d->rto_s, a),
+	     duration_format(d->rpo_s, b), duration_format_ms(d->every_ms, c));
+	note(d, DRILL_NOTE_STEP,
+	     "maintenance window %lld open: the outage the drill causes is planned",
 	     (long long)d->window_id);
 	d->phase = DRILL_BEFORE;
 	d->deadline = prober_clock_ms() + AFTER_EXTRA_MS;
@@ -778,14 +812,18 @@ static void end_before(struct drill *d)
 
 	if (found) {
 		d->point_before = t;
-		note(d, DRILL_NOTE_STEP, "recovery point before: %s (freshness probe)", when_format(t, when));
+		note(d, DRILL_NOTE_STEP, "recovery point before: %s (freshness probe)",
+		     when_format(t, when));
 	} else if (d->nfresh) {
-		note(d, DRILL_NOTE_STEP, "recovery point before: not known (the freshness probe found none)");
+		note(d, DRILL_NOTE_STEP,
+		     "recovery point before: not known (the freshness probe found none)");
 	} else if (!strcmp(d->kind, "restore") && d->checkin_id) {
-		note(d, DRILL_NOTE_STEP, "recovery point: check-in %lld of %s, the backup to restore",
+		note(d, DRILL_NOTE_STEP,
+		     "recovery point: check-in %lld of %s, the backup to restore",
 		     (long long)d->checkin_id, when_format(d->checkin_at, when));
 	} else {
-		note(d, DRILL_NOTE_STEP, "recovery point before: not known (no freshness endpoint%s)",
+		note(d, DRILL_NOTE_STEP,
+		     "recovery point before: not known (no freshness endpoint%s)",
 		     strcmp(d->kind, "restore") ? "" : " and no check-in");
 	}
 	d->phase = DRILL_RUNNING;
@@ -826,11 +864,11 @@ static void after_recovery(struct drill *d)
 }
 
 static const char finish_sql[] =
-	"UPDATE drill SET state = ?2, started_at = ?3, recovered_at = ?4, started_ms = ?5,"
-	" recovered_ms = ?6, recovered_lower_ms = ?7, ended_at = ?8, failure = ?9,"
-	" command_status = ?10, command_output = ?11, verify_status = ?12, verify_output = ?13,"
-	" abort_status = ?14, recovery_point_before = ?15, recovery_point_after = ?16,"
-	" restored_checkin_id = ?17, data_loss_s = ?18, pid = NULL WHERE id = ?1";
+    "UPDATE drill SET state = ?2, started_at = ?3, recovered_at = ?4, started_ms = ?5,"
+    " recovered_ms = ?6, recovered_lower_ms = ?7, ended_at = ?8, failure = ?9,"
+    " command_status = ?10, command_output = ?11, verify_status = ?12, verify_output = ?13,"
+    " abort_status = ?14, recovery_point_before = ?15, recovery_point_after = ?16,"
+    " restored_checkin_id = ?17, data_loss_s = ?18, pid = NULL WHERE id = ?1";
 
 static void bind_child(sqlite3_stmt *st, int i, const struct child *c, int on, int with_output)
 {
@@ -861,9 +899,11 @@ static int finish(struct drill *d, struct error *e)
 
 		if (found) {
 			d->point_after = t;
-			note(d, DRILL_NOTE_STEP, "recovery point after: %s (freshness probe)", when_format(t, when));
+			note(d, DRILL_NOTE_STEP, "recovery point after: %s (freshness probe)",
+			     when_format(t, when));
 		} else {
-			note(d, DRILL_NOTE_STEP, "recovery point after: not known (the freshness probe found none)");
+			note(d, DRILL_NOTE_STEP,
+			     "recovery point after: not known (the freshness probe found none)");
 		}
 	}
 	if (d->point_before >= 0 && d->point_after >= 0 && (d->recovered || d->restored_checkin_id))
@@ -875,7 +915,8 @@ static int finish(struct drill *d, struct error *e)
 	sqlite3_bind_int64(st, 1, d->id);
 	sqlite3_bind_text(st, 2, d->state, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, t0 / 1000);
-	sqlite3_bind_int64(st, 4, d->recovered ? d->recovered_ms / 1000 : (now > t0 / 1000 ? now : t0 / 1000));
+	sqlite3_bind_int64(
+	    st, 4, d->recovered ? d->recovered_ms / 1000 : (now > t0 / 1000 ? now : t0 / 1000));
 	sqlite3_bind_int64(st, 5, t0);
 	if (d->recovered) {
 		sqlite3_bind_int64(st, 6, d->recovered_ms);
@@ -900,8 +941,9 @@ static int finish(struct drill *d, struct error *e)
 		goto undo;
 	note(d, DRILL_NOTE_STEP, "maintenance window %lld closed", (long long)d->window_id);
 	/* The verdict: the objectives in force when it began. */
-	st = db_prepare(d->db, "SELECT coalesce(met_rto, -1), coalesce(met_rpo, -1) FROM v_drills WHERE id = ?1",
-			e);
+	st = db_prepare(
+	    d->db,
+	    "SELECT coalesce(met_rto, -1), coalesce(met_rpo, -1) FROM v_drills WHERE id = ?1", e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, d->id);
@@ -923,8 +965,10 @@ static int finish(struct drill *d, struct error *e)
 	else
 		d->res.exit_status = d->res.met_rto == 0 || d->res.met_rpo == 0 ? 1 : 0;
 	if (loss < 0)
-		note(d, DRILL_NOTE_STEP, "data loss: not measured%s", d->nfresh || !strcmp(d->kind, "restore") ? ""
-					 : " (the system has no freshness endpoint)");
+		note(d, DRILL_NOTE_STEP, "data loss: not measured%s",
+		     d->nfresh || !strcmp(d->kind, "restore")
+		         ? ""
+		         : " (the system has no freshness endpoint)");
 	else
 		note(d, DRILL_NOTE_STEP, "data loss: %s (RPO %s)", duration_format(loss, a),
 		     duration_format(d->rpo_s, b));
@@ -961,15 +1005,17 @@ static void advance(struct drill *d)
 			end_before(d);
 		break;
 	case DRILL_RUNNING:
-		if (d->cmd_on && d->cmd.exited && d->cmd.fd < 0 && !d->cmd.killed && d->cmd.status &&
-		    !d->failure) {
+		if (d->cmd_on && d->cmd.exited && d->cmd.fd < 0 && !d->cmd.killed &&
+		    d->cmd.status && !d->failure) {
 			note(d, DRILL_NOTE_STEP, "the recovery command exited %d", d->cmd.status);
-			set_failure(d, "failed", xasprintf("the recovery command exited %d", d->cmd.status));
+			set_failure(d, "failed",
+			            xasprintf("the recovery command exited %d", d->cmd.status));
 			d->phase = DRILL_DONE;
 			break;
 		}
 		if (now >= d->deadline) {
-			begin_abort(d, xasprintf("timed out after %s", duration_format_ms(d->timeout_ms, a)));
+			begin_abort(d, xasprintf("timed out after %s",
+			                         duration_format_ms(d->timeout_ms, a)));
 			break;
 		}
 		if (d->cmd_on && d->cmd.exited && d->cmd.fd < 0 && !d->cmd_told) {
@@ -983,8 +1029,10 @@ static void advance(struct drill *d)
 			d->phase = DRILL_AFTER;
 			d->deadline = now + d->every_ms;
 			for (i = 0; i < d->nfresh; i++)
-				if (now + d->every_ms + d->fresh[i].timeout_ms + AFTER_EXTRA_MS > d->deadline)
-					d->deadline = now + d->every_ms + d->fresh[i].timeout_ms + AFTER_EXTRA_MS;
+				if (now + d->every_ms + d->fresh[i].timeout_ms + AFTER_EXTRA_MS >
+				    d->deadline)
+					d->deadline = now + d->every_ms + d->fresh[i].timeout_ms +
+					              AFTER_EXTRA_MS;
 		} else {
 			after_recovery(d);
 		}
@@ -997,14 +1045,16 @@ static void advance(struct drill *d)
 		break;
 	case DRILL_VERIFY:
 		if (now >= d->deadline) {
-			begin_abort(d, xasprintf("timed out after %s", duration_format_ms(d->timeout_ms, a)));
+			begin_abort(d, xasprintf("timed out after %s",
+			                         duration_format_ms(d->timeout_ms, a)));
 			break;
 		}
 		if (!d->ver.exited || d->ver.fd >= 0)
 			break;
 		note(d, DRILL_NOTE_STEP, "the verify command exited %d", d->ver.status);
 		if (d->ver.status)
-			set_failure(d, "failed", xasprintf("the verify command exited %d", d->ver.status));
+			set_failure(d, "failed",
+			            xasprintf("the verify command exited %d", d->ver.status));
 		else
 			d->state = "recovered";
 		d->phase = DRILL_DONE;
@@ -1041,8 +1091,7 @@ int drill_step(struct drill *d, int wait_ms, int extra_fd, int *extra_ready, str
 	if (wait_ms > STEP_MAX_MS)
 		wait_ms = STEP_MAX_MS;
 	advance(d);
-	if (d->phase != DRILL_DONE &&
-	    prober_step(d->prober, wait_ms, extra_fd, extra_ready, e) < 0)
+	if (d->phase != DRILL_DONE && prober_step(d->prober, wait_ms, extra_fd, extra_ready, e) < 0)
 		return -1;
 	do {
 		was = d->phase;

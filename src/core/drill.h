@@ -32,9 +32,9 @@
 #include "error.h"
 #include "strbuf.h"
 
-#define DRILL_HEALTHY 3          /* consecutive successes that declare recovery */
-#define DRILL_EVERY_MS 1000      /* the default probe spacing, at most RTO/20 */
-#define DRILL_EVERY_MIN_MS 100
+#define DRILL_HEALTHY        3    /* consecutive successes that declare recovery */
+#define DRILL_EVERY_MS       1000 /* the default probe spacing, at most RTO/20 */
+#define DRILL_EVERY_MIN_MS   100
 #define DRILL_TIMEOUT_MIN_MS 60000 /* the default timeout: twice the RTO, at least this */
 
 struct drill_plan {
@@ -53,7 +53,7 @@ struct drill_info {
 	int64_t system_id, rto_s, rpo_s;
 	int64_t timeout_ms, every_ms;
 	int healthy;
-	char **health, **freshness; /* URLs, NULL-terminated */
+	char **health, **freshness;     /* URLs, NULL-terminated */
 	int64_t checkin_id, checkin_at; /* the newest good check-in, 0 when none */
 	int64_t stale_id;               /* a drill left 'running' by a drtop that is gone, or 0 */
 };
@@ -64,20 +64,20 @@ struct drill_info {
  * ERR_USAGE for options, ERR_DATA for what the inventory lacks, ERR_BUSY when
  * another drill of the system runs. Release INFO with drill_info_done(). */
 int drill_check(struct db *db, const struct drill_plan *plan, struct drill_info *info,
-		struct error *e);
+                struct error *e);
 void drill_info_done(struct drill_info *info);
 
 /* Every step the drill of PLAN would take, with the endpoints and the commands,
  * one a line, appended to OUT: what --dry-run prints and the dashboard shows
  * before it asks. */
 void drill_describe(const struct drill_plan *plan, const struct drill_info *info,
-		    struct strbuf *out);
+                    struct strbuf *out);
 
 /* The kind and commands of SYSTEM's latest drill that drtop ran, to offer again
  * (each NULL when there was none or it had none; the caller frees). Returns 0,
  * or -1 with e set. */
 int drill_last_commands(struct db *db, const char *system, char **kind, char **command,
-			char **verify, char **abort, struct error *e);
+                        char **verify, char **abort, struct error *e);
 
 /* What the drill tells as it goes: a step, a probe result, a line of a command's output. */
 enum drill_note { DRILL_NOTE_STEP, DRILL_NOTE_PROBE, DRILL_NOTE_OUTPUT };
@@ -93,15 +93,15 @@ enum drill_phase {
 };
 
 struct drill_result {
-	int64_t id;              /* the drill row */
-	const char *state;       /* recovered, failed or aborted */
-	const char *failure;     /* why it failed or was aborted, or NULL */
-	int recovered;           /* recovery was seen */
+	int64_t id;                    /* the drill row */
+	const char *state;             /* recovered, failed or aborted */
+	const char *failure;           /* why it failed or was aborted, or NULL */
+	int recovered;                 /* recovery was seen */
 	int64_t recovery_ms, lower_ms; /* measured from the command's start */
-	int64_t data_loss_s;     /* -1: not measured */
-	int met_rto, met_rpo;    /* 1, 0, or -1 when not judged */
+	int64_t data_loss_s;           /* -1: not measured */
+	int met_rto, met_rpo;          /* 1, 0, or -1 when not judged */
 	int64_t rto_s, rpo_s;
-	int exit_status;         /* 0 met both, 1 missed one, 2 failed or aborted */
+	int exit_status; /* 0 met both, 1 missed one, 2 failed or aborted */
 };
 
 struct drill;
@@ -110,8 +110,8 @@ struct drill;
  * open its maintenance window. FN (or NULL) hears about it as it goes. NULL
  * with e set on failure, with nothing recorded. */
 struct drill *drill_start(struct db *db, const struct drill_plan *plan,
-			  const struct drill_info *info, drill_note_fn fn, void *arg,
-			  struct error *e);
+                          const struct drill_info *info, drill_note_fn fn, void *arg,
+                          struct error *e);
 
 /* Work: probe, read the commands' output, move on. Waits up to WAIT_MS, or
  * until EXTRA_FD (or -1) is readable (*extra_ready is then set). Returns 1 once

@@ -178,9 +178,10 @@ static void on_note(enum drill_note kind, const char *text, void *arg)
 	struct tui *t = arg;
 	struct drill_view *v = t->drill;
 
-	ring_add(kind == DRILL_NOTE_PROBE ? &v->probes : kind == DRILL_NOTE_OUTPUT ? &v->output
-										 : &v->steps,
-		 text);
+	ring_add(kind == DRILL_NOTE_PROBE    ? &v->probes
+	         : kind == DRILL_NOTE_OUTPUT ? &v->output
+	                                     : &v->steps,
+	         text);
 	t->dirty = 1;
 }
 
@@ -221,7 +222,8 @@ void view_drill_answered(struct tui *t, struct modal *m, int ok)
 		drill_describe(&p, &v->info, &v->plan);
 		t->pending_drill = v;
 		t->screen = SCR_DRILL;
-		q = xasprintf("Start this %s drill of %s now? It acts on the real system", v->kind, v->system);
+		q = xasprintf("Start this %s drill of %s now? It acts on the real system", v->kind,
+		              v->system);
 		modal_confirm(tui_pop_up(t, DO_DRILL_CONFIRM, v->system), q);
 		free(q);
 		break;
@@ -254,7 +256,7 @@ void view_drill_interrupt(struct tui *t)
 		return;
 	drill_interrupt(t->drill->d);
 	tui_message(t, 0, "aborting the drill of %s: ending its command, then the abort command",
-		    t->drill->system);
+	            t->drill->system);
 	t->dirty = 1;
 }
 
@@ -264,7 +266,8 @@ void view_drill_ask_abort(struct tui *t)
 
 	if (!view_drill_running(t))
 		return;
-	q = xasprintf("A drill of %s is running. Abort it (its abort command runs)?", t->drill->system);
+	q = xasprintf("A drill of %s is running. Abort it (its abort command runs)?",
+	              t->drill->system);
 	modal_confirm(tui_pop_up(t, DO_DRILL_ABORT, t->drill->system), q);
 	free(q);
 }
@@ -291,9 +294,11 @@ void view_drill_serve(struct tui *t)
 	v->res = *drill_result(v->d);
 	v->failure = v->res.failure ? xstrdup(v->res.failure) : NULL;
 	v->res.failure = v->failure;
-	tui_message(t, v->res.exit_status == 2, "drill %lld of %s: %s", (long long)v->res.id, v->system,
-		    v->res.exit_status == 0 ? "met the RTO and RPO"
-		    : v->res.exit_status == 1 ? "recovered, missed an objective" : v->res.state);
+	tui_message(t, v->res.exit_status == 2, "drill %lld of %s: %s", (long long)v->res.id,
+	            v->system,
+	            v->res.exit_status == 0   ? "met the RTO and RPO"
+	            : v->res.exit_status == 1 ? "recovered, missed an objective"
+	                                      : v->res.state);
 	tui_reload(t, 0);
 }
 
@@ -370,16 +375,16 @@ static void draw(struct tui *t)
 		return;
 	}
 	ms = v->done ? (v->res.recovered ? v->res.recovery_ms : drill_elapsed_ms(v->d))
-		     : drill_elapsed_ms(v->d);
+	             : drill_elapsed_ms(v->d);
 	rto_ms = v->info.rto_s * 1000;
 	attrset(theme_attr(C_TITLE));
-	tui_putf(1, 1, tui_pane_cols - 2, "Drill %lld of %s (%s)", (long long)drill_id(v->d), v->system,
-		 v->kind);
+	tui_putf(1, 1, tui_pane_cols - 2, "Drill %lld of %s (%s)", (long long)drill_id(v->d),
+	         v->system, v->kind);
 	/* the timer against the RTO */
 	attrset(theme_attr(ms > rto_ms ? C_BREACH : C_OK));
-	tui_putf(2, 1, 40, "%s %6.1fs / RTO %s", v->done ? (v->res.recovered ? "recovered in" : "ran for")
-							: "running   ",
-		 ms / 1000.0, duration_format(v->info.rto_s, a));
+	tui_putf(2, 1, 40, "%s %6.1fs / RTO %s",
+	         v->done ? (v->res.recovered ? "recovered in" : "ran for") : "running   ",
+	         ms / 1000.0, duration_format(v->info.rto_s, a));
 	w = tui_pane_cols - 44;
 	if (w > 10) {
 		fill = (int)(rto_ms > 0 ? (ms * w) / rto_ms : w);
@@ -392,9 +397,9 @@ static void draw(struct tui *t)
 	}
 	attrset(theme_attr(C_DIM));
 	tui_putf(3, 1, tui_pane_cols - 2, "command: %s%s%s", v->command ? "/bin/sh -c '" : "",
-		 v->command ? v->command : "none (recovered by hand)", v->command ? "'" : "");
+	         v->command ? v->command : "none (recovered by hand)", v->command ? "'" : "");
 	tui_putf(4, 1, tui_pane_cols - 2, "verify: %s   abort: %s", v->verify ? v->verify : "none",
-		 v->abort ? v->abort : "none");
+	         v->abort ? v->abort : "none");
 	half = 6 + (LINES - 10) / 2;
 	attrset(theme_attr(C_TITLE));
 	tui_put(5, 1, tui_pane_cols - 2, "Steps and probes");
@@ -411,25 +416,32 @@ static void draw(struct tui *t)
 	attrset(theme_attr(C_NORMAL));
 	draw_ring(&v->output, half + 1, LINES - 4, "| ");
 	if (v->done) {
-		attrset(theme_attr(v->res.exit_status == 0 ? C_OK : v->res.exit_status == 1 ? C_WARN : C_BREACH));
+		attrset(theme_attr(v->res.exit_status == 0   ? C_OK
+		                   : v->res.exit_status == 1 ? C_WARN
+		                                             : C_BREACH));
 		if (v->res.recovered && !strcmp(v->res.state, "recovered"))
 			tui_putf(LINES - 4, 1, tui_pane_cols - 2, "result: %s",
-				 v->res.exit_status == 0 ? "met the RTO and RPO" : "missed an objective");
+			         v->res.exit_status == 0 ? "met the RTO and RPO"
+			                                 : "missed an objective");
 		else
 			tui_putf(LINES - 4, 1, tui_pane_cols - 2, "result: %s: %s", v->res.state,
-				 v->failure ? v->failure : "the system did not recover");
+			         v->failure ? v->failure : "the system did not recover");
 		if (v->res.recovered)
 			tui_putf(LINES - 3, 1, tui_pane_cols - 2,
-				 "back after %.2fs (between %.2fs and %.2fs), RTO %s: %s; data loss %s   Esc: back",
-				 v->res.recovery_ms / 1000.0, v->res.lower_ms / 1000.0, v->res.recovery_ms / 1000.0,
-				 duration_format(v->info.rto_s, b), v->res.met_rto == 1 ? "met" : "missed",
-				 v->res.data_loss_s < 0 ? "not measured" : duration_format(v->res.data_loss_s, a));
+			         "back after %.2fs (between %.2fs and %.2fs), RTO %s: %s; data "
+			         "loss %s   Esc: back",
+			         v->res.recovery_ms / 1000.0, v->res.lower_ms / 1000.0,
+			         v->res.recovery_ms / 1000.0, duration_format(v->info.rto_s, b),
+			         v->res.met_rto == 1 ? "met" : "missed",
+			         v->res.data_loss_s < 0 ? "not measured"
+			                                : duration_format(v->res.data_loss_s, a));
 		else
 			tui_put(LINES - 3, 1, tui_pane_cols - 2, "Esc: back");
 	} else {
 		attrset(theme_attr(C_INFO));
 		tui_put(LINES - 3, 1, tui_pane_cols - 2,
-			"x: abort the drill (runs the abort command)   Esc: back to the list (the drill goes on)");
+		        "x: abort the drill (runs the abort command)   Esc: back to the list (the "
+		        "drill goes on)");
 	}
 }
 

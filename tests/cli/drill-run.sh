@@ -68,6 +68,8 @@ ok "its maintenance window is closed" test "$(sql "SELECT count(*) FROM maintena
 ok "who ran it is kept, and no process any more" test "$(q "runner IS NOT NULL AND pid IS NULL")" = 1
 ok "the verdict takes it as a live drill: no drill-overdue for pay" test "$(sql "SELECT count(*) FROM v_findings f JOIN system s ON s.id = f.system_id WHERE s.name = 'pay' AND finding = 'drill-overdue'")" = 0
 ok "recovery-order estimates from it" test "$(sql "SELECT estimate FROM v_recovery_order WHERE system = 'pay'")" = drill
+run drill list pay
+ok "drill list says it was measured" sh -c "grep -q 'failover .* measured  *recovered' '$T/out'"
 
 # A failover that misses both objectives: back after 2.5 s against an RTO of
 # 2 s, and the standby's data (the file's time) ten minutes behind.

@@ -45,6 +45,11 @@ ok "the other system was probed all along" test "$(curl -fsS "$C/hits/other")" -
 # A drill that hangs, aborted with x: its abort command runs.
 keys Escape
 ok "Esc returns to the list" wait_for 5 shows "STATUS"
+keys Enter
+ok "the system's page lists the drill as measured, with its resolution" \
+	wait_for 5 shows "failover .* recovered in .* (to within .*s), measured"
+keys Escape
+wait_for 5 shows "STATUS"
 keys r
 ok "r offers the last drill's commands again" wait_for 5 shows "sh $T/failover.sh"
 keys Tab C-u "sleep 30" Tab Tab C-u "echo undone >$T/abort.out" Enter
