@@ -104,7 +104,20 @@ int child_start(struct child *c, const char *command, char **env, child_line_fn 
 	return 0;
 }
 
-/* Hand on the complete lines of what was read, and keep the tail. */
+/* Hand the line read so far to the caller's callback, and start the next. */
+static void emit(struct child *c)
+{
+	if (c->fn) {
+		struct strbuf sb = STRBUF_INIT;
+
+		child_printable(&sb, c->line.buf ? c->line.buf : "", c->line.len);
+		c->fn(strbuf_str(&sb), c->arg);
+		strbuf_done(&sb);
+	}
+	strbuf_reset(&c->line);
+}
+
+/* Keep the tail of what was read, and hand on its complete lines. */
 static void take(struct child *c, const char *buf, size_t len)
 {
 	size_t i;
@@ -122,23 +135,17 @@ static void take(struct child *c, const char *buf, size_t len)
 			strbuf_putc(&c->line, buf[i]);
 			continue;
 		}
-		if (c->fn) {
-			struct strbuf sb = STRBUF_INIT;
-
-			child_printable(&sb, c->line.buf ? c->line.buf : "", c->line.len);
-			c->fn(strbuf_str(&sb), c->arg);
-			strbuf_done(&sb);
-		}
-		strbuf_reset(&c->line);
+		emit(c);
 		if (buf[i] != '\n')
 			strbuf_putc(&c->line, buf[i]);
 	}
 }
 
+/* The output ended: its last line, if it had no newline. */
 static void flush_line(struct child *c)
 {
 	if (c->line.len)
-		take(c, "\n", 1), c->total--;
+		emit(c);
 }
 
 int child_poll(struct child *c)

@@ -51,7 +51,8 @@ struct drill {
 	int64_t id, window_id;
 	int64_t begin_ms; /* wall clock, when drill_start() ran */
 	int64_t t0_ms;    /* the command's start (or the run's, without one) */
-	int64_t deadline; /* monotonic: the timeout of the phase at hand */
+	int64_t deadline; /* monotonic: the limit of the phase at hand (before, after, abort) */
+	int64_t end_by;   /* monotonic: --timeout, from the command's start (running, verify) */
 	struct child cmd, ver, abo;
 	int cmd_on, ver_on, abo_on; /* started (and not released) */
 	int cmd_told;               /* its end was told */
@@ -827,7 +828,7 @@ static void end_before(struct drill *d)
 		     strcmp(d->kind, "restore") ? "" : " and no check-in");
 	}
 	d->phase = DRILL_RUNNING;
-	d->deadline = prober_clock_ms() + d->timeout_ms;
+	d->end_by = prober_clock_ms() + d->timeout_ms;
 	if (d->command) {
 		if (run(d, &d->cmd, &d->cmd_on, "recovery", d->command) < 0) {
 			d->state = "failed";
@@ -1013,7 +1014,7 @@ static void advance(struct drill *d)
 			d->phase = DRILL_DONE;
 			break;
 		}
-		if (now >= d->deadline) {
+		if (now >= d->end_by) {
 			begin_abort(d, xasprintf("timed out after %s",
 			                         duration_format_ms(d->timeout_ms, a)));
 			break;
@@ -1044,7 +1045,7 @@ static void advance(struct drill *d)
 			after_recovery(d);
 		break;
 	case DRILL_VERIFY:
-		if (now >= d->deadline) {
+		if (now >= d->end_by) {
 			begin_abort(d, xasprintf("timed out after %s",
 			                         duration_format_ms(d->timeout_ms, a)));
 			break;

@@ -87,6 +87,19 @@ ok "recorded: recovered, met neither" test "$(sql "SELECT state, met_rto, met_rp
 ok "data loss is the recovery point before minus the one it came back with (about 595 s)" test "$(q "data_loss_s BETWEEN 590 AND 600 AND recovery_point_before - recovery_point_after = data_loss_s")" = 1
 ok "the verdict warns: drill-failed" test "$(sql "SELECT count(*) FROM v_findings f JOIN system s ON s.id = f.system_id WHERE s.name = 'slow' AND finding = 'drill-failed'")" = 1
 
+# A verify that takes a while has the drill's whole --timeout, not only the
+# few seconds the recovery point after takes; the recovery command's output is
+# kept bounded, its last 4 KiB.
+d system add fresh --rto 1m --rpo 1h
+d endpoint add fresh "$URL/health"
+d endpoint add fresh "file://$T/data" --kind freshness --timeout 1s
+run drill run fresh --kind failover --command "seq 1 3000; echo switched" --verify "sleep 3.5; echo checked" --every 200ms --timeout 30s --yes
+ok "a slow verify within the timeout passes: exit 0" test "$rc" -eq 0
+ok "... its output kept" test "$(q "verify_status || ':' || verify_output")" = "0:checked"
+ok "a long output is kept to its last 4 KiB, saying how much was left out" test "$(q "substr(command_output, 1, 1) = '[' AND instr(command_output, ' earlier bytes not kept]') > 0
+  AND rtrim(command_output, char(10)) LIKE '%2999' || char(10) || '3000' || char(10) || 'switched'
+  AND length(command_output) BETWEEN 4096 AND 4200")" = 1
+
 # A restore whose verify fails: the drill failed. Without a freshness
 # endpoint, the newest check-in is the backup restored, and its age the loss.
 d checkin store --at "@$(($(date +%s) - 600))"
