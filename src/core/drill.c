@@ -559,6 +559,30 @@ static struct fresh *fresh_of(struct drill *d, int64_t id)
 	return NULL;
 }
 
+/* Has every freshness endpoint answered before the command (AFTER: after the recovery)? */
+static int fresh_all(const struct drill *d, int after)
+{
+	size_t i;
+
+	for (i = 0; i < d->nfresh; i++)
+		if (!(after ? d->fresh[i].after : d->fresh[i].before))
+			return 0;
+	return 1;
+}
+
+/* How long to wait, from FROM (monotonic), for an answer of every freshness
+ * endpoint: the longest timeout of theirs and a little. */
+static int64_t fresh_deadline(const struct drill *d, int64_t from)
+{
+	int64_t longest = 0;
+	size_t i;
+
+	for (i = 0; i < d->nfresh; i++)
+		if (d->fresh[i].timeout_ms > longest)
+			longest = d->fresh[i].timeout_ms;
+	return from + longest + AFTER_EXTRA_MS;
+}
+
 static int64_t since_ms(const struct drill *d, int64_t at_ms)
 {
 	return at_ms - (d->t0_ms ? d->t0_ms : d->begin_ms);
@@ -707,10 +731,7 @@ struct drill *drill_start(struct db *db, const struct drill_plan *plan,
 	     "maintenance window %lld open: the outage the drill causes is planned",
 	     (long long)d->window_id);
 	d->phase = DRILL_BEFORE;
-	d->deadline = prober_clock_ms() + AFTER_EXTRA_MS;
-	for (i = 0; i < d->nfresh; i++)
-		if (prober_clock_ms() + d->fresh[i].timeout_ms + AFTER_EXTRA_MS > d->deadline)
-			d->deadline = prober_clock_ms() + d->fresh[i].timeout_ms + AFTER_EXTRA_MS;
+	d->deadline = fresh_deadline(d, prober_clock_ms());
 	return d;
 fail:
 	drill_free(d);
@@ -985,8 +1006,6 @@ static void advance(struct drill *d)
 {
 	int64_t now = prober_clock_ms();
 	char a[DURATION_BUFSZ];
-	int all;
-	size_t i;
 
 	if (d->cmd_on)
 		child_poll(&d->cmd);
@@ -998,11 +1017,13 @@ static void advance(struct drill *d)
 		begin_abort(d, xstrdup("interrupted"));
 		return;
 	}
+	if ((d->phase == DRILL_RUNNING || d->phase == DRILL_VERIFY) && now >= d->end_by) {
+		begin_abort(d, xasprintf("timed out after %s", duration_format_ms(d->timeout_ms, a)));
+		return;
+	}
 	switch (d->phase) {
 	case DRILL_BEFORE:
-		for (all = 1, i = 0; i < d->nfresh; i++)
-			all &= d->fresh[i].before;
-		if (all || now >= d->deadline)
+		if (fresh_all(d, 0) || now >= d->deadline)
 			end_before(d);
 		break;
 	case DRILL_RUNNING:
@@ -1014,11 +1035,6 @@ static void advance(struct drill *d)
 			d->phase = DRILL_DONE;
 			break;
 		}
-		if (now >= d->end_by) {
-			begin_abort(d, xasprintf("timed out after %s",
-			                         duration_format_ms(d->timeout_ms, a)));
-			break;
-		}
 		if (d->cmd_on && d->cmd.exited && d->cmd.fd < 0 && !d->cmd_told) {
 			d->cmd_told = 1;
 			note(d, DRILL_NOTE_STEP, "the recovery command exited 0 after %.2fs",
@@ -1027,29 +1043,17 @@ static void advance(struct drill *d)
 		if (!d->recovered || (d->cmd_on && (!d->cmd.exited || d->cmd.fd >= 0)))
 			break;
 		if (d->nfresh) {
-			d->phase = DRILL_AFTER;
-			d->deadline = now + d->every_ms;
-			for (i = 0; i < d->nfresh; i++)
-				if (now + d->every_ms + d->fresh[i].timeout_ms + AFTER_EXTRA_MS >
-				    d->deadline)
-					d->deadline = now + d->every_ms + d->fresh[i].timeout_ms +
-					              AFTER_EXTRA_MS;
+			d->phase = DRILL_AFTER; /* the next freshness probe, at most */
+			d->deadline = fresh_deadline(d, now + d->every_ms);
 		} else {
 			after_recovery(d);
 		}
 		break;
 	case DRILL_AFTER:
-		for (all = 1, i = 0; i < d->nfresh; i++)
-			all &= d->fresh[i].after;
-		if (all || now >= d->deadline)
+		if (fresh_all(d, 1) || now >= d->deadline)
 			after_recovery(d);
 		break;
 	case DRILL_VERIFY:
-		if (now >= d->end_by) {
-			begin_abort(d, xasprintf("timed out after %s",
-			                         duration_format_ms(d->timeout_ms, a)));
-			break;
-		}
 		if (!d->ver.exited || d->ver.fd >= 0)
 			break;
 		note(d, DRILL_NOTE_STEP, "the verify command exited %d", d->ver.status);
