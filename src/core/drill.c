@@ -709,6 +709,7 @@ struct drill *drill_start(struct db *db, const struct drill_plan *plan,
 	d->systems[0] = d->system;
 	po.systems = d->systems;
 	po.every_ms = d->every_ms;
+	po.no_history = 1; /* a read of every system's verdict would hold up the probes */
 	if (!(d->prober = prober_new(db, &po, on_probe, d, e)))
 		goto fail;
 	eps = prober_endpoints(d->prober, &n);
