@@ -53,9 +53,16 @@ live (tbl, id, row) AS (
   SELECT 'backup_due', id, json_object('schedule_id', schedule_id, 'due_at', due_at)
     FROM backup_due
   UNION ALL
-  SELECT 'drill', id, json_object('system_id', system_id, 'kind', kind, 'started_at',
+  SELECT 'drill', id, json_patch(json_object('system_id', system_id, 'kind', kind, 'started_at',
     started_at, 'recovered_at', recovered_at, 'data_loss_s', data_loss_s, 'notes', notes,
-    'created_at', created_at) FROM drill
+    'created_at', created_at), json_object('state', state, 'started_ms', started_ms,
+    'recovered_ms', recovered_ms, 'recovered_lower_ms', recovered_lower_ms, 'ended_at',
+    ended_at, 'failure', failure, 'command', command, 'command_status', command_status,
+    'command_output', command_output, 'verify_command', verify_command, 'verify_status',
+    verify_status, 'verify_output', verify_output, 'abort_command', abort_command,
+    'abort_status', abort_status, 'recovery_point_before', recovery_point_before,
+    'recovery_point_after', recovery_point_after, 'restored_checkin_id', restored_checkin_id,
+    'runner', runner, 'pid', pid)) FROM drill
   UNION ALL
   SELECT 'outage', id, json_object('endpoint_id', endpoint_id, 'system_id', system_id,
     'started_ms', started_ms, 'ended_ms', ended_ms, 'res_start_ms', res_start_ms,

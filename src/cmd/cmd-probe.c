@@ -87,48 +87,6 @@ static void on_result(const struct prober_endpoint *ep, const struct probe_resul
 	strbuf_done(&err);
 }
 
-static int sigpipe[2] = {-1, -1};
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	char c = (char)sig;
-
-	if (write(sigpipe[1], &c, 1) < 0) {
-		/* nothing to do: the pipe is full, a wake-up is already pending */
-	}
-	errno = saved;
-}
-
-/* SIGINT, SIGTERM and SIGHUP wake the loop through the self-pipe instead of
- * killing the process: what finished is recorded before it exits. */
-static void catch_signals(void)
-{
-	struct sigaction sa;
-
-	if (pipe(sigpipe) < 0)
-		fatal("pipe: %s", strerror(errno));
-	fcntl(sigpipe[0], F_SETFL, O_NONBLOCK);
-	fcntl(sigpipe[1], F_SETFL, O_NONBLOCK);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
-/* Back to dying by them, before the pipe's descriptors can be reused. */
-static void release_signals(void)
-{
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	close(sigpipe[0]);
-	close(sigpipe[1]);
-	sigpipe[0] = sigpipe[1] = -1;
-}
-
 /* What the prober depends on, summed up: it changes when an endpoint or system is
  * added, changed, enabled or removed. The caller frees. */
 static char *inventory_stamp(struct db *db)
@@ -207,14 +165,14 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 	if (recorder_heartbeat_claim(ctx->db, RECORDER_WATCH, e) < 0)
 		return -1;
 	prober_set_heartbeat(p, 1);
-	catch_signals();
+	cmd_catch_signals();
 	prober_endpoints(p, &n);
 	fprintf(stderr, "drtop: watching %zu endpoints of %s (pid %ld); stop with Ctrl-C\n", n,
 		ctx->db->path, (long)getpid());
 	stamp = inventory_stamp(ctx->db);
 	checked = prober_clock_ms();
 	while (!ready && rc == 0) {
-		rc = prober_step(*pp, 1000, sigpipe[0], &ready, e);
+		rc = prober_step(*pp, 1000, cmd_signal_fd(), &ready, e);
 		show_warnings(*pp);
 		if (rc < 0 && prober_db_replaced(*pp)) {
 			error_done(e);
@@ -259,7 +217,7 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 	if (lost)
 		fprintf(stderr, ", %zu not recorded", lost);
 	fputs(")\n", stderr);
-	release_signals();
+	cmd_release_signals();
 	return rc;
 }
 
@@ -308,9 +266,9 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 		int stopped = 0;
 
 		v.progress = isatty(STDERR_FILENO) && n > 0;
-		catch_signals();
-		rc = prober_once(p, sigpipe[0], &stopped, e);
-		release_signals();
+		cmd_catch_signals();
+		rc = prober_once(p, cmd_signal_fd(), &stopped, e);
+		cmd_release_signals();
 		if (v.progress)
 			fputs("\r\033[K", stderr);
 		prober_counts(p, &done, &failed);

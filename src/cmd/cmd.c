@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ static const struct cmd top[] = {
 	{"depend", NULL, "dependencies between systems", NULL, 0, 0, NULL, cmd_depend, 0},
 	{"maintenance", NULL, "declared maintenance windows", NULL, 0, 0, NULL, cmd_maintenance, 0},
 	{"checkin", NULL, "record that a backup started or finished, or run it", NULL, 0, 0, NULL, NULL, 0, &cmd_checkin},
-	{"drill", NULL, "recorded recovery exercises", NULL, 0, 0, NULL, cmd_drill, 0},
+	{"drill", NULL, "recovery drills: run and measured, or recorded", NULL, 0, 0, NULL, cmd_drill, 0},
 	{"strategy", NULL, "the strategy catalogue and its cost tiers", NULL, 0, 0, NULL,
 	 cmd_strategy, 0},
 	{"status", NULL, "the verdict: status and findings per system", NULL, 0, 0, NULL, NULL, 0,
@@ -324,7 +325,9 @@ static void top_help(FILE *f)
 		"--version", "show the version");
 	fprintf(f, "\nRun 'drtop help COMMAND' or 'drtop COMMAND --help' for more.\n"
 		   "Exit status: 0 success, 64 usage error, 65 bad data, 66 missing input,\n"
-		   "73 cannot create, 74 I/O error, 75 database locked, 70 internal error.\n");
+		   "73 cannot create, 74 I/O error, 75 database locked, 70 internal error.\n"
+		   "report exits 0 OK, 1 WARN, 2 BREACH, 3 UNKNOWN; drill run 0 met the RTO and\n"
+		   "RPO, 1 missed one, 2 failed or aborted, 75 another drill of the system runs.\n");
 }
 
 static const struct cmd *find(const struct cmd *table, const char *name)
@@ -714,4 +717,59 @@ out:
 	db_close(ctx.db);
 	free(path);
 	return rc;
+}
+
+static int sigpipe[2] = {-1, -1};
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	if (write(sigpipe[1], &c, 1) < 0) {
+		/* nothing to do: the pipe is full, a wake-up is already pending */
+	}
+	errno = saved;
+}
+
+void cmd_catch_signals(void)
+{
+	struct sigaction sa;
+
+	if (pipe(sigpipe) < 0)
+		fatal("pipe: %s", strerror(errno));
+	fcntl(sigpipe[0], F_SETFL, O_NONBLOCK);
+	fcntl(sigpipe[1], F_SETFL, O_NONBLOCK);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+void cmd_release_signals(void)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	close(sigpipe[0]);
+	close(sigpipe[1]);
+	sigpipe[0] = sigpipe[1] = -1;
+}
+
+int cmd_signal_fd(void)
+{
+	return sigpipe[0];
+}
+
+int cmd_take_signals(void)
+{
+	char buf[16];
+	ssize_t r;
+	int n = 0;
+
+	while ((r = read(sigpipe[0], buf, sizeof(buf))) > 0)
+		n += (int)r;
+	return n;
 }

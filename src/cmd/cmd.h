@@ -102,6 +102,15 @@ int cmd_check_output(const char *path, struct error *e);
  * schema was upgraded. Returns 0, or -1 with e set. */
 int cmd_open_db(struct ctx *ctx, unsigned flags, struct error *e);
 
+/* SIGINT, SIGTERM and SIGHUP wake a loop through a self-pipe (cmd_signal_fd(),
+ * for curl_multi_poll) instead of killing the process, so that what finished
+ * is recorded before it exits; cmd_release_signals() makes them kill again and
+ * closes the pipe. cmd_take_signals() empties the pipe and says how many came. */
+void cmd_catch_signals(void);
+void cmd_release_signals(void);
+int cmd_signal_fd(void);
+int cmd_take_signals(void);
+
 /* Exit status for an error kind (sysexits). */
 int cmd_exit_status(enum error_kind kind);
 

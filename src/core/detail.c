@@ -40,9 +40,14 @@ static const char *const section_sql[] = {
 		"  'BREACH' WHEN 'failed' THEN 'BREACH' END, r.id"
 		" FROM r JOIN v_backup_compliance c ON c.schedule_id = r.id ORDER BY r.name",
 	[DETAIL_DRILLS] =
-		"SELECT printf('%-9s %s  recovered in %s%s', kind, started, duration(recovery_s),"
-		" CASE WHEN NOT live THEN ' (no recovery)' WHEN met_rto THEN '' ELSE ' (over the RTO)' END),"
-		" CASE WHEN NOT live THEN 'INFO' WHEN met_rto THEN 'OK' ELSE 'WARN' END, NULL"
+		"SELECT printf('%-9s %s  %s, %s', kind, started, CASE WHEN state = 'running' THEN"
+		" 'running now' WHEN state IN ('failed', 'aborted') THEN state || ': ' || failure"
+		" ELSE 'recovered in ' || duration(recovery_s) || CASE WHEN resolution_ms IS NOT NULL"
+		" THEN printf(' (to within %.1fs)', resolution_ms / 1000.0) ELSE '' END"
+		" || CASE WHEN NOT live THEN ' (no recovery)' WHEN met_rto"
+		" THEN '' ELSE ' (over the RTO)' END END, evidence),"
+		" CASE WHEN NOT live OR state = 'running' THEN 'INFO' WHEN met_rto THEN 'OK' ELSE 'WARN' END,"
+		" NULL"
 		" FROM v_drills WHERE system = (SELECT name FROM system"
 		" WHERE id = ?1) ORDER BY started DESC LIMIT 5",
 	[DETAIL_DEPENDENCIES] =

@@ -40,6 +40,7 @@ struct prober {
 	struct prober_endpoint *eps;
 	size_t neps;
 	char **systems; /* borrowed from the options, for reloading */
+	int64_t every_ms; /* every endpoint this often (prober_options.every_ms), or 0 */
 	prober_result_fn fn;
 	void *arg;
 	struct pending *pending;
@@ -162,7 +163,7 @@ static int load(struct prober *p, char **systems, struct error *e)
 	return 0;
 }
 
-static void reschedule(struct prober_endpoint *ep, int ok, int64_t now_ms);
+static void reschedule(struct prober *p, struct prober_endpoint *ep, int ok, int64_t now_ms);
 
 /* The engine's callback: keep the result for the next batch, and schedule
  * the endpoint's next probe. */
@@ -177,7 +178,7 @@ static void on_result(const struct probe_result *r, void *arg)
 		return;
 	ep = &p->eps[i];
 	ep->in_flight = 0;
-	reschedule(ep, r->ok, mono_ms());
+	reschedule(p, ep, r->ok, mono_ms());
 	p->pending = xgrow(p->pending, &p->cappending, p->npending + 1, sizeof(*p->pending));
 	pd = &p->pending[p->npending++];
 	pd->url = xstrdup(ep->url);
@@ -388,6 +389,7 @@ struct prober *prober_new(struct db *db, const struct prober_options *opt, probe
 	db_exec(db, "PRAGMA cache_size = -1024", NULL);
 	p->systems = opt ? opt->systems : NULL;
 	p->no_history = opt && opt->no_history;
+	p->every_ms = opt && opt->every_ms > 0 ? opt->every_ms : 0;
 	if (load(p, p->systems, e) < 0 || !(p->rec = recorder_new(db, e)) ||
 	    !(p->engine = probe_engine_new(&po, on_result, p, e))) {
 		prober_free(p);
@@ -596,9 +598,10 @@ int64_t prober_delay_ms(int64_t interval_ms, int64_t rto_s, int failures, int ok
 }
 
 /* When EP runs next, after a result at NOW_MS. */
-static void reschedule(struct prober_endpoint *ep, int ok, int64_t now_ms)
+static void reschedule(struct prober *p, struct prober_endpoint *ep, int ok, int64_t now_ms)
 {
-	ep->due_ms = now_ms + prober_delay_ms(ep->interval_ms, ep->rto_s, ep->failures, ok, random());
+	ep->due_ms = now_ms + prober_delay_ms(p->every_ms ? p->every_ms : ep->interval_ms, ep->rto_s,
+					      ep->failures, ok, random());
 	ep->failures = ok ? 0 : ep->failures + 1;
 }
 
@@ -611,8 +614,8 @@ static int64_t start_due(struct prober *p, int64_t now, int64_t soonest)
 	for (i = 0; i < p->neps; i++) {
 		struct prober_endpoint *ep = &p->eps[i];
 
-		if (ep->due_ms == 0)
-			ep->due_ms = now + random() % (ep->interval_ms + 1); /* spread the first runs */
+		if (ep->due_ms == 0) /* spread the first runs, unless all are wanted now */
+			ep->due_ms = p->every_ms ? now : now + random() % (ep->interval_ms + 1);
 		if (!ep->in_flight && ep->due_ms <= now) {
 			ep->in_flight = 1;
 			probe_engine_add(p->engine, &ep->spec);

@@ -54,6 +54,9 @@ struct prober_options {
 	 * anyway (the dashboard), rather than the prober reading every system's
 	 * verdict again every few seconds, with probing held up meanwhile. */
 	int no_history;
+	/* Probe every endpoint this often, the first time at once, instead of at its
+	 * own interval spread over it (a drill); 0: the endpoints' intervals. */
+	int64_t every_ms;
 };
 
 struct prober;

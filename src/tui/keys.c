@@ -36,7 +36,9 @@ const struct tui_key tui_keys[] = {
 	{'D', 0, ACT_DRILL, NULL, "record a drill", KEYS_DETAIL, 1, 0},
 	{'n', 0, ACT_SEARCH_NEXT, NULL, "next search match", KEYS_LIST, 0, 0},
 	{'o', 0, ACT_ORDER, NULL, "the recovery order: steps, time back against the RTO", KEYS_ALL, 0, 0},
-	{KEY_F(12), 'r', ACT_REFRESH, NULL, "re-read the verdict now", KEYS_ALL, 0, 0},
+	{'r', 0, ACT_DRILL_RUN, NULL, "run a drill of the selected system and measure it (asks first)", KEYS_ALL, 1, 0},
+	{'x', 0, ACT_DRILL_ABORT, NULL, "abort the drill running (asks first, but not on its screen)", KEYS_ALL, 1, 0},
+	{KEY_F(12), 'R', ACT_REFRESH, NULL, "re-read the verdict now", KEYS_ALL, 0, 0},
 	{0, 0, ACT_NONE, NULL, NULL, 0, 0, 0},
 };
 

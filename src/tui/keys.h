@@ -34,6 +34,8 @@ enum tui_action {
 	ACT_REFRESH,
 	ACT_REVERSE,
 	ACT_ORDER,
+	ACT_DRILL_RUN,
+	ACT_DRILL_ABORT,
 };
 
 /* Where a key works: the views it is listed for in their help. */

@@ -66,6 +66,7 @@ static const struct view_ops *const views[SCR_COUNT] = {
 	[SCR_DETAIL] = &view_detail_ops,
 	[SCR_HELP] = &view_help_ops,
 	[SCR_ORDER] = &view_order_ops,
+	[SCR_DRILL] = &view_drill_ops,
 };
 
 /* --- text helpers ---------------------------------------------------------- */
@@ -485,7 +486,20 @@ static void act(struct tui *t, enum tui_action a)
 		t->screen = SCR_HELP;
 		break;
 	case ACT_QUIT:
-		t->quit = 1;
+		if (view_drill_running(t))
+			view_drill_ask_abort(t); /* quit once it is recorded */
+		else
+			t->quit = 1;
+		break;
+	case ACT_DRILL_RUN:
+		if (tui_editable(t) && (s || t->drill))
+			view_drill_open(t, s);
+		break;
+	case ACT_DRILL_ABORT:
+		if (view_drill_running(t))
+			view_drill_ask_abort(t);
+		else
+			tui_message(t, 0, "no drill is running");
 		break;
 	case ACT_ORDER:
 		view_order_open(t);
@@ -579,6 +593,11 @@ static void pop_down(struct tui *t, int ok)
 	case DO_WHATIF_SCHEDULE:
 		if (ok && t->screen == SCR_DETAIL)
 			view_whatif_schedule(t, strbuf_str(&m.text));
+		break;
+	case DO_DRILL_FORM:
+	case DO_DRILL_CONFIRM:
+	case DO_DRILL_ABORT:
+		view_drill_answered(t, &m, ok);
 		break;
 	default:
 		edit_answered(t, &m, ok);
@@ -685,6 +704,7 @@ static void serve(struct tui *t, int wait_ms)
 		tui_message(t, 0, "drtop probe --watch took over probing");
 		t->dirty = 1;
 	}
+	view_drill_serve(t);
 	if (ready || wait_ms) /* between the steps of a read: only when a key is there */
 		keys(t);
 	now = probe_now_ms();
@@ -775,14 +795,20 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	if (!t.quit)
 		start_prober(&t);
 	t.dirty = !t.quit;
-	while (!t.quit && !interrupted) {
+	while (!t.quit) {
+		if (interrupted && !view_drill_running(&t))
+			break;
+		if (interrupted) { /* Ctrl-C during a drill aborts the drill, not the dashboard */
+			interrupted = 0;
+			view_drill_interrupt(&t);
+		}
 		if (t.dirty) {
 			draw(&t);
 			t.dirty = 0;
 			if (o->frames && t.frames >= o->frames)
 				break;
 		}
-		serve(&t, 250);
+		serve(&t, view_drill_running(&t) ? 50 : 250); /* a drill's probes: step it often */
 		if (probe_now_ms() >= t.next_reload_ms) {
 			tui_reload(&t, 0);
 			start_prober(&t); /* when the lease has come free */
@@ -815,6 +841,7 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	view_whatif_done(&t);
 	view_order_done(&t);
 	modal_done(&t.modal);
+	view_drill_done(&t);
 	if (t.reader != db)
 		db_close(t.reader);
 	return 0;

@@ -4,7 +4,7 @@
  * takes (its latest live drill, else its strategy's typical RTO), when it is
  * back from the start of the recovery, and whether that is within its RTO:
  * the same rows as `drtop recovery-order` and the reports (v_recovery_order,
- * read through board_recovery_order). It is read when opened; r reads it again.
+ * read through board_recovery_order). It is read when opened; R reads it again.
  * It scrolls; any other key returns to the list.
  */
 #include "config.h"

@@ -22,10 +22,11 @@
 #include "tui.h"
 #include "verdict.h"
 
-enum tui_screen { SCR_LIST, SCR_DETAIL, SCR_HELP, SCR_ORDER, SCR_COUNT };
+enum tui_screen { SCR_LIST, SCR_DETAIL, SCR_HELP, SCR_ORDER, SCR_DRILL, SCR_COUNT };
 enum sort { SORT_STATUS, SORT_NAME, SORT_TIER, SORT_LAG, SORT_RTO, SORT_COUNT };
 
 struct prober;
+struct drill_view;
 
 struct tui {
 	struct db *db;
@@ -71,6 +72,9 @@ struct tui {
 	struct board_step *order;
 	size_t norder;
 	int order_top;
+	/* the drill run from here (view-drill.c): the one running or just ended,
+	 * and the one waiting for the operator's yes */
+	struct drill_view *drill, *pending_drill;
 };
 
 /* A view: its name, how it draws rows 1 to LINES - 2, and the keys it takes
@@ -81,7 +85,8 @@ struct view_ops {
 	int (*act)(struct tui *t, enum tui_action a);
 };
 
-extern const struct view_ops view_list_ops, view_detail_ops, view_help_ops, view_order_ops;
+extern const struct view_ops view_list_ops, view_detail_ops, view_help_ops, view_order_ops,
+	view_drill_ops;
 
 /* What the loop does when a pop-up is answered (modal.action). */
 enum {
@@ -92,6 +97,9 @@ enum {
 	DO_ENDPOINT_MENU,
 	DO_SCHEDULE_MENU,
 	DO_FORM,
+	DO_DRILL_FORM,
+	DO_DRILL_CONFIRM,
+	DO_DRILL_ABORT,
 };
 
 /* --- tui.c: drawing helpers and the loop's services to the views --------- */
@@ -158,6 +166,22 @@ void view_order_open(struct tui *t);
 void view_order_done(struct tui *t);
 /* The board was read anew: so is the order, whose rows point into it. */
 void view_order_board_changed(struct tui *t);
+
+/* --- view-drill.c -------------------------------------------------------- */
+
+/* r: the form for a drill of S (or the screen of the drill there is). */
+void view_drill_open(struct tui *t, const struct board_system *s);
+/* A drill's pop-up (DO_DRILL_*) was answered (OK) or cancelled. */
+void view_drill_answered(struct tui *t, struct modal *m, int ok);
+/* Step the drill: from every pass of the loop. */
+void view_drill_serve(struct tui *t);
+/* Is a drill running (started, not yet recorded)? */
+int view_drill_running(const struct tui *t);
+/* Abort the running drill (Ctrl-C, x on its screen), or ask first (x, q elsewhere). */
+void view_drill_interrupt(struct tui *t);
+void view_drill_ask_abort(struct tui *t);
+/* Leaving: release the drill (one still running is abandoned). */
+void view_drill_done(struct tui *t);
 
 /* --- view-whatif.c ------------------------------------------------------- */
 

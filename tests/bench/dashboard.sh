@@ -60,12 +60,12 @@ for i in $(seq 30); do
 	sleep 0.05
 done
 sort -n "$T/idle" | awk -v w="$worst" '{ v[NR] = $1 } END { printf "no read going on: 30 keys, median %dms, worst %dms\n", v[int(NR * 0.5) + 1], w }'
-# r starts a re-read at once; s is pressed right after it, and again every
+# R starts a re-read at once; s is pressed right after it, and again every
 # 50 ms for as long as the header says it is reading (a dashboard that does
 # not serve keys meanwhile answers the first only when the read is over).
 worst=0 n=0 nr=0
 for round in 1 2 3; do
-	tmux -L drtopbench send-keys -t k r
+	tmux -L drtopbench send-keys -t k R
 	while :; do
 		key_ms
 		n=$((n + 1))
@@ -77,5 +77,5 @@ for round in 1 2 3; do
 	done
 	sleep 1
 done
-echo "keys during 3 re-reads (r, then s every 50 ms while reading): $n keys, $nr of them answered while the header said 'reading verdict'; worst latency ${worst}ms"
+echo "keys during 3 re-reads (R, then s every 50 ms while reading): $n keys, $nr of them answered while the header said 'reading verdict'; worst latency ${worst}ms"
 sort -n "$T/latencies" | awk '{ v[NR] = $1 } END { printf "latencies: median %dms, 95th percentile %dms, 99th %dms, the five worst:", v[int(NR * 0.5) + 1], v[int(NR * 0.95) + 1], v[int(NR * 0.99) + 1]; for (i = NR - 4; i <= NR; i++) if (i > 0) printf " %d", v[i]; print "" }'

@@ -113,6 +113,15 @@ ledger|weekly|on-time|1|"
 ok "26. compliance in the window: 12 Sundays, one on time, one missed" check 26 "ledger|weekly|12|1|10|1|0|0.0833"
 ok "27. the backup findings now: the newest Sunday late, the hourly schedule silent" check 27 "ledger|backup-late|schedule weekly: the run due at 2026-11-22T03:00:00Z finished at 2026-11-23T05:48:00Z, after its deadline
 ledger|backup-missed|schedule hourly has not checked in"
+# A drill drtop ran and measured, two days ago: back 95.4 s after its command
+# started, known to within a second.
+sql "INSERT INTO drill (system_id, kind, started_at, recovered_at, created_at, state, started_ms,
+       recovered_ms, recovered_lower_ms, ended_at, command, command_status, runner)
+     SELECT id, 'failover', $NOW - 172800, $NOW - 172800 + 95, $NOW - 172800, 'recovered',
+       ($NOW - 172800) * 1000, ($NOW - 172800) * 1000 + 95400, ($NOW - 172800) * 1000 + 94400,
+       $NOW - 172700, 'sh failover.sh', 0, 'ops@host' FROM system WHERE name = 'ledger'"
+ok "28. measured drills beside typed-in ones" check 28 "web|failover|typed-in|-|18000000|-|0
+ledger|failover|measured|recovered|95400|1000|1"
 ok "every query also runs in a plain sqlite3 shell" sh -c '
 	for n in $(grep "^<!-- query: " "'"$DOC"'" | tr -dc "0-9\n"); do
 		awk -v n="$n" "\$0 == \"<!-- query: \" n \" -->\" { f = 1; next } f && /^\`\`\`sql/ { g = 1; next } g && /^\`\`\`/ { exit } g { print }" "'"$DOC"'" |

@@ -69,6 +69,10 @@ d config set backup-grace 2h
 d checkin web
 d checkin web --start
 d checkin web --size 1
+# a drill drtop ran (it runs in real time: without DRTOP_NOW), aborted by its
+# timeout: the endpoint never answers
+env -u DRTOP_NOW "$DRTOP" drill run web --kind failover --command true --timeout 1s --every 200ms --yes >/dev/null
+ok "a drill run under the real clock, aborted by its timeout" test "$(sql "SELECT state FROM drill WHERE state IS NOT NULL")" = aborted
 recorded_times() {
 	for t in $(sql "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"); do
 		for c in $(sql "SELECT name FROM pragma_table_info('$t') WHERE (name GLOB '*_at' OR name = 'at')

@@ -44,7 +44,7 @@ fcntl.lockf(fd, fcntl.LOCK_UN, 1, 120)
 PY
 pids="$!"
 ok "the file is locked" wait_for 5 test -e "$T/locked"
-keys r
+keys R
 ok "r starts a re-read, which waits for the lock" wait_for 5 shows "reading verdict"
 keys s
 ok "s is answered during the re-read" wait_for 2 shows "sorted by name"
