@@ -110,6 +110,7 @@ ok "recorded as failed, with the verify's status and output" test "$(sql "SELECT
 ok "... the verify output kept" test "$(q "verify_output")" = "3 rows missing"
 ok "... the check-in it restored, and its age as the data loss" test "$(q "restored_checkin_id = (SELECT max(id) FROM checkin) AND data_loss_s BETWEEN 598 AND 605")" = 1
 ok "the verdict warns: drill-failed" test "$(sql "SELECT count(*) FROM v_findings f JOIN system s ON s.id = f.system_id WHERE s.name = 'store' AND finding = 'drill-failed'")" = 1
+ok "... saying the drill failed and why, not that it took too long" test "$(sql "SELECT detail, coalesce(measured_s, '-') FROM v_findings f JOIN system s ON s.id = f.system_id WHERE s.name = 'store' AND finding = 'drill-failed'")" = "the latest live drill (restore) failed: the verify command exited 3|-"
 ok "a failed drill is no recovery estimate" test "$(sql "SELECT coalesce(estimate, '-') FROM v_recovery_order WHERE system = 'store'")" = "-"
 
 # A command that hangs: the timeout ends its process group, runs --abort,
@@ -119,6 +120,7 @@ ok "a hanging command times out: exit 2" test "$rc" -eq 2
 ok "... the abort command ran, told which drill" test "$(cat "$T/abort.out" 2>/dev/null)" = undone
 ok "... the command's process group is gone" sh -c "! kill -0 -- -$(cat "$T/hang.pid") 2>/dev/null"
 ok "recorded as aborted: timed out, the abort's status, no recovery" test "$(sql "SELECT state, failure, abort_status, coalesce(recovery_ms, '-'), met_rto FROM v_drills ORDER BY id DESC LIMIT 1")" = "aborted|timed out after 2s|0|-|0"
+ok "... and the verdict says it was aborted and why" test "$(sql "SELECT detail FROM v_findings f JOIN system s ON s.id = f.system_id WHERE s.name = 'pay' AND finding = 'drill-failed'")" = "the latest live drill (failover) was aborted: timed out after 2s"
 
 # Ctrl-C in the middle; a second drill of the system meanwhile is refused.
 "$DRTOP" drill run pay --kind failover --command "sleep 30" --abort "echo undone >$T/int.out" --every 200ms --yes >"$T/int.log" 2>&1 &
