@@ -522,7 +522,10 @@ static int history(struct prober *p, int final, struct error *e)
 
 	if (p->no_history)
 		return 0;
-	sqlite3_progress_handler(p->db->h, 1000, pump, p);
+	/* The last read, when probing ends, starts nothing: what it probed would
+	 * never be recorded. */
+	if (!final)
+		sqlite3_progress_handler(p->db->h, 1000, pump, p);
 	rc = final ? verdict_record_history(p->db, NULL, &err)
 		   : verdict_try_record_history(p->db, NULL, &err);
 	sqlite3_progress_handler(p->db->h, 0, NULL, NULL);
