@@ -15,7 +15,6 @@
 #include "cmd.h"
 #include "duration.h"
 #include "report.h"
-#include "verdict.h"
 
 static const struct opt opts[] = {
 	{"format", "FMT", "text (default), json, csv, markdown, html, prometheus or nagios", 0},
@@ -67,14 +66,12 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 		return -1;
 	if (arg(a, "output") && cmd_check_output(arg(a, "output"), e) < 0)
 		return -1;
-	/* The verdict is read once: the report and the history kept from it (a
-	 * window for this report only is not the verdict to keep). */
-	o.snapshot = !o.window_s;
+	/* The verdict is read once: the report and the history kept from it. */
+	o.snapshot = 1;
 	if (board_load(ctx->db, &o, &r, e) < 0)
 		return -1;
 	/* A read: the history is kept when it can be, once the arguments are known good. */
-	if ((o.snapshot ? verdict_note_snapshot_history(ctx->db) : verdict_note_history(ctx->db)) > 0 &&
-	    board_load_history(ctx->db, &r, e) < 0) {
+	if (board_note_history(ctx->db, &r, e) < 0) {
 		board_free(&r);
 		return -1;
 	}

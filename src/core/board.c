@@ -121,7 +121,7 @@ static int fill_history(struct board_system *s, sqlite3_stmt *st, void *arg)
 }
 
 /* The last twelve status changes of every system, oldest first. */
-int board_load_history(struct db *db, struct board *b, struct error *e)
+static int load_history(struct db *db, struct board *b, struct error *e)
 {
 	return load_per_system(db, b,
 			       "SELECT system_id, group_concat(substr(status, 1, 1), '') FROM ("
@@ -190,11 +190,13 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 	}
 	sqlite3_finalize(st);
 	when_format(r->now, r->now_iso);
-	if (o->snapshot && !o->window_s && verdict_snapshot(db, e) < 0)
+	/* With a window of its own the verdict is read inside a transaction that
+	 * is rolled back: not the verdict to keep. */
+	r->snapshot = o->snapshot && !o->window_s;
+	if (r->snapshot && verdict_snapshot(db, e) < 0)
 		return -1;
 	st = db_prepare(db,
-			o->snapshot && !o->window_s ? SYSTEMS_SQL("temp.verdict_snapshot")
-						    : SYSTEMS_SQL("v_system_status"),
+			r->snapshot ? SYSTEMS_SQL("temp.verdict_snapshot") : SYSTEMS_SQL("v_system_status"),
 			e);
 	if (!st)
 		return -1;
@@ -288,7 +290,14 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 		return db_fail(db, e, "reading the findings");
 	if (load_down(db, r, e) < 0)
 		return -1;
-	return board_load_history(db, r, e);
+	return load_history(db, r, e);
+}
+
+int board_note_history(struct db *db, struct board *r, struct error *e)
+{
+	int changed = r->snapshot ? verdict_note_snapshot_history(db) : verdict_note_history(db);
+
+	return changed > 0 ? load_history(db, r, e) : 0;
 }
 
 /* The ledger's head once the verdict is read: every fact the report rests on

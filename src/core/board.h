@@ -55,6 +55,7 @@ struct board {
 	int ok, warn, breach, unknown;
 	int down; /* systems in an outage now (down_since_ms set) */
 	char ledger_head[96]; /* SEQ:HASH of the ledger's newest entry after reading; "" without one */
+	int snapshot; /* read from temp.verdict_snapshot (board_options.snapshot) */
 };
 
 enum board_severity { BOARD_OK, BOARD_WARN, BOARD_BREACH };
@@ -78,8 +79,11 @@ struct board_options {
  * sets it and is rolled back, so the setting itself never changes. */
 int board_load(struct db *db, const struct board_options *o, struct board *r, struct error *e);
 void board_free(struct board *r);
-/* Read again only each system's last twelve status changes (the history strip). */
-int board_load_history(struct db *db, struct board *b, struct error *e);
+/* Keep the status history from the verdict R was read from: its snapshot, or
+ * the views when it took none (a window of its own), as verdict_note_history
+ * does. When a change was recorded, R's history cells are read again.
+ * Returns -1 only when that read fails. */
+int board_note_history(struct db *db, struct board *r, struct error *e);
 
 /* A quick first look, for a first frame: every system with its last recorded
  * status (status_history), its objectives and strategy, without the findings. */

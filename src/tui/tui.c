@@ -195,8 +195,8 @@ void tui_reload(struct tui *t, int quick)
 	/* The dashboard that probes keeps the status history from the verdict it
 	 * has just read, not its prober from a read of its own every few seconds
 	 * that would hold up probing, keys and the screen. */
-	if (rc == 0 && !quick && t->prober && verdict_note_snapshot_history(t->reader) > 0)
-		rc = board_load_history(t->reader, &b, &e);
+	if (rc == 0 && !quick && t->prober)
+		rc = board_note_history(t->reader, &b, &e);
 	t->reading = 0;
 	if (t->yielded_ms)
 		t->dirty = 1;
