@@ -195,9 +195,11 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 	r->snapshot = o->snapshot && !o->window_s;
 	if (r->snapshot && verdict_snapshot(db, e) < 0)
 		return -1;
-	st = db_prepare(db,
-			r->snapshot ? SYSTEMS_SQL("temp.verdict_snapshot") : SYSTEMS_SQL("v_system_status"),
-			e);
+	/* Kept prepared (db_cached): preparing the views is one long call that
+	 * would hold up the caller's yield. */
+	st = db_cached(db,
+		       r->snapshot ? SYSTEMS_SQL("temp.verdict_snapshot") : SYSTEMS_SQL("v_system_status"),
+		       e);
 	if (!st)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -252,12 +254,12 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 			r->ok++;
 		}
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the verdict");
 	/* Systems by id, to attach findings without a search through all of them. */
 	byid = index_by_id(r);
-	st = db_prepare(db, findings_sql, e);
+	st = db_cached(db, findings_sql, e);
 	if (!st) {
 		free(byid);
 		return -1;
@@ -284,7 +286,7 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 		f->lower_s = col_int(st, 10);
 		f->upper_s = col_int(st, 11);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	free(byid);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the findings");

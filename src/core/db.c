@@ -166,6 +166,20 @@ sqlite3_stmt *db_cached(struct db *db, const char *sql, struct error *e)
 	return db->cache[i].st;
 }
 
+int db_exec_cached(struct db *db, const char *sql, const char *what, struct error *e)
+{
+	sqlite3_stmt *st = db_cached(db, sql, e);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		db_fail(db, e, what);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
 /* Finalize the cached statements: before the connection closes, so that it
  * closes at once rather than lingering until they are gone. */
 static void drop_cache(struct db *db)

@@ -111,6 +111,9 @@ sqlite3_stmt *db_prepare(struct db *db, const char *sql, struct error *e);
  * must be a string constant: its address is the key. Never finalize it;
  * sqlite3_reset() it when done so that it holds no read transaction. */
 sqlite3_stmt *db_cached(struct db *db, const char *sql, struct error *e);
+/* Run the cached statement of SQL (db_cached) once, without bindings or
+ * results; errors are prefixed with WHAT. 0, or -1 with e set. */
+int db_exec_cached(struct db *db, const char *sql, const char *what, struct error *e);
 /* Run SQL, which yields one row, and store its first column in *OUT. 0, or -1
  * with e set. */
 int db_int64(struct db *db, const char *sql, int64_t *out, struct error *e);

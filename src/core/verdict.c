@@ -104,13 +104,28 @@ static void due_refresh(struct db *db)
 	error_done(&e);
 }
 
+/* The snapshot's table is made once per connection and emptied and filled
+ * by statements kept prepared: preparing v_system_status takes about 100 ms
+ * at 10,000 systems, in one call no progress handler interrupts, and a
+ * table dropped and made again would have SQLite prepare them anew. */
+static const char snapshot_clear_sql[] = "DELETE FROM temp.verdict_snapshot";
+static const char snapshot_fill_sql[] = "INSERT INTO temp.verdict_snapshot SELECT * FROM v_system_status";
+
 int verdict_snapshot(struct db *db, struct error *e)
 {
+	int64_t made;
+
 	due_refresh(db);
-	return db_exec(db,
-		       "DROP TABLE IF EXISTS temp.verdict_snapshot;"
-		       " CREATE TEMP TABLE verdict_snapshot AS SELECT * FROM v_system_status",
-		       e);
+	if (db_int64(db, "SELECT count(*) FROM temp.sqlite_schema WHERE name = 'verdict_snapshot'",
+		     &made, e) < 0 ||
+	    (!made && db_exec(db,
+			      "CREATE TEMP TABLE verdict_snapshot AS"
+			      " SELECT * FROM v_system_status LIMIT 0",
+			      e) < 0))
+		return -1;
+	if (db_exec_cached(db, snapshot_clear_sql, "clearing the verdict snapshot", e) < 0)
+		return -1;
+	return db_exec_cached(db, snapshot_fill_sql, "reading the verdict", e);
 }
 
 int verdict_note_snapshot_history(struct db *db)
