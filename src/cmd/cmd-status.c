@@ -1,9 +1,9 @@
 /*
  * cmd-status.c - drtop status [SYSTEM]: the verdict on the command line.
  *
- * Reads v_system_status (once, into a snapshot) and v_findings (the same views
- * as the dashboard and the reports) and records any change of status in
- * status_history from the rows it showed.
+ * Reads the verdict once, into a snapshot (v_system_status and v_findings in
+ * one evaluation, the same views as the dashboard and the reports), and
+ * records any change of status in status_history from the rows it showed.
  */
 #include "config.h"
 
@@ -27,7 +27,7 @@ static const struct opt opts[] = {
 /* The view is read whole, once, into the snapshot (verdict_snapshot), then
  * filtered: a condition pushed down into it would be evaluated per system and
  * cost far more than reading it all. The history is kept from the same rows. */
-#define STATUS_ROWS "temp.verdict_snapshot v WHERE ?1 IS NULL OR v.system = ?1"
+#define STATUS_ROWS VERDICT_SNAPSHOT_SYSTEMS " v WHERE ?1 IS NULL OR v.system = ?1"
 
 /* Durations rounded to two units; targets beside the evidence in the same
  * units; an outage with its bounds ("40m (38m–41m)", "≥ 10m"). */
@@ -57,7 +57,7 @@ static const char findings_sql[] =
 	" THEN duration_bounds(f.measured_s, f.lower_s, f.upper_s, f.target_s)"
 	" ELSE duration_versus(f.measured_s, f.target_s) END, '-') AS measured,"
 	" coalesce(duration_round(f.resolution_s), '-') AS resolution, f.since_iso AS since, f.detail"
-	" FROM (SELECT * FROM v_findings LIMIT -1) f WHERE ?1 IS NULL OR f.system = ?1"
+	" FROM " VERDICT_SNAPSHOT_FINDINGS " f WHERE ?1 IS NULL OR f.system = ?1"
 	" ORDER BY CASE f.severity WHEN 'BREACH' THEN 0 WHEN 'UNKNOWN' THEN 1 WHEN 'WARN' THEN 2"
 	" ELSE 3 END, f.system,"
 	" f.finding";

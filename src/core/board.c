@@ -169,16 +169,78 @@ static int load_down(struct db *db, struct board *b, struct error *e)
 	" ORDER BY CASE status WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 WHEN 'UNKNOWN' THEN 2"      \
 	" ELSE 3 END, tier, system"
 
-static const char findings_sql[] =
-	"SELECT system_id, finding, severity, objective, detail, since_iso, target_s, measured_s,"
-	" resolution_s, since, lower_s, upper_s FROM (SELECT * FROM v_findings LIMIT -1)"
-	" ORDER BY system_id, CASE severity WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 ELSE 2 END,"
-	" finding";
+/* Each system's findings, in the view's order: they are sorted per system
+ * after (sort_findings), not in one large sort of them all. */
+#define FINDINGS_SQL(FROM)                                                                         \
+	"SELECT system_id, finding, severity, objective, detail, since_iso, target_s, measured_s," \
+	" resolution_s, since, lower_s, upper_s FROM " FROM
+
+static int fill_finding(struct board_system *s, sqlite3_stmt *st, void *arg)
+{
+	struct board_finding *f;
+
+	(void)arg;
+	s->findings = xrealloc(s->findings, (s->nfindings + 1) * sizeof(*s->findings));
+	f = &s->findings[s->nfindings++];
+	f->finding = db_column_strdup(st, 1);
+	f->severity = db_column_strdup(st, 2);
+	f->objective = db_column_strdup(st, 3);
+	f->detail = db_column_strdup(st, 4);
+	f->since_iso = db_column_strdup(st, 5);
+	f->target_s = col_int(st, 6);
+	f->measured_s = col_int(st, 7);
+	f->resolution_s = col_int(st, 8);
+	f->since = col_int(st, 9);
+	f->lower_s = col_int(st, 10);
+	f->upper_s = col_int(st, 11);
+	return 0;
+}
+
+/* BREACH first, then WARN, then the rest; by name within each. */
+static int finding_order(const struct board_finding *x, const struct board_finding *y)
+{
+	int rx = board_status_rank(x->severity), ry = board_status_rank(y->severity);
+
+	rx = rx == 3 ? 0 : rx == 2 ? 1 : 2;
+	ry = ry == 3 ? 0 : ry == 2 ? 1 : 2;
+	if (rx != ry)
+		return rx - ry;
+	return strcmp(x->finding, y->finding);
+}
+
+/* A system has a few findings: sorted in place by insertion, which keeps
+ * those that compare equal in the order the view gave them. */
+static void sort_findings(struct board_system *s)
+{
+	size_t i, j;
+
+	for (i = 1; i < s->nfindings; i++) {
+		struct board_finding f = s->findings[i];
+
+		for (j = i; j > 0 && finding_order(&s->findings[j - 1], &f) > 0; j--)
+			s->findings[j] = s->findings[j - 1];
+		s->findings[j] = f;
+	}
+}
+
+static int load_findings(struct db *db, struct board *r, struct error *e)
+{
+	size_t i;
+
+	if (load_per_system(db, r,
+			    r->snapshot ? FINDINGS_SQL(VERDICT_SNAPSHOT_FINDINGS)
+					: FINDINGS_SQL("(SELECT * FROM v_findings LIMIT -1)"),
+			    fill_finding, "reading the findings", e) < 0)
+		return -1;
+	for (i = 0; i < r->nsystems; i++)
+		sort_findings(&r->systems[i]);
+	return 0;
+}
 
 static int load_rows(struct db *db, const struct board_options *o, struct board *r, struct error *e)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT now, window_s, rpo_near_ratio FROM v_settings", e);
-	size_t cap = 0, *byid;
+	size_t cap = 0;
 	int rc;
 
 	if (!st)
@@ -198,7 +260,7 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 	/* Kept prepared (db_cached): preparing the views is one long call that
 	 * would hold up the caller's yield. */
 	st = db_cached(db,
-		       r->snapshot ? SYSTEMS_SQL("temp.verdict_snapshot") : SYSTEMS_SQL("v_system_status"),
+		       r->snapshot ? SYSTEMS_SQL(VERDICT_SNAPSHOT_SYSTEMS) : SYSTEMS_SQL("v_system_status"),
 		       e);
 	if (!st)
 		return -1;
@@ -257,39 +319,8 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the verdict");
-	/* Systems by id, to attach findings without a search through all of them. */
-	byid = index_by_id(r);
-	st = db_cached(db, findings_sql, e);
-	if (!st) {
-		free(byid);
+	if (load_findings(db, r, e) < 0)
 		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		struct board_finding *f;
-		struct board_system *s = NULL;
-
-		s = find_system(byid, r, id);
-		if (!s)
-			continue;
-		s->findings = xrealloc(s->findings, (s->nfindings + 1) * sizeof(*s->findings));
-		f = &s->findings[s->nfindings++];
-		f->finding = db_column_strdup(st, 1);
-		f->severity = db_column_strdup(st, 2);
-		f->objective = db_column_strdup(st, 3);
-		f->detail = db_column_strdup(st, 4);
-		f->since_iso = db_column_strdup(st, 5);
-		f->target_s = col_int(st, 6);
-		f->measured_s = col_int(st, 7);
-		f->resolution_s = col_int(st, 8);
-		f->since = col_int(st, 9);
-		f->lower_s = col_int(st, 10);
-		f->upper_s = col_int(st, 11);
-	}
-	sqlite3_reset(st);
-	free(byid);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, e, "reading the findings");
 	if (load_down(db, r, e) < 0)
 		return -1;
 	return load_history(db, r, e);

@@ -40,7 +40,7 @@ static int record_history(struct db *db, int wait, int snapshot, int *changed, s
 		db_rollback(db);
 		return -1;
 	}
-	st = db_cached(db, snapshot ? HISTORY_SQL("temp.verdict_snapshot") : HISTORY_SQL("v_system_status"),
+	st = db_cached(db, snapshot ? HISTORY_SQL(VERDICT_SNAPSHOT_SYSTEMS) : HISTORY_SQL("v_system_status"),
 		       e);
 	if (!st) {
 		db_rollback(db);
@@ -105,11 +105,11 @@ static void due_refresh(struct db *db)
 }
 
 /* The snapshot's table is made once per connection and emptied and filled
- * by statements kept prepared: preparing v_system_status takes about 100 ms
- * at 10,000 systems, in one call no progress handler interrupts, and a
- * table dropped and made again would have SQLite prepare them anew. */
+ * by statements kept prepared: preparing the verdict's views takes about
+ * 100 ms at 10,000 systems, in one call no progress handler interrupts, and
+ * a table dropped and made again would have SQLite prepare them anew. */
 static const char snapshot_clear_sql[] = "DELETE FROM temp.verdict_snapshot";
-static const char snapshot_fill_sql[] = "INSERT INTO temp.verdict_snapshot SELECT * FROM v_system_status";
+static const char snapshot_fill_sql[] = "INSERT INTO temp.verdict_snapshot SELECT * FROM v_verdict_rows";
 
 int verdict_snapshot(struct db *db, struct error *e)
 {
@@ -120,7 +120,7 @@ int verdict_snapshot(struct db *db, struct error *e)
 		     &made, e) < 0 ||
 	    (!made && db_exec(db,
 			      "CREATE TEMP TABLE verdict_snapshot AS"
-			      " SELECT * FROM v_system_status LIMIT 0",
+			      " SELECT * FROM v_verdict_rows LIMIT 0",
 			      e) < 0))
 		return -1;
 	if (db_exec_cached(db, snapshot_clear_sql, "clearing the verdict snapshot", e) < 0)

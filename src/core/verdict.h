@@ -30,10 +30,14 @@ int verdict_try_record_history(struct db *db, int *changed, struct error *e);
  * Returns how many changes were recorded. */
 int verdict_note_history(struct db *db);
 
-/* v_system_status read once, whole, into temp.verdict_snapshot, a table of
- * the connection's own, for a command that shows the verdict and keeps its
- * history: both then read the same rows, and the views are evaluated once. */
+/* The verdict read once, whole, into temp.verdict_snapshot, a table of the
+ * connection's own, for a command that shows the verdict and keeps its
+ * history: both then read the same rows, and the views are evaluated once.
+ * It holds v_verdict_rows: the rows of v_system_status and of v_findings,
+ * which VERDICT_SNAPSHOT_SYSTEMS and VERDICT_SNAPSHOT_FINDINGS select. */
 int verdict_snapshot(struct db *db, struct error *e);
+#define VERDICT_SNAPSHOT_SYSTEMS "(SELECT * FROM temp.verdict_snapshot WHERE row_kind = 'system')"
+#define VERDICT_SNAPSHOT_FINDINGS "(SELECT * FROM temp.verdict_snapshot WHERE row_kind = 'finding')"
 /* verdict_note_history from the snapshot verdict_snapshot took. */
 int verdict_note_snapshot_history(struct db *db);
 

@@ -122,6 +122,7 @@ sql "INSERT INTO drill (system_id, kind, started_at, recovered_at, created_at, s
        $NOW - 172700, 'sh failover.sh', 0, 'ops@host' FROM system WHERE name = 'ledger'"
 ok "28. measured drills beside typed-in ones" check 28 "web|failover|typed-in|-|18000000|-|0
 ledger|failover|measured|recovered|95400|1000|1"
+ok "29. status and findings from one evaluation, as v_system_status and v_findings give them" check 29 "$("$DRTOP" db query "SELECT s.system || '|' || s.status || '|' || s.findings || '|' || (SELECT count(*) FROM v_findings f WHERE f.system_id = s.system_id AND f.severity = 'BREACH') FROM v_system_status s ORDER BY s.system")"
 ok "every query also runs in a plain sqlite3 shell" sh -c '
 	for n in $(grep "^<!-- query: " "'"$DOC"'" | tr -dc "0-9\n"); do
 		awk -v n="$n" "\$0 == \"<!-- query: \" n \" -->\" { f = 1; next } f && /^\`\`\`sql/ { g = 1; next } g && /^\`\`\`/ { exit } g { print }" "'"$DOC"'" |

@@ -233,6 +233,23 @@ ok "... and that of everything that needs it" test "$(ro ro-after)" = "2|1800|st
 run recovery-order
 ok "the CLI shows the steps, the times and the verdict" sh -c "grep -q '^ *3  ro-pay  *0  *30m  *30m (strategy)  *+1d20m  *+1d50m  *NO  *ro-db\$' '$T/out' && grep -q '^ *1  ro-lost .* ?  *?  *?  *?' '$T/out'"
 
+# --- the verdict in one evaluation: v_verdict_rows ---
+# Its system rows are v_system_status, its finding rows v_findings, on the
+# demo (every finding there is); drtop reads it once for a command.
+"$DRTOP" --db "$T/one.db" demo --no-dashboard >/dev/null 2>&1
+one() { "$DRTOP" --db "$T/one.db" db query "$1"; }
+fcols="system_id, system, finding, severity, objective, target_s, measured_s, resolution_s, since, since_iso, detail, lower_s, upper_s"
+ok "the demo has findings of many kinds to compare" test "$(one "SELECT count(DISTINCT finding) FROM v_findings")" -ge 12
+ok "v_verdict_rows: a system row for each system" test "$(one "SELECT count(*) FROM v_verdict_rows WHERE row_kind = 'system'")" = "$(one "SELECT count(*) FROM system")"
+ok "... and its finding rows are v_findings, row for row" test "$(one "SELECT ((SELECT count(*) FROM (SELECT $fcols FROM v_verdict_rows WHERE row_kind = 'finding' EXCEPT SELECT $fcols FROM v_findings)) + (SELECT count(*) FROM (SELECT $fcols FROM v_findings EXCEPT SELECT $fcols FROM v_verdict_rows WHERE row_kind = 'finding'))) || ' ' || ((SELECT count(*) FROM v_verdict_rows WHERE row_kind = 'finding') - (SELECT count(*) FROM v_findings))")" = "0 0"
+one "SELECT system, finding, severity, detail FROM v_findings ORDER BY 1, 2, 4" >"$T/view-findings"
+"$DRTOP" --db "$T/one.db" report --format json >"$T/one.json" 2>/dev/null
+python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+rows = sorted((s["name"], f["finding"], f["severity"], f["detail"]) for s in r["systems"] for f in s["findings"])
+print("\n".join("|".join(x) for x in rows))' "$T/one.json" >"$T/report-findings"
+ok "the report, read from it, lists every finding of v_findings" cmp "$T/view-findings" "$T/report-findings"
+
 # --- config ---
 fails "an unknown setting" 65 "unknown setting 'windows'" config set windows 30d
 fails "a bad ratio" 65 "rpo-near-ratio: expected a number between 0 and 1" config set rpo-near-ratio 1.5
