@@ -57,6 +57,7 @@ struct prober {
 	int64_t pumped_ms; /* the last time probing went on during a read of the verdict */
 	int64_t last_beat_ms;
 	int64_t last_history_ms;
+	int64_t history_cost_ms; /* what the last read of the verdict for the history took */
 	int64_t next_prune_ms;
 	int64_t retry_at_ms, retry_ms; /* backing off while the database cannot be written */
 	size_t dropped;                /* results not recorded */
@@ -391,7 +392,8 @@ struct prober *prober_new(struct db *db, const struct prober_options *opt, probe
 	p->no_history = opt && opt->no_history;
 	p->every_ms = opt && opt->every_ms > 0 ? opt->every_ms : 0;
 	if (load(p, p->systems, e) < 0 || !(p->rec = recorder_new(db, e)) ||
-	    !(p->engine = probe_engine_new(&po, on_result, p, e))) {
+	    !(p->engine = probe_engine_new(&po, on_result, p, e)) ||
+	    (!p->no_history && verdict_prepare_history(db, e) < 0)) {
 		prober_free(p);
 		return NULL;
 	}
@@ -518,6 +520,7 @@ static int pump(void *arg)
 static int history(struct prober *p, int final, struct error *e)
 {
 	struct error err = {0};
+	int64_t t0 = mono_ms();
 	int rc;
 
 	if (p->no_history)
@@ -529,6 +532,7 @@ static int history(struct prober *p, int final, struct error *e)
 	rc = final ? verdict_record_history(p->db, NULL, &err)
 		   : verdict_try_record_history(p->db, NULL, &err);
 	sqlite3_progress_handler(p->db->h, 0, NULL, NULL);
+	p->history_cost_ms = mono_ms() - t0;
 	if (rc == 0)
 		return 0;
 	if (final || !passing(&err)) {
@@ -541,6 +545,14 @@ static int history(struct prober *p, int final, struct error *e)
 	return 0;
 }
 
+/* Every HISTORY_EVERY_MS, or every ten times what the last read cost when
+ * that is longer (many systems): the verdict then takes a tenth of the time
+ * at most, not most of it. */
+static int64_t history_every_ms(const struct prober *p)
+{
+	return p->history_cost_ms * 10 > HISTORY_EVERY_MS ? p->history_cost_ms * 10 : HISTORY_EVERY_MS;
+}
+
 static int maybe_flush(struct prober *p, struct error *e)
 {
 	int64_t now = mono_ms();
@@ -551,7 +563,7 @@ static int maybe_flush(struct prober *p, struct error *e)
 		/* Not while the inventory is stale (p->gone): the caller reloads it
 		 * first, or probing during the read would gather more results of
 		 * endpoints that are gone. */
-		if (now - p->last_history_ms >= HISTORY_EVERY_MS && !p->retry_ms && !p->gone) {
+		if (now - p->last_history_ms >= history_every_ms(p) && !p->retry_ms && !p->gone) {
 			if (replaced(p, e))
 				return -1;
 			p->last_history_ms = now;

@@ -24,6 +24,18 @@
 	"  AND (SELECT now FROM v_settings) >= (SELECT coalesce(max(h.at), 0)"                     \
 	"   FROM status_history h WHERE h.system_id = v.system_id)"
 
+static const char history_views_sql[] = HISTORY_SQL("v_system_status");
+static const char history_snapshot_sql[] = HISTORY_SQL(VERDICT_SNAPSHOT_SYSTEMS);
+
+int verdict_prepare_history(struct db *db, struct error *e)
+{
+	sqlite3_stmt *st = db_cached(db, history_views_sql, e);
+
+	if (st)
+		sqlite3_reset(st);
+	return st ? 0 : -1;
+}
+
 static int record_history(struct db *db, int wait, int snapshot, int *changed, struct error *e)
 {
 	sqlite3_stmt *st;
@@ -40,7 +52,7 @@ static int record_history(struct db *db, int wait, int snapshot, int *changed, s
 		db_rollback(db);
 		return -1;
 	}
-	st = db_cached(db, snapshot ? HISTORY_SQL(VERDICT_SNAPSHOT_SYSTEMS) : HISTORY_SQL("v_system_status"),
+	st = db_cached(db, snapshot ? history_snapshot_sql : history_views_sql,
 		       e);
 	if (!st) {
 		db_rollback(db);
