@@ -306,15 +306,17 @@ struct reader {
 static int load(struct reader *r, const char *json, const char *path, const char *want,
 		struct jobj *o)
 {
+	static const char each_sql[] =
+		"SELECT json_type(?1), key, type, CASE WHEN type IN ('array', 'object') THEN value"
+		" ELSE CAST(value AS TEXT) END FROM json_each(?1)";
+	static const char type_sql[] = "SELECT json_type(?1)";
 	sqlite3_stmt *st;
 	size_t cap = 0;
 	int rc;
 
 	memset(o, 0, sizeof(*o));
 	o->path = path;
-	st = db_prepare(r->db, "SELECT json_type(?1), key, type, CASE WHEN type IN ('array', "
-			       "'object') THEN value ELSE CAST(value AS TEXT) END FROM json_each(?1)",
-			r->e);
+	st = db_cached(r->db, each_sql, r->e); /* kept prepared: one call per object read */
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
@@ -324,14 +326,14 @@ static int load(struct reader *r, const char *json, const char *path, const char
 		size_t i;
 
 		if (strcmp((const char *)sqlite3_column_text(st, 0), want)) {
-			sqlite3_finalize(st);
+			sqlite3_reset(st);
 			free(o->items);
 			return error_set(r->e, ERR_DATA, "%s: expected an %s", path, want);
 		}
 		for (i = 0; key && sqlite3_column_type(st, 1) == SQLITE_TEXT && i < o->n; i++)
 			if (!strcmp(o->items[i].key, key)) {
 				error_set(r->e, ERR_DATA, "%s: duplicate key \"%s\"", path, key);
-				sqlite3_finalize(st);
+				sqlite3_reset(st);
 				free(o->items);
 				return -1;
 			}
@@ -346,20 +348,22 @@ static int load(struct reader *r, const char *json, const char *path, const char
 				  : keep(&r->pool, xstrdup((const char *)sqlite3_column_text(st, 3)));
 		it->used = 0;
 	}
-	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
+		db_fail(r->db, r->e, path);
+		sqlite3_reset(st);
 		free(o->items);
-		return db_fail(r->db, r->e, path);
+		return -1;
 	}
+	sqlite3_reset(st);
 	if (o->n == 0) {
 		/* An empty container, or a scalar where a container belongs. */
-		st = db_prepare(r->db, "SELECT json_type(?1)", r->e);
+		st = db_cached(r->db, type_sql, r->e);
 		if (!st)
 			return -1;
 		sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st) == SQLITE_ROW &&
 		     !strcmp((const char *)sqlite3_column_text(st, 0), want);
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 		if (!rc)
 			return error_set(r->e, ERR_DATA, "%s: expected an %s", path, want);
 	}
