@@ -14,6 +14,7 @@
 
 #include "duration.h"
 #include "inventory.h"
+#include "ledger.h"
 #include "transfer.h"
 #include "util.h"
 #include "when.h"
@@ -257,15 +258,16 @@ long transfer_json_error(const char *text, const char **why)
 	return off;
 }
 
-/* The path of the first string holding \u0000 in the well-formed TEXT, or NULL; the
- * caller frees it. */
-static char *nul_path(const char *text)
+/* transfer_json_error() in one pass with the path of the first string holding
+ * \u0000, into *NUL (NULL when none; the caller frees it). */
+static long check_document(const char *text, char **nul)
 {
 	struct scan sc = {text, text, NULL, STRBUF_INIT, NULL};
+	long off = scan_document(&sc);
 
-	scan_document(&sc);
 	strbuf_done(&sc.path);
-	return sc.nul_path;
+	*nul = sc.nul_path;
+	return off;
 }
 
 /* --- reading a document through json_each() ----------------------------- */
@@ -644,6 +646,8 @@ static int apply(struct reader *r, struct isystem *sys, size_t n, struct transfe
 		if (inventory_system_put(r->db, &sys[i].s, INVENTORY_UPSERT, &changed, r->e) < 0)
 			return error_prefix(r->e, "%s", sys[i].path);
 		stats->changed += changed;
+		if (ledger_bulk_flush(r->db, r->e) < 0)
+			return -1;
 	}
 	for (i = 0; i < n; i++) {
 		const char *name = sys[i].s.name;
@@ -674,6 +678,8 @@ static int apply(struct reader *r, struct isystem *sys, size_t n, struct transfe
 				return error_prefix(r->e, "%s.depends_on[%zu]", sys[i].path, j);
 			stats->changed += changed;
 		}
+		if (ledger_bulk_flush(r->db, r->e) < 0)
+			return -1;
 		stats->endpoints += (int)sys[i].neps;
 		stats->schedules += (int)sys[i].nscheds;
 		stats->maintenance += (int)sys[i].nwindows;
@@ -711,9 +717,10 @@ int transfer_import(struct db *db, const char *text, const char *name, struct tr
 	int rc = -1;
 
 	memset(stats, 0, sizeof(*stats));
-	if (transfer_json_error(text, &(const char *){NULL}) >= 0)
+	if (check_document(text, &nul) >= 0) {
+		free(nul);
 		return syntax_error(text, name, e);
-	nul = nul_path(text);
+	}
 	if (nul) {
 		error_set(e, ERR_DATA, "%s: %s: contains a NUL character", name, nul);
 		free(nul);
@@ -743,7 +750,7 @@ int transfer_import(struct db *db, const char *text, const char *name, struct tr
 	}
 	if (db_begin(db, e) < 0)
 		goto out;
-	if (apply(&r, sys, systems.n, stats) < 0) {
+	if (ledger_bulk_begin(db, e) < 0 || apply(&r, sys, systems.n, stats) < 0) {
 		db_rollback(db);
 		goto out;
 	}
