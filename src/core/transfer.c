@@ -726,7 +726,14 @@ int transfer_import(struct db *db, const char *text, const char *name, struct tr
 		free(nul);
 		return -1;
 	}
-	if (load(&r, text, "$", "object", &top) < 0)
+	/* Statement journals in memory: a row's insert with its triggers journals
+	 * more than SQLite keeps in memory by default, and spilling it to a
+	 * temporary file made hundreds of thousands of writes (an optimization
+	 * only: it cannot be changed while temporary storage is in use). */
+	sqlite3_exec(db->h, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+	/* One read transaction for the whole reading pass: each statement of its
+	 * own would take and release the file's locks, several times per system. */
+	if (db_exec(db, "BEGIN", e) < 0 || load(&r, text, "$", "object", &top) < 0)
 		goto out;
 	version = member(&top, "drtop");
 	if (version && (strcmp(version->type, "integer") || strcmp(version->val, "1"))) {
@@ -748,6 +755,7 @@ int transfer_import(struct db *db, const char *text, const char *name, struct tr
 				goto out;
 			}
 	}
+	db_rollback(db); /* the reading pass wrote nothing */
 	if (db_begin(db, e) < 0)
 		goto out;
 	if (ledger_bulk_begin(db, e) < 0 || apply(&r, sys, systems.n, stats) < 0) {
@@ -756,6 +764,8 @@ int transfer_import(struct db *db, const char *text, const char *name, struct tr
 	}
 	rc = db_commit(db, e);
 out:
+	if (rc < 0)
+		db_rollback(db);
 	if (rc < 0 && e->msg && e->kind == ERR_DATA && strncmp(e->msg, name, strlen(name)))
 		error_prefix(e, "%s", name);
 	for (i = 0; i < r.pool.n; i++)
