@@ -3,7 +3,8 @@
  *
  * The schema's triggers append one entry per change of an evidence or
  * inventory row while drtop writes; this module appends the digest of a
- * transaction's probe results when it commits, seals the transaction's
+ * transaction's probe results when it commits, appends an import's row
+ * entries in batches (ledger_bulk_begin), seals the transaction's
  * entries (SHA3-256 from OpenSSL's libcrypto), and verifies the whole ledger
  * against the live tables with the query of db/ledger-verify.sql, the one
  * doc/auditing.md gives auditors for the plain sqlite3 shell.

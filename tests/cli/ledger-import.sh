@@ -5,6 +5,9 @@
 . "$SRCDIR/tests/lib.sh"
 unset DRTOP_NOW
 QUERY="$SRCDIR/db/ledger-verify.sql"
+# the Python program of doc/auditing.md
+awk '$0 == "<!-- ledger: python -->" { f = 1; next } f && /^```/ && !g { g = 1; next }
+	g && /^```/ { exit } g { print }' "$SRCDIR/doc/auditing.md" >"$T/verify.py"
 
 # inventory N RTO: N systems, each with an endpoint, a cron schedule and a
 # maintenance window, each but the first depending on the one before it
@@ -48,6 +51,7 @@ ok "each as the entry of its own would have been" sql_is "SELECT count(*) FROM l
 	'enabled', enabled, 'created_at', created_at, 'updated_at', updated_at) FROM system WHERE id = e.value ->> '\$.id')" 300
 succeeds "db verify: intact after the import" db verify
 ok "the plain sqlite3 query finds nothing" test -z "$(sqlite3 "$DRTOP_DB" <"$QUERY")"
+ok "nor the Python program" sh -c "python3 '$T/verify.py' '$DRTOP_DB' '$QUERY' >'$T/py' && grep -q '^intact, head ' '$T/py'"
 
 # Changed and new rows in a second import, then a change of its own after it.
 inventory 310 2h >"$T/b.json"
@@ -73,6 +77,7 @@ tamper() {
 	ok "$1: db verify finds it" sh -c "test $rc -eq 65 && grep -qF -- '$2: $3' '$T/out'"
 	sqlite3 "$DRTOP_DB" <"$QUERY" >"$T/plain"
 	ok "$1: the plain sqlite3 query too" grep -qF -- "|$2|$3" "$T/plain"
+	ok "$1: and the Python program" sh -c "! python3 '$T/verify.py' '$DRTOP_DB' '$QUERY' >'$T/py' && grep -qF -- '$2: ' '$T/py'"
 }
 id=$(sql "SELECT id FROM system WHERE name = 'sys-123'")
 tamper "an imported RTO edited" "system $id" "changed outside drtop: the ledger has {\"name\":\"sys-123\",\"rto_s\":7200" \
