@@ -705,12 +705,23 @@ static int syntax_error(const char *text, const char *name, struct error *e)
 	return error_set(e, ERR_DATA, "%s:%ld:%ld: malformed JSON: %s", name, line, col, why);
 }
 
+/* FNV-1a of the string S. */
+static size_t name_hash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
 int transfer_import(struct db *db, const char *text, const char *name, struct transfer_stats *stats,
 		    struct error *e)
 {
 	struct reader r = {db, {NULL, 0, 0}, e};
 	struct jobj top, systems, item;
 	struct isystem *sys = NULL;
+	size_t *slots = NULL, nslots;
 	struct jitem *version;
 	char *nul;
 	size_t i;
@@ -743,17 +754,23 @@ int transfer_import(struct db *db, const char *text, const char *name, struct tr
 	if (get_container(&r, &top, "systems", "array", &systems) < 0 || no_unknown(&r, &top) < 0)
 		goto out;
 	sys = xcalloc(systems.n + 1, sizeof(*sys));
+	/* The systems read so far by name (indices + 1; 0: empty), to find a name
+	 * given twice without comparing every pair: open addressing, at most half full. */
+	for (nslots = 2; nslots < 2 * systems.n; nslots *= 2)
+		;
+	slots = xcalloc(nslots, sizeof(*slots));
 	for (i = 0; i < systems.n; i++) {
-		size_t j;
+		size_t h;
 
 		if (item_object(&r, &systems, i, &item) < 0 || read_system(&r, &item, &sys[i]) < 0)
 			goto out;
-		for (j = 0; j < i; j++)
-			if (!strcmp(sys[j].s.name, sys[i].s.name)) {
+		for (h = name_hash(sys[i].s.name) & (nslots - 1); slots[h]; h = (h + 1) & (nslots - 1))
+			if (!strcmp(sys[slots[h] - 1].s.name, sys[i].s.name)) {
 				error_set(e, ERR_DATA, "%s.name: system '%s' appears twice (also %s)",
-					  item.path, sys[i].s.name, sys[j].path);
+					  item.path, sys[i].s.name, sys[slots[h] - 1].path);
 				goto out;
 			}
+		slots[h] = i + 1;
 	}
 	db_rollback(db); /* the reading pass wrote nothing */
 	if (db_begin(db, e) < 0)
@@ -772,5 +789,6 @@ out:
 		free(r.pool.p[i]);
 	free(r.pool.p);
 	free(sys);
+	free(slots);
 	return rc;
 }
