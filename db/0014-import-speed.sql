@@ -29,7 +29,7 @@ END;
 -- log and on the objectives' history, are written as comparisons. For an IN
 -- list of three or more values SQLite builds a temporary index each time the
 -- statement runs, and a trigger's statement runs once per row: each row an
--- import wrote paid for one or two of them (a fifth of its time). The same
+-- import wrote paid for one or two of them (a tenth of its time). The same
 -- rows and the same rules; the tables are rebuilt with their rows, indexes
 -- and triggers as they were (the legacy rename, as in 0006, leaves the
 -- triggers and views that name them as they are).
