@@ -4,7 +4,9 @@
  * Import is in two passes. The first reads the document through SQLite's
  * json_each() into plain structs, checking every value with the same
  * parsers as the command line; nothing is written. The second applies the
- * structs through inventory.c's _put functions in one transaction.
+ * structs through inventory.c's _put functions in one transaction, which
+ * hands its ledger entries to the ledger in bulk (ledger_bulk_begin): a few
+ * batch entries rather than one per row.
  */
 #include "config.h"
 
