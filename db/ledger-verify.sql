@@ -79,20 +79,28 @@ live (tbl, id, row) AS (
     'rpo_s', rpo_s, 'strategy', strategy, 'tier', tier, 'valid_from', valid_from,
     'valid_to', valid_to, 'source', source) FROM objective_history
 ),
+-- the entries of rows: entries of their own, and the elements of import.batch
+-- entries (each the payload of the entry it stands for, with its kind), in
+-- order: pos is an element's place in its batch
+row_entry AS (
+  SELECT seq, 0 AS pos, kind, payload FROM ledger WHERE kind <> 'import.batch'
+  UNION ALL
+  SELECT l.seq, 1 + e.key, e.value ->> '$.kind', e.value
+  FROM ledger l, json_each(l.payload, '$.entries') AS e WHERE l.kind = 'import.batch'),
 entry AS (
   SELECT seq, substr(kind, 1, instr(kind, '.') - 1) || ' ' || (payload ->> '$.id') AS key,
     substr(kind, 1, instr(kind, '.') - 1) AS tbl, payload ->> '$.id' AS id,
     substr(kind, instr(kind, '.') + 1) AS action,
     payload -> '$.row' AS row,
     row_number() OVER (PARTITION BY substr(kind, 1, instr(kind, '.') - 1), payload ->> '$.id'
-                       ORDER BY seq DESC) AS newest,
+                       ORDER BY seq DESC, pos DESC) AS newest,
     -- the next entry of the same row: an insert after no delete reuses the id
     -- of a row removed without an entry of its own (pruned)
     lead(substr(kind, instr(kind, '.') + 1)) OVER (PARTITION BY substr(kind, 1, instr(kind, '.') - 1),
-                       payload ->> '$.id' ORDER BY seq) AS next_action,
+                       payload ->> '$.id' ORDER BY seq, pos) AS next_action,
     lead(seq) OVER (PARTITION BY substr(kind, 1, instr(kind, '.') - 1), payload ->> '$.id'
-                    ORDER BY seq) AS next_seq
-  FROM ledger
+                    ORDER BY seq, pos) AS next_seq
+  FROM row_entry
   WHERE kind GLOB '*.insert' OR kind GLOB '*.update' OR kind GLOB '*.delete'
      OR kind GLOB '*.existing'),
 ledgered AS (SELECT * FROM entry WHERE newest = 1 AND action <> 'delete'),

@@ -745,6 +745,7 @@ void db_close(struct db *db)
 	if (!db)
 		return;
 	drop_cache(db);
+	ledger_bulk_free(db);
 	if (db->h)
 		sqlite3_close_v2(db->h);
 	free(db->path);
@@ -872,6 +873,7 @@ int db_commit(struct db *db, struct error *e)
 
 void db_rollback(struct db *db)
 {
+	ledger_bulk_discard(db);
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -43,6 +43,7 @@ struct db {
 	int64_t sealed_seq;     /* the entry the last commit sealed last, or 0 */
 	char sealed_hash[65];
 	unsigned long long dev, ino; /* the file opened, to notice it being replaced */
+	struct ledger_bulk *bulk;    /* entries staged while writing in bulk (ledger.c), or NULL */
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;

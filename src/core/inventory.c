@@ -72,6 +72,18 @@ int inventory_step(struct db *db, sqlite3_stmt *st, struct error *e)
 	return 0;
 }
 
+/* Step the cached statement ST once and reset it (for statements kept with
+ * db_cached, which an import runs thousands of times). */
+static int cached_step(struct db *db, sqlite3_stmt *st, struct error *e)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		db_fail(db, e, "database");
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
 /* Run a one-value lookup; returns 1 found, 0 not found, -1 error. */
 static int lookup_id(struct db *db, const char *sql, const char *a, int64_t b, int64_t *id,
 		     struct error *e)
@@ -123,13 +135,14 @@ void inventory_system_defaults(struct inventory_system *s)
 
 static int strategy_check(struct db *db, const char *name, struct error *e)
 {
+	static const char strategies_sql[] = "SELECT name FROM strategy ORDER BY cost_tier, name";
 	struct strbuf known = STRBUF_INIT;
 	sqlite3_stmt *st;
 	int found = 0;
 
 	if (!name || !*name)
 		return 0;
-	st = db_prepare(db, "SELECT name FROM strategy ORDER BY cost_tier, name", e);
+	st = db_cached(db, strategies_sql, e);
 	if (!st)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -138,7 +151,7 @@ static int strategy_check(struct db *db, const char *name, struct error *e)
 		found |= !strcmp(n, name);
 		strbuf_printf(&known, "%s%s", known.len ? ", " : "", n);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (!found) {
 		struct strbuf q = STRBUF_INIT;
 
@@ -190,7 +203,9 @@ static int system_write(struct db *db, int64_t id, const struct inventory_system
 		"owner = ?6, description = ?7, enabled = ?8, updated_at = ?9 WHERE id = ?10 AND "
 		"(name, rto_s, rpo_s, strategy, tier, owner, description, enabled) IS NOT "
 		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-	sqlite3_stmt *st = db_prepare(db, id ? update_sql : insert_sql, e);
+	/* kept prepared: compiling the statement with its ledger and audit triggers
+	 * costs more than running it, and an import writes thousands of rows */
+	sqlite3_stmt *st = db_cached(db, id ? update_sql : insert_sql, e);
 
 	if (!st)
 		return -1;
@@ -205,7 +220,7 @@ static int system_write(struct db *db, int64_t id, const struct inventory_system
 	sqlite3_bind_int64(st, 9, id ? when_real_now() : in_force(s->since));
 	if (id)
 		sqlite3_bind_int64(st, 10, id);
-	if (inventory_step(db, st, e) < 0)
+	if (cached_step(db, st, e) < 0)
 		return -1;
 	if (changed)
 		*changed = sqlite3_changes(db->h) > 0;
@@ -527,6 +542,7 @@ static int endpoint_write(struct db *db, int64_t sys, int64_t id, const struct i
 	struct strbuf headers = STRBUF_INIT;
 	sqlite3_stmt *st;
 	size_t i;
+	int rc;
 
 	strbuf_putc(&headers, '[');
 	for (i = 0; i < ep->nheaders; i++) {
@@ -535,7 +551,7 @@ static int endpoint_write(struct db *db, int64_t sys, int64_t id, const struct i
 		strbuf_json_string(&headers, ep->headers[i]);
 	}
 	strbuf_putc(&headers, ']');
-	st = db_prepare(db, id ? update_sql : insert_sql, e);
+	st = db_cached(db, id ? update_sql : insert_sql, e); /* kept prepared, as above */
 	if (!st) {
 		strbuf_done(&headers);
 		return -1;
@@ -556,8 +572,9 @@ static int endpoint_write(struct db *db, int64_t sys, int64_t id, const struct i
 	sqlite3_bind_int64(st, 13, id ? when_real_now() : in_force(ep->since));
 	if (id)
 		sqlite3_bind_int64(st, 14, id);
+	rc = cached_step(db, st, e);
 	strbuf_done(&headers);
-	if (inventory_step(db, st, e) < 0)
+	if (rc < 0)
 		return -1;
 	if (changed)
 		*changed = sqlite3_changes(db->h) > 0;
@@ -568,10 +585,9 @@ static int endpoint_write(struct db *db, int64_t sys, int64_t id, const struct i
 static int64_t endpoint_find(struct db *db, int64_t sys, const char *url, const char *kind,
 			     int64_t except)
 {
-	sqlite3_stmt *st = db_prepare(db,
-				      "SELECT id FROM endpoint WHERE system_id = ?1 AND url = ?2 AND"
-				      " kind = ?3 AND id <> ?4",
-				      NULL);
+	static const char find_sql[] = "SELECT id FROM endpoint WHERE system_id = ?1 AND url = ?2"
+				       " AND kind = ?3 AND id <> ?4";
+	sqlite3_stmt *st = db_cached(db, find_sql, NULL);
 	int64_t id = 0;
 
 	if (!st)
@@ -582,7 +598,7 @@ static int64_t endpoint_find(struct db *db, int64_t sys, const char *url, const 
 	sqlite3_bind_int64(st, 4, except);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return id;
 }
 
@@ -727,13 +743,8 @@ int inventory_schedule_put(struct db *db, const char *system, const struct inven
 	sqlite3_bind_int64(st, 9, rc ? when_real_now() : in_force(s->since));
 	if (rc)
 		sqlite3_bind_int64(st, 10, id);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE) {
-		db_fail(db, e, "database");
-		sqlite3_reset(st);
+	if (cached_step(db, st, e) < 0)
 		return -1;
-	}
-	sqlite3_reset(st);
 	if (changed)
 		*changed = sqlite3_changes(db->h) > 0;
 	return 0;
@@ -763,6 +774,8 @@ int inventory_schedule_rm(struct db *db, const char *system, const char *name, s
 int inventory_depend_add(struct db *db, const char *system, const char *on, unsigned flags,
 			 int *changed, struct error *e)
 {
+	static const char insert_sql[] = "INSERT INTO dependency (system_id, depends_on, created_at)"
+					 " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
 	sqlite3_stmt *st;
 	int64_t a, b;
 
@@ -770,16 +783,13 @@ int inventory_depend_add(struct db *db, const char *system, const char *on, unsi
 		return -1;
 	if (a == b)
 		return error_set(e, ERR_DATA, "a system cannot depend on itself");
-	st = db_prepare(db,
-			"INSERT INTO dependency (system_id, depends_on, created_at) VALUES (?1, ?2, ?3) "
-			"ON CONFLICT DO NOTHING",
-			e);
+	st = db_cached(db, insert_sql, e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, a);
 	sqlite3_bind_int64(st, 2, b);
 	sqlite3_bind_int64(st, 3, when_real_now());
-	if (inventory_step(db, st, e) < 0)
+	if (cached_step(db, st, e) < 0)
 		return -1;
 	if (changed)
 		*changed = sqlite3_changes(db->h) > 0;
@@ -813,6 +823,12 @@ int inventory_maintenance_put(struct db *db, const char *system, int64_t from, i
 			      const char *reason, unsigned flags, int64_t *id_out, int *changed,
 			      struct error *e)
 {
+	static const char find_sql[] = "SELECT id FROM maintenance_window WHERE system_id = ?1 AND"
+				       " starts_at = ?2 AND ends_at = ?3";
+	static const char update_sql[] = "UPDATE maintenance_window SET reason = ?4 WHERE id = ?5"
+					 " AND reason IS NOT ?4";
+	static const char insert_sql[] = "INSERT INTO maintenance_window (system_id, starts_at,"
+					 " ends_at, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?6)";
 	sqlite3_stmt *st;
 	int64_t sys, id = 0;
 	int rc;
@@ -822,10 +838,7 @@ int inventory_maintenance_put(struct db *db, const char *system, int64_t from, i
 		return -1;
 	if (to <= from)
 		return error_set(e, ERR_DATA, "a maintenance window must end after it starts");
-	st = db_prepare(db,
-			"SELECT id FROM maintenance_window WHERE system_id = ?1 AND starts_at = ?2 "
-			"AND ends_at = ?3",
-			e);
+	st = db_cached(db, find_sql, e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, sys);
@@ -834,15 +847,11 @@ int inventory_maintenance_put(struct db *db, const char *system, int64_t from, i
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (id && !(flags & INVENTORY_UPSERT))
 		return error_set(e, ERR_DATA, "system '%s' already has this maintenance window (id %lld)",
 				 system, (long long)id);
-	st = db_prepare(db,
-			id ? "UPDATE maintenance_window SET reason = ?4 WHERE id = ?5 AND reason IS NOT ?4"
-			   : "INSERT INTO maintenance_window (system_id, starts_at, ends_at, reason, "
-			     "created_at) VALUES (?1, ?2, ?3, ?4, ?6)",
-			e);
+	st = db_cached(db, id ? update_sql : insert_sql, e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, sys);
@@ -851,7 +860,7 @@ int inventory_maintenance_put(struct db *db, const char *system, int64_t from, i
 	db_bind_text(st, 4, reason ? reason : "");
 	sqlite3_bind_int64(st, 5, id);
 	sqlite3_bind_int64(st, 6, when_real_now()); /* when it was recorded */
-	if (inventory_step(db, st, e) < 0)
+	if (cached_step(db, st, e) < 0)
 		return -1;
 	if (changed)
 		*changed = sqlite3_changes(db->h) > 0;

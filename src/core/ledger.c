@@ -254,7 +254,7 @@ static int seal_entries(struct db *db, struct error *e)
 	struct strbuf canon = STRBUF_INIT;
 	char before[LEDGER_HASH_HEX + 1], hash[LEDGER_HASH_HEX + 1];
 	int64_t seq = db->ledger_mark;
-	int rc = -1, step;
+	int rc = -1, step, i;
 
 	memset(before, '0', LEDGER_HASH_HEX);
 	before[LEDGER_HASH_HEX] = '\0';
@@ -278,11 +278,15 @@ static int seal_entries(struct db *db, struct error *e)
 		}
 		seq = sqlite3_column_int64(next, 0);
 		strbuf_reset(&canon);
-		strbuf_printf(&canon, "%s|%lld|%s|%s|%s|%s", before, (long long)seq,
-			      (const char *)sqlite3_column_text(next, 1),
-			      (const char *)sqlite3_column_text(next, 2),
-			      (const char *)sqlite3_column_text(next, 3),
-			      (const char *)sqlite3_column_text(next, 4));
+		strbuf_puts(&canon, before);
+		strbuf_putc(&canon, '|');
+		strbuf_put_int(&canon, seq);
+		for (i = 1; i <= 4; i++) {
+			/* a batch's payload runs to hundreds of kilobytes: copied, not formatted */
+			strbuf_putc(&canon, '|');
+			strbuf_add(&canon, (const char *)sqlite3_column_text(next, i),
+				   (size_t)sqlite3_column_bytes(next, i));
+		}
 		if (hash_hex(&canon, hash, e) < 0)
 			goto out;
 		sqlite3_reset(put);
@@ -312,13 +316,221 @@ out:
 	return rc;
 }
 
+/* --- an import's entries, in batches ------------------------------------ */
+
+/*
+ * An import adds three or more rows per system, and each row two entries (its
+ * own and its audit_log row's): sealing them one by one was most of what an
+ * import cost. While a transaction writes in bulk, the schema's ledger_append
+ * trigger appends nothing (audit_context.bulk = 1) and a TEMP trigger of this
+ * connection hands every entry to stage() instead, which keeps them in order.
+ * They are appended between writes and at commit: the insert and update
+ * entries of rows of the plan together, as import.batch entries of about
+ * BULK_BATCH_BYTES ({"entries": [...]}, each element the payload of the entry
+ * it stands for with its "kind" in front), any other entry as it came. The
+ * verification query reads the elements as it reads entries of their own, so
+ * an edited row is named as before; what changes is that a few hundred
+ * entries are sealed where there were tens of thousands.
+ */
+
+#define BULK_BATCH_BYTES 65536
+#define BULK_FLUSH_BYTES (4 * BULK_BATCH_BYTES)
+
+struct staged {
+	char *kind; /* NULL: an import.batch entry, open while it is the last one */
+	struct strbuf payload;
+};
+
+struct ledger_bulk {
+	sqlite3 *h; /* the connection the function and the TEMP trigger were made on */
+	struct staged *items;
+	size_t n, cap, bytes;
+	int on;
+};
+
+/* Is KIND the insert or update entry of a row of the plan? Those go in batches;
+ * deletions, evidence and settings keep entries of their own, which the
+ * verification query also reads by kind. */
+static int batched_kind(const char *kind)
+{
+	static const char *const tables[] = {"system", "endpoint", "backup_schedule", "dependency",
+					     "maintenance_window", "objective_history", "audit_log"};
+	const char *dot = strchr(kind, '.');
+	size_t i;
+
+	if (!dot || (strcmp(dot, ".insert") && strcmp(dot, ".update")))
+		return 0;
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		if (strlen(tables[i]) == (size_t)(dot - kind) && !strncmp(kind, tables[i], dot - kind))
+			return 1;
+	return 0;
+}
+
+static struct staged *stage_item(struct ledger_bulk *b, const char *kind)
+{
+	struct staged *it;
+
+	b->items = xgrow(b->items, &b->cap, b->n + 1, sizeof(*b->items));
+	it = &b->items[b->n++];
+	it->kind = kind ? xstrdup(kind) : NULL;
+	strbuf_init(&it->payload);
+	return it;
+}
+
+/* drtop_ledger_stage(KIND, PAYLOAD), called by the TEMP trigger for each entry. */
+static void sql_stage(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	struct ledger_bulk *b = sqlite3_user_data(cx);
+	const char *kind = (const char *)sqlite3_value_text(argv[0]);
+	const char *payload = (const char *)sqlite3_value_text(argv[1]);
+	size_t len = (size_t)sqlite3_value_bytes(argv[1]);
+	struct staged *last = b->n ? &b->items[b->n - 1] : NULL;
+
+	(void)argc;
+	if (!b->on || !kind || !payload) {
+		sqlite3_result_error(cx, "ledger: an entry staged outside a bulk write", -1);
+		return;
+	}
+	/* A payload is a JSON object of the triggers' own making: {"id": ...}. */
+	if (batched_kind(kind) && len > 2 && payload[0] == '{' && payload[len - 1] == '}') {
+		if (!last || last->kind || last->payload.len >= BULK_BATCH_BYTES) {
+			last = stage_item(b, NULL);
+			strbuf_puts(&last->payload, "{\"entries\":[");
+		} else {
+			strbuf_putc(&last->payload, ',');
+		}
+		strbuf_puts(&last->payload, "{\"kind\":");
+		strbuf_json_string(&last->payload, kind);
+		strbuf_putc(&last->payload, ',');
+		strbuf_add(&last->payload, payload + 1, len - 1);
+	} else {
+		last = stage_item(b, kind);
+		strbuf_add(&last->payload, payload, len);
+	}
+	b->bytes += len;
+}
+
+static void bulk_clear(struct ledger_bulk *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		free(b->items[i].kind);
+		strbuf_done(&b->items[i].payload);
+	}
+	b->n = b->bytes = 0;
+}
+
+/* Switch the schema's trigger off (1) or on (0) for the rest of the transaction. */
+static int bulk_switch(struct db *db, int on, struct error *e)
+{
+	static const char sql[] = "UPDATE audit_context SET bulk = ?1 WHERE id = 1";
+	sqlite3_stmt *st = db_cached(db, sql, e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, on);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "ledger");
+	db->bulk->on = on;
+	return 0;
+}
+
+int ledger_bulk_begin(struct db *db, struct error *e)
+{
+	static const char trigger_sql[] =
+		"CREATE TEMP TRIGGER IF NOT EXISTS ledger_stage INSTEAD OF INSERT ON main.ledger_new"
+		" WHEN (SELECT bulk FROM main.audit_context WHERE id = 1)"
+		" BEGIN SELECT drtop_ledger_stage(NEW.kind, NEW.payload); END";
+	struct ledger_bulk *b;
+
+	if (db->ledger_mark < 0 || db->version < db_latest_version())
+		return 0;
+	if (!db->bulk)
+		db->bulk = xcalloc(1, sizeof(*db->bulk));
+	b = db->bulk;
+	if (b->h != db->h) {
+		/* DIRECTONLY: no trigger or view of the file itself can call it. */
+		if (sqlite3_create_function(db->h, "drtop_ledger_stage", 2,
+					    SQLITE_UTF8 | SQLITE_DIRECTONLY, b, sql_stage, NULL,
+					    NULL) != SQLITE_OK ||
+		    db_exec(db, trigger_sql, e) < 0)
+			return db_fail(db, e, "ledger");
+		b->h = db->h;
+	}
+	bulk_clear(b);
+	return bulk_switch(db, 1, e);
+}
+
+/* Append the staged entries, in order, through the schema's trigger. */
+static int bulk_append(struct db *db, struct error *e)
+{
+	static const char put_sql[] = "INSERT INTO ledger_new (kind, payload) VALUES (?1, ?2)";
+	struct ledger_bulk *b = db->bulk;
+	sqlite3_stmt *put;
+	size_t i;
+	int rc = 0;
+
+	if (!b->n)
+		return 0;
+	if (bulk_switch(db, 0, e) < 0 || !(put = db_cached(db, put_sql, e)))
+		return -1;
+	for (i = 0; i < b->n && rc == 0; i++) {
+		struct staged *it = &b->items[i];
+
+		if (!it->kind)
+			strbuf_puts(&it->payload, "]}");
+		sqlite3_bind_text(put, 1, it->kind ? it->kind : "import.batch", -1, SQLITE_STATIC);
+		sqlite3_bind_text(put, 2, it->payload.buf, (int)it->payload.len, SQLITE_STATIC);
+		if (sqlite3_step(put) != SQLITE_DONE)
+			rc = db_fail(db, e, "ledger");
+		sqlite3_reset(put);
+	}
+	sqlite3_clear_bindings(put);
+	bulk_clear(b);
+	return rc < 0 ? -1 : bulk_switch(db, 1, e);
+}
+
+int ledger_bulk_flush(struct db *db, struct error *e)
+{
+	if (!db->bulk || !db->bulk->on || db->bulk->bytes < BULK_FLUSH_BYTES)
+		return 0;
+	return bulk_append(db, e);
+}
+
+void ledger_bulk_discard(struct db *db)
+{
+	if (db->bulk) {
+		bulk_clear(db->bulk);
+		db->bulk->on = 0;
+	}
+}
+
+void ledger_bulk_free(struct db *db)
+{
+	if (db->bulk) {
+		bulk_clear(db->bulk);
+		free(db->bulk->items);
+		free(db->bulk);
+		db->bulk = NULL;
+	}
+}
+
 int ledger_seal(struct db *db, struct error *e)
 {
 	int rc = 0;
 
 	if (db->ledger_mark < 0)
 		return 0;
-	if (db->probe_mark >= 0)
+	if (db->bulk && db->bulk->on) {
+		rc = bulk_append(db, e);
+		if (rc == 0)
+			rc = bulk_switch(db, 0, e);
+	}
+	if (rc == 0 && db->probe_mark >= 0)
 		rc = append_batch(db, e);
 	if (rc == 0)
 		rc = seal_entries(db, e);

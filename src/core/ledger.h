@@ -3,7 +3,8 @@
  *
  * The schema's triggers append one entry per change of an evidence or
  * inventory row while drtop writes; this module appends the digest of a
- * transaction's probe results when it commits, seals the transaction's
+ * transaction's probe results when it commits, appends an import's row
+ * entries in batches (ledger_bulk_begin), seals the transaction's
  * entries (SHA3-256 from OpenSSL's libcrypto), and verifies the whole ledger
  * against the live tables with the query of db/ledger-verify.sql, the one
  * doc/auditing.md gives auditors for the plain sqlite3 shell.
@@ -42,6 +43,23 @@ int ledger_seal(struct db *db, struct error *e);
  * system log, as an anchor kept outside the file ("drtop[PID]: ledger head of
  * PATH: SEQ:HASH"). One-shot commands never run that long. */
 void ledger_committed(struct db *db);
+
+/* Write the rest of this transaction (an import) in bulk: the entries of
+ * rows of the plan are appended as a few import.batch entries instead of one
+ * entry each. Only on a database of the newest schema; elsewhere, and until
+ * it is called, every entry is appended as it comes. Returns 0, or -1 with e
+ * set. */
+int ledger_bulk_begin(struct db *db, struct error *e);
+
+/* Append the entries staged in bulk once there are enough of them for a few
+ * batches (call it between writes; ledger_seal appends the rest). */
+int ledger_bulk_flush(struct db *db, struct error *e);
+
+/* Forget the staged entries (the transaction is rolled back). */
+void ledger_bulk_discard(struct db *db);
+
+/* Free what bulk writing kept for the connection (db_close). */
+void ledger_bulk_free(struct db *db);
 
 /* The newest entry: its sequence number and its hash (HASH holds
  * LEDGER_HASH_HEX + 1 bytes). Returns 0, or -1 with e set. */

@@ -4,7 +4,9 @@
  * Import is in two passes. The first reads the document through SQLite's
  * json_each() into plain structs, checking every value with the same
  * parsers as the command line; nothing is written. The second applies the
- * structs through inventory.c's _put functions in one transaction.
+ * structs through inventory.c's _put functions in one transaction, which
+ * hands its ledger entries to the ledger in bulk (ledger_bulk_begin): a few
+ * batch entries rather than one per row.
  */
 #include "config.h"
 
@@ -14,6 +16,7 @@
 
 #include "duration.h"
 #include "inventory.h"
+#include "ledger.h"
 #include "transfer.h"
 #include "util.h"
 #include "when.h"
@@ -257,15 +260,16 @@ long transfer_json_error(const char *text, const char **why)
 	return off;
 }
 
-/* The path of the first string holding \u0000 in the well-formed TEXT, or NULL; the
- * caller frees it. */
-static char *nul_path(const char *text)
+/* transfer_json_error() in one pass with the path of the first string holding
+ * \u0000, into *NUL (NULL when none; the caller frees it). */
+static long check_document(const char *text, char **nul)
 {
 	struct scan sc = {text, text, NULL, STRBUF_INIT, NULL};
+	long off = scan_document(&sc);
 
-	scan_document(&sc);
 	strbuf_done(&sc.path);
-	return sc.nul_path;
+	*nul = sc.nul_path;
+	return off;
 }
 
 /* --- reading a document through json_each() ----------------------------- */
@@ -306,15 +310,17 @@ struct reader {
 static int load(struct reader *r, const char *json, const char *path, const char *want,
 		struct jobj *o)
 {
+	static const char each_sql[] =
+		"SELECT json_type(?1), key, type, CASE WHEN type IN ('array', 'object') THEN value"
+		" ELSE CAST(value AS TEXT) END FROM json_each(?1)";
+	static const char type_sql[] = "SELECT json_type(?1)";
 	sqlite3_stmt *st;
 	size_t cap = 0;
 	int rc;
 
 	memset(o, 0, sizeof(*o));
 	o->path = path;
-	st = db_prepare(r->db, "SELECT json_type(?1), key, type, CASE WHEN type IN ('array', "
-			       "'object') THEN value ELSE CAST(value AS TEXT) END FROM json_each(?1)",
-			r->e);
+	st = db_cached(r->db, each_sql, r->e); /* kept prepared: one call per object read */
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
@@ -324,14 +330,14 @@ static int load(struct reader *r, const char *json, const char *path, const char
 		size_t i;
 
 		if (strcmp((const char *)sqlite3_column_text(st, 0), want)) {
-			sqlite3_finalize(st);
+			sqlite3_reset(st);
 			free(o->items);
 			return error_set(r->e, ERR_DATA, "%s: expected an %s", path, want);
 		}
 		for (i = 0; key && sqlite3_column_type(st, 1) == SQLITE_TEXT && i < o->n; i++)
 			if (!strcmp(o->items[i].key, key)) {
 				error_set(r->e, ERR_DATA, "%s: duplicate key \"%s\"", path, key);
-				sqlite3_finalize(st);
+				sqlite3_reset(st);
 				free(o->items);
 				return -1;
 			}
@@ -346,20 +352,22 @@ static int load(struct reader *r, const char *json, const char *path, const char
 				  : keep(&r->pool, xstrdup((const char *)sqlite3_column_text(st, 3)));
 		it->used = 0;
 	}
-	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
+		db_fail(r->db, r->e, path);
+		sqlite3_reset(st);
 		free(o->items);
-		return db_fail(r->db, r->e, path);
+		return -1;
 	}
+	sqlite3_reset(st);
 	if (o->n == 0) {
 		/* An empty container, or a scalar where a container belongs. */
-		st = db_prepare(r->db, "SELECT json_type(?1)", r->e);
+		st = db_cached(r->db, type_sql, r->e);
 		if (!st)
 			return -1;
 		sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st) == SQLITE_ROW &&
 		     !strcmp((const char *)sqlite3_column_text(st, 0), want);
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 		if (!rc)
 			return error_set(r->e, ERR_DATA, "%s: expected an %s", path, want);
 	}
@@ -640,6 +648,8 @@ static int apply(struct reader *r, struct isystem *sys, size_t n, struct transfe
 		if (inventory_system_put(r->db, &sys[i].s, INVENTORY_UPSERT, &changed, r->e) < 0)
 			return error_prefix(r->e, "%s", sys[i].path);
 		stats->changed += changed;
+		if (ledger_bulk_flush(r->db, r->e) < 0)
+			return -1;
 	}
 	for (i = 0; i < n; i++) {
 		const char *name = sys[i].s.name;
@@ -670,6 +680,8 @@ static int apply(struct reader *r, struct isystem *sys, size_t n, struct transfe
 				return error_prefix(r->e, "%s.depends_on[%zu]", sys[i].path, j);
 			stats->changed += changed;
 		}
+		if (ledger_bulk_flush(r->db, r->e) < 0)
+			return -1;
 		stats->endpoints += (int)sys[i].neps;
 		stats->schedules += (int)sys[i].nscheds;
 		stats->maintenance += (int)sys[i].nwindows;
@@ -695,27 +707,46 @@ static int syntax_error(const char *text, const char *name, struct error *e)
 	return error_set(e, ERR_DATA, "%s:%ld:%ld: malformed JSON: %s", name, line, col, why);
 }
 
+/* FNV-1a of the string S. */
+static size_t name_hash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
 int transfer_import(struct db *db, const char *text, const char *name, struct transfer_stats *stats,
 		    struct error *e)
 {
 	struct reader r = {db, {NULL, 0, 0}, e};
 	struct jobj top, systems, item;
 	struct isystem *sys = NULL;
+	size_t *slots = NULL, nslots;
 	struct jitem *version;
 	char *nul;
 	size_t i;
 	int rc = -1;
 
 	memset(stats, 0, sizeof(*stats));
-	if (transfer_json_error(text, &(const char *){NULL}) >= 0)
+	if (check_document(text, &nul) >= 0) {
+		free(nul);
 		return syntax_error(text, name, e);
-	nul = nul_path(text);
+	}
 	if (nul) {
 		error_set(e, ERR_DATA, "%s: %s: contains a NUL character", name, nul);
 		free(nul);
 		return -1;
 	}
-	if (load(&r, text, "$", "object", &top) < 0)
+	/* Statement journals in memory: a row's insert with its triggers journals
+	 * more than SQLite keeps in memory by default, and spilling it to a
+	 * temporary file made hundreds of thousands of writes (an optimization
+	 * only: it cannot be changed while temporary storage is in use). */
+	sqlite3_exec(db->h, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+	/* One read transaction for the whole reading pass: each statement of its
+	 * own would take and release the file's locks, several times per system. */
+	if (db_exec(db, "BEGIN", e) < 0 || load(&r, text, "$", "object", &top) < 0)
 		goto out;
 	version = member(&top, "drtop");
 	if (version && (strcmp(version->type, "integer") || strcmp(version->val, "1"))) {
@@ -725,31 +756,41 @@ int transfer_import(struct db *db, const char *text, const char *name, struct tr
 	if (get_container(&r, &top, "systems", "array", &systems) < 0 || no_unknown(&r, &top) < 0)
 		goto out;
 	sys = xcalloc(systems.n + 1, sizeof(*sys));
+	/* The systems read so far by name (indices + 1; 0: empty), to find a name
+	 * given twice without comparing every pair: open addressing, at most half full. */
+	for (nslots = 2; nslots < 2 * systems.n; nslots *= 2)
+		;
+	slots = xcalloc(nslots, sizeof(*slots));
 	for (i = 0; i < systems.n; i++) {
-		size_t j;
+		size_t h;
 
 		if (item_object(&r, &systems, i, &item) < 0 || read_system(&r, &item, &sys[i]) < 0)
 			goto out;
-		for (j = 0; j < i; j++)
-			if (!strcmp(sys[j].s.name, sys[i].s.name)) {
+		for (h = name_hash(sys[i].s.name) & (nslots - 1); slots[h]; h = (h + 1) & (nslots - 1))
+			if (!strcmp(sys[slots[h] - 1].s.name, sys[i].s.name)) {
 				error_set(e, ERR_DATA, "%s.name: system '%s' appears twice (also %s)",
-					  item.path, sys[i].s.name, sys[j].path);
+					  item.path, sys[i].s.name, sys[slots[h] - 1].path);
 				goto out;
 			}
+		slots[h] = i + 1;
 	}
+	db_rollback(db); /* the reading pass wrote nothing */
 	if (db_begin(db, e) < 0)
 		goto out;
-	if (apply(&r, sys, systems.n, stats) < 0) {
+	if (ledger_bulk_begin(db, e) < 0 || apply(&r, sys, systems.n, stats) < 0) {
 		db_rollback(db);
 		goto out;
 	}
 	rc = db_commit(db, e);
 out:
+	if (rc < 0)
+		db_rollback(db);
 	if (rc < 0 && e->msg && e->kind == ERR_DATA && strncmp(e->msg, name, strlen(name)))
 		error_prefix(e, "%s", name);
 	for (i = 0; i < r.pool.n; i++)
 		free(r.pool.p[i]);
 	free(r.pool.p);
 	free(sys);
+	free(slots);
 	return rc;
 }

@@ -46,6 +46,7 @@ bad "bad cron deep inside" '{"systems": [{"name": "a", "rto": "1h", "rpo": "1h",
 bad "unknown dependency rolls back everything" '{"systems": [{"name": "new-one", "rto": "1h", "rpo": "1h", "depends_on": ["ghost"]}]}' "\$.systems[0].depends_on[0]: unknown system \"ghost\""
 bad "unknown strategy" '{"systems": [{"name": "a", "rto": "1h", "rpo": "1h", "strategy": "gold"}]}' "\$.systems[0]: unknown strategy \"gold\""
 bad "duplicate system" '{"systems": [{"name": "a", "rto": "1h", "rpo": "1h"}, {"name": "a", "rto": "1h", "rpo": "1h"}]}' "appears twice"
+bad "duplicate system, with both paths" '{"systems": [{"name": "a", "rto": "1h", "rpo": "1h"}, {"name": "b", "rto": "1h", "rpo": "1h"}, {"name": "c", "rto": "1h", "rpo": "1h"}, {"name": "b", "rto": "1h", "rpo": "1h"}, {"name": "a", "rto": "1h", "rpo": "1h"}]}' "\$.systems[3].name: system 'b' appears twice (also \$.systems[1])"
 bad "duplicate dependency, with its path" '{"systems": [{"name": "a", "rto": "1h", "rpo": "1h"}, {"name": "b", "rto": "1h", "rpo": "1h", "depends_on": ["a", "a"]}]}' "\$.systems[1].depends_on[1]: dependency 'a' appears twice (also \$.systems[1].depends_on[0])"
 bad "wrong format version" '{"drtop": 2, "systems": []}' "reads inventory format 1"
 ok "nothing of the failed imports is there" test "$(sql "SELECT count(*) FROM system WHERE name IN ('a', 'new-one')")" = 0
