@@ -120,7 +120,10 @@ static void due_refresh(struct db *db)
  * by statements kept prepared: preparing the verdict's views takes about
  * 100 ms at 10,000 systems, in one call no progress handler interrupts, and
  * a table dropped and made again would have SQLite prepare them anew. */
-static const char snapshot_clear_sql[] = "DELETE FROM temp.verdict_snapshot";
+/* Emptied row by row (the WHERE clause): emptied whole, SQLite frees its
+ * pages in one step, some 60 ms for 100,000 rows, that no progress handler
+ * interrupts; row by row the handler is called as for any other work. */
+static const char snapshot_clear_sql[] = "DELETE FROM temp.verdict_snapshot WHERE rowid > 0";
 static const char snapshot_fill_sql[] = "INSERT INTO temp.verdict_snapshot SELECT * FROM v_verdict_rows";
 
 int verdict_snapshot(struct db *db, struct error *e)
