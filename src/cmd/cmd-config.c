@@ -42,6 +42,8 @@ static const struct setting {
 	 "how far past the probe's clock a recovery point may lie (5m)"},
 	{"anchor-log", "anchor_log_s", K_DURATION,
 	 "how often probe --watch logs the ledger's head to syslog, 0 never (1h)"},
+	{"notify-retry-max", "notify_retry_max_s", K_DURATION,
+	 "the longest wait between two attempts at a notification (5m)"},
 	{"require-reason", "require_reason", K_FLAG,
 	 "changes of objectives, strategy or tier need --reason (no)"},
 };

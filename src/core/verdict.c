@@ -8,6 +8,7 @@
 
 #include "evidence.h"
 #include "inventory.h"
+#include "notify.h"
 #include "util.h"
 #include "verdict.h"
 #include "when.h"
@@ -27,7 +28,8 @@
 static int record_history(struct db *db, int wait, int snapshot, int *changed, struct error *e)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int64_t mark = 0;
+	int rc, n;
 
 	if (changed)
 		*changed = 0;
@@ -37,6 +39,11 @@ static int record_history(struct db *db, int wait, int snapshot, int *changed, s
 		return -1;
 	/* The instants backups were due, up to now, before the verdict is read. */
 	if (evidence_due_extend(db, 0, when_real_now(), e) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	/* The events of the changes are written with them, in this transaction. */
+	if (notify_mark(db, &mark, e) < 0) {
 		db_rollback(db);
 		return -1;
 	}
@@ -53,8 +60,13 @@ static int record_history(struct db *db, int wait, int snapshot, int *changed, s
 		db_rollback(db);
 		return -1;
 	}
+	n = sqlite3_changes(db->h);
 	if (changed)
-		*changed = sqlite3_changes(db->h);
+		*changed = n;
+	if (n > 0 && notify_emit(db, mark, e) < 0) {
+		db_rollback(db);
+		return -1;
+	}
 	return db_commit(db, e);
 }
 
