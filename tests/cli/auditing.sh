@@ -122,6 +122,15 @@ sql "INSERT INTO drill (system_id, kind, started_at, recovered_at, created_at, s
        $NOW - 172700, 'sh failover.sh', 0, 'ops@host' FROM system WHERE name = 'ledger'"
 ok "28. measured drills beside typed-in ones" check 28 "web|failover|typed-in|-|18000000|-|0
 ledger|failover|measured|recovered|95400|1000|1"
+# A tier-0 system whose last backup was 2 hours ago, against an RPO of 1 hour:
+# 90 minutes ago its lag was within it, now it breaches. A channel for tier-0
+# breaches hears it, and no prober delivers.
+d system add vault --rto 1h --rpo 1h --tier 0 --since -1d
+d checkin vault --at -2h
+"$DRTOP" --now -90m status >/dev/null
+d notify add oncall --kind exec --command true --severity BREACH --tier 0
+d status
+ok "29. notifications not delivered: vault's breach waits for a prober" check 29 "vault|UNKNOWN>BREACH|BREACH|oncall|pending|0|-"
 ok "every query also runs in a plain sqlite3 shell" sh -c '
 	for n in $(grep "^<!-- query: " "'"$DOC"'" | tr -dc "0-9\n"); do
 		awk -v n="$n" "\$0 == \"<!-- query: \" n \" -->\" { f = 1; next } f && /^\`\`\`sql/ { g = 1; next } g && /^\`\`\`/ { exit } g { print }" "'"$DOC"'" |

@@ -184,6 +184,11 @@ ok "its undelivered notifications are failed, its name kept" \
 	sql_is "SELECT state || ':' || last_error || ':' || channel || ':' || coalesce(channel_id, '-') FROM notify_outbox WHERE channel = 'gone' AND state <> 'suppressed'" "failed:channel removed:gone:-"
 ok "and the channel is gone" sh -c "! '$DRTOP' notify list | grep -q '^gone'"
 
-# The ledger covers channels, rules and the outbox.
-ok "the database verifies" sh -c "'$DRTOP' db verify >/dev/null"
+# The ledger covers channels, rules and the outbox: a failed notification
+# marked delivered behind drtop's back is found.
+succeeds "the database verifies" db verify
+failed=$(sql "SELECT min(id) FROM notify_outbox WHERE state = 'failed'")
+sql "UPDATE notify_outbox SET state = 'delivered', last_error = NULL WHERE id = $failed"
+run db verify
+ok "a delivery forged outside drtop is found" sh -c "test $rc -eq 65 && grep -q 'notify_outbox $failed: changed outside drtop' '$T/out'"
 done_testing
