@@ -68,6 +68,10 @@ CREATE INDEX notify_outbox_system ON notify_outbox(system_id, id);
 
 -- Retries back off exponentially from a second up to this cap, with jitter.
 INSERT INTO setting (key, value) VALUES ('notify_retry_max_s', '300');
+-- A change for the worse of a system that depends on others waits this long
+-- before it is sent: the outage of what it depends on, when that is the
+-- cause, may be seen a little later, and then tells of it instead.
+INSERT INTO setting (key, value) VALUES ('notify_hold_s', '30');
 
 CREATE TRIGGER ledger_notify_channel_insert AFTER INSERT ON notify_channel BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('notify_channel.insert', json_object('id',

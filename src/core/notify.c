@@ -284,8 +284,28 @@ int notify_mark(struct db *db, int64_t *mark, struct error *e)
 	return db_int64(db, "SELECT coalesce(max(id), 0) FROM status_history", mark, e);
 }
 
+/* The systems in an unplanned outage, what the systems of FROM (a query of
+ * system ids) and those in outage depend on (reach), and the root causes:
+ * in outage, depending on nothing in outage, and told of, that is with a
+ * notification of this outage (sent or to be sent), or changing now (in ch). */
+#define ROOTS_SQL(FROM)                                                                            \
+	" down AS MATERIALIZED (SELECT system_id, min(started_ms) AS since_ms FROM outage"          \
+	"  WHERE ended_ms IS NULL AND planned = 0 GROUP BY system_id),"                            \
+	" reach(origin, dep) AS ("                                                                 \
+	"  SELECT d.system_id, d.depends_on FROM dependency d"                                     \
+	"  WHERE d.system_id IN (" FROM " UNION SELECT system_id FROM down)"                       \
+	"  UNION SELECT r.origin, d.depends_on FROM reach r JOIN dependency d ON d.system_id = r.dep)," \
+	" root AS MATERIALIZED (SELECT system_id FROM down WHERE NOT EXISTS (SELECT 1 FROM reach r" \
+	"   WHERE r.origin = down.system_id AND r.dep IN (SELECT system_id FROM down)"              \
+	"    AND r.dep <> down.system_id)"                                                         \
+	"  AND (down.system_id IN (SELECT system_id FROM ch WHERE status <> 'OK')"                 \
+	"   OR EXISTS (SELECT 1 FROM notify_outbox o WHERE o.system_id = down.system_id"           \
+	"    AND o.state <> 'suppressed' AND o.payload ->> '$.status' <> 'OK'"                     \
+	"    AND o.created_at * 1000 >= down.since_ms - 1000))),"
+
 /* ?1: the status_history id after which the new rows are; ?2: the real time in
- * ms (due now); ?3: the real time in seconds. */
+ * ms (due now); ?3: the real time in seconds; ?4: how long a change of a
+ * system that depends on others is held, in ms. */
 static const char emit_sql[] =
 	"INSERT INTO notify_outbox (key, channel_id, channel, history_id, system_id, at, kind,"
 	" severity, payload, state, next_at_ms, created_at)"
@@ -300,17 +320,7 @@ static const char emit_sql[] =
 	"   WHERE q.system_id = h.system_id AND q.id < h.id ORDER BY q.at DESC, q.id DESC LIMIT 1)"
 	"  WHERE h.id > ?1 AND h.status IS NOT p.status"
 	"   AND NOT (p.status IS NULL AND h.status IN ('OK', 'UNKNOWN'))),"
-	" down AS MATERIALIZED (SELECT DISTINCT system_id FROM outage"
-	"  WHERE ended_ms IS NULL AND planned = 0),"
-	/* what the changed systems and those in outage depend on */
-	" reach(origin, dep) AS ("
-	"  SELECT d.system_id, d.depends_on FROM dependency d"
-	"  WHERE d.system_id IN (SELECT system_id FROM ch UNION SELECT system_id FROM down)"
-	"  UNION SELECT r.origin, d.depends_on FROM reach r JOIN dependency d ON d.system_id = r.dep),"
-	/* in outage, and depending on nothing in outage: a root cause */
-	" root AS MATERIALIZED (SELECT system_id FROM down WHERE NOT EXISTS (SELECT 1 FROM reach r"
-	"  WHERE r.origin = down.system_id AND r.dep IN (SELECT system_id FROM down)"
-	"   AND r.dep <> down.system_id)),"
+	ROOTS_SQL("SELECT system_id FROM ch")
 	/* every system that depends on a root that changed, directly or not */
 	" below(root, dependant) AS ("
 	"  SELECT d.depends_on, d.system_id FROM dependency d"
@@ -322,14 +332,18 @@ static const char emit_sql[] =
 	"     coalesce((SELECT rank FROM sev WHERE name = ch.prev), 0))) AS severity,"
 	"   (SELECT rank FROM sev WHERE name = ch.status)"
 	"     <= coalesce((SELECT rank FROM sev WHERE name = ch.prev), 0) AS better,"
-	"   CASE WHEN ch.status <> 'OK' AND ch.system_id IN down THEN (SELECT min(r.dep) FROM reach r"
+	"   CASE WHEN ch.status <> 'OK' AND ch.system_id IN (SELECT system_id FROM down) THEN"
+	"    (SELECT min(r.dep) FROM reach r"
 	"     WHERE r.origin = ch.system_id AND r.dep IN root AND r.dep <> ch.system_id) END AS cause_id,"
 	"   CASE WHEN ch.status <> 'OK' AND ch.system_id IN root THEN"
 	"    (SELECT json_group_array(json_object('system', x.name, 'tier', x.tier, 'status', x.status))"
 	"     FROM (SELECT s2.name, s2.tier, (SELECT h.status FROM status_history h"
 	"       WHERE h.system_id = s2.id ORDER BY h.at DESC, h.id DESC LIMIT 1) AS status"
 	"      FROM system s2 WHERE s2.id IN (SELECT b.dependant FROM below b"
-	"       WHERE b.root = ch.system_id) ORDER BY s2.name) x) END AS affected"
+	"       WHERE b.root = ch.system_id) ORDER BY s2.name) x) END AS affected,"
+	/* a system that depends on others: its cause may show only later */
+	"   ch.status <> 'OK' AND EXISTS (SELECT 1 FROM dependency d WHERE d.system_id = ch.system_id)"
+	"    AS held"
 	"  FROM ch JOIN system s ON s.id = ch.system_id),"
 	" e AS MATERIALIZED ("
 	"  SELECT ev.*,"
@@ -362,13 +376,32 @@ static const char emit_sql[] =
 	"     WHEN json_array_length(e.affected) > 0 THEN '; affects ' || (SELECT"
 	"      group_concat(a.value ->> '$.system', ', ') FROM json_each(e.affected) a)"
 	"     ELSE '' END),"
-	"  CASE WHEN e.suppressed THEN 'suppressed' ELSE 'pending' END, ?2, ?3"
+	"  CASE WHEN e.suppressed THEN 'suppressed' ELSE 'pending' END,"
+	"  ?2 + CASE WHEN e.held AND NOT e.suppressed THEN ?4 ELSE 0 END, ?3"
 	" FROM e JOIN m ON m.hid = e.hid ORDER BY e.hid, m.cid";
+
+/* Held notifications (never attempted) of systems whose outage now shows a
+ * cause that is told of: suppressed, naming it. ch is empty here. */
+static const char reattribute_sql[] =
+	"WITH RECURSIVE ch(system_id, status) AS (SELECT NULL, NULL WHERE 0),"
+	" held AS MATERIALIZED (SELECT o.id, o.system_id FROM notify_outbox o"
+	"  WHERE o.state = 'pending' AND o.attempts = 0 AND o.payload ->> '$.status' <> 'OK'"
+	"   AND o.system_id IN (SELECT system_id FROM outage WHERE ended_ms IS NULL AND planned = 0)),"
+	ROOTS_SQL("SELECT system_id FROM held")
+	" cause AS MATERIALIZED (SELECT h.id, (SELECT min(r.dep) FROM reach r"
+	"   WHERE r.origin = h.system_id AND r.dep IN root AND r.dep <> h.system_id) AS cause_id"
+	"  FROM held h)"
+	/* printf: the text alone, without the JSON subtype json_set gives it, so
+	 * that the ledger's row (its update trigger) is the table's */
+	" UPDATE notify_outbox SET state = 'suppressed',"
+	"  payload = printf('%s', json_set(payload, '$.cause', (SELECT s.name FROM cause c"
+	"   JOIN system s ON s.id = c.cause_id WHERE c.id = notify_outbox.id)))"
+	" WHERE id IN (SELECT id FROM cause WHERE cause_id IS NOT NULL)";
 
 int notify_emit(struct db *db, int64_t mark, struct error *e)
 {
 	sqlite3_stmt *st;
-	int64_t rules = 0;
+	int64_t rules = 0, hold_ms = 0;
 	int rc;
 
 	/* No channel hears anything: nothing to read the graph for. */
@@ -376,12 +409,25 @@ int notify_emit(struct db *db, int64_t mark, struct error *e)
 		return -1;
 	if (!rules)
 		return 0;
+	if (db_int64(db,
+		     "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM setting"
+		     " WHERE key = 'notify_hold_s'), 30) * 1000",
+		     &hold_ms, e) < 0)
+		return -1;
 	st = db_cached(db, emit_sql, e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, mark);
 	sqlite3_bind_int64(st, 2, probe_now_ms());
 	sqlite3_bind_int64(st, 3, when_real_now());
+	sqlite3_bind_int64(st, 4, hold_ms);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "writing notifications");
+	st = db_cached(db, reattribute_sql, e);
+	if (!st)
+		return -1;
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)

@@ -12,7 +12,8 @@
  * channel that hears it (notify_emit). Root cause once: a system whose
  * outage has a dependency in outage is told of in the event of that
  * dependency (its "affected" list) and its own rows are kept as suppressed.
- * Delivering the outbox is notify-send.c's part.
+ * A dependant seen failing first is held (notify_hold_s) and suppressed if
+ * its cause shows meanwhile. Delivering the outbox is notify-send.c's part.
  */
 #ifndef DRTOP_NOTIFY_H
 #define DRTOP_NOTIFY_H

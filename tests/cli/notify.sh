@@ -184,6 +184,27 @@ ok "its undelivered notifications are failed, its name kept" \
 	sql_is "SELECT state || ':' || last_error || ':' || channel || ':' || coalesce(channel_id, '-') FROM notify_outbox WHERE channel = 'gone' AND state <> 'suppressed'" "failed:channel removed:gone:-"
 ok "and the channel is gone" sh -c "! '$DRTOP' notify list | grep -q '^gone'"
 
+# A dependant seen failing before its cause: its notification is held
+# (notify-hold), and when the cause's outage shows, suppressed in its favour.
+d notify add held --kind exec --command true --system x --system y
+for s in x y; do
+	d system add $s --rto 1h --rpo 1h
+	d endpoint add $s "$URL/health?$s" --interval 1s --timeout 1s
+	d checkin $s --at -1m
+	d drill add $s --kind restore --started -30d --recovered -30d
+done
+d depend add y --on x
+d probe --once --system x --system y
+ctl mode/status/500 >/dev/null
+d probe --once --system y
+d probe --once --system y
+ok "y fails first: its notification is held for notify-hold (30s)" \
+	sql_is "SELECT system || ':' || state || ':' || (next_at_ms > 1000 * strftime('%s', 'now') + 20000) FROM v_notifications WHERE channel = 'held'" "y:pending:1"
+d probe --once --system x
+d probe --once --system x
+ok "x's outage shows: x is told of, naming y, and y's held notification is suppressed naming x" \
+	sql_is "SELECT group_concat(system || ':' || state || ':' || cause || ':' || coalesce(affected, '-'), ' ') FROM (SELECT * FROM v_notifications WHERE channel = 'held' ORDER BY system)" "x:pending:x:y y:suppressed:x:-"
+
 # The ledger covers channels, rules and the outbox: a failed notification
 # marked delivered behind drtop's back is found.
 succeeds "the database verifies" db verify
