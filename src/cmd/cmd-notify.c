@@ -125,22 +125,6 @@ static int run_list(struct ctx *ctx, struct args *a, struct error *e)
 	return output_list(ctx, a, list_table_sql, list_data_sql, e);
 }
 
-/* Print SQL's rows (?1 bound to ID) as a table, after a TITLE line. */
-static int show_rows(struct ctx *ctx, const char *title, const char *sql, int64_t id,
-		     struct error *e)
-{
-	sqlite3_stmt *st = db_prepare(ctx->db, sql, e);
-	int rc;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	fprintf(ctx->out, "\n%s\n", title);
-	rc = output_rows(ctx, ctx->db, st, OUT_TABLE, e);
-	sqlite3_finalize(st);
-	return rc;
-}
-
 static int run_show(struct ctx *ctx, struct args *a, struct error *e)
 {
 	sqlite3_stmt *st;
@@ -165,14 +149,14 @@ static int run_show(struct ctx *ctx, struct args *a, struct error *e)
 	rc = output_rows(ctx, ctx->db, st, OUT_LIST, e);
 	sqlite3_finalize(st);
 	if (rc < 0 ||
-	    show_rows(ctx, "rules:",
+	    output_section(ctx, "rules",
 		      "SELECT id AS rule, min_severity AS severity, tier_min || '-' || tier_max AS tiers,"
 		      " coalesce((SELECT group_concat(value, ',') FROM json_each(findings)), '*')"
 		      " AS findings,"
 		      " coalesce((SELECT group_concat(value, ',') FROM json_each(systems)), '*')"
 		      " AS systems FROM notify_rule WHERE channel_id = ?1 ORDER BY id",
 		      id, e) < 0 ||
-	    show_rows(ctx, "notifications:",
+	    output_section(ctx, "notifications",
 		      "SELECT s.state, count(o.id) AS count FROM (SELECT 'pending' AS state, 1 AS k"
 		      " UNION ALL SELECT 'in-flight', 2 UNION ALL SELECT 'delivered', 3"
 		      " UNION ALL SELECT 'failed', 4 UNION ALL SELECT 'suppressed', 5) s"

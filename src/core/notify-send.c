@@ -71,7 +71,8 @@ static void attempt_free(struct attempt *a)
 	free(a);
 }
 
-static void ended(struct attempt *a, int ok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void ended(struct attempt *a, int ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static void ended(struct attempt *a, int ok, const char *fmt, ...)
 {
@@ -264,6 +265,18 @@ static const char record_fail_sql[] =
 	"UPDATE notify_outbox SET state = CASE WHEN attempts >= ?3 THEN 'failed' ELSE 'pending' END,"
 	" next_at_ms = ?4, last_error = ?2 WHERE id = ?1 AND state = 'in-flight'";
 
+/* After a transaction that failed with ERR: a locked (or full) database is
+ * tried again at the next step (0); anything else goes to E (-1). */
+static int later(struct error *err, struct error *e)
+{
+	int rc = 0;
+
+	if (err->kind != ERR_BUSY && err->kind != ERR_IO)
+		rc = error_set(e, err->kind, "%s", err->msg);
+	error_done(err);
+	return rc;
+}
+
 /* Write the attempts that ended, in one transaction; 0 when the database was
  * busy (they wait for the next step), 1 when written, -1 on an error. */
 static int record(struct notifier *n, struct error *e)
@@ -316,13 +329,7 @@ static int record(struct notifier *n, struct error *e)
 undo:
 	db_rollback(n->db);
 busy:
-	if (err.kind == ERR_BUSY || err.kind == ERR_IO) {
-		error_done(&err);
-		return 0;
-	}
-	error_set(e, err.kind, "%s", err.msg);
-	error_done(&err);
-	return -1;
+	return later(&err, e);
 }
 
 /* Run SQL (no parameters) in a transaction of its own; 0 when busy. */
@@ -335,13 +342,7 @@ static int write_now(struct notifier *n, const char *sql, struct error *e)
 		return 1;
 	if (n->db->h && sqlite3_get_autocommit(n->db->h) == 0)
 		db_rollback(n->db);
-	if (err.kind == ERR_BUSY || err.kind == ERR_IO) {
-		error_done(&err);
-		return 0;
-	}
-	error_set(e, err.kind, "%s", err.msg);
-	error_done(&err);
-	return -1;
+	return later(&err, e);
 }
 
 static const char due_sql[] =
@@ -463,13 +464,7 @@ static int start_due(struct notifier *n, struct error *e)
 undo:
 	db_rollback(n->db);
 busy:
-	if (err.kind == ERR_BUSY || err.kind == ERR_IO) {
-		error_done(&err);
-	} else {
-		error_set(e, err.kind, "%s", err.msg);
-		error_done(&err);
-		ok = -1;
-	}
+	ok = later(&err, e);
 out:
 	for (i = 0; i < k; i++)
 		due_free(&d[i]);
@@ -536,7 +531,7 @@ void notifier_free(struct notifier *n, int write)
 	for (i = 0; i < NOTIFY_IN_FLIGHT_MAX; i++)
 		if (n->a[i])
 			attempt_poll(n->a[i]);
-	if (write && n->db->h && record(n, &err) >= 0) {
+	if (write && n->db->h && !db_replaced(n->db) && record(n, &err) >= 0) {
 		/* What still runs is abandoned: pending again, for the next holder. */
 		for (i = 0; i < NOTIFY_IN_FLIGHT_MAX; i++)
 			if (n->a[i] && n->db->h && db_try_begin(n->db, &err) == 0) {

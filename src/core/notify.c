@@ -169,7 +169,8 @@ static int rule_insert(struct db *db, int64_t channel, const struct notify_rule 
 		       struct error *e)
 {
 	sqlite3_stmt *st;
-	char *findings = json_list(r->findings, r->nfindings), *systems = json_list(r->systems, r->nsystems);
+	char *findings = json_list(r->findings, r->nfindings);
+	char *systems = json_list(r->systems, r->nsystems);
 	int rc;
 
 	st = db_prepare(db,
@@ -266,12 +267,7 @@ int notify_rule_add(struct db *db, const char *channel, const struct notify_rule
 
 int notify_rule_remove(struct db *db, int64_t id, struct error *e)
 {
-	sqlite3_stmt *st = db_prepare(db, "DELETE FROM notify_rule WHERE id = ?1", e);
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (inventory_step(db, st, e) < 0)
+	if (run_id(db, "DELETE FROM notify_rule WHERE id = ?1", id, e) < 0)
 		return -1;
 	if (sqlite3_changes(db->h) == 0)
 		return error_set(e, ERR_DATA, "no notification rule %lld (see 'drtop notify rule list')",

@@ -638,7 +638,7 @@ static void notify(struct prober *p)
 {
 	struct error err = {0};
 
-	if (!p->heartbeat || p->lost_lease || p->replaced) {
+	if (!p->heartbeat || p->lost_lease || replaced(p, NULL)) {
 		notifier_free(p->notifier, !p->replaced);
 		p->notifier = NULL;
 		return;

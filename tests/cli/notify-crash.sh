@@ -6,12 +6,7 @@
 . "$SRCDIR/tests/watch-lib.sh"
 unset DRTOP_NOW
 start_server
-python3 "$SRCDIR/tests/receiver.py" "$T/recv.log" >"$T/recv.out" 2>"$T/recv.err" &
-pids="$pids $!"
-wait_for 10 test -s "$T/recv.out" || { echo "Bail out! the receiver did not start"; exit 1; }
-RURL="http://127.0.0.1:$(cat "$T/recv.out")"
-touch "$T/recv.log"
-rmode() { curl -fsS "$RURL/mode/$1" >/dev/null; }
+start_receiver
 d() { "$DRTOP" "$@" >/dev/null; }
 undelivered() { sql "SELECT count(*) FROM notify_outbox WHERE state IN ('pending', 'in-flight')"; }
 

@@ -7,17 +7,21 @@
 . "$SRCDIR/tests/watch-lib.sh"
 unset DRTOP_NOW
 start_server
-python3 "$SRCDIR/tests/receiver.py" "$T/recv.log" >"$T/recv.out" 2>"$T/recv.err" &
-pids="$pids $!"
-wait_for 10 test -s "$T/recv.out" || { echo "Bail out! the receiver did not start"; exit 1; }
-RURL="http://127.0.0.1:$(cat "$T/recv.out")"
-touch "$T/recv.log"
-rmode() { curl -fsS "$RURL/mode/$1" >/dev/null; }
+start_receiver
 # posts [JQ-FILTER]: the POSTs received (as JSON lines), filtered
 posts() { jq -c "select(${1:-true})" "$T/recv.log"; }
 nposts() { posts "$1" | wc -l; }
 nposts_ge() { [ "$(nposts "$1")" -ge "$2" ]; }
 d() { "$DRTOP" "$@" >/dev/null; }
+# watched SYSTEM...: systems probed every second, backed up and drilled: OK
+watched() {
+	for s in "$@"; do
+		d system add $s --rto 1h --rpo 1h
+		d endpoint add $s "$URL/health?$s" --interval 1s --timeout 1s
+		d checkin $s --at -1m
+		d drill add $s --kind restore --started -30d --recovered -30d
+	done
+}
 # events N: keep the status history now (drtop status does, when it can take
 # the lock at once), until the outbox has at least N rows
 events() { "$DRTOP" status >/dev/null 2>&1; sql_ge "SELECT count(*) FROM notify_outbox" "$1"; }
@@ -74,12 +78,7 @@ ok "rule list shows the patterns" sh -c "grep -q 'other-systems *WARN *0-3 *\\* 
 
 # --- events, root cause once ---------------------------------------------------
 # A chain: a depends on b, b on c. Each is watched and backed up, so it is OK.
-for s in c b a; do
-	d system add $s --rto 1h --rpo 1h
-	d endpoint add $s "$URL/health?$s" --interval 1s --timeout 1s
-	d checkin $s --at -1m
-	d drill add $s --kind restore --started -30d --recovered -30d
-done
+watched c b a
 d depend add a --on b
 d depend add b --on c
 d probe --once
@@ -187,12 +186,7 @@ ok "and the channel is gone" sh -c "! '$DRTOP' notify list | grep -q '^gone'"
 # A dependant seen failing before its cause: its notification is held
 # (notify-hold), and when the cause's outage shows, suppressed in its favour.
 d notify add held --kind exec --command true --system x --system y
-for s in x y; do
-	d system add $s --rto 1h --rpo 1h
-	d endpoint add $s "$URL/health?$s" --interval 1s --timeout 1s
-	d checkin $s --at -1m
-	d drill add $s --kind restore --started -30d --recovered -30d
-done
+watched x y
 d depend add y --on x
 d probe --once --system x --system y
 ctl mode/status/500 >/dev/null

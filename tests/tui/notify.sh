@@ -6,11 +6,7 @@
 unset DRTOP_NOW
 
 start_server
-python3 "$SRCDIR/tests/receiver.py" "$T/recv.log" >"$T/recv.out" 2>"$T/recv.err" &
-pids="$pids $!"
-wait_for 10 test -s "$T/recv.out" || { echo "Bail out! the receiver did not start"; exit 1; }
-RURL="http://127.0.0.1:$(cat "$T/recv.out")"
-touch "$T/recv.log"
+start_receiver
 d() { "$DRTOP" "$@" >/dev/null; }
 
 d system add web --rto 1h --rpo 1h
