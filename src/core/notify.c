@@ -280,13 +280,14 @@ int notify_mark(struct db *db, int64_t *mark, struct error *e)
 	return db_int64(db, "SELECT coalesce(max(id), 0) FROM status_history", mark, e);
 }
 
-/* The systems in an unplanned outage, what the systems of FROM (a query of
- * system ids) and those in outage depend on (reach), and the root causes:
- * in outage, depending on nothing in outage, and told of, that is with a
- * notification of this outage (sent or to be sent), or changing now (in ch). */
+/* The systems in an outage (planned: every one of its ongoing outages is in a
+ * maintenance window), what the systems of FROM (a query of system ids) and
+ * those in outage depend on (reach), and the root causes: in outage,
+ * depending on nothing in outage, and told of: in maintenance (declared), with
+ * a notification of this outage (sent or to be sent), or changing now (in ch). */
 #define ROOTS_SQL(FROM)                                                                            \
-	" down AS MATERIALIZED (SELECT system_id, min(started_ms) AS since_ms FROM outage"          \
-	"  WHERE ended_ms IS NULL AND planned = 0 GROUP BY system_id),"                            \
+	" down AS MATERIALIZED (SELECT system_id, min(started_ms) AS since_ms,"                    \
+	"  min(planned) AS planned FROM outage WHERE ended_ms IS NULL GROUP BY system_id),"        \
 	" reach(origin, dep) AS ("                                                                 \
 	"  SELECT d.system_id, d.depends_on FROM dependency d"                                     \
 	"  WHERE d.system_id IN (" FROM " UNION SELECT system_id FROM down)"                       \
@@ -294,7 +295,7 @@ int notify_mark(struct db *db, int64_t *mark, struct error *e)
 	" root AS MATERIALIZED (SELECT system_id FROM down WHERE NOT EXISTS (SELECT 1 FROM reach r" \
 	"   WHERE r.origin = down.system_id AND r.dep IN (SELECT system_id FROM down)"              \
 	"    AND r.dep <> down.system_id)"                                                         \
-	"  AND (down.system_id IN (SELECT system_id FROM ch WHERE status <> 'OK')"                 \
+	"  AND (down.planned OR down.system_id IN (SELECT system_id FROM ch WHERE status <> 'OK')" \
 	"   OR EXISTS (SELECT 1 FROM notify_outbox o WHERE o.system_id = down.system_id"           \
 	"    AND o.state <> 'suppressed' AND o.payload ->> '$.status' <> 'OK'"                     \
 	"    AND o.created_at * 1000 >= down.since_ms - 1000))),"
@@ -328,7 +329,8 @@ static const char emit_sql[] =
 	"     coalesce((SELECT rank FROM sev WHERE name = ch.prev), 0))) AS severity,"
 	"   (SELECT rank FROM sev WHERE name = ch.status)"
 	"     <= coalesce((SELECT rank FROM sev WHERE name = ch.prev), 0) AS better,"
-	"   CASE WHEN ch.status <> 'OK' AND ch.system_id IN (SELECT system_id FROM down) THEN"
+	"   CASE WHEN ch.status <> 'OK' AND ch.system_id IN (SELECT system_id FROM down"
+	"     WHERE NOT planned) THEN"
 	"    (SELECT min(r.dep) FROM reach r"
 	"     WHERE r.origin = ch.system_id AND r.dep IN root AND r.dep <> ch.system_id) END AS cause_id,"
 	"   CASE WHEN ch.status <> 'OK' AND ch.system_id IN root THEN"

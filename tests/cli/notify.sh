@@ -199,6 +199,22 @@ d probe --once --system x
 ok "x's outage shows: x is told of, naming y, and y's held notification is suppressed naming x" \
 	sql_is "SELECT group_concat(system || ':' || state || ':' || cause || ':' || coalesce(affected, '-'), ' ') FROM (SELECT * FROM v_notifications WHERE channel = 'held' ORDER BY system)" "x:pending:x:y y:suppressed:x:-"
 
+# Maintenance: an outage inside a declared window notifies nobody, and
+# neither do the outages of what depends on the system in maintenance.
+d notify add maint --kind exec --command true --system 'm*'
+watched m1 m2
+d depend add m2 --on m1
+ctl mode/up >/dev/null
+d probe --once --system m1 --system m2
+d maintenance add m1 --from -1m --to +1h --reason "disk swap"
+ctl mode/status/500 >/dev/null
+d probe --once --system m1 --system m2
+d probe --once --system m1 --system m2
+ok "m1's outage is planned, m2's is not" \
+	sql_is "SELECT group_concat(s.name || ':' || o.planned, ' ') FROM outage o JOIN system s ON s.id = o.system_id WHERE s.name IN ('m1', 'm2') AND o.ended_ms IS NULL ORDER BY s.name" "m1:1 m2:0"
+ok "m2 is not told of on its own: its cause is in maintenance" \
+	sql_is "SELECT group_concat(system || ':' || state || ':' || cause, ' ') FROM v_notifications WHERE channel = 'maint'" "m2:suppressed:m1"
+
 # The ledger covers channels, rules and the outbox: a failed notification
 # marked delivered behind drtop's back is found.
 succeeds "the database verifies" db verify
