@@ -19,6 +19,8 @@ CREATE TABLE notify_channel (
   target       TEXT NOT NULL CHECK (target <> ''), -- webhook: the URL; exec: the command
   headers      TEXT NOT NULL DEFAULT '[]'         -- webhook: "Name: value", may name ${VARIABLES}
                CHECK (json_valid(headers) AND json_type(headers) = 'array'),
+  shape        TEXT NOT NULL DEFAULT 'drtop'      -- webhook: the body, drtop's event or Slack's {"text"}
+               CHECK (shape IN ('drtop', 'slack')),
   timeout_ms   INTEGER NOT NULL DEFAULT 10000 CHECK (timeout_ms >= 100),
   max_attempts INTEGER NOT NULL DEFAULT 8 CHECK (max_attempts BETWEEN 1 AND 100),
   enabled      INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
@@ -76,13 +78,13 @@ INSERT INTO setting (key, value) VALUES ('notify_hold_s', '30');
 CREATE TRIGGER ledger_notify_channel_insert AFTER INSERT ON notify_channel BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('notify_channel.insert', json_object('id',
     NEW.id, 'row', json_object('name', NEW.name, 'kind', NEW.kind, 'target', NEW.target,
-    'headers', NEW.headers, 'timeout_ms', NEW.timeout_ms, 'max_attempts', NEW.max_attempts,
+    'headers', NEW.headers, 'shape', NEW.shape, 'timeout_ms', NEW.timeout_ms, 'max_attempts', NEW.max_attempts,
     'enabled', NEW.enabled, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at)));
 END;
 CREATE TRIGGER ledger_notify_channel_update AFTER UPDATE ON notify_channel BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('notify_channel.update', json_object('id',
     NEW.id, 'row', json_object('name', NEW.name, 'kind', NEW.kind, 'target', NEW.target,
-    'headers', NEW.headers, 'timeout_ms', NEW.timeout_ms, 'max_attempts', NEW.max_attempts,
+    'headers', NEW.headers, 'shape', NEW.shape, 'timeout_ms', NEW.timeout_ms, 'max_attempts', NEW.max_attempts,
     'enabled', NEW.enabled, 'created_at', NEW.created_at, 'updated_at', NEW.updated_at)));
 END;
 CREATE TRIGGER ledger_notify_channel_delete AFTER DELETE ON notify_channel BEGIN

@@ -80,7 +80,7 @@ live (tbl, id, row) AS (
     'valid_to', valid_to, 'source', source) FROM objective_history
   UNION ALL
   SELECT 'notify_channel', id, json_object('name', name, 'kind', kind, 'target', target,
-    'headers', headers, 'timeout_ms', timeout_ms, 'max_attempts', max_attempts, 'enabled',
+    'headers', headers, 'shape', shape, 'timeout_ms', timeout_ms, 'max_attempts', max_attempts, 'enabled',
     enabled, 'created_at', created_at, 'updated_at', updated_at) FROM notify_channel
   UNION ALL
   SELECT 'notify_rule', id, json_object('channel_id', channel_id, 'min_severity',

@@ -32,6 +32,8 @@ static const struct opt add_opts[] = {
 	{"command", "CMD", "exec: the command, run by /bin/sh", 0},
 	{"header", "'Name: value'", "webhook: send a header; ${VAR} is read from the environment "
 				    "when sending and never stored (credentials must use it)", OPT_MULTI},
+	{"shape", "SHAPE", "webhook: the body, drtop (the event, the default) or slack (Slack and "
+			   "Mattermost incoming webhooks: {\"text\": ...})", 0},
 	{"timeout", "DUR", "give up on an attempt after this long (default 10s)", 0},
 	{"attempts", "N", "attempts before a notification is failed (default 8)", 0},
 	RULE_OPTS,
@@ -90,6 +92,8 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 		return error_set(e, ERR_USAGE, "drtop notify add: exec takes --command, not --url");
 	c.target = arg(a, "url") ? arg(a, "url") : arg(a, "command");
 	c.headers = arg_all(a, "header", &c.nheaders);
+	if (arg(a, "shape"))
+		c.shape = arg(a, "shape");
 	if (arg_duration_ms(a, "timeout", &c.timeout_ms, e) < 0 ||
 	    arg_int(a, "attempts", 1, 100, &attempts, e) < 0 || rule_args(a, &r, e) < 0)
 		return -1;
@@ -112,7 +116,7 @@ static const char list_table_sql[] =
 	"  AS failed"
 	" FROM notify_channel c ORDER BY c.name";
 static const char list_data_sql[] =
-	"SELECT c.name, c.kind, c.target, json(c.headers) AS headers, c.timeout_ms,"
+	"SELECT c.name, c.kind, c.target, json(c.headers) AS headers, c.shape, c.timeout_ms,"
 	" c.max_attempts, c.enabled,"
 	" (SELECT count(*) FROM notify_outbox o WHERE o.channel_id = c.id"
 	"  AND o.state IN ('pending', 'in-flight')) AS undelivered,"
@@ -138,6 +142,7 @@ static int run_show(struct ctx *ctx, struct args *a, struct error *e)
 			" SELECT 'channel', name FROM c UNION ALL SELECT 'kind', kind FROM c"
 			" UNION ALL SELECT CASE kind WHEN 'exec' THEN 'command' ELSE 'url' END, target FROM c"
 			" UNION ALL SELECT 'header', j.value FROM c, json_each(c.headers) j"
+			" UNION ALL SELECT 'shape', shape FROM c WHERE kind = 'webhook'"
 			" UNION ALL SELECT 'timeout', duration_ms(timeout_ms) FROM c"
 			" UNION ALL SELECT 'attempts', max_attempts FROM c"
 			" UNION ALL SELECT 'added', iso_time(created_at) FROM c)"

@@ -345,9 +345,19 @@ static int write_now(struct notifier *n, const char *sql, struct error *e)
 	return later(&err, e);
 }
 
+/* What is sent for the event P (JSON, without its key) with key K through a
+ * channel of shape SHAPE: the event with its key, or for Slack and Mattermost
+ * incoming webhooks {"text": ...}, a mark for the status and the summary. */
+#define BODY_SQL(SHAPE, P, K)                                                                      \
+	"CASE " SHAPE " WHEN 'slack' THEN json_object('text', CASE " P " ->> '$.status'"          \
+	" WHEN 'BREACH' THEN ':red_circle:' WHEN 'UNKNOWN' THEN ':grey_question:'"                 \
+	" WHEN 'WARN' THEN ':warning:' WHEN 'OK' THEN ':white_check_mark:'"                         \
+	" ELSE ':information_source:' END || ' ' || (" P " ->> '$.summary'))"                      \
+	" ELSE json_set(" P ", '$.key', " K ") END"
+
 static const char due_sql[] =
-	"SELECT o.id, o.key, json_set(o.payload, '$.key', o.key), o.attempts, c.kind, c.target,"
-	" c.headers, c.timeout_ms, c.max_attempts"
+	"SELECT o.id, o.key, " BODY_SQL("c.shape", "o.payload", "o.key") ", o.attempts, c.kind,"
+	" c.target, c.headers, c.timeout_ms, c.max_attempts"
 	" FROM notify_outbox o JOIN notify_channel c ON c.id = o.channel_id AND c.enabled"
 	" WHERE o.state = 'pending' AND o.next_at_ms <= ?1 ORDER BY o.next_at_ms, o.id LIMIT ?2";
 static const char claim_sql[] =
@@ -560,13 +570,14 @@ void notifier_free(struct notifier *n, int write)
 int notify_send_test(struct db *db, const char *name, struct error *e)
 {
 	sqlite3_stmt *st = db_prepare(db,
-				      "SELECT c.kind, c.target, c.headers, c.timeout_ms, k.key,"
-				      " json_object('version', 1, 'event', 'test', 'key', k.key,"
+				      "SELECT kind, target, headers, timeout_ms, key,"
+				      " " BODY_SQL("shape", "p", "key")
+				      " FROM (SELECT c.*, k.key, json_object('version', 1, 'event', 'test',"
 				      "  'channel', c.name, 'at', strftime('%Y-%m-%dT%H:%M:%SZ', ?2, 'unixepoch'),"
 				      "  'at_unix', ?2, 'summary', 'drtop test notification for channel '"
-				      "  || c.name)"
-				      " FROM notify_channel c, (SELECT lower(hex(randomblob(16))) AS key) k"
-				      " WHERE c.name = ?1",
+				      "  || c.name) AS p"
+				      "  FROM notify_channel c, (SELECT lower(hex(randomblob(16))) AS key) k"
+				      "  WHERE c.name = ?1)",
 				      e);
 	struct probe_engine *pe;
 	struct attempt *a;

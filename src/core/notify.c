@@ -28,6 +28,7 @@ void notify_channel_defaults(struct notify_channel *c)
 	memset(c, 0, sizeof(*c));
 	c->timeout_ms = 10000;
 	c->max_attempts = 8;
+	c->shape = "drtop";
 }
 
 void notify_rule_defaults(struct notify_rule *r)
@@ -84,6 +85,10 @@ int notify_channel_check(const struct notify_channel *c, struct error *e)
 		return -1;
 	if (strcmp(c->kind, "webhook") && c->nheaders)
 		return error_set(e, ERR_USAGE, "--header belongs to a webhook channel");
+	if (strcmp(c->shape, "drtop") && strcmp(c->shape, "slack"))
+		return error_set(e, ERR_DATA, "--shape must be drtop or slack, not '%s'", c->shape);
+	if (strcmp(c->kind, "webhook") && strcmp(c->shape, "drtop"))
+		return error_set(e, ERR_USAGE, "--shape belongs to a webhook channel");
 	for (i = 0; i < c->nheaders; i++)
 		if (inventory_header_check(c->headers[i], e) < 0)
 			return -1;
@@ -211,7 +216,8 @@ int notify_channel_add(struct db *db, const struct notify_channel *c, const stru
 				 c->name);
 	st = db_prepare(db,
 			"INSERT INTO notify_channel (name, kind, target, headers, timeout_ms, max_attempts,"
-			" created_at, updated_at) VALUES (?1, ?2, ?3, coalesce(?4, '[]'), ?5, ?6, ?7, ?7)",
+			" created_at, updated_at, shape) VALUES (?1, ?2, ?3, coalesce(?4, '[]'), ?5, ?6,"
+			" ?7, ?7, ?8)",
 			e);
 	if (!st)
 		return -1;
@@ -223,6 +229,7 @@ int notify_channel_add(struct db *db, const struct notify_channel *c, const stru
 	sqlite3_bind_int64(st, 5, c->timeout_ms);
 	sqlite3_bind_int64(st, 6, c->max_attempts);
 	sqlite3_bind_int64(st, 7, when_real_now());
+	db_bind_text(st, 8, c->shape);
 	free(headers);
 	rc = inventory_step(db, st, e);
 	if (rc < 0)

@@ -30,6 +30,7 @@ struct notify_channel {
 	const char *target; /* the webhook's URL, or the command */
 	char **headers;     /* webhook: "Name: value", may name ${VARIABLES} */
 	size_t nheaders;
+	const char *shape;  /* webhook: the body, "drtop" (the event) or "slack" */
 	int64_t timeout_ms;
 	long max_attempts;
 };

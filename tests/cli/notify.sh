@@ -47,6 +47,9 @@ fails "a bad tier" 65 "--tier: expected a tier from 0 to 3" notify add x --kind 
 fails "a bad finding" 65 "--finding: expected a finding's name" notify add x --kind exec --command true --finding 'RTO!'
 fails "a bad channel name" 65 "bad channel name" notify add 'a b' --kind exec --command true
 fails "a bad timeout" 65 "--timeout must be from 100ms to 10m" notify add x --kind exec --command true --timeout 1h
+fails "an unknown payload shape" 65 "--shape must be drtop or slack, not 'teams'" \
+	notify add x --kind webhook --url "$RURL/" --shape teams
+fails "a shape is a webhook's" 64 "--shape belongs to a webhook channel" notify add x --kind exec --command true --shape slack
 
 "$DRTOP" notify add hook --kind webhook --url "$RURL/hook" --header 'Authorization: Bearer ${NOTIFY_TOKEN}' \
 	--timeout 2s >"$T/out"
@@ -186,6 +189,7 @@ ok "and the channel is gone" sh -c "! '$DRTOP' notify list | grep -q '^gone'"
 # A dependant seen failing before its cause: its notification is held
 # (notify-hold), and when the cause's outage shows, suppressed in its favour.
 d notify add held --kind exec --command true --system x --system y
+d notify add chat --kind webhook --url "$RURL/chat" --shape slack --system x
 watched x y
 d depend add y --on x
 d probe --once --system x --system y
@@ -198,6 +202,17 @@ d probe --once --system x
 d probe --once --system x
 ok "x's outage shows: x is told of, naming y, and y's held notification is suppressed naming x" \
 	sql_is "SELECT group_concat(system || ':' || state || ':' || cause || ':' || coalesce(affected, '-'), ' ') FROM (SELECT * FROM v_notifications WHERE channel = 'held' ORDER BY system)" "x:pending:x:y y:suppressed:x:-"
+
+# Slack and Mattermost: {"text": ...}, the key in the header.
+succeeds "notify test: a Slack-shaped channel" notify test chat
+ok "the receiver gets Slack's shape" \
+	test "$(posts '.path == "/chat"' | jq -r '.body.text + " " + (.key | length | tostring)')" = ":information_source: drtop test notification for channel chat 32"
+start_watch
+ok "x's outage reaches the Slack-shaped channel" \
+	wait_for 15 sql_is "SELECT state FROM notify_outbox WHERE channel = 'chat'" delivered
+stop_watch
+ok "as a line of text with a mark for its status" \
+	test "$(posts '.path == "/chat" and .status == 204' | tail -n 1 | jq -r '.body | keys[0] + " " + .text')" = "text :warning: x: OK -> WARN (outage-ongoing); affects y"
 
 # Maintenance: an outage inside a declared window notifies nobody, and
 # neither do the outages of what depends on the system in maintenance.
