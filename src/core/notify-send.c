@@ -149,7 +149,14 @@ static int webhook_start(struct attempt *a, const char *url, char **headers, con
 	}
 	if (!a->headers)
 		fatal("out of memory");
-	curl_easy_setopt(a->easy, CURLOPT_URL, url);
+	if (probe_expand_url(url, &h, &err) < 0) {
+		ended(a, 0, "%s", err.msg);
+		error_done(&err);
+		return 0;
+	}
+	curl_easy_setopt(a->easy, CURLOPT_URL, h); /* copied by libcurl */
+	memset(h, 0, strlen(h));
+	free(h);
 	curl_easy_setopt(a->easy, CURLOPT_HTTPHEADER, a->headers);
 	curl_easy_setopt(a->easy, CURLOPT_POSTFIELDS, a->body);
 	curl_easy_setopt(a->easy, CURLOPT_POSTFIELDSIZE, (long)strlen(a->body));

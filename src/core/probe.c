@@ -171,6 +171,11 @@ int probe_expand_header(const char *header, char **out, struct error *e)
 	return expand(header, 0, out, e);
 }
 
+int probe_expand_url(const char *url, char **out, struct error *e)
+{
+	return expand(url, 1, out, e);
+}
+
 /* Free S, a string that held expanded secrets, wiping it first. */
 static void wipe(char *s)
 {

@@ -108,5 +108,7 @@ int probe_status_expected(const char *expect, long status);
  * with e set naming the variable when one is unset or its value holds a control
  * character (CR, LF: a way to add headers); the value never appears in e. */
 int probe_expand_header(const char *header, char **out, struct error *e);
+/* The same for a URL: each value is percent-encoded (a '/' in it too). */
+int probe_expand_url(const char *url, char **out, struct error *e);
 
 #endif

@@ -189,7 +189,8 @@ ok "and the channel is gone" sh -c "! '$DRTOP' notify list | grep -q '^gone'"
 # A dependant seen failing before its cause: its notification is held
 # (notify-hold), and when the cause's outage shows, suppressed in its favour.
 d notify add held --kind exec --command true --system x --system y
-d notify add chat --kind webhook --url "$RURL/chat" --shape slack --system x
+export CHAT_PATH=chat
+d notify add chat --kind webhook --url "$RURL/\${CHAT_PATH}" --shape slack --system x
 watched x y
 d depend add y --on x
 d probe --once --system x --system y
@@ -203,7 +204,9 @@ d probe --once --system x
 ok "x's outage shows: x is told of, naming y, and y's held notification is suppressed naming x" \
 	sql_is "SELECT group_concat(system || ':' || state || ':' || cause || ':' || coalesce(affected, '-'), ' ') FROM (SELECT * FROM v_notifications WHERE channel = 'held' ORDER BY system)" "x:pending:x:y y:suppressed:x:-"
 
-# Slack and Mattermost: {"text": ...}, the key in the header.
+# Slack and Mattermost: {"text": ...}, the key in the header; the URL's
+# secret part named by a variable, read when sending.
+ok "the URL is stored with the variable's name" sql_is "SELECT target FROM notify_channel WHERE name = 'chat'" "$RURL/\${CHAT_PATH}"
 succeeds "notify test: a Slack-shaped channel" notify test chat
 ok "the receiver gets Slack's shape" \
 	test "$(posts '.path == "/chat"' | jq -r '.body.text + " " + (.key | length | tostring)')" = ":information_source: drtop test notification for channel chat 32"
