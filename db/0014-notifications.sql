@@ -28,8 +28,10 @@ CREATE TABLE notify_channel (
   updated_at   INTEGER NOT NULL
 ) STRICT;
 
--- A channel hears an event when one of its rules matches: the event's
--- severity (the worse of the status before and after) at least min_severity,
+-- A channel hears an event when one of its rules matches: the event is of
+-- the rule's kind (events), its severity (for a change of status the worse
+-- of the status before and after, for a finding the finding's) at least
+-- min_severity,
 -- the system's tier within tier_min..tier_max, the worst finding before or
 -- after among findings (a JSON array, NULL: any), and the system's name
 -- matching one of the GLOB patterns of systems (a JSON array, NULL: any).
@@ -41,7 +43,9 @@ CREATE TABLE notify_rule (
   tier_max     INTEGER NOT NULL DEFAULT 3 CHECK (tier_max BETWEEN tier_min AND 3),
   findings     TEXT CHECK (findings IS NULL OR (json_valid(findings) AND json_type(findings) = 'array')),
   systems      TEXT CHECK (systems IS NULL OR (json_valid(systems) AND json_type(systems) = 'array')),
-  created_at   INTEGER NOT NULL
+  created_at   INTEGER NOT NULL,
+  -- status: changes of status; findings: a finding appearing or clearing; all: both
+  events       TEXT NOT NULL DEFAULT 'status' CHECK (events IN ('status', 'findings', 'all'))
 ) STRICT;
 CREATE INDEX notify_rule_channel ON notify_rule(channel_id);
 
@@ -50,10 +54,10 @@ CREATE TABLE notify_outbox (
   key          TEXT NOT NULL UNIQUE,             -- the idempotency key sent with it
   channel_id   INTEGER REFERENCES notify_channel(id) ON DELETE SET NULL,
   channel      TEXT NOT NULL,                    -- the channel's name, kept when it is removed
-  history_id   INTEGER,                          -- the status_history row that caused it
+  history_id   INTEGER,                          -- the status_history row that caused it (status)
   system_id    INTEGER REFERENCES system(id) ON DELETE SET NULL,
   at           INTEGER NOT NULL,                 -- when the change happened (verdict clock)
-  kind         TEXT NOT NULL CHECK (kind IN ('status')),
+  kind         TEXT NOT NULL CHECK (kind IN ('status', 'finding')),
   severity     TEXT NOT NULL CHECK (severity IN ('WARN', 'UNKNOWN', 'BREACH')),
   payload      TEXT NOT NULL CHECK (json_valid(payload)), -- the event; "key" is added when sent
   state        TEXT NOT NULL DEFAULT 'pending'
@@ -64,6 +68,15 @@ CREATE TABLE notify_outbox (
   created_at   INTEGER NOT NULL,                 -- real time
   delivered_at INTEGER                           -- real time of the attempt that succeeded
 ) STRICT;
+-- The findings each system had when notify_emit last looked (kept only while
+-- a rule hears findings): what appears or clears is the difference.
+CREATE TABLE notify_finding (
+  system_id    INTEGER NOT NULL REFERENCES system(id) ON DELETE CASCADE,
+  finding      TEXT NOT NULL,
+  severity     TEXT NOT NULL,
+  PRIMARY KEY (system_id, finding)
+) STRICT;
+
 CREATE INDEX notify_outbox_due ON notify_outbox(next_at_ms)
   WHERE state IN ('pending', 'in-flight');
 CREATE INDEX notify_outbox_system ON notify_outbox(system_id, id);
@@ -95,13 +108,13 @@ CREATE TRIGGER ledger_notify_rule_insert AFTER INSERT ON notify_rule BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('notify_rule.insert', json_object('id',
     NEW.id, 'row', json_object('channel_id', NEW.channel_id, 'min_severity',
     NEW.min_severity, 'tier_min', NEW.tier_min, 'tier_max', NEW.tier_max, 'findings',
-    NEW.findings, 'systems', NEW.systems, 'created_at', NEW.created_at)));
+    NEW.findings, 'systems', NEW.systems, 'created_at', NEW.created_at, 'events', NEW.events)));
 END;
 CREATE TRIGGER ledger_notify_rule_update AFTER UPDATE ON notify_rule BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('notify_rule.update', json_object('id',
     NEW.id, 'row', json_object('channel_id', NEW.channel_id, 'min_severity',
     NEW.min_severity, 'tier_min', NEW.tier_min, 'tier_max', NEW.tier_max, 'findings',
-    NEW.findings, 'systems', NEW.systems, 'created_at', NEW.created_at)));
+    NEW.findings, 'systems', NEW.systems, 'created_at', NEW.created_at, 'events', NEW.events)));
 END;
 CREATE TRIGGER ledger_notify_rule_delete AFTER DELETE ON notify_rule BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('notify_rule.delete', json_object('id',
@@ -134,6 +147,7 @@ CREATE VIEW v_notifications AS
 SELECT o.id, o.key, o.channel, c.kind AS channel_kind, o.system_id,
        coalesce(s.name, o.payload ->> '$.system') AS system, o.kind AS event,
        o.payload ->> '$.previous_status' AS previous_status, o.payload ->> '$.status' AS status,
+       o.payload ->> '$.change' AS change,
        o.severity, o.payload ->> '$.finding' AS finding, o.payload ->> '$.cause' AS cause,
        (SELECT group_concat(a.value ->> '$.system', ',') FROM json_each(o.payload -> '$.affected') a)
          AS affected,

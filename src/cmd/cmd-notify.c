@@ -18,6 +18,8 @@
 #include "output.h"
 
 #define RULE_OPTS                                                                                  \
+	{"events", "KIND", "status (changes of status, the default), findings (a finding "          \
+			   "appearing or clearing) or all", 0},                                     \
 	{"severity", "LEVEL", "hear changes at WARN (default), UNKNOWN or BREACH and worse, "       \
 			      "and back from them", 0},                                            \
 	{"tier", "N[-M]", "only systems of these tiers (default 0-3)", 0},                          \
@@ -62,6 +64,8 @@ static const struct opt log_opts[] = {
 static int rule_args(struct args *a, struct notify_rule *r, struct error *e)
 {
 	notify_rule_defaults(r);
+	if (arg(a, "events"))
+		r->events = arg(a, "events");
 	if (arg(a, "severity"))
 		r->min_severity = arg(a, "severity");
 	if (arg(a, "tier") && notify_rule_tiers(r, arg(a, "tier"), e) < 0)
@@ -155,7 +159,8 @@ static int run_show(struct ctx *ctx, struct args *a, struct error *e)
 	sqlite3_finalize(st);
 	if (rc < 0 ||
 	    output_section(ctx, "rules",
-		      "SELECT id AS rule, min_severity AS severity, tier_min || '-' || tier_max AS tiers,"
+		      "SELECT id AS rule, events, min_severity AS severity,"
+		      " tier_min || '-' || tier_max AS tiers,"
 		      " coalesce((SELECT group_concat(value, ',') FROM json_each(findings)), '*')"
 		      " AS findings,"
 		      " coalesce((SELECT group_concat(value, ',') FROM json_each(systems)), '*')"
@@ -204,14 +209,14 @@ static int run_rule_add(struct ctx *ctx, struct args *a, struct error *e)
 }
 
 static const char rule_table_sql[] =
-	"SELECT r.id AS rule, c.name AS channel, r.min_severity AS severity,"
+	"SELECT r.id AS rule, c.name AS channel, r.events, r.min_severity AS severity,"
 	" r.tier_min || '-' || r.tier_max AS tiers,"
 	" coalesce((SELECT group_concat(value, ',') FROM json_each(r.findings)), '*') AS findings,"
 	" coalesce((SELECT group_concat(value, ',') FROM json_each(r.systems)), '*') AS systems"
 	" FROM notify_rule r JOIN notify_channel c ON c.id = r.channel_id"
 	" WHERE ?1 IS NULL OR c.name = ?1 ORDER BY c.name, r.id";
 static const char rule_data_sql[] =
-	"SELECT r.id, c.name AS channel, r.min_severity, r.tier_min, r.tier_max,"
+	"SELECT r.id, c.name AS channel, r.events, r.min_severity, r.tier_min, r.tier_max,"
 	" json(r.findings) AS findings, json(r.systems) AS systems"
 	" FROM notify_rule r JOIN notify_channel c ON c.id = r.channel_id"
 	" WHERE ?1 IS NULL OR c.name = ?1 ORDER BY c.name, r.id";
@@ -255,13 +260,15 @@ static int run_rule_rm(struct ctx *ctx, struct args *a, struct error *e)
 	" WHERE (?1 IS NULL OR channel = ?1) AND (?2 IS NULL OR system = ?2)"                      \
 	" AND (?3 IS NULL OR state = ?3) ORDER BY id DESC LIMIT ?4"
 static const char log_table_sql[] =
-	"SELECT id, created AS recorded, channel, system, coalesce(previous_status, '-') || '>' ||"
-	" status AS change, coalesce(finding, '') AS finding, state, attempts,"
+	"SELECT id, created AS recorded, channel, system, CASE event WHEN 'finding' THEN change"
+	" ELSE coalesce(previous_status, '-') || '>' || status END AS change,"
+	" coalesce(finding, '') AS finding, state, attempts,"
 	" coalesce(last_error, CASE WHEN affected <> '' THEN 'affects ' || affected END,"
 	"  CASE WHEN cause IS NOT NULL THEN 'cause ' || cause END, '') AS note"
 	" FROM v_notifications" LOG_WHERE;
 static const char log_data_sql[] =
-	"SELECT id, key, channel, channel_kind, system, event, previous_status, status, severity,"
+	"SELECT id, key, channel, channel_kind, system, event, previous_status, status, change,"
+	" severity,"
 	" finding, cause, affected, at, state, attempts, last_error, created_at, delivered_at"
 	" FROM v_notifications" LOG_WHERE;
 

@@ -356,7 +356,8 @@ static int write_now(struct notifier *n, const char *sql, struct error *e)
  * channel of shape SHAPE: the event with its key, or for Slack and Mattermost
  * incoming webhooks {"text": ...}, a mark for the status and the summary. */
 #define BODY_SQL(SHAPE, P, K)                                                                      \
-	"CASE " SHAPE " WHEN 'slack' THEN json_object('text', CASE " P " ->> '$.status'"          \
+	"CASE " SHAPE " WHEN 'slack' THEN json_object('text', CASE coalesce(" P " ->> '$.status',"  \
+	" CASE " P " ->> '$.change' WHEN 'cleared' THEN 'OK' ELSE " P " ->> '$.severity' END)"    \
 	" WHEN 'BREACH' THEN ':red_circle:' WHEN 'UNKNOWN' THEN ':grey_question:'"                 \
 	" WHEN 'WARN' THEN ':warning:' WHEN 'OK' THEN ':white_check_mark:'"                         \
 	" ELSE ':information_source:' END || ' ' || (" P " ->> '$.summary'))"                      \

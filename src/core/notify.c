@@ -34,6 +34,7 @@ void notify_channel_defaults(struct notify_channel *c)
 void notify_rule_defaults(struct notify_rule *r)
 {
 	memset(r, 0, sizeof(*r));
+	r->events = "status";
 	r->min_severity = "WARN";
 	r->tier_min = 0;
 	r->tier_max = 3;
@@ -114,6 +115,9 @@ int notify_rule_check(const struct notify_rule *r, struct error *e)
 {
 	size_t i;
 
+	if (strcmp(r->events, "status") && strcmp(r->events, "findings") && strcmp(r->events, "all"))
+		return error_set(e, ERR_DATA, "--events must be status, findings or all, not '%s'",
+				 r->events);
 	if (strcasecmp(r->min_severity, "WARN") && strcasecmp(r->min_severity, "UNKNOWN") &&
 	    strcasecmp(r->min_severity, "BREACH"))
 		return error_set(e, ERR_DATA, "--severity must be WARN, UNKNOWN or BREACH, not '%s'",
@@ -170,6 +174,15 @@ static char *json_list(char **v, size_t n)
 	return strbuf_detach(&sb);
 }
 
+/* The findings now, one row per system and finding (the worst severity, and
+ * its detail), INFO ones left out, read once into temp.notify_found. */
+#define FINDINGS_NOW_SQL                                                                           \
+	"DROP TABLE IF EXISTS temp.notify_found;"                                                  \
+	" CREATE TEMP TABLE notify_found AS SELECT system_id, finding, severity, detail FROM ("    \
+	"  SELECT system_id, finding, severity, detail, row_number() OVER (PARTITION BY"           \
+	"   system_id, finding ORDER BY CASE severity WHEN 'BREACH' THEN 0 WHEN 'UNKNOWN' THEN 1"  \
+	"   ELSE 2 END, detail) AS rn FROM v_findings WHERE severity <> 'INFO') WHERE rn = 1;"
+
 static int rule_insert(struct db *db, int64_t channel, const struct notify_rule *r, int64_t *id,
 		       struct error *e)
 {
@@ -180,7 +193,7 @@ static int rule_insert(struct db *db, int64_t channel, const struct notify_rule 
 
 	st = db_prepare(db,
 			"INSERT INTO notify_rule (channel_id, min_severity, tier_min, tier_max, findings,"
-			" systems, created_at) VALUES (?1, upper(?2), ?3, ?4, ?5, ?6, ?7)",
+			" systems, created_at, events) VALUES (?1, upper(?2), ?3, ?4, ?5, ?6, ?7, ?8)",
 			e);
 	if (st) {
 		sqlite3_bind_int64(st, 1, channel);
@@ -190,6 +203,7 @@ static int rule_insert(struct db *db, int64_t channel, const struct notify_rule 
 		db_bind_text(st, 5, findings);
 		db_bind_text(st, 6, systems);
 		sqlite3_bind_int64(st, 7, when_real_now());
+		db_bind_text(st, 8, r->events);
 	}
 	free(findings);
 	free(systems);
@@ -198,6 +212,12 @@ static int rule_insert(struct db *db, int64_t channel, const struct notify_rule 
 	rc = inventory_step(db, st, e);
 	if (rc == 0 && id)
 		*id = sqlite3_last_insert_rowid(db->h);
+	/* Findings are heard from now on: what is found now is the starting point. */
+	if (rc == 0 && strcmp(r->events, "status"))
+		rc = db_exec(db, "DELETE FROM notify_finding; " FINDINGS_NOW_SQL
+			     " INSERT INTO notify_finding SELECT system_id, finding, severity"
+			     " FROM temp.notify_found; DROP TABLE temp.notify_found",
+			     e);
 	return rc;
 }
 
@@ -361,7 +381,7 @@ static const char emit_sql[] =
 	/* the channels whose rules hear each change */
 	" m AS MATERIALIZED (SELECT DISTINCT e.hid, c.id AS cid, c.name AS cname"
 	"  FROM e JOIN notify_rule r JOIN notify_channel c ON c.id = r.channel_id AND c.enabled"
-	"  WHERE (SELECT rank FROM sev WHERE name = e.severity)"
+	"  WHERE r.events IN ('status', 'all') AND (SELECT rank FROM sev WHERE name = e.severity)"
 	"    >= (SELECT rank FROM sev WHERE name = r.min_severity)"
 	"   AND e.tier BETWEEN r.tier_min AND r.tier_max"
 	"   AND (r.findings IS NULL OR EXISTS (SELECT 1 FROM json_each(r.findings) f"
@@ -409,8 +429,9 @@ int notify_emit(struct db *db, int64_t mark, struct error *e)
 	int64_t rules = 0, hold_ms = 0;
 	int rc;
 
-	/* No channel hears anything: nothing to read the graph for. */
-	if (db_int64(db, "SELECT EXISTS (SELECT 1 FROM notify_rule)", &rules, e) < 0)
+	/* No channel hears changes of status: nothing to read the graph for. */
+	if (db_int64(db, "SELECT EXISTS (SELECT 1 FROM notify_rule WHERE events IN ('status', 'all'))",
+		     &rules, e) < 0)
 		return -1;
 	if (!rules)
 		return 0;
@@ -438,4 +459,70 @@ int notify_emit(struct db *db, int64_t mark, struct error *e)
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "writing notifications");
 	return 0;
+}
+
+/* ?1: the real time in ms; ?2: in seconds. Reads temp.notify_found. */
+static const char findings_sql[] =
+	"INSERT INTO notify_outbox (key, channel_id, channel, system_id, at, kind, severity,"
+	" payload, state, next_at_ms, created_at)"
+	" WITH sev(name, rank) AS (VALUES ('WARN', 2), ('UNKNOWN', 3), ('BREACH', 4)),"
+	" chg AS MATERIALIZED ("
+	"  SELECT f.system_id, f.finding, f.severity, f.detail, 'appeared' AS change"
+	"  FROM temp.notify_found f WHERE NOT EXISTS (SELECT 1 FROM notify_finding n"
+	"   WHERE n.system_id = f.system_id AND n.finding = f.finding)"
+	"  UNION ALL SELECT n.system_id, n.finding, n.severity, NULL, 'cleared'"
+	"  FROM notify_finding n WHERE NOT EXISTS (SELECT 1 FROM temp.notify_found f"
+	"   WHERE f.system_id = n.system_id AND f.finding = n.finding)),"
+	" e AS MATERIALIZED (SELECT chg.*, s.name, s.tier, s.owner, p.now"
+	"  FROM chg JOIN system s ON s.id = chg.system_id JOIN v_settings p),"
+	" m AS MATERIALIZED (SELECT DISTINCT e.system_id, e.finding, c.id AS cid, c.name AS cname"
+	"  FROM e JOIN notify_rule r JOIN notify_channel c ON c.id = r.channel_id AND c.enabled"
+	"  WHERE r.events IN ('findings', 'all') AND (SELECT rank FROM sev WHERE name = e.severity)"
+	"    >= (SELECT rank FROM sev WHERE name = r.min_severity)"
+	"   AND e.tier BETWEEN r.tier_min AND r.tier_max"
+	"   AND (r.findings IS NULL OR EXISTS (SELECT 1 FROM json_each(r.findings) f"
+	"    WHERE f.value = e.finding))"
+	"   AND (r.systems IS NULL OR EXISTS (SELECT 1 FROM json_each(r.systems) g"
+	"    WHERE e.name GLOB g.value)))"
+	" SELECT lower(hex(randomblob(16))), m.cid, m.cname, e.system_id, e.now, 'finding',"
+	"  e.severity,"
+	"  json_object('version', 1, 'event', 'finding', 'system', e.name, 'tier', e.tier,"
+	"   'owner', e.owner, 'finding', e.finding, 'severity', e.severity, 'change', e.change,"
+	"   'detail', e.detail, 'at', strftime('%Y-%m-%dT%H:%M:%SZ', e.now, 'unixepoch'),"
+	"   'at_unix', e.now, 'summary', e.name || ': ' || e.finding || ' ' || e.change"
+	"    || coalesce(' (' || e.detail || ')', '')),"
+	"  'pending', ?1, ?2"
+	" FROM e JOIN m ON m.system_id = e.system_id AND m.finding = e.finding"
+	" ORDER BY e.name, e.finding, m.cid";
+
+int notify_emit_findings(struct db *db, struct error *e)
+{
+	sqlite3_stmt *st;
+	int64_t rules = 0;
+	int rc;
+
+	if (db_int64(db, "SELECT EXISTS (SELECT 1 FROM notify_rule WHERE events <> 'status')", &rules,
+		     e) < 0)
+		return -1;
+	if (!rules)
+		return 0;
+	if (db_exec(db, FINDINGS_NOW_SQL, e) < 0)
+		return -1;
+	st = db_cached(db, findings_sql, e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, probe_now_ms());
+	sqlite3_bind_int64(st, 2, when_real_now());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, e, "writing notifications of findings");
+	/* What was found is the next look's starting point. */
+	return db_exec(db,
+		       "DELETE FROM notify_finding WHERE NOT EXISTS (SELECT 1 FROM temp.notify_found f"
+		       "  WHERE f.system_id = notify_finding.system_id AND f.finding = notify_finding.finding);"
+		       " INSERT OR REPLACE INTO notify_finding SELECT system_id, finding, severity"
+		       "  FROM temp.notify_found;"
+		       " DROP TABLE temp.notify_found",
+		       e);
 }

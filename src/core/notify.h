@@ -36,6 +36,7 @@ struct notify_channel {
 };
 
 struct notify_rule {
+	const char *events;       /* "status" (changes of status), "findings" or "all" */
 	const char *min_severity; /* WARN, UNKNOWN or BREACH (any case) */
 	long tier_min, tier_max;
 	char **findings; /* NULL-terminated, or NULL: any */
@@ -75,5 +76,11 @@ int notify_mark(struct db *db, int64_t *mark, struct error *e);
 /* Inside the transaction that recorded status history rows after MARK: write
  * their events to the outbox for the channels whose rules hear them. */
 int notify_emit(struct db *db, int64_t mark, struct error *e);
+
+/* Inside the transaction that keeps the status history, each time: when a
+ * rule hears findings, the findings that appeared or cleared since the last
+ * look (notify_finding) as events, for the channels whose rules hear them.
+ * Reads v_findings once; nothing when no rule hears findings. */
+int notify_emit_findings(struct db *db, struct error *e);
 
 #endif

@@ -77,7 +77,7 @@ ok "and the channel's rule" sh -c "grep -A1 '^RULE' '$T/out' | grep -q 'WARN *0-
 ok "rule add" out_has "added rule 7 to channel tier0"
 succeeds "rule rm" notify rule rm 7
 succeeds "rule list" notify rule list other-systems
-ok "rule list shows the patterns" sh -c "grep -q 'other-systems *WARN *0-3 *\\* *zz\\*,pay\\*' '$T/out'"
+ok "rule list shows the patterns" sh -c "grep -q 'other-systems *status *WARN *0-3 *\\* *zz\\*,pay\\*' '$T/out'"
 
 # --- events, root cause once ---------------------------------------------------
 # A chain: a depends on b, b on c. Each is watched and backed up, so it is OK.
@@ -232,6 +232,27 @@ ok "m1's outage is planned, m2's is not" \
 	sql_is "SELECT group_concat(s.name || ':' || o.planned, ' ') FROM outage o JOIN system s ON s.id = o.system_id WHERE s.name IN ('m1', 'm2') AND o.ended_ms IS NULL ORDER BY s.name" "m1:1 m2:0"
 ok "m2 is not told of on its own: its cause is in maintenance" \
 	sql_is "SELECT group_concat(system || ':' || state || ':' || cause, ' ') FROM v_notifications WHERE channel = 'maint'" "m2:suppressed:m1"
+
+# Findings: a rule for findings hears one appear and clear, and not the
+# changes of status that come with it.
+fails "a bad --events" 65 "--events must be status, findings or all, not 'finding'" \
+	notify rule add hook --events finding
+ctl mode/up >/dev/null
+watched f1
+d probe --once --system f1
+d status
+d notify add fnd --kind exec --command true --events findings --system f1
+d system set f1 --rpo 10s
+d status
+ok "a finding appears" sql_is "SELECT group_concat(event || ':' || finding || ':' || change || ':' || severity, ' ') FROM v_notifications WHERE channel = 'fnd'" "finding:rpo-breach:appeared:BREACH"
+d system set f1 --rpo 1h
+d status
+ok "and clears; the status changes are not heard" \
+	sql_is "SELECT group_concat(event || ':' || finding || ':' || change, ' ') FROM (SELECT * FROM v_notifications WHERE channel = 'fnd' ORDER BY id)" "finding:rpo-breach:appeared finding:rpo-breach:cleared"
+ok "the status changes were heard by the channels for them" \
+	sql_is "SELECT group_concat(previous_status || '>' || status, ' ') FROM (SELECT * FROM v_notifications WHERE channel = 'ex' AND system = 'f1' ORDER BY id)" "OK>BREACH BREACH>OK"
+succeeds "notify log shows what appeared" notify log --channel fnd
+ok "in the change column" sh -c "grep -q 'fnd *f1 *cleared *rpo-breach' '$T/out'"
 
 # The ledger covers channels, rules and the outbox: a failed notification
 # marked delivered behind drtop's back is found.
