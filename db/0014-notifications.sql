@@ -45,7 +45,9 @@ CREATE TABLE notify_rule (
   systems      TEXT CHECK (systems IS NULL OR (json_valid(systems) AND json_type(systems) = 'array')),
   created_at   INTEGER NOT NULL,
   -- status: changes of status; findings: a finding appearing or clearing; all: both
-  events       TEXT NOT NULL DEFAULT 'status' CHECK (events IN ('status', 'findings', 'all'))
+  events       TEXT NOT NULL DEFAULT 'status' CHECK (events IN ('status', 'findings', 'all')),
+  -- while a system stays in BREACH, tell of it again this often (NULL: never)
+  remind_s     INTEGER CHECK (remind_s IS NULL OR remind_s > 0)
 ) STRICT;
 CREATE INDEX notify_rule_channel ON notify_rule(channel_id);
 
@@ -57,7 +59,7 @@ CREATE TABLE notify_outbox (
   history_id   INTEGER,                          -- the status_history row that caused it (status)
   system_id    INTEGER REFERENCES system(id) ON DELETE SET NULL,
   at           INTEGER NOT NULL,                 -- when the change happened (verdict clock)
-  kind         TEXT NOT NULL CHECK (kind IN ('status', 'finding')),
+  kind         TEXT NOT NULL CHECK (kind IN ('status', 'finding', 'reminder')),
   severity     TEXT NOT NULL CHECK (severity IN ('WARN', 'UNKNOWN', 'BREACH')),
   payload      TEXT NOT NULL CHECK (json_valid(payload)), -- the event; "key" is added when sent
   state        TEXT NOT NULL DEFAULT 'pending'
@@ -108,13 +110,15 @@ CREATE TRIGGER ledger_notify_rule_insert AFTER INSERT ON notify_rule BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('notify_rule.insert', json_object('id',
     NEW.id, 'row', json_object('channel_id', NEW.channel_id, 'min_severity',
     NEW.min_severity, 'tier_min', NEW.tier_min, 'tier_max', NEW.tier_max, 'findings',
-    NEW.findings, 'systems', NEW.systems, 'created_at', NEW.created_at, 'events', NEW.events)));
+    NEW.findings, 'systems', NEW.systems, 'created_at', NEW.created_at, 'events', NEW.events,
+    'remind_s', NEW.remind_s)));
 END;
 CREATE TRIGGER ledger_notify_rule_update AFTER UPDATE ON notify_rule BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('notify_rule.update', json_object('id',
     NEW.id, 'row', json_object('channel_id', NEW.channel_id, 'min_severity',
     NEW.min_severity, 'tier_min', NEW.tier_min, 'tier_max', NEW.tier_max, 'findings',
-    NEW.findings, 'systems', NEW.systems, 'created_at', NEW.created_at, 'events', NEW.events)));
+    NEW.findings, 'systems', NEW.systems, 'created_at', NEW.created_at, 'events', NEW.events,
+    'remind_s', NEW.remind_s)));
 END;
 CREATE TRIGGER ledger_notify_rule_delete AFTER DELETE ON notify_rule BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('notify_rule.delete', json_object('id',

@@ -85,7 +85,7 @@ live (tbl, id, row) AS (
   UNION ALL
   SELECT 'notify_rule', id, json_object('channel_id', channel_id, 'min_severity',
     min_severity, 'tier_min', tier_min, 'tier_max', tier_max, 'findings', findings, 'systems',
-    systems, 'created_at', created_at, 'events', events) FROM notify_rule
+    systems, 'created_at', created_at, 'events', events, 'remind_s', remind_s) FROM notify_rule
   UNION ALL
   SELECT 'notify_outbox', id, json_object('key', key, 'channel_id', channel_id, 'channel',
     channel, 'history_id', history_id, 'system_id', system_id, 'at', at, 'kind', kind,

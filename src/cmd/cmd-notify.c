@@ -25,7 +25,8 @@
 	{"tier", "N[-M]", "only systems of these tiers (default 0-3)", 0},                          \
 	{"finding", "NAME", "only changes whose worst finding, before or after, is NAME",          \
 	 OPT_MULTI},                                                                               \
-	{"system", "PATTERN", "only systems whose name matches PATTERN (* ? [...])", OPT_MULTI}
+	{"system", "PATTERN", "only systems whose name matches PATTERN (* ? [...])", OPT_MULTI},   \
+	{"remind", "DUR", "while a system it told of stays in BREACH, tell again this often", 0}
 
 static const struct opt add_opts[] = {
 	{"kind", "KIND", "webhook (HTTP POST of the event as JSON) or exec (a command, the "
@@ -74,6 +75,8 @@ static int rule_args(struct args *a, struct notify_rule *r, struct error *e)
 		r->findings = arg_all(a, "finding", &r->nfindings);
 	if (arg(a, "system"))
 		r->systems = arg_all(a, "system", &r->nsystems);
+	if (arg_duration(a, "remind", 0, &r->remind_s, e) < 0)
+		return -1;
 	return notify_rule_check(r, e);
 }
 
@@ -164,7 +167,8 @@ static int run_show(struct ctx *ctx, struct args *a, struct error *e)
 		      " coalesce((SELECT group_concat(value, ',') FROM json_each(findings)), '*')"
 		      " AS findings,"
 		      " coalesce((SELECT group_concat(value, ',') FROM json_each(systems)), '*')"
-		      " AS systems FROM notify_rule WHERE channel_id = ?1 ORDER BY id",
+		      " AS systems, coalesce(duration(remind_s), '-') AS remind"
+		      " FROM notify_rule WHERE channel_id = ?1 ORDER BY id",
 		      id, e) < 0 ||
 	    output_section(ctx, "notifications",
 		      "SELECT s.state, count(o.id) AS count FROM (SELECT 'pending' AS state, 1 AS k"
@@ -212,12 +216,13 @@ static const char rule_table_sql[] =
 	"SELECT r.id AS rule, c.name AS channel, r.events, r.min_severity AS severity,"
 	" r.tier_min || '-' || r.tier_max AS tiers,"
 	" coalesce((SELECT group_concat(value, ',') FROM json_each(r.findings)), '*') AS findings,"
-	" coalesce((SELECT group_concat(value, ',') FROM json_each(r.systems)), '*') AS systems"
+	" coalesce((SELECT group_concat(value, ',') FROM json_each(r.systems)), '*') AS systems,"
+	" coalesce(duration(r.remind_s), '-') AS remind"
 	" FROM notify_rule r JOIN notify_channel c ON c.id = r.channel_id"
 	" WHERE ?1 IS NULL OR c.name = ?1 ORDER BY c.name, r.id";
 static const char rule_data_sql[] =
 	"SELECT r.id, c.name AS channel, r.events, r.min_severity, r.tier_min, r.tier_max,"
-	" json(r.findings) AS findings, json(r.systems) AS systems"
+	" json(r.findings) AS findings, json(r.systems) AS systems, r.remind_s"
 	" FROM notify_rule r JOIN notify_channel c ON c.id = r.channel_id"
 	" WHERE ?1 IS NULL OR c.name = ?1 ORDER BY c.name, r.id";
 
@@ -261,6 +266,7 @@ static int run_rule_rm(struct ctx *ctx, struct args *a, struct error *e)
 	" AND (?3 IS NULL OR state = ?3) ORDER BY id DESC LIMIT ?4"
 static const char log_table_sql[] =
 	"SELECT id, created AS recorded, channel, system, CASE event WHEN 'finding' THEN change"
+	" WHEN 'reminder' THEN 'still ' || status"
 	" ELSE coalesce(previous_status, '-') || '>' || status END AS change,"
 	" coalesce(finding, '') AS finding, state, attempts,"
 	" coalesce(last_error, CASE WHEN affected <> '' THEN 'affects ' || affected END,"

@@ -125,6 +125,9 @@ int notify_rule_check(const struct notify_rule *r, struct error *e)
 	for (i = 0; i < r->nfindings; i++)
 		if (finding_check(r->findings[i], e) < 0)
 			return -1;
+	if (r->remind_s && strcmp(r->events, "findings") == 0)
+		return error_set(e, ERR_USAGE, "--remind is for changes of status: it reminds of a "
+					       "BREACH that lasts (--events status or all)");
 	for (i = 0; i < r->nsystems; i++) {
 		if (!*r->systems[i])
 			return error_set(e, ERR_DATA, "--system: empty name pattern");
@@ -193,7 +196,8 @@ static int rule_insert(struct db *db, int64_t channel, const struct notify_rule 
 
 	st = db_prepare(db,
 			"INSERT INTO notify_rule (channel_id, min_severity, tier_min, tier_max, findings,"
-			" systems, created_at, events) VALUES (?1, upper(?2), ?3, ?4, ?5, ?6, ?7, ?8)",
+			" systems, created_at, events, remind_s) VALUES (?1, upper(?2), ?3, ?4, ?5, ?6, ?7,"
+			" ?8, nullif(?9, 0))",
 			e);
 	if (st) {
 		sqlite3_bind_int64(st, 1, channel);
@@ -204,6 +208,7 @@ static int rule_insert(struct db *db, int64_t channel, const struct notify_rule 
 		db_bind_text(st, 6, systems);
 		sqlite3_bind_int64(st, 7, when_real_now());
 		db_bind_text(st, 8, r->events);
+		sqlite3_bind_int64(st, 9, r->remind_s);
 	}
 	free(findings);
 	free(systems);
@@ -525,4 +530,51 @@ int notify_emit_findings(struct db *db, struct error *e)
 		       "  FROM temp.notify_found;"
 		       " DROP TABLE temp.notify_found",
 		       e);
+}
+
+/* ?1: the real time in ms; ?2: in seconds. The last notification of status
+ * (or reminder) of each system on each channel that reminds. */
+static const char reminders_sql[] =
+	"INSERT INTO notify_outbox (key, channel_id, channel, history_id, system_id, at, kind,"
+	" severity, payload, state, next_at_ms, created_at)"
+	" WITH r AS MATERIALIZED (SELECT channel_id, min(remind_s) AS remind_s FROM notify_rule"
+	"  WHERE remind_s IS NOT NULL AND events <> 'findings' GROUP BY channel_id),"
+	" last AS MATERIALIZED (SELECT o.*, r.remind_s FROM r JOIN notify_outbox o"
+	"  ON o.id = (SELECT max(o2.id) FROM notify_outbox o2 WHERE o2.channel_id = r.channel_id"
+	"   AND o2.system_id = o.system_id AND o2.kind IN ('status', 'reminder'))"
+	"  WHERE o.channel_id = r.channel_id AND o.kind IN ('status', 'reminder'))"
+	" SELECT lower(hex(randomblob(16))), l.channel_id, l.channel, l.history_id, l.system_id,"
+	"  p.now, 'reminder', 'BREACH',"
+	"  json_set(l.payload, '$.event', 'reminder', '$.at',"
+	"   strftime('%Y-%m-%dT%H:%M:%SZ', p.now, 'unixepoch'), '$.at_unix', p.now,"
+	"   '$.since', l.payload ->> (CASE l.kind WHEN 'reminder' THEN '$.since' ELSE '$.at' END),"
+	"   '$.summary', 'still BREACH: ' || (CASE l.kind WHEN 'reminder'"
+	"    THEN substr(l.payload ->> '$.summary', 15) ELSE l.payload ->> '$.summary' END)),"
+	"  'pending', ?1, ?2"
+	" FROM last l JOIN v_settings p"
+	" WHERE l.state <> 'suppressed' AND l.payload ->> '$.status' = 'BREACH'"
+	"  AND l.created_at + l.remind_s <= ?2"
+	"  AND (SELECT h.status FROM status_history h WHERE h.system_id = l.system_id"
+	"   ORDER BY h.at DESC, h.id DESC LIMIT 1) = 'BREACH'"
+	" ORDER BY l.system_id, l.channel_id";
+
+int notify_emit_reminders(struct db *db, struct error *e)
+{
+	sqlite3_stmt *st;
+	int64_t rules = 0;
+	int rc;
+
+	if (db_int64(db, "SELECT EXISTS (SELECT 1 FROM notify_rule WHERE remind_s IS NOT NULL)",
+		     &rules, e) < 0)
+		return -1;
+	if (!rules)
+		return 0;
+	st = db_cached(db, reminders_sql, e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, probe_now_ms());
+	sqlite3_bind_int64(st, 2, when_real_now());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "writing reminders");
 }

@@ -43,6 +43,7 @@ struct notify_rule {
 	size_t nfindings;
 	char **systems; /* GLOB patterns, NULL-terminated, or NULL: any */
 	size_t nsystems;
+	int64_t remind_s; /* while in BREACH, tell again this often; 0: never */
 };
 
 void notify_channel_defaults(struct notify_channel *c);
@@ -82,5 +83,10 @@ int notify_emit(struct db *db, int64_t mark, struct error *e);
  * look (notify_finding) as events, for the channels whose rules hear them.
  * Reads v_findings once; nothing when no rule hears findings. */
 int notify_emit_findings(struct db *db, struct error *e);
+
+/* The same, each time: a reminder for every system still in BREACH whose
+ * last notification of it, on a channel with a rule that reminds, is older
+ * than the rule's interval. */
+int notify_emit_reminders(struct db *db, struct error *e);
 
 #endif

@@ -63,7 +63,8 @@ static int record_history(struct db *db, int wait, int snapshot, int *changed, s
 	n = sqlite3_changes(db->h);
 	if (changed)
 		*changed = n;
-	if ((n > 0 && notify_emit(db, mark, e) < 0) || notify_emit_findings(db, e) < 0) {
+	if ((n > 0 && notify_emit(db, mark, e) < 0) || notify_emit_findings(db, e) < 0 ||
+	    notify_emit_reminders(db, e) < 0) {
 		db_rollback(db);
 		return -1;
 	}
