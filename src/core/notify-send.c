@@ -95,6 +95,8 @@ static void ended(struct attempt *a, int ok, const char *fmt, ...)
 		for (p = a->error; *p; p++)
 			if (*p == '\n' || *p == '\t')
 				*p = ' ';
+		while (p > a->error && p[-1] == ' ')
+			*--p = '\0';
 	}
 }
 

@@ -7,9 +7,11 @@
  * finding and system name pattern. Secrets are never stored: a webhook's
  * header names an environment variable (${TOKEN}), read when it is sent.
  *
- * Events are made where the status history is kept (verdict.c): for every
- * change of a system's status, in the same transaction, one outbox row per
- * channel that hears it (notify_emit). Root cause once: a system whose
+ * Events are made where the status history is kept (verdict.c), in the same
+ * transaction, one outbox row per channel that hears each: a change of a
+ * system's status (notify_emit), a finding appearing or clearing
+ * (notify_emit_findings), a reminder while a BREACH lasts
+ * (notify_emit_reminders). Root cause once: a system whose
  * outage has a dependency in outage is told of in the event of that
  * dependency (its "affected" list) and its own rows are kept as suppressed.
  * A dependant seen failing first is held (notify_hold_s) and suppressed if
