@@ -643,6 +643,9 @@ static void notify(struct prober *p)
 		p->notifier = NULL;
 		return;
 	}
+	/* Not while the inventory is stale: the caller reloads it first, at once. */
+	if (p->gone)
+		return;
 	if (!p->notifier)
 		p->notifier = notifier_new(p->db, p->engine);
 	if (notifier_step(p->notifier, &err) < 0) {
