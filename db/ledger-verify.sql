@@ -78,6 +78,20 @@ live (tbl, id, row) AS (
   SELECT 'objective_history', id, json_object('system_id', system_id, 'rto_s', rto_s,
     'rpo_s', rpo_s, 'strategy', strategy, 'tier', tier, 'valid_from', valid_from,
     'valid_to', valid_to, 'source', source) FROM objective_history
+  UNION ALL
+  SELECT 'notify_channel', id, json_object('name', name, 'kind', kind, 'target', target,
+    'headers', headers, 'shape', shape, 'timeout_ms', timeout_ms, 'max_attempts', max_attempts, 'enabled',
+    enabled, 'created_at', created_at, 'updated_at', updated_at) FROM notify_channel
+  UNION ALL
+  SELECT 'notify_rule', id, json_object('channel_id', channel_id, 'min_severity',
+    min_severity, 'tier_min', tier_min, 'tier_max', tier_max, 'findings', findings, 'systems',
+    systems, 'created_at', created_at, 'events', events, 'remind_s', remind_s) FROM notify_rule
+  UNION ALL
+  SELECT 'notify_outbox', id, json_object('key', key, 'channel_id', channel_id, 'channel',
+    channel, 'history_id', history_id, 'system_id', system_id, 'at', at, 'kind', kind,
+    'severity', severity, 'payload', payload, 'state', state, 'attempts', attempts,
+    'next_at_ms', next_at_ms, 'last_error', last_error, 'created_at', created_at,
+    'delivered_at', delivered_at) FROM notify_outbox
 ),
 -- the entries of rows: entries of their own, and the elements of import.batch
 -- entries (each the payload of the entry it stands for, with its kind), in

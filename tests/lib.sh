@@ -106,6 +106,17 @@ start_server() {
 # Tell the test server to switch: ctl down, ctl up, ctl mode/status/500 ...
 ctl() { curl -fsS "http://127.0.0.1:$CTL/$1"; }
 
+# Start tests/receiver.py, the webhook receiver, logging POSTs to $T/recv.log;
+# sets RURL. rmode MODE switches how it answers (ok, 500, fail/N, hang).
+start_receiver() {
+	touch "$T/recv.log"
+	python3 "$SRCDIR/tests/receiver.py" "$T/recv.log" >"$T/recv.out" 2>"$T/recv.err" &
+	pids="$pids $!"
+	wait_for 10 test -s "$T/recv.out" || { echo "Bail out! the receiver did not start"; exit 1; }
+	RURL="http://127.0.0.1:$(cat "$T/recv.out")"
+}
+rmode() { curl -fsS "$RURL/mode/$1" >/dev/null; }
+
 done_testing() {
 	echo "1..$n"
 	[ "$failures" -eq 0 ]

@@ -42,6 +42,10 @@ static const struct setting {
 	 "how far past the probe's clock a recovery point may lie (5m)"},
 	{"anchor-log", "anchor_log_s", K_DURATION,
 	 "how often probe --watch logs the ledger's head to syslog, 0 never (1h)"},
+	{"notify-retry-max", "notify_retry_max_s", K_DURATION,
+	 "the longest wait between two attempts at a notification (5m)"},
+	{"notify-hold", "notify_hold_s", K_DURATION,
+	 "how long a change of a system that depends on others waits, in case its cause shows (30s)"},
 	{"require-reason", "require_reason", K_FLAG,
 	 "changes of objectives, strategy or tier need --reason (no)"},
 };
@@ -122,7 +126,7 @@ static int run_set(struct ctx *ctx, struct args *a, struct error *e)
 
 		if (duration_parse(value,
 				   !strcmp(s->key, "backup_grace_s") || !strcmp(s->key, "future_skew_s") ||
-					   !strcmp(s->key, "anchor_log_s")
+					   !strcmp(s->key, "anchor_log_s") || !strcmp(s->key, "notify_hold_s")
 					   ? DURATION_ZERO_OK
 					   : 0,
 				   &secs, e) < 0)

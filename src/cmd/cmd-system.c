@@ -178,22 +178,6 @@ static int run_list(struct ctx *ctx, struct args *a, struct error *e)
 	return list(ctx, NULL, f, e);
 }
 
-/* One section of `system show`: a heading and a table, or nothing when empty. */
-static int section(struct ctx *ctx, const char *title, const char *sql, int64_t id,
-		   struct error *e)
-{
-	sqlite3_stmt *st = db_prepare(ctx->db, sql, e);
-	int rc;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	fprintf(ctx->out, "\n%s:\n", title);
-	rc = output_rows(ctx, ctx->db, st, OUT_TABLE, e);
-	sqlite3_finalize(st);
-	return rc;
-}
-
 static int run_show(struct ctx *ctx, struct args *a, struct error *e)
 {
 	static const struct {
@@ -266,7 +250,7 @@ static int run_show(struct ctx *ctx, struct args *a, struct error *e)
 	}
 	sqlite3_finalize(st);
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
-		if (section(ctx, sections[i].title, sections[i].sql, id, e) < 0)
+		if (output_section(ctx, sections[i].title, sections[i].sql, id, e) < 0)
 			return -1;
 	return 0;
 }

@@ -46,6 +46,8 @@ static const struct cmd top[] = {
 		     "nagios", NULL, 0, 0, NULL, NULL, 0, &cmd_report},
 	{"probe", NULL, "probe endpoints: outages, recovery times, data lag", NULL, 0, 0, NULL,
 	 NULL, 0, &cmd_probe},
+	{"notify", NULL, "notifications: channels, rules and the delivery log", NULL, 0, 0, NULL,
+	 cmd_notify, 0},
 	{"import", NULL, "load an inventory from JSON", NULL, 0, 0, NULL, NULL, 0, &cmd_import},
 	{"export", NULL, "write the inventory as JSON", NULL, 0, 0, NULL, NULL, 0, &cmd_export},
 	{"config", NULL, "settings of the verdicts", NULL, 0, 0, NULL, cmd_config, 0},

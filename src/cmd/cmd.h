@@ -64,7 +64,7 @@ struct cmd {
 
 /* The command tables, one per cmd-*.c file. */
 extern const struct cmd cmd_system[], cmd_endpoint[], cmd_schedule[], cmd_depend[],
-	cmd_maintenance[], cmd_drill[], cmd_strategy[], cmd_db[], cmd_config[];
+	cmd_maintenance[], cmd_drill[], cmd_strategy[], cmd_db[], cmd_config[], cmd_notify[];
 extern const struct cmd cmd_checkin, cmd_import, cmd_export, cmd_probe, cmd_status, cmd_whatif,
 	cmd_recovery_order, cmd_report, cmd_dashboard, cmd_demo;
 

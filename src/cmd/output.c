@@ -235,3 +235,18 @@ int output_list(struct ctx *ctx, const struct args *a, const char *table_sql, co
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int output_section(struct ctx *ctx, const char *title, const char *sql, int64_t id,
+		   struct error *e)
+{
+	sqlite3_stmt *st = db_prepare(ctx->db, sql, e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	fprintf(ctx->out, "\n%s:\n", title);
+	rc = output_rows(ctx, ctx->db, st, OUT_TABLE, e);
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -32,6 +32,10 @@ int output_rows(struct ctx *ctx, struct db *db, sqlite3_stmt *st, enum out_forma
 int output_list(struct ctx *ctx, const struct args *a, const char *table_sql, const char *data_sql,
 		struct error *e);
 
+/* One section of a `show`: "\nTITLE:" and SQL's rows (?1 bound to ID) as a table. */
+int output_section(struct ctx *ctx, const char *title, const char *sql, int64_t id,
+		   struct error *e);
+
 /* Append S to SB made printable: control characters (C0, DEL, C1), bidirectional
  * overrides and isolates, and bytes that are not UTF-8 each become '?'. */
 void output_printable(struct strbuf *sb, const char *s);

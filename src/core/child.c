@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,12 +43,43 @@ void child_printable(struct strbuf *sb, const char *s, size_t len)
 int child_start(struct child *c, const char *command, char **env, child_line_fn fn, void *arg,
                 struct error *e)
 {
-	int p[2], devnull;
+	return child_start_input(c, command, env, NULL, 0, fn, arg, e);
+}
+
+/* Write what is left of the input, never waiting; close it when all is written
+ * or the command stopped reading. A socket rather than a pipe: send() with
+ * MSG_NOSIGNAL, so a command that exits without reading raises no SIGPIPE. */
+static void feed(struct child *c)
+{
+	while (c->in_fd >= 0 && c->in_off < c->in.len) {
+		ssize_t w = send(c->in_fd, c->in.buf + c->in_off, c->in.len - c->in_off, MSG_NOSIGNAL);
+
+		if (w > 0) {
+			c->in_off += (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		break;
+	}
+	if (c->in_fd >= 0) {
+		close(c->in_fd);
+		c->in_fd = -1;
+	}
+}
+
+int child_start_input(struct child *c, const char *command, char **env, const char *input,
+                      size_t len, child_line_fn fn, void *arg, struct error *e)
+{
+	int p[2], in[2] = {-1, -1}, devnull;
 	size_t n = 0, k = 0, i;
 	char **envp;
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
+	c->in_fd = -1;
 	c->fn = fn;
 	c->arg = arg;
 	/* The environment is built before fork: the child only execs. */
@@ -64,7 +96,14 @@ int child_start(struct child *c, const char *command, char **env, child_line_fn 
 		free(envp);
 		return error_set(e, ERR_IO, "cannot run '%s': pipe: %s", command, strerror(errno));
 	}
-	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (input && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) < 0) {
+		close(p[0]);
+		close(p[1]);
+		free(envp);
+		return error_set(e, ERR_IO, "cannot run '%s': socketpair: %s", command,
+				 strerror(errno));
+	}
+	devnull = input ? -1 : open("/dev/null", O_RDONLY | O_CLOEXEC);
 	c->started_ms = probe_now_ms();
 	c->pid = fork();
 	if (c->pid < 0) {
@@ -72,6 +111,10 @@ int child_start(struct child *c, const char *command, char **env, child_line_fn 
 
 		close(p[0]);
 		close(p[1]);
+		if (in[0] >= 0) {
+			close(in[0]);
+			close(in[1]);
+		}
 		if (devnull >= 0)
 			close(devnull);
 		free(envp);
@@ -83,6 +126,10 @@ int child_start(struct child *c, const char *command, char **env, child_line_fn 
 		setpgid(0, 0);
 		if (devnull >= 0)
 			dup2(devnull, 0);
+		if (in[0] >= 0) {
+			shutdown(in[0], SHUT_WR);
+			dup2(in[0], 0);
+		}
 		dup2(p[1], 1);
 		dup2(p[1], 2);
 		signal(SIGINT, SIG_DFL);
@@ -101,6 +148,14 @@ int child_start(struct child *c, const char *command, char **env, child_line_fn 
 	free(envp);
 	c->fd = p[0];
 	fcntl(c->fd, F_SETFL, O_NONBLOCK);
+	if (in[0] >= 0) {
+		close(in[0]);
+		shutdown(in[1], SHUT_RD);
+		c->in_fd = in[1];
+		fcntl(c->in_fd, F_SETFL, O_NONBLOCK);
+		strbuf_add(&c->in, input, len);
+		feed(c);
+	}
 	return 0;
 }
 
@@ -154,6 +209,7 @@ int child_poll(struct child *c)
 	ssize_t r;
 	int st;
 
+	feed(c);
 	while (c->fd >= 0) {
 		r = read(c->fd, buf, sizeof(buf));
 		if (r > 0) {
@@ -234,7 +290,11 @@ void child_done(struct child *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
+	if (c->in_fd >= 0)
+		close(c->in_fd);
+	c->in_fd = -1;
 	c->pid = 0;
+	strbuf_done(&c->in);
 	strbuf_done(&c->tail);
 	strbuf_done(&c->line);
 }

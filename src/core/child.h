@@ -34,6 +34,9 @@ struct child {
 	int status;                   /* its exit status; 128 + N when signal N ended it */
 	int64_t started_ms, ended_ms; /* wall clock, Unix milliseconds */
 	int64_t kill_at_ms;           /* SIGKILL the group at this monotonic time; 0: not due */
+	int in_fd;                    /* standard input still being written, or -1 */
+	struct strbuf in;             /* what is left to write to it */
+	size_t in_off;
 	int killed;                   /* child_kill() was called */
 	size_t total;                 /* bytes of output read */
 	struct strbuf tail;           /* the last CHILD_KEEP bytes or so, printable */
@@ -47,6 +50,11 @@ struct child {
  * with e set (nothing is left running). */
 int child_start(struct child *c, const char *command, char **env, child_line_fn fn, void *arg,
                 struct error *e);
+
+/* The same with INPUT (LEN bytes) on the command's standard input, written
+ * without blocking as the command reads it (child_poll), then closed. */
+int child_start_input(struct child *c, const char *command, char **env, const char *input,
+                      size_t len, child_line_fn fn, void *arg, struct error *e);
 
 /* Read what output there is, reap the process when it ended, and send SIGKILL
  * when a kill's grace ran out. Never waits. Returns 1 once the process ended and

@@ -414,7 +414,7 @@ bad:
 			 s);
 }
 
-static int header_check(const char *h, struct error *e)
+int inventory_header_check(const char *h, struct error *e)
 {
 	size_t name = strspn(h, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 				"0123456789!#$%&'*+-.^_`|~");
@@ -519,7 +519,7 @@ int inventory_endpoint_check(const struct inventory_endpoint *ep, struct error *
 	if (ep->max_latency_ms < 0)
 		return error_set(e, ERR_DATA, "latency threshold must be positive");
 	for (i = 0; i < ep->nheaders; i++)
-		if (header_check(ep->headers[i], e) < 0)
+		if (inventory_header_check(ep->headers[i], e) < 0)
 			return -1;
 	return 0;
 }

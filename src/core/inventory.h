@@ -85,6 +85,9 @@ struct inventory_endpoint {
 
 void inventory_endpoint_defaults(struct inventory_endpoint *ep);
 
+/* Check a header "Name: value": well formed, and a credential only by ${VARIABLE}. */
+int inventory_header_check(const char *h, struct error *e);
+
 /* Check an endpoint's fields without touching the database. */
 int inventory_endpoint_check(const struct inventory_endpoint *ep, struct error *e);
 

@@ -62,8 +62,16 @@ struct hostcount {
 	int n;
 };
 
+struct transfer {
+	CURL *easy;
+	probe_transfer_fn done;
+	void *arg;
+};
+
 struct probe_engine {
 	CURLM *multi;
+	struct transfer *transfers; /* the caller's own (probe_engine_transfer) */
+	size_t ntransfers, captransfers;
 	struct probe_options opt;
 	probe_done_fn done;
 	void *arg;
@@ -161,6 +169,11 @@ static int expand(const char *s, int url, char **out, struct error *e)
 int probe_expand_header(const char *header, char **out, struct error *e)
 {
 	return expand(header, 0, out, e);
+}
+
+int probe_expand_url(const char *url, char **out, struct error *e)
+{
+	return expand(url, 1, out, e);
 }
 
 /* Free S, a string that held expanded secrets, wiping it first. */
@@ -768,6 +781,37 @@ static void dispatch(struct probe_engine *pe)
 	}
 }
 
+void probe_engine_transfer(struct probe_engine *pe, void *easy, probe_transfer_fn done, void *arg)
+{
+	pe->transfers = xgrow(pe->transfers, &pe->captransfers, pe->ntransfers + 1,
+			      sizeof(*pe->transfers));
+	pe->transfers[pe->ntransfers++] = (struct transfer){easy, done, arg};
+	if (curl_multi_add_handle(pe->multi, easy) != CURLM_OK)
+		fatal("curl_multi_add_handle failed");
+}
+
+/* Take EASY off the multi handle and out of the list; its entry, or 0 if not there. */
+static int transfer_take(struct probe_engine *pe, CURL *easy, struct transfer *t)
+{
+	size_t i;
+
+	for (i = 0; i < pe->ntransfers; i++)
+		if (pe->transfers[i].easy == easy) {
+			*t = pe->transfers[i];
+			pe->transfers[i] = pe->transfers[--pe->ntransfers];
+			curl_multi_remove_handle(pe->multi, easy);
+			return 1;
+		}
+	return 0;
+}
+
+void probe_engine_transfer_cancel(struct probe_engine *pe, void *easy)
+{
+	struct transfer t;
+
+	transfer_take(pe, easy, &t);
+}
+
 /* Deliver every finished transfer; returns how many. */
 static int drain(struct probe_engine *pe)
 {
@@ -775,10 +819,17 @@ static int drain(struct probe_engine *pe)
 	int left, n = 0;
 
 	while ((msg = curl_multi_info_read(pe->multi, &left))) {
+		struct transfer t;
 		struct job *j;
+		CURLcode code;
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
+		code = msg->data.result; /* msg does not outlive the removal of its handle */
+		if (transfer_take(pe, msg->easy_handle, &t)) {
+			t.done(t.easy, (int)code, t.arg);
+			continue;
+		}
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&j);
 		j->completed = msg->data.result == CURLE_OK && !j->too_big;
 		if (j->completed && j->secret && follow(pe, j))
@@ -874,6 +925,9 @@ void probe_engine_free(struct probe_engine *pe)
 	if (!pe)
 		return;
 	probe_engine_abandon(pe);
+	while (pe->ntransfers)
+		probe_engine_transfer_cancel(pe, pe->transfers[0].easy);
+	free(pe->transfers);
 	while (pe->nidle)
 		curl_easy_cleanup(pe->idle[--pe->nidle]);
 	curl_multi_cleanup(pe->multi);

@@ -81,6 +81,17 @@ void probe_engine_add(struct probe_engine *pe, const struct probe_spec *spec);
 int probe_engine_step(struct probe_engine *pe, int wait_ms, int extra_fd, int *extra_ready,
 		      struct error *e);
 
+/* A transfer of the caller's own (a notification) on the engine's multi
+ * handle, so that one curl_multi_poll serves probes and it alike. EASY is a
+ * CURL * the caller set up and still owns; DONE receives it with its CURLcode
+ * when it ends, from within probe_engine_step (and so possibly while the
+ * caller's database connection is busy reading: DONE must not use it). The
+ * engine's limits do not count it, and abandoning probes leaves it alone. */
+typedef void (*probe_transfer_fn)(void *easy, int code, void *arg);
+void probe_engine_transfer(struct probe_engine *pe, void *easy, probe_transfer_fn done, void *arg);
+/* Take EASY off the engine before it ended; DONE is not called. */
+void probe_engine_transfer_cancel(struct probe_engine *pe, void *easy);
+
 /* Probes queued or in flight. */
 size_t probe_engine_pending(const struct probe_engine *pe);
 
@@ -97,5 +108,7 @@ int probe_status_expected(const char *expect, long status);
  * with e set naming the variable when one is unset or its value holds a control
  * character (CR, LF: a way to add headers); the value never appears in e. */
 int probe_expand_header(const char *header, char **out, struct error *e);
+/* The same for a URL: each value is percent-encoded (a '/' in it too). */
+int probe_expand_url(const char *url, char **out, struct error *e);
 
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "inventory.h"
+#include "notify-send.h"
 #include "prober.h"
 #include "recorder.h"
 #include "retention.h"
@@ -36,6 +37,7 @@ struct pending {
 struct prober {
 	struct db *db;
 	struct probe_engine *engine;
+	struct notifier *notifier; /* delivering notifications, while we hold the lease */
 	struct recorder *rec;
 	struct prober_endpoint *eps;
 	size_t neps;
@@ -425,6 +427,7 @@ void prober_free(struct prober *p)
 {
 	if (!p)
 		return;
+	notifier_free(p->notifier, !p->replaced);
 	probe_engine_free(p->engine);
 	recorder_free(p->rec);
 	forget_pending(p, p->npending);
@@ -641,6 +644,28 @@ static int64_t start_due(struct prober *p, int64_t now, int64_t soonest)
 	return soonest;
 }
 
+/* Only the lease holder delivers notifications, between batches, never
+ * stopping probing: trouble with them is a warning. */
+static void notify(struct prober *p)
+{
+	struct error err = {0};
+
+	if (!p->heartbeat || p->lost_lease || replaced(p, NULL)) {
+		notifier_free(p->notifier, !p->replaced);
+		p->notifier = NULL;
+		return;
+	}
+	/* Not while the inventory is stale: the caller reloads it first, at once. */
+	if (p->gone)
+		return;
+	if (!p->notifier)
+		p->notifier = notifier_new(p->db, p->engine);
+	if (notifier_step(p->notifier, &err) < 0) {
+		strbuf_printf(warning(p), "notifications: %s", err.msg);
+		error_done(&err);
+	}
+}
+
 int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, struct error *e)
 {
 	int64_t now = mono_ms(), soonest;
@@ -648,9 +673,11 @@ int prober_step(struct prober *p, int wait_ms, int extra_fd, int *extra_ready, s
 	p->watching = 1;
 	soonest = start_due(p, now, now + wait_ms);
 	if (probe_engine_step(p->engine, (int)(soonest > now ? soonest - now : 0), extra_fd,
-			      extra_ready, e) < 0)
+			      extra_ready, e) < 0 ||
+	    maybe_flush(p, e) < 0)
 		return -1;
-	return maybe_flush(p, e);
+	notify(p);
+	return 0;
 }
 
 /* Let in-flight probes finish for up to GRACE_MS and abandon the rest. */
@@ -677,6 +704,8 @@ int prober_reload(struct prober *p, int grace_ms, struct error *e)
 int prober_stop(struct prober *p, int grace_ms, struct error *e)
 {
 	drain(p, grace_ms);
+	notifier_free(p->notifier, !p->replaced);
+	p->notifier = NULL;
 	if (p->replaced)
 		return 0; /* nothing to write to: the caller was told */
 	if (flush(p, 1, e) < 0 || replaced(p, e))

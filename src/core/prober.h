@@ -11,7 +11,9 @@
  * tenth of its system's RTO and at most its interval.
  *
  * One thread: prober_step() waits in curl_multi_poll, optionally on one
- * more descriptor (a signal self-pipe, or the dashboard's terminal).
+ * more descriptor (a signal self-pipe, or the dashboard's terminal). While
+ * the prober holds the heartbeat (the lease), each step also delivers the
+ * notification outbox (notify-send.h) on the same multi handle.
  *
  * What others do to the database does not stop it: results of one batch are
  * applied in time order; a locked (or full) database keeps them in memory,

@@ -8,6 +8,7 @@
 
 #include "evidence.h"
 #include "inventory.h"
+#include "notify.h"
 #include "util.h"
 #include "verdict.h"
 #include "when.h"
@@ -39,7 +40,8 @@ int verdict_prepare_history(struct db *db, struct error *e)
 static int record_history(struct db *db, int wait, int snapshot, int *changed, struct error *e)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int64_t mark = 0;
+	int rc, n;
 
 	if (changed)
 		*changed = 0;
@@ -52,8 +54,12 @@ static int record_history(struct db *db, int wait, int snapshot, int *changed, s
 		db_rollback(db);
 		return -1;
 	}
-	st = db_cached(db, snapshot ? history_snapshot_sql : history_views_sql,
-		       e);
+	/* The events of the changes are written with them, in this transaction. */
+	if (notify_mark(db, &mark, e) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	st = db_cached(db, snapshot ? history_snapshot_sql : history_views_sql, e);
 	if (!st) {
 		db_rollback(db);
 		return -1;
@@ -65,8 +71,14 @@ static int record_history(struct db *db, int wait, int snapshot, int *changed, s
 		db_rollback(db);
 		return -1;
 	}
+	n = sqlite3_changes(db->h);
 	if (changed)
-		*changed = sqlite3_changes(db->h);
+		*changed = n;
+	if ((n > 0 && notify_emit(db, mark, e) < 0) || notify_emit_findings(db, snapshot, e) < 0 ||
+	    notify_emit_reminders(db, e) < 0) {
+		db_rollback(db);
+		return -1;
+	}
 	return db_commit(db, e);
 }
 

@@ -20,7 +20,8 @@
  * from its last recorded one. Holds its own transaction; *changed (may be NULL)
  * receives how many changed. History only moves forward: nothing is recorded
  * while --now sets the clock ahead of the real time, nor for a system whose
- * newest recorded change is later than the clock. */
+ * newest recorded change is later than the clock. The notifications of the
+ * changes go to the outbox in the same transaction (notify_emit). */
 int verdict_record_history(struct db *db, int *changed, struct error *e);
 /* Prepare what verdict_record_history runs, ahead of time: preparing the
  * views takes about 0.1 s, in one call that nothing can interrupt (a

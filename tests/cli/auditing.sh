@@ -123,6 +123,15 @@ sql "INSERT INTO drill (system_id, kind, started_at, recovered_at, created_at, s
 ok "28. measured drills beside typed-in ones" check 28 "web|failover|typed-in|-|18000000|-|0
 ledger|failover|measured|recovered|95400|1000|1"
 ok "29. status and findings from one evaluation, as v_system_status and v_findings give them" check 29 "$("$DRTOP" db query "SELECT s.system || '|' || s.status || '|' || s.findings || '|' || (SELECT count(*) FROM v_findings f WHERE f.system_id = s.system_id AND f.severity = 'BREACH') FROM v_system_status s ORDER BY s.system")"
+# A tier-0 system whose last backup was 2 hours ago, against an RPO of 1 hour:
+# 90 minutes ago its lag was within it, now it breaches. A channel for tier-0
+# breaches hears it, and no prober delivers.
+d system add vault --rto 1h --rpo 1h --tier 0 --since -1d
+d checkin vault --at -2h
+"$DRTOP" --now -90m status >/dev/null
+d notify add oncall --kind exec --command true --severity BREACH --tier 0
+d status
+ok "30. notifications not delivered: vault's breach waits for a prober" check 30 "vault|UNKNOWN>BREACH|BREACH|oncall|pending|0|-"
 ok "every query also runs in a plain sqlite3 shell" sh -c '
 	for n in $(grep "^<!-- query: " "'"$DOC"'" | tr -dc "0-9\n"); do
 		awk -v n="$n" "\$0 == \"<!-- query: \" n \" -->\" { f = 1; next } f && /^\`\`\`sql/ { g = 1; next } g && /^\`\`\`/ { exit } g { print }" "'"$DOC"'" |

@@ -3,7 +3,7 @@
 . "$SRCDIR/tests/lib.sh"
 
 succeeds "drtop help" help
-for c in demo system endpoint schedule depend maintenance checkin drill strategy status report whatif recovery-order config probe import export db; do
+for c in demo system endpoint schedule depend maintenance checkin drill strategy status report whatif recovery-order config probe notify import export db; do
 	ok "help lists $c" sh -c "grep -q '^  $c ' '$T/out'"
 	ok "the man page documents $c" sh -c "sed 's/\\\\-/-/g' '$SRCDIR/doc/drtop.1' | grep -q '^\.B drtop $c'"
 done

