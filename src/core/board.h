@@ -45,6 +45,8 @@ struct board_system {
 	char history[13]; /* the last status changes, oldest first: O W B U */
 };
 
+struct board_text;
+
 struct board {
 	int64_t now;
 	char now_iso[32];
@@ -56,6 +58,7 @@ struct board {
 	int down; /* systems in an outage now (down_since_ms set) */
 	char ledger_head[96]; /* SEQ:HASH of the ledger's newest entry after reading; "" without one */
 	int snapshot; /* read from temp.verdict_snapshot (board_options.snapshot) */
+	struct board_text *text; /* the findings' strings, in large blocks */
 };
 
 enum board_severity { BOARD_OK, BOARD_WARN, BOARD_BREACH };
