@@ -79,9 +79,10 @@ live (tbl, id, row) AS (
     'rpo_s', rpo_s, 'strategy', strategy, 'tier', tier, 'valid_from', valid_from,
     'valid_to', valid_to, 'source', source) FROM objective_history
   UNION ALL
-  SELECT 'notify_channel', id, json_object('name', name, 'kind', kind, 'target', target,
+  SELECT 'notify_channel', id, json_patch(json_object('name', name, 'kind', kind, 'target', target,
     'headers', headers, 'shape', shape, 'timeout_ms', timeout_ms, 'max_attempts', max_attempts, 'enabled',
-    enabled, 'created_at', created_at, 'updated_at', updated_at) FROM notify_channel
+    enabled, 'created_at', created_at, 'updated_at', updated_at), json_object('options', options))
+    FROM notify_channel
   UNION ALL
   SELECT 'notify_rule', id, json_object('channel_id', channel_id, 'min_severity',
     min_severity, 'tier_min', tier_min, 'tier_max', tier_max, 'findings', findings, 'systems',
