@@ -78,6 +78,10 @@ ALTER TABLE notify_outbox_new RENAME TO notify_outbox;
 CREATE INDEX notify_outbox_due ON notify_outbox(next_at_ms)
   WHERE state IN ('pending', 'in-flight');
 CREATE INDEX notify_outbox_system ON notify_outbox(system_id, id);
+-- Whether a system is held back as flapping: its notices, and its settling.
+CREATE INDEX notify_outbox_flapping ON notify_outbox(system_id, id) WHERE kind = 'flapping';
+CREATE INDEX notify_outbox_settled ON notify_outbox(system_id, id)
+  WHERE kind = 'status' AND payload ->> '$.change' = 'settled';
 
 PRAGMA legacy_alter_table = OFF;
 

@@ -46,6 +46,12 @@ static const struct setting {
 	 "the longest wait between two attempts at a notification (5m)"},
 	{"notify-hold", "notify_hold_s", K_DURATION,
 	 "how long a change of a system that depends on others waits, in case its cause shows (30s)"},
+	{"notify-flap-changes", "notify_flap_changes", K_COUNT,
+	 "a system whose status changes more often than this within notify-flap-window is held "
+	 "back as flapping, with one notice, until it settles; 0 never (4)"},
+	{"notify-flap-window", "notify_flap_window_s", K_DURATION,
+	 "the window in which changes of status count as flapping, and a flapping system must keep "
+	 "one status to settle (10m)"},
 	{"require-reason", "require_reason", K_FLAG,
 	 "changes of objectives, strategy or tier need --reason (no)"},
 };
@@ -154,9 +160,11 @@ static int run_set(struct ctx *ctx, struct args *a, struct error *e)
 		char *end;
 		long n = strtol(value, &end, 10);
 
-		if (!*value || *end || n < 1 || n > 100)
-			return error_set(e, ERR_DATA, "%s: expected a whole number from 1 to 100, not '%s'",
-					 s->name, value);
+		int zero = !strcmp(s->key, "notify_flap_changes"); /* 0: never */
+
+		if (!*value || *end || n < !zero || n > 100)
+			return error_set(e, ERR_DATA, "%s: expected a whole number from %d to 100, not '%s'",
+					 s->name, !zero, value);
 		snprintf(stored, sizeof(stored), "%ld", n);
 	}
 	if (db_begin(ctx->db, e) < 0)

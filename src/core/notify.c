@@ -334,9 +334,43 @@ int notify_mark(struct db *db, int64_t *mark, struct error *e)
 	"    AND o.state <> 'suppressed' AND o.payload ->> '$.status' <> 'OK'"                     \
 	"    AND o.created_at * 1000 >= down.since_ms - 1000))),"
 
+/* SYS is held back as flapping: told of its flapping since it last settled. */
+#define FLAP_HELD_SQL(SYS)                                                                         \
+	"EXISTS (SELECT 1 FROM notify_outbox fl WHERE fl.system_id = " SYS                          \
+	" AND fl.kind = 'flapping' AND fl.id > coalesce((SELECT max(st.id) FROM notify_outbox st"  \
+	"  WHERE st.system_id = " SYS " AND st.kind = 'status'"                                     \
+	"  AND st.payload ->> '$.change' = 'settled'), 0))"
+
+/* The integer setting KEY, or DEF when it is not set. */
+static int setting_int64(struct db *db, const char *key, int64_t def, int64_t *v, struct error *e)
+{
+	sqlite3_stmt *st = db_cached(db, "SELECT CAST(value AS INTEGER) FROM setting WHERE key = ?1", e);
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : def;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, e, "reading settings");
+}
+
+/* More than *changes changes of status within *window_s is flapping (0: never). */
+static int flap_settings(struct db *db, int64_t *changes, int64_t *window_s, struct error *e)
+{
+	if (setting_int64(db, "notify_flap_changes", 4, changes, e) < 0 ||
+	    setting_int64(db, "notify_flap_window_s", 600, window_s, e) < 0)
+		return -1;
+	if (*window_s <= 0)
+		*changes = 0;
+	return 0;
+}
+
 /* ?1: the status_history id after which the new rows are; ?2: the real time in
  * ms (due now); ?3: the real time in seconds; ?4: how long a change of a
- * system that depends on others is held, in ms. */
+ * system that depends on others is held, in ms; ?5, ?6: the flapping window
+ * in seconds and the changes within it that are flapping (0: never). */
 static const char emit_sql[] =
 	"INSERT INTO notify_outbox (key, channel_id, channel, history_id, system_id, at, kind,"
 	" severity, payload, state, next_at_ms, created_at)"
@@ -345,7 +379,16 @@ static const char emit_sql[] =
 	/* the changes, each with the status before it */
 	" ch AS MATERIALIZED ("
 	"  SELECT h.id AS hid, h.system_id, h.at, h.status, nullif(h.reason, '') AS finding,"
-	"   p.status AS prev, nullif(p.reason, '') AS prev_finding"
+	"   p.status AS prev, nullif(p.reason, '') AS prev_finding,"
+	/* flapping: more than ?6 changes in the window ?5 up to this one (since
+	 * it last settled; its first status is no change), or held back since a notice of flapping that has not
+	 * settled yet */
+	"   ?6 > 0 AND ((SELECT count(*) FROM status_history q WHERE q.system_id = h.system_id"
+	"     AND q.at > h.at - ?5 AND q.id <= h.id AND q.id > (SELECT max(coalesce(max(st.history_id), 0),"
+	"      (SELECT min(f.id) FROM status_history f WHERE f.system_id = h.system_id))"
+	"      FROM notify_outbox st WHERE st.system_id = h.system_id AND st.kind = 'status'"
+	"      AND st.payload ->> '$.change' = 'settled')) > ?6"
+	"    OR " FLAP_HELD_SQL("h.system_id") ") AS flapping"
 	"  FROM status_history h"
 	"  LEFT JOIN status_history p ON p.id = (SELECT q.id FROM status_history q"
 	"   WHERE q.system_id = h.system_id AND q.id < h.id ORDER BY q.at DESC, q.id DESC LIMIT 1)"
@@ -381,9 +424,9 @@ static const char emit_sql[] =
 	"  SELECT ev.*,"
 	"   CASE WHEN ev.cause_id IS NOT NULL THEN (SELECT name FROM system WHERE id = ev.cause_id)"
 	"    WHEN json_array_length(ev.affected) > 0 THEN ev.name END AS cause,"
-	"   ev.cause_id IS NOT NULL OR (ev.better AND (SELECT o.state FROM notify_outbox o"
-	"    WHERE o.system_id = ev.system_id ORDER BY o.id DESC LIMIT 1) IS 'suppressed')"
-	"    AS suppressed"
+	"   ev.flapping OR ev.cause_id IS NOT NULL OR (ev.better AND (SELECT o.state"
+	"    FROM notify_outbox o WHERE o.system_id = ev.system_id AND o.kind = 'status'"
+	"    ORDER BY o.id DESC LIMIT 1) IS 'suppressed') AS suppressed"
 	"  FROM ev),"
 	/* the channels whose rules hear each change */
 	" m AS MATERIALIZED (SELECT DISTINCT e.hid, c.id AS cid, c.name AS cname"
@@ -402,6 +445,7 @@ static const char emit_sql[] =
 	"   'severity', e.severity, 'finding', e.finding, 'previous_finding', e.prev_finding,"
 	"   'at', strftime('%Y-%m-%dT%H:%M:%SZ', e.at, 'unixepoch'), 'at_unix', e.at,"
 	"   'cause', e.cause, 'affected', json(coalesce(e.affected, '[]')),"
+	"   'flapping', CASE WHEN e.flapping THEN json('true') END,"
 	"   'summary', e.name || ': ' || coalesce(e.prev, 'new') || ' -> ' || e.status"
 	"    || coalesce(' (' || e.finding || ')', '')"
 	"    || CASE WHEN e.cause_id IS NOT NULL THEN '; likely caused by ' || e.cause"
@@ -430,10 +474,61 @@ static const char reattribute_sql[] =
 	"   JOIN system s ON s.id = c.cause_id WHERE c.id = notify_outbox.id)))"
 	" WHERE id IN (SELECT id FROM cause WHERE cause_id IS NOT NULL)";
 
+/* ?1: the status_history id after which the new rows are; ?2: the real time
+ * in ms; ?3: in seconds; ?4: the window, seconds. One notice of flapping for
+ * each channel that was to hear a change just held back as flapping, unless
+ * the system was already told of as flapping. */
+static const char flap_notice_sql[] =
+	"INSERT INTO notify_outbox (key, channel_id, channel, system_id, at, kind, severity,"
+	" payload, state, next_at_ms, created_at)"
+	" WITH held AS MATERIALIZED (SELECT o.system_id, o.channel_id, max(o.id) AS id"
+	"  FROM notify_outbox o WHERE o.history_id > ?1 AND o.kind = 'status'"
+	"   AND o.payload ->> '$.flapping' AND o.channel_id IS NOT NULL"
+	"   AND NOT " FLAP_HELD_SQL("o.system_id") " GROUP BY o.system_id, o.channel_id),"
+	" w AS MATERIALIZED (SELECT h.system_id, count(*) AS changes,"
+	"   CASE max(CASE x.status WHEN 'BREACH' THEN 4 WHEN 'UNKNOWN' THEN 3 ELSE 2 END)"
+	"    WHEN 4 THEN 'BREACH' WHEN 3 THEN 'UNKNOWN' ELSE 'WARN' END AS severity"
+	"  FROM (SELECT DISTINCT system_id FROM held) h JOIN status_history x"
+	"   ON x.system_id = h.system_id AND x.at > (SELECT max(at) FROM status_history"
+	"    WHERE system_id = h.system_id) - ?4"
+	"   AND x.id > (SELECT min(f.id) FROM status_history f WHERE f.system_id = h.system_id)"
+	"   AND x.id > (SELECT coalesce(max(st.history_id), 0) FROM notify_outbox st"
+	"    WHERE st.system_id = h.system_id AND st.kind = 'status'"
+	"    AND st.payload ->> '$.change' = 'settled')"
+	"  GROUP BY h.system_id)"
+	" SELECT lower(hex(randomblob(16))), o.channel_id, o.channel, o.system_id, o.at, 'flapping',"
+	"  w.severity, json_object('version', 1, 'event', 'flapping', 'system', o.payload ->> '$.system',"
+	"   'tier', o.payload -> '$.tier', 'owner', o.payload ->> '$.owner',"
+	"   'status', o.payload ->> '$.status', 'finding', o.payload ->> '$.finding',"
+	"   'severity', w.severity, 'changes', w.changes, 'window_s', ?4,"
+	"   'at', o.payload ->> '$.at', 'at_unix', o.at,"
+	"   'summary', (o.payload ->> '$.system') || ' is flapping: ' || w.changes"
+	"    || ' changes of status in ' || (?4 / 60) || 'm, now ' || (o.payload ->> '$.status')"
+	"    || '; held back until it settles'),"
+	"  'pending', ?2, ?3"
+	" FROM held h JOIN notify_outbox o ON o.id = h.id JOIN w ON w.system_id = h.system_id"
+	" ORDER BY o.system_id, o.channel_id";
+
+static int flap_notice(struct db *db, int64_t mark, int64_t window_s, struct error *e)
+{
+	sqlite3_stmt *st = db_cached(db, flap_notice_sql, e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, mark);
+	sqlite3_bind_int64(st, 2, probe_now_ms());
+	sqlite3_bind_int64(st, 3, when_real_now());
+	sqlite3_bind_int64(st, 4, window_s);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "writing a notice of flapping");
+}
+
 int notify_emit(struct db *db, int64_t mark, struct error *e)
 {
 	sqlite3_stmt *st;
-	int64_t rules = 0, hold_ms = 0;
+	int64_t rules = 0, hold_ms = 0, flap_changes = 0, flap_window_s = 0;
 	int rc;
 
 	/* No channel hears changes of status: nothing to read the graph for. */
@@ -442,11 +537,10 @@ int notify_emit(struct db *db, int64_t mark, struct error *e)
 		return -1;
 	if (!rules)
 		return 0;
-	if (db_int64(db,
-		     "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM setting"
-		     " WHERE key = 'notify_hold_s'), 30) * 1000",
-		     &hold_ms, e) < 0)
+	if (setting_int64(db, "notify_hold_s", 30, &hold_ms, e) < 0 ||
+	    flap_settings(db, &flap_changes, &flap_window_s, e) < 0)
 		return -1;
+	hold_ms *= 1000;
 	st = db_cached(db, emit_sql, e);
 	if (!st)
 		return -1;
@@ -454,10 +548,14 @@ int notify_emit(struct db *db, int64_t mark, struct error *e)
 	sqlite3_bind_int64(st, 2, probe_now_ms());
 	sqlite3_bind_int64(st, 3, when_real_now());
 	sqlite3_bind_int64(st, 4, hold_ms);
+	sqlite3_bind_int64(st, 5, flap_window_s);
+	sqlite3_bind_int64(st, 6, flap_changes);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "writing notifications");
+	if (flap_changes > 0 && flap_notice(db, mark, flap_window_s, e) < 0)
+		return -1;
 	st = db_cached(db, reattribute_sql, e);
 	if (!st)
 		return -1;
@@ -580,4 +678,58 @@ int notify_emit_reminders(struct db *db, struct error *e)
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "writing reminders");
+}
+
+/* ?1: the real time in ms; ?2: in seconds; ?3: the window, seconds. A system
+ * held back as flapping whose status has not changed for a whole window has
+ * settled: its status is told once, to each channel told of its flapping. */
+static const char settled_sql[] =
+	"INSERT INTO notify_outbox (key, channel_id, channel, history_id, system_id, at, kind,"
+	" severity, payload, state, next_at_ms, created_at)"
+	" WITH held AS MATERIALIZED (SELECT fl.system_id, fl.channel_id, max(fl.id) AS id"
+	"  FROM notify_outbox fl WHERE fl.kind = 'flapping' AND fl.channel_id IS NOT NULL"
+	"   AND " FLAP_HELD_SQL("fl.system_id") " GROUP BY fl.system_id, fl.channel_id),"
+	" cur AS MATERIALIZED (SELECT h.*, x.id AS hid, x.at AS since, x.status,"
+	"   nullif(x.reason, '') AS finding"
+	"  FROM held h JOIN status_history x ON x.id = (SELECT y.id FROM status_history y"
+	"   WHERE y.system_id = h.system_id ORDER BY y.at DESC, y.id DESC LIMIT 1))"
+	" SELECT lower(hex(randomblob(16))), c.channel_id, f.channel, c.hid, c.system_id, p.now,"
+	"  'status', CASE c.status WHEN 'OK' THEN f.severity ELSE c.status END,"
+	"  json_object('version', 1, 'event', 'status', 'change', 'settled',"
+	"   'system', s.name, 'tier', s.tier, 'owner', s.owner, 'status', c.status,"
+	"   'previous_status', f.payload ->> '$.status',"
+	"   'severity', CASE c.status WHEN 'OK' THEN f.severity ELSE c.status END,"
+	"   'finding', c.finding, 'previous_finding', f.payload ->> '$.finding',"
+	"   'at', strftime('%Y-%m-%dT%H:%M:%SZ', p.now, 'unixepoch'), 'at_unix', p.now,"
+	"   'since', strftime('%Y-%m-%dT%H:%M:%SZ', c.since, 'unixepoch'),"
+	"   'cause', NULL, 'affected', json('[]'),"
+	"   'summary', s.name || ': settled at ' || c.status || coalesce(' (' || c.finding || ')', '')"
+	"    || ' after flapping'),"
+	"  'pending', ?1, ?2"
+	" FROM cur c JOIN notify_outbox f ON f.id = c.id JOIN system s ON s.id = c.system_id"
+	" JOIN v_settings p WHERE c.since <= p.now - ?3"
+	" ORDER BY c.system_id, c.channel_id";
+
+int notify_emit_settled(struct db *db, struct error *e)
+{
+	sqlite3_stmt *st;
+	int64_t held = 0, changes = 0, window_s = 0;
+	int rc;
+
+	if (db_int64(db, "SELECT EXISTS (SELECT 1 FROM notify_outbox WHERE kind = 'flapping')", &held,
+		     e) < 0)
+		return -1;
+	if (!held)
+		return 0;
+	if (flap_settings(db, &changes, &window_s, e) < 0)
+		return -1;
+	st = db_cached(db, settled_sql, e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, probe_now_ms());
+	sqlite3_bind_int64(st, 2, when_real_now());
+	sqlite3_bind_int64(st, 3, window_s > 0 ? window_s : 0);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "writing that a flapping system settled");
 }

@@ -92,4 +92,10 @@ int notify_emit_findings(struct db *db, int snapshot, struct error *e);
  * than the rule's interval. */
 int notify_emit_reminders(struct db *db, struct error *e);
 
+/* The same, each time: a system held back as flapping (more than
+ * notify_flap_changes changes of status within notify_flap_window_s, told
+ * once with a "flapping" notice) that kept one status for a whole window has
+ * settled: its status is told, once. */
+int notify_emit_settled(struct db *db, struct error *e);
+
 #endif

@@ -75,7 +75,7 @@ static int record_history(struct db *db, int wait, int snapshot, int *changed, s
 	if (changed)
 		*changed = n;
 	if ((n > 0 && notify_emit(db, mark, e) < 0) || notify_emit_findings(db, snapshot, e) < 0 ||
-	    notify_emit_reminders(db, e) < 0) {
+	    notify_emit_reminders(db, e) < 0 || notify_emit_settled(db, e) < 0) {
 		db_rollback(db);
 		return -1;
 	}
