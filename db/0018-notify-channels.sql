@@ -129,3 +129,7 @@ END;
 -- status for a whole window; then its status is told once.
 INSERT INTO setting (key, value) VALUES ('notify_flap_changes', '4');
 INSERT INTO setting (key, value) VALUES ('notify_flap_window_s', '600');
+
+-- A prober that takes the lease after nobody probed for this long (the newest
+-- probe result is this old) tells of that time: a "prober" event. 0: never.
+INSERT INTO setting (key, value) VALUES ('notify_unwatched_s', '300');

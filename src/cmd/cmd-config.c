@@ -52,6 +52,8 @@ static const struct setting {
 	{"notify-flap-window", "notify_flap_window_s", K_DURATION,
 	 "the window in which changes of status count as flapping, and a flapping system must keep "
 	 "one status to settle (10m)"},
+	{"notify-unwatched", "notify_unwatched_s", K_DURATION,
+	 "a prober that starts after nobody probed for this long tells of that time, 0 never (5m)"},
 	{"require-reason", "require_reason", K_FLAG,
 	 "changes of objectives, strategy or tier need --reason (no)"},
 };
@@ -132,7 +134,8 @@ static int run_set(struct ctx *ctx, struct args *a, struct error *e)
 
 		if (duration_parse(value,
 				   !strcmp(s->key, "backup_grace_s") || !strcmp(s->key, "future_skew_s") ||
-					   !strcmp(s->key, "anchor_log_s") || !strcmp(s->key, "notify_hold_s")
+					   !strcmp(s->key, "anchor_log_s") || !strcmp(s->key, "notify_hold_s") ||
+					   !strcmp(s->key, "notify_unwatched_s")
 					   ? DURATION_ZERO_OK
 					   : 0,
 				   &secs, e) < 0)

@@ -733,3 +733,49 @@ int notify_emit_settled(struct db *db, struct error *e)
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "writing that a flapping system settled");
 }
+
+/* ?1: the real time in ms; ?2: in seconds; ?3: how long nobody probed, at
+ * least, to tell of it, in ms. */
+static const char unwatched_sql[] =
+	"INSERT INTO notify_outbox (key, channel_id, channel, at, kind, severity, payload, state,"
+	" next_at_ms, created_at)"
+	" WITH gap AS MATERIALIZED (SELECT max(at_ms) / 1000 AS from_s FROM probe_result"
+	"  HAVING max(at_ms) <= ?1 - ?3 AND EXISTS (SELECT 1 FROM endpoint WHERE enabled)),"
+	/* every channel that hears changes to UNKNOWN: the time nobody probed is unknown */
+	" m AS MATERIALIZED (SELECT DISTINCT c.id, c.name FROM notify_rule r"
+	"  JOIN notify_channel c ON c.id = r.channel_id AND c.enabled"
+	"  WHERE r.events IN ('status', 'all') AND r.min_severity IN ('WARN', 'UNKNOWN'))"
+	" SELECT lower(hex(randomblob(16))), m.id, m.name, ?2, 'prober', 'UNKNOWN',"
+	"  json_object('version', 1, 'event', 'prober', 'status', 'UNKNOWN', 'severity', 'UNKNOWN',"
+	"   'from', strftime('%Y-%m-%dT%H:%M:%SZ', g.from_s, 'unixepoch'), 'from_unix', g.from_s,"
+	"   'to', strftime('%Y-%m-%dT%H:%M:%SZ', ?2, 'unixepoch'), 'to_unix', ?2,"
+	"   'unwatched_s', ?2 - g.from_s, 'at', strftime('%Y-%m-%dT%H:%M:%SZ', ?2, 'unixepoch'),"
+	"   'at_unix', ?2, 'summary', 'nobody probed from '"
+	"    || strftime('%Y-%m-%dT%H:%M:%SZ', g.from_s, 'unixepoch') || ' to '"
+	"    || strftime('%Y-%m-%dT%H:%M:%SZ', ?2, 'unixepoch') || ' (' || duration(?2 - g.from_s)"
+	"    || '): what happened then is unknown; probing again'),"
+	"  'pending', ?1, ?2"
+	" FROM gap g, m WHERE NOT EXISTS (SELECT 1 FROM notify_outbox o WHERE o.kind = 'prober'"
+	"  AND o.payload ->> '$.from_unix' = g.from_s)"
+	" ORDER BY m.id";
+
+int notify_emit_unwatched(struct db *db, struct error *e)
+{
+	sqlite3_stmt *st;
+	int64_t after_s = 0;
+	int rc;
+
+	if (setting_int64(db, "notify_unwatched_s", 300, &after_s, e) < 0)
+		return -1;
+	if (after_s <= 0)
+		return 0;
+	st = db_cached(db, unwatched_sql, e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, probe_now_ms());
+	sqlite3_bind_int64(st, 2, when_real_now());
+	sqlite3_bind_int64(st, 3, after_s * 1000);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "writing that nobody probed");
+}

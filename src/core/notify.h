@@ -98,4 +98,10 @@ int notify_emit_reminders(struct db *db, struct error *e);
  * settled: its status is told, once. */
 int notify_emit_settled(struct db *db, struct error *e);
 
+/* Inside the transaction that takes the prober's lease: when nobody probed
+ * for notify_unwatched_s or more (the newest probe result is that old), a
+ * "prober" event telling of that time to every channel that hears changes
+ * to UNKNOWN, once per such stretch. */
+int notify_emit_unwatched(struct db *db, struct error *e);
+
 #endif

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "notify.h"
 #include "recorder.h"
 #include "util.h"
 #include "when.h"
@@ -470,6 +471,9 @@ int recorder_heartbeat_claim(struct db *db, enum recorder_prober_kind kind, stru
 		db_fail(db, e, "prober heartbeat");
 		goto fail;
 	}
+	/* The time nobody probed, made known now that somebody does. */
+	if (notify_emit_unwatched(db, e) < 0)
+		goto fail;
 	strbuf_done(&other);
 	return db_commit(db, e);
 fail:
