@@ -119,7 +119,10 @@ CREATE TRIGGER ledger_notify_outbox_update AFTER UPDATE ON notify_outbox BEGIN
     'attempts', NEW.attempts, 'next_at_ms', NEW.next_at_ms, 'last_error', NEW.last_error,
     'created_at', NEW.created_at, 'delivered_at', NEW.delivered_at)));
 END;
-CREATE TRIGGER ledger_notify_outbox_delete AFTER DELETE ON notify_outbox BEGIN
+-- Notifications older than history_s are pruned as the rest of the history
+-- is: one notify_outbox.prune entry, no entry per row.
+CREATE TRIGGER ledger_notify_outbox_delete AFTER DELETE ON notify_outbox
+WHEN NOT EXISTS (SELECT 1 FROM audit_context WHERE id = 1 AND pruning) BEGIN
   INSERT INTO ledger_new (kind, payload) VALUES ('notify_outbox.delete', json_object('id',
     OLD.id));
 END;

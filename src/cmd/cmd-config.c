@@ -35,7 +35,7 @@ static const struct setting {
 	 "consecutive failed probes that open an outage (2)"},
 	{"retention", "retention_s", K_DURATION, "how long raw probe results are kept (30d)"},
 	{"history", "history_s", K_DURATION,
-	 "how long rollups, outages, check-ins, drills and status history are kept (400d)"},
+	 "how long rollups, outages, check-ins, drills, status history and notifications are kept (400d)"},
 	{"coverage-min", "coverage_min", K_RATIO,
 	 "share of the window a system's endpoints must be watched, or evidence-gap warns (95%)"},
 	{"future-skew", "future_skew_s", K_DURATION,

@@ -178,6 +178,11 @@ static const struct history_table {
 	{"status_history", "at", 1,
 	 "json_object('system_id', system_id, 'at', at, 'status', status, 'reason', reason)"},
 	{"probe_rollup", "hour", 1, ROLLUP_ROW},
+	{"notify_outbox", "created_at", 1,
+	 "json_object('key', key, 'channel_id', channel_id, 'channel', channel, 'history_id',"
+	 " history_id, 'system_id', system_id, 'at', at, 'kind', kind, 'severity', severity,"
+	 " 'payload', payload, 'state', state, 'attempts', attempts, 'next_at_ms', next_at_ms,"
+	 " 'last_error', last_error, 'created_at', created_at, 'delivered_at', delivered_at)"},
 };
 
 /* Run SQL (made from the constant table above, never from input) with ?1 and ?2. */

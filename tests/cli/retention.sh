@@ -62,6 +62,7 @@ succeeds "verify" db verify
 
 # --- history_s: outages, check-ins, drills, status history and rollups go, ledgered ---
 FLIP="file://$T/flip"
+"$DRTOP" notify add told --kind exec --command true >/dev/null
 "$DRTOP" system add old --rto 1h --rpo 1h >/dev/null
 "$DRTOP" endpoint add old "$FLIP" --interval 1s --timeout 1s >/dev/null
 "$DRTOP" probe --once >/dev/null; "$DRTOP" probe --once >/dev/null # two failures: an outage
@@ -76,8 +77,9 @@ sleep 1.1
 "$DRTOP" probe --once >/dev/null # rollups of the results so far
 counts() { sql "SELECT (SELECT count(*) FROM checkin) || '|' || (SELECT count(*) FROM drill) || '|'
   || (SELECT count(*) FROM outage WHERE ended_ms IS NOT NULL) || '|' || (SELECT count(*) FROM status_history) || '|'
-  || (SELECT count(*) > 0 FROM probe_rollup)"; }
-ok "there is history: check-ins, a drill, an ended outage, status history, rollups" test "$(counts)" = "2|1|1|2|1"
+  || (SELECT count(*) > 0 FROM probe_rollup) || '|' || (SELECT count(*) > 0 FROM notify_outbox)"; }
+ok "there is history: check-ins, a drill, an ended outage, status history, rollups, notifications" \
+	test "$(counts)" = "2|1|1|2|1|1"
 succeeds "verify before" db verify
 succeeds "history set to 2s" config set history 2s
 cp "$DRTOP_DB" "$T/tamper.db"
@@ -86,13 +88,15 @@ for i in 1 2 3; do "$DRTOP" probe --once >/dev/null; done
 ok "all of it older than the history is gone" \
 	sql_is "SELECT (SELECT count(*) FROM checkin WHERE at < strftime('%s', 'now') - 2) + (SELECT count(*) FROM drill)
 	  + (SELECT count(*) FROM outage WHERE ended_ms IS NOT NULL) + (SELECT count(*) FROM status_history WHERE at < strftime('%s', 'now') - 2)
-	  + (SELECT count(*) FROM probe_rollup WHERE hour < strftime('%s', 'now') - 3600 - 2)" 0
+	  + (SELECT count(*) FROM probe_rollup WHERE hour < strftime('%s', 'now') - 3600 - 2)
+	  + (SELECT count(*) FROM notify_outbox WHERE created_at < strftime('%s', 'now') - 2)" 0
+ok "notifications too, in one entry" sql_ge "SELECT payload ->> '$.rows' FROM ledger WHERE kind = 'notify_outbox.prune'" 1
 ok "each step is an entry: the table, the time, the rows and their digest" \
 	sql_is "SELECT group_concat(kind || ':' || (payload ->> '$.column') || ':' || (payload ->> '$.rows') || ':' || length(payload ->> '$.sha3'), ' ')
 	  FROM (SELECT * FROM ledger WHERE kind IN ('checkin.prune', 'drill.prune', 'outage.prune') ORDER BY seq)" \
 	"checkin.prune:at:2:64 drill.prune:recovered_at:1:64 outage.prune:ended_ms:1:64"
 ok "no entry per row" sql_is "SELECT count(*) FROM ledger WHERE kind IN ('checkin.delete', 'drill.delete', 'outage.delete',
-	'status_history.delete') AND seq > (SELECT min(seq) FROM ledger WHERE kind GLOB '*.prune')" 0
+	'status_history.delete', 'notify_outbox.delete') AND seq > (SELECT min(seq) FROM ledger WHERE kind GLOB '*.prune')" 0
 succeeds "the ledger verifies after the prune" db verify
 ok "so does the plain sqlite3 query" sh -c '[ -z "$(sqlite3 -readonly "$1" <"$2")" ]' - "$DRTOP_DB" "$SRCDIR/db/ledger-verify.sql"
 "$DRTOP" config set history 400d >/dev/null
