@@ -12,6 +12,7 @@ GET /mode/MODE switches how it answers POSTs:
   500         500 "receiver failing" to every POST
   fail/N      500 to the next N POSTs, then ok
   hang        never answers (the connection stays open until the client leaves)
+  slow/MS     204 after MS milliseconds
 GET /count answers the number of POSTs received.
 """
 import http.server
@@ -56,11 +57,12 @@ class Receiver(http.server.BaseHTTPRequestHandler):
         raw = self.rfile.read(n)
         with state["lock"]:
             state["count"] += 1
+            delay = int(state["mode"][5:]) / 1000 if state["mode"].startswith("slow/") else 0
             if state["fail"] > 0:
                 state["fail"] -= 1
                 status = 500
             else:
-                status = {"ok": 204, "500": 500, "hang": 0}[state["mode"]]
+                status = {"ok": 204, "500": 500, "hang": 0}.get(state["mode"], 204)
             try:
                 body = json.loads(raw)
             except ValueError:
@@ -69,6 +71,7 @@ class Receiver(http.server.BaseHTTPRequestHandler):
                 f.write(json.dumps({"t": time.time(), "key": self.headers.get("Idempotency-Key"),
                                     "path": self.path, "status": status,
                                     "headers": dict(self.headers), "body": body}) + "\n")
+        time.sleep(delay)
         if status == 0:
             time.sleep(3600)
         elif status == 500:
