@@ -307,6 +307,45 @@ static int run_log(struct ctx *ctx, struct args *a, struct error *e)
 	return rc;
 }
 
+static int enable(struct ctx *ctx, struct args *a, int on, struct error *e)
+{
+	sqlite3_stmt *st;
+	int64_t waiting = 0;
+
+	if (db_begin(ctx->db, e) < 0)
+		return -1;
+	if (cmd_commit(ctx, notify_channel_enable(ctx->db, a->pos[0], on, e), e) < 0)
+		return -1;
+	st = db_prepare(ctx->db,
+			"SELECT count(*) FROM notify_outbox o JOIN notify_channel c ON c.id = o.channel_id"
+			" WHERE c.name = ?1 AND o.state IN ('pending', 'in-flight')",
+			NULL);
+	if (st) {
+		db_bind_text(st, 1, a->pos[0]);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			waiting = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	fprintf(ctx->out, "%s channel %s%s", on ? "enabled" : "disabled", a->pos[0],
+		on ? "" : ": it hears no events until it is enabled again");
+	if (waiting)
+		fprintf(ctx->out, "; %lld undelivered notification%s %s", (long long)waiting,
+			waiting == 1 ? "" : "s",
+			on ? "will be sent" : waiting == 1 ? "waits for it" : "wait for it");
+	fputc('\n', ctx->out);
+	return 0;
+}
+
+static int run_enable(struct ctx *ctx, struct args *a, struct error *e)
+{
+	return enable(ctx, a, 1, e);
+}
+
+static int run_disable(struct ctx *ctx, struct args *a, struct error *e)
+{
+	return enable(ctx, a, 0, e);
+}
+
 static const struct cmd rule_cmds[] = {
 	{"add", "CHANNEL", "add a rule: which events the channel hears", rule_opts, 1, 1, run_rule_add},
 	{"list", "[CHANNEL]", "list rules", list_opts, 0, 1, run_rule_list, NULL, CMD_READ},
@@ -326,6 +365,9 @@ const struct cmd cmd_notify[] = {
 	{"remove", "NAME", "remove a channel (its undelivered notifications are failed)", NULL, 1,
 	 1, run_remove},
 	{"rm", "NAME", "the same as remove", NULL, 1, 1, run_remove},
+	{"disable", "NAME", "tell a channel nothing until it is enabled (its undelivered "
+			    "notifications wait)", NULL, 1, 1, run_disable},
+	{"enable", "NAME", "tell a disabled channel again", NULL, 1, 1, run_enable},
 	{"rule", NULL, "rules: which channels hear which events", NULL, 0, 0, NULL, rule_cmds},
 	{"log", NULL, "notifications, newest first, with their delivery", log_opts, 0, 0, run_log,
 	 NULL, CMD_READ},

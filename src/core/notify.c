@@ -779,3 +779,22 @@ int notify_emit_unwatched(struct db *db, struct error *e)
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "writing that nobody probed");
 }
+
+int notify_channel_enable(struct db *db, const char *name, int on, struct error *e)
+{
+	sqlite3_stmt *st;
+	int64_t id;
+
+	if (notify_channel_id(db, name, &id, e) < 0)
+		return -1;
+	st = db_prepare(db,
+			"UPDATE notify_channel SET enabled = ?2, updated_at = ?3"
+			" WHERE id = ?1 AND enabled <> ?2",
+			e);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, on);
+	sqlite3_bind_int64(st, 3, when_real_now());
+	return inventory_step(db, st, e);
+}

@@ -68,6 +68,10 @@ int notify_channel_add(struct db *db, const struct notify_channel *c, const stru
  * ("channel removed"), its delivered ones stay with its name. */
 int notify_channel_remove(struct db *db, const char *name, struct error *e);
 
+/* Enable (ON 1) or disable channel NAME. A disabled channel hears no event
+ * and is sent nothing: what waits for it waits until it is enabled again. */
+int notify_channel_enable(struct db *db, const char *name, int on, struct error *e);
+
 /* Add rule R to CHANNEL; *id (may be NULL) receives its id. */
 int notify_rule_add(struct db *db, const char *channel, const struct notify_rule *r, int64_t *id,
 		    struct error *e);
