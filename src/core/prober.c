@@ -41,6 +41,11 @@ struct prober {
 	struct recorder *rec;
 	struct prober_endpoint *eps;
 	size_t neps;
+	/* The endpoints not in flight, as indexes into eps in a binary min-heap by
+	 * due_ms: starting what is due costs a pop each, not a scan of them all. */
+	size_t *heap;
+	size_t nheap, capheap;
+	int heap_ready; /* built since the endpoints were loaded or all made due */
 	char **systems; /* borrowed from the options, for reloading */
 	int64_t every_ms; /* every endpoint this often (prober_options.every_ms), or 0 */
 	prober_result_fn fn;
@@ -166,6 +171,80 @@ static int load(struct prober *p, char **systems, struct error *e)
 	return 0;
 }
 
+/* --- the timer heap ------------------------------------------------------- */
+
+static int earlier(const struct prober *p, size_t a, size_t b)
+{
+	return p->eps[p->heap[a]].due_ms < p->eps[p->heap[b]].due_ms;
+}
+
+static void heap_swap(struct prober *p, size_t a, size_t b)
+{
+	size_t t = p->heap[a];
+
+	p->heap[a] = p->heap[b];
+	p->heap[b] = t;
+}
+
+static void heap_down(struct prober *p, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+
+		if (l < p->nheap && earlier(p, l, m))
+			m = l;
+		if (r < p->nheap && earlier(p, r, m))
+			m = r;
+		if (m == i)
+			return;
+		heap_swap(p, i, m);
+		i = m;
+	}
+}
+
+static void heap_push(struct prober *p, size_t ep)
+{
+	size_t i;
+
+	p->heap = xgrow(p->heap, &p->capheap, p->nheap + 1, sizeof(*p->heap));
+	i = p->nheap++;
+	p->heap[i] = ep;
+	while (i > 0 && earlier(p, i, (i - 1) / 2)) {
+		heap_swap(p, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static size_t heap_pop(struct prober *p)
+{
+	size_t top = p->heap[0];
+
+	p->heap[0] = p->heap[--p->nheap];
+	heap_down(p, 0);
+	return top;
+}
+
+/* Every endpoint not in flight, in the heap; the first run of each spread
+ * over its interval, unless all are wanted at once. */
+static void heap_build(struct prober *p, int64_t now)
+{
+	size_t i;
+
+	p->nheap = 0;
+	p->heap = xgrow(p->heap, &p->capheap, p->neps + 1, sizeof(*p->heap));
+	for (i = 0; i < p->neps; i++) {
+		struct prober_endpoint *ep = &p->eps[i];
+
+		if (ep->due_ms == 0)
+			ep->due_ms = p->every_ms ? now : now + random() % (ep->interval_ms + 1);
+		if (!ep->in_flight)
+			p->heap[p->nheap++] = i;
+	}
+	for (i = p->nheap / 2; i-- > 0;)
+		heap_down(p, i);
+	p->heap_ready = 1;
+}
+
 static void reschedule(struct prober *p, struct prober_endpoint *ep, int ok, int64_t now_ms);
 
 /* The engine's callback: keep the result for the next batch, and schedule
@@ -180,8 +259,10 @@ static void on_result(const struct probe_result *r, void *arg)
 	if (r->id < 0 || i >= p->neps)
 		return;
 	ep = &p->eps[i];
-	ep->in_flight = 0;
 	reschedule(p, ep, r->ok, mono_ms());
+	if (ep->in_flight && p->heap_ready)
+		heap_push(p, i); /* started from the heap: back in it */
+	ep->in_flight = 0;
 	p->pending = xgrow(p->pending, &p->cappending, p->npending + 1, sizeof(*p->pending));
 	pd = &p->pending[p->npending++];
 	pd->url = xstrdup(ep->url);
@@ -421,6 +502,8 @@ static void free_endpoints(struct prober *p)
 	free(p->eps);
 	p->eps = NULL;
 	p->neps = 0;
+	p->nheap = 0;
+	p->heap_ready = 0;
 }
 
 void prober_free(struct prober *p)
@@ -434,6 +517,7 @@ void prober_free(struct prober *p)
 	free(p->pending);
 	strbuf_done(&p->warning);
 	free_endpoints(p);
+	free(p->heap);
 	free(p);
 }
 
@@ -450,6 +534,7 @@ void prober_probe_now(struct prober *p)
 	for (i = 0; i < p->neps; i++)
 		if (!p->eps[i].in_flight)
 			p->eps[i].due_ms = 1; /* long past: due at the next step */
+	p->heap_ready = 0;
 }
 
 int prober_lost_lease(const struct prober *p)
@@ -581,6 +666,7 @@ int prober_once(struct prober *p, int stop_fd, int *stopped, struct error *e)
 	size_t next = 0;
 
 	*stopped = 0;
+	p->heap_ready = 0; /* the results reschedule every endpoint: built again if watching */
 	/* Feed the engine a few slots ahead rather than all at once: memory stays
 	 * flat however many endpoints there are. */
 	while (!*stopped && (next < p->neps || probe_engine_pending(p->engine))) {
@@ -627,20 +713,16 @@ static void reschedule(struct prober *p, struct prober_endpoint *ep, int ok, int
  * in flight is due, or SOONEST if that is sooner. */
 static int64_t start_due(struct prober *p, int64_t now, int64_t soonest)
 {
-	size_t i;
+	if (!p->heap_ready)
+		heap_build(p, now);
+	while (p->nheap && p->eps[p->heap[0]].due_ms <= now) {
+		struct prober_endpoint *ep = &p->eps[heap_pop(p)];
 
-	for (i = 0; i < p->neps; i++) {
-		struct prober_endpoint *ep = &p->eps[i];
-
-		if (ep->due_ms == 0) /* spread the first runs, unless all are wanted now */
-			ep->due_ms = p->every_ms ? now : now + random() % (ep->interval_ms + 1);
-		if (!ep->in_flight && ep->due_ms <= now) {
-			ep->in_flight = 1;
-			probe_engine_add(p->engine, &ep->spec);
-		}
-		if (!ep->in_flight && ep->due_ms < soonest)
-			soonest = ep->due_ms;
+		ep->in_flight = 1;
+		probe_engine_add(p->engine, &ep->spec);
 	}
+	if (p->nheap && p->eps[p->heap[0]].due_ms < soonest)
+		soonest = p->eps[p->heap[0]].due_ms;
 	return soonest;
 }
 
