@@ -97,11 +97,15 @@ static char *shown(struct db *db, const struct setting *s)
 static int run_list(struct ctx *ctx, struct args *a, struct error *e)
 {
 	size_t i;
+	int w = 0;
 
+	for (i = 0; i < NSETTINGS; i++)
+		if ((int)strlen(settings[i].name) > w)
+			w = (int)strlen(settings[i].name);
 	for (i = 0; i < NSETTINGS; i++) {
 		char *v = shown(ctx->db, &settings[i]);
 
-		fprintf(ctx->out, "%-18s %-8s %s\n", settings[i].name, v, settings[i].help);
+		fprintf(ctx->out, "%-*s %-8s %s\n", w, settings[i].name, v, settings[i].help);
 		free(v);
 	}
 	return 0;
