@@ -46,6 +46,8 @@ static const struct setting {
 	 "the longest wait between two attempts at a notification (5m)"},
 	{"notify-hold", "notify_hold_s", K_DURATION,
 	 "how long a change of a system that depends on others waits, in case its cause shows (30s)"},
+	{"alertmanager-refresh", "notify_am_refresh_s", K_DURATION,
+	 "how often the prober pushes firing alerts to alertmanager channels again (1m)"},
 	{"require-reason", "require_reason", K_FLAG,
 	 "changes of objectives, strategy or tier need --reason (no)"},
 };

@@ -28,11 +28,12 @@
 
 struct notify_channel {
 	const char *name;
-	const char *kind;   /* "webhook" or "exec" */
-	const char *target; /* the webhook's URL, or the command */
-	char **headers;     /* webhook: "Name: value", may name ${VARIABLES} */
+	const char *kind;   /* "webhook", "exec" or "alertmanager" */
+	const char *target; /* the webhook's or Alertmanager's URL, or the command */
+	char **headers;     /* webhook, alertmanager: "Name: value", may name ${VARIABLES} */
 	size_t nheaders;
 	const char *shape;  /* webhook: the body, "drtop" (the event) or "slack" */
+	const char *options; /* what the kind needs beyond its target: a JSON object, or NULL */
 	int64_t timeout_ms;
 	long max_attempts;
 };
