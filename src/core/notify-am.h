@@ -47,7 +47,7 @@
 #define NOTIFY_AM_ALERT(OPTIONS, NAME, SYS, TIER, SEV, FINDING, OWNER, ANNOT, STARTS, ENDS)       \
 	"json_patch('{}', json_object('labels', json_patch(coalesce(" OPTIONS " -> '$.labels', '{}')," \
 	" json_object('alertname', " NAME ", 'system', " SYS ", 'tier', CAST(" TIER " AS TEXT),"     \
-	" 'severity', " SEV ", 'finding', " FINDING ", 'owner', " OWNER ")),"                      \
+	" 'severity', " SEV ", 'finding', nullif(" FINDING ", ''), 'owner', nullif(" OWNER ", ''))),"                      \
 	" 'annotations', json(" ANNOT "), 'startsAt', " STARTS ", 'endsAt', " ENDS "))"
 
 /* Whether a rule of channel CID hears a system named NAME of tier TIER in
