@@ -44,6 +44,12 @@ wait_for 20 curl -fs "$AMURL/-/ready" >/dev/null 2>&1 || { echo "Bail out! Alert
 # alerts [JQ-FILTER]: Alertmanager's active alerts (one JSON line each), filtered
 alerts() { curl -fs "$AMURL/api/v2/alerts" | jq -c ".[] | select(${1:-true})"; }
 alerts_n() { [ "$(alerts "$1" | wc -l)" -eq "$2" ]; }
+# pushed [JQ-FILTER]: the alerts of the events (not refreshes) drtop POSTed to
+# the receiver (channel amr), filtered; reminded: the same, after keeping the
+# status history (which writes the reminders)
+pushed() { jq -c 'select(.path == "/prefix/api/v2/alerts" and (.key | startswith("refresh-") | not)) | .body' "$T/recv.log" | jq -c "select(${1:-true})"; }
+pushed_some() { [ -n "$(pushed "$1")" ]; }
+reminded() { keep; pushed_some "$1"; }
 # sent [JQ-FILTER]: the alerts Alertmanager sent to the receiver, filtered
 sent() { jq -c 'select(.path == "/am") | .body.alerts[]' "$T/recv.log" | jq -c "select(${1:-true})"; }
 sent_some() { [ -n "$(sent "$1")" ]; }
@@ -100,15 +106,16 @@ ok "Alertmanager has the test alert, with the channel's labels, ending in 5 minu
 	test "$(alerts '.labels.alertname == "DrtopTest"' | jq -r '[.labels.env, .labels.team, .annotations.summary, ((.endsAt | sub("\\.000Z$"; "Z") | fromdate) - (.startsAt | sub("\\.000Z$"; "Z") | fromdate))] | join(":")')" = \
 	"prod:dr:drtop test alert for channel am:300"
 ok "the database is unchanged" test "$(db_sum)" = "$before"
-# What is sent, as the receiver sees it: the API's path under the URL given,
-# the header's secret read from the environment (and never stored).
+# What is sent, as the receiver sees it (channel amr, kept to the end): the
+# API's path under the URL given, the header's secret read from the
+# environment (and never stored); a reminder every second while in BREACH.
 d notify add amr --kind alertmanager --url "$RURL/prefix" --header 'X-Scope-OrgID: ${AM_TOKEN}'
+d notify rule add amr --severity BREACH --remind 1s
 d notify test amr
 ok "the alerts are POSTed to URL/api/v2/alerts, with the header's secret" \
 	test "$(jq -r 'select(.path | startswith("/prefix")) | .path + " " + .headers["X-Scope-OrgID"] + " " + (.body | type)' "$T/recv.log")" = \
 	"/prefix/api/v2/alerts am-s3cr3t array"
 ok "the secret is never stored" sh -c "! cat '$DRTOP_DB'* | grep -qa am-s3cr3t"
-d notify remove amr
 d notify add nobody --kind alertmanager --url "http://127.0.0.1:9"
 fails "notify test: nobody there" 74 "channel nobody: the test notification was not delivered: Failed to connect" \
 	notify test nobody
@@ -165,6 +172,10 @@ ok "q's BREACH alert fires, its finding rto-breach" \
 ok "q's WARN alert is no longer active" alerts_n '.labels.system == "q" and .labels.severity == "WARN"' 0
 ok "Alertmanager sent q's WARN alert resolved, ending at the change" \
 	wait_for 10 sent_some ".labels.system == \"q\" and .labels.severity == \"WARN\" and .status == \"resolved\" and (.endsAt | sub(\"Z\$\"; \".000Z\")) == \"$(status_at q BREACH)\""
+ok "q's change to BREACH is pushed as two alerts: the WARN one ending at the change, the BREACH one starting then" \
+	wait_for 10 pushed_some "length == 2 and .[0].labels.severity == \"WARN\" and (.[0] | has(\"startsAt\") | not) and .[0].endsAt == \"$(status_at q BREACH | sed 's/\.000Z$/Z/')\" and .[1].labels.severity == \"BREACH\" and .[1].startsAt == .[0].endsAt and .[1].labels.system == \"q\""
+ok "a reminder pushes the BREACH alert again, started at the change" \
+	wait_for 10 reminded "length == 1 and (.[0].annotations.summary | startswith(\"still BREACH: q:\")) and .[0].startsAt == \"$(status_at q BREACH | sed 's/\.000Z$/Z/')\""
 ok "the finding rto-breach fires as a DrtopFinding alert" \
 	wait_for 15 alerts_n '.labels.alertname == "DrtopFinding" and .labels.system == "q" and .labels.finding == "rto-breach" and .labels.severity == "BREACH" and .labels.env == "prod"' 1
 
