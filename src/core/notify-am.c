@@ -113,14 +113,26 @@ int notify_am_options(char **labels, size_t n, char **options, struct error *e)
  * the channel's rules hear: the latest status of each system not OK (with
  * the annotations of its last event on the channel when that told of this
  * status; never one whose event is suppressed, as a dependant of a root
- * cause is, or still waiting to be sent), and the findings last seen. */
+ * cause is, or still waiting to be sent), and the findings last seen. And
+ * what ended within the horizon, resolved again: a refresh read before a
+ * change and arriving after its event would otherwise fire the old alert
+ * again until its end. */
+#define HORIZON_SQL "(" NOTIFY_AM_REFRESH_SQL " * " STR(NOTIFY_AM_HORIZON) ")"
+#define STR(X) STR_(X)
+#define STR_(X) #X
 static const char refresh_sql[] =
 	"WITH c AS (SELECT * FROM notify_channel WHERE id = ?1),"
-	" cur AS MATERIALIZED (SELECT s.id AS system_id, s.name, s.tier, s.owner, h.status,"
-	"  nullif(h.reason, '') AS finding, h.at"
+	" latest AS MATERIALIZED (SELECT s.id AS system_id, s.name, s.tier, s.owner, h.id AS hid,"
+	"  h.status, nullif(h.reason, '') AS finding, h.at"
 	"  FROM system s JOIN status_history h ON h.id = (SELECT q.id FROM status_history q"
-	"   WHERE q.system_id = s.id ORDER BY q.at DESC, q.id DESC LIMIT 1)"
-	"  WHERE h.status <> 'OK'),"
+	"   WHERE q.system_id = s.id ORDER BY q.at DESC, q.id DESC LIMIT 1)),"
+	" cur AS (SELECT * FROM latest WHERE status <> 'OK'),"
+	" ended AS (SELECT l.*, p.status AS prev, nullif(p.reason, '') AS prev_finding"
+	"  FROM latest l JOIN status_history p ON p.id = (SELECT q.id FROM status_history q"
+	"   WHERE q.system_id = l.system_id AND (q.at < l.at OR (q.at = l.at AND q.id < l.hid))"
+	"   ORDER BY q.at DESC, q.id DESC LIMIT 1)"
+	"  WHERE l.at >= ?2 - " HORIZON_SQL " AND p.status <> 'OK'"
+	"   AND " NOTIFY_AM_HEARS("?1", "p.status", "l.tier", "nullif(p.reason, '')", "l.name") "),"
 	" heard AS MATERIALIZED (SELECT cur.*, (SELECT o.id FROM notify_outbox o"
 	"   WHERE o.system_id = cur.system_id AND o.channel_id = ?1"
 	"    AND o.kind IN ('status', 'reminder') ORDER BY o.id DESC LIMIT 1) AS oid"
@@ -129,7 +141,7 @@ static const char refresh_sql[] =
 	"   IS heard.finding THEN o.payload END AS payload"
 	"  FROM heard LEFT JOIN notify_outbox o"
 	"  ON o.id = heard.oid AND o.payload ->> '$.status' = heard.status),"
-	" ends(t) AS (SELECT " NOTIFY_AM_TIME("?2 + " NOTIFY_AM_REFRESH_SQL " * 3") "),"
+	" ends(t) AS (SELECT " NOTIFY_AM_TIME("?2 + " HORIZON_SQL) "),"
 	" a(a) AS ("
 	"  SELECT " NOTIFY_AM_ALERT("c.options", "'DrtopSystemStatus'", "told.name", "told.tier",
 				    "told.status", "told.finding", "told.owner",
@@ -142,6 +154,22 @@ static const char refresh_sql[] =
 				    NOTIFY_AM_TIME("told.at"), "ends.t")
 	"  FROM told, c, ends"
 	"  WHERE told.state IS NULL OR told.state IN ('delivered', 'failed')"
+	"  UNION ALL SELECT " NOTIFY_AM_ALERT("c.options", "'DrtopSystemStatus'", "ended.name",
+					      "ended.tier", "ended.prev", "ended.prev_finding",
+					      "ended.owner",
+					      "json_object('summary', ended.name || ': ' || ended.prev"
+					      " || ' -> ' || ended.status)",
+					      "NULL", NOTIFY_AM_TIME("ended.at"))
+	"  FROM ended, c"
+	/* (cleared findings: among the newest events, enough for a horizon) */
+	"  UNION ALL SELECT " NOTIFY_AM_ALERT("c.options", "'DrtopFinding'", "o.payload ->> '$.system'",
+					      "o.payload ->> '$.tier'", "o.payload ->> '$.severity'",
+					      "o.payload ->> '$.finding'", "o.payload ->> '$.owner'",
+					      "json_object('summary', o.payload ->> '$.summary', 'key', o.key)",
+					      "NULL", NOTIFY_AM_TIME("o.at"))
+	"  FROM (SELECT * FROM notify_outbox ORDER BY id DESC LIMIT 1000) o, c"
+	"  WHERE o.channel_id = ?1 AND o.kind = 'finding' AND o.payload ->> '$.change' = 'cleared'"
+	"   AND o.at >= ?2 - " HORIZON_SQL
 	"  UNION ALL SELECT " NOTIFY_AM_ALERT("c.options", "'DrtopFinding'", "s.name", "s.tier",
 					      "n.severity", "n.finding", "s.owner",
 					      "json_object('summary', s.name || ': ' || n.finding,"

@@ -30,7 +30,7 @@
 #define NOTIFY_AM_REFRESH_S 60 /* notify_am_refresh_s's default */
 #define NOTIFY_AM_HORIZON 3    /* a pushed alert ends this many refreshes later */
 
-/* The refresh interval (s) and an alert's horizon, as SQL expressions. */
+/* The refresh interval (s), as an SQL expression. */
 #define NOTIFY_AM_REFRESH_SQL                                                                      \
 	"coalesce((SELECT CAST(value AS INTEGER) FROM setting WHERE key = 'notify_am_refresh_s'),"  \
 	" 60)"

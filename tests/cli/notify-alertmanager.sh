@@ -50,6 +50,8 @@ alerts_n() { [ "$(alerts "$1" | wc -l)" -eq "$2" ]; }
 pushed() { jq -c 'select(.path == "/prefix/api/v2/alerts" and (.key | startswith("refresh-") | not)) | .body' "$T/recv.log" | jq -c "select(${1:-true})"; }
 pushed_some() { [ -n "$(pushed "$1")" ]; }
 reminded() { keep; pushed_some "$1"; }
+# refreshed [JQ-FILTER]: some alert of the refreshes (channel amr) matches
+refreshed() { [ -n "$(jq -c 'select(.path == "/prefix/api/v2/alerts" and (.key | startswith("refresh-"))) | .body[]' "$T/recv.log" | jq -c "select(${1:-true})")" ]; }
 # sent [JQ-FILTER]: the alerts Alertmanager sent to the receiver, filtered
 sent() { jq -c 'select(.path == "/am") | .body.alerts[]' "$T/recv.log" | jq -c "select(${1:-true})"; }
 sent_some() { [ -n "$(sent "$1")" ]; }
@@ -187,6 +189,8 @@ ok "p's recovery is kept" \
 ok "p's alert is no longer active" wait_for 10 alerts_n '.labels.system == "p"' 0
 ok "Alertmanager sent p's alert resolved, ending at the recovery" \
 	wait_for 10 sent_some ".labels.system == \"p\" and .status == \"resolved\" and (.endsAt | sub(\"Z\$\"; \".000Z\")) == \"$(status_at p OK)\""
+ok "for a few refreshes after, p's alert is pushed resolved again (a refresh read before the change may arrive after it)" \
+	wait_for 5 refreshed ".labels.system == \"p\" and (has(\"startsAt\") | not) and .endsAt == \"$(status_at p OK | sed 's/\.000Z$/Z/')\""
 ok "q stays in BREACH (its outage outlasted the RTO): its alert stays" \
 	sh -c "[ \"\$(curl -fs '$AMURL/api/v2/alerts' | jq -c '.[] | select(.labels.system == \"q\" and .labels.alertname == \"DrtopSystemStatus\") | .labels.severity')\" = '\"BREACH\"' ]"
 ok "every event reached Alertmanager" \
