@@ -117,9 +117,6 @@ int notify_am_options(char **labels, size_t n, char **options, struct error *e)
  * what ended within the horizon, resolved again: a refresh read before a
  * change and arriving after its event would otherwise fire the old alert
  * again until its end. */
-#define HORIZON_SQL "(" NOTIFY_AM_REFRESH_SQL " * " STR(NOTIFY_AM_HORIZON) ")"
-#define STR(X) STR_(X)
-#define STR_(X) #X
 static const char refresh_sql[] =
 	"WITH c AS (SELECT * FROM notify_channel WHERE id = ?1),"
 	" latest AS MATERIALIZED (SELECT s.id AS system_id, s.name, s.tier, s.owner, h.id AS hid,"
@@ -131,7 +128,7 @@ static const char refresh_sql[] =
 	"  FROM latest l JOIN status_history p ON p.id = (SELECT q.id FROM status_history q"
 	"   WHERE q.system_id = l.system_id AND (q.at < l.at OR (q.at = l.at AND q.id < l.hid))"
 	"   ORDER BY q.at DESC, q.id DESC LIMIT 1)"
-	"  WHERE l.at >= ?2 - " HORIZON_SQL " AND p.status <> 'OK'"
+	"  WHERE l.at >= ?2 - " NOTIFY_AM_HORIZON_SQL " AND p.status <> 'OK'"
 	"   AND " NOTIFY_AM_HEARS("?1", "p.status", "l.tier", "nullif(p.reason, '')", "l.name") "),"
 	" heard AS MATERIALIZED (SELECT cur.*, (SELECT o.id FROM notify_outbox o"
 	"   WHERE o.system_id = cur.system_id AND o.channel_id = ?1"
@@ -141,7 +138,7 @@ static const char refresh_sql[] =
 	"   IS heard.finding THEN o.payload END AS payload"
 	"  FROM heard LEFT JOIN notify_outbox o"
 	"  ON o.id = heard.oid AND o.payload ->> '$.status' = heard.status),"
-	" ends(t) AS (SELECT " NOTIFY_AM_TIME("?2 + " HORIZON_SQL) "),"
+	" ends(t) AS (SELECT " NOTIFY_AM_TIME("?2 + " NOTIFY_AM_HORIZON_SQL) "),"
 	" a(a) AS ("
 	"  SELECT " NOTIFY_AM_ALERT("c.options", "'DrtopSystemStatus'", "told.name", "told.tier",
 				    "told.status", "told.finding", "told.owner",
@@ -169,7 +166,7 @@ static const char refresh_sql[] =
 					      "NULL", NOTIFY_AM_TIME("o.at"))
 	"  FROM (SELECT * FROM notify_outbox ORDER BY id DESC LIMIT 1000) o, c"
 	"  WHERE o.channel_id = ?1 AND o.kind = 'finding' AND o.payload ->> '$.change' = 'cleared'"
-	"   AND o.at >= ?2 - " HORIZON_SQL
+	"   AND o.at >= ?2 - " NOTIFY_AM_HORIZON_SQL
 	"  UNION ALL SELECT " NOTIFY_AM_ALERT("c.options", "'DrtopFinding'", "s.name", "s.tier",
 					      "n.severity", "n.finding", "s.owner",
 					      "json_object('summary', s.name || ': ' || n.finding,"

@@ -28,12 +28,13 @@
 #include "probe.h"
 
 #define NOTIFY_AM_REFRESH_S 60 /* notify_am_refresh_s's default */
-#define NOTIFY_AM_HORIZON 3    /* a pushed alert ends this many refreshes later */
 
-/* The refresh interval (s), as an SQL expression. */
+/* The refresh interval (s), and the horizon (s) a pushed alert ends after:
+ * three intervals, as SQL expressions. */
 #define NOTIFY_AM_REFRESH_SQL                                                                      \
 	"coalesce((SELECT CAST(value AS INTEGER) FROM setting WHERE key = 'notify_am_refresh_s'),"  \
 	" 60)"
+#define NOTIFY_AM_HORIZON_SQL "(" NOTIFY_AM_REFRESH_SQL " * 3)"
 
 /* Where a channel of target T (an SQL expression) posts its alerts. */
 #define NOTIFY_AM_URL_SQL(T) "(rtrim(" T ", '/') || '/api/v2/alerts')"
@@ -82,7 +83,7 @@
 	"  " P " ->> '$.cause' AS cause, (SELECT group_concat(x.value ->> '$.system', ', ')"       \
 	"   FROM json_each(" P ", '$.affected') x) AS affected,"                                   \
 	"  " K " AS key, " C ".options AS options, " C ".id AS cid,"                                \
-	"  " NOTIFY_AM_TIME(NOW " + " NOTIFY_AM_REFRESH_SQL " * 3") " AS ends)"                     \
+	"  " NOTIFY_AM_TIME(NOW " + " NOTIFY_AM_HORIZON_SQL) " AS ends)"                     \
 	" SELECT " NOTIFY_AM_ALERT("options", "'DrtopSystemStatus'", "system", "tier", "prev",      \
 				   "prev_finding", "owner",                                         \
 				   "json_object('summary', summary, 'key', key)", "NULL", "at")     \
