@@ -54,6 +54,8 @@ static const struct setting {
 	 "one status to settle (10m)"},
 	{"notify-unwatched", "notify_unwatched_s", K_DURATION,
 	 "a prober that starts after nobody probed for this long tells of that time, 0 never (5m)"},
+	{"alertmanager-refresh", "notify_am_refresh_s", K_DURATION,
+	 "how often the prober pushes firing alerts to alertmanager channels again (1m)"},
 	{"require-reason", "require_reason", K_FLAG,
 	 "changes of objectives, strategy or tier need --reason (no)"},
 };

@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "duration.h"
+#include "notify-am.h"
 #include "notify-send.h"
 #include "notify.h"
 #include "output.h"
@@ -29,14 +30,18 @@
 	{"remind", "DUR", "while a system it told of stays in BREACH, tell again this often", 0}
 
 static const struct opt add_opts[] = {
-	{"kind", "KIND", "webhook (HTTP POST of the event as JSON) or exec (a command, the "
-			 "event on its standard input)", OPT_REQUIRED},
-	{"url", "URL", "webhook: where to POST (http or https)", 0},
+	{"kind", "KIND", "webhook (HTTP POST of the event as JSON), exec (a command, the "
+			 "event on its standard input) or alertmanager (alerts pushed to a Prometheus "
+			 "Alertmanager)", OPT_REQUIRED},
+	{"url", "URL", "webhook: where to POST (http or https); alertmanager: its base URL "
+		       "(http://HOST:9093)", 0},
 	{"command", "CMD", "exec: the command, run by /bin/sh", 0},
-	{"header", "'Name: value'", "webhook: send a header; ${VAR} is read from the environment "
+	{"header", "'Name: value'", "webhook, alertmanager: send a header; ${VAR} is read from the environment "
 				    "when sending and never stored (credentials must use it)", OPT_MULTI},
 	{"shape", "SHAPE", "webhook: the body, drtop (the event, the default) or slack (Slack and "
 			   "Mattermost incoming webhooks: {\"text\": ...})", 0},
+	{"label", "NAME=VALUE", "alertmanager: a label of its own on every alert (env=prod)",
+	 OPT_MULTI},
 	{"timeout", "DUR", "give up on an attempt after this long (default 10s)", 0},
 	{"attempts", "N", "attempts before a notification is failed (default 8)", 0},
 	RULE_OPTS,
@@ -84,7 +89,11 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 {
 	struct notify_channel c;
 	struct notify_rule r;
+	char *options = NULL;
+	size_t nlabels = 0;
+	char **labels;
 	long attempts;
+	int rc;
 
 	notify_channel_defaults(&c);
 	c.name = a->pos[0];
@@ -97,6 +106,11 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 		return error_set(e, ERR_USAGE, "drtop notify add: a webhook takes --url, not --command");
 	if (c.kind && !strcmp(c.kind, "exec") && arg(a, "url"))
 		return error_set(e, ERR_USAGE, "drtop notify add: exec takes --command, not --url");
+	if (c.kind && !strcmp(c.kind, "alertmanager") && arg(a, "command"))
+		return error_set(e, ERR_USAGE, "drtop notify add: alertmanager takes --url, not --command");
+	labels = arg_all(a, "label", &nlabels);
+	if (nlabels && (!c.kind || strcmp(c.kind, "alertmanager")))
+		return error_set(e, ERR_USAGE, "--label belongs to an alertmanager channel");
 	c.target = arg(a, "url") ? arg(a, "url") : arg(a, "command");
 	c.headers = arg_all(a, "header", &c.nheaders);
 	if (arg(a, "shape"))
@@ -105,9 +119,12 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 	    arg_int(a, "attempts", 1, 100, &attempts, e) < 0 || rule_args(a, &r, e) < 0)
 		return -1;
 	c.max_attempts = attempts;
-	if (notify_channel_check(&c, e) < 0 || db_begin(ctx->db, e) < 0)
+	if (notify_channel_check(&c, e) < 0 || notify_am_options(labels, nlabels, &options, e) < 0)
 		return -1;
-	if (cmd_commit(ctx, notify_channel_add(ctx->db, &c, &r, e), e) < 0)
+	c.options = options;
+	rc = db_begin(ctx->db, e) < 0 ? -1 : cmd_commit(ctx, notify_channel_add(ctx->db, &c, &r, e), e);
+	free(options);
+	if (rc < 0)
 		return -1;
 	fprintf(ctx->out, "added %s channel %s\n", c.kind, c.name);
 	return 0;
@@ -123,7 +140,8 @@ static const char list_table_sql[] =
 	"  AS failed"
 	" FROM notify_channel c ORDER BY c.name";
 static const char list_data_sql[] =
-	"SELECT c.name, c.kind, c.target, json(c.headers) AS headers, c.shape, c.timeout_ms,"
+	"SELECT c.name, c.kind, c.target, json(c.headers) AS headers, c.shape,"
+	" json(c.options) AS options, c.timeout_ms,"
 	" c.max_attempts, c.enabled,"
 	" (SELECT count(*) FROM notify_outbox o WHERE o.channel_id = c.id"
 	"  AND o.state IN ('pending', 'in-flight')) AS undelivered,"
@@ -150,6 +168,8 @@ static int run_show(struct ctx *ctx, struct args *a, struct error *e)
 			" UNION ALL SELECT CASE kind WHEN 'exec' THEN 'command' ELSE 'url' END, target FROM c"
 			" UNION ALL SELECT 'header', j.value FROM c, json_each(c.headers) j"
 			" UNION ALL SELECT 'shape', shape FROM c WHERE kind = 'webhook'"
+			" UNION ALL SELECT 'label', j.key || '=' || j.value FROM c,"
+			"  json_each(c.options, '$.labels') j"
 			" UNION ALL SELECT 'timeout', duration_ms(timeout_ms) FROM c"
 			" UNION ALL SELECT 'attempts', max_attempts FROM c"
 			" UNION ALL SELECT 'added', iso_time(created_at) FROM c)"

@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "child.h"
+#include "notify-am.h"
 #include "notify-send.h"
 #include "prober.h"
 #include "strbuf.h"
@@ -51,6 +52,7 @@ struct notifier {
 	int64_t looked_ms;   /* the outbox was last read for its soonest row */
 	int64_t due_ms;      /* then: when its soonest pending row is due (wall clock), or -1 */
 	int64_t retry_max_ms;
+	struct notify_am *am; /* keeps alertmanager's firing alerts alive */
 };
 
 static void attempt_free(struct attempt *a)
@@ -255,6 +257,7 @@ struct notifier *notifier_new(struct db *db, struct probe_engine *pe)
 	if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
 		n->retry_max_ms = sqlite3_column_int64(st, 0) * 1000;
 	sqlite3_finalize(st);
+	n->am = notify_am_new(db, pe);
 	return n;
 }
 
@@ -366,8 +369,11 @@ static int write_now(struct notifier *n, const char *sql, struct error *e)
 	" ELSE json_set(" P ", '$.key', " K ") END"
 
 static const char due_sql[] =
-	"SELECT o.id, o.key, " BODY_SQL("c.shape", "o.payload", "o.key") ", o.attempts, c.kind,"
-	" c.target, c.headers, c.timeout_ms, c.max_attempts"
+	"SELECT o.id, o.key, CASE c.kind WHEN 'alertmanager' THEN "
+	NOTIFY_AM_EVENT_SQL("o.payload", "o.key", "c", "?1 / 1000")
+	" ELSE " BODY_SQL("c.shape", "o.payload", "o.key") " END, o.attempts, c.kind,"
+	" CASE c.kind WHEN 'alertmanager' THEN " NOTIFY_AM_URL_SQL("c.target") " ELSE c.target END,"
+	" c.headers, c.timeout_ms, c.max_attempts"
 	" FROM notify_outbox o JOIN notify_channel c ON c.id = o.channel_id AND c.enabled"
 	" WHERE o.state = 'pending' AND o.next_at_ms <= ?1 ORDER BY o.next_at_ms, o.id LIMIT ?2";
 static const char claim_sql[] =
@@ -512,6 +518,7 @@ int notifier_step(struct notifier *n, struct error *e)
 	size_t i;
 	int rc, ended = 0;
 
+	notify_am_step(n->am);
 	/* We hold the lease: what another holder left in flight is ours to send. */
 	if (!n->reset) {
 		rc = write_now(n, "UPDATE notify_outbox SET state = 'pending' WHERE state = 'in-flight'", e);
@@ -572,6 +579,7 @@ void notifier_free(struct notifier *n, int write)
 	error_done(&err);
 	for (i = 0; i < NOTIFY_IN_FLIGHT_MAX; i++)
 		attempt_free(n->a[i]);
+	notify_am_free(n->am);
 	free(n);
 }
 
@@ -580,14 +588,16 @@ void notifier_free(struct notifier *n, int write)
 int notify_send_test(struct db *db, const char *name, struct error *e)
 {
 	sqlite3_stmt *st = db_prepare(db,
-				      "SELECT kind, target, headers, timeout_ms, key,"
-				      " " BODY_SQL("shape", "p", "key")
+				      "SELECT kind, CASE kind WHEN 'alertmanager' THEN "
+				      NOTIFY_AM_URL_SQL("target") " ELSE target END, headers, timeout_ms, key,"
+				      " CASE kind WHEN 'alertmanager' THEN " NOTIFY_AM_TEST_SQL("x", "key", "?2")
+				      " ELSE " BODY_SQL("shape", "p", "key") " END"
 				      " FROM (SELECT c.*, k.key, json_object('version', 1, 'event', 'test',"
 				      "  'channel', c.name, 'at', strftime('%Y-%m-%dT%H:%M:%SZ', ?2, 'unixepoch'),"
 				      "  'at_unix', ?2, 'summary', 'drtop test notification for channel '"
 				      "  || c.name) AS p"
 				      "  FROM notify_channel c, (SELECT lower(hex(randomblob(16))) AS key) k"
-				      "  WHERE c.name = ?1)",
+				      "  WHERE c.name = ?1) x",
 				      e);
 	struct probe_engine *pe;
 	struct attempt *a;
@@ -628,4 +638,35 @@ int notify_send_test(struct db *db, const char *name, struct error *e)
 	attempt_free(a);
 	probe_engine_free(pe);
 	return rc;
+}
+
+/* --- posts for other modules ---------------------------------------------- */
+
+struct notify_post {
+	struct attempt *a;
+};
+
+struct notify_post *notify_send_post(struct db *db, struct probe_engine *pe, const char *url,
+				     const char *headers, int64_t timeout_ms, const char *key,
+				     const char *body)
+{
+	struct notify_post *p = xmalloc(sizeof(*p));
+	char **hl = header_list(db, headers);
+
+	p->a = attempt_start(pe, "webhook", url, hl, timeout_ms, key, body);
+	header_list_free(hl);
+	return p;
+}
+
+int notify_send_post_ended(const struct notify_post *p)
+{
+	return p->a->ended;
+}
+
+void notify_send_post_free(struct notify_post *p)
+{
+	if (p) {
+		attempt_free(p->a);
+		free(p);
+	}
 }

@@ -21,6 +21,7 @@
 #define DRTOP_NOTIFY_SEND_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "db.h"
 #include "error.h"
@@ -51,5 +52,17 @@ void notifier_free(struct notifier *n, int write);
  * timeout): 0 when it was delivered, else -1 with e saying why (ERR_IO). The
  * outbox is not touched. */
 int notify_send_test(struct db *db, const char *name, struct error *e);
+
+/* A POST of BODY to URL with the channel headers HEADERS (a JSON array, may
+ * name ${VARIABLES}) and KEY, on engine PE's multi handle, as a webhook's
+ * attempt (for alertmanager's refreshes, notify-am.c): it runs while
+ * notify_send_post_ended says 0; free it at any time (a running one is
+ * abandoned). */
+struct notify_post;
+struct notify_post *notify_send_post(struct db *db, struct probe_engine *pe, const char *url,
+				     const char *headers, int64_t timeout_ms, const char *key,
+				     const char *body);
+int notify_send_post_ended(const struct notify_post *p);
+void notify_send_post_free(struct notify_post *p);
 
 #endif

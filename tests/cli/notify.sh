@@ -30,8 +30,8 @@ export NOTIFY_TOKEN=s3cr3t-token-value
 # --- channels and rules, and bad input ----------------------------------------
 succeeds "the retry cap is a setting" config set notify-retry-max 2m
 fails "a channel needs a kind" 64 "missing --kind KIND" notify add x --url "$RURL/"
-fails "an unknown kind" 65 "channel kind must be webhook or exec, not 'email'" \
-	notify add x --kind email --url "$RURL/"
+fails "an unknown kind" 65 "channel kind must be webhook, exec or alertmanager, not 'sms'" \
+	notify add x --kind sms --url "$RURL/"
 fails "a webhook needs a URL" 64 "a webhook channel needs --url URL" notify add x --kind webhook
 fails "exec needs a command" 64 "an exec channel needs --command CMD" notify add x --kind exec
 fails "a webhook is http or https, never a file" 65 "a webhook URL is http or https, not 'file:///etc/passwd'" \
