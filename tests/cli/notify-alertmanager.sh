@@ -138,10 +138,10 @@ ok "the systems start OK" sql_is "SELECT group_concat(status) FROM status_histor
 
 ctl mode/status/500 >/dev/null
 start_watch
-ok "all three fail: outages" wait_for 10 sql_is "SELECT count(*) FROM outage WHERE ended_ms IS NULL" 3
+ok "all three fail: outages" wait_for 20 sql_is "SELECT count(*) FROM outage WHERE ended_ms IS NULL" 3
 ok "the changes to WARN are kept" \
-	wait_for 10 kept "SELECT group_concat(s.name || ':' || h.status) FROM status_history h JOIN system s ON s.id = h.system_id WHERE h.status <> 'OK'" "p:WARN,q:WARN,r:WARN"
-ok "p's alert fires in Alertmanager" wait_for 10 alerts_n '.labels.system == "p"' 1
+	wait_for 20 kept "SELECT group_concat(s.name || ':' || h.status) FROM status_history h JOIN system s ON s.id = h.system_id WHERE h.status <> 'OK'" "p:WARN,q:WARN,r:WARN"
+ok "p's alert fires in Alertmanager" wait_for 20 alerts_n '.labels.system == "p"' 1
 ok "with drtop's labels and the channel's" \
 	test "$(alerts '.labels.system == "p"' | jq -c '.labels')" = \
 	'{"alertname":"DrtopSystemStatus","env":"prod","finding":"outage-ongoing","owner":"payments team","severity":"WARN","system":"p","team":"dr","tier":"1"}'
@@ -151,13 +151,13 @@ ok "its annotations: the summary, the event's key, the systems it affects" \
 	test "$(alerts '.labels.system == "p"' | jq -r '.annotations | .summary + "|" + .key + "|" + .affected')" = \
 	"p: OK -> WARN (outage-ongoing); affects r|$(sql "SELECT key FROM notify_outbox WHERE channel = 'am' AND system_id = (SELECT id FROM system WHERE name = 'p')")|r"
 ok "routed on severity: Alertmanager sent p's alert on to the receiver" \
-	wait_for 10 sent_some '.labels.system == "p" and .status == "firing"'
+	wait_for 20 sent_some '.labels.system == "p" and .status == "firing"'
 
 # A long outage: the refresh (every second, each alert ending 3 s later)
 # keeps p's alert firing well past the end it was first pushed with.
 first_end=$(alerts '.labels.system == "p"' | jq -r '.endsAt')
 late() { [ "$(date -u +%s)" -ge $(($(date -u -d "$first_end" +%s) + 1)) ]; }
-wait_for 10 late
+wait_for 20 late
 ok "the refresh keeps a long outage's alert firing past its first endsAt" \
 	test "$(alerts '.labels.system == "p"' | jq -r --arg f "$first_end" '(.endsAt > $f) and .status.state == "active"')" = true
 ok "the alert is still the same one (it started at the change)" \
@@ -170,25 +170,25 @@ ok "r, whose cause is p, is not an alert of its own: never pushed, never refresh
 qbreach() { keep; sql_is "SELECT status FROM status_history WHERE system_id = (SELECT id FROM system WHERE name = 'q') ORDER BY id DESC LIMIT 1" BREACH; }
 ok "q breaches its RTO" wait_for 15 qbreach
 ok "q's BREACH alert fires, its finding rto-breach" \
-	wait_for 10 alerts_n '.labels.system == "q" and .labels.severity == "BREACH" and .labels.finding == "rto-breach" and .labels.alertname == "DrtopSystemStatus"' 1
+	wait_for 20 alerts_n '.labels.system == "q" and .labels.severity == "BREACH" and .labels.finding == "rto-breach" and .labels.alertname == "DrtopSystemStatus"' 1
 ok "q's WARN alert is no longer active" alerts_n '.labels.system == "q" and .labels.severity == "WARN"' 0
 ok "Alertmanager sent q's WARN alert resolved, ending at the change" \
-	wait_for 10 sent_some ".labels.system == \"q\" and .labels.severity == \"WARN\" and .status == \"resolved\" and (.endsAt | sub(\"Z\$\"; \".000Z\")) == \"$(status_at q BREACH)\""
+	wait_for 20 sent_some ".labels.system == \"q\" and .labels.severity == \"WARN\" and .status == \"resolved\" and (.endsAt | sub(\"Z\$\"; \".000Z\")) == \"$(status_at q BREACH)\""
 ok "q's change to BREACH is pushed as two alerts: the WARN one ending at the change, the BREACH one starting then" \
-	wait_for 10 pushed_some "length == 2 and .[0].labels.severity == \"WARN\" and (.[0] | has(\"startsAt\") | not) and .[0].endsAt == \"$(status_at q BREACH | sed 's/\.000Z$/Z/')\" and .[1].labels.severity == \"BREACH\" and .[1].startsAt == .[0].endsAt and .[1].labels.system == \"q\""
+	wait_for 20 pushed_some "length == 2 and .[0].labels.severity == \"WARN\" and (.[0] | has(\"startsAt\") | not) and .[0].endsAt == \"$(status_at q BREACH | sed 's/\.000Z$/Z/')\" and .[1].labels.severity == \"BREACH\" and .[1].startsAt == .[0].endsAt and .[1].labels.system == \"q\""
 ok "a reminder pushes the BREACH alert again, started at the change" \
-	wait_for 10 reminded "length == 1 and (.[0].annotations.summary | startswith(\"still BREACH: q:\")) and .[0].startsAt == \"$(status_at q BREACH | sed 's/\.000Z$/Z/')\""
+	wait_for 20 reminded "length == 1 and (.[0].annotations.summary | startswith(\"still BREACH: q:\")) and .[0].startsAt == \"$(status_at q BREACH | sed 's/\.000Z$/Z/')\""
 ok "the finding rto-breach fires as a DrtopFinding alert" \
 	wait_for 15 alerts_n '.labels.alertname == "DrtopFinding" and .labels.system == "q" and .labels.finding == "rto-breach" and .labels.severity == "BREACH" and .labels.env == "prod"' 1
 
 # Recovery: p's alert is resolved at once (long before its endsAt would end it).
 ctl mode/up >/dev/null
-ok "the outages end" wait_for 10 sql_is "SELECT count(*) FROM outage WHERE ended_ms IS NULL" 0
+ok "the outages end" wait_for 20 sql_is "SELECT count(*) FROM outage WHERE ended_ms IS NULL" 0
 ok "p's recovery is kept" \
-	wait_for 10 kept "SELECT status FROM status_history WHERE system_id = (SELECT id FROM system WHERE name = 'p') ORDER BY id DESC LIMIT 1" OK
-ok "p's alert is no longer active" wait_for 10 alerts_n '.labels.system == "p"' 0
+	wait_for 20 kept "SELECT status FROM status_history WHERE system_id = (SELECT id FROM system WHERE name = 'p') ORDER BY id DESC LIMIT 1" OK
+ok "p's alert is no longer active" wait_for 20 alerts_n '.labels.system == "p"' 0
 ok "Alertmanager sent p's alert resolved, ending at the recovery" \
-	wait_for 10 sent_some ".labels.system == \"p\" and .status == \"resolved\" and (.endsAt | sub(\"Z\$\"; \".000Z\")) == \"$(status_at p OK)\""
+	wait_for 20 sent_some ".labels.system == \"p\" and .status == \"resolved\" and (.endsAt | sub(\"Z\$\"; \".000Z\")) == \"$(status_at p OK)\""
 ok "for a few refreshes after, p's alert is pushed resolved again (a refresh read before the change may arrive after it)" \
 	wait_for 5 refreshed ".labels.system == \"p\" and (has(\"startsAt\") | not) and .endsAt == \"$(status_at p OK | sed 's/\.000Z$/Z/')\""
 ok "q stays in BREACH (its outage outlasted the RTO): its alert stays" \
@@ -199,7 +199,7 @@ ok "every event reached Alertmanager" \
 # A dead prober: nobody refreshes, and its alerts resolve on their own.
 stop_watch KILL
 ok "with the prober gone, q's alerts resolve on their own within a few refreshes" \
-	wait_for 10 alerts_n '.labels.system == "q"' 0
+	wait_for 20 alerts_n '.labels.system == "q"' 0
 succeeds "the ledger still verifies" db verify
 
 kill "$am_pid" 2>/dev/null
