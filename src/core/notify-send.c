@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "child.h"
+#include "notify-mail.h"
 #include "notify-send.h"
 #include "prober.h"
 #include "strbuf.h"
@@ -41,6 +42,7 @@ struct attempt {
 	int running, ended, ok;
 	char *error;
 	struct probe_engine *pe;
+	struct notify_mail *mail; /* email: the message libcurl reads */
 };
 
 struct notifier {
@@ -68,6 +70,7 @@ static void attempt_free(struct attempt *a)
 	free(a->body);
 	free(a->error);
 	strbuf_done(&a->answer);
+	notify_mail_free(a->mail);
 	free(a);
 }
 
@@ -116,6 +119,16 @@ static void on_done(void *easy, int code, void *arg)
 	struct attempt *a = arg;
 	long status = 0;
 
+	if (a->mail) {
+		char *why = code == CURLE_OK ? NULL : notify_mail_error(a->mail, code);
+
+		if (why)
+			ended(a, 0, "%s", why);
+		else
+			ended(a, 1, NULL);
+		free(why);
+		return;
+	}
 	curl_easy_getinfo((CURL *)easy, CURLINFO_RESPONSE_CODE, &status);
 	if (code != CURLE_OK)
 		ended(a, 0, "%s", a->errbuf[0] ? a->errbuf : curl_easy_strerror((CURLcode)code));
@@ -199,10 +212,28 @@ static void exec_start(struct attempt *a, const char *command, const char *key)
 	free(env[0]);
 }
 
+/* A mail of the event BODY through the server TARGET, with the channel's OPTIONS. */
+static void mail_start(struct attempt *a, struct db *db, const char *target, const char *options)
+{
+	struct error err = {0};
+
+	a->easy = curl_easy_init();
+	if (!a->easy)
+		fatal("out of memory");
+	a->mail = notify_mail_new(db, a->easy, target, options, a->body, (long)a->timeout_ms, &err);
+	if (!a->mail) {
+		ended(a, 0, "%s", err.msg);
+		error_done(&err);
+		return;
+	}
+	a->running = 1;
+	probe_engine_transfer(a->pe, a->easy, on_done, a);
+}
+
 /* Start an attempt at sending BODY through a channel of KIND to TARGET. */
-static struct attempt *attempt_start(struct probe_engine *pe, const char *kind, const char *target,
-				     char **headers, int64_t timeout_ms, const char *key,
-				     const char *body)
+static struct attempt *attempt_start(struct db *db, struct probe_engine *pe, const char *kind,
+				     const char *target, char **headers, const char *options,
+				     int64_t timeout_ms, const char *key, const char *body)
 {
 	struct attempt *a = xcalloc(1, sizeof(*a));
 
@@ -211,6 +242,8 @@ static struct attempt *attempt_start(struct probe_engine *pe, const char *kind, 
 	a->body = xstrdup(body);
 	if (!strcmp(kind, "exec"))
 		exec_start(a, target, key);
+	else if (!strcmp(kind, "email"))
+		mail_start(a, db, target, options);
 	else
 		webhook_start(a, target, headers, key);
 	return a;
@@ -355,19 +388,33 @@ static int write_now(struct notifier *n, const char *sql, struct error *e)
 }
 
 /* What is sent for the event P (JSON, without its key) with key K through a
- * channel of shape SHAPE: the event with its key, or for Slack and Mattermost
- * incoming webhooks {"text": ...}, a mark for the status and the summary. */
+ * channel of shape SHAPE: the event with its key; for Slack and Mattermost
+ * incoming webhooks {"text": ...}, a mark for the status and the summary; for
+ * a Microsoft Teams Workflows webhook a message with an Adaptive Card: the
+ * summary, coloured by the status, and the event's facts. */
+#define STATUS_OF(P)                                                                               \
+	"coalesce(" P " ->> '$.status', CASE " P " ->> '$.change' WHEN 'cleared' THEN 'OK'"         \
+	" ELSE " P " ->> '$.severity' END)"
 #define BODY_SQL(SHAPE, P, K)                                                                      \
-	"CASE " SHAPE " WHEN 'slack' THEN json_object('text', CASE coalesce(" P " ->> '$.status',"  \
-	" CASE " P " ->> '$.change' WHEN 'cleared' THEN 'OK' ELSE " P " ->> '$.severity' END)"    \
-	" WHEN 'BREACH' THEN ':red_circle:' WHEN 'UNKNOWN' THEN ':grey_question:'"                 \
+	"CASE WHEN " SHAPE " IN ('slack', 'mattermost') THEN json_object('text', CASE "            \
+	STATUS_OF(P) " WHEN 'BREACH' THEN ':red_circle:' WHEN 'UNKNOWN' THEN ':grey_question:'"    \
 	" WHEN 'WARN' THEN ':warning:' WHEN 'OK' THEN ':white_check_mark:'"                         \
 	" ELSE ':information_source:' END || ' ' || (" P " ->> '$.summary'))"                      \
+	" WHEN " SHAPE " = 'teams' THEN json_object('type', 'message', 'attachments', json_array(" \
+	"  json_object('contentType', 'application/vnd.microsoft.card.adaptive', 'contentUrl', NULL," \
+	"  'content', json_object('$schema', 'http://adaptivecards.io/schemas/adaptive-card.json',"  \
+	"  'type', 'AdaptiveCard', 'version', '1.4', 'body', json_array("                            \
+	"   json_object('type', 'TextBlock', 'text', " P " ->> '$.summary', 'weight', 'Bolder',"     \
+	"    'size', 'Medium', 'wrap', json('true'), 'color', CASE " STATUS_OF(P)                    \
+	"    WHEN 'BREACH' THEN 'Attention' WHEN 'WARN' THEN 'Warning' WHEN 'UNKNOWN'"                \
+	"    THEN 'Accent' WHEN 'OK' THEN 'Good' ELSE 'Default' END),"                               \
+	"   json_object('type', 'FactSet', 'facts', json(" NOTIFY_FACTS_SQL(P) "))),"              \
+	"  'msteams', json_object('width', 'Full')))))"                                            \
 	" ELSE json_set(" P ", '$.key', " K ") END"
 
 static const char due_sql[] =
 	"SELECT o.id, o.key, " BODY_SQL("c.shape", "o.payload", "o.key") ", o.attempts, c.kind,"
-	" c.target, c.headers, c.timeout_ms, c.max_attempts"
+	" c.target, c.headers, c.timeout_ms, c.max_attempts, c.options"
 	" FROM notify_outbox o JOIN notify_channel c ON c.id = o.channel_id AND c.enabled"
 	" WHERE o.state = 'pending' AND o.next_at_ms <= ?1 ORDER BY o.next_at_ms, o.id LIMIT ?2";
 static const char claim_sql[] =
@@ -404,7 +451,7 @@ static void header_list_free(char **v)
 
 struct due {
 	int64_t id, attempts, timeout_ms, max_attempts;
-	char *key, *body, *kind, *target, *headers;
+	char *key, *body, *kind, *target, *headers, *options;
 };
 
 static void due_free(struct due *d)
@@ -414,6 +461,7 @@ static void due_free(struct due *d)
 	free(d->kind);
 	free(d->target);
 	free(d->headers);
+	free(d->options);
 }
 
 /* Claim the due rows there is room for, and once that is committed start
@@ -447,6 +495,7 @@ static int start_due(struct notifier *n, struct error *e)
 		d[k].headers = db_column_strdup(st, 6);
 		d[k].timeout_ms = sqlite3_column_int64(st, 7);
 		d[k].max_attempts = sqlite3_column_int64(st, 8);
+		d[k].options = db_column_strdup(st, 9);
 		k++;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -468,8 +517,8 @@ static int start_due(struct notifier *n, struct error *e)
 		goto busy;
 	for (i = 0; i < k; i++) {
 		char **headers = header_list(n->db, d[i].headers);
-		struct attempt *a = attempt_start(n->pe, d[i].kind, d[i].target, headers,
-						  d[i].timeout_ms, d[i].key, d[i].body);
+		struct attempt *a = attempt_start(n->db, n->pe, d[i].kind, d[i].target, headers,
+						  d[i].options, d[i].timeout_ms, d[i].key, d[i].body);
 
 		header_list_free(headers);
 		a->id = d[i].id;
@@ -581,7 +630,7 @@ int notify_send_test(struct db *db, const char *name, struct error *e)
 {
 	sqlite3_stmt *st = db_prepare(db,
 				      "SELECT kind, target, headers, timeout_ms, key,"
-				      " " BODY_SQL("shape", "p", "key")
+				      " " BODY_SQL("shape", "p", "key") ", options"
 				      " FROM (SELECT c.*, k.key, json_object('version', 1, 'event', 'test',"
 				      "  'channel', c.name, 'at', strftime('%Y-%m-%dT%H:%M:%SZ', ?2, 'unixepoch'),"
 				      "  'at_unix', ?2, 'summary', 'drtop test notification for channel '"
@@ -612,8 +661,9 @@ int notify_send_test(struct db *db, const char *name, struct error *e)
 		return -1;
 	}
 	headers = header_list(db, (const char *)sqlite3_column_text(st, 2));
-	a = attempt_start(pe, (const char *)sqlite3_column_text(st, 0),
-			  (const char *)sqlite3_column_text(st, 1), headers, sqlite3_column_int64(st, 3),
+	a = attempt_start(db, pe, (const char *)sqlite3_column_text(st, 0),
+			  (const char *)sqlite3_column_text(st, 1), headers,
+			  (const char *)sqlite3_column_text(st, 6), sqlite3_column_int64(st, 3),
 			  (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5));
 	header_list_free(headers);
 	sqlite3_finalize(st);

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "inventory.h"
+#include "notify-mail.h"
 #include "notify.h"
 #include "probe.h"
 #include "strbuf.h"
@@ -74,21 +75,32 @@ int notify_channel_check(const struct notify_channel *c, struct error *e)
 	if (inventory_name_check("channel", c->name, e) < 0)
 		return -1;
 	if (!c->kind)
-		return error_set(e, ERR_USAGE, "--kind is required: webhook or exec");
-	if (strcmp(c->kind, "webhook") && strcmp(c->kind, "exec"))
-		return error_set(e, ERR_DATA, "channel kind must be webhook or exec, not '%s'", c->kind);
+		return error_set(e, ERR_USAGE, "--kind is required: webhook, exec or email");
+	if (strcmp(c->kind, "webhook") && strcmp(c->kind, "exec") && strcmp(c->kind, "email"))
+		return error_set(e, ERR_DATA, "channel kind must be webhook, exec or email, not '%s'",
+				 c->kind);
 	if (!c->target || !*c->target)
-		return error_set(e, ERR_USAGE, "%s", strcmp(c->kind, "webhook")
+		return error_set(e, ERR_USAGE, "%s", !strcmp(c->kind, "exec")
 							   ? "an exec channel needs --command CMD"
+						     : !strcmp(c->kind, "email")
+							   ? "an email channel needs --url smtp://HOST[:PORT] "
+							     "or smtps://HOST[:PORT]"
 							   : "a webhook channel needs --url URL");
 	if (!strcmp(c->kind, "webhook") && webhook_url_check(c->target, e) < 0)
 		return -1;
 	if (!strcmp(c->kind, "exec") && inventory_text_check("command", c->target, e) < 0)
 		return -1;
+	if (!strcmp(c->kind, "email") && notify_mail_url_check(c->target, e) < 0)
+		return -1;
+	if (!strcmp(c->kind, "email") && !c->options)
+		return error_set(e, ERR_USAGE, "an email channel needs --from ADDR and at least one "
+					       "--to ADDR");
 	if (strcmp(c->kind, "webhook") && c->nheaders)
 		return error_set(e, ERR_USAGE, "--header belongs to a webhook channel");
-	if (strcmp(c->shape, "drtop") && strcmp(c->shape, "slack"))
-		return error_set(e, ERR_DATA, "--shape must be drtop or slack, not '%s'", c->shape);
+	if (strcmp(c->shape, "drtop") && strcmp(c->shape, "slack") && strcmp(c->shape, "mattermost") &&
+	    strcmp(c->shape, "teams"))
+		return error_set(e, ERR_DATA, "--shape must be drtop, slack, mattermost or teams, not "
+					      "'%s'", c->shape);
 	if (strcmp(c->kind, "webhook") && strcmp(c->shape, "drtop"))
 		return error_set(e, ERR_USAGE, "--shape belongs to a webhook channel");
 	for (i = 0; i < c->nheaders; i++)
@@ -243,8 +255,8 @@ int notify_channel_add(struct db *db, const struct notify_channel *c, const stru
 				 c->name);
 	st = db_prepare(db,
 			"INSERT INTO notify_channel (name, kind, target, headers, timeout_ms, max_attempts,"
-			" created_at, updated_at, shape) VALUES (?1, ?2, ?3, coalesce(?4, '[]'), ?5, ?6,"
-			" ?7, ?7, ?8)",
+			" created_at, updated_at, shape, options) VALUES (?1, ?2, ?3, coalesce(?4, '[]'),"
+			" ?5, ?6, ?7, ?7, ?8, ?9)",
 			e);
 	if (!st)
 		return -1;
@@ -257,6 +269,7 @@ int notify_channel_add(struct db *db, const struct notify_channel *c, const stru
 	sqlite3_bind_int64(st, 6, c->max_attempts);
 	sqlite3_bind_int64(st, 7, when_real_now());
 	db_bind_text(st, 8, c->shape);
+	db_bind_text(st, 9, c->options);
 	free(headers);
 	rc = inventory_step(db, st, e);
 	if (rc < 0)

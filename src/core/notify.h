@@ -2,8 +2,8 @@
  * notify.h - notification channels, their rules, and the events they hear.
  *
  * A channel is where drtop tells someone: a webhook (an HTTP POST of the
- * event as JSON, doc/notify-json.md) or a command run with the event on its
- * standard input. Its rules say which events it hears: by severity, tier,
+ * event as JSON, doc/notify-json.md), a mail (notify-mail.h) or a command
+ * run with the event on its standard input. Its rules say which events it hears: by severity, tier,
  * finding and system name pattern. Secrets are never stored: a webhook's
  * header names an environment variable (${TOKEN}), read when it is sent.
  *
@@ -28,13 +28,14 @@
 
 struct notify_channel {
 	const char *name;
-	const char *kind;   /* "webhook" or "exec" */
-	const char *target; /* the webhook's URL, or the command */
+	const char *kind;   /* "webhook", "exec" or "email" */
+	const char *target; /* the webhook's URL, the command, or the mail server's URL */
 	char **headers;     /* webhook: "Name: value", may name ${VARIABLES} */
 	size_t nheaders;
-	const char *shape;  /* webhook: the body, "drtop" (the event) or "slack" */
+	const char *shape;  /* webhook: the body, "drtop" (the event), "slack", "mattermost", "teams" */
 	int64_t timeout_ms;
 	long max_attempts;
+	const char *options; /* what the kind needs beyond its target, a JSON object, or NULL */
 };
 
 struct notify_rule {
