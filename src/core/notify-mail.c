@@ -83,19 +83,19 @@ static int url_check(const char *url, int *smtps, struct error *e)
 		rc = error_set(e, ERR_DATA, "malformed mail server URL '%s': a space, a control "
 					    "character or a ${VARIABLE} (credentials go in --user and "
 					    "--password)", url);
-	else if (curl_url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
-		 curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	else if (curl_url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+		 (curl_url_get(h, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+		  curl_url_get(h, CURLUPART_PASSWORD, &password, 0) == CURLUE_OK))
+		/* Not echoed: it may hold the secret. */
+		rc = error_set(e, ERR_DATA, "a mail server URL with credentials (user:password@host) "
+					    "is refused: give --user and --password '${VARIABLE}', "
+					    "read from the environment when sending");
+	else if (curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 		 (strcasecmp(scheme, "smtp") && strcasecmp(scheme, "smtps")))
 		rc = error_set(e, ERR_DATA, "an email channel's URL is smtp://HOST[:PORT] or "
 					    "smtps://HOST[:PORT], not '%s'", url);
 	else if (curl_url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK || !host || !*host)
 		rc = error_set(e, ERR_DATA, "malformed mail server URL '%s': no host", url);
-	else if (curl_url_get(h, CURLUPART_USER, &user, 0) == CURLUE_OK ||
-		 curl_url_get(h, CURLUPART_PASSWORD, &password, 0) == CURLUE_OK)
-		/* Not echoed: it may hold the secret. */
-		rc = error_set(e, ERR_DATA, "a mail server URL with credentials (user:password@host) "
-					    "is refused: give --user and --password '${VARIABLE}', "
-					    "read from the environment when sending");
 	else if (curl_url_get(h, CURLUPART_QUERY, &query, 0) == CURLUE_OK)
 		rc = error_set(e, ERR_DATA, "malformed mail server URL '%s': no ?query in smtp URLs",
 			       url);
@@ -164,7 +164,7 @@ int notify_mail_options(const char *url, const struct notify_mail_settings *s, c
 	if (smtps != !strcmp(tls, "implicit"))
 		return error_set(e, ERR_USAGE, "%s", smtps ? "an smtps:// server speaks TLS from the "
 							     "start: --tls is for smtp:// URLs"
-							   : "--tls implicit is an smtps:// URL");
+							   : "--tls implicit is for smtps:// URLs");
 	if (!s->user != !s->password)
 		return error_set(e, ERR_USAGE, "--user and --password go together");
 	if (s->user && inventory_text_check("--user", s->user, e) < 0)
