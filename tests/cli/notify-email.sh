@@ -66,6 +66,7 @@ fails "credentials only over TLS" 64 "--user and --password need TLS" \
 	notify add m $M --url "smtp://127.0.0.1:$TLS" --tls none --user ops --password '${SMTP_PASSWORD}'
 fails "no credentials in the URL" 65 "a mail server URL with credentials (user:password@host) is refused" \
 	notify add m $M --url "smtp://ops:hunter2@127.0.0.1:$TLS"
+ok "and they are not echoed" sh -c "! grep -q hunter2 '$T/err'"
 fails "an email URL is smtp or smtps" 65 "an email channel's URL is smtp://HOST[:PORT] or smtps://HOST[:PORT], not 'http://127.0.0.1/'" \
 	notify add m $M --url http://127.0.0.1/
 fails "an email channel needs a URL" 64 "an email channel needs --url smtp://HOST[:PORT]" notify add m $M
@@ -198,6 +199,9 @@ fails "STARTTLS (the default) from a server without it fails, saying so" 74 \
 	"channel notls: the test notification was not delivered: STARTTLS not supported: the server offers no TLS" \
 	notify test notls
 ok "and sent nothing" nmails_is "$T/plain" 2
+d notify add maybe $M --url "smtp://127.0.0.1:$PLAIN" --tls try
+succeeds "--tls try: STARTTLS when offered, else in clear" notify test maybe
+ok "to the server without it, in clear" test "$(mail "$T/plain/3.eml" "m['X-Tls'] + ' ' + m['Subject']")" = "no [drtop] test notification for channel maybe"
 d notify add smtps $M --url "smtps://127.0.0.1:$SMTPS" --cacert "$T/cert.pem"
 succeeds "notify test: SMTPS" notify test smtps
 ok "over TLS from the start" test "$(mail "$T/smtps/1.eml" "m['X-Tls'] + ' ' + m['Subject']")" = "yes [drtop] test notification for channel smtps"
