@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "duration.h"
 #include "notify-am.h"
+#include "notify-mail.h"
 #include "notify-send.h"
 #include "notify.h"
 #include "output.h"
@@ -31,17 +32,30 @@
 
 static const struct opt add_opts[] = {
 	{"kind", "KIND", "webhook (HTTP POST of the event as JSON), exec (a command, the "
-			 "event on its standard input) or alertmanager (alerts pushed to a Prometheus "
-			 "Alertmanager)", OPT_REQUIRED},
-	{"url", "URL", "webhook: where to POST (http or https); alertmanager: its base URL "
-		       "(http://HOST:9093)", 0},
+			 "event on its standard input), email (a plain-text mail through SMTP) or "
+			 "alertmanager (alerts pushed to a Prometheus Alertmanager)", OPT_REQUIRED},
+	{"url", "URL", "webhook: where to POST (http or https); email: the mail server, "
+		       "smtp://HOST[:PORT] (25; 587 for submission) or smtps://HOST[:PORT] (465); "
+		       "alertmanager: its base URL (http://HOST:9093)", 0},
 	{"command", "CMD", "exec: the command, run by /bin/sh", 0},
 	{"header", "'Name: value'", "webhook, alertmanager: send a header; ${VAR} is read from the environment "
 				    "when sending and never stored (credentials must use it)", OPT_MULTI},
-	{"shape", "SHAPE", "webhook: the body, drtop (the event, the default) or slack (Slack and "
-			   "Mattermost incoming webhooks: {\"text\": ...})", 0},
+	{"shape", "SHAPE", "webhook: the body, drtop (the event, the default), slack or "
+			   "mattermost (their incoming webhooks' {\"text\": ...}) or teams (a "
+			   "Microsoft Teams Workflows webhook: an Adaptive Card)", 0},
 	{"label", "NAME=VALUE", "alertmanager: a label of its own on every alert (env=prod)",
 	 OPT_MULTI},
+	{"from", "ADDR", "email: the sender's address", 0},
+	{"to", "ADDR", "email: a recipient's address (at least one)", OPT_MULTI},
+	{"tls", "MODE", "email with smtp://: starttls (required, the default), try (when the "
+			"server offers it) or none (a relay on a trusted network); smtps:// is TLS "
+			"from the start", 0},
+	{"user", "NAME", "email: log in (SMTP AUTH, over TLS only) as NAME, which may name "
+			 "${VARIABLES}", 0},
+	{"password", "'${VAR}'", "email: the password, an environment variable read when "
+				 "sending and never stored (a literal password is refused)", 0},
+	{"cacert", "FILE", "email: trust the CA certificates in FILE (PEM) for the server's "
+			   "certificate, in place of the system's", 0},
 	{"timeout", "DUR", "give up on an attempt after this long (default 10s)", 0},
 	{"attempts", "N", "attempts before a notification is failed (default 8)", 0},
 	RULE_OPTS,
@@ -85,6 +99,36 @@ static int rule_args(struct args *a, struct notify_rule *r, struct error *e)
 	return notify_rule_check(r, e);
 }
 
+/* An email channel's options from its arguments into c->options (the caller
+ * frees); any of them given to another kind is refused. */
+static const char *const mail_opts[] = {"from", "to", "tls", "user", "password", "cacert", NULL};
+
+static int mail_args(struct args *a, struct notify_channel *c, char **options, struct error *e)
+{
+	struct notify_mail_settings s = {0};
+	size_t i;
+
+	if (!c->kind || strcmp(c->kind, "email")) {
+		for (i = 0; mail_opts[i]; i++)
+			if (arg(a, mail_opts[i]))
+				return error_set(e, ERR_USAGE, "--%s belongs to an email channel",
+						 mail_opts[i]);
+		return 0;
+	}
+	if (!c->target)
+		return 0; /* notify_channel_check says what is missing */
+	s.from = arg(a, "from");
+	s.to = arg_all(a, "to", &s.nto);
+	s.tls = arg(a, "tls");
+	s.user = arg(a, "user");
+	s.password = arg(a, "password");
+	s.cacert = arg(a, "cacert");
+	if (notify_mail_options(c->target, &s, options, e) < 0)
+		return -1;
+	c->options = *options;
+	return 0;
+}
+
 static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 {
 	struct notify_channel c;
@@ -100,10 +144,11 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 	c.kind = arg(a, "kind");
 	attempts = c.max_attempts;
 	if (arg(a, "url") && arg(a, "command"))
-		return error_set(e, ERR_USAGE, "drtop notify add: --url is for a webhook, --command "
-					       "for exec: give one");
-	if (c.kind && !strcmp(c.kind, "webhook") && arg(a, "command"))
-		return error_set(e, ERR_USAGE, "drtop notify add: a webhook takes --url, not --command");
+		return error_set(e, ERR_USAGE, "drtop notify add: --url is for a webhook or email, "
+					       "--command for exec: give one");
+	if (c.kind && strcmp(c.kind, "exec") && arg(a, "command"))
+		return error_set(e, ERR_USAGE, "drtop notify add: a%s %s channel takes --url, not "
+					       "--command", strcmp(c.kind, "email") ? "" : "n", c.kind);
 	if (c.kind && !strcmp(c.kind, "exec") && arg(a, "url"))
 		return error_set(e, ERR_USAGE, "drtop notify add: exec takes --command, not --url");
 	if (c.kind && !strcmp(c.kind, "alertmanager") && arg(a, "command"))
@@ -119,10 +164,15 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 	    arg_int(a, "attempts", 1, 100, &attempts, e) < 0 || rule_args(a, &r, e) < 0)
 		return -1;
 	c.max_attempts = attempts;
-	if (notify_channel_check(&c, e) < 0 || notify_am_options(labels, nlabels, &options, e) < 0)
-		return -1;
-	c.options = options;
-	rc = db_begin(ctx->db, e) < 0 ? -1 : cmd_commit(ctx, notify_channel_add(ctx->db, &c, &r, e), e);
+	rc = mail_args(a, &c, &options, e);
+	if (rc == 0 && c.kind && !strcmp(c.kind, "alertmanager")) {
+		rc = notify_am_options(labels, nlabels, &options, e);
+		c.options = options;
+	}
+	if (rc == 0 && (notify_channel_check(&c, e) < 0 || db_begin(ctx->db, e) < 0))
+		rc = -1;
+	if (rc == 0 && cmd_commit(ctx, notify_channel_add(ctx->db, &c, &r, e), e) < 0)
+		rc = -1;
 	free(options);
 	if (rc < 0)
 		return -1;
@@ -131,13 +181,14 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 }
 
 static const char list_table_sql[] =
-	"SELECT c.name, c.kind, c.target, duration_ms(c.timeout_ms) AS timeout,"
+	"SELECT c.name, c.kind, c.target || coalesce(' to ' || (SELECT group_concat(value, ',')"
+	"  FROM json_each(c.options, '$.to')), '') AS target, duration_ms(c.timeout_ms) AS timeout,"
 	" c.max_attempts AS attempts,"
 	" (SELECT count(*) FROM notify_rule r WHERE r.channel_id = c.id) AS rules,"
 	" (SELECT count(*) FROM notify_outbox o WHERE o.channel_id = c.id"
 	"  AND o.state IN ('pending', 'in-flight')) AS undelivered,"
 	" (SELECT count(*) FROM notify_outbox o WHERE o.channel_id = c.id AND o.state = 'failed')"
-	"  AS failed"
+	"  AS failed, CASE c.enabled WHEN 1 THEN 'yes' ELSE 'no' END AS enabled"
 	" FROM notify_channel c ORDER BY c.name";
 static const char list_data_sql[] =
 	"SELECT c.name, c.kind, c.target, json(c.headers) AS headers, c.shape,"
@@ -170,6 +221,12 @@ static int run_show(struct ctx *ctx, struct args *a, struct error *e)
 			" UNION ALL SELECT 'shape', shape FROM c WHERE kind = 'webhook'"
 			" UNION ALL SELECT 'label', j.key || '=' || j.value FROM c,"
 			"  json_each(c.options, '$.labels') j"
+			/* options: lists joined; secrets are never in them, only their names */
+			" UNION ALL SELECT j.key, CASE j.type WHEN 'array' THEN (SELECT"
+			"  group_concat(value, ', ') FROM json_each(j.value)) ELSE j.value END"
+			" FROM c, json_each(c.options) j WHERE j.key <> 'labels'"
+			" UNION ALL SELECT 'enabled', CASE enabled WHEN 1 THEN 'yes' ELSE"
+			"  'no (drtop notify enable ' || name || ')' END FROM c"
 			" UNION ALL SELECT 'timeout', duration_ms(timeout_ms) FROM c"
 			" UNION ALL SELECT 'attempts', max_attempts FROM c"
 			" UNION ALL SELECT 'added', iso_time(created_at) FROM c)"

@@ -18,6 +18,7 @@
 
 #include "child.h"
 #include "notify-am.h"
+#include "notify-mail.h"
 #include "notify-send.h"
 #include "prober.h"
 #include "strbuf.h"
@@ -42,6 +43,7 @@ struct attempt {
 	int running, ended, ok;
 	char *error;
 	struct probe_engine *pe;
+	struct notify_mail *mail; /* email: the message libcurl reads */
 };
 
 struct notifier {
@@ -70,6 +72,7 @@ static void attempt_free(struct attempt *a)
 	free(a->body);
 	free(a->error);
 	strbuf_done(&a->answer);
+	notify_mail_free(a->mail);
 	free(a);
 }
 
@@ -118,6 +121,16 @@ static void on_done(void *easy, int code, void *arg)
 	struct attempt *a = arg;
 	long status = 0;
 
+	if (a->mail) {
+		char *why = code == CURLE_OK ? NULL : notify_mail_error(a->mail, code);
+
+		if (why)
+			ended(a, 0, "%s", why);
+		else
+			ended(a, 1, NULL);
+		free(why);
+		return;
+	}
 	curl_easy_getinfo((CURL *)easy, CURLINFO_RESPONSE_CODE, &status);
 	if (code != CURLE_OK)
 		ended(a, 0, "%s", a->errbuf[0] ? a->errbuf : curl_easy_strerror((CURLcode)code));
@@ -201,10 +214,28 @@ static void exec_start(struct attempt *a, const char *command, const char *key)
 	free(env[0]);
 }
 
+/* A mail of the event BODY through the server TARGET, with the channel's OPTIONS. */
+static void mail_start(struct attempt *a, struct db *db, const char *target, const char *options)
+{
+	struct error err = {0};
+
+	a->easy = curl_easy_init();
+	if (!a->easy)
+		fatal("out of memory");
+	a->mail = notify_mail_new(db, a->easy, target, options, a->body, (long)a->timeout_ms, &err);
+	if (!a->mail) {
+		ended(a, 0, "%s", err.msg);
+		error_done(&err);
+		return;
+	}
+	a->running = 1;
+	probe_engine_transfer(a->pe, a->easy, on_done, a);
+}
+
 /* Start an attempt at sending BODY through a channel of KIND to TARGET. */
-static struct attempt *attempt_start(struct probe_engine *pe, const char *kind, const char *target,
-				     char **headers, int64_t timeout_ms, const char *key,
-				     const char *body)
+static struct attempt *attempt_start(struct db *db, struct probe_engine *pe, const char *kind,
+				     const char *target, char **headers, const char *options,
+				     int64_t timeout_ms, const char *key, const char *body)
 {
 	struct attempt *a = xcalloc(1, sizeof(*a));
 
@@ -213,6 +244,8 @@ static struct attempt *attempt_start(struct probe_engine *pe, const char *kind, 
 	a->body = xstrdup(body);
 	if (!strcmp(kind, "exec"))
 		exec_start(a, target, key);
+	else if (!strcmp(kind, "email"))
+		mail_start(a, db, target, options);
 	else
 		webhook_start(a, target, headers, key);
 	return a;
@@ -358,14 +391,28 @@ static int write_now(struct notifier *n, const char *sql, struct error *e)
 }
 
 /* What is sent for the event P (JSON, without its key) with key K through a
- * channel of shape SHAPE: the event with its key, or for Slack and Mattermost
- * incoming webhooks {"text": ...}, a mark for the status and the summary. */
+ * channel of shape SHAPE: the event with its key; for Slack and Mattermost
+ * incoming webhooks {"text": ...}, a mark for the status and the summary; for
+ * a Microsoft Teams Workflows webhook a message with an Adaptive Card: the
+ * summary, coloured by the status, and the event's facts. */
+#define STATUS_OF(P)                                                                               \
+	"coalesce(" P " ->> '$.status', CASE " P " ->> '$.change' WHEN 'cleared' THEN 'OK'"         \
+	" ELSE " P " ->> '$.severity' END)"
 #define BODY_SQL(SHAPE, P, K)                                                                      \
-	"CASE " SHAPE " WHEN 'slack' THEN json_object('text', CASE coalesce(" P " ->> '$.status',"  \
-	" CASE " P " ->> '$.change' WHEN 'cleared' THEN 'OK' ELSE " P " ->> '$.severity' END)"    \
-	" WHEN 'BREACH' THEN ':red_circle:' WHEN 'UNKNOWN' THEN ':grey_question:'"                 \
+	"CASE WHEN " SHAPE " IN ('slack', 'mattermost') THEN json_object('text', CASE "            \
+	STATUS_OF(P) " WHEN 'BREACH' THEN ':red_circle:' WHEN 'UNKNOWN' THEN ':grey_question:'"    \
 	" WHEN 'WARN' THEN ':warning:' WHEN 'OK' THEN ':white_check_mark:'"                         \
 	" ELSE ':information_source:' END || ' ' || (" P " ->> '$.summary'))"                      \
+	" WHEN " SHAPE " = 'teams' THEN json_object('type', 'message', 'attachments', json_array(" \
+	"  json_object('contentType', 'application/vnd.microsoft.card.adaptive', 'contentUrl', NULL," \
+	"  'content', json_object('$schema', 'http://adaptivecards.io/schemas/adaptive-card.json',"  \
+	"  'type', 'AdaptiveCard', 'version', '1.4', 'body', json_array("                            \
+	"   json_object('type', 'TextBlock', 'text', " P " ->> '$.summary', 'weight', 'Bolder',"     \
+	"    'size', 'Medium', 'wrap', json('true'), 'color', CASE " STATUS_OF(P)                    \
+	"    WHEN 'BREACH' THEN 'Attention' WHEN 'WARN' THEN 'Warning' WHEN 'UNKNOWN'"                \
+	"    THEN 'Accent' WHEN 'OK' THEN 'Good' ELSE 'Default' END),"                               \
+	"   json_object('type', 'FactSet', 'facts', json(" NOTIFY_FACTS_SQL(P) "))),"              \
+	"  'msteams', json_object('width', 'Full')))))"                                            \
 	" ELSE json_set(" P ", '$.key', " K ") END"
 
 static const char due_sql[] =
@@ -373,7 +420,7 @@ static const char due_sql[] =
 	NOTIFY_AM_EVENT_SQL("o.payload", "o.key", "c", "?1 / 1000")
 	" ELSE " BODY_SQL("c.shape", "o.payload", "o.key") " END, o.attempts, c.kind,"
 	" CASE c.kind WHEN 'alertmanager' THEN " NOTIFY_AM_URL_SQL("c.target") " ELSE c.target END,"
-	" c.headers, c.timeout_ms, c.max_attempts"
+	" c.headers, c.timeout_ms, c.max_attempts, c.options"
 	" FROM notify_outbox o JOIN notify_channel c ON c.id = o.channel_id AND c.enabled"
 	" WHERE o.state = 'pending' AND o.next_at_ms <= ?1 ORDER BY o.next_at_ms, o.id LIMIT ?2";
 static const char claim_sql[] =
@@ -410,7 +457,7 @@ static void header_list_free(char **v)
 
 struct due {
 	int64_t id, attempts, timeout_ms, max_attempts;
-	char *key, *body, *kind, *target, *headers;
+	char *key, *body, *kind, *target, *headers, *options;
 };
 
 static void due_free(struct due *d)
@@ -420,6 +467,7 @@ static void due_free(struct due *d)
 	free(d->kind);
 	free(d->target);
 	free(d->headers);
+	free(d->options);
 }
 
 /* Claim the due rows there is room for, and once that is committed start
@@ -453,6 +501,7 @@ static int start_due(struct notifier *n, struct error *e)
 		d[k].headers = db_column_strdup(st, 6);
 		d[k].timeout_ms = sqlite3_column_int64(st, 7);
 		d[k].max_attempts = sqlite3_column_int64(st, 8);
+		d[k].options = db_column_strdup(st, 9);
 		k++;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -474,8 +523,8 @@ static int start_due(struct notifier *n, struct error *e)
 		goto busy;
 	for (i = 0; i < k; i++) {
 		char **headers = header_list(n->db, d[i].headers);
-		struct attempt *a = attempt_start(n->pe, d[i].kind, d[i].target, headers,
-						  d[i].timeout_ms, d[i].key, d[i].body);
+		struct attempt *a = attempt_start(n->db, n->pe, d[i].kind, d[i].target, headers,
+						  d[i].options, d[i].timeout_ms, d[i].key, d[i].body);
 
 		header_list_free(headers);
 		a->id = d[i].id;
@@ -591,7 +640,7 @@ int notify_send_test(struct db *db, const char *name, struct error *e)
 				      "SELECT kind, CASE kind WHEN 'alertmanager' THEN "
 				      NOTIFY_AM_URL_SQL("target") " ELSE target END, headers, timeout_ms, key,"
 				      " CASE kind WHEN 'alertmanager' THEN " NOTIFY_AM_TEST_SQL("x", "key", "?2")
-				      " ELSE " BODY_SQL("shape", "p", "key") " END"
+				      " ELSE " BODY_SQL("shape", "p", "key") " END, options"
 				      " FROM (SELECT c.*, k.key, json_object('version', 1, 'event', 'test',"
 				      "  'channel', c.name, 'at', strftime('%Y-%m-%dT%H:%M:%SZ', ?2, 'unixepoch'),"
 				      "  'at_unix', ?2, 'summary', 'drtop test notification for channel '"
@@ -622,8 +671,9 @@ int notify_send_test(struct db *db, const char *name, struct error *e)
 		return -1;
 	}
 	headers = header_list(db, (const char *)sqlite3_column_text(st, 2));
-	a = attempt_start(pe, (const char *)sqlite3_column_text(st, 0),
-			  (const char *)sqlite3_column_text(st, 1), headers, sqlite3_column_int64(st, 3),
+	a = attempt_start(db, pe, (const char *)sqlite3_column_text(st, 0),
+			  (const char *)sqlite3_column_text(st, 1), headers,
+			  (const char *)sqlite3_column_text(st, 6), sqlite3_column_int64(st, 3),
 			  (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5));
 	header_list_free(headers);
 	sqlite3_finalize(st);
@@ -653,7 +703,7 @@ struct notify_post *notify_send_post(struct db *db, struct probe_engine *pe, con
 	struct notify_post *p = xmalloc(sizeof(*p));
 	char **hl = header_list(db, headers);
 
-	p->a = attempt_start(pe, "webhook", url, hl, timeout_ms, key, body);
+	p->a = attempt_start(db, pe, "webhook", url, hl, NULL, timeout_ms, key, body);
 	header_list_free(hl);
 	return p;
 }

@@ -15,6 +15,7 @@
 
 #include "inventory.h"
 #include "notify-am.h"
+#include "notify-mail.h"
 #include "notify.h"
 #include "probe.h"
 #include "strbuf.h"
@@ -75,14 +76,19 @@ int notify_channel_check(const struct notify_channel *c, struct error *e)
 	if (inventory_name_check("channel", c->name, e) < 0)
 		return -1;
 	if (!c->kind)
-		return error_set(e, ERR_USAGE, "--kind is required: webhook, exec or alertmanager");
-	if (strcmp(c->kind, "webhook") && strcmp(c->kind, "exec") && strcmp(c->kind, "alertmanager"))
-		return error_set(e, ERR_DATA, "channel kind must be webhook, exec or alertmanager, not '%s'",
+		return error_set(e, ERR_USAGE, "--kind is required: webhook, exec, email or alertmanager");
+	if (strcmp(c->kind, "webhook") && strcmp(c->kind, "exec") && strcmp(c->kind, "email") &&
+	    strcmp(c->kind, "alertmanager"))
+		return error_set(e, ERR_DATA,
+				 "channel kind must be webhook, exec, email or alertmanager, not '%s'",
 				 c->kind);
 	if (!c->target || !*c->target)
 		return error_set(e, ERR_USAGE, "%s", !strcmp(c->kind, "exec")
 							   ? "an exec channel needs --command CMD"
-							   : !strcmp(c->kind, "webhook")
+						     : !strcmp(c->kind, "email")
+							   ? "an email channel needs --url smtp://HOST[:PORT] "
+							     "or smtps://HOST[:PORT]"
+						     : !strcmp(c->kind, "webhook")
 							   ? "a webhook channel needs --url URL"
 							   : "an alertmanager channel needs --url URL");
 	if (!strcmp(c->kind, "webhook") && webhook_url_check(c->target, e) < 0)
@@ -91,10 +97,17 @@ int notify_channel_check(const struct notify_channel *c, struct error *e)
 		return -1;
 	if (!strcmp(c->kind, "exec") && inventory_text_check("command", c->target, e) < 0)
 		return -1;
-	if (!strcmp(c->kind, "exec") && c->nheaders)
+	if (!strcmp(c->kind, "email") && notify_mail_url_check(c->target, e) < 0)
+		return -1;
+	if (!strcmp(c->kind, "email") && !c->options)
+		return error_set(e, ERR_USAGE, "an email channel needs --from ADDR and at least one "
+					       "--to ADDR");
+	if (strcmp(c->kind, "webhook") && strcmp(c->kind, "alertmanager") && c->nheaders)
 		return error_set(e, ERR_USAGE, "--header belongs to a webhook channel");
-	if (strcmp(c->shape, "drtop") && strcmp(c->shape, "slack"))
-		return error_set(e, ERR_DATA, "--shape must be drtop or slack, not '%s'", c->shape);
+	if (strcmp(c->shape, "drtop") && strcmp(c->shape, "slack") && strcmp(c->shape, "mattermost") &&
+	    strcmp(c->shape, "teams"))
+		return error_set(e, ERR_DATA, "--shape must be drtop, slack, mattermost or teams, not "
+					      "'%s'", c->shape);
 	if (strcmp(c->kind, "webhook") && strcmp(c->shape, "drtop"))
 		return error_set(e, ERR_USAGE, "--shape belongs to a webhook channel");
 	for (i = 0; i < c->nheaders; i++)

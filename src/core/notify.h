@@ -2,9 +2,9 @@
  * notify.h - notification channels, their rules, and the events they hear.
  *
  * A channel is where drtop tells someone: a webhook (an HTTP POST of the
- * event as JSON, doc/notify-json.md), a command run with the event on its
- * standard input, or a Prometheus Alertmanager the event is pushed to as
- * alerts (notify-am.h). Its rules say which events it hears: by severity, tier,
+ * event as JSON, doc/notify-json.md), a mail (notify-mail.h), a command run
+ * with the event on its standard input, or a Prometheus Alertmanager the event
+ * is pushed to as alerts (notify-am.h). Its rules say which events it hears: by severity, tier,
  * finding and system name pattern. Secrets are never stored: a webhook's
  * header names an environment variable (${TOKEN}), read when it is sent.
  *
@@ -29,14 +29,14 @@
 
 struct notify_channel {
 	const char *name;
-	const char *kind;   /* "webhook", "exec" or "alertmanager" */
-	const char *target; /* the webhook's or Alertmanager's URL, or the command */
+	const char *kind;   /* "webhook", "exec", "email" or "alertmanager" */
+	const char *target; /* the webhook's, mail server's or Alertmanager's URL, or the command */
 	char **headers;     /* webhook, alertmanager: "Name: value", may name ${VARIABLES} */
 	size_t nheaders;
-	const char *shape;  /* webhook: the body, "drtop" (the event) or "slack" */
-	const char *options; /* what the kind needs beyond its target: a JSON object, or NULL */
+	const char *shape;  /* webhook: the body, "drtop" (the event), "slack", "mattermost", "teams" */
 	int64_t timeout_ms;
 	long max_attempts;
+	const char *options; /* what the kind needs beyond its target, a JSON object, or NULL */
 };
 
 struct notify_rule {

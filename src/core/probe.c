@@ -120,13 +120,14 @@ int probe_status_expected(const char *expect, long status)
 }
 
 /* Expand ${NAME} in S (a header, or a URL when URL is set: values are then
- * percent-encoded) from the environment into OUT (caller frees). */
-static int expand(const char *s, int url, char **out, struct error *e)
+ * percent-encoded; LABEL, when set, names S in errors) from the environment
+ * into OUT (caller frees). */
+static int expand(const char *s, int url, const char *label, char **out, struct error *e)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const char *p = s, *v;
-	int what = url ? 3 : (int)strcspn(s, ":");
-	const char *name_of = url ? "URL" : s;
+	char *who = label ? xstrdup(label)
+			  : url ? xstrdup("URL") : xasprintf("header %.*s", (int)strcspn(s, ":"), s);
 
 	while (*p) {
 		const char *close;
@@ -138,16 +139,16 @@ static int expand(const char *s, int url, char **out, struct error *e)
 			if (!value || (!url && str_has_control(value))) {
 				if (!value)
 					error_set(e, ERR_DATA,
-						  "%s%.*s names ${%s}, which is not set in the "
-						  "environment",
-						  url ? "" : "header ", what, name_of, name);
+						  "%s names ${%s}, which is not set in the environment",
+						  who, name);
 				else
 					error_set(e, ERR_DATA,
-						  "header %.*s: ${%s} holds a line break (CR or LF) or "
+						  "%s: ${%s} holds a line break (CR or LF) or "
 						  "another control character, so it is not sent (a "
 						  "file with CRLF line endings?)",
-						  what, name_of, name);
+						  who, name);
 				free(name);
+				free(who);
 				strbuf_done(&sb);
 				return -1;
 			}
@@ -162,18 +163,24 @@ static int expand(const char *s, int url, char **out, struct error *e)
 			strbuf_putc(&sb, *p++);
 		}
 	}
+	free(who);
 	*out = strbuf_detach(&sb);
 	return 0;
 }
 
 int probe_expand_header(const char *header, char **out, struct error *e)
 {
-	return expand(header, 0, out, e);
+	return expand(header, 0, NULL, out, e);
 }
 
 int probe_expand_url(const char *url, char **out, struct error *e)
 {
-	return expand(url, 1, out, e);
+	return expand(url, 1, NULL, out, e);
+}
+
+int probe_expand_value(const char *label, const char *value, char **out, struct error *e)
+{
+	return expand(value, 0, label, out, e);
 }
 
 /* Free S, a string that held expanded secrets, wiping it first. */
@@ -664,7 +671,7 @@ static int start(struct probe_engine *pe, struct job *j)
 	if (j->secret && strstr(j->spec.url, "${")) {
 		char *url;
 
-		if (expand(j->spec.url, 1, &url, &err) < 0) {
+		if (expand(j->spec.url, 1, NULL, &url, &err) < 0) {
 			fail(pe, j, 0, 0, "%s", err.msg);
 			error_done(&err);
 			return -1;

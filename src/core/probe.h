@@ -110,5 +110,7 @@ int probe_status_expected(const char *expect, long status);
 int probe_expand_header(const char *header, char **out, struct error *e);
 /* The same for a URL: each value is percent-encoded (a '/' in it too). */
 int probe_expand_url(const char *url, char **out, struct error *e);
+/* The same for another value (a user name, a password), named LABEL in errors. */
+int probe_expand_value(const char *label, const char *value, char **out, struct error *e);
 
 #endif

@@ -30,8 +30,8 @@ export NOTIFY_TOKEN=s3cr3t-token-value
 # --- channels and rules, and bad input ----------------------------------------
 succeeds "the retry cap is a setting" config set notify-retry-max 2m
 fails "a channel needs a kind" 64 "missing --kind KIND" notify add x --url "$RURL/"
-fails "an unknown kind" 65 "channel kind must be webhook, exec or alertmanager, not 'sms'" \
-	notify add x --kind sms --url "$RURL/"
+fails "an unknown kind" 65 "channel kind must be webhook, exec, email or alertmanager, not 'pager'" \
+	notify add x --kind pager --url "$RURL/"
 fails "a webhook needs a URL" 64 "a webhook channel needs --url URL" notify add x --kind webhook
 fails "exec needs a command" 64 "an exec channel needs --command CMD" notify add x --kind exec
 fails "a webhook is http or https, never a file" 65 "a webhook URL is http or https, not 'file:///etc/passwd'" \
@@ -47,8 +47,8 @@ fails "a bad tier" 65 "--tier: expected a tier from 0 to 3" notify add x --kind 
 fails "a bad finding" 65 "--finding: expected a finding's name" notify add x --kind exec --command true --finding 'RTO!'
 fails "a bad channel name" 65 "bad channel name" notify add 'a b' --kind exec --command true
 fails "a bad timeout" 65 "--timeout must be from 100ms to 10m" notify add x --kind exec --command true --timeout 1h
-fails "an unknown payload shape" 65 "--shape must be drtop or slack, not 'teams'" \
-	notify add x --kind webhook --url "$RURL/" --shape teams
+fails "an unknown payload shape" 65 "--shape must be drtop, slack, mattermost or teams, not 'discord'" \
+	notify add x --kind webhook --url "$RURL/" --shape discord
 fails "a shape is a webhook's" 64 "--shape belongs to a webhook channel" notify add x --kind exec --command true --shape slack
 
 "$DRTOP" notify add hook --kind webhook --url "$RURL/hook" --header 'Authorization: Bearer ${NOTIFY_TOKEN}' \
