@@ -144,15 +144,13 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 	c.kind = arg(a, "kind");
 	attempts = c.max_attempts;
 	if (arg(a, "url") && arg(a, "command"))
-		return error_set(e, ERR_USAGE, "drtop notify add: --url is for a webhook or email, "
-					       "--command for exec: give one");
+		return error_set(e, ERR_USAGE, "drtop notify add: --url is for a webhook, email or "
+					       "alertmanager, --command for exec: give one");
 	if (c.kind && strcmp(c.kind, "exec") && arg(a, "command"))
-		return error_set(e, ERR_USAGE, "drtop notify add: a%s %s channel takes --url, not "
-					       "--command", strcmp(c.kind, "email") ? "" : "n", c.kind);
+		return error_set(e, ERR_USAGE, "drtop notify add: %s takes --url, not --command",
+				 c.kind);
 	if (c.kind && !strcmp(c.kind, "exec") && arg(a, "url"))
 		return error_set(e, ERR_USAGE, "drtop notify add: exec takes --command, not --url");
-	if (c.kind && !strcmp(c.kind, "alertmanager") && arg(a, "command"))
-		return error_set(e, ERR_USAGE, "drtop notify add: alertmanager takes --url, not --command");
 	labels = arg_all(a, "label", &nlabels);
 	if (nlabels && (!c.kind || strcmp(c.kind, "alertmanager")))
 		return error_set(e, ERR_USAGE, "--label belongs to an alertmanager channel");
