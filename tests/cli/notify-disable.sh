@@ -20,6 +20,10 @@ fails "an unknown channel" 65 "no notification channel named 'nope'" notify disa
 succeeds "disable" notify disable ex
 ok "says what it means" out_has "disabled channel ex: it hears no events until it is enabled again"
 ok "the channel is kept, disabled" sql_is "SELECT enabled FROM notify_channel WHERE name = 'ex'" 0
+succeeds "notify list" notify list
+ok "says which channel is disabled" sh -c "grep -q '^ex .* no\$' '$T/out' && grep -q '^other .* yes\$' '$T/out'"
+succeeds "notify show" notify show ex
+ok "says it too, and how to enable it" out_has "enabled:  no (drtop notify enable ex)"
 ctl mode/status/500 >/dev/null
 d probe --once
 d probe --once
