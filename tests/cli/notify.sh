@@ -259,13 +259,13 @@ ok "in the change column" sh -c "grep -q 'fnd *f1 *cleared *rpo-breach' '$T/out'
 # Reminders: while a system stays in BREACH, again every --remind.
 fails "reminders are of a status" 64 "--remind is for changes of status" \
 	notify rule add hook --events findings --remind 1h
-d notify add remind --kind exec --command true --system r1 --severity BREACH --remind 2s
+d notify add remind --kind exec --command true --system r1 --severity BREACH --remind 4s
 watched r1
 d probe --once --system r1
 d status
 d system set r1 --rpo 10s
 d status
-sleep 2.2 # the reminder's interval
+sleep 4.2 # the reminder's interval (the second status, within it, adds none)
 d status
 d status
 ok "a BREACH that lasts is told of again after the interval, once" \
@@ -274,7 +274,7 @@ ok "the reminder says since when" \
 	sql_is "SELECT (payload ->> '\$.since') = (SELECT payload ->> '\$.at' FROM notify_outbox WHERE channel = 'remind' AND kind = 'status') AND payload ->> '\$.summary' LIKE 'still BREACH: r1: OK -> BREACH%' FROM notify_outbox WHERE channel = 'remind' AND kind = 'reminder'" 1
 d system set r1 --rpo 1h
 d status
-sleep 2.2
+sleep 4.2
 d status
 ok "after it ends, no more reminders" \
 	sql_is "SELECT group_concat(event || ':' || (status = 'BREACH'), ' ') FROM (SELECT * FROM v_notifications WHERE channel = 'remind' ORDER BY id)" "status:1 reminder:1 status:0"
