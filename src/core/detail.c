@@ -68,7 +68,7 @@ static const char *const section_sql[] = {
 		"WITH n AS (SELECT * FROM v_notifications WHERE system_id = ?1 ORDER BY id DESC LIMIT 5)"
 		" SELECT CASE WHEN p.part THEN printf('%22s', '') || CASE n.state WHEN 'failed' THEN"
 		"  'error: ' ELSE 'last error: ' END || n.last_error ELSE"
-		"  printf('%s  %-12s %-18s %s', iso_time(n.created_at), n.channel, CASE n.event"
+		"  printf('%s  %-12s %-20s  %s', iso_time(n.created_at), n.channel, CASE n.event"
 		"  WHEN 'finding' THEN n.finding || ' ' || n.change WHEN 'reminder' THEN 'still ' ||"
 		"  n.status ELSE coalesce(n.previous_status, '-') || ' -> ' || n.status END, CASE n.state"
 		"  WHEN 'failed' THEN 'FAILED' || CASE WHEN n.attempts > 0 THEN ' after ' || n.attempts ||"

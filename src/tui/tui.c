@@ -333,33 +333,37 @@ static int segment(struct tui *t, int x, enum tui_color c, const char *fmt, ...)
 	return x + n + 1;
 }
 
-/* The notifications' part of the header at DETAIL (0: all, 3: the least), or
- * "" when every one is delivered (a quiet system stays quiet):
+/* The notifications' part of the header at DETAIL (0: all, 4: the least), or
+ * "" when nothing waits and nothing failed lately (a quiet system stays quiet):
  *   0  notify: 3 waiting (oldest 12m, nobody delivering), 1 failed
- *   1  notify: 3 waiting (nobody delivering), 1 failed   (or: oldest 12m)
- *   2  notify: 3 stuck, 1 failed                         (late or nobody delivering)
- *   3  notify: 1 failed                                  (the waiting left out)
- * *WAITING_LEN receives the length up to the failed part, which is drawn in
- * the alarm colour. */
+ *   1  notify: 3 waiting (nobody delivering), 1 failed    or (oldest 12m)
+ *   2  notify: 3 stuck, 1 failed  (nobody delivering)     or 3 waiting (12m)
+ *   3  notify: 3 stuck, 1 failed                          or 3 waiting
+ *   4  notify: 1 failed                                   (when some failed)
+ * The age is given once the oldest is late. *WAITING_LEN receives the length
+ * up to the failed part, which is drawn in the alarm colour. */
 static char *notify_text(const struct notify_status *n, int detail, size_t *waiting_len)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char age[DURATION_BUFSZ];
-	int stuck = n->late || n->nobody;
 
 	*waiting_len = 0;
 	if (!n->waiting && !n->failed)
 		return strbuf_detach(&sb);
 	strbuf_puts(&sb, "notify: ");
-	if (n->waiting && !(detail == 3 && n->failed)) {
+	if (n->waiting && !(detail == 4 && n->failed)) {
 		strbuf_printf(&sb, "%lld %s", (long long)n->waiting,
-			      stuck && detail >= 2 ? "stuck" : "waiting");
-		if (stuck && detail == 0 && n->late)
-			strbuf_printf(&sb, " (oldest %s%s)", duration_format_round(n->oldest_s, age),
-				      n->nobody ? ", nobody delivering" : "");
-		else if (stuck && detail < 2)
-			strbuf_printf(&sb, " (%s%s)", n->nobody ? "nobody delivering" : "oldest ",
-				      n->nobody ? "" : duration_format_round(n->oldest_s, age));
+			      n->nobody && detail >= 2 ? "stuck" : "waiting");
+		if (n->late)
+			duration_format_round(n->oldest_s, age);
+		if (detail == 0 && n->late && n->nobody)
+			strbuf_printf(&sb, " (oldest %s, nobody delivering)", age);
+		else if (detail <= 1 && n->nobody)
+			strbuf_puts(&sb, " (nobody delivering)");
+		else if (detail <= 1 && n->late)
+			strbuf_printf(&sb, " (oldest %s)", age);
+		else if (detail == 2 && n->late && !n->nobody)
+			strbuf_printf(&sb, " (%s)", age);
 		if (n->failed)
 			strbuf_puts(&sb, ", ");
 	}
@@ -379,7 +383,7 @@ static int draw_notify(struct tui *t, int x, int room)
 	char *text = NULL;
 	int detail;
 
-	for (detail = 0; detail < 4; detail++) {
+	for (detail = 0; detail <= 4; detail++) {
 		free(text);
 		text = notify_text(&t->notify, detail, &wlen);
 		if ((int)(len = strlen(text)) <= room)
@@ -424,7 +428,7 @@ static void draw_header(struct tui *t)
 	x = segment(t, x, t->board.down ? C_BREACH : C_HEADER, " DOWN %d ", t->board.down);
 	/* Notifications not delivered come before what the dashboard is doing,
 	 * and before the clock when they need its room too. */
-	least = notify_text(&t->notify, 3, &wlen);
+	least = notify_text(&t->notify, 4, &wlen);
 	clock_shown = (int)strlen(least) <= COLS - x - 10;
 	free(least);
 	x = draw_notify(t, x, clock_shown ? COLS - x - 10 : COLS - x - 1);
