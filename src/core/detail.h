@@ -25,6 +25,7 @@ enum detail_section {
 	DETAIL_DEPENDENCIES, /* what it needs and what needs it */
 	DETAIL_STRATEGIES,   /* the strategy catalogue against its objectives */
 	DETAIL_HISTORY,      /* its last status changes, newest first, with their times */
+	DETAIL_NOTIFICATIONS, /* its last five notifications, newest first, with their delivery */
 	DETAIL_ENDPOINT_MENU, /* short lines with each endpoint's id, to pick one */
 	DETAIL_SCHEDULE_MENU, /* the same for backup schedules */
 };

@@ -18,6 +18,7 @@
 #include "notify-mail.h"
 #include "notify.h"
 #include "probe.h"
+#include "recorder.h"
 #include "strbuf.h"
 #include "url.h"
 #include "util.h"
@@ -817,4 +818,35 @@ int notify_channel_enable(struct db *db, const char *name, int on, struct error 
 	sqlite3_bind_int(st, 2, on);
 	sqlite3_bind_int64(st, 3, when_real_now());
 	return inventory_step(db, st, e);
+static const char status_sql[] =
+	"SELECT w.n, w.oldest, f.n FROM"
+	" (SELECT count(*) AS n, min(created_at) AS oldest FROM notify_outbox"
+	"  WHERE state IN ('pending', 'in-flight')) w,"
+	" (SELECT count(*) AS n FROM notify_outbox WHERE state = 'failed' AND created_at >= ?1) f";
+
+int notify_status_read(struct db *db, int self, struct notify_status *s, struct error *e)
+{
+	int64_t now = when_real_now();
+	sqlite3_stmt *st = db_cached(db, status_sql, e);
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, now - NOTIFY_STATUS_FAILED_S);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		s->waiting = sqlite3_column_int64(st, 0);
+		if (s->waiting && now > sqlite3_column_int64(st, 1))
+			s->oldest_s = now - sqlite3_column_int64(st, 1);
+		s->failed = sqlite3_column_int64(st, 2);
+	} else {
+		db_fail(db, e, "reading the notifications' status");
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return -1;
+	s->late = s->oldest_s >= NOTIFY_STATUS_LATE_S;
+	s->nobody = s->waiting && !self && recorder_heartbeat_other(db, NULL, NULL, NULL) == 0;
+	return 0;
 }

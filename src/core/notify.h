@@ -109,5 +109,23 @@ int notify_emit_settled(struct db *db, struct error *e);
  * "prober" event telling of that time to every channel that hears changes
  * to UNKNOWN, once per such stretch. */
 int notify_emit_unwatched(struct db *db, struct error *e);
+/* The outbox at a glance, as the dashboard's header tells it: the
+ * notifications still waiting to be delivered, and those failed lately. */
+#define NOTIFY_STATUS_FAILED_S 86400 /* a failed one counts for a day after it was made */
+#define NOTIFY_STATUS_LATE_S 60      /* a waiting one older than this is late */
+
+struct notify_status {
+	int64_t waiting;  /* pending or in flight */
+	int64_t oldest_s; /* how long the oldest of them has waited (real time), 0 when none */
+	int late;         /* it has waited NOTIFY_STATUS_LATE_S or more */
+	int nobody;       /* some wait, and no live prober holds the lease to deliver them */
+	int64_t failed;   /* failed for good, of those made in the last NOTIFY_STATUS_FAILED_S */
+};
+
+/* Read the outbox's status into S, at the real time. SELF: this process holds
+ * the probing lease (it delivers). Its cost follows the rows counted, not the
+ * outbox's size (partial indexes), for a dashboard to call every few seconds.
+ * 0, or -1 with e set. */
+int notify_status_read(struct db *db, int self, struct notify_status *s, struct error *e);
 
 #endif

@@ -292,6 +292,24 @@ void tui_restart_prober(struct tui *t)
 	}
 }
 
+/* The outbox at a glance for the header, read every 2 s on the verdict's
+ * connection (not while the verdict is read: the loop is then in the read's
+ * steps): what it costs follows the notifications waiting and failed lately,
+ * not the outbox's size. A failed read keeps what the header said. */
+static void read_notify(struct tui *t)
+{
+	struct notify_status s;
+
+	t->next_notify_ms = probe_now_ms() + 2000;
+	if (notify_status_read(t->reader, t->prober != NULL, &s, NULL) < 0)
+		return;
+	if (s.waiting != t->notify.waiting || s.failed != t->notify.failed ||
+	    s.late != t->notify.late || s.nobody != t->notify.nobody ||
+	    (s.late && s.oldest_s / 60 != t->notify.oldest_s / 60))
+		t->dirty = 1;
+	t->notify = s;
+}
+
 /* --- drawing --------------------------------------------------------------- */
 
 /* Put a part of the header at X in element C; returns where the next goes. */
@@ -315,10 +333,81 @@ static int segment(struct tui *t, int x, enum tui_color c, const char *fmt, ...)
 	return x + n + 1;
 }
 
+/* The notifications' part of the header at DETAIL (0: all, 4: the least), or
+ * "" when nothing waits and nothing failed lately (a quiet system stays quiet):
+ *   0  notify: 3 waiting (oldest 12m, nobody delivering), 1 failed
+ *   1  notify: 3 waiting (nobody delivering), 1 failed    or (oldest 12m)
+ *   2  notify: 3 stuck, 1 failed  (nobody delivering)     or 3 waiting (12m)
+ *   3  notify: 3 stuck, 1 failed                          or 3 waiting
+ *   4  notify: 1 failed                                   (when some failed)
+ * The age is given once the oldest is late. *WAITING_LEN receives the length
+ * up to the failed part, which is drawn in the alarm colour. */
+static char *notify_text(const struct notify_status *n, int detail, size_t *waiting_len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char age[DURATION_BUFSZ];
+
+	*waiting_len = 0;
+	if (!n->waiting && !n->failed)
+		return strbuf_detach(&sb);
+	strbuf_puts(&sb, "notify: ");
+	if (n->waiting && !(detail == 4 && n->failed)) {
+		strbuf_printf(&sb, "%lld %s", (long long)n->waiting,
+			      n->nobody && detail >= 2 ? "stuck" : "waiting");
+		if (n->late)
+			duration_format_round(n->oldest_s, age);
+		if (detail == 0 && n->late && n->nobody)
+			strbuf_printf(&sb, " (oldest %s, nobody delivering)", age);
+		else if (detail <= 1 && n->nobody)
+			strbuf_puts(&sb, " (nobody delivering)");
+		else if (detail <= 1 && n->late)
+			strbuf_printf(&sb, " (oldest %s)", age);
+		else if (detail == 2 && n->late && !n->nobody)
+			strbuf_printf(&sb, " (%s)", age);
+		if (n->failed)
+			strbuf_puts(&sb, ", ");
+	}
+	*waiting_len = sb.len;
+	if (n->failed)
+		strbuf_printf(&sb, "%lld failed", (long long)n->failed);
+	return strbuf_detach(&sb);
+}
+
+/* Draw the notifications' part at X, in at most ROOM columns and at the most
+ * DETAIL that fits (the least, cut, when none does); returns where the next
+ * part goes, X when there is nothing to say. */
+static int draw_notify(struct tui *t, int x, int room)
+{
+	enum tui_color wc = t->notify.late || t->notify.nobody ? C_WARN : C_HEADER;
+	size_t wlen, len;
+	char *text = NULL;
+	int detail;
+
+	for (detail = 0; detail <= 4; detail++) {
+		free(text);
+		text = notify_text(&t->notify, detail, &wlen);
+		if ((int)(len = strlen(text)) <= room)
+			break;
+	}
+	if (len) {
+		attrset(theme_attr(C_HEADER));
+		tui_put(0, x, room, "notify: ");
+		attrset(theme_attr(wc));
+		tui_putf(0, x + 8, room - 8, "%.*s", (int)(wlen - 8), text + 8);
+		attrset(theme_attr(C_BREACH));
+		tui_put(0, x + (int)wlen, room - (int)wlen, text + wlen);
+		x += (int)len + 2;
+	}
+	free(text);
+	return x;
+}
+
 static void draw_header(struct tui *t)
 {
 	char clock[WHEN_BUFSZ], elsewhere[48];
-	int x = 1;
+	int x = 1, clock_shown;
+	size_t wlen;
+	char *least;
 	const char *state = t->o->readonly ? "read-only"
 			    : t->prober_elsewhere ? elsewhere
 			    : t->prober ? "probing" : "not probing";
@@ -337,12 +426,21 @@ static void draw_header(struct tui *t)
 	x = segment(t, x, C_OK, " OK %d ", t->board.ok);
 	/* outages going on now: down differs from breached in the window */
 	x = segment(t, x, t->board.down ? C_BREACH : C_HEADER, " DOWN %d ", t->board.down);
+	/* Notifications not delivered come before what the dashboard is doing,
+	 * and before the clock when they need its room too. */
+	least = notify_text(&t->notify, 4, &wlen);
+	clock_shown = (int)strlen(least) <= COLS - x - 10;
+	free(least);
+	x = draw_notify(t, x, clock_shown ? COLS - x - 10 : COLS - x - 1);
 	attrset(theme_attr(C_HEADER));
 	when_format(when_now(), clock);
+	if (state == elsewhere && (int)strlen(elsewhere) > COLS - x - 10)
+		snprintf(elsewhere, sizeof(elsewhere), "probing elsewhere"); /* the PID left out */
 	if (COLS - x - 10 >= 12) /* room for what the dashboard is doing */
 		tui_putf(0, x, COLS - x - 10, "%s%s", state,
 			 t->loaded_full && !(t->reading && t->yielded_ms) ? "" : ", reading verdict");
-	tui_put(0, COLS - 9, 9, clock + 11);
+	if (clock_shown)
+		tui_put(0, COLS - 9, 9, clock + 11);
 }
 
 /* The key bar: the filter first when there is one ("Filter: backup  7 of
@@ -792,8 +890,10 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 		t.quit = 1; /* the first frame only: how fast it comes is measured */
 	else
 		tui_reload(&t, 0);
-	if (!t.quit)
+	if (!t.quit) {
 		start_prober(&t);
+		read_notify(&t);
+	}
 	t.dirty = !t.quit;
 	while (!t.quit) {
 		if (interrupted && !view_drill_running(&t))
@@ -813,6 +913,8 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 			tui_reload(&t, 0);
 			start_prober(&t); /* when the lease has come free */
 		}
+		if (probe_now_ms() >= t.next_notify_ms)
+			read_notify(&t);
 		if (o->frames)
 			t.dirty = 1;
 	}

@@ -232,6 +232,8 @@ static void draw(struct tui *t)
 	section(t, &l, DETAIL_DRILLS, s->id, NULL, "none: press D to record one");
 	view_heading(&l, "status history (the list's HISTORY cells, newest first)");
 	section(t, &l, DETAIL_HISTORY, s->id, NULL, "none kept yet");
+	/* only when there are some: a system nobody was told of keeps a short page */
+	section(t, &l, DETAIL_NOTIFICATIONS, s->id, "notifications (the last five, newest first)", NULL);
 	view_heading(&l, "dependencies");
 	section(t, &l, DETAIL_DEPENDENCIES, s->id, NULL, "none");
 	view_heading(&l, "strategies");

@@ -19,6 +19,7 @@
 #include "duration.h"
 #include "keys.h"
 #include "modal.h"
+#include "notify.h"
 #include "tui.h"
 #include "verdict.h"
 
@@ -52,6 +53,8 @@ struct tui {
 	struct prober *prober;
 	long prober_elsewhere; /* the PID of the prober holding the lease, or 0 */
 	int64_t next_reload_ms, load_cost_ms;
+	struct notify_status notify; /* the outbox at a glance, for the header */
+	int64_t next_notify_ms;      /* when it is read again */
 	/* A full read of the verdict is under way; the loop serves keys between its steps. */
 	int reading, reload_again;
 	int64_t yielded_ms;

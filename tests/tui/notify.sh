@@ -26,6 +26,7 @@ holder=$!
 pids="$pids $holder"
 sql "INSERT INTO prober (id, pid, host, started_at, last_cycle_at, kind)
      VALUES (1, $holder, '$(hostname)', strftime('%s', 'now'), strftime('%s', 'now'), 'watch')"
+DASH_COLS=120 # room in the header for the waiting notification and a long PID
 dashboard --db "'$DRTOP_DB'"
 ok "the dashboard sees the other prober" wait_for 10 shows "probing elsewhere (pid $holder)"
 sleep 2 # time in which a dashboard that delivered would have
