@@ -818,6 +818,8 @@ int notify_channel_enable(struct db *db, const char *name, int on, struct error 
 	sqlite3_bind_int(st, 2, on);
 	sqlite3_bind_int64(st, 3, when_real_now());
 	return inventory_step(db, st, e);
+}
+
 static const char status_sql[] =
 	"SELECT w.n, w.oldest, f.n FROM"
 	" (SELECT count(*) AS n, min(created_at) AS oldest FROM notify_outbox"

@@ -109,6 +109,7 @@ int notify_emit_settled(struct db *db, struct error *e);
  * "prober" event telling of that time to every channel that hears changes
  * to UNKNOWN, once per such stretch. */
 int notify_emit_unwatched(struct db *db, struct error *e);
+
 /* The outbox at a glance, as the dashboard's header tells it: the
  * notifications still waiting to be delivered, and those failed lately. */
 #define NOTIFY_STATUS_FAILED_S 86400 /* a failed one counts for a day after it was made */
