@@ -587,6 +587,24 @@ int notify_emit(struct db *db, int64_t mark, struct error *e)
 	return 0;
 }
 
+/* Run the event-writing statement SQL, cached: ?1 is the real time in ms, ?2
+ * in seconds, and ?3 (when it has one) EXTRA. WHAT names it in an error. */
+static int emit(struct db *db, const char *sql, int64_t extra, const char *what, struct error *e)
+{
+	sqlite3_stmt *st = db_cached(db, sql, e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, probe_now_ms());
+	sqlite3_bind_int64(st, 2, when_real_now());
+	if (sqlite3_bind_parameter_count(st) >= 3)
+		sqlite3_bind_int64(st, 3, extra);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, e, what);
+}
+
 /* ?1: the real time in ms; ?2: in seconds. Reads temp.notify_found. */
 static const char findings_sql[] =
 	"INSERT INTO notify_outbox (key, channel_id, channel, system_id, at, kind, severity,"
@@ -623,9 +641,7 @@ static const char findings_sql[] =
 
 int notify_emit_findings(struct db *db, int snapshot, struct error *e)
 {
-	sqlite3_stmt *st;
 	int64_t rules = 0;
-	int rc;
 
 	if (db_int64(db, "SELECT EXISTS (SELECT 1 FROM notify_rule WHERE events <> 'status')", &rules,
 		     e) < 0)
@@ -635,15 +651,8 @@ int notify_emit_findings(struct db *db, int snapshot, struct error *e)
 	if (db_exec(db, snapshot ? FINDINGS_NOW_SQL(VERDICT_SNAPSHOT_FINDINGS) : FINDINGS_NOW_SQL("v_findings"),
 		    e) < 0)
 		return -1;
-	st = db_cached(db, findings_sql, e);
-	if (!st)
+	if (emit(db, findings_sql, 0, "writing notifications of findings", e) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, probe_now_ms());
-	sqlite3_bind_int64(st, 2, when_real_now());
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(db, e, "writing notifications of findings");
 	/* What was found is the next look's starting point. */
 	return db_exec(db,
 		       "DELETE FROM notify_finding WHERE NOT EXISTS (SELECT 1 FROM temp.notify_found f"
@@ -682,23 +691,14 @@ static const char reminders_sql[] =
 
 int notify_emit_reminders(struct db *db, struct error *e)
 {
-	sqlite3_stmt *st;
 	int64_t rules = 0;
-	int rc;
 
 	if (db_int64(db, "SELECT EXISTS (SELECT 1 FROM notify_rule WHERE remind_s IS NOT NULL)",
 		     &rules, e) < 0)
 		return -1;
 	if (!rules)
 		return 0;
-	st = db_cached(db, reminders_sql, e);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, probe_now_ms());
-	sqlite3_bind_int64(st, 2, when_real_now());
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "writing reminders");
+	return emit(db, reminders_sql, 0, "writing reminders", e);
 }
 
 /* ?1: the real time in ms; ?2: in seconds; ?3: the window, seconds. A system
@@ -733,9 +733,7 @@ static const char settled_sql[] =
 
 int notify_emit_settled(struct db *db, struct error *e)
 {
-	sqlite3_stmt *st;
 	int64_t held = 0, changes = 0, window_s = 0;
-	int rc;
 
 	if (db_int64(db, "SELECT EXISTS (SELECT 1 FROM notify_outbox WHERE kind = 'flapping')", &held,
 		     e) < 0)
@@ -744,15 +742,8 @@ int notify_emit_settled(struct db *db, struct error *e)
 		return 0;
 	if (flap_settings(db, &changes, &window_s, e) < 0)
 		return -1;
-	st = db_cached(db, settled_sql, e);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, probe_now_ms());
-	sqlite3_bind_int64(st, 2, when_real_now());
-	sqlite3_bind_int64(st, 3, window_s > 0 ? window_s : 0);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "writing that a flapping system settled");
+	return emit(db, settled_sql, window_s > 0 ? window_s : 0,
+		    "writing that a flapping system settled", e);
 }
 
 /* ?1: the real time in ms; ?2: in seconds; ?3: how long nobody probed, at
@@ -782,23 +773,13 @@ static const char unwatched_sql[] =
 
 int notify_emit_unwatched(struct db *db, struct error *e)
 {
-	sqlite3_stmt *st;
 	int64_t after_s = 0;
-	int rc;
 
 	if (setting_int64(db, "notify_unwatched_s", 300, &after_s, e) < 0)
 		return -1;
 	if (after_s <= 0)
 		return 0;
-	st = db_cached(db, unwatched_sql, e);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, probe_now_ms());
-	sqlite3_bind_int64(st, 2, when_real_now());
-	sqlite3_bind_int64(st, 3, after_s * 1000);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "writing that nobody probed");
+	return emit(db, unwatched_sql, after_s * 1000, "writing that nobody probed", e);
 }
 
 int notify_channel_enable(struct db *db, const char *name, int on, struct error *e)
