@@ -132,6 +132,19 @@ d checkin vault --at -2h
 d notify add oncall --kind exec --command true --severity BREACH --tier 0
 d status
 ok "30. notifications not delivered: vault's breach waits for a prober" check 30 "vault|UNKNOWN>BREACH|BREACH|oncall|pending|0|-"
+# The newest probe result an hour ago; a prober (of vault alone, which has no
+# endpoint to probe) takes the lease now and tells ops of the hour unwatched, and delivers it.
+d notify add ops --kind exec --command true
+sql "INSERT INTO probe_result (endpoint_id, at_ms, ok, status_code, latency_ms)
+     SELECT id, (strftime('%s', 'now') - 3600) * 1000, 1, 200, 5 FROM endpoint WHERE url = 'https://web.example/'"
+from=$(sql "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', max(at_ms) / 1000, 'unixepoch') FROM probe_result")
+(unset DRTOP_NOW; exec "$DRTOP" probe --watch --system vault >/dev/null 2>&1) &
+watcher=$!
+pids="$pids $watcher"
+wait_for 20 sql_is "SELECT state FROM notify_outbox WHERE kind = 'prober'" delivered
+kill "$watcher"; wait "$watcher"
+ok "31. the time nobody probed, and who was told" sh -c '"$1" db query "$2" | grep -q "^$3|.*|36[0-9][0-9]|ops delivered$"' - \
+	"$DRTOP" "$(query 31)" "$from"
 ok "every query also runs in a plain sqlite3 shell" sh -c '
 	for n in $(grep "^<!-- query: " "'"$DOC"'" | tr -dc "0-9\n"); do
 		awk -v n="$n" "\$0 == \"<!-- query: \" n \" -->\" { f = 1; next } f && /^\`\`\`sql/ { g = 1; next } g && /^\`\`\`/ { exit } g { print }" "'"$DOC"'" |
