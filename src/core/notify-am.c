@@ -185,6 +185,16 @@ static const char refresh_sql[] =
 	"    WHERE f.value = n.finding))"
 	"   AND (r.systems IS NULL OR EXISTS (SELECT 1 FROM json_each(r.systems) g"
 	"    WHERE s.name GLOB g.value)))"
+	/* and the watchdog: firing for as long as somebody probes, for a
+	 * dead-man's switch to notice when it stops */
+	"  UNION ALL SELECT " NOTIFY_AM_ALERT("c.options", "'DrtopWatchdog'", "NULL", "NULL", "'none'",
+					      "NULL", "NULL",
+					      "json_object('summary', 'drtop is probing: this alert fires"
+					      " for as long as a prober holds the lease; route it to a"
+					      " dead-man''s switch')",
+					      "coalesce(" NOTIFY_AM_TIME("(SELECT started_at FROM prober"
+					      " WHERE id = 1)") ", " NOTIFY_AM_TIME("?2") ")", "ends.t")
+	"  FROM c, ends"
 	" )"
 	" SELECT count(*), json_group_array(json(a)) FROM a";
 

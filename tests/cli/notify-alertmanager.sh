@@ -142,6 +142,8 @@ ok "all three fail: outages" wait_for 20 sql_is "SELECT count(*) FROM outage WHE
 ok "the changes to WARN are kept" \
 	wait_for 20 kept "SELECT group_concat(s.name || ':' || h.status) FROM status_history h JOIN system s ON s.id = h.system_id WHERE h.status <> 'OK'" "p:WARN,q:WARN,r:WARN"
 ok "p's alert fires in Alertmanager" wait_for 20 alerts_n '.labels.system == "p"' 1
+ok "and the watchdog, while the prober probes" \
+	wait_for 20 alerts_n '.labels.alertname == "DrtopWatchdog" and .labels.severity == "none" and .labels.env == "prod" and (.labels | has("system") | not)' 1
 ok "with drtop's labels and the channel's" \
 	test "$(alerts '.labels.system == "p"' | jq -c '.labels')" = \
 	'{"alertname":"DrtopSystemStatus","env":"prod","finding":"outage-ongoing","owner":"payments team","severity":"WARN","system":"p","team":"dr","tier":"1"}'
@@ -200,6 +202,7 @@ ok "every event reached Alertmanager" \
 stop_watch KILL
 ok "with the prober gone, q's alerts resolve on their own within a few refreshes" \
 	wait_for 20 alerts_n '.labels.system == "q"' 0
+ok "the watchdog too: a dead-man's switch on it notices" alerts_n '.labels.alertname == "DrtopWatchdog"' 0
 succeeds "the ledger still verifies" db verify
 
 kill "$am_pid" 2>/dev/null
