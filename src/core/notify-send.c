@@ -415,11 +415,16 @@ static int write_now(struct notifier *n, const char *sql, struct error *e)
 	"  'msteams', json_object('width', 'Full')))))"                                            \
 	" ELSE json_set(" P ", '$.key', " K ") END"
 
+/* Where a channel of KIND with TARGET is sent to: Alertmanager's alerts
+ * endpoint below its base URL, any other's target as it is. */
+#define SEND_TO_SQL(KIND, TARGET)                                                                  \
+	"CASE " KIND " WHEN 'alertmanager' THEN " NOTIFY_AM_URL_SQL(TARGET) " ELSE " TARGET " END"
+
 static const char due_sql[] =
 	"SELECT o.id, o.key, CASE c.kind WHEN 'alertmanager' THEN "
 	NOTIFY_AM_EVENT_SQL("o.payload", "o.key", "c", "?1 / 1000")
 	" ELSE " BODY_SQL("c.shape", "o.payload", "o.key") " END, o.attempts, c.kind,"
-	" CASE c.kind WHEN 'alertmanager' THEN " NOTIFY_AM_URL_SQL("c.target") " ELSE c.target END,"
+	" " SEND_TO_SQL("c.kind", "c.target") ","
 	" c.headers, c.timeout_ms, c.max_attempts, c.options"
 	" FROM notify_outbox o JOIN notify_channel c ON c.id = o.channel_id AND c.enabled"
 	" WHERE o.state = 'pending' AND o.next_at_ms <= ?1 ORDER BY o.next_at_ms, o.id LIMIT ?2";
@@ -637,8 +642,7 @@ void notifier_free(struct notifier *n, int write)
 int notify_send_test(struct db *db, const char *name, struct error *e)
 {
 	sqlite3_stmt *st = db_prepare(db,
-				      "SELECT kind, CASE kind WHEN 'alertmanager' THEN "
-				      NOTIFY_AM_URL_SQL("target") " ELSE target END, headers, timeout_ms, key,"
+				      "SELECT kind, " SEND_TO_SQL("kind", "target") ", headers, timeout_ms, key,"
 				      " CASE kind WHEN 'alertmanager' THEN " NOTIFY_AM_TEST_SQL("x", "key", "?2")
 				      " ELSE " BODY_SQL("shape", "p", "key") " END, options"
 				      " FROM (SELECT c.*, k.key, json_object('version', 1, 'event', 'test',"
