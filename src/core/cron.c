@@ -22,7 +22,18 @@
 #include "util.h"
 #include "when.h"
 
-struct zone;
+/* A time zone as cron reads it: its UTC offsets, cached (below). */
+struct zone {
+	char *name;
+	int utc;
+	int known; /* its file was found in the tz database */
+	size_t nchunks;
+	struct zchunk *chunks;
+	struct zone *next;
+};
+
+static struct zone *zones;
+
 static struct zone *zone_get(const char *name);
 
 struct cron {
@@ -149,15 +160,21 @@ static int parse_field(const char *expr, const char *s, const char *end, const s
 	return 0;
 }
 
+/* Is TZ a zone of the system's tz database? Read once per zone and process:
+ * an import checks the zone of every schedule it reads. */
 int cron_zone_check(const char *tz, struct error *e)
 {
 	const char *dir = getenv("TZDIR");
 	char *path, magic[4];
+	struct zone *z;
 	FILE *f;
 	int ok;
 
 	if (!strcmp(tz, "UTC"))
 		return 0;
+	for (z = zones; z; z = z->next)
+		if (z->known && !strcmp(z->name, tz))
+			return 0;
 	if (!*tz || *tz == '/' || strstr(tz, "..") || strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 							       "abcdefghijklmnopqrstuvwxyz"
 							       "0123456789/_+-") != strlen(tz))
@@ -173,6 +190,7 @@ int cron_zone_check(const char *tz, struct error *e)
 				 "unknown time zone '%s' (expected an IANA name such as "
 				 "Europe/Berlin; is tzdata installed?)",
 				 tz);
+	zone_get(tz)->known = 1;
 	return 0;
 }
 
@@ -302,15 +320,6 @@ struct zchunk {
 	long *off;   /* the offset from at[i] on */
 };
 
-struct zone {
-	char *name;
-	int utc;
-	size_t nchunks;
-	struct zchunk *chunks;
-	struct zone *next;
-};
-
-static struct zone *zones;
 
 static struct zone *zone_get(const char *name)
 {

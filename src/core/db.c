@@ -525,6 +525,9 @@ static const char *clock_vfs_name(void)
 
 	if (vfs.zName)
 		return vfs.zName;
+	/* Before SQLite starts (the first connection): no count of the memory it
+	 * uses, which drtop never reads and which took a global lock per allocation. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	base = sqlite3_vfs_find(NULL);
 	if (!base || base->iVersion < 2)
 		return NULL;

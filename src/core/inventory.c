@@ -667,8 +667,7 @@ void inventory_schedule_defaults(struct inventory_schedule *s)
 	s->grace_s = -1; /* the backup_grace_s setting */
 }
 
-int inventory_schedule_check(const struct inventory_schedule *s, int64_t *max_gap,
-			     struct error *e)
+int inventory_schedule_check(struct inventory_schedule *s, struct error *e)
 {
 	struct cron *c;
 
@@ -682,13 +681,13 @@ int inventory_schedule_check(const struct inventory_schedule *s, int64_t *max_ga
 	if (s->every_s) {
 		if (s->tz)
 			return error_set(e, ERR_DATA, "a time zone applies to a cron schedule only");
-		*max_gap = s->every_s;
+		s->max_gap_s = s->every_s;
 		return 0;
 	}
 	c = cron_new(s->cron, s->tz, e);
 	if (!c)
 		return -1;
-	if (cron_max_gap(c, when_now(), GAP_HORIZON_S, max_gap) < 0) {
+	if (cron_max_gap(c, when_now(), GAP_HORIZON_S, &s->max_gap_s) < 0) {
 		cron_free(c);
 		return error_set(e, ERR_DATA, "cron expression '%s' never runs", s->cron);
 	}
@@ -708,13 +707,16 @@ int inventory_schedule_put(struct db *db, const char *system, const struct inven
 		"grace_s = ?7, max_gap_s = ?8, updated_at = ?9 WHERE id = ?10 AND "
 		"(cron, tz, every_s, duration_s, grace_s, max_gap_s) IS NOT "
 		"(?3, ?4, ?5, ?6, ?7, ?8)";
+	struct inventory_schedule checked = *s; /* checked once: an import has done it already */
 	sqlite3_stmt *st;
 	int64_t sys, id = 0, gap;
 	const char *tz = s->tz;
 	int rc;
 
-	if (inventory_system_id(db, system, &sys, e) < 0 || inventory_schedule_check(s, &gap, e) < 0)
+	if (inventory_system_id(db, system, &sys, e) < 0 ||
+	    (!checked.max_gap_s && inventory_schedule_check(&checked, e) < 0))
 		return -1;
+	gap = checked.max_gap_s;
 	rc = lookup_id(db, "SELECT id FROM backup_schedule WHERE name = ?1 AND system_id = ?2",
 		       s->name, sys, &id, e);
 	if (rc < 0)

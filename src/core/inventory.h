@@ -108,13 +108,14 @@ struct inventory_schedule {
 	int64_t duration_s;
 	int64_t grace_s; /* -1: the backup_grace_s setting */
 	int64_t since;   /* a new schedule is in force from: 0 for now, by the real clock */
+	int64_t max_gap_s; /* its largest gap between runs: 0 until inventory_schedule_check */
 };
 
 void inventory_schedule_defaults(struct inventory_schedule *s);
 
-/* Check a schedule's fields and compute its largest gap between runs. */
-int inventory_schedule_check(const struct inventory_schedule *s, int64_t *max_gap,
-			     struct error *e);
+/* Check a schedule's fields and compute its largest gap between runs
+ * (S->max_gap_s, which inventory_schedule_put then takes as it is). */
+int inventory_schedule_check(struct inventory_schedule *s, struct error *e);
 int inventory_schedule_put(struct db *db, const char *system, const struct inventory_schedule *s,
 			   unsigned flags, int *changed, struct error *e);
 int inventory_schedule_rm(struct db *db, const char *system, const char *name, struct error *e);

@@ -522,15 +522,13 @@ static int read_endpoint(struct reader *r, struct jobj *o, struct inventory_endp
 
 static int read_schedule(struct reader *r, struct jobj *o, struct inventory_schedule *s)
 {
-	int64_t gap;
-
 	inventory_schedule_defaults(s);
 	if (get_str(r, o, "name", 1, &s->name) < 0 || get_str(r, o, "cron", 0, &s->cron) < 0 ||
 	    get_str(r, o, "tz", 0, &s->tz) < 0 || get_dur(r, o, "every", 0, 0, 0, &s->every_s) < 0 ||
 	    get_dur(r, o, "duration", 0, 0, DURATION_ZERO_OK, &s->duration_s) < 0 ||
 	    get_dur(r, o, "grace", 0, 0, DURATION_ZERO_OK, &s->grace_s) < 0 || no_unknown(r, o) < 0)
 		return -1;
-	if (inventory_schedule_check(s, &gap, r->e) < 0)
+	if (inventory_schedule_check(s, r->e) < 0)
 		return error_prefix(r->e, "%s", o->path);
 	return 0;
 }

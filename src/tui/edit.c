@@ -316,7 +316,6 @@ static int submit_schedule(struct form *f, void *arg)
 	struct edit *ed = arg;
 	struct inventory_schedule sc;
 	struct error e = {0};
-	int64_t gap;
 
 	inventory_schedule_defaults(&sc);
 	sc.name = form_value(f, 0);
@@ -331,7 +330,7 @@ static int submit_schedule(struct form *f, void *arg)
 		form_set_error(f, 1, "give a cron expression or an interval");
 		return -1;
 	}
-	if (inventory_schedule_check(&sc, &gap, &e) < 0) {
+	if (inventory_schedule_check(&sc, &e) < 0) {
 		form_set_error(f, sc.cron ? 1 : 3, e.msg);
 		error_done(&e);
 		return -1;
