@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "demo.h"
 #include "tui.h"
+#include "when.h"
 
 static const struct opt opts[] = {
 	{"theme", "NAME", "colour theme: default, light, monochrome, high-contrast, or a file", 0},
@@ -67,13 +68,14 @@ static int dashboard(struct ctx *ctx, struct args *a, struct error *e)
 	struct tui_options o = {0};
 	long frames = 0;
 
+	/* --as-of replays what was recorded by then: no edits and no probes either. */
+	o.readonly = arg(a, "readonly") != NULL || when_known();
 	if (arg_int(a, "frames", 1, 1000000, &frames, e) < 0)
 		return -1;
-	if (!ctx->db && (tui_check_terminal(e) < 0 || open_db(ctx, arg(a, "readonly") != NULL, e) < 0))
+	if (!ctx->db && (tui_check_terminal(e) < 0 || open_db(ctx, o.readonly, e) < 0))
 		return -1;
 	o.theme = arg(a, "theme");
 	o.no_color = arg(a, "no-color") != NULL;
-	o.readonly = arg(a, "readonly") != NULL;
 	o.frames = (int)frames;
 	return tui_run(ctx->db, &o, e);
 }

@@ -61,6 +61,8 @@ static const struct opt global_opts[] = {
 	{"db", "PATH", "use the database at PATH (default: $DRTOP_DB, else "
 		       "$XDG_DATA_HOME/drtop/drtop.db)", 0},
 	{"now", "TIME", "judge as of TIME (also $DRTOP_NOW); writes keep the real time", 0},
+	{"as-of", "TIME", "judge as of TIME from only the evidence recorded by then; "
+			  "writes nothing", 0},
 	{NULL},
 };
 
@@ -476,11 +478,20 @@ static int set_global(struct ctx *ctx, const char *name, const char *value, stru
 	if (!strcmp(name, "db")) {
 		ctx->db_path = value;
 	} else {
+		int as_of = !strcmp(name, "as-of");
 		int64_t t;
 
+		if ((as_of ? ctx->clock_now : ctx->clock_as_of) != NULL)
+			return error_set(e, ERR_USAGE, "give --now or --as-of, not both");
 		if (when_parse(value, when_now(), &t, e) < 0)
-			return error_prefix(e, "--now");
-		when_set_now(t);
+			return error_prefix(e, "--%s", name);
+		if (as_of) {
+			ctx->clock_as_of = value;
+			when_set_known(t);
+		} else {
+			ctx->clock_now = value;
+			when_set_now(t);
+		}
 	}
 	return 0;
 }

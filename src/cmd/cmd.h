@@ -45,6 +45,7 @@ struct args {
 struct ctx {
 	struct db *db;       /* open unless the command is CMD_NO_DB */
 	const char *db_path; /* --db, or NULL */
+	const char *clock_now, *clock_as_of; /* --now, --as-of: NULL if not given */
 	FILE *out;
 	int out_tty;
 };

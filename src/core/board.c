@@ -288,6 +288,7 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 	}
 	sqlite3_finalize(st);
 	when_format(r->now, r->now_iso);
+	r->as_of = when_known() ? " (as recorded by then)" : "";
 	/* With a window of its own the verdict is read inside a transaction that
 	 * is rolled back: not the verdict to keep. */
 	r->snapshot = o->snapshot && !o->window_s;
@@ -701,6 +702,7 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 	sqlite3_finalize(st);
 	b->now = when_now();
 	when_format(b->now, b->now_iso);
+	b->as_of = when_known() ? " (as recorded by then)" : "";
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the systems");
 	return load_down(db, b, e);

@@ -50,6 +50,7 @@ struct board_text;
 struct board {
 	int64_t now;
 	char now_iso[32];
+	const char *as_of; /* "" or, under --as-of, a note that later records took no part */
 	int64_t window_s;
 	double near_ratio;
 	struct board_system *systems;

@@ -674,6 +674,75 @@ static int open_readwrite(struct db *db, int *version, struct error *e)
 	return db_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", e);
 }
 
+/*
+ * --as-of T: the verdict as drtop could have given it at T. Evidence entered
+ * after T takes no part, whatever time it claims: a check-in or a run's start
+ * recorded later (a backfill), a drill or a maintenance window entered later.
+ * This connection sees each of those tables through a TEMP view of the rows
+ * recorded by T, and every view of the file again as a TEMP view of the same
+ * text, which reads them: SQLite looks for a name in temp before main, while
+ * the file's own views read the file's tables. The views keep one definition.
+ */
+static int shadow_unrecorded(struct db *db, struct error *e)
+{
+	static const struct {
+		const char *table, *recorded;
+	} evidence[] = {
+		{"checkin", "recorded_at"},
+		{"run_start", "recorded_at"},
+		{"drill", "created_at"},
+		{"maintenance_window", "created_at"},
+	};
+	static const char views_sql[] =
+		"SELECT name, sql FROM main.sqlite_master WHERE type = 'view' ORDER BY rowid";
+	static const char exists_sql[] =
+		"SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?1";
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (!when_known())
+		return 0;
+	for (i = 0; i < sizeof(evidence) / sizeof(evidence[0]) && rc == 0; i++) {
+		char *sql;
+
+		if (sqlite3_prepare_v2(db->h, exists_sql, -1, &st, NULL) != SQLITE_OK)
+			return db_fail(db, e, "--as-of");
+		sqlite3_bind_text(st, 1, evidence[i].table, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW) {
+			rc = 0; /* an older schema without this table */
+			continue;
+		}
+		sql = xasprintf("CREATE TEMP VIEW %s AS SELECT * FROM main.%s WHERE %s <= %lld",
+				evidence[i].table, evidence[i].table, evidence[i].recorded,
+				(long long)when_known());
+		rc = db_exec(db, sql, e);
+		free(sql);
+	}
+	if (rc < 0)
+		return -1;
+	if (sqlite3_prepare_v2(db->h, views_sql, -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, e, "--as-of");
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(st, 1);
+		char *sql;
+
+		/* SQLite keeps the text from "CREATE VIEW " on, with no TEMP or schema. */
+		if (!text || strncmp(text, "CREATE VIEW ", 12)) {
+			rc = error_set(e, ERR_DATA, "--as-of: view %s has an unexpected definition",
+				       sqlite3_column_text(st, 0));
+			break;
+		}
+		sql = xasprintf("CREATE TEMP VIEW %s", text + 12);
+		rc = db_exec(db, sql, e);
+		free(sql);
+	}
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
 struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
@@ -737,6 +806,8 @@ struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 		if (version > 0)
 			db->migrated_from = version;
 	}
+	if (shadow_unrecorded(db, e) < 0)
+		goto fail;
 	return db;
 fail:
 	db_close(db);
@@ -822,7 +893,7 @@ struct db *db_private_copy(struct db *src, struct error *e)
 			  "cannot copy the database: %s", sqlite3_errstr(rc));
 		goto fail;
 	}
-	if (db_exec(db, "PRAGMA foreign_keys = ON", e) < 0)
+	if (db_exec(db, "PRAGMA foreign_keys = ON", e) < 0 || shadow_unrecorded(db, e) < 0)
 		goto fail;
 	return db;
 fail:
@@ -842,6 +913,14 @@ int db_try_begin(struct db *db, struct error *e)
 
 int db_begin(struct db *db, struct error *e)
 {
+	char buf[WHEN_BUFSZ];
+
+	/* Its connection reads the evidence through views (shadow_unrecorded). */
+	if (when_known())
+		return error_set(e, ERR_USAGE,
+				 "--as-of %s shows what drtop had recorded by then and writes "
+				 "nothing; leave it out to write",
+				 when_format(when_known(), buf));
 	if (db_exec(db, "BEGIN IMMEDIATE", e) < 0)
 		return -1;
 	if (audit_context_set(db, 1, e) < 0 || ledger_mark(db, db->version, e) < 0) {

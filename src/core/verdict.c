@@ -45,8 +45,8 @@ static int record_history(struct db *db, int wait, int snapshot, int *changed, s
 
 	if (changed)
 		*changed = 0;
-	if (when_now() > when_real_now() + WHEN_SKEW_S)
-		return 0; /* a verdict about the future is not history */
+	if (when_now() > when_real_now() + WHEN_SKEW_S || when_known())
+		return 0; /* a verdict about the future, or of what was known then, is not history */
 	if ((wait ? db_begin(db, e) : db_try_begin(db, e)) < 0)
 		return -1;
 	/* The instants backups were due, up to now, before the verdict is read. */
@@ -117,7 +117,8 @@ static void due_refresh(struct db *db)
 {
 	struct error e = {0};
 
-	if (sqlite3_db_readonly(db->h, "main") == 1 || when_now() > when_real_now() + WHEN_SKEW_S)
+	if (sqlite3_db_readonly(db->h, "main") == 1 || when_now() > when_real_now() + WHEN_SKEW_S ||
+	    when_known())
 		return;
 	if (db_try_begin(db, &e) == 0) {
 		if (evidence_due_extend(db, 0, when_real_now(), &e) < 0)

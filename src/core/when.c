@@ -17,6 +17,7 @@
 
 static int fixed_set;
 static int64_t fixed_now;
+static int64_t known_by;
 
 int64_t when_now(void)
 {
@@ -42,6 +43,17 @@ void when_set_now(int64_t t)
 {
 	fixed_set = 1;
 	fixed_now = t;
+}
+
+void when_set_known(int64_t t)
+{
+	when_set_now(t);
+	known_by = t;
+}
+
+int64_t when_known(void)
+{
+	return known_by;
 }
 
 int64_t when_days_from_civil(int64_t y, unsigned m, unsigned d)

@@ -367,10 +367,10 @@ int report_html(const struct board *r, struct db *db, int color, struct strbuf *
 	strbuf_printf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>"
 			   "<title>drtop report %s</title><style>%s</style></head><body>\n",
 		      r->now_iso, style);
-	strbuf_printf(out, "<h1>drtop report</h1><p>%s: <span class=\"BREACH\">%d BREACH</span>, "
+	strbuf_printf(out, "<h1>drtop report</h1><p>%s%s: <span class=\"BREACH\">%d BREACH</span>, "
 			   "<span class=\"WARN\">%d WARN</span>, <span class=\"UNKNOWN\">%d UNKNOWN"
 			   "</span>, <span class=\"OK\">%d OK</span>.</p>\n",
-		      r->now_iso, r->breach, r->warn, r->unknown, r->ok);
+		      r->now_iso, r->as_of, r->breach, r->warn, r->unknown, r->ok);
 	strbuf_puts(out, "<section class=\"summary\"><h2>Summary</h2>\n");
 	summary_owners(r, out);
 	summary_fixes(r, out);

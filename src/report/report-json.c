@@ -44,6 +44,7 @@ int report_json(const struct board *r, struct db *db, int color, struct strbuf *
 	strbuf_puts(&doc, "{\"drtop_report\":1");
 	str(&doc, "generated_at", r->now_iso, 1);
 	num(&doc, "generated_at_unix", r->now);
+	str(&doc, "as_of", *r->as_of ? r->now_iso : NULL, 1);
 	num(&doc, "window_s", r->window_s);
 	str(&doc, "ledger_head", *r->ledger_head ? r->ledger_head : NULL, 1);
 	str(&doc, "status", worst[board_exit_status(r)], 1);

@@ -85,9 +85,9 @@ int report_markdown(const struct board *r, struct db *db, int color, struct strb
 	int header = 0;
 
 	(void)color;
-	strbuf_printf(out, "## drtop report, %s\n\n**%d BREACH**, %d WARN, %d UNKNOWN, %d OK "
+	strbuf_printf(out, "## drtop report, %s%s\n\n**%d BREACH**, %d WARN, %d UNKNOWN, %d OK "
 			   "(%zu systems).\n\n",
-		      r->now_iso, r->breach, r->warn, r->unknown, r->ok, r->nsystems);
+		      r->now_iso, r->as_of, r->breach, r->warn, r->unknown, r->ok, r->nsystems);
 	if (*r->ledger_head)
 		strbuf_printf(out, "Ledger head `%s`.\n\n", r->ledger_head);
 	strbuf_puts(out, "| status | system | tier | strategy | RTO | worst recovery | RPO | data lag "

@@ -129,8 +129,8 @@ int report_text(const struct board *r, struct db *db, int color, struct strbuf *
 			if (width(cells[i][c]) > w[c])
 				w[c] = width(cells[i][c]);
 	}
-	strbuf_printf(out, "drtop report %s: %d BREACH, %d WARN, %d UNKNOWN, %d OK\n\n", r->now_iso,
-		      r->breach, r->warn, r->unknown, r->ok);
+	strbuf_printf(out, "drtop report %s%s: %d BREACH, %d WARN, %d UNKNOWN, %d OK\n\n",
+		      r->now_iso, r->as_of, r->breach, r->warn, r->unknown, r->ok);
 	for (i = 0; i <= r->nsystems; i++) {
 		for (c = 0; c < NCOL; c++) {
 			int last = c == NCOL - 1, pad = (int)(w[c] - width(cells[i][c]));

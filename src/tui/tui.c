@@ -408,7 +408,8 @@ static void draw_header(struct tui *t)
 	int x = 1, clock_shown;
 	size_t wlen;
 	char *least;
-	const char *state = t->o->readonly ? "read-only"
+	const char *state = when_known() ? "as recorded by then"
+			    : t->o->readonly ? "read-only"
 			    : t->prober_elsewhere ? elsewhere
 			    : t->prober ? "probing" : "not probing";
 
@@ -562,7 +563,8 @@ struct modal *tui_pop_up(struct tui *t, int action, const char *name)
 int tui_editable(struct tui *t)
 {
 	if (t->o->readonly)
-		tui_message(t, 1, "read-only: no changes (started with --readonly)");
+		tui_message(t, 1, when_known() ? "read-only: no changes (started with --as-of)"
+					       : "read-only: no changes (started with --readonly)");
 	return !t->o->readonly;
 }
 

@@ -1,0 +1,71 @@
+#!/bin/sh
+# --as-of T: the verdict as drtop could have given it at T. The clock is T and
+# what drtop recorded after T (by the real time of recording) takes no part,
+# whatever time it claims; --now T counts it. Here the instants are real ones:
+# each verdict is taken as it stands, evidence is backfilled after it, and
+# --as-of must give the verdict taken then, while --now shows the backfill.
+. "$SRCDIR/tests/lib.sh"
+unset DRTOP_NOW
+
+d() { "$DRTOP" "$@" >/dev/null || echo "Bail out! drtop $*"; }
+after() { # wait until the real clock is past Unix second $1: what is recorded next is later
+	while [ "$(date +%s)" -le "$1" ]; do sleep 0.1; done
+}
+verdict() { "$DRTOP" "$@" status --format csv; }
+same() { [ "$1" = "$2" ] || { printf '# got:\n%s\n# expected:\n%s\n' "$1" "$2" | sed '2,$s/^/# /'; return 1; }; }
+
+d system add payments-db --rto 1h --rpo 1d --since -30d
+d schedule add payments-db nightly --every 1d --since -30d
+d checkin payments-db --at -2d
+
+# T1: the newest backup is two days old, against an RPO of a day.
+t1=$(date +%s)
+v1=$(verdict --now "$t1")
+after "$t1"
+ok "at T1 the RPO is breached" sh -c 'printf "%s\n" "$1" | grep -q "^payments-db,BREACH,rpo-breach,"' - "$v1"
+
+# After T1: a check-in backfilled to 12 hours before T1, a restore drill of
+# the day before T1, a maintenance window over T1.
+d checkin payments-db --at "$((t1 - 43200))"
+d drill add payments-db --kind restore --started "$((t1 - 86400))" --recovered "$((t1 - 86400 + 600))"
+d maintenance add payments-db --from "$((t1 - 600))" --to "$((t1 + 600))" --reason "patching"
+t2=$(date +%s)
+v2=$(verdict --now "$t2")
+after "$t2"
+ok "--now T1 counts the backfill: T1 judged with what is known since" sh -c '! printf "%s\n" "$1" | grep -q "rpo-breach"' - "$(verdict --now "$t1")"
+ok "--as-of T1 gives the verdict taken at T1" same "$(verdict --as-of "$t1")" "$v1"
+q="SELECT (SELECT count(*) FROM checkin) || ' ' || (SELECT count(*) FROM v_drills) || ' ' || (SELECT count(*) FROM v_maintenance)"
+ok "--as-of T1: the check-in, drill and window entered later take no part" same "$("$DRTOP" --as-of "$t1" db query "$q")" "1 0 0"
+ok "--now T1: they all do" same "$("$DRTOP" --now "$t1" db query "$q")" "2 1 1"
+
+# After T2: another backfill, to before T2.
+d checkin payments-db --at "$((t2 - 60))" --failed
+ok "--as-of T2 gives the verdict taken at T2" same "$(verdict --as-of "$t2")" "$v2"
+ok "--as-of T1 still gives the verdict of T1" same "$(verdict --as-of "$t1")" "$v1"
+ok "... and the views say the same through drtop db query" same \
+	"$("$DRTOP" --as-of "$t1" db query "SELECT status || ' ' || data_lag_s FROM v_system_status")" \
+	"BREACH $((t1 - $(sql "SELECT min(at) FROM checkin")))"
+
+history=$(sql "SELECT count(*) FROM status_history")
+succeeds "status --as-of answers" --as-of "$t1" status
+ok "... and records no change of status (history is what was said, when it was said)" \
+	test "$(sql "SELECT count(*) FROM status_history")" -eq "$history"
+last_args="--as-of $t1 report --format json"; run --as-of "$t1" report --format json
+ok "report --as-of T1 answers BREACH, as the verdict of T1 was (exit 2)" test "$rc" -eq 2
+ok "... and says it rests on what was recorded by T1" out_has "\"as_of\": \"$(date -u -d "@$t1" +%Y-%m-%dT%H:%M:%SZ)\""
+last_args="--as-of $t1 report"; run --as-of "$t1" report
+ok "the text report says so in its first line" sh -c 'head -1 "$1" | grep -q "(as recorded by then): 1 BREACH"' - "$T/out"
+last_args="report --format json"; run report --format json
+ok "a report without --as-of has as_of null" out_has '"as_of": null'
+
+fails "--as-of writes nothing: a check-in is refused" 64 "--as-of $(date -u -d "@$t1" +%Y-%m-%dT%H:%M:%SZ) shows what drtop had recorded by then and writes nothing" --as-of "$t1" checkin payments-db
+fails "... and so is a change of the plan" 64 "writes nothing" --as-of "$t1" system set payments-db --rto 2h
+fails "... and probing" 64 "writes nothing" --as-of "$t1" probe --once
+fails "--now and --as-of together are refused" 64 "give --now or --as-of, not both" --now "$t1" --as-of "$t1" status
+fails "... in either order" 64 "give --now or --as-of, not both" --as-of "$t1" status --now "$t1"
+fails "a malformed --as-of is named" 65 "--as-of: malformed time 'yesterdayish'" --as-of yesterdayish status
+DRTOP_NOW=2020-01-01T00:00:00Z
+export DRTOP_NOW
+ok "--as-of overrides DRTOP_NOW" same "$(verdict --as-of "$t1")" "$v1"
+
+done_testing

@@ -1,0 +1,38 @@
+#!/bin/sh
+# drtop --as-of T: the dashboard as it stood at T, from what was recorded by
+# then; read-only, and its header says so.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/tui/tmux.sh"
+unset DRTOP_NOW
+
+d() { "$DRTOP" "$@" >/dev/null || echo "Bail out! drtop $*"; }
+quit() {
+	keys q
+	wait_for 10 test -s "$T/exited" || echo "# the dashboard did not quit"
+}
+
+d system add payments-db --rto 1h --rpo 1d --since -30d
+d checkin payments-db --at -2d
+t1=$(date +%s)
+while [ "$(date +%s)" -le "$t1" ]; do sleep 0.1; done
+d checkin payments-db --at "$((t1 - 3600))" # backfilled after T1
+changes=$(sql "SELECT count(*) FROM audit_log")
+
+dashboard --db "'$DRTOP_DB'" --as-of "$t1"
+ok "the header says the dashboard shows what was recorded by then" wait_for 10 shows "as recorded by then"
+ok "the clock is T1" shows "$(date -u -d "@$t1" +%H:%M:%SZ)"
+ok "payments-db is in breach as it was at T1: the backfilled check-in takes no part" \
+	wait_for 10 sh -c "tmux capture-pane -p -t '$S' | grep -q '^BREACH *payments-db.*data lag 2d'"
+keys a
+ok "an edit is refused, naming --as-of" wait_for 5 shows "read-only: no changes (started with --as-of)"
+quit
+ok "it leaves with status 0" grep -q "EXITED 0" "$T/exited"
+ok "and wrote nothing" test "$(sql "SELECT count(*) FROM audit_log")" -eq "$changes"
+tmux kill-session -t "$S"
+
+dashboard --db "'$DRTOP_DB'" --readonly
+ok "without --as-of the backfill counts: the data lag is an hour" \
+	wait_for 10 sh -c "tmux capture-pane -p -t '$S' | grep -q '^[A-Z]* *payments-db.*1d/1h'"
+quit
+
+done_testing
