@@ -105,6 +105,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--drtop", default=os.path.join(TOP, "drtop"))
     ap.add_argument("--endpoints", type=int, default=10000)
+    ap.add_argument("--rss-sizes", default="1000,10000,50000",
+                    help="endpoint counts for the peak RSS per endpoint (3.)")
     args = ap.parse_args()
     drtop = os.path.abspath(args.drtop)
     if not shutil.which("nginx") or not shutil.which("curl"):
@@ -154,6 +156,20 @@ def main():
         if server:
             server.terminate()
             server.wait()
+        sizes = [int(x) for x in args.rss_sizes.split(",")]
+        print("3. peak RSS of probe --once (concurrency 64) by the number of endpoints")
+        peaks = []
+        for k in sizes:
+            urls = ["http://127.0.0.1:%d/e/%d" % (port, i) for i in range(k)]
+            db = os.path.join(tmp, "rss.db")
+            make_db(drtop, db, urls)
+            _, drss, _ = timed([drtop, "--db", db, "probe", "--once", "--concurrency", "64",
+                                "--per-host", "64"])
+            peaks.append(drss)
+            print("   %6d endpoints: peak RSS %.1f MiB" % (k, drss / 1024))
+        for (k0, r0), (k1, r1) in zip(zip(sizes, peaks), zip(sizes[1:], peaks[1:])):
+            print("   from %d to %d endpoints: %.0f bytes more per endpoint (target <= 200)"
+                  % (k0, k1, (r1 - r0) * 1024.0 / (k1 - k0)))
     finally:
         nginx.terminate()
         nginx.wait()
