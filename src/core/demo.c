@@ -178,11 +178,15 @@ static const char history[] =
 	"  ELSE rto_s / 2 END, CASE WHEN tier < 2 THEN 60 END, 'demo drill', ?1"
 	" FROM system WHERE name <> 'mail-relay';"
 	/* status history for the history bars */
+	/* (changes only: a day whose status is the day before's is left out) */
 	"INSERT INTO status_history (system_id, at, status, reason)"
-	" SELECT s.id, ?1 - k.d * 86400, CASE WHEN (s.id + k.d) % 5 = 0 THEN 'BREACH'"
-	"  WHEN (s.id + k.d) % 3 = 0 THEN 'WARN' ELSE 'OK' END, 'demo'"
-	" FROM system s, (SELECT 28 AS d UNION SELECT 21 UNION SELECT 14 UNION SELECT 10 UNION"
-	"  SELECT 7 UNION SELECT 3 UNION SELECT 1) k WHERE s.name <> 'new-service';";
+	" SELECT system_id, at, status, 'demo' FROM (SELECT system_id, at, status,"
+	"  lag(status) OVER (PARTITION BY system_id ORDER BY at) AS before FROM ("
+	"  SELECT s.id AS system_id, ?1 - k.d * 86400 AS at, CASE WHEN (s.id + k.d) % 5 = 0"
+	"  THEN 'BREACH' WHEN (s.id + k.d) % 3 = 0 THEN 'WARN' ELSE 'OK' END AS status"
+	"  FROM system s, (SELECT 28 AS d UNION SELECT 21 UNION SELECT 14 UNION SELECT 10 UNION"
+	"  SELECT 7 UNION SELECT 3 UNION SELECT 1) k WHERE s.name <> 'new-service'))"
+	" WHERE before IS NULL OR before <> status;";
 
 static int is_demo(const char *path)
 {

@@ -42,10 +42,10 @@ static const char *const section_sql[] = {
 	[DETAIL_DRILLS] =
 		"SELECT printf('%-9s %s  %s, %s', kind, started, CASE WHEN state = 'running' THEN"
 		" 'running now' WHEN state IN ('failed', 'aborted') THEN state || ': ' || failure"
+		" WHEN NOT live THEN 'took ' || duration(recovery_s) || ' (nothing was recovered)'"
 		" ELSE 'recovered in ' || duration(recovery_s) || CASE WHEN resolution_ms IS NOT NULL"
 		" THEN printf(' (to within %.1fs)', resolution_ms / 1000.0) ELSE '' END"
-		" || CASE WHEN NOT live THEN ' (no recovery)' WHEN met_rto"
-		" THEN '' ELSE ' (over the RTO)' END END, evidence),"
+		" || CASE WHEN met_rto THEN '' ELSE ' (over the RTO)' END END, evidence),"
 		" CASE WHEN NOT live OR state = 'running' THEN 'INFO' WHEN met_rto THEN 'OK' ELSE 'WARN' END,"
 		" NULL"
 		" FROM v_drills WHERE system = (SELECT name FROM system"

@@ -167,6 +167,7 @@ tmux new-session -d -s f -x 100 -y 30 "env LANG=C.UTF-8 '$DRTOP' demo --db '$T/d
 ok "drtop demo opens the dashboard (--frames 5 draws five frames and leaves)" wait_for 30 sh -c "grep -q 'EXITED 0' '$T/demo-exit' 2>/dev/null"
 ok "the demo shows every finding" test "$("$DRTOP" --db "$T/demo.db" db query "SELECT count(DISTINCT finding) FROM v_findings")" -eq 15
 ok "the demo's reporting checks in about 26 hours late every week" test "$("$DRTOP" --db "$T/demo.db" db query "SELECT late >= 4 AND on_time = 0 FROM v_backup_compliance WHERE system = 'reporting'")" = 1
+ok "the demo's status history holds changes only" test "$("$DRTOP" --db "$T/demo.db" db query "SELECT count(*) FROM (SELECT status, lag(status) OVER (PARTITION BY system_id ORDER BY at, id) AS before FROM status_history) WHERE status = before")" -eq 0
 ok "and all four strategies" test "$("$DRTOP" --db "$T/demo.db" db query "SELECT count(DISTINCT strategy) FROM system")" -eq 4
 fails "drtop demo never overwrites a real database" 73 "is not a demo database" demo --db "$DRTOP_DB" --no-dashboard
 
