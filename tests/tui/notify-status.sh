@@ -81,6 +81,14 @@ need "the end of web's breach goes to both channels" \
 	wait_for 20 sql_ge "SELECT count(*) FROM notify_outbox WHERE attempts > 0 AND channel = 'down'" 1
 ok "the header counts the waiting and the failed" wait_for 10 head1 "notify: 1 waiting, 2 failed"
 ok "the page gives the waiting one's error" wait_for 5 shows "last error: .*onnect"
+
+# Its channel disabled: nobody will send it until it is enabled, so it is
+# held, not waiting.
+d notify disable down
+ok "the header counts it held, not waiting" wait_for 10 head1 "notify: 1 held (channel disabled), 2 failed "
+ok "the page says it is held" wait_for 5 shows "-> [A-Z]* *held: channel disabled$"
+d notify enable down
+ok "enabled again, it waits" wait_for 10 head1 "notify: 1 waiting, 2 failed"
 quit
 succeeds "the ledger verifies" db verify
 done_testing
