@@ -719,6 +719,11 @@ int notify_send_post_ended(const struct notify_post *p)
 	return p->a->ended;
 }
 
+const char *notify_send_post_error(const struct notify_post *p)
+{
+	return p->a->ok ? NULL : p->a->error ? p->a->error : "failed";
+}
+
 void notify_send_post_free(struct notify_post *p)
 {
 	if (p) {

@@ -64,6 +64,8 @@ struct notify_post *notify_send_post(struct db *db, struct probe_engine *pe, con
 				     const char *headers, int64_t timeout_ms, const char *key,
 				     const char *body);
 int notify_send_post_ended(const struct notify_post *p);
+/* Once it ended: NULL when it was delivered (2xx), else why not (borrowed). */
+const char *notify_send_post_error(const struct notify_post *p);
 void notify_send_post_free(struct notify_post *p);
 
 #endif

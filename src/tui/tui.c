@@ -304,6 +304,7 @@ static void read_notify(struct tui *t)
 	if (notify_status_read(t->reader, t->prober != NULL, &s, NULL) < 0)
 		return;
 	if (s.waiting != t->notify.waiting || s.failed != t->notify.failed || s.held != t->notify.held ||
+	    s.am_failing != t->notify.am_failing ||
 	    s.late != t->notify.late || s.nobody != t->notify.nobody ||
 	    (s.late && s.oldest_s / 60 != t->notify.oldest_s / 60))
 		t->dirty = 1;
@@ -341,21 +342,25 @@ static int segment(struct tui *t, int x, enum tui_color c, const char *fmt, ...)
  *   2  notify: 3 stuck, 2 held, 1 failed  (nobody delivering)     or 3 waiting (12m)
  *   3  notify: 3 stuck, 1 failed                                  or 3 waiting
  *   4  notify: 1 failed                                           (when some failed)
- * The age is given once the oldest is late. Those held for a disabled channel
- * are not waiting: nobody sends them until it is enabled. *WAITING_LEN
- * receives the length up to the held part (drawn in the header's colour),
- * *HELD_LEN up to the failed part, drawn in the alarm colour. */
+ * each failed part followed by ", 1 alertmanager failing" (its refreshes fail)
+ * but at 4, where it stands alone only when nothing failed. The age is given
+ * once the oldest is late. Those held for a disabled channel are not
+ * waiting: nobody sends them until it is enabled. *WAITING_LEN receives the
+ * length up to the held part (drawn in the header's colour), *HELD_LEN up to
+ * the failed part, drawn in the alarm colour. */
 static char *notify_text(const struct notify_status *n, int detail, size_t *waiting_len,
 			 size_t *held_len)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char age[DURATION_BUFSZ];
 
+	int alarm = n->failed || n->am_failing; /* a part in the alarm colour */
+
 	*waiting_len = *held_len = 0;
-	if (!n->waiting && !n->failed && !n->held)
+	if (!n->waiting && !alarm && !n->held)
 		return strbuf_detach(&sb);
 	strbuf_puts(&sb, "notify: ");
-	if (n->waiting && !(detail == 4 && n->failed)) {
+	if (n->waiting && !(detail == 4 && alarm)) {
 		strbuf_printf(&sb, "%lld %s", (long long)n->waiting,
 			      n->nobody && detail >= 2 ? "stuck" : "waiting");
 		if (n->late)
@@ -368,20 +373,23 @@ static char *notify_text(const struct notify_status *n, int detail, size_t *wait
 			strbuf_printf(&sb, " (oldest %s)", age);
 		else if (detail == 2 && n->late && !n->nobody)
 			strbuf_printf(&sb, " (%s)", age);
-		if (n->failed || (n->held && detail <= 2))
+		if (alarm || (n->held && detail <= 2))
 			strbuf_puts(&sb, ", ");
 	}
 	*waiting_len = sb.len;
-	if (n->held && (detail <= 2 || (!n->waiting && !n->failed))) {
+	if (n->held && (detail <= 2 || (!n->waiting && !alarm))) {
 		strbuf_printf(&sb, "%lld held", (long long)n->held);
 		if (detail == 0)
 			strbuf_puts(&sb, " (channel disabled)");
-		if (n->failed)
+		if (alarm)
 			strbuf_puts(&sb, ", ");
 	}
 	*held_len = sb.len;
 	if (n->failed)
 		strbuf_printf(&sb, "%lld failed", (long long)n->failed);
+	if (n->am_failing && (detail <= 3 || !n->failed))
+		strbuf_printf(&sb, "%s%lld alertmanager%s failing", n->failed ? ", " : "",
+			      (long long)n->am_failing, n->am_failing > 1 ? "s" : "");
 	return strbuf_detach(&sb);
 }
 
