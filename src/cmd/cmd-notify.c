@@ -186,8 +186,9 @@ static const char list_table_sql[] =
 	" (SELECT count(*) FROM notify_outbox o WHERE o.channel_id = c.id"
 	"  AND o.state IN ('pending', 'in-flight')) AS undelivered,"
 	" (SELECT count(*) FROM notify_outbox o WHERE o.channel_id = c.id AND o.state = 'failed')"
-	"  AS failed, CASE c.enabled WHEN 1 THEN 'yes' ELSE 'no' END AS enabled"
-	" FROM notify_channel c ORDER BY c.name";
+	"  AS failed, CASE WHEN r.channel_id IS NOT NULL THEN 'FAILING' ELSE '-' END AS refresh,"
+	" CASE c.enabled WHEN 1 THEN 'yes' ELSE 'no' END AS enabled"
+	" FROM notify_channel c LEFT JOIN notify_refresh r ON r.channel_id = c.id ORDER BY c.name";
 static const char list_data_sql[] =
 	"SELECT c.name, c.kind, c.target, json(c.headers) AS headers, c.shape,"
 	" json(c.options) AS options, c.timeout_ms,"
@@ -195,8 +196,8 @@ static const char list_data_sql[] =
 	" (SELECT count(*) FROM notify_outbox o WHERE o.channel_id = c.id"
 	"  AND o.state IN ('pending', 'in-flight')) AS undelivered,"
 	" (SELECT count(*) FROM notify_outbox o WHERE o.channel_id = c.id AND o.state = 'failed')"
-	"  AS failed"
-	" FROM notify_channel c ORDER BY c.name";
+	"  AS failed, r.last_error AS refresh_error, iso_time(r.failing_since) AS refresh_failing_since"
+	" FROM notify_channel c LEFT JOIN notify_refresh r ON r.channel_id = c.id ORDER BY c.name";
 
 static int run_list(struct ctx *ctx, struct args *a, struct error *e)
 {
@@ -225,6 +226,9 @@ static int run_show(struct ctx *ctx, struct args *a, struct error *e)
 			" FROM c, json_each(c.options) j WHERE j.key <> 'labels'"
 			" UNION ALL SELECT 'enabled', CASE enabled WHEN 1 THEN 'yes' ELSE"
 			"  'no (drtop notify enable ' || name || ')' END FROM c"
+			" UNION ALL SELECT 'refresh', 'FAILING since ' || iso_time(r.failing_since) || ' ('"
+			"  || r.failures || ' failed): ' || r.last_error FROM c JOIN notify_refresh r"
+			"  ON r.channel_id = c.id"
 			" UNION ALL SELECT 'timeout', duration_ms(timeout_ms) FROM c"
 			" UNION ALL SELECT 'attempts', max_attempts FROM c"
 			" UNION ALL SELECT 'added', iso_time(created_at) FROM c)"

@@ -4,8 +4,10 @@
  * The refresher reads what is wrong now (the latest status of each system,
  * the findings last seen) with the channel's rules and posts it on the probe
  * engine's multi handle (notify_send_post), one post per channel at a time.
- * It writes nothing: a refresh that fails is only the next one's to do, and
- * an alert it stops refreshing resolves at its endsAt.
+ * A refresh that fails is only the next one's to do, and an alert it stops
+ * refreshing resolves at its endsAt; what it writes is only whether a
+ * channel's refreshes fail (notify_refresh, for the operator to see), when
+ * that changes or a failure repeats, without waiting for a locked database.
  */
 #include "config.h"
 
@@ -201,6 +203,11 @@ static const char refresh_sql[] =
 struct am_refresh {
 	int64_t channel;
 	struct notify_post *post;
+	/* the outcome of the last refresh not yet written: NONE, OK or FAILED */
+	enum { OUTCOME_NONE, OUTCOME_OK, OUTCOME_FAILED } outcome;
+	char *error; /* FAILED: why */
+	int64_t at;  /* FAILED: when (real time) */
+	int failing; /* a row says its refreshes fail (or may: unknown at the start) */
 };
 
 struct notify_am {
@@ -233,9 +240,58 @@ static struct am_refresh *refresh_of(struct notify_am *am, int64_t channel)
 		if (am->r[i].channel == channel)
 			return &am->r[i];
 	am->r = xgrow(am->r, &am->cap, am->n + 1, sizeof(*am->r));
+	memset(&am->r[am->n], 0, sizeof(am->r[am->n]));
 	am->r[am->n].channel = channel;
-	am->r[am->n].post = NULL;
+	am->r[am->n].failing = 1; /* a row may be left by an earlier prober */
 	return &am->r[am->n++];
+}
+
+static const char failed_sql[] =
+	"INSERT INTO notify_refresh (channel_id, failing_since, failures, last_error, last_at)"
+	" SELECT id, ?3, 1, ?2, ?3 FROM notify_channel WHERE id = ?1"
+	" ON CONFLICT (channel_id) DO UPDATE SET failures = failures + 1,"
+	" last_error = excluded.last_error, last_at = excluded.last_at";
+static const char ok_sql[] = "DELETE FROM notify_refresh WHERE channel_id = ?1";
+
+/* Write R's outcome, if any, at once or not at all (a locked database: at the
+ * next step); a success when nothing failed before writes nothing. */
+static void outcome_write(struct notify_am *am, struct am_refresh *r)
+{
+	struct error e = {0};
+	sqlite3_stmt *st;
+	int rc;
+
+	if (r->outcome == OUTCOME_NONE)
+		return;
+	if (r->outcome == OUTCOME_OK && !r->failing) {
+		r->outcome = OUTCOME_NONE;
+		return;
+	}
+	if (db_try_begin(am->db, &e) < 0) {
+		error_done(&e);
+		return;
+	}
+	st = db_cached(am->db, r->outcome == OUTCOME_OK ? ok_sql : failed_sql, &e);
+	if (st) {
+		sqlite3_bind_int64(st, 1, r->channel);
+		if (r->outcome == OUTCOME_FAILED) {
+			db_bind_text(st, 2, r->error);
+			sqlite3_bind_int64(st, 3, r->at);
+		}
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			st = NULL;
+	}
+	if (!st || db_commit(am->db, &e) < 0) {
+		db_rollback(am->db);
+		error_done(&e);
+		return;
+	}
+	r->failing = r->outcome == OUTCOME_FAILED;
+	r->outcome = OUTCOME_NONE;
+	free(r->error);
+	r->error = NULL;
 }
 
 /* Post what channel ID (its URL, headers, timeout) should show firing now. */
@@ -266,11 +322,21 @@ void notify_am_step(struct notify_am *am)
 	sqlite3_stmt *st;
 	size_t i;
 
-	for (i = 0; i < am->n; i++)
-		if (am->r[i].post && notify_send_post_ended(am->r[i].post)) {
-			notify_send_post_free(am->r[i].post);
-			am->r[i].post = NULL;
+	for (i = 0; i < am->n; i++) {
+		struct am_refresh *r = &am->r[i];
+
+		if (r->post && notify_send_post_ended(r->post)) {
+			const char *why = notify_send_post_error(r->post);
+
+			free(r->error);
+			r->error = why ? xstrdup(why) : NULL;
+			r->outcome = why ? OUTCOME_FAILED : OUTCOME_OK;
+			r->at = when_real_now();
+			notify_send_post_free(r->post);
+			r->post = NULL;
 		}
+		outcome_write(am, r);
+	}
 	if (now < am->next_ms)
 		return;
 	am->next_ms = now + am->every_ms;
@@ -301,8 +367,10 @@ void notify_am_free(struct notify_am *am)
 
 	if (!am)
 		return;
-	for (i = 0; i < am->n; i++)
+	for (i = 0; i < am->n; i++) {
 		notify_send_post_free(am->r[i].post);
+		free(am->r[i].error);
+	}
 	free(am->r);
 	free(am);
 }

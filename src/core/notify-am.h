@@ -133,9 +133,12 @@ struct notify_am;
  * (borrowed; free the refresher first). Only the lease holder makes one. */
 struct notify_am *notify_am_new(struct db *db, struct probe_engine *pe);
 
-/* Forget the refreshes that ended, and start the channels' next one when due
+/* Note the refreshes that ended, and start the channels' next one when due
  * (at most one per channel in flight; one that fails is simply done again at
- * the next interval). Reads the database, never writes it, never waits. */
+ * the next interval). Never waits. A refresh that failed is written to
+ * notify_refresh (the operator's to see: notify list, show, the dashboard's
+ * header), and the first that succeeds after removes it; a locked database
+ * postpones that to the next step. */
 void notify_am_step(struct notify_am *am);
 
 /* Abandon what runs, and free. */

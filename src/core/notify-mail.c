@@ -642,6 +642,13 @@ char *notify_mail_error(const struct notify_mail *m, int code)
 	return xasprintf("%.*s", (int)n, why);
 }
 
+int notify_mail_permanent(const struct notify_mail *m, int code)
+{
+	if (code == CURLE_OPERATION_TIMEDOUT || code == CURLE_COULDNT_CONNECT)
+		return 0; /* a refusal then the server went quiet: the end was not its answer */
+	return m->refusal.len && strbuf_str(&m->refusal)[0] == '5';
+}
+
 void notify_mail_free(struct notify_mail *m)
 {
 	if (!m)

@@ -81,6 +81,12 @@ struct notify_mail *notify_mail_new(struct db *db, void *easy, const char *url,
  * libcurl's error and the server's last refusal; the caller frees. */
 char *notify_mail_error(const struct notify_mail *m, int code);
 
+/* Whether the transfer that ended with CODE (not CURLE_OK) was refused for
+ * good: the server's last answer was a 5xx (the mailbox does not exist, the
+ * message is refused), so sending again will not help. A 4xx answer, or none
+ * (the connection failed or timed out), is worth another attempt. */
+int notify_mail_permanent(const struct notify_mail *m, int code);
+
 void notify_mail_free(struct notify_mail *m);
 
 #endif

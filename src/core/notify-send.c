@@ -41,6 +41,7 @@ struct attempt {
 	struct child child;
 	int64_t timeout_ms, deadline_ms; /* monotonic */
 	int running, ended, ok;
+	int permanent; /* failed for good: no attempt will do better (a mail server's 5xx) */
 	char *error;
 	struct probe_engine *pe;
 	struct notify_mail *mail; /* email: the message libcurl reads */
@@ -124,9 +125,10 @@ static void on_done(void *easy, int code, void *arg)
 	if (a->mail) {
 		char *why = code == CURLE_OK ? NULL : notify_mail_error(a->mail, code);
 
-		if (why)
+		if (why) {
 			ended(a, 0, "%s", why);
-		else
+			a->permanent = notify_mail_permanent(a->mail, code);
+		} else
 			ended(a, 1, NULL);
 		free(why);
 		return;
@@ -350,7 +352,7 @@ static int record(struct notifier *n, struct error *e)
 			sqlite3_bind_int64(st, 2, when_real_now());
 		} else {
 			db_bind_text(st, 2, a->error ? a->error : "failed");
-			sqlite3_bind_int64(st, 3, a->max_attempts);
+			sqlite3_bind_int64(st, 3, a->permanent ? 0 : a->max_attempts);
 			sqlite3_bind_int64(st, 4,
 					   probe_now_ms() + prober_delay_ms(n->retry_max_ms, 0,
 									    (int)a->attempts - 1, 0,
@@ -715,6 +717,11 @@ struct notify_post *notify_send_post(struct db *db, struct probe_engine *pe, con
 int notify_send_post_ended(const struct notify_post *p)
 {
 	return p->a->ended;
+}
+
+const char *notify_send_post_error(const struct notify_post *p)
+{
+	return p->a->ok ? NULL : p->a->error ? p->a->error : "failed";
 }
 
 void notify_send_post_free(struct notify_post *p)

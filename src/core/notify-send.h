@@ -11,7 +11,8 @@
  *
  * An attempt that fails is retried with capped exponential backoff and
  * jitter (prober_delay_ms, the probes' own), up to the channel's attempts;
- * then the row is failed, its last error kept. Every attempt carries the
+ * then the row is failed, its last error kept. A mail server's permanent
+ * refusal (5xx) fails it at once. Every attempt carries the
  * row's idempotency key (the Idempotency-Key header and "key" in the body;
  * DRTOP_NOTIFY_KEY for a command). Rows a killed prober left in flight are
  * pending again when the next lease holder starts: delivery is at least
@@ -63,6 +64,8 @@ struct notify_post *notify_send_post(struct db *db, struct probe_engine *pe, con
 				     const char *headers, int64_t timeout_ms, const char *key,
 				     const char *body);
 int notify_send_post_ended(const struct notify_post *p);
+/* Once it ended: NULL when it was delivered (2xx), else why not (borrowed). */
+const char *notify_send_post_error(const struct notify_post *p);
 void notify_send_post_free(struct notify_post *p);
 
 #endif

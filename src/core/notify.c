@@ -801,11 +801,19 @@ int notify_channel_enable(struct db *db, const char *name, int on, struct error 
 	return inventory_step(db, st, e);
 }
 
+/* A pending row is held when the deliverer would not send it (its due_sql
+ * joins only enabled channels): its channel is disabled. One in flight is
+ * being sent whatever became of its channel meanwhile. */
 static const char status_sql[] =
-	"SELECT w.n, w.oldest, f.n FROM"
-	" (SELECT count(*) AS n, min(created_at) AS oldest FROM notify_outbox"
-	"  WHERE state IN ('pending', 'in-flight')) w,"
-	" (SELECT count(*) AS n FROM notify_outbox WHERE state = 'failed' AND created_at >= ?1) f";
+	"SELECT w.n - w.held, w.oldest, f.n, w.held, a.n FROM"
+	" (SELECT count(*) AS n, min(CASE WHEN NOT held THEN created_at END) AS oldest,"
+	"  coalesce(sum(held), 0) AS held FROM (SELECT o.created_at, o.state = 'pending' AND"
+	"   coalesce(c.enabled, 0) = 0 AS held FROM notify_outbox o"
+	"   LEFT JOIN notify_channel c ON c.id = o.channel_id"
+	"   WHERE o.state IN ('pending', 'in-flight'))) w,"
+	" (SELECT count(*) AS n FROM notify_outbox WHERE state = 'failed' AND created_at >= ?1) f,"
+	" (SELECT count(*) AS n FROM notify_refresh r JOIN notify_channel c ON c.id = r.channel_id"
+	"  AND c.enabled) a";
 
 int notify_status_read(struct db *db, int self, struct notify_status *s, struct error *e)
 {
@@ -823,6 +831,8 @@ int notify_status_read(struct db *db, int self, struct notify_status *s, struct 
 		if (s->waiting && now > sqlite3_column_int64(st, 1))
 			s->oldest_s = now - sqlite3_column_int64(st, 1);
 		s->failed = sqlite3_column_int64(st, 2);
+		s->held = sqlite3_column_int64(st, 3);
+		s->am_failing = sqlite3_column_int64(st, 4);
 	} else {
 		db_fail(db, e, "reading the notifications' status");
 	}

@@ -111,16 +111,20 @@ int notify_emit_settled(struct db *db, struct error *e);
 int notify_emit_unwatched(struct db *db, struct error *e);
 
 /* The outbox at a glance, as the dashboard's header tells it: the
- * notifications still waiting to be delivered, and those failed lately. */
+ * notifications still waiting to be delivered, those held for a disabled
+ * channel (counted apart: nobody will send them until it is enabled),
+ * those failed lately, and the alertmanager channels whose refreshes fail. */
 #define NOTIFY_STATUS_FAILED_S 86400 /* a failed one counts for a day after it was made */
 #define NOTIFY_STATUS_LATE_S 60      /* a waiting one older than this is late */
 
 struct notify_status {
-	int64_t waiting;  /* pending or in flight */
-	int64_t oldest_s; /* how long the oldest of them has waited (real time), 0 when none */
+	int64_t waiting;  /* in flight, or pending for an enabled channel: to be sent */
+	int64_t held;     /* pending for a disabled channel: sent only once it is enabled */
+	int64_t oldest_s; /* how long the oldest waiting one has waited (real time), 0 when none */
 	int late;         /* it has waited NOTIFY_STATUS_LATE_S or more */
 	int nobody;       /* some wait, and no live prober holds the lease to deliver them */
 	int64_t failed;   /* failed for good, of those made in the last NOTIFY_STATUS_FAILED_S */
+	int64_t am_failing; /* enabled alertmanager channels whose last refresh failed */
 };
 
 /* Read the outbox's status into S, at the real time. SELF: this process holds

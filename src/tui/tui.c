@@ -303,7 +303,8 @@ static void read_notify(struct tui *t)
 	t->next_notify_ms = probe_now_ms() + 2000;
 	if (notify_status_read(t->reader, t->prober != NULL, &s, NULL) < 0)
 		return;
-	if (s.waiting != t->notify.waiting || s.failed != t->notify.failed ||
+	if (s.waiting != t->notify.waiting || s.failed != t->notify.failed || s.held != t->notify.held ||
+	    s.am_failing != t->notify.am_failing ||
 	    s.late != t->notify.late || s.nobody != t->notify.nobody ||
 	    (s.late && s.oldest_s / 60 != t->notify.oldest_s / 60))
 		t->dirty = 1;
@@ -334,24 +335,32 @@ static int segment(struct tui *t, int x, enum tui_color c, const char *fmt, ...)
 }
 
 /* The notifications' part of the header at DETAIL (0: all, 4: the least), or
- * "" when nothing waits and nothing failed lately (a quiet system stays quiet):
- *   0  notify: 3 waiting (oldest 12m, nobody delivering), 1 failed
- *   1  notify: 3 waiting (nobody delivering), 1 failed    or (oldest 12m)
- *   2  notify: 3 stuck, 1 failed  (nobody delivering)     or 3 waiting (12m)
- *   3  notify: 3 stuck, 1 failed                          or 3 waiting
- *   4  notify: 1 failed                                   (when some failed)
- * The age is given once the oldest is late. *WAITING_LEN receives the length
- * up to the failed part, which is drawn in the alarm colour. */
-static char *notify_text(const struct notify_status *n, int detail, size_t *waiting_len)
+ * "" when nothing waits, nothing is held and nothing failed lately (a quiet
+ * system stays quiet):
+ *   0  notify: 3 waiting (oldest 12m, nobody delivering), 2 held (channel disabled), 1 failed
+ *   1  notify: 3 waiting (nobody delivering), 2 held, 1 failed    or (oldest 12m)
+ *   2  notify: 3 stuck, 2 held, 1 failed  (nobody delivering)     or 3 waiting (12m)
+ *   3  notify: 3 stuck, 1 failed                                  or 3 waiting
+ *   4  notify: 1 failed                                           (when some failed)
+ * each failed part followed by ", 1 alertmanager failing" (its refreshes fail)
+ * but at 4, where it stands alone only when nothing failed. The age is given
+ * once the oldest is late. Those held for a disabled channel are not
+ * waiting: nobody sends them until it is enabled. *WAITING_LEN receives the
+ * length up to the held part (drawn in the header's colour), *HELD_LEN up to
+ * the failed part, drawn in the alarm colour. */
+static char *notify_text(const struct notify_status *n, int detail, size_t *waiting_len,
+			 size_t *held_len)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char age[DURATION_BUFSZ];
 
-	*waiting_len = 0;
-	if (!n->waiting && !n->failed)
+	int alarm = n->failed || n->am_failing; /* a part in the alarm colour */
+
+	*waiting_len = *held_len = 0;
+	if (!n->waiting && !alarm && !n->held)
 		return strbuf_detach(&sb);
 	strbuf_puts(&sb, "notify: ");
-	if (n->waiting && !(detail == 4 && n->failed)) {
+	if (n->waiting && !(detail == 4 && alarm)) {
 		strbuf_printf(&sb, "%lld %s", (long long)n->waiting,
 			      n->nobody && detail >= 2 ? "stuck" : "waiting");
 		if (n->late)
@@ -364,12 +373,23 @@ static char *notify_text(const struct notify_status *n, int detail, size_t *wait
 			strbuf_printf(&sb, " (oldest %s)", age);
 		else if (detail == 2 && n->late && !n->nobody)
 			strbuf_printf(&sb, " (%s)", age);
-		if (n->failed)
+		if (alarm || (n->held && detail <= 2))
 			strbuf_puts(&sb, ", ");
 	}
 	*waiting_len = sb.len;
+	if (n->held && (detail <= 2 || (!n->waiting && !alarm))) {
+		strbuf_printf(&sb, "%lld held", (long long)n->held);
+		if (detail == 0)
+			strbuf_puts(&sb, " (channel disabled)");
+		if (alarm)
+			strbuf_puts(&sb, ", ");
+	}
+	*held_len = sb.len;
 	if (n->failed)
 		strbuf_printf(&sb, "%lld failed", (long long)n->failed);
+	if (n->am_failing && (detail <= 3 || !n->failed))
+		strbuf_printf(&sb, "%s%lld alertmanager%s failing", n->failed ? ", " : "",
+			      (long long)n->am_failing, n->am_failing > 1 ? "s" : "");
 	return strbuf_detach(&sb);
 }
 
@@ -379,13 +399,13 @@ static char *notify_text(const struct notify_status *n, int detail, size_t *wait
 static int draw_notify(struct tui *t, int x, int room)
 {
 	enum tui_color wc = t->notify.late || t->notify.nobody ? C_WARN : C_HEADER;
-	size_t wlen, len;
+	size_t wlen, hlen, len;
 	char *text = NULL;
 	int detail;
 
 	for (detail = 0; detail <= 4; detail++) {
 		free(text);
-		text = notify_text(&t->notify, detail, &wlen);
+		text = notify_text(&t->notify, detail, &wlen, &hlen);
 		if ((int)(len = strlen(text)) <= room)
 			break;
 	}
@@ -394,8 +414,10 @@ static int draw_notify(struct tui *t, int x, int room)
 		tui_put(0, x, room, "notify: ");
 		attrset(theme_attr(wc));
 		tui_putf(0, x + 8, room - 8, "%.*s", (int)(wlen - 8), text + 8);
+		attrset(theme_attr(C_HEADER));
+		tui_putf(0, x + (int)wlen, room - (int)wlen, "%.*s", (int)(hlen - wlen), text + wlen);
 		attrset(theme_attr(C_BREACH));
-		tui_put(0, x + (int)wlen, room - (int)wlen, text + wlen);
+		tui_put(0, x + (int)hlen, room - (int)hlen, text + hlen);
 		x += (int)len + 2;
 	}
 	free(text);
@@ -406,7 +428,7 @@ static void draw_header(struct tui *t)
 {
 	char clock[WHEN_BUFSZ], elsewhere[48];
 	int x = 1, clock_shown;
-	size_t wlen;
+	size_t wlen, hlen;
 	char *least;
 	const char *state = when_known() ? "as recorded by then"
 			    : t->o->readonly ? "read-only"
@@ -429,7 +451,7 @@ static void draw_header(struct tui *t)
 	x = segment(t, x, t->board.down ? C_BREACH : C_HEADER, " DOWN %d ", t->board.down);
 	/* Notifications not delivered come before what the dashboard is doing,
 	 * and before the clock when they need its room too. */
-	least = notify_text(&t->notify, 4, &wlen);
+	least = notify_text(&t->notify, 4, &wlen, &hlen);
 	clock_shown = (int)strlen(least) <= COLS - x - 10;
 	free(least);
 	x = draw_notify(t, x, clock_shown ? COLS - x - 10 : COLS - x - 1);

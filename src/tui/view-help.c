@@ -100,7 +100,9 @@ static void build(struct tui *t, struct help *h)
 	    t->utf8 ? "\u2591" : "?");
 	add(h, C_NORMAL, NULL, "  A figure past its objective is in the BREACH colour.");
 	add(h, C_NORMAL, NULL, "  notify: in the header, notifications not delivered yet (late, or nobody");
-	add(h, C_NORMAL, NULL, "  delivering them: stuck) and failed in the last 24 hours; none: not shown.");
+	add(h, C_NORMAL, NULL, "  delivering them: stuck), held (for a disabled channel: sent once it is");
+	add(h, C_NORMAL, NULL, "  enabled), failed in the last 24 hours, and alertmanager channels whose");
+	add(h, C_NORMAL, NULL, "  refreshes fail; none: not shown.");
 	add(h, C_NORMAL, NULL, "%s", "");
 	add(h, C_DIM, NULL, "Up, Down, PgUp, PgDn: scroll   q, Esc or F1: back");
 }

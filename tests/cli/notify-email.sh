@@ -93,7 +93,7 @@ fails "an unknown shape" 65 "--shape must be drtop, slack, mattermost or teams, 
 "$DRTOP" notify add mail $M --to dba@example.org --url "smtp://127.0.0.1:$PLAIN" --tls none >"$T/out"
 ok "an email channel is added" out_has "added email channel mail"
 d notify add refused $M --url "smtp://127.0.0.1:$(cat "$T/refusing.port")" \
-	--tls none --attempts 2
+	--tls none --attempts 5
 d notify add chat --kind webhook --shape mattermost --url "$RURL/mattermost"
 d notify add teams --kind webhook --shape teams --url "$RURL/teams"
 d notify add secure $M --url "smtp://127.0.0.1:$TLS" --cacert "$T/cert.pem" \
@@ -143,11 +143,11 @@ ok "its text tells the facts: status, finding, tier, owner (UTF-8), when, the sy
 		'Owner:        Équipe db (Zoë)' "When:         $(sql "SELECT payload ->> '\$.at' FROM notify_outbox WHERE key = '$key'")" \
 		'Affected:     app (WARN)' '' '-- ' "drtop notification $key" '(a copy sent again carries the same key: drop it)')"
 
-# --- a refusing server: retried, then failed with its answer ------------------------
-ok "a server that refuses the recipient: failed after the attempts, its answer kept" \
+# --- a refusing server: a 5xx fails at once, with its answer ------------------------
+ok "a server that refuses the recipient for good (550): failed at the first attempt, its answer kept" \
 	wait_for 15 sql_is "SELECT state || ':' || attempts || ':' || last_error FROM v_notifications WHERE channel = 'refused' AND system = 'db'" \
-	"failed:2:RCPT failed: 550; the server answered: 550 5.1.1 no such user here"
-ok "and it saw both attempts" test "$(grep -c ' 550 ' "$T/refusing/rcpt.log")" -eq 2
+	"failed:1:RCPT failed: 550; the server answered: 550 5.1.1 no such user here"
+ok "and it saw one attempt" test "$(grep -c ' 550 ' "$T/refusing/rcpt.log")" -eq 1
 # A refusal that passes: the next mail is refused once (451), then delivered.
 echo fail/1 >"$T/plain/mode"
 ctl mode/up >/dev/null

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The dashboard's header says when notifications wait to be delivered (and
-# when nobody delivers them) or failed, and says nothing once all are
+# when nobody delivers them), are held for a disabled channel, or failed, and
+# when an alertmanager's refreshes fail; it says nothing once all are
 # delivered; a system's page lists its last notifications with their errors.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui/tmux.sh"
@@ -30,6 +31,7 @@ d endpoint add web "$URL/health" --interval 500ms --timeout 1s
 d checkin web --at -1m
 d drill add web --kind restore --started -30d --recovered -30d
 d notify add hook --kind webhook --url "$RURL/hook"
+d config set alertmanager-refresh 1s
 d probe --once
 ctl mode/status/500 >/dev/null
 d probe --once
@@ -81,6 +83,23 @@ need "the end of web's breach goes to both channels" \
 	wait_for 20 sql_ge "SELECT count(*) FROM notify_outbox WHERE attempts > 0 AND channel = 'down'" 1
 ok "the header counts the waiting and the failed" wait_for 10 head1 "notify: 1 waiting, 2 failed"
 ok "the page gives the waiting one's error" wait_for 5 shows "last error: .*onnect"
+
+# Its channel disabled: nobody will send it until it is enabled, so it is
+# held, not waiting.
+d notify disable down
+ok "the header counts it held, not waiting" wait_for 10 head1 "notify: 1 held (channel disabled), 2 failed "
+ok "the page says it is held" wait_for 5 shows "-> [A-Z]* *held: channel disabled$"
+d notify enable down
+ok "enabled again, it waits" wait_for 10 head1 "notify: 1 waiting, 2 failed"
+
+# An alertmanager channel (hearing no event) whose refreshes the receiver
+# answers with 500: the header says so, until a refresh succeeds again.
+d notify add am --kind alertmanager --url "$RURL/am" --system none
+ok "the header says the alertmanager's refreshes fail" \
+	wait_for 10 head1 "notify: 1 waiting, 2 failed, 1 alertmanager failing"
+ok "in the alarm colour" sh -c "tmux capture-pane -e -p -t '$S' | head -1 | grep -q \"$(printf '\033')\[41m2 failed, 1 alertmanager failing\""
+rmode ok
+ok "and no longer once a refresh succeeds" wait_for 10 nohead1 "alertmanager failing"
 quit
 succeeds "the ledger verifies" db verify
 done_testing

@@ -30,18 +30,25 @@ static void run(const char *sql)
 	assert_int_equal(db_commit(db, &e), 0);
 }
 
-/* An outbox row in STATE, made AGO seconds before now. */
-static void row(const char *state, int64_t ago)
+/* An outbox row of channel CHANNEL (1 hook, 2 paused) in STATE, made AGO
+ * seconds before now. */
+static void row_of(int channel, const char *state, int64_t ago)
 {
 	static int n;
 	char *sql = xasprintf(
 		"INSERT INTO notify_outbox (key, channel_id, channel, system_id, at, kind, severity,"
-		" payload, state, next_at_ms, created_at) VALUES ('k%d', 1, 'hook', 1, %lld, 'status',"
+		" payload, state, next_at_ms, created_at) VALUES ('k%d', %d, '%s', 1, %lld, 'status',"
 		" 'WARN', '{}', '%s', 0, %lld)",
-		++n, (long long)time(NULL), state, (long long)(time(NULL) - ago));
+		++n, channel, channel == 1 ? "hook" : "paused", (long long)time(NULL), state,
+		(long long)(time(NULL) - ago));
 
 	run(sql);
 	free(sql);
+}
+
+static void row(const char *state, int64_t ago)
+{
+	row_of(1, state, ago);
 }
 
 static void read_status(int self, struct notify_status *s)
@@ -97,6 +104,45 @@ static void test_waiting(void **state)
 	run("UPDATE notify_outbox SET state = 'delivered' WHERE state IN ('pending', 'in-flight')");
 }
 
+/* A disabled channel's pending rows are sent by nobody until it is enabled
+ * (the deliverer skips them): held, not waiting, and never "nobody
+ * delivering" nor late for them. */
+static void test_held(void **state)
+{
+	struct notify_status s;
+
+	(void)state;
+	run("UPDATE notify_channel SET enabled = 0 WHERE name = 'paused'");
+	row_of(2, "pending", 600);
+	row_of(2, "pending", 300);
+	read_status(0, &s);
+	assert_int_equal(s.waiting, 0);
+	assert_int_equal(s.held, 2);
+	assert_int_equal(s.oldest_s, 0);
+	assert_int_equal(s.late, 0);
+	assert_int_equal(s.nobody, 0);
+	/* one of the enabled channel waits beside them: only it is waiting */
+	row("pending", 10);
+	read_status(0, &s);
+	assert_int_equal(s.waiting, 1);
+	assert_int_equal(s.held, 2);
+	assert_true(s.oldest_s >= 10 && s.oldest_s < 20);
+	assert_int_equal(s.late, 0);
+	assert_int_equal(s.nobody, 1);
+	/* an attempt already in flight when the channel was disabled is being sent */
+	row_of(2, "in-flight", 5);
+	read_status(0, &s);
+	assert_int_equal(s.waiting, 2);
+	assert_int_equal(s.held, 2);
+	/* enabled again: they all wait to be sent */
+	run("UPDATE notify_channel SET enabled = 1 WHERE name = 'paused'");
+	read_status(0, &s);
+	assert_int_equal(s.waiting, 4);
+	assert_int_equal(s.held, 0);
+	assert_int_equal(s.late, 1);
+	run("UPDATE notify_outbox SET state = 'delivered' WHERE state IN ('pending', 'in-flight')");
+}
+
 static void test_failed_lately(void **state)
 {
 	struct notify_status s;
@@ -127,7 +173,8 @@ static int setup(void **state)
 	run("INSERT INTO system (name, rto_s, rpo_s, created_at, updated_at) VALUES ('web', 3600,"
 	    " 3600, 1, 1);"
 	    "INSERT INTO notify_channel (name, kind, target, created_at, updated_at) VALUES"
-	    " ('hook', 'webhook', 'http://127.0.0.1:9/', 1, 1)");
+	    " ('hook', 'webhook', 'http://127.0.0.1:9/', 1, 1),"
+	    " ('paused', 'webhook', 'http://127.0.0.1:9/', 1, 1)");
 	return 0;
 }
 
@@ -147,6 +194,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quiet),
 		cmocka_unit_test(test_waiting),
+		cmocka_unit_test(test_held),
 		cmocka_unit_test(test_failed_lately),
 	};
 
