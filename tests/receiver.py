@@ -13,6 +13,7 @@ GET /mode/MODE switches how it answers POSTs:
   fail/N      500 to the next N POSTs, then ok
   hang        never answers (the connection stays open until the client leaves)
   slow/MS     204 after MS milliseconds
+  status/N    N (an HTTP status) to every POST
 GET /count answers the number of POSTs received.
 """
 import http.server
@@ -63,6 +64,8 @@ class Receiver(http.server.BaseHTTPRequestHandler):
                 status = 500
             else:
                 status = {"ok": 204, "500": 500, "hang": 0}.get(state["mode"], 204)
+                if state["mode"].startswith("status/"):
+                    status = int(state["mode"][7:])
             try:
                 body = json.loads(raw)
             except ValueError:

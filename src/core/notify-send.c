@@ -136,10 +136,15 @@ static void on_done(void *easy, int code, void *arg)
 	curl_easy_getinfo((CURL *)easy, CURLINFO_RESPONSE_CODE, &status);
 	if (code != CURLE_OK)
 		ended(a, 0, "%s", a->errbuf[0] ? a->errbuf : curl_easy_strerror((CURLcode)code));
-	else if (status < 200 || status > 299)
+	else if (status < 200 || status > 299) {
 		ended(a, 0, "HTTP %ld%s%s", status, a->answer.len ? ": " : "",
 		      a->answer.len ? strbuf_str(&a->answer) : "");
-	else
+		/* The receiver refused this request for good (400 malformed, 404 no
+		 * such hook, 410 gone...): sending it again would only be refused
+		 * again. A timeout, too many requests and every 5xx may pass later. */
+		a->permanent = status >= 400 && status <= 499 && status != 408 && status != 425 &&
+			       status != 429;
+	} else
 		ended(a, 1, NULL);
 }
 
