@@ -64,6 +64,31 @@ fails "... and probing" 64 "writes nothing" --as-of "$t1" probe --once
 fails "--now and --as-of together are refused" 64 "give --now or --as-of, not both" --now "$t1" --as-of "$t1" status
 fails "... in either order" 64 "give --now or --as-of, not both" --as-of "$t1" status --now "$t1"
 fails "a malformed --as-of is named" 65 "--as-of: malformed time 'yesterdayish'" --as-of yesterdayish status
+fails "--as-of the first second of 1970 writes nothing either" 64 "--as-of 1970-01-01T00:00:00Z shows what drtop had recorded by then" \
+	--as-of 1970-01-01T00:00:00Z checkin payments-db --at 0
+fails "... nor given as Unix second 0" 64 "writes nothing" --as-of 0 system set payments-db --rto 2h
+fails "checkin --run is refused before its command runs" 64 "writes nothing" \
+	--as-of "$t1" checkin payments-db --run -- touch "$T/ran"
+ok "... which did not run" test ! -e "$T/ran"
+fails "--as-of creates no database" 66 "no database at $T/none.db" --db "$T/none.db" --as-of "$t1" system add web --rto 1h --rpo 1h
+ok "... there is no file" test ! -e "$T/none.db"
+sqlite3 "$T/old.db" <"$SRCDIR/db/0001-inventory.sql"
+sqlite3 "$T/old.db" "PRAGMA user_version = 1; PRAGMA journal_mode = WAL" >/dev/null # as drtop keeps it
+old_sum=$(sha256sum "$T/old.db")
+fails "--as-of does not upgrade an older database" 64 "$T/old.db has schema version 1 and needs an upgrade to" --db "$T/old.db" --as-of "$t1" status
+fails "... nor does db migrate under it" 64 "which --as-of does not write" --db "$T/old.db" --as-of "$t1" db migrate
+ok "... the file is as it was, and no copy was kept" sh -c 'test "$(sha256sum "$1")" = "$2" && test ! -e "$1.v1.bak"' - "$T/old.db" "$old_sum"
+
+# Checking the file is not a verdict: the rows entered after T1 are no tampering.
+succeeds "db verify --as-of T1 finds the ledger intact" --as-of "$t1" db verify
+ok "... as it is" out_has ": intact: "
+succeeds "db check --as-of T1 finds no problem" --as-of "$t1" db check
+
+# What-ifs are tried on a private copy, which --as-of does not keep from being written.
+succeeds "whatif --as-of T1 answers" --as-of "$t1" whatif payments-db --rpo 3d
+ok "... from the verdict taken at T1, and judges the change with the evidence of T1" sh -c \
+	'grep -q "^now: BREACH (rpo-breach)" "$1" && grep -q "^what if: BREACH (backup-missed); RTO 1h, RPO 3d" "$1"' - "$T/out"
+
 DRTOP_NOW=2020-01-01T00:00:00Z
 export DRTOP_NOW
 ok "--as-of overrides DRTOP_NOW" same "$(verdict --as-of "$t1")" "$v1"
