@@ -89,6 +89,20 @@ succeeds "whatif --as-of T1 answers" --as-of "$t1" whatif payments-db --rpo 3d
 ok "... from the verdict taken at T1, and judges the change with the evidence of T1" sh -c \
 	'grep -q "^now: BREACH (rpo-breach)" "$1" && grep -q "^what if: BREACH (backup-missed); RTO 1h, RPO 3d" "$1"' - "$T/out"
 
+# Example 32 in the sqlite3 shell, asked of T1, lists what --as-of T1 leaves
+# out of what --now T1 counts, and nothing else: a drill under way at T1 and
+# entered after it counts for neither.
+after "$((t1 + 1))"
+d drill add payments-db --kind failover --started "$((t1 - 1))" --recovered "$((t1 + 1))"
+q32=$(awk '$0 == "<!-- query: 32 -->" { f = 1; next } f && /^```sql/ { g = 1; next } g && /^```/ { exit } g { print }' "$SRCDIR/doc/auditing.md")
+counted="SELECT 'checkin' || ' ' || id FROM checkin WHERE at <= unixepoch('now')
+	UNION ALL SELECT 'drill' || ' ' || id FROM v_drill_measure
+	UNION ALL SELECT 'maintenance' || ' ' || id FROM maintenance_window WHERE starts_at <= unixepoch('now')"
+left_out=$("$DRTOP" --now "$t1" db query "$counted" | grep -vxF "$("$DRTOP" --as-of "$t1" db query "$counted")" | cut -d' ' -f1 | sort)
+ok "example 32 in the sqlite3 shell lists what --as-of leaves out" same \
+	"$(printf '%s\n' "$q32" | sed "s/unixepoch('now')/$t1/g" | sqlite3 "$DRTOP_DB" | cut -d'|' -f1 | sort)" "$left_out"
+ok "... the check-ins, drill and window entered after T1" same "$(echo $(printf "%s\n" "$left_out" | uniq))" "checkin drill maintenance"
+
 DRTOP_NOW=2020-01-01T00:00:00Z
 export DRTOP_NOW
 ok "--as-of overrides DRTOP_NOW" same "$(verdict --as-of "$t1")" "$v1"
