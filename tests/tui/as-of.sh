@@ -25,6 +25,12 @@ ok "payments-db is in breach as it was at T1: the backfilled check-in takes no p
 	wait_for 10 sh -c "tmux capture-pane -p -t '$S' | grep -q '^BREACH *payments-db.*data lag 2d'"
 keys a
 ok "an edit is refused, naming --as-of" wait_for 5 shows "read-only: no changes (started with --as-of)"
+keys Enter
+ok "the system opens" wait_for 5 shows "backup schedules and check-ins"
+keys w
+ok "its what-if tries every strategy on the evidence of T1" \
+	wait_for 5 sh -c "tmux capture-pane -p -t '$S' | grep -q '^ *pilot-light  *[$][$]  *BREACH  *no change to the findings'"
+keys Escape Escape
 quit
 ok "it leaves with status 0" grep -q "EXITED 0" "$T/exited"
 ok "and wrote nothing" test "$(sql "SELECT count(*) FROM audit_log")" -eq "$changes"
