@@ -120,14 +120,16 @@ static int fill_history(struct board_system *s, sqlite3_stmt *st, void *arg)
 	return 0;
 }
 
-/* The last twelve status changes of every system, oldest first. */
+/* The last twelve status changes of every system up to drtop's clock, oldest
+ * first: with --now or --as-of T, none recorded after T. */
 static int load_history(struct db *db, struct board *b, struct error *e)
 {
 	return load_per_system(db, b,
 			       "SELECT system_id, group_concat(substr(status, 1, 1), '') FROM ("
 			       " SELECT system_id, status, at, id FROM (SELECT system_id, status,"
 			       "  at, id, row_number() OVER (PARTITION BY system_id ORDER BY at DESC,"
-			       "  id DESC) AS rn FROM status_history) WHERE rn <= 12"
+			       "  id DESC) AS rn FROM status_history"
+			       "  WHERE at <= (SELECT now FROM v_settings)) WHERE rn <= 12"
 			       " ORDER BY system_id, at, id) GROUP BY system_id",
 			       fill_history, "reading the status history", e);
 }
@@ -655,7 +657,8 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 {
 	static const char sql[] =
 		"SELECT s.id, s.name, coalesce((SELECT h.status FROM status_history h WHERE"
-		" h.system_id = s.id ORDER BY h.at DESC, h.id DESC LIMIT 1), 'UNKNOWN'), s.owner,"
+		" h.system_id = s.id AND h.at <= (SELECT now FROM v_settings)"
+		" ORDER BY h.at DESC, h.id DESC LIMIT 1), 'UNKNOWN'), s.owner,"
 		" s.strategy, s.tier, st.cost_tier, s.rto_s, s.rpo_s"
 		" FROM system s LEFT JOIN strategy st ON st.name = s.strategy ORDER BY s.tier, s.name";
 	sqlite3_stmt *st;
