@@ -107,4 +107,10 @@ DRTOP_NOW=2020-01-01T00:00:00Z
 export DRTOP_NOW
 ok "--as-of overrides DRTOP_NOW" same "$(verdict --as-of "$t1")" "$v1"
 
+# (Last: an endpoint added now changes the verdict of T1, --as-of or not.)
+start_server
+d endpoint add payments-db "$URL/count/asof"
+fails "probe --as-of probes nothing: it could not record it" 64 "writes nothing" --as-of "$t1" probe --once
+ok "... no request reached the endpoint" test "$(ctl hits/asof)" -eq 0
+
 done_testing
