@@ -89,6 +89,12 @@ succeeds "whatif --as-of T1 answers" --as-of "$t1" whatif payments-db --rpo 3d
 ok "... from the verdict taken at T1, and judges the change with the evidence of T1" sh -c \
 	'grep -q "^now: BREACH (rpo-breach)" "$1" && grep -q "^what if: BREACH (backup-missed); RTO 1h, RPO 3d" "$1"' - "$T/out"
 
+# The bound is inclusive: a row recorded in the second T counts at T.
+r=$(sql "SELECT max(recorded_at) FROM checkin")
+q="SELECT count(*) FROM checkin WHERE recorded_at = $r"
+ok "a check-in recorded at T counts --as-of T" same "$("$DRTOP" --as-of "$(date -u -d "@$r" +%Y-%m-%dT%H:%M:%SZ)" db query "$q")" 1
+ok "... and not --as-of the second before" same "$("$DRTOP" --as-of "$((r - 1))" db query "$q")" 0
+
 # Example 32 in the sqlite3 shell, asked of T1, lists what --as-of T1 leaves
 # out of what --now T1 counts, and nothing else: a drill under way at T1 and
 # entered after it counts for neither.
