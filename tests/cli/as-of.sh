@@ -79,6 +79,11 @@ fails "--as-of does not upgrade an older database" 64 "$T/old.db has schema vers
 fails "... nor does db migrate under it" 64 "which --as-of does not write" --db "$T/old.db" --as-of "$t1" db migrate
 ok "... the file is as it was, and no copy was kept" sh -c 'test "$(sha256sum "$1")" = "$2" && test ! -e "$1.v1.bak"' - "$T/old.db" "$old_sum"
 
+d --db "$T/demo.db" demo --no-dashboard
+demo_sum=$(sha256sum "$T/demo.db")
+fails "demo --as-of is refused: it makes its database anew" 64 "writes nothing" --db "$T/demo.db" --as-of "$t1" demo --no-dashboard
+ok "... and leaves the demo database there as it was" test "$(sha256sum "$T/demo.db" 2>&1)" = "$demo_sum"
+
 # Checking the file is not a verdict: the rows entered after T1 are no tampering.
 succeeds "db verify --as-of T1 finds the ledger intact" --as-of "$t1" db verify
 ok "... as it is" out_has ": intact: "
