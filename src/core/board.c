@@ -430,6 +430,7 @@ int board_load(struct db *db, const struct board_options *o, struct board *r, st
 
 static int load(struct db *db, const struct board_options *o, struct board *r, struct error *e)
 {
+	struct db *w;
 	sqlite3_stmt *st;
 	size_t i;
 	int rc;
@@ -450,19 +451,26 @@ static int load(struct db *db, const struct board_options *o, struct board *r, s
 	}
 	if (!o->window_s)
 		return load_rows(db, o, r, e) < 0 ? -1 : read_head(db, r);
-	/* A window for this report only: set it where the views read it, read, and roll back. */
-	if (db_begin(db, e) < 0)
-		return -1;
-	st = db_prepare(db, "UPDATE setting SET value = ?1 WHERE key = 'window_s'", e);
-	if (!st) {
-		db_rollback(db);
+	/* A window for this report only: set it where the views read it, read, and
+	 * roll back; under --as-of, which writes nothing, on a private copy. */
+	w = when_known() ? db_private_copy(db, e) : db;
+	if (!w || db_begin(w, e) < 0) {
+		if (w != db)
+			db_close(w);
 		return -1;
 	}
-	sqlite3_bind_int64(st, 1, o->window_s);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? load_rows(db, o, r, e) : db_fail(db, e, "report window");
-	db_rollback(db);
+	st = db_prepare(w, "UPDATE setting SET value = ?1 WHERE key = 'window_s'", e);
+	if (st) {
+		sqlite3_bind_int64(st, 1, o->window_s);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		rc = rc == SQLITE_DONE ? load_rows(w, o, r, e) : db_fail(w, e, "report window");
+	} else {
+		rc = -1;
+	}
+	db_rollback(w);
+	if (w != db)
+		db_close(w);
 	return rc < 0 ? -1 : read_head(db, r);
 }
 

@@ -53,6 +53,9 @@ ok "... and records no change of status (history is what was said, when it was s
 last_args="--as-of $t1 report --format json"; run --as-of "$t1" report --format json
 ok "report --as-of T1 answers BREACH, as the verdict of T1 was (exit 2)" test "$rc" -eq 2
 ok "... and says it rests on what was recorded by T1" out_has "\"as_of\": \"$(date -u -d "@$t1" +%Y-%m-%dT%H:%M:%SZ)\""
+last_args="--as-of $t1 report --window 30d --format json"; run --as-of "$t1" report --window 30d --format json
+ok "report --as-of T1 --window 30d answers too, BREACH (its window is set on a private copy)" test "$rc" -eq 2
+ok "... with that window" out_has '"window_s": 2592000'
 last_args="--as-of $t1 report"; run --as-of "$t1" report
 ok "the text report says so in its first line" sh -c 'head -1 "$1" | grep -q "(as recorded by then): 1 BREACH"' - "$T/out"
 last_args="report --format json"; run report --format json
