@@ -111,6 +111,9 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 				arg(a, "size-of") || arg(a, "artifact") || arg(a, "sha256")))
 		return error_set(e, ERR_USAGE, "checkin: --start records only that a run began; say "
 					       "how it ended in the check-in that finishes it");
+	/* Refused before the command runs: a backup run under --as-of would never be recorded. */
+	if (arg(a, "run") && db_refuse_as_of(e) < 0)
+		return -1;
 	if (arg(a, "size") && arg(a, "size-of"))
 		return error_set(e, ERR_USAGE, "checkin: --size or --size-of, not both");
 	if (arg_time(a, "at", &at, e) < 0 || arg_int(a, "exit-status", 0, 255, &n, e) < 0 ||

@@ -82,9 +82,13 @@ static int dashboard(struct ctx *ctx, struct args *a, struct error *e)
 
 static int run_demo(struct ctx *ctx, struct args *a, struct error *e)
 {
-	char *path = demo_path(ctx->db_path, e);
+	char *path;
 	int rc;
 
+	/* The demo database is made anew, now: nothing of it to see as of another time. */
+	if (db_refuse_as_of(e) < 0)
+		return -1;
+	path = demo_path(ctx->db_path, e);
 	if (!path)
 		return -1;
 	rc = demo_create(path, e);

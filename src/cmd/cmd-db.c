@@ -58,7 +58,7 @@ static int run_verify(struct ctx *ctx, struct args *a, struct error *e)
 	int64_t first = 0, seq;
 	int n, m;
 
-	db = db_open(ctx->db_path, DB_NO_CREATE | DB_NO_MIGRATE | DB_READ, e);
+	db = db_open(ctx->db_path, DB_NO_CREATE | DB_NO_MIGRATE | DB_READ | DB_WHOLE, e);
 	if (!db)
 		return -1;
 	n = db_check_schema(db, &out, e);
@@ -99,7 +99,7 @@ static int run_anchor(struct ctx *ctx, struct args *a, struct error *e)
 static int run_check(struct ctx *ctx, struct args *a, struct error *e)
 {
 	struct strbuf out = STRBUF_INIT;
-	struct db *db = db_open(ctx->db_path, DB_NO_CREATE | DB_NO_MIGRATE | DB_READ, e);
+	struct db *db = db_open(ctx->db_path, DB_NO_CREATE | DB_NO_MIGRATE | DB_READ | DB_WHOLE, e);
 	int n;
 
 	if (!db)

@@ -239,6 +239,9 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 	if (arg_int(a, "concurrency", 1, 4096, &concurrency, e) < 0 ||
 	    arg_int(a, "per-host", 1, 4096, &per_host, e) < 0)
 		return -1;
+	/* A probe is recorded as it is made: under --as-of none is made at all. */
+	if (db_refuse_as_of(e) < 0)
+		return -1;
 	po.concurrency = (int)concurrency;
 	po.per_host = (int)per_host;
 	po.systems = arg(a, "system") ? arg_all(a, "system", NULL) : NULL;

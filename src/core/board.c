@@ -120,14 +120,16 @@ static int fill_history(struct board_system *s, sqlite3_stmt *st, void *arg)
 	return 0;
 }
 
-/* The last twelve status changes of every system, oldest first. */
+/* The last twelve status changes of every system up to drtop's clock, oldest
+ * first: with --now or --as-of T, none recorded after T. */
 static int load_history(struct db *db, struct board *b, struct error *e)
 {
 	return load_per_system(db, b,
 			       "SELECT system_id, group_concat(substr(status, 1, 1), '') FROM ("
 			       " SELECT system_id, status, at, id FROM (SELECT system_id, status,"
 			       "  at, id, row_number() OVER (PARTITION BY system_id ORDER BY at DESC,"
-			       "  id DESC) AS rn FROM status_history) WHERE rn <= 12"
+			       "  id DESC) AS rn FROM status_history"
+			       "  WHERE at <= (SELECT now FROM v_settings)) WHERE rn <= 12"
 			       " ORDER BY system_id, at, id) GROUP BY system_id",
 			       fill_history, "reading the status history", e);
 }
@@ -428,6 +430,7 @@ int board_load(struct db *db, const struct board_options *o, struct board *r, st
 
 static int load(struct db *db, const struct board_options *o, struct board *r, struct error *e)
 {
+	struct db *w;
 	sqlite3_stmt *st;
 	size_t i;
 	int rc;
@@ -448,19 +451,26 @@ static int load(struct db *db, const struct board_options *o, struct board *r, s
 	}
 	if (!o->window_s)
 		return load_rows(db, o, r, e) < 0 ? -1 : read_head(db, r);
-	/* A window for this report only: set it where the views read it, read, and roll back. */
-	if (db_begin(db, e) < 0)
-		return -1;
-	st = db_prepare(db, "UPDATE setting SET value = ?1 WHERE key = 'window_s'", e);
-	if (!st) {
-		db_rollback(db);
+	/* A window for this report only: set it where the views read it, read, and
+	 * roll back; under --as-of, which writes nothing, on a private copy. */
+	w = when_known() ? db_private_copy(db, e) : db;
+	if (!w || db_begin(w, e) < 0) {
+		if (w != db)
+			db_close(w);
 		return -1;
 	}
-	sqlite3_bind_int64(st, 1, o->window_s);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? load_rows(db, o, r, e) : db_fail(db, e, "report window");
-	db_rollback(db);
+	st = db_prepare(w, "UPDATE setting SET value = ?1 WHERE key = 'window_s'", e);
+	if (st) {
+		sqlite3_bind_int64(st, 1, o->window_s);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		rc = rc == SQLITE_DONE ? load_rows(w, o, r, e) : db_fail(w, e, "report window");
+	} else {
+		rc = -1;
+	}
+	db_rollback(w);
+	if (w != db)
+		db_close(w);
 	return rc < 0 ? -1 : read_head(db, r);
 }
 
@@ -655,7 +665,8 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 {
 	static const char sql[] =
 		"SELECT s.id, s.name, coalesce((SELECT h.status FROM status_history h WHERE"
-		" h.system_id = s.id ORDER BY h.at DESC, h.id DESC LIMIT 1), 'UNKNOWN'), s.owner,"
+		" h.system_id = s.id AND h.at <= (SELECT now FROM v_settings)"
+		" ORDER BY h.at DESC, h.id DESC LIMIT 1), 'UNKNOWN'), s.owner,"
 		" s.strategy, s.tier, st.cost_tier, s.rto_s, s.rpo_s"
 		" FROM system s LEFT JOIN strategy st ON st.name = s.strategy ORDER BY s.tier, s.name";
 	sqlite3_stmt *st;

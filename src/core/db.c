@@ -392,6 +392,11 @@ int db_migrate(struct db *db, int target, struct error *e)
 		return -1;
 	if (v >= target)
 		return 0;
+	if (when_known())
+		return error_set(e, ERR_USAGE, "%s has schema version %d and needs an upgrade to %d, "
+					       "which --as-of does not write; upgrade it first without "
+					       "--as-of ('drtop db migrate')",
+				 db->path, v, target);
 	if (v > 0 && keep_backup(db, v, e) < 0)
 		return -1;
 	for (i = v; i < target; i++) {
@@ -717,7 +722,7 @@ static int shadow_unrecorded(struct db *db, struct error *e)
 		}
 		sql = xasprintf("CREATE TEMP VIEW %s AS SELECT * FROM main.%s WHERE %s <= %lld",
 				evidence[i].table, evidence[i].table, evidence[i].recorded,
-				(long long)when_known());
+				(long long)when_known_by());
 		rc = db_exec(db, sql, e);
 		free(sql);
 	}
@@ -756,7 +761,8 @@ struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 	if (!db->path)
 		goto fail;
 	if (stat(db->path, &sb) < 0) {
-		if (flags & DB_NO_CREATE) {
+		/* --as-of writes nothing, not even a new file. */
+		if ((flags & DB_NO_CREATE) || when_known()) {
 			error_set(e, ERR_NOINPUT, "no database at %s", db->path);
 			goto fail;
 		}
@@ -806,7 +812,7 @@ struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 		if (version > 0)
 			db->migrated_from = version;
 	}
-	if (shadow_unrecorded(db, e) < 0)
+	if (!(flags & DB_WHOLE) && shadow_unrecorded(db, e) < 0)
 		goto fail;
 	return db;
 fail:
@@ -872,6 +878,7 @@ struct db *db_private_copy(struct db *src, struct error *e)
 	db->actor = src->actor ? xstrdup(src->actor) : NULL;
 	db->version = src->version;
 	db->migrated_from = -1;
+	db->scratch = 1;
 	/* The clock VFS gives the copy drtop's clock, as on the file. */
 	if (sqlite3_open_v2(":memory:", &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 			    clock_vfs_name()) != SQLITE_OK) {
@@ -911,16 +918,24 @@ int db_try_begin(struct db *db, struct error *e)
 	return rc;
 }
 
-int db_begin(struct db *db, struct error *e)
+int db_refuse_as_of(struct error *e)
 {
 	char buf[WHEN_BUFSZ];
 
-	/* Its connection reads the evidence through views (shadow_unrecorded). */
-	if (when_known())
-		return error_set(e, ERR_USAGE,
-				 "--as-of %s shows what drtop had recorded by then and writes "
-				 "nothing; leave it out to write",
-				 when_format(when_known(), buf));
+	if (!when_known())
+		return 0;
+	return error_set(e, ERR_USAGE,
+			 "--as-of %s shows what drtop had recorded by then and writes nothing; "
+			 "leave it out to write",
+			 when_format(when_known_by(), buf));
+}
+
+int db_begin(struct db *db, struct error *e)
+{
+	/* Its connection reads the evidence through views (shadow_unrecorded); a
+	 * private copy is written only to try a plan on, and thrown away. */
+	if (!db->scratch && db_refuse_as_of(e) < 0)
+		return -1;
 	if (db_exec(db, "BEGIN IMMEDIATE", e) < 0)
 		return -1;
 	if (audit_context_set(db, 1, e) < 0 || ledger_mark(db, db->version, e) < 0) {

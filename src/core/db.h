@@ -25,6 +25,7 @@
 #define DB_NO_MIGRATE 0x2 /* leave an older schema as it is (db migrate, tests) */
 #define DB_READ 0x4       /* only reading: when the file, its directory or the disk cannot take
 			   * a write, open it read-only instead of failing (db_open) */
+#define DB_WHOLE 0x8      /* every row of the file, --as-of notwithstanding (db verify, check) */
 
 #define DB_CACHE_MAX 32
 
@@ -43,6 +44,7 @@ struct db {
 	int64_t sealed_seq;     /* the entry the last commit sealed last, or 0 */
 	char sealed_hash[65];
 	unsigned long long dev, ino; /* the file opened, to notice it being replaced */
+	int scratch; /* a private copy (db_private_copy): written to try plans, even under --as-of */
 	struct ledger_bulk *bulk;    /* entries staged while writing in bulk (ledger.c), or NULL */
 	struct {
 		const char *sql;
@@ -84,6 +86,9 @@ int db_check(struct db *db, struct strbuf *out, struct error *e);
  * missing, altered or added? Each problem is a line in OUT; returns their
  * number, or -1 with e set. */
 int db_check_schema(struct db *db, struct strbuf *out, struct error *e);
+
+/* Under --as-of, -1 with e set (ERR_USAGE) saying nothing is written; else 0. */
+int db_refuse_as_of(struct error *e);
 
 /* Start a write transaction (BEGIN IMMEDIATE) that the audit log attributes
  * to this process's user, at the real time (when_real_now(), never --now). */

@@ -17,6 +17,7 @@
 
 static int fixed_set;
 static int64_t fixed_now;
+static int known_set;
 static int64_t known_by;
 
 int64_t when_now(void)
@@ -48,10 +49,16 @@ void when_set_now(int64_t t)
 void when_set_known(int64_t t)
 {
 	when_set_now(t);
+	known_set = 1;
 	known_by = t;
 }
 
-int64_t when_known(void)
+int when_known(void)
+{
+	return known_set;
+}
+
+int64_t when_known_by(void)
 {
 	return known_by;
 }

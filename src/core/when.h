@@ -36,10 +36,12 @@ int64_t when_real_now(void);
 void when_set_now(int64_t t);
 
 /* --as-of T: fix the clock at T and take only the evidence drtop had recorded
- * by T (by the real time of its recording). when_known() is that bound, or 0
- * when there is none (the default: evidence counts by the time it claims). */
+ * by T (by the real time of its recording). when_known() says whether there is
+ * such a bound (by default there is none: evidence counts by the time it
+ * claims); when_known_by() is T, which may be 0 (1970-01-01) or before. */
 void when_set_known(int64_t t);
-int64_t when_known(void);
+int when_known(void);
+int64_t when_known_by(void);
 
 /* Parse S relative to NOW. Returns 0, or -1 with e set (ERR_DATA). */
 int when_parse(const char *s, int64_t now, int64_t *out, struct error *e);

@@ -53,6 +53,9 @@ ok "... and records no change of status (history is what was said, when it was s
 last_args="--as-of $t1 report --format json"; run --as-of "$t1" report --format json
 ok "report --as-of T1 answers BREACH, as the verdict of T1 was (exit 2)" test "$rc" -eq 2
 ok "... and says it rests on what was recorded by T1" out_has "\"as_of\": \"$(date -u -d "@$t1" +%Y-%m-%dT%H:%M:%SZ)\""
+last_args="--as-of $t1 report --window 30d --format json"; run --as-of "$t1" report --window 30d --format json
+ok "report --as-of T1 --window 30d answers too, BREACH (its window is set on a private copy)" test "$rc" -eq 2
+ok "... with that window" out_has '"window_s": 2592000'
 last_args="--as-of $t1 report"; run --as-of "$t1" report
 ok "the text report says so in its first line" sh -c 'head -1 "$1" | grep -q "(as recorded by then): 1 BREACH"' - "$T/out"
 last_args="report --format json"; run report --format json
@@ -64,8 +67,64 @@ fails "... and probing" 64 "writes nothing" --as-of "$t1" probe --once
 fails "--now and --as-of together are refused" 64 "give --now or --as-of, not both" --now "$t1" --as-of "$t1" status
 fails "... in either order" 64 "give --now or --as-of, not both" --as-of "$t1" status --now "$t1"
 fails "a malformed --as-of is named" 65 "--as-of: malformed time 'yesterdayish'" --as-of yesterdayish status
+fails "--as-of the first second of 1970 writes nothing either" 64 "--as-of 1970-01-01T00:00:00Z shows what drtop had recorded by then" \
+	--as-of 1970-01-01T00:00:00Z checkin payments-db --at 0
+fails "... nor given as Unix second 0" 64 "writes nothing" --as-of 0 system set payments-db --rto 2h
+fails "checkin --run is refused before its command runs" 64 "writes nothing" \
+	--as-of "$t1" checkin payments-db --run -- touch "$T/ran"
+ok "... which did not run" test ! -e "$T/ran"
+fails "--as-of creates no database" 66 "no database at $T/none.db" --db "$T/none.db" --as-of "$t1" system add web --rto 1h --rpo 1h
+ok "... there is no file" test ! -e "$T/none.db"
+sqlite3 "$T/old.db" <"$SRCDIR/db/0001-inventory.sql"
+sqlite3 "$T/old.db" "PRAGMA user_version = 1; PRAGMA journal_mode = WAL" >/dev/null # as drtop keeps it
+old_sum=$(sha256sum "$T/old.db")
+fails "--as-of does not upgrade an older database" 64 "$T/old.db has schema version 1 and needs an upgrade to" --db "$T/old.db" --as-of "$t1" status
+fails "... nor does db migrate under it" 64 "which --as-of does not write" --db "$T/old.db" --as-of "$t1" db migrate
+ok "... the file is as it was, and no copy was kept" sh -c 'test "$(sha256sum "$1")" = "$2" && test ! -e "$1.v1.bak"' - "$T/old.db" "$old_sum"
+
+d --db "$T/demo.db" demo --no-dashboard
+demo_sum=$(sha256sum "$T/demo.db")
+fails "demo --as-of is refused: it makes its database anew" 64 "writes nothing" --db "$T/demo.db" --as-of "$t1" demo --no-dashboard
+ok "... and leaves the demo database there as it was" test "$(sha256sum "$T/demo.db" 2>&1)" = "$demo_sum"
+
+# Checking the file is not a verdict: the rows entered after T1 are no tampering.
+succeeds "db verify --as-of T1 finds the ledger intact" --as-of "$t1" db verify
+ok "... as it is" out_has ": intact: "
+succeeds "db check --as-of T1 finds no problem" --as-of "$t1" db check
+
+# What-ifs are tried on a private copy, which --as-of does not keep from being written.
+succeeds "whatif --as-of T1 answers" --as-of "$t1" whatif payments-db --rpo 3d
+ok "... from the verdict taken at T1, and judges the change with the evidence of T1" sh -c \
+	'grep -q "^now: BREACH (rpo-breach)" "$1" && grep -q "^what if: BREACH (backup-missed); RTO 1h, RPO 3d" "$1"' - "$T/out"
+
+# The bound is inclusive: a row recorded in the second T counts at T.
+r=$(sql "SELECT max(recorded_at) FROM checkin")
+q="SELECT count(*) FROM checkin WHERE recorded_at = $r"
+ok "a check-in recorded at T counts --as-of T" same "$("$DRTOP" --as-of "$(date -u -d "@$r" +%Y-%m-%dT%H:%M:%SZ)" db query "$q")" 1
+ok "... and not --as-of the second before" same "$("$DRTOP" --as-of "$((r - 1))" db query "$q")" 0
+
+# Example 32 in the sqlite3 shell, asked of T1, lists what --as-of T1 leaves
+# out of what --now T1 counts, and nothing else: a drill under way at T1 and
+# entered after it counts for neither.
+after "$((t1 + 1))"
+d drill add payments-db --kind failover --started "$((t1 - 1))" --recovered "$((t1 + 1))"
+q32=$(awk '$0 == "<!-- query: 32 -->" { f = 1; next } f && /^```sql/ { g = 1; next } g && /^```/ { exit } g { print }' "$SRCDIR/doc/auditing.md")
+counted="SELECT 'checkin' || ' ' || id FROM checkin WHERE at <= unixepoch('now')
+	UNION ALL SELECT 'drill' || ' ' || id FROM v_drill_measure
+	UNION ALL SELECT 'maintenance' || ' ' || id FROM maintenance_window WHERE starts_at <= unixepoch('now')"
+left_out=$("$DRTOP" --now "$t1" db query "$counted" | grep -vxF "$("$DRTOP" --as-of "$t1" db query "$counted")" | cut -d' ' -f1 | sort)
+ok "example 32 in the sqlite3 shell lists what --as-of leaves out" same \
+	"$(printf '%s\n' "$q32" | sed "s/unixepoch('now')/$t1/g" | sqlite3 "$DRTOP_DB" | cut -d'|' -f1 | sort)" "$left_out"
+ok "... the check-ins, drill and window entered after T1" same "$(echo $(printf "%s\n" "$left_out" | uniq))" "checkin drill maintenance"
+
 DRTOP_NOW=2020-01-01T00:00:00Z
 export DRTOP_NOW
 ok "--as-of overrides DRTOP_NOW" same "$(verdict --as-of "$t1")" "$v1"
+
+# (Last: an endpoint added now changes the verdict of T1, --as-of or not.)
+start_server
+d endpoint add payments-db "$URL/count/asof"
+fails "probe --as-of probes nothing: it could not record it" 64 "writes nothing" --as-of "$t1" probe --once
+ok "... no request reached the endpoint" test "$(ctl hits/asof)" -eq 0
 
 done_testing

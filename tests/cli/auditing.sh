@@ -156,7 +156,7 @@ ok "32. what was entered after an instant about an earlier time is what --as-of 
 	[ "$(printf "%s\n" "$got" | grep -c "^checkin|")" -eq "$3" ] && [ "$3" -gt 0 ] &&
 	[ "$(printf "%s\n" "$got" | grep -c "^drill|")" -eq "$4" ] && [ "$4" -gt 0 ] &&
 	[ "$(printf "%s\n" "$got" | grep -c "^maintenance|")" -eq "$5" ]' - \
-	"$DRTOP" "$(query 32)" "$(left_out checkin at)" "$(left_out drill started_at)" "$(left_out maintenance_window starts_at)"
+	"$DRTOP" "$(query 32)" "$(left_out checkin at)" "$(left_out drill recovered_at)" "$(left_out maintenance_window starts_at)"
 ok "every query also runs in a plain sqlite3 shell" sh -c '
 	for n in $(grep "^<!-- query: " "'"$DOC"'" | tr -dc "0-9\n"); do
 		awk -v n="$n" "\$0 == \"<!-- query: \" n \" -->\" { f = 1; next } f && /^\`\`\`sql/ { g = 1; next } g && /^\`\`\`/ { exit } g { print }" "'"$DOC"'" |

@@ -13,9 +13,11 @@ quit() {
 
 d system add payments-db --rto 1h --rpo 1d --since -30d
 d checkin payments-db --at -2d
+d status # the history: BREACH
 t1=$(date +%s)
 while [ "$(date +%s)" -le "$t1" ]; do sleep 0.1; done
 d checkin payments-db --at "$((t1 - 3600))" # backfilled after T1
+d status # ... then UNKNOWN, after T1
 changes=$(sql "SELECT count(*) FROM audit_log")
 
 dashboard --db "'$DRTOP_DB'" --as-of "$t1"
@@ -25,6 +27,18 @@ ok "payments-db is in breach as it was at T1: the backfilled check-in takes no p
 	wait_for 10 sh -c "tmux capture-pane -p -t '$S' | grep -q '^BREACH *payments-db.*data lag 2d'"
 keys a
 ok "an edit is refused, naming --as-of" wait_for 5 shows "read-only: no changes (started with --as-of)"
+quit
+tmux kill-session -t "$S"
+blk=$(printf '\342\226\210') # a BREACH in the HISTORY column
+DASH_COLS=130 dashboard --db "'$DRTOP_DB'" --as-of "$t1"
+ok "its HISTORY has the change of status recorded by T1, not the one after" \
+	wait_for 10 sh -c "tmux capture-pane -p -t '$S' | grep -q '^BREACH *payments-db.* -  *$blk\$'"
+keys Enter
+ok "the system opens" wait_for 5 shows "backup schedules and check-ins"
+keys w
+ok "its what-if tries every strategy on the evidence of T1" \
+	wait_for 5 sh -c "tmux capture-pane -p -t '$S' | grep -q '^ *pilot-light  *[$][$]  *BREACH  *no change to the findings'"
+keys Escape Escape
 quit
 ok "it leaves with status 0" grep -q "EXITED 0" "$T/exited"
 ok "and wrote nothing" test "$(sql "SELECT count(*) FROM audit_log")" -eq "$changes"
