@@ -708,6 +708,7 @@ static int shadow_unrecorded(struct db *db, struct error *e)
 
 	if (!when_known())
 		return 0;
+	db->shadowed = 1;
 	for (i = 0; i < sizeof(evidence) / sizeof(evidence[0]) && rc == 0; i++) {
 		char *sql;
 

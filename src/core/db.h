@@ -45,6 +45,7 @@ struct db {
 	char sealed_hash[65];
 	unsigned long long dev, ino; /* the file opened, to notice it being replaced */
 	int scratch; /* a private copy (db_private_copy): written to try plans, even under --as-of */
+	int shadowed; /* reads only what was recorded by --as-of's time (shadow_unrecorded) */
 	struct ledger_bulk *bulk;    /* entries staged while writing in bulk (ledger.c), or NULL */
 	struct {
 		const char *sql;

@@ -547,15 +547,21 @@ int ledger_head(struct db *db, int64_t *seq, char *hash, struct error *e)
 		return error_set(e, ERR_DATA,
 				 "%s has schema version %d, without a ledger; run 'drtop db migrate'",
 				 db->path, db->version);
-	st = db_prepare(db, "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1", e);
+	/* Under --as-of, the head as it stood then: the newest entry recorded by T. */
+	st = db_prepare(db, "SELECT seq, hash FROM ledger WHERE ?1 OR recorded_at <= ?2"
+			    " ORDER BY seq DESC LIMIT 1", e);
 	if (!st)
 		return -1;
+	sqlite3_bind_int(st, 1, !db->shadowed);
+	sqlite3_bind_int64(st, 2, when_known_by());
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*seq = sqlite3_column_int64(st, 0);
 		snprintf(hash, LEDGER_HASH_HEX + 1, "%s", (const char *)sqlite3_column_text(st, 1));
 	}
 	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE && db->shadowed)
+		return error_set(e, ERR_DATA, "%s: the ledger has no entry recorded by --as-of", db->path);
 	if (rc == SQLITE_DONE)
 		return error_set(e, ERR_DATA, "%s: the ledger is empty (no genesis entry)", db->path);
 	return rc == SQLITE_ROW ? 0 : db_fail(db, e, "ledger");

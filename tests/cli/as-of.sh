@@ -53,6 +53,14 @@ ok "... and records no change of status (history is what was said, when it was s
 last_args="--as-of $t1 report --format json"; run --as-of "$t1" report --format json
 ok "report --as-of T1 answers BREACH, as the verdict of T1 was (exit 2)" test "$rc" -eq 2
 ok "... and says it rests on what was recorded by T1" out_has "\"as_of\": \"$(date -u -d "@$t1" +%Y-%m-%dT%H:%M:%SZ)\""
+head_t1=$(sql "SELECT seq || ':' || hash FROM ledger WHERE recorded_at <= $t1 ORDER BY seq DESC LIMIT 1")
+ok "... and names the ledger's head as it stood at T1, not the newest" sh -c \
+	'grep -q "\"ledger_head\": \"$1\"" "$2" && [ "$1" != "$3" ]' - "$head_t1" "$T/out" \
+	"$(sql "SELECT seq || ':' || hash FROM ledger ORDER BY seq DESC LIMIT 1")"
+ok "db anchor --as-of T1 gives that head too" test "$("$DRTOP" --as-of "$t1" db anchor)" = "$head_t1"
+ok "db verify --as-of T1 still checks the whole ledger, to its newest entry" sh -c \
+	'"$1" --as-of "$2" db verify | grep -q "head $3\$"' - "$DRTOP" "$t1" \
+	"$(sql "SELECT seq || ':' || hash FROM ledger ORDER BY seq DESC LIMIT 1")"
 last_args="--as-of $t1 report --window 30d --format json"; run --as-of "$t1" report --window 30d --format json
 ok "report --as-of T1 --window 30d answers too, BREACH (its window is set on a private copy)" test "$rc" -eq 2
 ok "... with that window" out_has '"window_s": 2592000'
