@@ -120,6 +120,12 @@ static int fill_history(struct board_system *s, sqlite3_stmt *st, void *arg)
 	return 0;
 }
 
+/* What a board read under --as-of says after its time; nothing otherwise. */
+static const char *as_of_note(void)
+{
+	return when_known() ? " (as recorded by then)" : "";
+}
+
 /* The last twelve status changes of every system up to drtop's clock, oldest
  * first: with --now or --as-of T, none recorded after T. */
 static int load_history(struct db *db, struct board *b, struct error *e)
@@ -290,7 +296,7 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 	}
 	sqlite3_finalize(st);
 	when_format(r->now, r->now_iso);
-	r->as_of = when_known() ? " (as recorded by then)" : "";
+	r->as_of = as_of_note();
 	/* With a window of its own the verdict is read inside a transaction that
 	 * is rolled back: not the verdict to keep. */
 	r->snapshot = o->snapshot && !o->window_s;
@@ -713,7 +719,7 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 	sqlite3_finalize(st);
 	b->now = when_now();
 	when_format(b->now, b->now_iso);
-	b->as_of = when_known() ? " (as recorded by then)" : "";
+	b->as_of = as_of_note();
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the systems");
 	return load_down(db, b, e);

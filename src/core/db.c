@@ -709,24 +709,24 @@ static int shadow_unrecorded(struct db *db, struct error *e)
 	if (!when_known())
 		return 0;
 	db->shadowed = 1;
+	if (sqlite3_prepare_v2(db->h, exists_sql, -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, e, "--as-of");
 	for (i = 0; i < sizeof(evidence) / sizeof(evidence[0]) && rc == 0; i++) {
 		char *sql;
+		int found;
 
-		if (sqlite3_prepare_v2(db->h, exists_sql, -1, &st, NULL) != SQLITE_OK)
-			return db_fail(db, e, "--as-of");
 		sqlite3_bind_text(st, 1, evidence[i].table, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_ROW) {
-			rc = 0; /* an older schema without this table */
-			continue;
-		}
+		found = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+		if (!found)
+			continue; /* an older schema without this table */
 		sql = xasprintf("CREATE TEMP VIEW %s AS SELECT * FROM main.%s WHERE %s <= %lld",
 				evidence[i].table, evidence[i].table, evidence[i].recorded,
 				(long long)when_known_by());
 		rc = db_exec(db, sql, e);
 		free(sql);
 	}
+	sqlite3_finalize(st);
 	if (rc < 0)
 		return -1;
 	if (sqlite3_prepare_v2(db->h, views_sql, -1, &st, NULL) != SQLITE_OK)
