@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Verdict benchmark: reading v_system_status for 10,000 systems.
 
-  tests/bench/verdict.py [--drtop ./drtop] [--systems 10000] [--days 30]
+  tests/bench/verdict.py [--drtop ./drtop] [--systems 10000] [--days 30] [--raw-hours 3]
 
 Builds a database of 10,000 systems (an endpoint, a schedule, dependencies),
 30 days of outages (one every three days per system) and daily check-ins,
@@ -23,9 +23,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 
 
-def timed(cmd):
+def timed(cmd, input=None):
     t0 = time.monotonic()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, input=input, text=input is not None)
     return time.monotonic() - t0
 
 
@@ -45,6 +45,9 @@ def main():
     ap.add_argument("--drtop", default=os.path.join(TOP, "drtop"))
     ap.add_argument("--systems", type=int, default=10000)
     ap.add_argument("--days", type=int, default=30)
+    ap.add_argument("--raw-hours", type=int, default=0,
+                    help="also HOURS of raw results, each endpoint every 30 s, the last hour"
+                         " not folded into rollups yet (as the prober leaves them)")
     ap.add_argument("--keep", help="also copy the database to this path")
     args = ap.parse_args()
     drtop = os.path.abspath(args.drtop)
@@ -94,11 +97,28 @@ def main():
     due = subprocess.run(["sqlite3", db, "SELECT count(*) FROM backup_due"], capture_output=True,
                          text=True).stdout.strip()
     print("first drtop status, appending %s due runs: %.1fs" % (due, t))
+    if args.raw_hours:
+        # The marks first, as the prober makes them; then the results, each
+        # endpoint every 30 s, so that the last hour is after the marks.
+        raw = """
+        BEGIN;
+        UPDATE endpoint SET interval_ms = 30000;
+        INSERT OR REPLACE INTO probe_rollup_mark (endpoint_id, folded_ms)
+        SELECT id, (%(now)d - 3600) * 1000 FROM endpoint;
+        WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < %(n)d)
+        INSERT INTO probe_result (endpoint_id, at_ms, ok, status_code, latency_ms)
+        SELECT e.id, (%(now)d - k.i * 30) * 1000 - e.id %% 30000, 1, 200, 20 + e.id %% 50
+        FROM k JOIN endpoint e ORDER BY k.i DESC, e.id;
+        COMMIT;
+        """ % {"now": now, "n": args.raw_hours * 120}
+        t = timed(["sqlite3", db], input=raw)
+        print("%d hours of raw results (%d), the last not folded: %.1fs"
+              % (args.raw_hours, args.raw_hours * 120 * n, t))
     counts = subprocess.run(["sqlite3", db, "SELECT (SELECT count(*) FROM outage) || ' outages, ' "
                              "|| (SELECT count(*) FROM checkin) || ' check-ins'"],
                             capture_output=True, text=True).stdout.strip()
     print("history: %s over %d days" % (counts, days))
-    for view in ("v_system_status", "v_findings", "v_backup_findings", "v_backup_compliance"):
+    for view in ("v_system_status", "v_findings", "v_coverage", "v_backup_findings", "v_backup_compliance"):
         best = min(timed(["sqlite3", db, "SELECT * FROM %s" % view]) for _ in range(3))
         print("sqlite3: SELECT * FROM %s: %.3fs, %s" % (view, best, vm_steps(db, view)))
     best = min(timed([drtop, "--db", db, "status", "--format", "csv"]) for _ in range(3))
