@@ -5,90 +5,106 @@
 -- whole retention: a month of them by default) and keeping those after each
 -- endpoint's fold mark; then it counted the steps between them again at every
 -- reading of the verdict. It now reads each endpoint's results from its mark
--- through probe_result_endpoint_at, and, for the endpoints whose mark keeps a
+-- through probe_result_endpoint_at, and, for the endpoints whose state keeps a
 -- summary of them that holds at 'now', reads the summary instead.
 --
--- The summary (the tail_* columns of probe_rollup_mark) is what v_coverage
--- counts from the results after the mark: how many, the first and the last,
--- and the steps between consecutive ones that were at most the endpoint's
--- limit (three intervals plus a timeout), the first result's step excluded
--- (it is measured from the last rollup, which v_coverage finds as before).
--- Triggers keep it for every writer: a result appended in time order adds to
--- it; anything else (a result before the newest, one removed or changed after
--- the mark, the mark moved by folding, the endpoint's interval or timeout
--- changed) counts it again from the results. v_coverage reads the summary
--- only when it holds everything the results would give at 'now': it was
--- counted with the endpoint's limit of now, its newest result is not after
--- 'now', and its first is inside the window; else it reads the results, as
--- for a 'now' in the past.
+-- The summary (the tail_* columns of endpoint_state, whose row the prober
+-- rewrites with every result anyway) is what v_coverage counts from the
+-- results after the mark (tail_from_ms, the mark when it was counted): how
+-- many, the first and the last, and the steps between consecutive ones that
+-- were at most the endpoint's limit (three intervals plus a timeout), the
+-- first result's step excluded (it is measured from the last rollup, which
+-- v_coverage finds as before). Triggers keep it for every writer: a result
+-- appended in time order adds to it; anything else (a result before the
+-- newest, one removed or changed after the mark, the mark made or moved by
+-- folding, the endpoint's interval or timeout changed, the state written
+-- anew) counts it again from the results (v_probe_tail). v_coverage reads the
+-- summary only when it holds everything the results would give at 'now': it
+-- was counted from the endpoint's mark of now with its limit of now, its
+-- newest result is not after 'now', and its first is inside the window; else
+-- it reads the results, as for a 'now' in the past.
 
-ALTER TABLE probe_rollup_mark ADD COLUMN tail_probes INTEGER;     -- results after folded_ms
-ALTER TABLE probe_rollup_mark ADD COLUMN tail_first_ms INTEGER;   -- the first and the last of them
-ALTER TABLE probe_rollup_mark ADD COLUMN tail_last_ms INTEGER;
-ALTER TABLE probe_rollup_mark ADD COLUMN tail_between_ms INTEGER; -- their steps within tail_limit_ms
-ALTER TABLE probe_rollup_mark ADD COLUMN tail_limit_ms INTEGER;   -- 3 * interval_ms + timeout_ms when counted
+ALTER TABLE endpoint_state ADD COLUMN tail_from_ms INTEGER;    -- the fold mark it counts from
+ALTER TABLE endpoint_state ADD COLUMN tail_probes INTEGER;     -- results since; NULL: count again
+ALTER TABLE endpoint_state ADD COLUMN tail_first_ms INTEGER;   -- the first and the last of them
+ALTER TABLE endpoint_state ADD COLUMN tail_last_ms INTEGER;
+ALTER TABLE endpoint_state ADD COLUMN tail_between_ms INTEGER; -- their steps within tail_limit_ms
+ALTER TABLE endpoint_state ADD COLUMN tail_limit_ms INTEGER;   -- 3 * interval_ms + timeout_ms when counted
 
 CREATE VIEW v_probe_tail AS
-SELECT k.endpoint_id,
-       (SELECT count(*) FROM probe_result r WHERE r.endpoint_id = k.endpoint_id AND r.at_ms >= k.folded_ms) AS probes,
-       (SELECT min(r.at_ms) FROM probe_result r WHERE r.endpoint_id = k.endpoint_id AND r.at_ms >= k.folded_ms) AS first_ms,
-       (SELECT max(r.at_ms) FROM probe_result r WHERE r.endpoint_id = k.endpoint_id AND r.at_ms >= k.folded_ms) AS last_ms,
-       (SELECT coalesce(sum(CASE WHEN t.step_ms <= 3 * e.interval_ms + e.timeout_ms THEN t.step_ms END), 0)
+SELECT st.endpoint_id, t.from_ms,
+       (SELECT count(*) FROM probe_result r WHERE r.endpoint_id = st.endpoint_id AND r.at_ms >= t.from_ms) AS probes,
+       (SELECT min(r.at_ms) FROM probe_result r WHERE r.endpoint_id = st.endpoint_id AND r.at_ms >= t.from_ms) AS first_ms,
+       (SELECT max(r.at_ms) FROM probe_result r WHERE r.endpoint_id = st.endpoint_id AND r.at_ms >= t.from_ms) AS last_ms,
+       (SELECT coalesce(sum(CASE WHEN d.step_ms <= t.limit_ms THEN d.step_ms END), 0)
         FROM (SELECT r.at_ms - lag(r.at_ms) OVER (ORDER BY r.at_ms) AS step_ms FROM probe_result r
-              WHERE r.endpoint_id = k.endpoint_id AND r.at_ms >= k.folded_ms) t) AS between_ms,
-       3 * e.interval_ms + e.timeout_ms AS limit_ms
-FROM probe_rollup_mark k JOIN endpoint e ON e.id = k.endpoint_id;
+              WHERE r.endpoint_id = st.endpoint_id AND r.at_ms >= t.from_ms) d) AS between_ms,
+       t.limit_ms
+FROM endpoint_state st
+JOIN (SELECT s2.endpoint_id, coalesce(m.folded_ms, 0) AS from_ms, 3 * e.interval_ms + e.timeout_ms AS limit_ms
+      FROM endpoint_state s2 LEFT JOIN probe_rollup_mark m ON m.endpoint_id = s2.endpoint_id
+      LEFT JOIN endpoint e ON e.id = s2.endpoint_id) t ON t.endpoint_id = st.endpoint_id;
 
 -- A summary set to NULL is counted again from the results.
-CREATE TRIGGER probe_tail_count AFTER UPDATE OF tail_probes ON probe_rollup_mark
+CREATE TRIGGER probe_tail_count AFTER UPDATE OF tail_probes ON endpoint_state
 WHEN NEW.tail_probes IS NULL BEGIN
-  UPDATE probe_rollup_mark SET (tail_probes, tail_first_ms, tail_last_ms, tail_between_ms, tail_limit_ms) =
-    (SELECT probes, first_ms, last_ms, between_ms, limit_ms FROM v_probe_tail t WHERE t.endpoint_id = NEW.endpoint_id)
+  UPDATE endpoint_state
+  SET (tail_from_ms, tail_probes, tail_first_ms, tail_last_ms, tail_between_ms, tail_limit_ms) =
+    (SELECT from_ms, probes, first_ms, last_ms, between_ms, limit_ms FROM v_probe_tail t
+     WHERE t.endpoint_id = NEW.endpoint_id)
   WHERE endpoint_id = NEW.endpoint_id;
 END;
+CREATE TRIGGER probe_tail_state AFTER INSERT ON endpoint_state BEGIN
+  UPDATE endpoint_state SET tail_probes = NULL WHERE endpoint_id = NEW.endpoint_id;
+END;
 CREATE TRIGGER probe_tail_mark_insert AFTER INSERT ON probe_rollup_mark BEGIN
-  UPDATE probe_rollup_mark SET tail_probes = NULL WHERE endpoint_id = NEW.endpoint_id;
+  UPDATE endpoint_state SET tail_probes = NULL WHERE endpoint_id = NEW.endpoint_id;
 END;
 CREATE TRIGGER probe_tail_mark_folded AFTER UPDATE OF folded_ms ON probe_rollup_mark BEGIN
-  UPDATE probe_rollup_mark SET tail_probes = NULL WHERE endpoint_id = NEW.endpoint_id;
+  UPDATE endpoint_state SET tail_probes = NULL WHERE endpoint_id = NEW.endpoint_id;
+END;
+CREATE TRIGGER probe_tail_mark_delete AFTER DELETE ON probe_rollup_mark BEGIN
+  UPDATE endpoint_state SET tail_probes = NULL WHERE endpoint_id = OLD.endpoint_id;
 END;
 CREATE TRIGGER probe_tail_endpoint AFTER UPDATE OF interval_ms, timeout_ms ON endpoint BEGIN
-  UPDATE probe_rollup_mark SET tail_probes = NULL WHERE endpoint_id = NEW.id;
+  UPDATE endpoint_state SET tail_probes = NULL WHERE endpoint_id = NEW.id;
 END;
 -- A result in time order adds its step; one before the newest counts again.
 CREATE TRIGGER probe_tail_result AFTER INSERT ON probe_result BEGIN
-  UPDATE probe_rollup_mark SET tail_probes = tail_probes + 1,
+  UPDATE endpoint_state SET tail_probes = tail_probes + 1,
     tail_first_ms = coalesce(tail_first_ms, NEW.at_ms), tail_last_ms = NEW.at_ms,
     tail_between_ms = tail_between_ms
       + CASE WHEN NEW.at_ms - tail_last_ms <= tail_limit_ms THEN NEW.at_ms - tail_last_ms ELSE 0 END
-  WHERE endpoint_id = NEW.endpoint_id AND NEW.at_ms >= folded_ms AND tail_probes IS NOT NULL
+  WHERE endpoint_id = NEW.endpoint_id AND NEW.at_ms >= tail_from_ms AND tail_probes IS NOT NULL
     AND NEW.at_ms >= coalesce(tail_last_ms, NEW.at_ms);
-  UPDATE probe_rollup_mark SET tail_probes = NULL
-  WHERE endpoint_id = NEW.endpoint_id AND NEW.at_ms >= folded_ms AND NEW.at_ms < tail_last_ms;
+  UPDATE endpoint_state SET tail_probes = NULL
+  WHERE endpoint_id = NEW.endpoint_id AND NEW.at_ms >= tail_from_ms AND NEW.at_ms < tail_last_ms;
 END;
 CREATE TRIGGER probe_tail_result_delete AFTER DELETE ON probe_result BEGIN
-  UPDATE probe_rollup_mark SET tail_probes = NULL
-  WHERE endpoint_id = OLD.endpoint_id AND OLD.at_ms >= folded_ms;
+  UPDATE endpoint_state SET tail_probes = NULL
+  WHERE endpoint_id = OLD.endpoint_id AND OLD.at_ms >= tail_from_ms;
 END;
 CREATE TRIGGER probe_tail_result_update AFTER UPDATE OF endpoint_id, at_ms ON probe_result BEGIN
-  UPDATE probe_rollup_mark SET tail_probes = NULL WHERE endpoint_id IN (OLD.endpoint_id, NEW.endpoint_id);
+  UPDATE endpoint_state SET tail_probes = NULL WHERE endpoint_id IN (OLD.endpoint_id, NEW.endpoint_id);
 END;
 
-UPDATE probe_rollup_mark SET tail_probes = NULL;
+UPDATE endpoint_state SET tail_probes = NULL;
 
 DROP VIEW v_coverage;
 
 CREATE VIEW v_coverage AS
 WITH p AS (SELECT now, max(now - window_s, 0) AS from_s FROM v_settings),
 k AS (
-  -- each endpoint's mark, and whether its summary holds what its results after
-  -- the mark give at 'now'
+  -- each endpoint's mark, and whether its state's summary holds what its
+  -- results after the mark give at 'now'
   SELECT e.id AS endpoint_id, coalesce(m.folded_ms, 0) AS folded_ms, 3 * e.interval_ms + e.timeout_ms AS limit_ms,
-         m.tail_probes, m.tail_first_ms, m.tail_last_ms, m.tail_between_ms,
-         coalesce(m.tail_limit_ms = 3 * e.interval_ms + e.timeout_ms
-                  AND coalesce(m.tail_last_ms, 0) < (p.now + 1) * 1000
-                  AND coalesce(m.tail_first_ms, p.from_s * 1000) >= p.from_s * 1000, 0) AS kept
+         st.tail_probes, st.tail_first_ms, st.tail_last_ms, st.tail_between_ms,
+         coalesce(st.tail_from_ms = coalesce(m.folded_ms, 0)
+                  AND st.tail_limit_ms = 3 * e.interval_ms + e.timeout_ms
+                  AND coalesce(st.tail_last_ms, 0) < (p.now + 1) * 1000
+                  AND coalesce(st.tail_first_ms, p.from_s * 1000) >= p.from_s * 1000, 0) AS kept
   FROM endpoint e JOIN p LEFT JOIN probe_rollup_mark m ON m.endpoint_id = e.id
+  LEFT JOIN endpoint_state st ON st.endpoint_id = e.id
 ),
 r AS (
   -- the results not folded yet of the endpoints without such a summary

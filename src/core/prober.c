@@ -471,10 +471,6 @@ struct prober *prober_new(struct db *db, const struct prober_options *opt, probe
 	/* Recording appends and looks up by key: a small page cache will do, and keeps
 	 * the prober's footprint flat. */
 	db_exec(db, "PRAGMA cache_size = -1024", NULL);
-	/* Statement journals in memory: the triggers a result fires (the summary
-	 * its endpoint's fold mark keeps) make each insert journal its pages, and
-	 * spilling them to a temporary file wrote several times what it stores. */
-	db_exec(db, "PRAGMA temp_store = MEMORY", NULL);
 	p->systems = opt ? opt->systems : NULL;
 	p->no_history = opt && opt->no_history;
 	p->every_ms = opt && opt->every_ms > 0 ? opt->every_ms : 0;

@@ -37,11 +37,18 @@ enum {
 static const char *const sql[ST_COUNT] = {
 	[ST_STATE] = "SELECT last_probe_ms, last_ok_ms, failures, first_fail_ms, last_fail_ms,"
 		     " first_error, outage_id FROM endpoint_state WHERE endpoint_id = ?1",
-	[ST_STATE_PUT] = "INSERT OR REPLACE INTO endpoint_state (endpoint_id, last_probe_ms, last_ok,"
+	/* Updated in place: the row's other columns (the summary of the results
+	 * since the fold mark, which the result's own trigger keeps) stay. */
+	[ST_STATE_PUT] = "INSERT INTO endpoint_state (endpoint_id, last_probe_ms, last_ok,"
 			 " last_ok_ms, failures, first_fail_ms, last_fail_ms, first_error, outage_id,"
-			 " data_time, data_seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-			 " coalesce(?10, (SELECT data_time FROM endpoint_state WHERE endpoint_id = ?1)),"
-			 " coalesce(?11, (SELECT data_seen_ms FROM endpoint_state WHERE endpoint_id = ?1)))",
+			 " data_time, data_seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+			 " ON CONFLICT (endpoint_id) DO UPDATE SET last_probe_ms = excluded.last_probe_ms,"
+			 " last_ok = excluded.last_ok, last_ok_ms = excluded.last_ok_ms,"
+			 " failures = excluded.failures, first_fail_ms = excluded.first_fail_ms,"
+			 " last_fail_ms = excluded.last_fail_ms, first_error = excluded.first_error,"
+			 " outage_id = excluded.outage_id,"
+			 " data_time = coalesce(excluded.data_time, data_time),"
+			 " data_seen_ms = coalesce(excluded.data_seen_ms, data_seen_ms)",
 	[ST_RESULT] = "INSERT INTO probe_result (endpoint_id, at_ms, ok, status_code, latency_ms,"
 		      " error, data_time, lag_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ST_OUTAGE_OPEN] =

@@ -158,11 +158,12 @@ ok "32. what was entered after an instant about an earlier time is what --as-of 
 	[ "$(printf "%s\n" "$got" | grep -c "^maintenance|")" -eq "$5" ]' - \
 	"$DRTOP" "$(query 32)" "$(left_out checkin at)" "$(left_out drill recovered_at)" "$(left_out maintenance_window starts_at)"
 cp "$DRTOP_DB" "$T/tail.db"
-sqlite3 "$T/tail.db" "INSERT OR IGNORE INTO probe_rollup_mark (endpoint_id, folded_ms) SELECT id, 0 FROM endpoint;
+sqlite3 "$T/tail.db" "INSERT OR IGNORE INTO endpoint_state (endpoint_id, last_probe_ms, last_ok) SELECT id, 0, 1 FROM endpoint;
+	INSERT OR IGNORE INTO probe_rollup_mark (endpoint_id, folded_ms) SELECT id, 0 FROM endpoint;
 	UPDATE probe_rollup_mark SET folded_ms = 0"
-ok "33. every summary matches the results" sh -c '[ -n "$(sqlite3 "$2" "SELECT 1 FROM probe_rollup_mark WHERE tail_probes > 0")" ] &&
+ok "33. every summary matches the results" sh -c '[ -n "$(sqlite3 "$2" "SELECT 1 FROM endpoint_state WHERE tail_probes > 0")" ] &&
 	[ -z "$(DRTOP_DB="$2" "$1" db query "$3")" ]' - "$DRTOP" "$T/tail.db" "$(query 33)"
-sqlite3 "$T/tail.db" "UPDATE probe_rollup_mark SET tail_probes = tail_probes + 1
+sqlite3 "$T/tail.db" "UPDATE endpoint_state SET tail_between_ms = tail_between_ms + 1
 	WHERE endpoint_id = (SELECT id FROM endpoint WHERE url = 'https://db.example/health')"
 ok "33. a summary changed by hand is named" sh -c '[ "$(DRTOP_DB="$2" "$1" db query "$3" | cut -d"|" -f1)" = https://db.example/health ]' \
 	- "$DRTOP" "$T/tail.db" "$(query 33)"
