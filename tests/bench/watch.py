@@ -87,9 +87,12 @@ def main():
               % (n, args.seconds, stored))
         print("   CPU per 1,000 probes: --watch %.0f ms, --once %.0f ms (%.1f s wall): "
               "ratio %.2f (target <= 1.3)" % (watch_ms, once_ms, once_wall, watch_ms / once_ms))
-        print("   bytes written per result stored: wchar %.0f, write_bytes %.0f (target < 300)"
+        print("   bytes written per result stored: wchar %.0f, write_bytes %.0f, of which"
+              " cancelled %.0f (temporary files deleted before they reached the disk)"
+              " (target < 300)"
               % ((io1["wchar"] - io0["wchar"]) / stored,
-                 (io1["write_bytes"] - io0["write_bytes"]) / stored))
+                 (io1["write_bytes"] - io0["write_bytes"]) / stored,
+                 (io1["cancelled_write_bytes"] - io0["cancelled_write_bytes"]) / stored))
     finally:
         nginx.terminate()
         nginx.wait()
