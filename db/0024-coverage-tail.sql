@@ -32,18 +32,17 @@ ALTER TABLE endpoint_state ADD COLUMN tail_between_ms INTEGER; -- their steps wi
 ALTER TABLE endpoint_state ADD COLUMN tail_limit_ms INTEGER;   -- 3 * interval_ms + timeout_ms when counted
 
 CREATE VIEW v_probe_tail AS
-SELECT st.endpoint_id, t.from_ms,
-       (SELECT count(*) FROM probe_result r WHERE r.endpoint_id = st.endpoint_id AND r.at_ms >= t.from_ms) AS probes,
-       (SELECT min(r.at_ms) FROM probe_result r WHERE r.endpoint_id = st.endpoint_id AND r.at_ms >= t.from_ms) AS first_ms,
-       (SELECT max(r.at_ms) FROM probe_result r WHERE r.endpoint_id = st.endpoint_id AND r.at_ms >= t.from_ms) AS last_ms,
+SELECT t.endpoint_id, t.from_ms,
+       (SELECT count(*) FROM probe_result r WHERE r.endpoint_id = t.endpoint_id AND r.at_ms >= t.from_ms) AS probes,
+       (SELECT min(r.at_ms) FROM probe_result r WHERE r.endpoint_id = t.endpoint_id AND r.at_ms >= t.from_ms) AS first_ms,
+       (SELECT max(r.at_ms) FROM probe_result r WHERE r.endpoint_id = t.endpoint_id AND r.at_ms >= t.from_ms) AS last_ms,
        (SELECT coalesce(sum(CASE WHEN d.step_ms <= t.limit_ms THEN d.step_ms END), 0)
         FROM (SELECT r.at_ms - lag(r.at_ms) OVER (ORDER BY r.at_ms) AS step_ms FROM probe_result r
-              WHERE r.endpoint_id = st.endpoint_id AND r.at_ms >= t.from_ms) d) AS between_ms,
+              WHERE r.endpoint_id = t.endpoint_id AND r.at_ms >= t.from_ms) d) AS between_ms,
        t.limit_ms
-FROM endpoint_state st
-JOIN (SELECT s2.endpoint_id, coalesce(m.folded_ms, 0) AS from_ms, 3 * e.interval_ms + e.timeout_ms AS limit_ms
-      FROM endpoint_state s2 LEFT JOIN probe_rollup_mark m ON m.endpoint_id = s2.endpoint_id
-      LEFT JOIN endpoint e ON e.id = s2.endpoint_id) t ON t.endpoint_id = st.endpoint_id;
+FROM (SELECT st.endpoint_id, coalesce(m.folded_ms, 0) AS from_ms, 3 * e.interval_ms + e.timeout_ms AS limit_ms
+      FROM endpoint_state st LEFT JOIN probe_rollup_mark m ON m.endpoint_id = st.endpoint_id
+      LEFT JOIN endpoint e ON e.id = st.endpoint_id) t;
 
 -- A summary set to NULL is counted again from the results.
 CREATE TRIGGER probe_tail_count AFTER UPDATE OF tail_probes ON endpoint_state
@@ -71,14 +70,12 @@ CREATE TRIGGER probe_tail_endpoint AFTER UPDATE OF interval_ms, timeout_ms ON en
 END;
 -- A result in time order adds its step; one before the newest counts again.
 CREATE TRIGGER probe_tail_result AFTER INSERT ON probe_result BEGIN
-  UPDATE endpoint_state SET tail_probes = tail_probes + 1,
-    tail_first_ms = coalesce(tail_first_ms, NEW.at_ms), tail_last_ms = NEW.at_ms,
-    tail_between_ms = tail_between_ms
-      + CASE WHEN NEW.at_ms - tail_last_ms <= tail_limit_ms THEN NEW.at_ms - tail_last_ms ELSE 0 END
-  WHERE endpoint_id = NEW.endpoint_id AND NEW.at_ms >= tail_from_ms AND tail_probes IS NOT NULL
-    AND NEW.at_ms >= coalesce(tail_last_ms, NEW.at_ms);
-  UPDATE endpoint_state SET tail_probes = NULL
-  WHERE endpoint_id = NEW.endpoint_id AND NEW.at_ms >= tail_from_ms AND NEW.at_ms < tail_last_ms;
+  UPDATE endpoint_state
+  SET tail_probes = CASE WHEN NEW.at_ms >= coalesce(tail_last_ms, NEW.at_ms) THEN tail_probes + 1 END,
+      tail_first_ms = coalesce(tail_first_ms, NEW.at_ms), tail_last_ms = NEW.at_ms,
+      tail_between_ms = tail_between_ms
+        + CASE WHEN NEW.at_ms - tail_last_ms <= tail_limit_ms THEN NEW.at_ms - tail_last_ms ELSE 0 END
+  WHERE endpoint_id = NEW.endpoint_id AND NEW.at_ms >= tail_from_ms AND tail_probes IS NOT NULL;
 END;
 CREATE TRIGGER probe_tail_result_delete AFTER DELETE ON probe_result BEGIN
   UPDATE endpoint_state SET tail_probes = NULL
