@@ -145,12 +145,17 @@ WITH rp AS MATERIALIZED (SELECT system_id, recovery_point_at, source FROM v_reco
                                    ORDER BY c.span_ms > 0 DESC, c.share, c.url) AS least_rank
                           FROM v_coverage c JOIN v_settings p WHERE c.enabled),
      fits AS MATERIALIZED (SELECT system_id, strategy, cost_tier FROM v_strategy_fit WHERE cheapest),
--- the findings
-fx AS (
+-- the findings, each with its rank (severity) and its place in the order of
+-- priority that picks a system's worst finding
+fr AS MATERIALIZED (
   SELECT f.system_id, s.name AS system, f.finding, f.severity, f.objective, f.target_s,
          f.measured_s, f.resolution_s, f.since,
          strftime('%Y-%m-%dT%H:%M:%SZ', f.since, 'unixepoch') AS since_iso, f.detail,
-         f.lower_s, f.upper_s
+         f.lower_s, f.upper_s,
+         CASE f.severity WHEN 'BREACH' THEN 4 WHEN 'UNKNOWN' THEN 3 WHEN 'WARN' THEN 2 WHEN 'INFO' THEN 1 ELSE 0 END AS rank,
+         instr(',rto-breach,rpo-breach,backup-missed,backup-failed,no-evidence,outage-ongoing,rpo-near,rto-breach-possible,'
+               || 'backup-late,backup-running-long,backup-suspect,drill-failed,prober-stale,evidence-gap,plan-gap,strategy-under,dependency-cycle,'
+               || 'dependency-conflict,drill-overdue,target-loosened,strategy-over,', ',' || f.finding || ',') AS prio
   FROM (
     -- rto-breach: an outage in the window lasted, at the least, longer than the
     -- RTO in force when it began (or an ongoing one already has). The worst one
@@ -378,14 +383,6 @@ fx AS (
     WHERE e.enabled AND s.enabled AND p.now * 1000 - st.last_probe_ms > 3 * e.interval_ms
     GROUP BY s.id
   ) f JOIN system s ON s.id = f.system_id
-), fr AS MATERIALIZED (
-  SELECT system_id, system, finding, severity, objective, target_s, measured_s, resolution_s,
-         since, since_iso, detail, lower_s, upper_s,
-         CASE severity WHEN 'BREACH' THEN 4 WHEN 'UNKNOWN' THEN 3 WHEN 'WARN' THEN 2 WHEN 'INFO' THEN 1 ELSE 0 END AS rank,
-         instr(',rto-breach,rpo-breach,backup-missed,backup-failed,no-evidence,outage-ongoing,rpo-near,rto-breach-possible,'
-               || 'backup-late,backup-running-long,backup-suspect,drill-failed,prober-stale,evidence-gap,plan-gap,strategy-under,dependency-cycle,'
-               || 'dependency-conflict,drill-overdue,target-loosened,strategy-over,', ',' || finding || ',') AS prio
-  FROM fx
 ), worst AS (
   -- per system, its findings counted and the worst of them: the highest rank,
   -- then the first in the list above (the row holding the one max())
