@@ -16,6 +16,7 @@
 #include "cron.h"
 #include "evidence.h"
 #include "inventory.h"
+#include "probe.h"
 #include "strbuf.h"
 #include "url.h"
 #include "util.h"
@@ -374,7 +375,7 @@ void inventory_endpoint_defaults(struct inventory_endpoint *ep)
 	ep->kind = "health";
 	ep->interval_ms = 60000;
 	ep->timeout_ms = 10000;
-	ep->expect = "200-399";
+	ep->expect = PROBE_EXPECT_DEFAULT;
 	ep->tls_verify = 1;
 	ep->enabled = 1;
 }

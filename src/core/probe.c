@@ -96,7 +96,7 @@ int64_t probe_now_ms(void)
 
 int probe_status_expected(const char *expect, long status)
 {
-	const char *p = expect && *expect ? expect : "200-399";
+	const char *p = expect && *expect ? expect : PROBE_EXPECT_DEFAULT;
 
 	while (*p) {
 		char *end;
@@ -475,7 +475,7 @@ static void finish(struct probe_engine *pe, struct job *j, CURLcode code)
 	}
 	if (!is_file && !probe_status_expected(j->spec.expect, status)) {
 		fail(pe, j, status, r.latency_ms, "HTTP status %ld, expected %s", status,
-		     j->spec.expect ? j->spec.expect : "200-399");
+		     j->spec.expect ? j->spec.expect : PROBE_EXPECT_DEFAULT);
 		return;
 	}
 	if (j->spec.body_match && !strstr(strbuf_str(&j->body), j->spec.body_match)) {

@@ -27,6 +27,7 @@
 #define PROBE_BODY_MAX (64 * 1024)
 #define PROBE_MAX_REDIRECTS 5
 #define PROBE_FUTURE_SKEW_S 300 /* the future-skew setting's default */
+#define PROBE_EXPECT_DEFAULT "200-399" /* the status codes expected when none are given */
 
 enum probe_kind { PROBE_HEALTH, PROBE_FRESHNESS };
 
@@ -35,7 +36,7 @@ struct probe_spec {
 	const char *url;
 	enum probe_kind kind;
 	int64_t timeout_ms;
-	const char *expect;     /* status codes, "200-399" */
+	const char *expect;     /* status codes; NULL: PROBE_EXPECT_DEFAULT */
 	const char *body_match; /* NULL: none */
 	const char *json_path;  /* freshness: field with a time or a lag */
 	char **headers;         /* "Name: value", may name ${VARIABLES} */

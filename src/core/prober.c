@@ -93,7 +93,8 @@ static struct strbuf *warning(struct prober *p)
 }
 
 static const char load_sql[] =
-	"SELECT e.id, e.system_id, s.name, e.url, e.kind, e.interval_ms, e.timeout_ms, e.expect,"
+	"SELECT e.id, e.system_id, s.name, e.url, e.kind, e.interval_ms, e.timeout_ms,"
+	" nullif(e.expect, '" PROBE_EXPECT_DEFAULT "'),"
 	" e.body_match, e.json_path, e.headers, coalesce(e.max_latency_ms, 0), e.tls_verify,"
 	" s.rto_s, (SELECT count(*) FROM json_each(e.headers))"
 	" FROM endpoint e JOIN system s ON s.id = e.system_id"
@@ -131,34 +132,42 @@ static int load(struct prober *p, char **systems, struct error *e)
 	db_bind_text(st, 1, systems ? strbuf_str(&names) : NULL);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct prober_endpoint *ep;
-		size_t h = 0;
+		struct prober_extra *x;
+		size_t h = 0, nheaders;
 
 		p->eps = xgrow(p->eps, &cap, p->neps + 1, sizeof(*p->eps));
 		ep = &p->eps[p->neps++];
 		memset(ep, 0, sizeof(*ep));
 		ep->id = sqlite3_column_int64(st, 0);
 		ep->system_id = sqlite3_column_int64(st, 1);
-		ep->system = db_column_strdup(st, 2);
+		/* A system's endpoints come together (ORDER BY s.name): they share
+		 * its name rather than each keeping a copy. */
+		ep->system = p->neps > 1 && ep[-1].system_id == ep->system_id
+				     ? ep[-1].system
+				     : db_column_strdup(st, 2);
 		ep->url = db_column_strdup(st, 3);
 		ep->health = !strcmp((const char *)sqlite3_column_text(st, 4), "health");
 		ep->interval_ms = sqlite3_column_int64(st, 5);
 		ep->timeout_ms = sqlite3_column_int64(st, 6);
 		ep->rto_s = sqlite3_column_int64(st, 13);
-		ep->spec.id = (int64_t)(p->neps - 1); /* the engine hands back our index */
-		ep->spec.url = ep->url;
-		ep->spec.kind = ep->health ? PROBE_HEALTH : PROBE_FRESHNESS;
-		ep->spec.timeout_ms = ep->timeout_ms;
-		ep->spec.expect = db_column_strdup(st, 7);
-		ep->spec.body_match = db_column_strdup(st, 8);
-		ep->spec.json_path = db_column_strdup(st, 9);
-		ep->spec.max_latency_ms = sqlite3_column_int64(st, 11);
-		ep->spec.tls_verify = sqlite3_column_int(st, 12);
-		ep->spec.nheaders = (size_t)sqlite3_column_int64(st, 14);
-		ep->spec.headers = xcalloc(ep->spec.nheaders + 1, sizeof(char *));
+		ep->tls_verify = sqlite3_column_int(st, 12) != 0;
+		nheaders = (size_t)sqlite3_column_int64(st, 14);
+		if (sqlite3_column_type(st, 7) == SQLITE_NULL && sqlite3_column_type(st, 8) == SQLITE_NULL &&
+		    sqlite3_column_type(st, 9) == SQLITE_NULL && !sqlite3_column_int64(st, 11) && !nheaders)
+			continue;
+		x = ep->extra = xcalloc(1, sizeof(*x));
+		x->expect = db_column_strdup(st, 7);
+		x->body_match = db_column_strdup(st, 8);
+		x->json_path = db_column_strdup(st, 9);
+		x->max_latency_ms = sqlite3_column_int64(st, 11);
+		x->nheaders = nheaders;
+		if (!nheaders)
+			continue;
+		x->headers = xcalloc(nheaders + 1, sizeof(char *));
 		sqlite3_bind_text(hs, 1, (const char *)sqlite3_column_text(st, 10), -1,
 				  SQLITE_TRANSIENT);
-		while (sqlite3_step(hs) == SQLITE_ROW && h < ep->spec.nheaders)
-			ep->spec.headers[h++] = db_column_strdup(hs, 0);
+		while (sqlite3_step(hs) == SQLITE_ROW && h < nheaders)
+			x->headers[h++] = db_column_strdup(hs, 0);
 		sqlite3_reset(hs);
 	}
 	sqlite3_finalize(st);
@@ -169,6 +178,29 @@ static int load(struct prober *p, char **systems, struct error *e)
 	if (p->neps)
 		p->eps = xrealloc(p->eps, p->neps * sizeof(*p->eps)); /* give back the slack */
 	return 0;
+}
+
+/* Hand endpoint I to the engine: the engine copies what it needs. */
+static void add(struct prober *p, size_t i)
+{
+	const struct prober_endpoint *ep = &p->eps[i];
+	const struct prober_extra *x = ep->extra;
+	struct probe_spec spec = {0};
+
+	spec.id = (int64_t)i; /* the engine hands back our index */
+	spec.url = ep->url;
+	spec.kind = ep->health ? PROBE_HEALTH : PROBE_FRESHNESS;
+	spec.timeout_ms = ep->timeout_ms;
+	spec.tls_verify = ep->tls_verify;
+	if (x) {
+		spec.expect = x->expect;
+		spec.body_match = x->body_match;
+		spec.json_path = x->json_path;
+		spec.headers = x->headers;
+		spec.nheaders = x->nheaders;
+		spec.max_latency_ms = x->max_latency_ms;
+	}
+	probe_engine_add(p->engine, &spec);
 }
 
 /* --- the timer heap ------------------------------------------------------- */
@@ -490,14 +522,18 @@ static void free_endpoints(struct prober *p)
 	for (i = 0; i < p->neps; i++) {
 		struct prober_endpoint *ep = &p->eps[i];
 
-		free(ep->system);
+		if (!i || ep->system != p->eps[i - 1].system)
+			free(ep->system);
 		free(ep->url);
-		free((char *)ep->spec.expect);
-		free((char *)ep->spec.body_match);
-		free((char *)ep->spec.json_path);
-		for (h = 0; h < ep->spec.nheaders; h++)
-			free(ep->spec.headers[h]);
-		free(ep->spec.headers);
+		if (!ep->extra)
+			continue;
+		free(ep->extra->expect);
+		free(ep->extra->body_match);
+		free(ep->extra->json_path);
+		for (h = 0; h < ep->extra->nheaders; h++)
+			free(ep->extra->headers[h]);
+		free(ep->extra->headers);
+		free(ep->extra);
 	}
 	free(p->eps);
 	p->eps = NULL;
@@ -671,7 +707,7 @@ int prober_once(struct prober *p, int stop_fd, int *stopped, struct error *e)
 	 * flat however many endpoints there are. */
 	while (!*stopped && (next < p->neps || probe_engine_pending(p->engine))) {
 		while (next < p->neps && probe_engine_pending(p->engine) < p->concurrency + 64)
-			probe_engine_add(p->engine, &p->eps[next++].spec);
+			add(p, next++);
 		if (probe_engine_step(p->engine, 200, stop_fd, stopped, e) < 0 ||
 		    maybe_flush(p, e) < 0)
 			return -1;
@@ -680,6 +716,10 @@ int prober_once(struct prober *p, int stop_fd, int *stopped, struct error *e)
 		probe_engine_abandon(p->engine);
 	if (flush(p, 1, e) < 0 || replaced(p, e))
 		return -1;
+	/* Every result is recorded: the endpoints are not needed to read the
+	 * verdict, and freed first, the peak is that of probing or that of the
+	 * verdict rather than their sum. */
+	free_endpoints(p);
 	return history(p, 1, e);
 }
 
@@ -716,10 +756,10 @@ static int64_t start_due(struct prober *p, int64_t now, int64_t soonest)
 	if (!p->heap_ready)
 		heap_build(p, now);
 	while (p->nheap && p->eps[p->heap[0]].due_ms <= now) {
-		struct prober_endpoint *ep = &p->eps[heap_pop(p)];
+		size_t i = heap_pop(p);
 
-		ep->in_flight = 1;
-		probe_engine_add(p->engine, &ep->spec);
+		p->eps[i].in_flight = 1;
+		add(p, i);
 	}
 	if (p->nheap && p->eps[p->heap[0]].due_ms < soonest)
 		soonest = p->eps[p->heap[0]].due_ms;

@@ -33,16 +33,26 @@
 #include "error.h"
 #include "probe.h"
 
+/* The settings few endpoints have, kept apart: most endpoints have none. */
+struct prober_extra {
+	char *expect, *body_match, *json_path;
+	char **headers;
+	size_t nheaders;
+	int64_t max_latency_ms;
+};
+
+/* One endpoint to probe: 80 bytes and its URL, which is most of what the
+ * prober's memory grows by per endpoint (tests/bench/README.md). */
 struct prober_endpoint {
 	int64_t id, system_id;
-	char *system, *url;
-	int health;
+	char *system; /* shared by a system's endpoints */
+	char *url;
+	struct prober_extra *extra; /* NULL: none of them */
 	int64_t interval_ms, timeout_ms, rto_s;
-	struct probe_spec spec;
 	/* scheduling */
 	int64_t due_ms;
 	int failures;
-	int in_flight;
+	unsigned char health, tls_verify, in_flight;
 };
 
 /* Called for every result as it arrives (before it is committed). */

@@ -105,7 +105,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--drtop", default=os.path.join(TOP, "drtop"))
     ap.add_argument("--endpoints", type=int, default=10000)
-    ap.add_argument("--rss-sizes", default="1000,10000,50000",
+    ap.add_argument("--rss-sizes", default="1000,10000,20000,50000,100000",
                     help="endpoint counts for the peak RSS per endpoint (3.)")
     args = ap.parse_args()
     drtop = os.path.abspath(args.drtop)
