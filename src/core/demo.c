@@ -188,17 +188,16 @@ static const char history[] =
 	"  SELECT 7 UNION SELECT 3 UNION SELECT 1) k WHERE s.name <> 'new-service'))"
 	" WHERE before IS NULL OR before <> status;";
 
-static int is_demo(const char *path)
+/* 1: PATH is a demo database, 0: a database that is not, -1: one drtop cannot
+ * open (E says why: a newer schema, not a database...). */
+static int is_demo(const char *path, struct error *e)
 {
-	struct error e = {0};
-	struct db *db = db_open(path, DB_NO_CREATE | DB_NO_MIGRATE, &e);
+	struct db *db = db_open(path, DB_NO_CREATE | DB_NO_MIGRATE, e);
 	sqlite3_stmt *st;
 	int demo = 0;
 
-	if (!db) {
-		error_done(&e);
-		return 0;
-	}
+	if (!db)
+		return -1;
 	st = db_prepare(db, "SELECT value FROM setting WHERE key = 'demo'", NULL);
 	if (st && sqlite3_step(st) == SQLITE_ROW)
 		demo = !strcmp((const char *)sqlite3_column_text(st, 0), "1");
@@ -228,7 +227,20 @@ int demo_create(const char *path, struct error *e)
 	size_t i;
 
 	if (stat(path, &sb) == 0) {
-		if (!is_demo(path))
+		struct error why = {0};
+		int demo = is_demo(path, &why);
+
+		if (demo < 0) {
+			size_t n = strlen(why.msg);
+
+			error_set(e, ERR_CANTCREAT,
+				  "%s exists and cannot be read: %.*s; drtop demo never overwrites "
+				  "what may be a real database (use --db for another path)",
+				  path, (int)(n && why.msg[n - 1] == '.' ? n - 1 : n), why.msg);
+			error_done(&why);
+			return -1;
+		}
+		if (!demo)
 			return error_set(e, ERR_CANTCREAT,
 					 "%s exists and is not a demo database; drtop demo never "
 					 "overwrites a real one (use --db for another path)",

@@ -170,5 +170,11 @@ ok "the demo's reporting checks in about 26 hours late every week" test "$("$DRT
 ok "the demo's status history holds changes only" test "$("$DRTOP" --db "$T/demo.db" db query "SELECT count(*) FROM (SELECT status, lag(status) OVER (PARTITION BY system_id ORDER BY at, id) AS before FROM status_history) WHERE status = before")" -eq 0
 ok "and all four strategies" test "$("$DRTOP" --db "$T/demo.db" db query "SELECT count(DISTINCT strategy) FROM system")" -eq 4
 fails "drtop demo never overwrites a real database" 73 "is not a demo database" demo --db "$DRTOP_DB" --no-dashboard
+cp "$T/demo.db" "$T/newer.db"
+sqlite3 "$T/newer.db" "PRAGMA user_version = 999"
+fails "nor a file it cannot read, saying why" 73 \
+	"newer.db exists and cannot be read: $T/newer.db has schema version 999, newer than this drtop understands" \
+	demo --db "$T/newer.db" --no-dashboard
+ok "... and leaves it as it was" test "$(sqlite3 "$T/newer.db" "PRAGMA user_version")" = 999
 
 done_testing
