@@ -33,13 +33,17 @@ static const struct setting {
 	 "share of the median size or duration of the last ten runs below which a run is suspect (0.5)"},
 	{"outage-threshold", "outage_threshold", K_COUNT,
 	 "consecutive failed probes that open an outage (2)"},
-	{"retention", "retention_s", K_DURATION, "how long raw probe results are kept (30d)"},
+	{"retention", "retention_s", K_DURATION,
+	 "how long raw probe results are kept; older ones live on as hourly rollups (4h)"},
 	{"history", "history_s", K_DURATION,
 	 "how long rollups, outages, check-ins, drills, status history and notifications are kept (400d)"},
 	{"coverage-min", "coverage_min", K_RATIO,
 	 "share of the window a system's endpoints must be watched, or evidence-gap warns (95%)"},
 	{"future-skew", "future_skew_s", K_DURATION,
 	 "how far past the probe's clock a recovery point may lie (5m)"},
+	{"seal-every", "seal_every_s", K_DURATION,
+	 "how long probe --watch may leave results out of the ledger before sealing them in one "
+	 "batch entry, 0 at every write (1m)"},
 	{"anchor-log", "anchor_log_s", K_DURATION,
 	 "how often probe --watch logs the ledger's head to syslog, 0 never (1h)"},
 	{"notify-retry-max", "notify_retry_max_s", K_DURATION,
@@ -141,6 +145,7 @@ static int run_set(struct ctx *ctx, struct args *a, struct error *e)
 		if (duration_parse(value,
 				   !strcmp(s->key, "backup_grace_s") || !strcmp(s->key, "future_skew_s") ||
 					   !strcmp(s->key, "anchor_log_s") || !strcmp(s->key, "notify_hold_s") ||
+					   !strcmp(s->key, "seal_every_s") ||
 					   !strcmp(s->key, "notify_unwatched_s")
 					   ? DURATION_ZERO_OK
 					   : 0,

@@ -55,7 +55,7 @@ static int run_verify(struct ctx *ctx, struct args *a, struct error *e)
 	struct strbuf out = STRBUF_INIT;
 	struct db *db;
 	char head[LEDGER_HASH_HEX + 1];
-	int64_t first = 0, seq;
+	int64_t first = 0, seq, waiting = 0;
 	int n, m;
 
 	db = db_open(ctx->db_path, DB_NO_CREATE | DB_NO_MIGRATE | DB_READ | DB_WHOLE, e);
@@ -70,9 +70,16 @@ static int run_verify(struct ctx *ctx, struct args *a, struct error *e)
 	}
 	n += m;
 	print_problems(ctx, &out);
-	if (!n && ledger_head(db, &seq, head, e) == 0)
+	if (!n && ledger_head(db, &seq, head, e) == 0 && ledger_waiting(db, &waiting, e) == 0) {
 		fprintf(ctx->out, "%s: intact: %" PRId64 " ledger entries, head %" PRId64 ":%s\n",
 			db->path, seq, seq, head);
+		/* the watcher seals its results once a minute (seal-every) */
+		if (waiting)
+			fprintf(ctx->out, "%s: %" PRId64 " probe result%s or rollup%s wait%s for the next "
+				"batch entry (within seal-every)\n",
+				db->path, waiting, waiting == 1 ? "" : "s", waiting == 1 ? "" : "s",
+				waiting == 1 ? "s" : "");
+	}
 	else if (first)
 		fprintf(ctx->out, "%s: NOT intact: %d problems; the first broken ledger entry is %"
 			PRId64 "\n", db->path, n, first);

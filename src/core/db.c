@@ -756,7 +756,7 @@ struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 	int version, ro_only = 0;
 
 	db->migrated_from = -1;
-	db->probe_mark = db->ledger_mark = -1;
+	db->probe_mark = db->ledger_mark = db->rollup_mark = -1;
 	db->anchor_logged = when_real_now();
 	db->path = db_resolve_path(explicit_path, e);
 	if (!db->path)

@@ -29,6 +29,14 @@
 
 #define DB_CACHE_MAX 32
 
+/* When a write transaction seals the batches of probe results and rollups
+ * that wait (db->seal_defer; ledger_pending, migration 0027). */
+enum {
+	SEAL_NOW,       /* at its start, as it may remove rows, and at its commit */
+	SEAL_LATER,     /* at its commit once the oldest has waited seal_every_s (the watcher) */
+	SEAL_AT_COMMIT, /* at its commit, not before: it removes no unsealed row (the watcher's last) */
+};
+
 struct db {
 	sqlite3 *h;
 	char *path;
@@ -39,6 +47,10 @@ struct db {
 	const char *reason;  /* why, kept in the ledger with the next changes (borrowed), or NULL */
 	int64_t probe_mark;  /* the largest probe_result id when the write transaction began */
 	int64_t ledger_mark; /* the newest ledger entry then; -1: no ledger to keep */
+	int64_t rollup_mark; /* the largest probe_rollup id then; -1: no rollups */
+	int pend;            /* the schema has ledger_pending: batches may be sealed later */
+	int seal_defer;        /* how this transaction seals batches: SEAL_* (ledger_seal) */
+	int64_t seal_every_ms; /* how long they may wait (setting seal_every_s), read by ledger_mark */
 	int64_t anchor_log_s;   /* log the head to the system log this often (0: never) */
 	int64_t anchor_logged;  /* when it was last logged, or when the database was opened */
 	int64_t sealed_seq;     /* the entry the last commit sealed last, or 0 */

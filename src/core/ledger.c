@@ -92,10 +92,16 @@ void ledger_register(sqlite3 *h)
 	sqlite3_create_function(h, "sha3", 2, flags, NULL, sql_sha3, NULL, NULL);
 }
 
+static int pending_since(struct db *db, int64_t older_than_ms, int64_t *yes, struct error *e);
+static int seal_pending(struct db *db, struct error *e);
+
 int ledger_mark(struct db *db, int version, struct error *e)
 {
-	db->probe_mark = db->ledger_mark = -1;
+	int64_t waiting = 0;
+
+	db->probe_mark = db->ledger_mark = db->rollup_mark = -1;
 	db->sealed_seq = 0;
+	db->pend = version >= LEDGER_PENDING_VERSION;
 	if (version < LEDGER_SCHEMA_VERSION)
 		return 0;
 	if (db_int64(db, "SELECT coalesce(max(id), 0) FROM probe_result", &db->probe_mark, e) < 0 ||
@@ -103,6 +109,17 @@ int ledger_mark(struct db *db, int version, struct error *e)
 	    db_int64(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM setting"
 			" WHERE key = 'anchor_log_s'), 3600)",
 		    &db->anchor_log_s, e) < 0)
+		return -1;
+	if (version >= LEDGER_ROLLUP_VERSION &&
+	    db_int64(db, "SELECT coalesce(max(id), 0) FROM probe_rollup", &db->rollup_mark, e) < 0)
+		return -1;
+	/* Batches left waiting (by the watcher, or by one that stopped short) are
+	 * sealed before anything else this transaction does: it may remove rows. */
+	if (db->pend && db_int64(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM setting"
+				  " WHERE key = 'seal_every_s'), 60) * 1000", &db->seal_every_ms, e) < 0)
+		return -1;
+	if (db->pend && db->seal_defer == SEAL_NOW &&
+	    (pending_since(db, 0, &waiting, e) < 0 || (waiting && seal_pending(db, e) < 0)))
 		return -1;
 	return 0;
 }
@@ -134,7 +151,7 @@ static void to_hex(const unsigned char *md, char *hex)
 }
 
 /*
- * The probe_result.batch entry of the rows written since the mark, if any.
+ * The probe_result.batch entry of the rows with ids FIRST to LAST, if any.
  * Each row's canonical text is its columns as SQLite's quote() writes them
  * (integers in decimal, NULL as NULL, the error text in single quotes with
  * quotes doubled), joined by '|' and ended by a newline; the batch's digest is
@@ -145,11 +162,11 @@ static void to_hex(const unsigned char *md, char *hex)
  * deleted with its results) keeps their texts (probe_result.removal) so that
  * every batch stays checkable. db/ledger-verify.sql recomputes the same in SQL.
  */
-static int append_batch(struct db *db, struct error *e)
+static int append_batch(struct db *db, int64_t first, int64_t last, struct error *e)
 {
 	static const char rows_sql[] =
 		"SELECT id, endpoint_id, at_ms, ok, status_code, latency_ms, quote(error), data_time,"
-		" lag_s FROM probe_result WHERE id > ?1 ORDER BY id";
+		" lag_s FROM probe_result WHERE id BETWEEN ?1 AND ?2 ORDER BY id";
 	static const char put_sql[] =
 		"INSERT INTO ledger_new (kind, payload) VALUES ('probe_result.batch', ?1)";
 	sqlite3_stmt *rows = db_cached(db, rows_sql, e), *put = NULL;
@@ -166,7 +183,8 @@ static int append_batch(struct db *db, struct error *e)
 		goto out;
 	if (!sha3 || !md || EVP_DigestInit_ex2(md, sha3, NULL) != 1)
 		goto crypto;
-	sqlite3_bind_int64(rows, 1, db->probe_mark);
+	sqlite3_bind_int64(rows, 1, first);
+	sqlite3_bind_int64(rows, 2, last);
 	while ((step = sqlite3_step(rows)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(rows, 0), at = sqlite3_column_int64(rows, 2);
 
@@ -230,6 +248,153 @@ out:
 	strbuf_done(&row);
 	strbuf_done(&payload);
 	return rc;
+}
+
+/* The probe_rollup.batch entry of the rollups with ids FIRST to LAST, if any:
+ * their range, hours and endpoints, and the SHA3-256 of their rows as
+ * LEDGER_ROLLUP_ROW writes them, joined by newlines in id order. */
+static int append_rollup_batch(struct db *db, int64_t first, int64_t last, struct error *e)
+{
+	static const char sql[] =
+		"INSERT INTO ledger_new (kind, payload)"
+		" SELECT 'probe_rollup.batch', json_object('first', min(id), 'last', max(id), 'rows', count(*),"
+		"  'from_hour', min(hour), 'to_hour', max(hour),"
+		"  'endpoints', json((SELECT json_group_array(endpoint_id) FROM"
+		"   (SELECT DISTINCT endpoint_id FROM probe_rollup WHERE id BETWEEN ?1 AND ?2"
+		"    ORDER BY endpoint_id))),"
+		"  'sha3', (SELECT lower(hex(sha3(group_concat(row, char(10)), 256)))"
+		"   FROM (SELECT " LEDGER_ROLLUP_ROW " AS row FROM probe_rollup"
+		"    WHERE id BETWEEN ?1 AND ?2 ORDER BY id)))"
+		" FROM probe_rollup WHERE id BETWEEN ?1 AND ?2 HAVING count(*) > 0";
+	sqlite3_stmt *st = db_cached(db, sql, e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int64(st, 2, last);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "ledger: rollups");
+}
+
+/* --- batches sealed later (ledger_pending, migration 0027) -------------- */
+
+static const struct pending_table {
+	const char *name;
+	const char *note_sql;    /* the range of ids above ?1, noted at ?2 */
+	const char *between_sql; /* any row strictly between ?1 and ?2? */
+	const char *first_sql;   /* the first id waiting */
+	int (*append)(struct db *, int64_t, int64_t, struct error *);
+} pending_tables[] = {
+	{"probe_result",
+	 "INSERT INTO ledger_pending (tbl, first, last, rows, at_ms) SELECT 'probe_result', min(id),"
+	 " max(id), count(*), ?2 FROM probe_result WHERE id > ?1 HAVING count(*) > 0",
+	 "SELECT EXISTS (SELECT 1 FROM probe_result WHERE id > ?1 AND id < ?2)",
+	 "SELECT min(first) FROM ledger_pending WHERE tbl = 'probe_result'", append_batch},
+	{"probe_rollup",
+	 "INSERT INTO ledger_pending (tbl, first, last, rows, at_ms) SELECT 'probe_rollup', min(id),"
+	 " max(id), count(*), ?2 FROM probe_rollup WHERE id > ?1 HAVING count(*) > 0",
+	 "SELECT EXISTS (SELECT 1 FROM probe_rollup WHERE id > ?1 AND id < ?2)",
+	 "SELECT min(first) FROM ledger_pending WHERE tbl = 'probe_rollup'", append_rollup_batch},
+};
+
+/* Run a cached statement with ?1 and ?2 (those it has); *OUT gets column 0 of
+ * its row, -1 for NULL. */
+static int step2(struct db *db, const char *sql, int64_t a, int64_t b, int64_t *out,
+		 struct error *e)
+{
+	sqlite3_stmt *st = db_cached(db, sql, e);
+	int rc, n;
+
+	if (!st)
+		return -1;
+	n = sqlite3_bind_parameter_count(st);
+	if (n >= 1)
+		sqlite3_bind_int64(st, 1, a);
+	if (n >= 2)
+		sqlite3_bind_int64(st, 2, b);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && out)
+		*out = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, e, "ledger: pending batches");
+}
+
+/* Seal one table's waiting ranges: ranges with no row of the table between
+ * them make one entry; a row between two (written by some other client)
+ * separates them, and stays in no entry. */
+static int seal_table(struct db *db, const struct pending_table *t, struct error *e)
+{
+	static const char ranges_sql[] = "SELECT first, last FROM ledger_pending WHERE tbl = ?1 ORDER BY first";
+	sqlite3_stmt *st = db_cached(db, ranges_sql, e);
+	int64_t(*r)[2] = NULL, between = 0;
+	size_t n = 0, cap = 0, i, g;
+	int step, rc = -1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap)
+			r = xrealloc(r, (cap = cap ? 2 * cap : 16) * sizeof(*r));
+		r[n][0] = sqlite3_column_int64(st, 0);
+		r[n++][1] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		db_fail(db, e, "ledger: pending batches");
+		goto out;
+	}
+	for (g = 0, i = 1; i <= n; i++) {
+		if (i < n) {
+			if (step2(db, t->between_sql, r[i - 1][1], r[i][0], &between, e) < 0)
+				goto out;
+			if (!between)
+				continue;
+		}
+		if (t->append(db, r[g][0], r[i - 1][1], e) < 0)
+			goto out;
+		g = i;
+	}
+	rc = 0;
+out:
+	free(r);
+	return rc;
+}
+
+/* Seal every waiting range, as batch entries of this transaction. */
+static int seal_pending(struct db *db, struct error *e)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(pending_tables) / sizeof(pending_tables[0]); i++)
+		if (seal_table(db, &pending_tables[i], e) < 0)
+			return -1;
+	return db_exec(db, "DELETE FROM ledger_pending", e);
+}
+
+/* Does anything wait to be sealed (when OLDER_THAN_MS is 0), or has anything
+ * waited since before OLDER_THAN_MS? */
+static int pending_since(struct db *db, int64_t older_than_ms, int64_t *yes, struct error *e)
+{
+	int64_t oldest = -1;
+
+	if (step2(db, "SELECT min(at_ms) FROM ledger_pending", 0, 0, &oldest, e) < 0)
+		return -1;
+	*yes = oldest >= 0 && (older_than_ms == 0 || oldest <= older_than_ms);
+	return 0;
+}
+
+int64_t ledger_unsealed_from(struct db *db, int rollups, struct error *e)
+{
+	int64_t first = -1, mark = rollups ? db->rollup_mark : db->probe_mark;
+
+	if (mark < 0)
+		return INT64_MAX;
+	if (db->pend && step2(db, pending_tables[rollups != 0].first_sql, 0, 0, &first, e) < 0)
+		return -1;
+	return first >= 0 && first <= mark ? first : mark + 1;
 }
 
 /* Lowercase hex SHA3-256 of S into HEX (LEDGER_HASH_HEX + 1 bytes). */
@@ -519,6 +684,35 @@ void ledger_bulk_free(struct db *db)
 	}
 }
 
+/* The batch entries of the rows this transaction wrote, appended now (a
+ * schema without ledger_pending). */
+static int append_batches(struct db *db, struct error *e)
+{
+	if (db->probe_mark >= 0 && append_batch(db, db->probe_mark + 1, INT64_MAX, e) < 0)
+		return -1;
+	if (db->rollup_mark >= 0 && append_rollup_batch(db, db->rollup_mark + 1, INT64_MAX, e) < 0)
+		return -1;
+	return 0;
+}
+
+/* Note the ranges of rows this transaction wrote; seal every waiting range
+ * now, unless the connection may defer them and the oldest has not waited
+ * that long. */
+static int note_batches(struct db *db, struct error *e)
+{
+	int64_t now_ms = when_real_now() * 1000, due = 1;
+	int64_t marks[2] = {db->probe_mark, db->rollup_mark};
+	size_t i;
+
+	for (i = 0; i < sizeof(pending_tables) / sizeof(pending_tables[0]); i++)
+		if (marks[i] >= 0 && step2(db, pending_tables[i].note_sql, marks[i], now_ms, NULL, e) < 0)
+			return -1;
+	if (db->seal_defer == SEAL_LATER && db->seal_every_ms > 0 &&
+	    pending_since(db, now_ms - db->seal_every_ms, &due, e) < 0)
+		return -1;
+	return due ? seal_pending(db, e) : 0;
+}
+
 int ledger_seal(struct db *db, struct error *e)
 {
 	int rc = 0;
@@ -530,12 +724,25 @@ int ledger_seal(struct db *db, struct error *e)
 		if (rc == 0)
 			rc = bulk_switch(db, 0, e);
 	}
-	if (rc == 0 && db->probe_mark >= 0)
-		rc = append_batch(db, e);
+	if (rc == 0)
+		rc = db->pend ? note_batches(db, e) : append_batches(db, e);
 	if (rc == 0)
 		rc = seal_entries(db, e);
-	db->probe_mark = db->ledger_mark = -1;
+	db->probe_mark = db->ledger_mark = db->rollup_mark = -1;
 	return rc;
+}
+
+int ledger_seal_waiting(struct db *db, struct error *e)
+{
+	int64_t waiting = 0;
+
+	if (db->version < LEDGER_PENDING_VERSION)
+		return 0;
+	db->seal_defer = SEAL_NOW;
+	if (pending_since(db, 0, &waiting, e) < 0)
+		return -1;
+	/* db_begin seals them (ledger_mark) */
+	return waiting ? (db_begin(db, e) < 0 ? -1 : db_commit(db, e)) : 0;
 }
 
 int ledger_head(struct db *db, int64_t *seq, char *hash, struct error *e)
@@ -652,6 +859,11 @@ int ledger_verify(struct db *db, const char *anchor, struct strbuf *out, int64_t
 			      db->version);
 		return 1;
 	}
+	/* The query reads ledger_pending; before it existed, nothing waited. */
+	if (db->version < LEDGER_PENDING_VERSION &&
+	    db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS ledger_pending (tbl TEXT, first INTEGER,"
+			" last INTEGER)", e) < 0)
+		return -1;
 	st = db_prepare(db, ledger_verify_sql, e);
 	if (!st)
 		return error_prefix(e, "ledger verification");
@@ -672,4 +884,12 @@ int ledger_verify(struct db *db, const char *anchor, struct strbuf *out, int64_t
 		problems += rc;
 	}
 	return problems;
+}
+
+int ledger_waiting(struct db *db, int64_t *rows, struct error *e)
+{
+	*rows = 0;
+	if (db->version < LEDGER_PENDING_VERSION)
+		return 0;
+	return db_int64(db, "SELECT coalesce(sum(rows), 0) FROM ledger_pending", rows, e);
 }

@@ -23,6 +23,19 @@
 /* The schema version that introduced the ledger. */
 #define LEDGER_SCHEMA_VERSION 6
 
+/* The schema versions that introduced rollups (their batch entries), and
+ * batches sealed later (ledger_pending). */
+#define LEDGER_ROLLUP_VERSION 9
+#define LEDGER_PENDING_VERSION 27
+
+/* A rollup row as its probe_rollup.batch digest sees it (db/ledger-verify.sql). */
+#define LEDGER_ROLLUP_ROW                                                            \
+	"json_object('endpoint_id', endpoint_id, 'hour', hour, 'probes', probes,"     \
+	" 'failures', failures, 'latency_p50_ms', latency_p50_ms, 'latency_p95_ms',"   \
+	" latency_p95_ms, 'latency_max_ms', latency_max_ms, 'watched_ms', watched_ms," \
+	" 'first_ms', first_ms, 'last_ms', last_ms, 'first_id', first_id, 'last_id',"  \
+	" last_id)"
+
 /* The length of a hash as lowercase hex, without the NUL. */
 #define LEDGER_HASH_HEX 64
 
@@ -34,9 +47,24 @@ void ledger_register(sqlite3 *h);
  * begin (db_begin), on a database of schema VERSION. */
 int ledger_mark(struct db *db, int version, struct error *e);
 
-/* Append the digest of the probe results written since ledger_mark(), if any,
- * and seal the entries added since (db_commit, inside the transaction). */
+/* At commit (db_commit, inside the transaction): give the probe results and
+ * rollups written since ledger_mark() their batch entries, and seal the
+ * entries added since. On a schema with ledger_pending, the ranges of ids
+ * written wait there and are sealed together: at this commit, unless
+ * db->seal_defer is set and the oldest has waited less than the setting
+ * seal_every_s; else at the start of the next write transaction without it. */
 int ledger_seal(struct db *db, struct error *e);
+
+/* The first id of probe_result (ROLLUPS: probe_rollup) that is in no batch
+ * entry yet, INT64_MAX when nothing is kept unsealed; -1 with e set. Rows from
+ * there on must not be removed before they are sealed. In a write transaction. */
+int64_t ledger_unsealed_from(struct db *db, int rollups, struct error *e);
+
+/* Seal the batches left waiting, in a transaction of their own, if any. */
+int ledger_seal_waiting(struct db *db, struct error *e);
+
+/* How many probe results and rollups wait for their batch entry. */
+int ledger_waiting(struct db *db, int64_t *rows, struct error *e);
 
 /* After a commit: in a process that has run for the anchor-log interval since it
  * opened the database (or last logged), send the head the commit sealed to the

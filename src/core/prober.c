@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "inventory.h"
+#include "ledger.h"
 #include "notify-send.h"
 #include "prober.h"
 #include "recorder.h"
@@ -379,7 +380,7 @@ static int64_t prune_every_ms(struct prober *p)
 /* Write the pending results in one transaction, with the heartbeat and, when
  * due, a batch of retention. FINAL: the last chance (stop, --once): a database
  * that cannot be written is an error rather than a reason to wait. */
-static int flush(struct prober *p, int final, struct error *e)
+static int flush_batch(struct prober *p, int final, struct error *e)
 {
 	struct error err = {0};
 	int64_t now = mono_ms();
@@ -641,7 +642,38 @@ static int pump(void *arg)
 
 /* Status changes are kept every few seconds, not with every batch: the verdict
  * reads every system. A locked database only postpones them. */
+/* While watching, the prober's own transactions leave their batches to be
+ * sealed once a minute (setting seal_every_s) rather than at every commit; any
+ * other transaction, on this connection (the dashboard's) or another, seals
+ * them first. */
+static void defer_seal(struct prober *p, int final)
+{
+	p->db->seal_defer = !p->watching ? SEAL_NOW : final ? SEAL_AT_COMMIT : SEAL_LATER;
+}
+
+static int flush(struct prober *p, int final, struct error *e)
+{
+	int rc;
+
+	defer_seal(p, final);
+	rc = flush_batch(p, final, e);
+	p->db->seal_defer = SEAL_NOW;
+	return rc;
+}
+
+static int record_history(struct prober *p, int final, struct error *e);
+
 static int history(struct prober *p, int final, struct error *e)
+{
+	int rc;
+
+	defer_seal(p, final);
+	rc = record_history(p, final, e);
+	p->db->seal_defer = SEAL_NOW;
+	return rc;
+}
+
+static int record_history(struct prober *p, int final, struct error *e)
 {
 	struct error err = {0};
 	int64_t t0 = mono_ms();
@@ -830,7 +862,7 @@ int prober_stop(struct prober *p, int grace_ms, struct error *e)
 	p->notifier = NULL;
 	if (p->replaced)
 		return 0; /* nothing to write to: the caller was told */
-	if (flush(p, 1, e) < 0 || replaced(p, e))
+	if (flush(p, 1, e) < 0 || replaced(p, e) || history(p, 1, e) < 0)
 		return -1;
-	return history(p, 1, e);
+	return ledger_seal_waiting(p->db, e);
 }

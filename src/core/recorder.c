@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "notify.h"
+#include "ledger.h"
 #include "recorder.h"
 #include "util.h"
 #include "when.h"
@@ -554,14 +555,21 @@ int recorder_prune(struct db *db, int64_t now_ms, int limit, struct error *e)
 		"   OR r.at_ms >= o.started_ms - coalesce(o.res_start_ms, 0)))"
 		" AND EXISTS (SELECT 1 FROM probe_rollup u WHERE u.endpoint_id = r.endpoint_id" /* folded */
 		"   AND u.last_ms >= r.at_ms AND u.first_ms <= r.at_ms AND u.last_id >= r.id)"
+		" AND r.id < ?3" /* in a batch entry already (ledger_pending) */
 		" ORDER BY r.at_ms LIMIT ?2)",
 		e);
+	int64_t below;
 	int rc;
 
 	if (!st)
 		return -1;
+	if ((below = ledger_unsealed_from(db, 0, e)) < 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
 	sqlite3_bind_int64(st, 1, now_ms);
 	sqlite3_bind_int(st, 2, limit);
+	sqlite3_bind_int64(st, 3, below);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

@@ -17,20 +17,13 @@
  */
 #include "config.h"
 
+#include "ledger.h"
 #include "probe.h"
 #include "recorder.h"
 #include "retention.h"
 #include "strbuf.h"
 #include "util.h"
 #include "when.h"
-
-/* A rollup row as its probe_rollup.batch digest sees it (db/ledger-verify.sql). */
-#define ROLLUP_ROW                                                                   \
-	"json_object('endpoint_id', endpoint_id, 'hour', hour, 'probes', probes,"     \
-	" 'failures', failures, 'latency_p50_ms', latency_p50_ms, 'latency_p95_ms',"   \
-	" latency_p95_ms, 'latency_max_ms', latency_max_ms, 'watched_ms', watched_ms," \
-	" 'first_ms', first_ms, 'last_ms', last_ms, 'first_id', first_id, 'last_id',"  \
-	" last_id)"
 
 /* Run SQL with ?1 .. ?3 bound to A, B, C (the unused ones are ignored). */
 static int run3(struct db *db, const char *sql, int64_t a, int64_t b, int64_t c, int64_t *out,
@@ -110,31 +103,21 @@ int retention_rollup(struct db *db, int64_t now_ms, int limit, struct error *e)
 		"  min(l.at_ms), max(l.at_ms), min(l.id), max(l.id)"
 		" FROM l JOIN endpoint e ON e.id = l.endpoint_id"
 		" GROUP BY l.endpoint_id, l.hour ORDER BY l.hour, l.endpoint_id";
-	static const char entry_sql[] =
-		"INSERT INTO ledger_new (kind, payload)"
-		" SELECT 'probe_rollup.batch', json_object('first', min(id), 'last', max(id), 'rows', count(*),"
-		"  'from_hour', min(hour), 'to_hour', max(hour),"
-		"  'endpoints', json((SELECT json_group_array(endpoint_id) FROM"
-		"   (SELECT DISTINCT endpoint_id FROM probe_rollup WHERE id > ?1 ORDER BY endpoint_id))),"
-		"  'sha3', (SELECT lower(hex(sha3(group_concat(row, char(10)), 256)))"
-		"   FROM (SELECT " ROLLUP_ROW " AS row FROM probe_rollup WHERE id > ?1 ORDER BY id)))"
-		" FROM probe_rollup WHERE id > ?1 HAVING count(*) > 0";
 	static const char mark_sql[] =
 		"UPDATE probe_rollup_mark SET folded_ms = (SELECT upto_ms FROM temp.rollup_range f"
 		"  WHERE f.endpoint_id = probe_rollup_mark.endpoint_id)"
 		" WHERE endpoint_id IN (SELECT endpoint_id FROM temp.rollup_range)";
-	int64_t due = 0, mark = 0, folded = 0, waiting = 0;
+	int64_t due = 0, folded = 0, waiting = 0;
 
 	if (run3(db, due_sql, now_ms, 0, 0, &due, e) < 0 || run3(db, marks_sql, 0, 0, 0, NULL, e) < 0 ||
 	    db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS rollup_range (endpoint_id INTEGER PRIMARY KEY,"
 			" from_ms INTEGER, upto_ms INTEGER, n INTEGER)", e) < 0 ||
 	    db_exec(db, "DELETE FROM temp.rollup_range", e) < 0 ||
 	    run3(db, range_sql, due, limit, 0, NULL, e) < 0 ||
-	    db_int64(db, "SELECT coalesce(sum(n), 0) FROM temp.rollup_range", &folded, e) < 0 ||
-	    db_int64(db, "SELECT coalesce(max(id), 0) FROM probe_rollup", &mark, e) < 0)
+	    db_int64(db, "SELECT coalesce(sum(n), 0) FROM temp.rollup_range", &folded, e) < 0)
 		return -1;
-	if (folded && (run3(db, fold_sql, 0, 0, 0, NULL, e) < 0 ||
-		       run3(db, entry_sql, mark, 0, 0, NULL, e) < 0))
+	/* the batch entry of the rollups is the ledger's, at commit (ledger_seal) */
+	if (folded && run3(db, fold_sql, 0, 0, 0, NULL, e) < 0)
 		return -1;
 	if (run3(db, mark_sql, 0, 0, 0, NULL, e) < 0 ||
 	    run3(db, "SELECT count(*) FROM probe_rollup_mark WHERE folded_ms < ?1", due, 0, 0, &waiting,
@@ -150,6 +133,7 @@ static const struct history_table {
 	const char *table, *column;
 	int scale;
 	const char *row;
+	int sealed_first; /* only rows already in a batch entry go */
 } history_tables[] = {
 	{"checkin", "at", 1,
 	 "json_patch(json_object('system_id', system_id, 'schedule_id', schedule_id, 'at', at,"
@@ -177,7 +161,7 @@ static const struct history_table {
 	 " 'first_error', first_error, 'planned', planned, 'cause_system_id', cause_system_id)"},
 	{"status_history", "at", 1,
 	 "json_object('system_id', system_id, 'at', at, 'status', status, 'reason', reason)"},
-	{"probe_rollup", "hour", 1, ROLLUP_ROW},
+	{"probe_rollup", "hour", 1, LEDGER_ROLLUP_ROW, 1},
 	{"notify_outbox", "created_at", 1,
 	 "json_object('key', key, 'channel_id', channel_id, 'channel', channel, 'history_id',"
 	 " history_id, 'system_id', system_id, 'at', at, 'kind', kind, 'severity', severity,"
@@ -185,9 +169,10 @@ static const struct history_table {
 	 " 'last_error', last_error, 'created_at', created_at, 'delivered_at', delivered_at)"},
 };
 
-/* Run SQL (made from the constant table above, never from input) with ?1 and ?2. */
-static int run(struct db *db, const struct strbuf *sql, int64_t a, int64_t b, int64_t *out,
-	       struct error *e)
+/* Run SQL (made from the constant table above, never from input) with ?1, ?2
+ * and ?3 (the ids below which rows may go). */
+static int run(struct db *db, const struct strbuf *sql, int64_t a, int64_t b, int64_t below,
+	       int64_t *out, struct error *e)
 {
 	sqlite3_stmt *st = db_prepare(db, strbuf_str(sql), e);
 	int rc;
@@ -195,7 +180,10 @@ static int run(struct db *db, const struct strbuf *sql, int64_t a, int64_t b, in
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, a);
-	sqlite3_bind_int64(st, 2, b);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, b);
+	if (sqlite3_bind_parameter_count(st) >= 3)
+		sqlite3_bind_int64(st, 3, below);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && out)
 		*out = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0);
@@ -207,16 +195,20 @@ static int prune_table(struct db *db, const struct history_table *t, int64_t cut
 		       struct error *e)
 {
 	struct strbuf sql = STRBUF_INIT;
-	int64_t before = -1;
+	int64_t before = -1, below = INT64_MAX;
 	int n = -1;
 
+	/* Rollups not in a batch entry yet stay until they are (ledger_pending). */
+	if (t->sealed_first && (below = ledger_unsealed_from(db, 1, e)) < 0)
+		goto out;
 	/* Up to the time of the row after the first LIMIT ones, at least past the oldest. */
 	strbuf_printf(&sql,
 		      "SELECT max(coalesce((SELECT %s FROM %s WHERE %s < ?1 ORDER BY %s LIMIT 1 OFFSET ?2), ?1),"
-		      " (SELECT min(%s) + 1 FROM %s WHERE %s < ?1)) WHERE EXISTS (SELECT 1 FROM %s WHERE %s < ?1)",
+		      " (SELECT min(%s) + 1 FROM %s WHERE %s < ?1)) WHERE EXISTS (SELECT 1 FROM %s WHERE %s < ?1"
+		      " AND id < ?3)",
 		      t->column, t->table, t->column, t->column, t->column, t->table, t->column, t->table,
 		      t->column);
-	if (run(db, &sql, cutoff, limit, &before, e) < 0)
+	if (run(db, &sql, cutoff, limit, below, &before, e) < 0)
 		goto out;
 	n = 0;
 	if (before < 0)
@@ -226,16 +218,16 @@ static int prune_table(struct db *db, const struct history_table *t, int64_t cut
 		      "INSERT INTO ledger_new (kind, payload) SELECT '%s.prune', json_object('table', '%s',"
 		      " 'column', '%s', 'before', ?1, 'rows', count(*),"
 		      " 'sha3', lower(hex(sha3(group_concat(row, char(10)), 256))))"
-		      " FROM (SELECT %s AS row FROM %s WHERE %s < ?1 ORDER BY id)",
+		      " FROM (SELECT %s AS row FROM %s WHERE %s < ?1 AND id < ?3 ORDER BY id)",
 		      t->table, t->table, t->column, t->row, t->table, t->column);
-	if (run(db, &sql, before, 0, NULL, e) < 0 ||
+	if (run(db, &sql, before, 0, below, NULL, e) < 0 ||
 	    db_exec(db, "UPDATE audit_context SET pruning = 1 WHERE id = 1", e) < 0) {
 		n = -1;
 		goto out;
 	}
 	strbuf_reset(&sql);
-	strbuf_printf(&sql, "DELETE FROM %s WHERE %s < ?1", t->table, t->column);
-	if (run(db, &sql, before, 0, NULL, e) < 0)
+	strbuf_printf(&sql, "DELETE FROM %s WHERE %s < ?1 AND id < ?3", t->table, t->column);
+	if (run(db, &sql, before, 0, below, NULL, e) < 0)
 		n = -1;
 	else
 		n = sqlite3_changes(db->h);

@@ -156,14 +156,18 @@ done
 "$DRTOP" probe --watch >/dev/null 2>&1 &
 watch_pid=$!
 pids="$pids $watch_pid"
-batches() { [ "$(sql "SELECT count(*) FROM ledger WHERE kind = 'probe_result.batch'")" -ge "$1" ]; }
-ok "the watcher appends probe batches" wait_for 15 batches 8
+waiting() { [ "$(sql "SELECT count(*) FROM ledger_pending WHERE tbl = 'probe_result'")" -ge "$1" ]; }
+ok "the watcher's results wait to be sealed (seal-every, 1m)" wait_for 15 waiting 4
 kill -9 "$watch_pid"
 wait "$watch_pid" 2>/dev/null
 succeeds "after kill -9, db verify: intact" db verify
+ok "... and says how many results wait for their batch entry" out_has "wait for the next batch entry"
 ok "and the plain query finds nothing" test -z "$(sqlite3 "$DRTOP_DB" <"$QUERY")"
 gap=$(sql "SELECT min(id) FROM probe_result WHERE endpoint_id = (SELECT id FROM endpoint WHERE url = '$URL/delay/20')")
+waited=$(sql "SELECT sum(rows) FROM ledger_pending")
 "$DRTOP" endpoint rm "$(sql "SELECT id FROM endpoint WHERE url = '$URL/delay/20'")" >/dev/null || echo "# endpoint rm failed"
+ok "the next drtop write seals what the killed watcher left, before it removes anything" \
+	test "$(sql "SELECT count(*) FROM ledger_pending")|$(sql "SELECT sum(payload ->> '$.rows') FROM ledger WHERE kind = 'probe_result.batch' AND seq > (SELECT max(seq) FROM ledger WHERE kind = 'probe_result.batch') - 1")" = "0|$waited"
 succeeds "an endpoint removed with its probe results by drtop: intact" db verify
 ok "... its results' canonical texts kept in the ledger" test "$(sql "SELECT payload ->> '$.rows' > 0 FROM ledger WHERE kind = 'probe_result.removal'")" = 1
 ok "a probe batch is one digest whatever it holds" test "$(sql "SELECT count(*) FROM ledger WHERE kind = 'probe_result.batch' AND (payload -> '$.endpoints' IS NOT NULL OR length(payload ->> '$.sha3') <> 64)")" = 0
@@ -172,10 +176,84 @@ run db verify
 ok "a probe result slipped into the hole it left is found" sh -c "test $rc -eq 65 && grep -q 'rows added or deleted outside drtop: the ledger has [0-9]*, the table [0-9]*' '$T/out'"
 sql "DELETE FROM probe_result WHERE id = $gap"
 
+# --- the watcher seals its batches once a minute (seal-every) ---
+rm -f "$DRTOP_DB"*
+cp "$T/base.db" "$DRTOP_DB"
+"$DRTOP" endpoint add db "$URL/health" --interval 100ms --timeout 1s >/dev/null
+"$DRTOP" config set seal-every 1h >/dev/null
+nbatch() { sql "SELECT count(*) FROM ledger WHERE kind = 'probe_result.batch'"; }
+b0=$(nbatch)
+"$DRTOP" probe --watch >/dev/null 2>"$T/watch.err" &
+watch_pid=$!
+pids="$pids $watch_pid"
+ok "a second's results wait as one range, in the transaction that wrote them" wait_for 15 waiting 3
+ok "no batch entry while they wait" test "$(nbatch)" = "$b0"
+succeeds "db verify: intact" db verify
+ok "... with the results that wait counted apart" out_has "wait for the next batch entry"
+ok "the plain query finds nothing" test -z "$(sqlite3 "$DRTOP_DB" <"$QUERY")"
+query() { awk -v n="$1" '$0 == "<!-- query: " n " -->" { f = 1; next }
+	f && /^```sql/ { g = 1; next } g && /^```/ { exit } g { print }' "$DOC"; }
+ok "the guide's query lists the ranges that wait" \
+	test "$(sqlite3 "$DRTOP_DB" "$(query 34)" | grep -c '^probe_result|[0-9]*|[0-9]*|[0-9]*|20[0-9-]* [0-9:]*$')" -ge 3
+slipped=$(sql "INSERT INTO probe_result (endpoint_id, at_ms, ok) VALUES (1, $(now_ms), 1) RETURNING id")
+after() { [ "$(sql "SELECT count(*) FROM ledger_pending WHERE first > $slipped")" -ge 2 ]; }
+ok "the watcher goes on" wait_for 15 after
+run db verify
+ok "a result slipped in while results wait is named" sh -c "test $rc -eq 65 && grep -q '^probe_result $slipped-$slipped: not in the ledger: written outside drtop' '$T/out'"
+kill -TERM "$watch_pid"
+wait "$watch_pid"
+ok "the watcher stops cleanly" test $? -eq 0
+ok "and seals what waits" test "$(sql "SELECT count(*) FROM ledger_pending")" = 0
+ok "in two entries, either side of the slipped row: the ranges next to each other joined" \
+	test "$(nbatch)|$(sql "SELECT count(*) FROM ledger WHERE kind = 'probe_result.batch' AND $slipped BETWEEN payload ->> '$.first' AND payload ->> '$.last'")" = "$((b0 + 2))|0"
+run db verify
+ok "the slipped row is still named, and only it" sh -c "test $rc -eq 65 && test \"\$(grep -c 'outside drtop' '$T/out')\" = 1 && grep -q '^probe_result $slipped-$slipped: not in the ledger' '$T/out'"
+sql "DELETE FROM probe_result WHERE id = $slipped"
+succeeds "without it: intact" db verify
+"$DRTOP" config set seal-every 2s >/dev/null
+b1=$(nbatch)
+"$DRTOP" probe --watch >/dev/null 2>"$T/watch.err" &
+watch_pid=$!
+pids="$pids $watch_pid"
+ok "with seal-every 2s, entries come while it runs" wait_for 15 sh -c "test \$(sqlite3 '$DRTOP_DB' \"SELECT count(*) FROM ledger WHERE kind = 'probe_result.batch'\") -ge $((b1 + 2))"
+ok "each of the watcher's commits of about a second together" \
+	test "$(sql "SELECT max(payload ->> '$.to_ms' - (payload ->> '$.from_ms')) >= 1500 FROM ledger WHERE kind = 'probe_result.batch' AND seq > (SELECT max(seq) FROM ledger WHERE kind = 'probe_result.batch') - 2")" = 1
+kill -TERM "$watch_pid"
+wait "$watch_pid"
+succeeds "intact" db verify
+
+# Rollups the watcher folds wait too, and are sealed as one probe_rollup.batch.
+rm -f "$DRTOP_DB"*
+cp "$T/base.db" "$DRTOP_DB"
+"$DRTOP" config set seal-every 1h >/dev/null
+"$DRTOP" endpoint add db "$URL/health?old" --interval 100ms --timeout 1s >/dev/null
+old=$(sql "SELECT max(id) FROM endpoint")
+hour=$(($(date +%s) / 3600 * 3600 - 7200))
+sql "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 119)
+  INSERT INTO probe_result (endpoint_id, at_ms, ok, latency_ms) SELECT $old, ($hour + i * 30) * 1000, 1, 5 FROM n"
+"$DRTOP" config set retention 1h >/dev/null
+r0=$(sql "SELECT count(*) FROM ledger WHERE kind = 'probe_rollup.batch'")
+"$DRTOP" probe --watch >/dev/null 2>"$T/watch.err" &
+watch_pid=$!
+pids="$pids $watch_pid"
+rollups_wait() { [ "$(sql "SELECT count(*) FROM ledger_pending WHERE tbl = 'probe_rollup'")" -ge 1 ]; }
+ok "the watcher folds an old hour" wait_for 15 rollups_wait
+ok "its rollups wait, without an entry" test "$(sql "SELECT count(*) FROM ledger WHERE kind = 'probe_rollup.batch'")" = "$r0"
+kill -TERM "$watch_pid"
+wait "$watch_pid"
+ok "at its stop they are sealed" test "$(sql "SELECT count(*) FROM ledger_pending")|$(sql "SELECT count(*) FROM ledger WHERE kind = 'probe_rollup.batch'")" = "0|$((r0 + 1))"
+run db verify
+one_entry() { [ "$(sql "SELECT (SELECT count(*) FROM probe_rollup) = (SELECT payload ->> '\$.rows' FROM ledger WHERE kind = 'probe_rollup.batch' ORDER BY seq DESC LIMIT 1)")" = 1 ]; }
+ok "the rollups verify" sh -c "test $rc -le 65 && ! grep -q '^probe_rollup' '$T/out'"
+ok "all in the one entry" one_entry
+"$DRTOP" config set retention 30d >/dev/null
+"$DRTOP" config set seal-every 1m >/dev/null
+
 # probe --watch sends the head to the system log at the anchor-log interval.
 # The log is a listener on /dev/log in a mount namespace of the test's own;
 # without root or unshare(1) that part is skipped.
 "$DRTOP" config set anchor-log 1s >/dev/null
+"$DRTOP" config set seal-every 1s >/dev/null # the head moves when a commit seals entries
 cat >"$T/ns.sh" <<'EOS'
 set -e
 mkdir "$T/olddev"

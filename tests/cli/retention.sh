@@ -144,6 +144,7 @@ C="$T/cov.db"
 c() { DRTOP_DB=$C "$DRTOP" "$@"; }
 c system add cov --rto 1h --rpo 1h >/dev/null
 c endpoint add cov "$UP" --interval 10m --timeout 10s >/dev/null
+c config set retention 30d >/dev/null # a new database keeps 4h
 NOW_S=$(date +%s)
 # created 100 days ago, disabled (nothing probes it meanwhile); probed every
 # 10 minutes for 100 days but for 9 days from 60 days ago and 3 days from 10 days ago

@@ -255,7 +255,7 @@ fails "an unknown setting" 65 "unknown setting 'windows'" config set windows 30d
 fails "a bad ratio" 65 "rpo-near-ratio: expected a number between 0 and 1" config set rpo-near-ratio 1.5
 fails "a bad window" 65 "window: malformed duration" config set window forever
 succeeds "config list" config list
-ok "lists every setting" test "$(grep -c . "$T/out")" -eq 18
+ok "lists every setting" test "$(grep -c . "$T/out")" -eq 19
 ok "with history (400d) and coverage-min (0.95)" sh -c 'grep -q "^history  *400d " "$1" && grep -q "^coverage-min  *0.95 " "$1"' - "$T/out"
 
 done_testing

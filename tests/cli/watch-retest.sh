@@ -13,6 +13,7 @@ start_server
 # --- retention keeps being applied while watching (D15) ---
 "$DRTOP" endpoint add web "$URL/count/r" --interval 100ms --timeout 1s >/dev/null
 "$DRTOP" config set retention 2s >/dev/null
+"$DRTOP" config set seal-every 1s >/dev/null # nothing is pruned before it is sealed
 t0=$(now_ms)
 start_watch
 ok "probing" wait_for 10 rows_ge "$URL/count/r" "" 5

@@ -1,0 +1,33 @@
+-- 0027: the watcher seals its probe results once a minute, not once a second.
+--
+-- Every write transaction that added probe results (or rollups) appended one
+-- probe_result.batch (probe_rollup.batch) entry at its commit. The watcher
+-- commits every second, so 10,000 endpoints probed every 30 s wrote 86,400
+-- batch entries a day, a gigabyte a month of ledger for 333 results each.
+--
+-- Now a transaction notes the range of ids it wrote here, in the same
+-- transaction as the rows, and the ranges are sealed as batch entries later:
+-- at the commit of the watcher's next batch once the oldest range has waited
+-- seal_every_s (a minute; 0 seals at every commit), at the watcher's stop, and at the start of every other drtop
+-- write transaction (any command, `probe --once`, `db prune`). Ranges that
+-- follow each other with no row of the table between them become one entry;
+-- a row some other client slipped in between two ranges is in no range and
+-- no entry, and db/ledger-verify.sql names it, as before. Rows in a range
+-- here are not yet in the ledger: verification counts them apart, and
+-- nothing prunes them before they are sealed.
+CREATE TABLE ledger_pending (
+  tbl   TEXT NOT NULL CHECK (tbl IN ('probe_result', 'probe_rollup')),
+  first INTEGER NOT NULL,               -- the ids the transaction wrote
+  last  INTEGER NOT NULL CHECK (last >= first),
+  rows  INTEGER NOT NULL CHECK (rows > 0),
+  at_ms INTEGER NOT NULL,               -- when it committed (the real clock)
+  PRIMARY KEY (tbl, first)
+) STRICT, WITHOUT ROWID;
+INSERT INTO setting (key, value) VALUES ('seal_every_s', '60');
+
+-- Raw probe results are kept for 4 hours on a new database (retention_s; it
+-- was 30 days): older ones live on as hourly rollups (probe_rollup, kept for
+-- history_s), which is what the verdict and the coverage read beyond the raw
+-- horizon. A database that already holds probe results keeps its setting.
+UPDATE setting SET value = '14400'
+WHERE key = 'retention_s' AND value = '2592000' AND NOT EXISTS (SELECT 1 FROM probe_result);
