@@ -201,9 +201,13 @@ static char *json_list(char **v, size_t n)
 /* The findings now, one row per system and finding (the worst severity, and
  * its detail), INFO ones left out, read once into temp.notify_found from
  * FROM: v_findings, or the findings of the snapshot just taken. */
+/* Keyed like notify_finding: the changes are found by looking each side up in
+ * the other (without the key, each of 60,000 findings scanned the other 60,000). */
 #define FINDINGS_NOW_SQL(FROM)                                                                     \
 	"DROP TABLE IF EXISTS temp.notify_found;"                                                  \
-	" CREATE TEMP TABLE notify_found AS SELECT system_id, finding, severity, detail FROM ("    \
+	" CREATE TEMP TABLE notify_found (system_id INTEGER, finding TEXT, severity TEXT,"         \
+	"  detail TEXT, PRIMARY KEY (system_id, finding)) WITHOUT ROWID;"                          \
+	" INSERT INTO temp.notify_found SELECT system_id, finding, severity, detail FROM ("       \
 	"  SELECT system_id, finding, severity, detail, row_number() OVER (PARTITION BY"           \
 	"   system_id, finding ORDER BY CASE severity WHEN 'BREACH' THEN 0 WHEN 'UNKNOWN' THEN 1"  \
 	"   ELSE 2 END, detail) AS rn FROM " FROM " WHERE severity <> 'INFO') WHERE rn = 1;"
@@ -639,12 +643,16 @@ static const char findings_sql[] =
 	" FROM e JOIN m ON m.system_id = e.system_id AND m.finding = e.finding"
 	" ORDER BY e.name, e.finding, m.cid";
 
+int notify_finding_rules(struct db *db, int64_t *rules, struct error *e)
+{
+	return db_int64(db, "SELECT EXISTS (SELECT 1 FROM notify_rule WHERE events <> 'status')", rules, e);
+}
+
 int notify_emit_findings(struct db *db, int snapshot, struct error *e)
 {
 	int64_t rules = 0;
 
-	if (db_int64(db, "SELECT EXISTS (SELECT 1 FROM notify_rule WHERE events <> 'status')", &rules,
-		     e) < 0)
+	if (notify_finding_rules(db, &rules, e) < 0)
 		return -1;
 	if (!rules)
 		return 0;

@@ -93,6 +93,10 @@ int notify_emit(struct db *db, int64_t mark, struct error *e);
  * verdict_snapshot took; nothing when no rule hears findings. */
 int notify_emit_findings(struct db *db, int snapshot, struct error *e);
 
+/* Does a rule hear findings (*RULES 1), so that the findings are read with
+ * the status history? */
+int notify_finding_rules(struct db *db, int64_t *rules, struct error *e);
+
 /* The same, each time: a reminder for every system still in BREACH whose
  * last notification of it, on a channel with a rule that reminds, is older
  * than the rule's interval. */

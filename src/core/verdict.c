@@ -37,10 +37,12 @@ int verdict_prepare_history(struct db *db, struct error *e)
 	return st ? 0 : -1;
 }
 
+static int snapshot_fill(struct db *db, struct error *e);
+
 static int record_history(struct db *db, int wait, int snapshot, int *changed, struct error *e)
 {
 	sqlite3_stmt *st;
-	int64_t mark = 0;
+	int64_t mark = 0, rules = 0;
 	int rc, n;
 
 	if (changed)
@@ -56,6 +58,14 @@ static int record_history(struct db *db, int wait, int snapshot, int *changed, s
 	}
 	/* The events of the changes are written with them, in this transaction. */
 	if (notify_mark(db, &mark, e) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	/* When a rule hears findings, they are read too: the verdict is then
+	 * evaluated once, into the snapshot, rather than once for the statuses
+	 * and again for the findings. */
+	if (!snapshot && (notify_finding_rules(db, &rules, e) < 0 ||
+			  (rules && (snapshot = 1, snapshot_fill(db, e)) < 0))) {
 		db_rollback(db);
 		return -1;
 	}
@@ -139,11 +149,11 @@ static void due_refresh(struct db *db)
 static const char snapshot_clear_sql[] = "DELETE FROM temp.verdict_snapshot WHERE rowid > 0";
 static const char snapshot_fill_sql[] = "INSERT INTO temp.verdict_snapshot SELECT * FROM v_verdict_rows";
 
-int verdict_snapshot(struct db *db, struct error *e)
+/* Fill temp.verdict_snapshot with the verdict (v_verdict_rows), made the first time. */
+static int snapshot_fill(struct db *db, struct error *e)
 {
 	int64_t made;
 
-	due_refresh(db);
 	if (db_int64(db, "SELECT count(*) FROM temp.sqlite_schema WHERE name = 'verdict_snapshot'",
 		     &made, e) < 0 ||
 	    (!made && db_exec(db,
@@ -154,6 +164,12 @@ int verdict_snapshot(struct db *db, struct error *e)
 	if (db_exec_cached(db, snapshot_clear_sql, "clearing the verdict snapshot", e) < 0)
 		return -1;
 	return db_exec_cached(db, snapshot_fill_sql, "reading the verdict", e);
+}
+
+int verdict_snapshot(struct db *db, struct error *e)
+{
+	due_refresh(db);
+	return snapshot_fill(db, e);
 }
 
 int verdict_note_snapshot_history(struct db *db)
