@@ -541,18 +541,32 @@ void recorder_heartbeat_release(struct db *db)
 
 int recorder_prune(struct db *db, int64_t now_ms, int limit, struct error *e)
 {
-	/* The newest result of each endpoint stays (it is what endpoint_state
-	 * describes), and so does every result of an endpoint's ongoing outage,
-	 * from the last success before it: that is its evidence until it ends.
-	 * Only results already folded into rollups go (src/core/retention.c). */
+	/* Only results already folded into rollups go (src/core/retention.c).
+	 * What the verdict reads of the raw results as of a past 'now' stays, so
+	 * that it is the same after pruning as before: the newest result of each
+	 * endpoint (what endpoint_state describes) and its first (whether it had
+	 * been probed by then); every result of an outage still kept, from the
+	 * last success before it to its end (how long it had lasted by then);
+	 * and each recovery point's first sighting, an ok result whose data_time
+	 * differs from the ok result's before it (the data lag then). */
 	sqlite3_stmt *st = db_prepare(
 		db,
 		"DELETE FROM probe_result WHERE id IN (SELECT r.id FROM probe_result r"
 		" WHERE r.at_ms < ?1 - 1000 * (SELECT CAST(value AS INTEGER) FROM setting"
 		"   WHERE key = 'retention_s' AND CAST(value AS INTEGER) > 0)"
-		" AND NOT EXISTS (SELECT 1 FROM endpoint_state st LEFT JOIN outage o ON o.id = st.outage_id"
-		"   WHERE st.endpoint_id = r.endpoint_id AND (st.last_probe_ms <= r.at_ms"
-		"   OR r.at_ms >= o.started_ms - coalesce(o.res_start_ms, 0)))"
+		" AND NOT EXISTS (SELECT 1 FROM endpoint_state st"
+		"   WHERE st.endpoint_id = r.endpoint_id AND st.last_probe_ms <= r.at_ms)"
+		" AND r.id <> (SELECT q.id FROM probe_result q WHERE q.endpoint_id = r.endpoint_id"
+		"   ORDER BY q.at_ms, q.id LIMIT 1)"
+		" AND coalesce((SELECT coalesce(o.ended_ms, 9223372036854775807) FROM outage o"
+		"   WHERE o.endpoint_id = r.endpoint_id AND o.started_ms <= r.at_ms"
+		"   ORDER BY o.started_ms DESC LIMIT 1), -1) < r.at_ms"
+		" AND coalesce((SELECT o.started_ms - coalesce(o.res_start_ms, 0) FROM outage o"
+		"   WHERE o.endpoint_id = r.endpoint_id AND o.started_ms > r.at_ms"
+		"   ORDER BY o.started_ms LIMIT 1), 9223372036854775807) > r.at_ms"
+		" AND NOT (r.ok = 1 AND r.data_time IS NOT NULL AND r.data_time IS NOT"
+		"   (SELECT q.data_time FROM probe_result q WHERE q.endpoint_id = r.endpoint_id"
+		"    AND q.at_ms < r.at_ms AND q.ok = 1 ORDER BY q.at_ms DESC LIMIT 1))"
 		" AND EXISTS (SELECT 1 FROM probe_rollup u WHERE u.endpoint_id = r.endpoint_id" /* folded */
 		"   AND u.last_ms >= r.at_ms AND u.first_ms <= r.at_ms AND u.last_id >= r.id)"
 		" AND r.id < ?3" /* in a batch entry already (ledger_pending) */

@@ -35,6 +35,7 @@ ok "with its hour and the span of its probes" \
 ok "raw results are pruned only once folded" \
 	sql_is "SELECT count(*) FROM probe_result r JOIN probe_rollup_mark m USING (endpoint_id) WHERE r.at_ms < m.folded_ms
 	          AND id NOT IN (SELECT max(id) FROM probe_result GROUP BY endpoint_id)
+	          AND id NOT IN (SELECT min(id) FROM probe_result GROUP BY endpoint_id)
 	          AND id NOT IN (SELECT r.id FROM probe_result r JOIN endpoint_state st USING (endpoint_id)
 	                         WHERE st.outage_id IS NOT NULL)" 0
 ok "nothing is lost: rollups and raw results count every probe" \
@@ -158,12 +159,13 @@ WINDOWS="20d 29d 31d 45d 60d 75d 90d"
 share() { c config set window "$1" >/dev/null; c db query "SELECT watched_ms / 60000, share FROM v_coverage"; }
 for w in $WINDOWS; do eval "raw_$w=\$(share $w)"; done
 i=0
-while [ $i -lt 20 ] && ! [ "$(sqlite3 "$C" "SELECT count(*) FROM probe_result WHERE at_ms < ($NOW_S - 30 * 86400) * 1000")" = 0 ]; do
+while [ $i -lt 20 ] && ! [ "$(sqlite3 "$C" "SELECT count(*) FROM probe_result WHERE at_ms < ($NOW_S - 30 * 86400) * 1000")" = 1 ]; do
 	c probe --once >/dev/null
 	i=$((i + 1))
 done
-ok "raw results older than the retention (30d) are gone" \
-	test "$(sqlite3 "$C" "SELECT count(*), min(at_ms) >= ($NOW_S - 30 * 86400 - 3600) * 1000 FROM probe_result")" = "$((30 * 144 - 3 * 144 - 1))|1"
+ok "raw results older than the retention (30d) are gone, but for the first" \
+	test "$(sqlite3 "$C" "SELECT count(*), min(at_ms) >= ($NOW_S - 30 * 86400 - 3600) * 1000 FROM probe_result
+	  WHERE at_ms > ($NOW_S - 100 * 86400) * 1000")|$(sqlite3 "$C" "SELECT count(*) FROM probe_result WHERE at_ms = ($NOW_S - 100 * 86400) * 1000")" = "$((30 * 144 - 3 * 144 - 1))|1|1"
 ok "and folded into rollups up to then" \
 	test "$(sqlite3 "$C" "SELECT sum(probes) FROM probe_rollup")" -ge $((70 * 144 - 9 * 144))
 # window: minutes watched and share, before pruning (raw results only) and after
@@ -219,5 +221,40 @@ sqlite3 "$Q" "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHE
 DRTOP_DB=$Q run db prune
 ok "db prune folds every hour that is over" sh -c '[ "$1" -eq 0 ] && grep -q "retention applied in [0-9]* steps" "$2"' - "$rc" "$T/out"
 ok "one rollup per endpoint and hour" test "$(sqlite3 "$Q" "SELECT count(*), sum(probes), min(probes), max(probes) FROM probe_rollup")" = "6|720|120|120"
+
+# --- pruned to the shortest retention, the verdict as of a past date is the same ---
+# A freshness endpoint probed every 10 minutes for three hours, six hours ago,
+# its recovery point moving twice (A, then B from the 7th probe, C from the
+# 16th); only the rows the verdict reads as of then stay.
+F="$T/fresh.db"
+f() { DRTOP_DB=$F "$DRTOP" "$@"; }
+f system add fresh --rto 1h --rpo 2h >/dev/null
+f endpoint add fresh "$UP" --kind freshness --interval 10m --timeout 10s >/dev/null
+H=$(($(date +%s) / 3600 * 3600 - 6 * 3600))
+A=$((H - 600)) B=$((H + 3000)) C=$((H + 8400))
+sqlite3 "$F" "WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < 17),
+    p AS (SELECT i, ($H + i * 600) AS at, CASE WHEN i < 6 THEN $A WHEN i < 15 THEN $B ELSE $C END AS dt FROM k)
+  INSERT INTO probe_result (endpoint_id, at_ms, ok, data_time, lag_s) SELECT 1, at * 1000, 1, dt, at - dt FROM p;
+  INSERT INTO endpoint_state (endpoint_id, last_probe_ms, last_ok, last_ok_ms, data_time, data_seen_ms)
+  VALUES (1, ($H + 17 * 600) * 1000, 1, ($H + 17 * 600) * 1000, $C, ($H + 15 * 600) * 1000)"
+iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+INSTANTS="$((H + 1800)) $((H + 3700)) $((H + 6000)) $((H + 9300))"
+lag() { f --now "$(iso "$1")" db query "SELECT recovery_point_at FROM v_recovery_point"; }
+for t in $INSTANTS; do
+	f --now "$(iso "$t")" status --format json >"$T/fresh-before-$t.json"
+done
+ok "as of then, the recovery point moves with the probes" \
+	test "$(for t in $INSTANTS; do lag "$t"; done | tr '\n' ' ')" = "$A $B $B $C "
+f config set retention 1s >/dev/null
+f db prune >/dev/null
+ok "pruned: the first probe, each recovery point's first sighting and the newest stay" \
+	test "$(sqlite3 "$F" "SELECT group_concat((at_ms / 1000 - $H) / 600, ',') FROM (SELECT at_ms FROM probe_result ORDER BY at_ms)")" = "0,6,15,17"
+ok "the rest is in the rollups" test "$(sqlite3 "$F" "SELECT sum(probes) FROM probe_rollup")" -ge 16
+ok "as of then, the recovery points are the same after pruning" \
+	test "$(for t in $INSTANTS; do lag "$t"; done | tr '\n' ' ')" = "$A $B $B $C "
+for t in $INSTANTS; do
+	f --now "$(iso "$t")" status --format json >"$T/fresh-after-$t.json"
+	ok "the verdict as of $(iso "$t") is the same after pruning" cmp -s "$T/fresh-before-$t.json" "$T/fresh-after-$t.json"
+done
 
 done_testing

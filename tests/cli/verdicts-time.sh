@@ -171,5 +171,16 @@ for t in -29d -27d -22d -15d -5d; do
 	ok "the verdict as of $t is the same after later evidence" cmp -s "$T/before$t.json" "$T/after$t.json"
 done
 ok "while today's verdict sees it" test "$(q "SELECT count(*) FROM v_findings WHERE system = 'hist' AND finding = 'drill-failed'")" -eq 1
+# The raw results folded and pruned to the shortest retention: what the
+# verdict reads of them as of a past date stays (the first probe, an
+# outage's probes), so it says the same.
+d config set retention 1s >/dev/null
+d db prune >/dev/null
+ok "folded and pruned" test "$(sql "SELECT count(*) FROM probe_rollup WHERE endpoint_id = $(eid hist)")" -ge 3
+for t in -29d -27d -22d -15d -5d; do
+	verdict $t >"$T/pruned$t.json"
+	ok "the verdict as of $t is the same after pruning" cmp -s "$T/before$t.json" "$T/pruned$t.json"
+done
+d config set retention 4h >/dev/null
 
 done_testing

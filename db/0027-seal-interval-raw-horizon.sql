@@ -1,4 +1,5 @@
--- 0027: the watcher seals its probe results once a minute, not once a second.
+-- 0027: the watcher seals its probe results once a minute, not once a second;
+-- raw results are kept hours, not a month.
 --
 -- Every write transaction that added probe results (or rollups) appended one
 -- probe_result.batch (probe_rollup.batch) entry at its commit. The watcher
@@ -27,7 +28,14 @@ INSERT INTO setting (key, value) VALUES ('seal_every_s', '60');
 
 -- Raw probe results are kept for 4 hours on a new database (retention_s; it
 -- was 30 days): older ones live on as hourly rollups (probe_rollup, kept for
--- history_s), which is what the verdict and the coverage read beyond the raw
--- horizon. A database that already holds probe results keeps its setting.
+-- history_s), which is what the coverage reads beyond the raw horizon. What
+-- the verdict reads of the raw results as of a past 'now' is kept longer (an
+-- endpoint's first result, its outages' results, each recovery point's first
+-- sighting: src/core/recorder.c). A database that already holds probe results
+-- keeps its setting.
 UPDATE setting SET value = '14400'
 WHERE key = 'retention_s' AND value = '2592000' AND NOT EXISTS (SELECT 1 FROM probe_result);
+
+-- The prober keeps the raw results of every outage still kept (not only of
+-- an ongoing one), found through their endpoint: src/core/recorder.c.
+CREATE INDEX outage_endpoint_started ON outage(endpoint_id, started_ms);
