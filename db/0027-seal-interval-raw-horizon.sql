@@ -7,13 +7,16 @@
 -- batch entries a day, a gigabyte a month of ledger for 333 results each.
 --
 -- Now a transaction notes the range of ids it wrote here, in the same
--- transaction as the rows, and the ranges are sealed as batch entries later:
+-- transaction as the rows, with the payload its batch entry would have had
+-- then (their digest), and the ranges are sealed as batch entries later:
 -- at the commit of the watcher's next batch once the oldest range has waited
 -- seal_every_s (a minute; 0 seals at every commit), at the watcher's stop, and at the start of every other drtop
 -- write transaction (any command, `probe --once`, `db prune`). Ranges that
 -- follow each other with no row of the table between them become one entry;
 -- a row some other client slipped in between two ranges is in no range and
--- no entry, and db/ledger-verify.sql names it, as before. Rows in a range
+-- no entry, and db/ledger-verify.sql names it, as before. A range whose rows
+-- are no longer what was noted (one removed or changed outside drtop) is
+-- sealed on its own with the payload noted, so that verification names it. Rows in a range
 -- here are not yet in the ledger: verification counts them apart, and
 -- nothing prunes them before they are sealed.
 CREATE TABLE ledger_pending (
@@ -22,6 +25,7 @@ CREATE TABLE ledger_pending (
   last  INTEGER NOT NULL CHECK (last >= first),
   rows  INTEGER NOT NULL CHECK (rows > 0),
   at_ms INTEGER NOT NULL,               -- when it committed (the real clock)
+  payload TEXT NOT NULL,                -- its batch entry's payload as of then
   PRIMARY KEY (tbl, first)
 ) STRICT, WITHOUT ROWID;
 INSERT INTO setting (key, value) VALUES ('seal_every_s', '60');
@@ -32,9 +36,10 @@ INSERT INTO setting (key, value) VALUES ('seal_every_s', '60');
 -- the verdict reads of the raw results as of a past 'now' is kept longer (an
 -- endpoint's first result, its outages' results, each recovery point's first
 -- sighting: src/core/recorder.c). A database that already holds probe results
--- keeps its setting.
+-- (or rollups) keeps its setting.
 UPDATE setting SET value = '14400'
-WHERE key = 'retention_s' AND value = '2592000' AND NOT EXISTS (SELECT 1 FROM probe_result);
+WHERE key = 'retention_s' AND value = '2592000' AND NOT EXISTS (SELECT 1 FROM probe_result)
+  AND NOT EXISTS (SELECT 1 FROM probe_rollup);
 
 -- The prober keeps the raw results of every outage still kept (not only of
 -- an ongoing one), found through their endpoint: src/core/recorder.c.

@@ -157,8 +157,28 @@ batch_check AS (
            ORDER BY id)) AS digest
   FROM batch b WHERE b.sha3 IS NOT NULL),
 -- ranges of rows drtop wrote that wait for their batch entry (the watcher
--- seals them once a minute): not in the ledger yet, and not a problem
-waiting AS (SELECT tbl, first, last FROM ledger_pending),
+-- seals them once a minute): not in the ledger yet, but each noted with the
+-- payload its entry would have had (their number and digest), which must
+-- still hold
+waiting AS (
+  SELECT w.tbl, w.first, w.last, w.payload ->> '$.rows' AS rows, w.payload ->> '$.sha3' AS sha3,
+    CASE w.tbl WHEN 'probe_result'
+      THEN (SELECT count(*) FROM probe_result WHERE id BETWEEN w.first AND w.last)
+      ELSE (SELECT count(*) FROM probe_rollup WHERE id BETWEEN w.first AND w.last) END AS n,
+    CASE w.tbl WHEN 'probe_result'
+      THEN (SELECT lower(hex(sha3(group_concat(row, ''), 256)))
+            FROM (SELECT quote(endpoint_id) || '|' || quote(at_ms) || '|' || quote(ok) || '|'
+                    || quote(status_code) || '|' || quote(latency_ms) || '|' || quote(error) || '|'
+                    || quote(data_time) || '|' || quote(lag_s) || char(10) AS row
+                  FROM probe_result WHERE id BETWEEN w.first AND w.last ORDER BY id))
+      ELSE (SELECT lower(hex(sha3(group_concat(row, char(10)), 256)))
+            FROM (SELECT json_object('endpoint_id', endpoint_id, 'hour', hour, 'probes', probes,
+                    'failures', failures, 'latency_p50_ms', latency_p50_ms, 'latency_p95_ms',
+                    latency_p95_ms, 'latency_max_ms', latency_max_ms, 'watched_ms', watched_ms,
+                    'first_ms', first_ms, 'last_ms', last_ms, 'first_id', first_id, 'last_id',
+                    last_id) AS row
+                  FROM probe_rollup WHERE id BETWEEN w.first AND w.last ORDER BY id)) END AS digest
+  FROM ledger_pending w),
 -- rows drtop pruned after history_s: all rows of the table older than 'before'
 pruned AS (
   SELECT seq, payload ->> '$.table' AS tbl, payload ->> '$.column' AS col,
@@ -251,6 +271,12 @@ problem (seq, subject, problem) AS (
                              || ', the table ' || n
          ELSE 'changed outside drtop: the digest of the rows differs' END
   FROM rollup WHERE (n <> rows OR digest IS NOT sha3) AND NOT (n < rows AND prunable)
+  UNION ALL
+  SELECT NULL, tbl || ' ' || first || '-' || last || ' (waiting for its batch entry)',
+    CASE WHEN n <> rows THEN 'rows added or deleted outside drtop: noted ' || rows
+                             || ', the table ' || n
+         ELSE 'changed outside drtop: the digest of the rows differs from the one noted' END
+  FROM waiting WHERE n <> rows OR digest IS NOT sha3
   UNION ALL
   SELECT NULL, 'probe_rollup ' || min(r.id) || '-' || max(r.id),
     'not in the ledger: written outside drtop'

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "ledger.h"
+#include "when.h"
 #include "output.h"
 #include "retention.h"
 #include "util.h"
@@ -50,12 +51,29 @@ static const struct opt verify_opts[] = {
 	{NULL},
 };
 
+/* The rows that wait for their batch entry: the watcher seals them once a
+ * minute (seal-every); ones that have waited much longer were left by a
+ * prober that stopped short, and the next drtop write seals them. */
+static void print_waiting(struct ctx *ctx, struct db *db, int64_t rows, int64_t since)
+{
+	char buf[WHEN_BUFSZ];
+	int64_t every = 60, age = when_real_now() - since;
+
+	db_int64(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM setting"
+		     " WHERE key = 'seal_every_s'), 60)", &every, NULL);
+	fprintf(ctx->out, "%s: %" PRId64 " probe result%s or rollup%s, recorded since %s, wait%s for "
+		"their batch entry%s\n",
+		db->path, rows, rows == 1 ? "" : "s", rows == 1 ? "" : "s", when_format(since, buf),
+		rows == 1 ? "s" : "", age > 2 * every + 60 ? "; longer than seal-every: the prober that "
+		"wrote them stopped short, and the next drtop write seals them" : "");
+}
+
 static int run_verify(struct ctx *ctx, struct args *a, struct error *e)
 {
 	struct strbuf out = STRBUF_INIT;
 	struct db *db;
 	char head[LEDGER_HASH_HEX + 1];
-	int64_t first = 0, seq, waiting = 0;
+	int64_t first = 0, seq, waiting = 0, since = 0;
 	int n, m;
 
 	db = db_open(ctx->db_path, DB_NO_CREATE | DB_NO_MIGRATE | DB_READ | DB_WHOLE, e);
@@ -70,21 +88,16 @@ static int run_verify(struct ctx *ctx, struct args *a, struct error *e)
 	}
 	n += m;
 	print_problems(ctx, &out);
-	if (!n && ledger_head(db, &seq, head, e) == 0 && ledger_waiting(db, &waiting, e) == 0) {
+	if (!n && ledger_head(db, &seq, head, e) == 0)
 		fprintf(ctx->out, "%s: intact: %" PRId64 " ledger entries, head %" PRId64 ":%s\n",
 			db->path, seq, seq, head);
-		/* the watcher seals its results once a minute (seal-every) */
-		if (waiting)
-			fprintf(ctx->out, "%s: %" PRId64 " probe result%s or rollup%s wait%s for the next "
-				"batch entry (within seal-every)\n",
-				db->path, waiting, waiting == 1 ? "" : "s", waiting == 1 ? "" : "s",
-				waiting == 1 ? "s" : "");
-	}
 	else if (first)
 		fprintf(ctx->out, "%s: NOT intact: %d problems; the first broken ledger entry is %"
 			PRId64 "\n", db->path, n, first);
 	else if (n)
 		fprintf(ctx->out, "%s: NOT intact: %d problems\n", db->path, n);
+	if (!e->msg && ledger_waiting(db, &waiting, &since, e) == 0 && waiting)
+		print_waiting(ctx, db, waiting, since);
 	strbuf_done(&out);
 	db_close(db);
 	if (!n && e->msg)

@@ -151,7 +151,8 @@ static void to_hex(const unsigned char *md, char *hex)
 }
 
 /*
- * The probe_result.batch entry of the rows with ids FIRST to LAST, if any.
+ * The payload of the probe_result.batch entry of the rows with ids FIRST to
+ * LAST into PAYLOAD (emptied first; left empty when there is none).
  * Each row's canonical text is its columns as SQLite's quote() writes them
  * (integers in decimal, NULL as NULL, the error text in single quotes with
  * quotes doubled), joined by '|' and ended by a newline; the batch's digest is
@@ -162,23 +163,23 @@ static void to_hex(const unsigned char *md, char *hex)
  * deleted with its results) keeps their texts (probe_result.removal) so that
  * every batch stays checkable. db/ledger-verify.sql recomputes the same in SQL.
  */
-static int append_batch(struct db *db, int64_t first, int64_t last, struct error *e)
+static int batch_payload(struct db *db, int64_t first, int64_t last, struct strbuf *payload,
+			 struct error *e)
 {
 	static const char rows_sql[] =
 		"SELECT id, endpoint_id, at_ms, ok, status_code, latency_ms, quote(error), data_time,"
 		" lag_s FROM probe_result WHERE id BETWEEN ?1 AND ?2 ORDER BY id";
-	static const char put_sql[] =
-		"INSERT INTO ledger_new (kind, payload) VALUES ('probe_result.batch', ?1)";
-	sqlite3_stmt *rows = db_cached(db, rows_sql, e), *put = NULL;
+	sqlite3_stmt *rows = db_cached(db, rows_sql, e);
 	const EVP_MD *sha3 = sha3_md();
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	struct strbuf row = STRBUF_INIT, payload = STRBUF_INIT;
+	struct strbuf row = STRBUF_INIT;
 	unsigned char sum[32];
 	unsigned int len = 0;
 	char hex[LEDGER_HASH_HEX + 1];
 	int64_t count = 0, lo = 0, hi = 0, from = INT64_MAX, to = INT64_MIN;
 	int rc = -1, step, i;
 
+	strbuf_reset(payload);
 	if (!rows)
 		goto out;
 	if (!sha3 || !md || EVP_DigestInit_ex2(md, sha3, NULL) != 1)
@@ -218,46 +219,36 @@ static int append_batch(struct db *db, int64_t first, int64_t last, struct error
 		db_fail(db, e, "ledger: probe results");
 		goto out;
 	}
-	if (count == 0) {
-		rc = 0;
+	rc = 0;
+	if (count == 0)
 		goto out;
-	}
 	if (EVP_DigestFinal_ex(md, sum, &len) != 1 || len != 32)
 		goto crypto;
 	to_hex(sum, hex);
-	strbuf_printf(&payload, "{\"first\":%lld,\"last\":%lld,\"rows\":%lld,\"from_ms\":%lld,"
+	strbuf_printf(payload, "{\"first\":%lld,\"last\":%lld,\"rows\":%lld,\"from_ms\":%lld,"
 		      "\"to_ms\":%lld,\"sha3\":\"%s\"}", (long long)lo, (long long)hi,
 		      (long long)count, (long long)from, (long long)to, hex);
-	put = db_cached(db, put_sql, e);
-	if (!put)
-		goto out;
-	sqlite3_bind_text(put, 1, payload.buf, (int)payload.len, SQLITE_STATIC);
-	if (sqlite3_step(put) != SQLITE_DONE)
-		db_fail(db, e, "ledger: probe results");
-	else
-		rc = 0;
 	goto out;
 crypto:
 	error_set(e, ERR_INTERNAL, "ledger: SHA3-256 failed in libcrypto");
+	rc = -1;
 out:
 	if (rows)
 		sqlite3_reset(rows);
-	if (put)
-		sqlite3_reset(put);
 	EVP_MD_CTX_free(md);
 	strbuf_done(&row);
-	strbuf_done(&payload);
 	return rc;
 }
 
-/* The probe_rollup.batch entry of the rollups with ids FIRST to LAST, if any:
- * their range, hours and endpoints, and the SHA3-256 of their rows as
- * LEDGER_ROLLUP_ROW writes them, joined by newlines in id order. */
-static int append_rollup_batch(struct db *db, int64_t first, int64_t last, struct error *e)
+/* The payload of the probe_rollup.batch entry of the rollups with ids FIRST to
+ * LAST into PAYLOAD (left empty when there is none): their range, hours and
+ * endpoints, and the SHA3-256 of their rows as LEDGER_ROLLUP_ROW writes them,
+ * joined by newlines in id order. */
+static int rollup_payload(struct db *db, int64_t first, int64_t last, struct strbuf *payload,
+			  struct error *e)
 {
 	static const char sql[] =
-		"INSERT INTO ledger_new (kind, payload)"
-		" SELECT 'probe_rollup.batch', json_object('first', min(id), 'last', max(id), 'rows', count(*),"
+		"SELECT json_object('first', min(id), 'last', max(id), 'rows', count(*),"
 		"  'from_hour', min(hour), 'to_hour', max(hour),"
 		"  'endpoints', json((SELECT json_group_array(endpoint_id) FROM"
 		"   (SELECT DISTINCT endpoint_id FROM probe_rollup WHERE id BETWEEN ?1 AND ?2"
@@ -269,34 +260,49 @@ static int append_rollup_batch(struct db *db, int64_t first, int64_t last, struc
 	sqlite3_stmt *st = db_cached(db, sql, e);
 	int rc;
 
+	strbuf_reset(payload);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, first);
 	sqlite3_bind_int64(st, 2, last);
 	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		strbuf_add(payload, (const char *)sqlite3_column_text(st, 0),
+			   (size_t)sqlite3_column_bytes(st, 0));
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "ledger: rollups");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, e, "ledger: rollups");
+}
+
+/* Append an entry of KIND with PAYLOAD (sealed at commit). */
+static int put_entry(struct db *db, const char *kind, const struct strbuf *payload, struct error *e)
+{
+	static const char sql[] = "INSERT INTO ledger_new (kind, payload) VALUES (?1, ?2)";
+	sqlite3_stmt *st = db_cached(db, sql, e);
+	int rc;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, payload->buf, (int)payload->len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "ledger: batches");
 }
 
 /* --- batches sealed later (ledger_pending, migration 0027) -------------- */
 
 static const struct pending_table {
-	const char *name;
-	const char *note_sql;    /* the range of ids above ?1, noted at ?2 */
+	const char *name, *kind;
 	const char *between_sql; /* any row strictly between ?1 and ?2? */
 	const char *first_sql;   /* the first id waiting */
-	int (*append)(struct db *, int64_t, int64_t, struct error *);
+	int (*payload)(struct db *, int64_t, int64_t, struct strbuf *, struct error *);
 } pending_tables[] = {
-	{"probe_result",
-	 "INSERT INTO ledger_pending (tbl, first, last, rows, at_ms) SELECT 'probe_result', min(id),"
-	 " max(id), count(*), ?2 FROM probe_result WHERE id > ?1 HAVING count(*) > 0",
+	{"probe_result", "probe_result.batch",
 	 "SELECT EXISTS (SELECT 1 FROM probe_result WHERE id > ?1 AND id < ?2)",
-	 "SELECT min(first) FROM ledger_pending WHERE tbl = 'probe_result'", append_batch},
-	{"probe_rollup",
-	 "INSERT INTO ledger_pending (tbl, first, last, rows, at_ms) SELECT 'probe_rollup', min(id),"
-	 " max(id), count(*), ?2 FROM probe_rollup WHERE id > ?1 HAVING count(*) > 0",
+	 "SELECT min(first) FROM ledger_pending WHERE tbl = 'probe_result'", batch_payload},
+	{"probe_rollup", "probe_rollup.batch",
 	 "SELECT EXISTS (SELECT 1 FROM probe_rollup WHERE id > ?1 AND id < ?2)",
-	 "SELECT min(first) FROM ledger_pending WHERE tbl = 'probe_rollup'", append_rollup_batch},
+	 "SELECT min(first) FROM ledger_pending WHERE tbl = 'probe_rollup'", rollup_payload},
 };
 
 /* Run a cached statement with ?1 and ?2 (those it has); *OUT gets column 0 of
@@ -321,14 +327,72 @@ static int step2(struct db *db, const char *sql, int64_t a, int64_t b, int64_t *
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, e, "ledger: pending batches");
 }
 
-/* Seal one table's waiting ranges: ranges with no row of the table between
- * them make one entry; a row between two (written by some other client)
- * separates them, and stays in no entry. */
+/* Note the range of T's rows with ids above MARK, with the payload its entry
+ * would have now, as waiting since NOW_MS. */
+static int note_range(struct db *db, const struct pending_table *t, int64_t mark, int64_t now_ms,
+		      struct error *e)
+{
+	static const char sql[] = "INSERT INTO ledger_pending (tbl, first, last, rows, at_ms, payload)"
+				  " VALUES (?1, ?2 ->> '$.first', ?2 ->> '$.last', ?2 ->> '$.rows', ?3, ?2)";
+	struct strbuf payload = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if (t->payload(db, mark + 1, INT64_MAX, &payload, e) < 0)
+		goto out;
+	rc = 0;
+	if (!payload.len)
+		goto out;
+	rc = -1;
+	if (!(st = db_cached(db, sql, e)))
+		goto out;
+	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, payload.buf, (int)payload.len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now_ms);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(db, e, "ledger: pending batches");
+	sqlite3_reset(st);
+out:
+	strbuf_done(&payload);
+	return rc;
+}
+
+struct range {
+	int64_t first, last;
+	char *noted; /* the payload noted with it */
+	int intact;  /* its rows are still what was noted */
+};
+
+/* Append the entry of the intact ranges R[G] to R[I - 1] (no row between them). */
+static int seal_group(struct db *db, const struct pending_table *t, const struct range *r, size_t g,
+		      size_t i, struct strbuf *payload, struct error *e)
+{
+	if (g == i)
+		return 0;
+	if (i - g > 1 && t->payload(db, r[g].first, r[i - 1].last, payload, e) < 0)
+		return -1;
+	if (i - g == 1) {
+		strbuf_reset(payload);
+		strbuf_puts(payload, r[g].noted);
+	}
+	return put_entry(db, t->kind, payload, e);
+}
+
+/*
+ * Seal one table's waiting ranges. A range whose rows are no longer what was
+ * noted at its commit (a row removed or changed since, outside drtop) gets
+ * its entry as noted, on its own, so that verification names the difference.
+ * Intact ranges with no row of the table between them make one entry; a row
+ * between two (written by some other client) separates them, and stays in no
+ * entry.
+ */
 static int seal_table(struct db *db, const struct pending_table *t, struct error *e)
 {
-	static const char ranges_sql[] = "SELECT first, last FROM ledger_pending WHERE tbl = ?1 ORDER BY first";
+	static const char ranges_sql[] =
+		"SELECT first, last, payload FROM ledger_pending WHERE tbl = ?1 ORDER BY first";
 	sqlite3_stmt *st = db_cached(db, ranges_sql, e);
-	int64_t(*r)[2] = NULL, between = 0;
+	struct strbuf payload = STRBUF_INIT;
+	struct range *r = NULL;
+	int64_t between = 0;
 	size_t n = 0, cap = 0, i, g;
 	int step, rc = -1;
 
@@ -338,28 +402,46 @@ static int seal_table(struct db *db, const struct pending_table *t, struct error
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == cap)
 			r = xrealloc(r, (cap = cap ? 2 * cap : 16) * sizeof(*r));
-		r[n][0] = sqlite3_column_int64(st, 0);
-		r[n++][1] = sqlite3_column_int64(st, 1);
+		r[n].first = sqlite3_column_int64(st, 0);
+		r[n].last = sqlite3_column_int64(st, 1);
+		r[n++].noted = xstrdup((const char *)sqlite3_column_text(st, 2));
 	}
 	sqlite3_reset(st);
 	if (step != SQLITE_DONE) {
 		db_fail(db, e, "ledger: pending batches");
 		goto out;
 	}
-	for (g = 0, i = 1; i <= n; i++) {
-		if (i < n) {
-			if (step2(db, t->between_sql, r[i - 1][1], r[i][0], &between, e) < 0)
+	for (i = 0; i < n; i++) {
+		if (t->payload(db, r[i].first, r[i].last, &payload, e) < 0)
+			goto out;
+		r[i].intact = payload.len && !strcmp(strbuf_str(&payload), r[i].noted);
+	}
+	for (g = 0, i = 0; i <= n; i++) {
+		if (i < n && r[i].intact) {
+			if (i == g)
+				continue;
+			if (step2(db, t->between_sql, r[i - 1].last, r[i].first, &between, e) < 0)
 				goto out;
 			if (!between)
 				continue;
 		}
-		if (t->append(db, r[g][0], r[i - 1][1], e) < 0)
+		if (seal_group(db, t, r, g, i, &payload, e) < 0)
 			goto out;
 		g = i;
+		if (i < n && !r[i].intact) {
+			strbuf_reset(&payload);
+			strbuf_puts(&payload, r[i].noted);
+			if (put_entry(db, t->kind, &payload, e) < 0)
+				goto out;
+			g = i + 1;
+		}
 	}
 	rc = 0;
 out:
+	for (i = 0; i < n; i++)
+		free(r[i].noted);
 	free(r);
+	strbuf_done(&payload);
 	return rc;
 }
 
@@ -688,11 +770,20 @@ void ledger_bulk_free(struct db *db)
  * schema without ledger_pending). */
 static int append_batches(struct db *db, struct error *e)
 {
-	if (db->probe_mark >= 0 && append_batch(db, db->probe_mark + 1, INT64_MAX, e) < 0)
-		return -1;
-	if (db->rollup_mark >= 0 && append_rollup_batch(db, db->rollup_mark + 1, INT64_MAX, e) < 0)
-		return -1;
-	return 0;
+	struct strbuf payload = STRBUF_INIT;
+	int64_t marks[2] = {db->probe_mark, db->rollup_mark};
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < sizeof(pending_tables) / sizeof(pending_tables[0]); i++) {
+		const struct pending_table *t = &pending_tables[i];
+
+		if (marks[i] >= 0 && (rc = t->payload(db, marks[i] + 1, INT64_MAX, &payload, e)) == 0 &&
+		    payload.len)
+			rc = put_entry(db, t->kind, &payload, e);
+	}
+	strbuf_done(&payload);
+	return rc;
 }
 
 /* Note the ranges of rows this transaction wrote; seal every waiting range
@@ -705,7 +796,7 @@ static int note_batches(struct db *db, struct error *e)
 	size_t i;
 
 	for (i = 0; i < sizeof(pending_tables) / sizeof(pending_tables[0]); i++)
-		if (marks[i] >= 0 && step2(db, pending_tables[i].note_sql, marks[i], now_ms, NULL, e) < 0)
+		if (marks[i] >= 0 && note_range(db, &pending_tables[i], marks[i], now_ms, e) < 0)
 			return -1;
 	if (db->seal_defer == SEAL_LATER && db->seal_every_ms > 0 &&
 	    pending_since(db, now_ms - db->seal_every_ms, &due, e) < 0)
@@ -862,7 +953,7 @@ int ledger_verify(struct db *db, const char *anchor, struct strbuf *out, int64_t
 	/* The query reads ledger_pending; before it existed, nothing waited. */
 	if (db->version < LEDGER_PENDING_VERSION &&
 	    db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS ledger_pending (tbl TEXT, first INTEGER,"
-			" last INTEGER)", e) < 0)
+			" last INTEGER, payload TEXT)", e) < 0)
 		return -1;
 	st = db_prepare(db, ledger_verify_sql, e);
 	if (!st)
@@ -886,10 +977,12 @@ int ledger_verify(struct db *db, const char *anchor, struct strbuf *out, int64_t
 	return problems;
 }
 
-int ledger_waiting(struct db *db, int64_t *rows, struct error *e)
+int ledger_waiting(struct db *db, int64_t *rows, int64_t *since, struct error *e)
 {
-	*rows = 0;
+	*rows = *since = 0;
 	if (db->version < LEDGER_PENDING_VERSION)
 		return 0;
-	return db_int64(db, "SELECT coalesce(sum(rows), 0) FROM ledger_pending", rows, e);
+	if (db_int64(db, "SELECT coalesce(sum(rows), 0) FROM ledger_pending", rows, e) < 0)
+		return -1;
+	return db_int64(db, "SELECT coalesce(min(at_ms), 0) / 1000 FROM ledger_pending", since, e);
 }

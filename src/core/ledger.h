@@ -63,8 +63,9 @@ int64_t ledger_unsealed_from(struct db *db, int rollups, struct error *e);
 /* Seal the batches left waiting, in a transaction of their own, if any. */
 int ledger_seal_waiting(struct db *db, struct error *e);
 
-/* How many probe results and rollups wait for their batch entry. */
-int ledger_waiting(struct db *db, int64_t *rows, struct error *e);
+/* How many probe results and rollups wait for their batch entry, and since
+ * when the oldest has waited (Unix seconds, 0: none). */
+int ledger_waiting(struct db *db, int64_t *rows, int64_t *since, struct error *e);
 
 /* After a commit: in a process that has run for the anchor-log interval since it
  * opened the database (or last logged), send the head the commit sealed to the

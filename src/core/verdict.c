@@ -39,7 +39,23 @@ int verdict_prepare_history(struct db *db, struct error *e)
 
 static int snapshot_fill(struct db *db, struct error *e);
 
+static int write_history(struct db *db, int wait, int snapshot, int *changed, struct error *e);
+
+/* The history removes no probe result or rollup: the batches that wait are
+ * left to be sealed when due (a dashboard looks every few seconds), not at
+ * every look. */
 static int record_history(struct db *db, int wait, int snapshot, int *changed, struct error *e)
+{
+	int seal = db->seal_defer, rc;
+
+	if (seal == SEAL_NOW)
+		db->seal_defer = SEAL_LATER;
+	rc = write_history(db, wait, snapshot, changed, e);
+	db->seal_defer = seal;
+	return rc;
+}
+
+static int write_history(struct db *db, int wait, int snapshot, int *changed, struct error *e)
 {
 	sqlite3_stmt *st;
 	int64_t mark = 0, rules = 0;
@@ -126,16 +142,20 @@ int verdict_note_history(struct db *db)
 static void due_refresh(struct db *db)
 {
 	struct error e = {0};
+	int seal = db->seal_defer;
 
 	if (sqlite3_db_readonly(db->h, "main") == 1 || when_now() > when_real_now() + WHEN_SKEW_S ||
 	    when_known())
 		return;
+	if (seal == SEAL_NOW)
+		db->seal_defer = SEAL_LATER; /* it removes no probe result (record_history) */
 	if (db_try_begin(db, &e) == 0) {
 		if (evidence_due_extend(db, 0, when_real_now(), &e) < 0)
 			db_rollback(db);
 		else
 			db_commit(db, &e);
 	}
+	db->seal_defer = seal;
 	error_done(&e);
 }
 

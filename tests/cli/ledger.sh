@@ -161,7 +161,7 @@ ok "the watcher's results wait to be sealed (seal-every, 1m)" wait_for 15 waitin
 kill -9 "$watch_pid"
 wait "$watch_pid" 2>/dev/null
 succeeds "after kill -9, db verify: intact" db verify
-ok "... and says how many results wait for their batch entry" out_has "wait for the next batch entry"
+ok "... and says how many results wait for their batch entry" out_has "wait for their batch entry"
 ok "and the plain query finds nothing" test -z "$(sqlite3 "$DRTOP_DB" <"$QUERY")"
 gap=$(sql "SELECT min(id) FROM probe_result WHERE endpoint_id = (SELECT id FROM endpoint WHERE url = '$URL/delay/20')")
 waited=$(sql "SELECT sum(rows) FROM ledger_pending")
@@ -189,7 +189,7 @@ pids="$pids $watch_pid"
 ok "a second's results wait as one range, in the transaction that wrote them" wait_for 15 waiting 3
 ok "no batch entry while they wait" test "$(nbatch)" = "$b0"
 succeeds "db verify: intact" db verify
-ok "... with the results that wait counted apart" out_has "wait for the next batch entry"
+ok "... with the results that wait counted apart" out_has "wait for their batch entry"
 ok "the plain query finds nothing" test -z "$(sqlite3 "$DRTOP_DB" <"$QUERY")"
 query() { awk -v n="$1" '$0 == "<!-- query: " n " -->" { f = 1; next }
 	f && /^```sql/ { g = 1; next } g && /^```/ { exit } g { print }' "$DOC"; }
@@ -221,6 +221,35 @@ ok "each of the watcher's commits of about a second together" \
 kill -TERM "$watch_pid"
 wait "$watch_pid"
 succeeds "intact" db verify
+
+# Waiting rows removed or changed outside drtop are named, before and after
+# they are sealed; a prober killed while they wait is told apart.
+rm -f "$DRTOP_DB"*
+cp "$T/base.db" "$DRTOP_DB"
+"$DRTOP" config set seal-every 1h >/dev/null
+"$DRTOP" probe --watch >/dev/null 2>"$T/watch.err" &
+watch_pid=$!
+pids="$pids $watch_pid"
+ok "results wait" wait_for 15 waiting 3
+kill -9 "$watch_pid"
+wait "$watch_pid" 2>/dev/null
+range() { sql "SELECT first || '-' || last FROM ledger_pending WHERE tbl = 'probe_result' ORDER BY first LIMIT 1 OFFSET $1"; }
+gone=$(range 0) changed=$(range 1)
+sql "DELETE FROM probe_result WHERE id = ${gone%-*}; UPDATE probe_result SET ok = 0, error = 'forged' WHERE id = ${changed%-*}"
+run db verify
+ok "while they wait: a row deleted is named" sh -c "test $rc -eq 65 && grep -q '^probe_result $gone (waiting for its batch entry): rows added or deleted outside drtop: noted' '$T/out'"
+ok "and a row changed" grep -q "^probe_result $changed (waiting for its batch entry): changed outside drtop: the digest of the rows differs" "$T/out"
+ok "the plain query names them too" test "$(sqlite3 -readonly "$DRTOP_DB" <"$QUERY" | grep -c waiting)" = 2
+ok "db verify says how many wait, and since when" grep -q "recorded since [0-9-]*T[0-9:]*Z, wait for their batch entry" "$T/out"
+sql "UPDATE ledger_pending SET at_ms = at_ms - 86400000"
+run db verify
+ok "ranges that waited far longer than seal-every: a prober stopped short" grep -q "wait for their batch entry; longer than seal-every: the prober that wrote them stopped short" "$T/out"
+fails "seal-every is at most an hour" 65 "seal-every: at most 1h" config set seal-every 2h
+"$DRTOP" config set seal-every 1m >/dev/null # a write: it seals them
+ok "sealed" test "$(sql "SELECT count(*) FROM ledger_pending")" = 0
+run db verify
+ok "sealed as noted, each on its own: the deleted row is named" sh -c "test $rc -eq 65 && grep -q '^probe_result $gone: rows added or deleted outside drtop: the ledger has' '$T/out'"
+ok "and the changed one" grep -q "^probe_result $changed: changed outside drtop: the digest of the rows differs" "$T/out"
 
 # Rollups the watcher folds wait too, and are sealed as one probe_rollup.batch.
 rm -f "$DRTOP_DB"*
