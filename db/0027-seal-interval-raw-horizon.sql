@@ -44,3 +44,10 @@ WHERE key = 'retention_s' AND value = '2592000' AND NOT EXISTS (SELECT 1 FROM pr
 -- The prober keeps the raw results of every outage still kept (not only of
 -- an ongoing one), found through their endpoint: src/core/recorder.c.
 CREATE INDEX outage_endpoint_started ON outage(endpoint_id, started_ms);
+
+-- Only raw results in a batch entry are pruned: a result written outside
+-- drtop, in no batch, stays for verification to name (before, it was folded
+-- and then pruned after the retention like any other). The batch that could
+-- hold a result is found by the end of its range: src/core/recorder.c.
+CREATE INDEX ledger_batch_last ON ledger(CAST(payload ->> '$.last' AS INTEGER))
+  WHERE kind = 'probe_result.batch';

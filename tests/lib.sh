@@ -94,6 +94,28 @@ wait_for() {
 
 now_ms() { date +%s%3N; }
 
+# seal_results DB: give the probe results a test wrote with the sqlite3 shell
+# (history made up) a probe_result.batch entry, as drtop gives its own, so
+# that they are evidence like them (pruned after the retention).
+seal_results() {
+	sqlite3 "$1" "WITH t AS (SELECT CAST(strftime('%s', 'now') AS INTEGER) AS now),
+	  b AS (SELECT coalesce(max(CAST(payload ->> '\$.last' AS INTEGER)), 0) AS after
+	        FROM ledger WHERE kind = 'probe_result.batch'),
+	  r AS (SELECT id, at_ms, quote(endpoint_id) || '|' || quote(at_ms) || '|' || quote(ok) || '|'
+	          || quote(status_code) || '|' || quote(latency_ms) || '|' || quote(error) || '|'
+	          || quote(data_time) || '|' || quote(lag_s) || char(10) AS row
+	        FROM probe_result, b WHERE id > b.after ORDER BY id),
+	  p AS (SELECT json_object('first', min(id), 'last', max(id), 'rows', count(*), 'from_ms', min(at_ms),
+	          'to_ms', max(at_ms), 'sha3', (SELECT lower(hex(sha3(group_concat(row, ''), 256))) FROM r))
+	          AS payload FROM r HAVING count(*) > 0),
+	  h AS (SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1)
+	  INSERT INTO ledger (seq, recorded_at, actor, kind, payload, prev_hash, hash)
+	  SELECT h.seq + 1, t.now, 'test', 'probe_result.batch', p.payload, h.hash,
+	    lower(hex(sha3(h.hash || '|' || (h.seq + 1) || '|' || t.now || '|test|probe_result.batch|'
+	                   || p.payload, 256)))
+	  FROM h, p, t"
+}
+
 # Start tests/server.py; sets PORT, CTL and URL.
 start_server() {
 	python3 "$SRCDIR/tests/server.py" >"$T/server.out" 2>"$T/server.err" &

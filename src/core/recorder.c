@@ -548,7 +548,8 @@ int recorder_prune(struct db *db, int64_t now_ms, int limit, struct error *e)
 	 * been probed by then); every result of an outage still kept, from the
 	 * last success before it to its end (how long it had lasted by then);
 	 * and each recovery point's first sighting, an ok result whose data_time
-	 * differs from the ok result's before it (the data lag then). */
+	 * differs from the ok result's before it (the data lag then). A result in
+	 * no batch entry (written outside drtop) stays for verification to name. */
 	sqlite3_stmt *st = db_prepare(
 		db,
 		"DELETE FROM probe_result WHERE id IN (SELECT r.id FROM probe_result r"
@@ -569,7 +570,10 @@ int recorder_prune(struct db *db, int64_t now_ms, int limit, struct error *e)
 		"    AND q.at_ms < r.at_ms AND q.ok = 1 ORDER BY q.at_ms DESC LIMIT 1))"
 		" AND EXISTS (SELECT 1 FROM probe_rollup u WHERE u.endpoint_id = r.endpoint_id" /* folded */
 		"   AND u.last_ms >= r.at_ms AND u.first_ms <= r.at_ms AND u.last_id >= r.id)"
-		" AND r.id < ?3" /* in a batch entry already (ledger_pending) */
+		" AND r.id < ?3" /* not waiting for its batch entry (ledger_pending) */
+		" AND (SELECT CAST(l.payload ->> '$.first' AS INTEGER) FROM ledger l" /* but in one */
+		"   WHERE l.kind = 'probe_result.batch' AND CAST(l.payload ->> '$.last' AS INTEGER) >= r.id"
+		"   ORDER BY CAST(l.payload ->> '$.last' AS INTEGER) LIMIT 1) <= r.id"
 		" ORDER BY r.at_ms LIMIT ?2)",
 		e);
 	int64_t below;

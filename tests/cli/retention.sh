@@ -155,6 +155,7 @@ sqlite3 "$C" "UPDATE endpoint SET created_at = $NOW_S - 100 * 86400, enabled = 0
   SELECT 1, ($NOW_S - 100 * 86400 + i * 600) * 1000, 1, 5 FROM k
   WHERE NOT (i * 600 >= 40 * 86400 AND i * 600 < 49 * 86400)
     AND NOT (i * 600 >= 90 * 86400 AND i * 600 < 93 * 86400)"
+seal_results "$C"
 WINDOWS="20d 29d 31d 45d 60d 75d 90d"
 share() { c config set window "$1" >/dev/null; c db query "SELECT watched_ms / 60000, share FROM v_coverage"; }
 for w in $WINDOWS; do eval "raw_$w=\$(share $w)"; done
@@ -237,6 +238,7 @@ sqlite3 "$F" "WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHE
   INSERT INTO probe_result (endpoint_id, at_ms, ok, data_time, lag_s) SELECT 1, at * 1000, 1, dt, at - dt FROM p;
   INSERT INTO endpoint_state (endpoint_id, last_probe_ms, last_ok, last_ok_ms, data_time, data_seen_ms)
   VALUES (1, ($H + 17 * 600) * 1000, 1, ($H + 17 * 600) * 1000, $C, ($H + 15 * 600) * 1000)"
+seal_results "$F"
 iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 INSTANTS="$((H + 1800)) $((H + 3700)) $((H + 6000)) $((H + 9300))"
 lag() { f --now "$(iso "$1")" db query "SELECT recovery_point_at FROM v_recovery_point"; }
@@ -256,5 +258,14 @@ for t in $INSTANTS; do
 	f --now "$(iso "$t")" status --format json >"$T/fresh-after-$t.json"
 	ok "the verdict as of $(iso "$t") is the same after pruning" cmp -s "$T/fresh-before-$t.json" "$T/fresh-after-$t.json"
 done
+succeeds "intact" --db "$F" db verify
+# A result written outside drtop, in no batch entry, is folded like the others
+# but never pruned: it stays for verification to name.
+sqlite3 "$F" "INSERT INTO probe_result (endpoint_id, at_ms, ok, data_time, lag_s) VALUES (1, ($H + 5 * 600 + 300) * 1000, 0, NULL, NULL)"
+forged=$(sqlite3 "$F" "SELECT max(id) FROM probe_result")
+f db prune >/dev/null
+ok "a result written outside drtop is not pruned" test "$(sqlite3 "$F" "SELECT count(*) FROM probe_result WHERE id = $forged")" = 1
+run --db "$F" db verify
+ok "and stays named" sh -c "test $rc -eq 65 && grep -q '^probe_result $forged-$forged: not in the ledger: written outside drtop' '$T/out'"
 
 done_testing

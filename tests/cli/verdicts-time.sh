@@ -174,6 +174,7 @@ ok "while today's verdict sees it" test "$(q "SELECT count(*) FROM v_findings WH
 # The raw results folded and pruned to the shortest retention: what the
 # verdict reads of them as of a past date stays (the first probe, an
 # outage's probes), so it says the same.
+seal_results "$DRTOP_DB" # the results written here with sqlite3 are evidence like drtop's
 d config set retention 1s >/dev/null
 d db prune >/dev/null
 ok "folded and pruned" test "$(sql "SELECT count(*) FROM probe_rollup WHERE endpoint_id = $(eid hist)")" -ge 3
