@@ -21,6 +21,7 @@ static const struct setting {
 	const char *name, *key;
 	enum kind kind;
 	const char *help;
+	int64_t max; /* a duration's largest value, in seconds; 0: none */
 } settings[] = {
 	{"window", "window_s", K_DURATION, "how far back outages count against the RTO (90d)"},
 	{"rpo-near-ratio", "rpo_near_ratio", K_RATIO,
@@ -43,7 +44,7 @@ static const struct setting {
 	 "how far past the probe's clock a recovery point may lie (5m)"},
 	{"seal-every", "seal_every_s", K_DURATION,
 	 "how long probe --watch may leave results out of the ledger before sealing them in one "
-	 "batch entry, at most 1h, 0 at every write (1m)"},
+	 "batch entry, at most 1h, 0 at every write (1m)", 3600},
 	{"anchor-log", "anchor_log_s", K_DURATION,
 	 "how often probe --watch logs the ledger's head to syslog, 0 never (1h)"},
 	{"notify-retry-max", "notify_retry_max_s", K_DURATION,
@@ -151,9 +152,12 @@ static int run_set(struct ctx *ctx, struct args *a, struct error *e)
 					   : 0,
 				   &secs, e) < 0)
 			return error_prefix(e, "%s", s->name);
-		/* results wait unsealed, and unpruned, that long */
-		if (!strcmp(s->key, "seal_every_s") && secs > 3600)
-			return error_set(e, ERR_DATA, "seal-every: at most 1h, not '%s'", value);
+		if (s->max && secs > s->max) {
+			char most[DURATION_BUFSZ];
+
+			return error_set(e, ERR_DATA, "%s: at most %s, not '%s'", s->name,
+					 duration_format(s->max, most), value);
+		}
 		snprintf(stored, sizeof(stored), "%lld", (long long)secs);
 	} else if (s->kind == K_RATIO) {
 		char *end;

@@ -57,10 +57,8 @@ static const struct opt verify_opts[] = {
 static void print_waiting(struct ctx *ctx, struct db *db, int64_t rows, int64_t since)
 {
 	char buf[WHEN_BUFSZ];
-	int64_t every = 60, age = when_real_now() - since;
+	int64_t every = ledger_seal_every_s(db), age = when_real_now() - since;
 
-	db_int64(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM setting"
-		     " WHERE key = 'seal_every_s'), 60)", &every, NULL);
 	fprintf(ctx->out, "%s: %" PRId64 " probe result%s or rollup%s, recorded since %s, wait%s for "
 		"their batch entry%s\n",
 		db->path, rows, rows == 1 ? "" : "s", rows == 1 ? "" : "s", when_format(since, buf),

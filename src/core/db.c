@@ -166,6 +166,28 @@ sqlite3_stmt *db_cached(struct db *db, const char *sql, struct error *e)
 	return db->cache[i].st;
 }
 
+int db_run3(struct db *db, const char *sql, int cached, int64_t a, int64_t b, int64_t c,
+	    int64_t *out, const char *what, struct error *e)
+{
+	sqlite3_stmt *st = cached ? db_cached(db, sql, e) : db_prepare(db, sql, e);
+	int64_t args[3] = {a, b, c};
+	int rc, n, i;
+
+	if (!st)
+		return -1;
+	n = sqlite3_bind_parameter_count(st);
+	for (i = 0; i < n && i < 3; i++)
+		sqlite3_bind_int64(st, i + 1, args[i]);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && out)
+		*out = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0);
+	if (cached)
+		sqlite3_reset(st);
+	else
+		sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, e, what);
+}
+
 int db_exec_cached(struct db *db, const char *sql, const char *what, struct error *e)
 {
 	sqlite3_stmt *st = db_cached(db, sql, e);

@@ -27,7 +27,7 @@
 			   * a write, open it read-only instead of failing (db_open) */
 #define DB_WHOLE 0x8      /* every row of the file, --as-of notwithstanding (db verify, check) */
 
-#define DB_CACHE_MAX 32
+#define DB_CACHE_MAX 64
 
 /* When a write transaction seals the batches of probe results and rollups
  * that wait (db->seal_defer; ledger_pending, migration 0027). */
@@ -50,7 +50,6 @@ struct db {
 	int64_t rollup_mark; /* the largest probe_rollup id then; -1: no rollups */
 	int pend;            /* the schema has ledger_pending: batches may be sealed later */
 	int seal_defer;        /* how this transaction seals batches: SEAL_* (ledger_seal) */
-	int64_t seal_every_ms; /* how long they may wait (setting seal_every_s), read by ledger_mark */
 	int64_t anchor_log_s;   /* log the head to the system log this often (0: never) */
 	int64_t anchor_logged;  /* when it was last logged, or when the database was opened */
 	int64_t sealed_seq;     /* the entry the last commit sealed last, or 0 */
@@ -136,6 +135,13 @@ int db_exec_cached(struct db *db, const char *sql, const char *what, struct erro
 /* Run SQL, which yields one row, and store its first column in *OUT. 0, or -1
  * with e set. */
 int db_int64(struct db *db, const char *sql, int64_t *out, struct error *e);
+
+/* Run SQL once with ?1, ?2 and ?3 bound to A, B and C (those it has); *OUT,
+ * when given, gets column 0 of its first row (-1 for NULL). CACHED: SQL is a
+ * constant, kept prepared for the connection (db_cached); else it is prepared
+ * and finalized here. WHAT names the work in an error. */
+int db_run3(struct db *db, const char *sql, int cached, int64_t a, int64_t b, int64_t c,
+	    int64_t *out, const char *what, struct error *e);
 /* The same, setting *TAIL to what follows the first statement in SQL. */
 sqlite3_stmt *db_prepare_tail(struct db *db, const char *sql, const char **tail,
 			      struct error *e);

@@ -115,9 +115,6 @@ int ledger_mark(struct db *db, int version, struct error *e)
 		return -1;
 	/* Batches left waiting (by the watcher, or by one that stopped short) are
 	 * sealed before anything else this transaction does: it may remove rows. */
-	if (db->pend && db_int64(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM setting"
-				  " WHERE key = 'seal_every_s'), 60) * 1000", &db->seal_every_ms, e) < 0)
-		return -1;
 	if (db->pend && db->seal_defer == SEAL_NOW &&
 	    (pending_since(db, 0, &waiting, e) < 0 || (waiting && seal_pending(db, e) < 0)))
 		return -1;
@@ -305,26 +302,11 @@ static const struct pending_table {
 	 "SELECT min(first) FROM ledger_pending WHERE tbl = 'probe_rollup'", rollup_payload},
 };
 
-/* Run a cached statement with ?1 and ?2 (those it has); *OUT gets column 0 of
- * its row, -1 for NULL. */
+/* Run a constant statement, kept prepared, with ?1 and ?2 (those it has). */
 static int step2(struct db *db, const char *sql, int64_t a, int64_t b, int64_t *out,
 		 struct error *e)
 {
-	sqlite3_stmt *st = db_cached(db, sql, e);
-	int rc, n;
-
-	if (!st)
-		return -1;
-	n = sqlite3_bind_parameter_count(st);
-	if (n >= 1)
-		sqlite3_bind_int64(st, 1, a);
-	if (n >= 2)
-		sqlite3_bind_int64(st, 2, b);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && out)
-		*out = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, e, "ledger: pending batches");
+	return db_run3(db, sql, 1, a, b, 0, out, "ledger: pending batches", e);
 }
 
 /* Note the range of T's rows with ids above MARK, with the payload its entry
@@ -798,9 +780,12 @@ static int note_batches(struct db *db, struct error *e)
 	for (i = 0; i < sizeof(pending_tables) / sizeof(pending_tables[0]); i++)
 		if (marks[i] >= 0 && note_range(db, &pending_tables[i], marks[i], now_ms, e) < 0)
 			return -1;
-	if (db->seal_defer == SEAL_LATER && db->seal_every_ms > 0 &&
-	    pending_since(db, now_ms - db->seal_every_ms, &due, e) < 0)
-		return -1;
+	if (db->seal_defer == SEAL_LATER) {
+		int64_t every = ledger_seal_every_s(db);
+
+		if (every > 0 && pending_since(db, now_ms - every * 1000, &due, e) < 0)
+			return -1;
+	}
 	return due ? seal_pending(db, e) : 0;
 }
 
@@ -821,6 +806,24 @@ int ledger_seal(struct db *db, struct error *e)
 		rc = seal_entries(db, e);
 	db->probe_mark = db->ledger_mark = db->rollup_mark = -1;
 	return rc;
+}
+
+int64_t ledger_seal_every_s(struct db *db)
+{
+	int64_t every = 60;
+
+	db_int64(db, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM setting"
+		     " WHERE key = 'seal_every_s'), 60)", &every, NULL);
+	return every;
+}
+
+int ledger_seal_when_due(struct db *db)
+{
+	int before = db->seal_defer;
+
+	if (before == SEAL_NOW)
+		db->seal_defer = SEAL_LATER;
+	return before;
 }
 
 int ledger_seal_waiting(struct db *db, struct error *e)

@@ -51,14 +51,22 @@ int ledger_mark(struct db *db, int version, struct error *e);
  * rollups written since ledger_mark() their batch entries, and seal the
  * entries added since. On a schema with ledger_pending, the ranges of ids
  * written wait there and are sealed together: at this commit, unless
- * db->seal_defer is set and the oldest has waited less than the setting
- * seal_every_s; else at the start of the next write transaction without it. */
+ * db->seal_defer is SEAL_LATER and the oldest has waited less than the
+ * setting seal_every_s; else at the start of the next SEAL_NOW transaction. */
 int ledger_seal(struct db *db, struct error *e);
 
 /* The first id of probe_result (ROLLUPS: probe_rollup) that is in no batch
  * entry yet, INT64_MAX when nothing is kept unsealed; -1 with e set. Rows from
  * there on must not be removed before they are sealed. In a write transaction. */
 int64_t ledger_unsealed_from(struct db *db, int rollups, struct error *e);
+
+/* How long the watcher's batches may wait (setting seal_every_s, 60 when unset). */
+int64_t ledger_seal_every_s(struct db *db);
+
+/* The write transactions that follow remove no probe result or rollup: unless
+ * the caller chose otherwise (db->seal_defer), what waits is sealed at their
+ * commit once due, not at their start. Returns the mode to put back after. */
+int ledger_seal_when_due(struct db *db);
 
 /* Seal the batches left waiting, in a transaction of their own, if any. */
 int ledger_seal_waiting(struct db *db, struct error *e);

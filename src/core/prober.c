@@ -643,34 +643,30 @@ static int pump(void *arg)
 /* Status changes are kept every few seconds, not with every batch: the verdict
  * reads every system. A locked database only postpones them. */
 /* While watching, the prober's own transactions leave their batches to be
- * sealed once a minute (setting seal_every_s) rather than at every commit; any
- * other transaction, on this connection (the dashboard's) or another, seals
- * them first. */
-static void defer_seal(struct prober *p, int final)
+ * sealed once a minute (setting seal_every_s) rather than at every commit, and
+ * its last ones seal what waits at their commit; any other transaction, on
+ * this connection (the dashboard's) or another, seals them first. */
+static int sealing(struct prober *p, int final, int (*write)(struct prober *, int, struct error *),
+		   struct error *e)
 {
+	int rc;
+
 	p->db->seal_defer = !p->watching ? SEAL_NOW : final ? SEAL_AT_COMMIT : SEAL_LATER;
+	rc = write(p, final, e);
+	p->db->seal_defer = SEAL_NOW;
+	return rc;
 }
 
 static int flush(struct prober *p, int final, struct error *e)
 {
-	int rc;
-
-	defer_seal(p, final);
-	rc = flush_batch(p, final, e);
-	p->db->seal_defer = SEAL_NOW;
-	return rc;
+	return sealing(p, final, flush_batch, e);
 }
 
 static int record_history(struct prober *p, int final, struct error *e);
 
 static int history(struct prober *p, int final, struct error *e)
 {
-	int rc;
-
-	defer_seal(p, final);
-	rc = record_history(p, final, e);
-	p->db->seal_defer = SEAL_NOW;
-	return rc;
+	return sealing(p, final, record_history, e);
 }
 
 static int record_history(struct prober *p, int final, struct error *e)

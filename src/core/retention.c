@@ -25,27 +25,11 @@
 #include "util.h"
 #include "when.h"
 
-/* Run SQL with ?1 .. ?3 bound to A, B, C (the unused ones are ignored). */
+/* Run one of the constant statements below with ?1 .. ?3. */
 static int run3(struct db *db, const char *sql, int64_t a, int64_t b, int64_t c, int64_t *out,
 		struct error *e)
 {
-	sqlite3_stmt *st = db_prepare(db, sql, e);
-	int rc, n;
-
-	if (!st)
-		return -1;
-	n = sqlite3_bind_parameter_count(st);
-	if (n >= 1)
-		sqlite3_bind_int64(st, 1, a);
-	if (n >= 2)
-		sqlite3_bind_int64(st, 2, b);
-	if (n >= 3)
-		sqlite3_bind_int64(st, 3, c);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && out)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, e, "rollups");
+	return db_run3(db, sql, 0, a, b, c, out, "rollups", e);
 }
 
 int retention_rollup(struct db *db, int64_t now_ms, int limit, struct error *e)
@@ -174,21 +158,7 @@ static const struct history_table {
 static int run(struct db *db, const struct strbuf *sql, int64_t a, int64_t b, int64_t below,
 	       int64_t *out, struct error *e)
 {
-	sqlite3_stmt *st = db_prepare(db, strbuf_str(sql), e);
-	int rc;
-
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, a);
-	if (sqlite3_bind_parameter_count(st) >= 2)
-		sqlite3_bind_int64(st, 2, b);
-	if (sqlite3_bind_parameter_count(st) >= 3)
-		sqlite3_bind_int64(st, 3, below);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && out)
-		*out = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(db, e, "pruning history");
+	return db_run3(db, strbuf_str(sql), 0, a, b, below, out, "pruning history", e);
 }
 
 static int prune_table(struct db *db, const struct history_table *t, int64_t cutoff, int limit,

@@ -8,6 +8,7 @@
 
 #include "evidence.h"
 #include "inventory.h"
+#include "ledger.h"
 #include "notify.h"
 #include "util.h"
 #include "verdict.h"
@@ -46,10 +47,8 @@ static int write_history(struct db *db, int wait, int snapshot, int *changed, st
  * every look. */
 static int record_history(struct db *db, int wait, int snapshot, int *changed, struct error *e)
 {
-	int seal = db->seal_defer, rc;
+	int seal = ledger_seal_when_due(db), rc;
 
-	if (seal == SEAL_NOW)
-		db->seal_defer = SEAL_LATER;
 	rc = write_history(db, wait, snapshot, changed, e);
 	db->seal_defer = seal;
 	return rc;
@@ -142,13 +141,12 @@ int verdict_note_history(struct db *db)
 static void due_refresh(struct db *db)
 {
 	struct error e = {0};
-	int seal = db->seal_defer;
+	int seal;
 
 	if (sqlite3_db_readonly(db->h, "main") == 1 || when_now() > when_real_now() + WHEN_SKEW_S ||
 	    when_known())
 		return;
-	if (seal == SEAL_NOW)
-		db->seal_defer = SEAL_LATER; /* it removes no probe result (record_history) */
+	seal = ledger_seal_when_due(db); /* it removes no probe result */
 	if (db_try_begin(db, &e) == 0) {
 		if (evidence_due_extend(db, 0, when_real_now(), &e) < 0)
 			db_rollback(db);
