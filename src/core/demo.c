@@ -73,6 +73,31 @@ static int touch(const char *dir, const char *name, int64_t age, struct error *e
 	return 0;
 }
 
+/* DIR as the path of a file:// URL: absolute (the demo's database may be
+ * named relative to the working directory) and percent-encoded, so that a
+ * space, a quote or a '$' in it names the file and nothing else; the result
+ * needs no escaping inside the inventory's JSON. NULL if the working
+ * directory cannot be read. */
+static char *file_url_path(const char *dir)
+{
+	struct strbuf out = STRBUF_INIT;
+	char *cwd = NULL, *full;
+	const unsigned char *c;
+
+	if (*dir != '/' && !(cwd = getcwd(NULL, 0)))
+		return NULL;
+	full = cwd ? xasprintf("%s/%s", cwd, dir) : xstrdup(dir);
+	for (c = (const unsigned char *)full; *c; c++)
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		    strchr("/-._~", *c))
+			strbuf_putc(&out, (char)*c);
+		else
+			strbuf_printf(&out, "%%%02X", *c);
+	free(full);
+	free(cwd);
+	return strbuf_detach(&out);
+}
+
 static const char inventory[] =
 	"{\"drtop\":1,\"systems\":["
 	"{\"name\":\"payments-db\",\"rto\":\"15m\",\"rpo\":\"5m\",\"strategy\":\"warm-standby\",\"tier\":0,"
@@ -206,16 +231,30 @@ static int is_demo(const char *path, struct error *e)
 	return demo;
 }
 
+/* Remove the database file PATH and its WAL and shared-memory files. */
+static void remove_database(const char *path)
+{
+	char *sidecar;
+
+	unlink(path);
+	sidecar = xasprintf("%s-wal", path);
+	unlink(sidecar);
+	free(sidecar);
+	sidecar = xasprintf("%s-shm", path);
+	unlink(sidecar);
+	free(sidecar);
+}
+
 int demo_create(const char *path, struct error *e)
 {
 	struct strbuf json = STRBUF_INIT;
 	struct transfer_stats stats;
 	struct stat sb;
-	char *dir, *slash, *sidecar;
+	char *dir, *url_dir = NULL;
 	struct db *db;
 	sqlite3_stmt *st;
 	const char *p, *tail;
-	int rc = -1;
+	int rc = -1, made = 1;
 	static const struct {
 		const char *name;
 		int64_t age;
@@ -245,19 +284,19 @@ int demo_create(const char *path, struct error *e)
 					 "%s exists and is not a demo database; drtop demo never "
 					 "overwrites a real one (use --db for another path)",
 					 path);
-		unlink(path);
-		sidecar = xasprintf("%s-wal", path);
-		unlink(sidecar);
-		free(sidecar);
-		sidecar = xasprintf("%s-shm", path);
-		unlink(sidecar);
-		free(sidecar);
+		remove_database(path);
+	} else if (errno != ENOENT) {
+		made = 0; /* not ours to remove if this fails */
 	}
 	db = db_open(path, 0, e);
 	if (!db)
 		return -1;
 	dir = xasprintf("%s.files", path);
-	slash = dir;
+	url_dir = file_url_path(dir);
+	if (!url_dir) {
+		error_set(e, ERR_CANTCREAT, "cannot read the working directory: %s", strerror(errno));
+		goto out;
+	}
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		error_set(e, ERR_CANTCREAT, "cannot create %s: %s", dir, strerror(errno));
 		goto out;
@@ -265,7 +304,7 @@ int demo_create(const char *path, struct error *e)
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		if (touch(dir, files[i].name, files[i].age, e) < 0)
 			goto out;
-	strbuf_printf(&json, inventory, slash);
+	strbuf_printf(&json, inventory, url_dir);
 	if (transfer_import(db, strbuf_str(&json), "demo inventory", &stats, e) < 0)
 		goto out;
 	if (db_begin(db, e) < 0)
@@ -294,7 +333,10 @@ int demo_create(const char *path, struct error *e)
 	rc = db_commit(db, e);
 out:
 	strbuf_done(&json);
+	free(url_dir);
 	free(dir);
 	db_close(db);
+	if (rc < 0 && made)
+		remove_database(path); /* a half-made demo would block the next try */
 	return rc;
 }

@@ -177,4 +177,21 @@ fails "nor a file it cannot read, saying why" 73 \
 	demo --db "$T/newer.db" --no-dashboard
 ok "... and leaves it as it was" test "$(sqlite3 "$T/newer.db" "PRAGMA user_version")" = 999
 
+# A database named relative to the working directory, in a directory whose
+# name a URL or the inventory's JSON would take apart: its files are probed.
+mkdir -p "$T/rel/a b\"\$x"
+(cd "$T/rel" && "$DRTOP" --db 'a b"$x/demo.db' demo --no-dashboard) >"$T/out" 2>&1
+ok "drtop demo makes a database named relative to the working directory, in an odd directory" \
+	test "$("$DRTOP" --db "$T/rel/a b\"\$x/demo.db" db query "SELECT count(*) FROM system")" -eq 15
+ok "... its file endpoints are absolute and percent-encoded" \
+	test "$("$DRTOP" --db "$T/rel/a b\"\$x/demo.db" db query "SELECT url FROM endpoint ORDER BY id LIMIT 1")" \
+	= "file://$(echo "$T" | sed 's/ /%20/g')/rel/a%20b%22%24x/demo.db.files/payments-db.health"
+"$DRTOP" --db "$T/rel/a b\"\$x/demo.db" probe --once >/dev/null 2>&1
+ok "... and probed: every file endpoint is up" \
+	test "$("$DRTOP" --db "$T/rel/a b\"\$x/demo.db" db query "SELECT count(*) FROM endpoint e JOIN endpoint_state st ON st.endpoint_id = e.id WHERE e.url LIKE 'file:%' AND st.last_ok = 1")" -eq 9
+touch "$T/rel/half.db.files" # a file where the demo's directory goes
+fails "a demo that cannot be made says why" 73 "half.db.files/payments-db.health: Not a directory" \
+	demo --db "$T/rel/half.db" --no-dashboard
+ok "... and leaves no half-made database to block the next try" test ! -e "$T/rel/half.db"
+
 done_testing
