@@ -87,23 +87,6 @@ static void on_result(const struct prober_endpoint *ep, const struct probe_resul
 	strbuf_done(&err);
 }
 
-/* What the prober depends on, summed up: it changes when an endpoint or system is
- * added, changed, enabled or removed. The caller frees. */
-static char *inventory_stamp(struct db *db)
-{
-	sqlite3_stmt *st = db_prepare(db,
-				      "SELECT (SELECT count(*) || ':' || coalesce(max(updated_at), 0) || ':' ||"
-				      " coalesce(sum(id), 0) FROM endpoint) || '/' || (SELECT count(*) || ':'"
-				      " || coalesce(max(updated_at), 0) FROM system)",
-				      NULL);
-	char *s = NULL;
-
-	if (st && sqlite3_step(st) == SQLITE_ROW)
-		s = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return s ? s : xstrdup("");
-}
-
 /* Show what the prober carried on through. */
 static void show_warnings(struct prober *p)
 {
@@ -125,7 +108,7 @@ static void show_warnings(struct prober *p)
 /* The database file was replaced: drop the old handle unwritten and carry on
  * with the new file, whose inventory may differ. */
 static int reopen(struct ctx *ctx, struct prober **pp, const struct prober_options *po,
-		  struct view *v, char **stamp, struct error *e)
+		  struct view *v, struct error *e)
 {
 	size_t lost = 0;
 
@@ -148,8 +131,6 @@ static int reopen(struct ctx *ctx, struct prober **pp, const struct prober_optio
 	if (!*pp)
 		return -1;
 	prober_set_heartbeat(*pp, 1);
-	free(*stamp);
-	*stamp = inventory_stamp(ctx->db);
 	return 0;
 }
 
@@ -160,7 +141,6 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 	size_t n, done, failed, lost;
 	int rc = 0, ready = 0;
 	int64_t checked;
-	char *stamp;
 
 	if (recorder_heartbeat_claim(ctx->db, RECORDER_WATCH, e) < 0)
 		return -1;
@@ -169,39 +149,29 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 	prober_endpoints(p, &n);
 	fprintf(stderr, "drtop: watching %zu endpoints of %s (pid %ld); stop with Ctrl-C\n", n,
 		ctx->db->path, (long)getpid());
-	stamp = inventory_stamp(ctx->db);
 	checked = prober_clock_ms();
 	while (!ready && rc == 0) {
 		rc = prober_step(*pp, 1000, cmd_signal_fd(), &ready, e);
 		show_warnings(*pp);
 		if (rc < 0 && prober_db_replaced(*pp)) {
 			error_done(e);
-			rc = reopen(ctx, pp, po, v, &stamp, e);
+			rc = reopen(ctx, pp, po, v, e);
 			continue;
 		}
-		/* Endpoints added, changed or removed elsewhere: start over with them;
-		 * at once when results of removed ones came back. */
-		if (rc == 0 && !ready &&
-		    (prober_clock_ms() - checked >= 5000 || prober_endpoints_gone(*pp))) {
-			char *now;
-
+		if (rc < 0 || ready)
+			break;
+		/* The file moved away (a restore by mv): carry on with the new one. */
+		if (prober_clock_ms() - checked >= PROBER_INVENTORY_EVERY_MS) {
 			checked = prober_clock_ms();
 			if (db_replaced(ctx->db)) {
-				rc = reopen(ctx, pp, po, v, &stamp, e);
+				rc = reopen(ctx, pp, po, v, e);
 				continue;
 			}
-			now = inventory_stamp(ctx->db);
-			if (strcmp(now, stamp) || prober_endpoints_gone(*pp)) {
-				rc = prober_reload(*pp, 1000, e);
-				show_warnings(*pp);
-				free(stamp);
-				stamp = now;
-				now = NULL;
-			}
-			free(now);
 		}
+		/* Endpoints added, changed or removed elsewhere: start over with them. */
+		rc = prober_follow_inventory(*pp, 1000, e) < 0 ? -1 : 0;
+		show_warnings(*pp);
 	}
-	free(stamp);
 	if (*pp && prober_stop(*pp, 1000, rc == 0 ? e : NULL) < 0 && rc == 0)
 		rc = -1;
 	if (*pp)

@@ -71,6 +71,8 @@ struct prober {
 	size_t dropped;                /* results not recorded */
 	int replaced;                  /* the database file was replaced: write nothing */
 	int gone;                      /* results of endpoints gone: the inventory is stale */
+	char *stamp;                   /* the inventory as loaded, summed up (inventory_stamp) */
+	int64_t stamp_checked_ms;
 	int lost_lease;                /* another prober took the heartbeat over */
 	struct strbuf warning;         /* problems survived since the caller last asked */
 };
@@ -102,6 +104,23 @@ static const char load_sql[] =
 	" WHERE e.enabled AND s.enabled AND (?1 IS NULL OR s.name IN (SELECT value FROM json_each(?1)))"
 	" ORDER BY s.name, e.url, e.kind";
 
+/* What the prober depends on, summed up: it changes when an endpoint or system is
+ * added, changed, enabled or removed. The caller frees. */
+static char *inventory_stamp(struct db *db)
+{
+	sqlite3_stmt *st = db_prepare(db,
+				      "SELECT (SELECT count(*) || ':' || coalesce(max(updated_at), 0) || ':' ||"
+				      " coalesce(sum(id), 0) FROM endpoint) || '/' || (SELECT count(*) || ':'"
+				      " || coalesce(max(updated_at), 0) FROM system)",
+				      NULL);
+	char *s = NULL;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		s = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return s ? s : xstrdup("");
+}
+
 static int load(struct prober *p, char **systems, struct error *e)
 {
 	struct strbuf names = STRBUF_INIT;
@@ -123,6 +142,9 @@ static int load(struct prober *p, char **systems, struct error *e)
 		}
 		strbuf_putc(&names, ']');
 	}
+	free(p->stamp);
+	p->stamp = inventory_stamp(p->db); /* first: a change made meanwhile shows next time */
+	p->stamp_checked_ms = mono_ms();
 	st = db_prepare(p->db, load_sql, e);
 	hs = db_prepare(p->db, "SELECT value FROM json_each(?1)", e);
 	if (!st || !hs) {
@@ -555,6 +577,7 @@ void prober_free(struct prober *p)
 	strbuf_done(&p->warning);
 	free_endpoints(p);
 	free(p->heap);
+	free(p->stamp);
 	free(p);
 }
 
@@ -603,11 +626,6 @@ int64_t prober_clock_ms(void)
 size_t prober_dropped(const struct prober *p)
 {
 	return p->dropped;
-}
-
-int prober_endpoints_gone(const struct prober *p)
-{
-	return p->gone;
 }
 
 int prober_db_replaced(const struct prober *p)
@@ -849,6 +867,23 @@ int prober_reload(struct prober *p, int grace_ms, struct error *e)
 	if (load(p, p->systems, e) < 0)
 		return -1;
 	return maybe_flush(p, e);
+}
+
+int prober_follow_inventory(struct prober *p, int grace_ms, struct error *e)
+{
+	int64_t now = mono_ms();
+	char *stamp;
+	int changed;
+
+	if (!p->gone && now - p->stamp_checked_ms < PROBER_INVENTORY_EVERY_MS)
+		return 0;
+	p->stamp_checked_ms = now;
+	stamp = inventory_stamp(p->db);
+	changed = p->gone || !p->stamp || strcmp(stamp, p->stamp);
+	free(stamp);
+	if (!changed)
+		return 0;
+	return prober_reload(p, grace_ms, e) < 0 ? -1 : 1;
 }
 
 int prober_stop(struct prober *p, int grace_ms, struct error *e)

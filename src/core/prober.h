@@ -99,6 +99,16 @@ int prober_stop(struct prober *p, int grace_ms, struct error *e);
  * in-flight probes get up to GRACE_MS, results waiting to be recorded stay. */
 int prober_reload(struct prober *p, int grace_ms, struct error *e);
 
+/* How often prober_follow_inventory() looks at the inventory. */
+#define PROBER_INVENTORY_EVERY_MS 5000
+/* Follow the inventory while watching: when endpoints or systems were added,
+ * changed, enabled or removed by anyone (another command, another process)
+ * since they were loaded, load them again (prober_reload). Looks every
+ * PROBER_INVENTORY_EVERY_MS, and at once when results of removed endpoints
+ * came back. 1 when it reloaded, 0 when nothing changed, -1 on error. Both
+ * loops that watch (probe --watch, the dashboard) call it at every turn. */
+int prober_follow_inventory(struct prober *p, int grace_ms, struct error *e);
+
 /* Make every endpoint due now (the dashboard's "probe now"). */
 void prober_probe_now(struct prober *p);
 
@@ -129,10 +139,6 @@ size_t prober_dropped(const struct prober *p);
 /* Problems the prober carried on through since the last call (a locked
  * database, results dropped), one per line, or NULL; the caller frees. */
 char *prober_take_warning(struct prober *p);
-
-/* Were results of endpoints removed meanwhile (or whose id was reused) dropped
- * since the last reload? Then the inventory is stale: reload it. */
-int prober_endpoints_gone(const struct prober *p);
 
 /* Did a step stop because the database file was replaced or removed? The
  * results then waiting are lost: the caller reopens (db_reopen) and starts a

@@ -292,6 +292,19 @@ void tui_restart_prober(struct tui *t)
 	}
 }
 
+/* Endpoints or systems added, changed or removed by another command or
+ * process: probe what the inventory now holds, as probe --watch does. */
+static void follow_inventory(struct tui *t)
+{
+	struct error e = {0};
+
+	if (t->prober && prober_follow_inventory(t->prober, 0, &e) < 0) {
+		tui_message(t, 1, "probing stopped: %s", e.msg);
+		error_done(&e);
+		stop_prober(t, 0);
+	}
+}
+
 /* The outbox at a glance for the header, read every 2 s on the verdict's
  * connection (not while the verdict is read: the loop is then in the read's
  * steps): what it costs follows the notifications waiting and failed lately,
@@ -933,6 +946,7 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 				break;
 		}
 		serve(&t, view_drill_running(&t) ? 50 : 250); /* a drill's probes: step it often */
+		follow_inventory(&t);
 		if (probe_now_ms() >= t.next_reload_ms) {
 			tui_reload(&t, 0);
 			start_prober(&t); /* when the lease has come free */
