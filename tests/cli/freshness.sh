@@ -114,4 +114,26 @@ unset DRTOP_TEST_TOKEN
 succeeds "probe with the variable unset" probe --system api
 ok "fails, naming the variable, not a value" out_has 'header Authorization names ${DRTOP_TEST_TOKEN}, which is not set in the environment'
 
+# A recovery point that goes back (a replica rebuilt from an older copy): the
+# data lag as of a past time is the one the newest probe then gave, as it was
+# said live, not the newest recovery point ever seen.
+"$DRTOP" system add replica --rto 1h --rpo 30m >/dev/null
+"$DRTOP" endpoint add replica "file://$T/replica" --kind freshness >/dev/null
+t0=$(date +%s)
+touch -d "@$((t0 - 1500))" "$T/replica" # 25 minutes old
+"$DRTOP" probe --system replica >/dev/null
+sleep 2
+touch -d "@$((t0 - 2100))" "$T/replica" # rebuilt from a copy 35 minutes old
+"$DRTOP" probe --system replica >/dev/null
+t2=$(date +%s)
+live=$("$DRTOP" db query "SELECT recovery_point_at || ' ' || status FROM v_system_status WHERE system = 'replica'")
+sleep 2
+touch -d "@$((t0 - 600))" "$T/replica" # and a fresh copy after that
+"$DRTOP" probe --system replica >/dev/null
+at_t2() { "$DRTOP" --now "$(date -u -d "@$t2" +%Y-%m-%dT%H:%M:%SZ)" db query "SELECT recovery_point_at || ' ' || status FROM v_system_status WHERE system = 'replica'"; }
+ok "live, the recovery point went back to 35 minutes ago: rpo-breach" test "$live" = "$((t0 - 2100)) BREACH"
+ok "as of then, after a newer probe, the same recovery point and status" test "$(at_t2)" = "$live"
+ok "... and with --as-of" test "$("$DRTOP" --as-of "$(date -u -d "@$t2" +%Y-%m-%dT%H:%M:%SZ)" db query "SELECT recovery_point_at FROM v_recovery_point WHERE system = 'replica'")" = $((t0 - 2100))
+ok "now, the fresh copy" test "$("$DRTOP" db query "SELECT recovery_point_at FROM v_recovery_point WHERE system = 'replica'")" = $((t0 - 600))
+
 done_testing
