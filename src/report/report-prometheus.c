@@ -49,7 +49,63 @@ static void per_system(const struct board *r, struct strbuf *sb, const char *nam
 	}
 }
 
-/* One sample per finding with a number, in seconds, beside drtop_finding. */
+/* A series is one metric and label set, and the textfile collector refuses a
+ * file that repeats one. A system can hold several findings of a kind (two
+ * looser dependencies, backups missed on two schedules, no evidence for
+ * either objective): drtop_finding counts them, and the values are those of
+ * the worst, the one measured largest. */
+
+/* Is finding J the first of S's findings with its name and severity? */
+static int first_of_kind(const struct board_system *s, size_t j)
+{
+	size_t k;
+
+	for (k = 0; k < j; k++)
+		if (!strcmp(s->findings[k].finding, s->findings[j].finding) &&
+		    !strcmp(s->findings[k].severity, s->findings[j].severity))
+			return 0;
+	return 1;
+}
+
+static size_t count_of_kind(const struct board_system *s, size_t j)
+{
+	size_t k, n = 0;
+
+	for (k = j; k < s->nfindings; k++)
+		n += !strcmp(s->findings[k].finding, s->findings[j].finding) &&
+		     !strcmp(s->findings[k].severity, s->findings[j].severity);
+	return n;
+}
+
+/* Does finding A speak for its series (name and objective) before B: it has a
+ * target and B has none, or both do and A was measured larger? */
+static int worse(const struct board_finding *a, const struct board_finding *b)
+{
+	if ((a->target_s == BOARD_NONE) != (b->target_s == BOARD_NONE))
+		return b->target_s == BOARD_NONE;
+	if ((a->measured_s == BOARD_NONE) != (b->measured_s == BOARD_NONE))
+		return b->measured_s == BOARD_NONE;
+	return a->measured_s > b->measured_s;
+}
+
+/* Is finding J the one whose values S's series of its name and objective show? */
+static int speaks_for_series(const struct board_system *s, size_t j)
+{
+	const struct board_finding *f = &s->findings[j];
+	size_t k;
+
+	for (k = 0; k < s->nfindings; k++) {
+		const struct board_finding *g = &s->findings[k];
+
+		if (k == j || strcmp(g->finding, f->finding) || strcmp(g->objective, f->objective))
+			continue;
+		if (worse(g, f) || (k < j && !worse(f, g)))
+			return 0;
+	}
+	return 1;
+}
+
+/* One sample per series of findings with a number, in seconds, beside drtop_finding. */
 static void findings_value(const struct board *r, struct strbuf *sb, const char *name,
 			   const char *help, size_t offset)
 {
@@ -61,7 +117,8 @@ static void findings_value(const struct board *r, struct strbuf *sb, const char 
 			const struct board_finding *f = &r->systems[i].findings[j];
 			int64_t v = *(const int64_t *)((const char *)f + offset);
 
-			if (v == BOARD_NONE || f->target_s == BOARD_NONE)
+			if (v == BOARD_NONE || f->target_s == BOARD_NONE ||
+			    !speaks_for_series(&r->systems[i], j))
 				continue;
 			strbuf_printf(sb, "%s{system=\"", name);
 			label(sb, r->systems[i].name);
@@ -112,20 +169,25 @@ int report_prometheus(const struct board *r, struct db *db, int color, struct st
 		   offsetof(struct board_system, data_lag_s));
 	per_system(r, out, "drtop_cost_tier", "Cost tier of the system's strategy, 1 to 4.",
 		   offsetof(struct board_system, cost_tier));
-	family(out, "drtop_finding", "A finding against the system (1 while it holds).");
+	family(out, "drtop_finding",
+	       "Findings of this kind against the system (1 or more while one holds).");
 	for (i = 0; i < r->nsystems; i++) {
 		for (j = 0; j < r->systems[i].nfindings; j++) {
 			const struct board_finding *f = &r->systems[i].findings[j];
 
+			if (!first_of_kind(&r->systems[i], j))
+				continue;
 			strbuf_puts(out, "drtop_finding{system=\"");
 			label(out, r->systems[i].name);
-			strbuf_printf(out, "\",finding=\"%s\",severity=\"%s\"} 1\n", f->finding,
-				      f->severity);
+			strbuf_printf(out, "\",finding=\"%s\",severity=\"%s\"} %zu\n", f->finding,
+				      f->severity, count_of_kind(&r->systems[i], j));
 		}
 	}
-	findings_value(r, out, "drtop_finding_target_seconds", "The target a finding is judged against.",
+	findings_value(r, out, "drtop_finding_target_seconds",
+		       "The target a finding is judged against (of several: the worst's).",
 		       offsetof(struct board_finding, target_s));
-	findings_value(r, out, "drtop_finding_measured_seconds", "The measured value of a finding.",
+	findings_value(r, out, "drtop_finding_measured_seconds",
+		       "The measured value of a finding (of several: the largest).",
 		       offsetof(struct board_finding, measured_s));
 	if (n)
 		family(out, "drtop_backup_due_runs",

@@ -78,12 +78,14 @@ promcheck() {
 		if ($0 !~ /^[a-z_]+(\{([a-z_]+="([^"\\]|\\.)*",?)+\})? -?[0-9.e+]+$/) bad = "bad sample: " $0
 		name = $0; sub(/[{ ].*/, "", name)
 		if (!type[name]) bad = "sample without TYPE: " $0
+		series = $0; sub(/ [^ ]*$/, "", series)
+		if (seen[series]++) bad = "a series repeated (the textfile collector refuses the file): " series
 		n++
 	}
 	END { if (bad) { print "# " bad; exit 1 } if (n < 10) { print "# too few samples"; exit 1 } }
 	' "$T/report.prom"
 }
-ok "prometheus: HELP and TYPE first, valid samples, no timestamps" promcheck
+ok "prometheus: HELP and TYPE first, valid samples, no timestamps, no series twice" promcheck
 ok "prometheus: base units and the status code" sh -c "grep -qx 'drtop_data_lag_seconds{system=\"payments-db\"} 7200' '$T/report.prom' && grep -qx 'drtop_system_status{system=\"payments-db\"} 2' '$T/report.prom'"
 
 # HTML: well-formed, self-contained, every value escaped.
@@ -165,5 +167,21 @@ wrap docs -- true
 ok "drtop-wrap: success is a check-in" test "$(sql "SELECT ok FROM checkin WHERE system_id = (SELECT id FROM system WHERE name = 'docs') ORDER BY id DESC LIMIT 1")" = 1
 wrap docs -- sh -c 'exit 7'
 ok "drtop-wrap: failure is a failed check-in, the status kept" test "$?|$(sql "SELECT ok || ':' || exit_status || ':' || (started_at IS NOT NULL) FROM checkin ORDER BY id DESC LIMIT 1")" = "7|0:7:1"
+
+# Several findings of a kind on one system (two looser dependencies): one
+# series, counting them, with the values of the one measured largest.
+P="$T/deps.db"
+d --db "$P" system add front --rto 5m --rpo 5m
+d --db "$P" system add mid --rto 1h --rpo 1h
+d --db "$P" system add back --rto 2h --rpo 2h
+d --db "$P" depend add front --on mid
+d --db "$P" depend add mid --on back
+"$DRTOP" --db "$P" report --format prometheus >"$T/deps.prom"
+ok "prometheus: two dependency conflicts are one series counting 2" \
+	grep -qx 'drtop_finding{system="front",finding="dependency-conflict",severity="WARN"} 2' "$T/deps.prom"
+ok "... measured as the loosest dependency's RTO, against the system's" sh -c \
+	"grep -qx 'drtop_finding_measured_seconds{system=\"front\",finding=\"dependency-conflict\",objective=\"rto\"} 7200' '$T/deps.prom' &&
+	 grep -qx 'drtop_finding_target_seconds{system=\"front\",finding=\"dependency-conflict\",objective=\"rto\"} 300' '$T/deps.prom'"
+ok "... and no series twice" sh -c "test -z \"\$(grep -v '^#' '$T/deps.prom' | sed 's/ [^ ]*\$//' | sort | uniq -d)\""
 
 done_testing
