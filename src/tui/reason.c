@@ -63,7 +63,12 @@ const char *reason_text(const struct board_system *s, int64_t now_ms, int full, 
 		snprintf(buf, size, "no evidence: %s%s%s", rto ? "RTO" : "", rto && rpo ? "+" : "",
 			 rpo ? "RPO" : "");
 	} else if (!strcmp(f->finding, "backup-missed") && has_m) {
-		snprintf(buf, size, "no backup since %s", a);
+		/* a cron schedule's due run that did not report: measured since it was
+		 * due; else since the last good backup (or the schedule's start) */
+		if (f->detail && strstr(f->detail, ": the run due at "))
+			snprintf(buf, size, "missed: due %s ago", a);
+		else
+			snprintf(buf, size, "no backup since %s", a);
 	} else if ((!strcmp(f->finding, "rpo-breach") || !strcmp(f->finding, "rpo-near")) && has_m && has_t) {
 		snprintf(buf, size, "data lag %s %s %s", a, !strcmp(f->finding, "rpo-near") ? "~" : ">", b);
 	} else if (!strcmp(f->finding, "prober-stale") && has_m) {

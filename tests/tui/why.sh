@@ -17,6 +17,11 @@ start_server
 "$DRTOP" system add nightly --rto 1d --rpo 1d --tier 3 >/dev/null
 "$DRTOP" schedule add nightly hourly --every 1h >/dev/null
 "$DRTOP" checkin nightly --schedule hourly --at -5h >/dev/null
+# A cron schedule's missed run: how long since it was due, not an age of the
+# last backup (two days here).
+"$DRTOP" system add cronbk --rto 1d --rpo 3d --tier 3 --since -3d >/dev/null
+"$DRTOP" schedule add cronbk hourly --cron '0 * * * *' --duration 5m --grace 10m --since -3d >/dev/null
+"$DRTOP" checkin cronbk --at -2d >/dev/null
 # Watched a few minutes of its hour: below coverage-min, "watched X < Y", not "X > Y".
 "$DRTOP" system add patchy --rto 1d --rpo 1d --tier 3 --since -1h >/dev/null
 echo ok >"$T/patchy" # a file: up whatever the test server does
@@ -33,6 +38,7 @@ keys G # the selection to the last row, which is not lagging's
 ok "a figure past its objective is in the breach colour" wait_for 5 sh -c "tmux capture-pane -e -p -t '$S' | grep lagging | grep -q '41m1h/1d2h'"
 ok "and its reason too" sh -c "tmux capture-pane -e -p -t '$S' | grep lagging | grep -q '41mdata lag'"
 ok "a missed backup, with how long since" sh -c "tmux capture-pane -p -t '$S' | grep nightly | grep -q 'no backup since [45]h'"
+ok "a cron schedule's missed run, with how long since it was due" sh -c "tmux capture-pane -p -t '$S' | grep cronbk | grep -q 'missed: due [0-9dhms]* ago'"
 ok "UNKNOWN says which evidence is missing" sh -c "tmux capture-pane -p -t '$S' | grep unjudged | grep -q 'no evidence: RTO+RPO'"
 ok "too little watched reads the right way round" sh -c "tmux capture-pane -p -t '$S' | grep patchy | grep -q 'watched [0-9hms]* < [0-9hms]*'"
 ok "nothing down yet" shows "DOWN 0"
