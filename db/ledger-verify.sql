@@ -321,5 +321,21 @@ problem (seq, subject, problem) AS (
   FROM probe_result r WHERE id > (SELECT coalesce(max(last), 0) FROM batch)
     AND NOT EXISTS (SELECT 1 FROM waiting w WHERE w.tbl = 'probe_result'
                     AND r.id BETWEEN w.first AND w.last)
-  HAVING count(*) > 0)
+  HAVING count(*) > 0
+  UNION ALL
+  -- an endpoint's state, which the live verdict reads, must come from its
+  -- results: its newest probe one of them, its recovery point one a
+  -- successful probe reported by the time the state says it was seen
+  SELECT NULL, 'endpoint_state of endpoint ' || st.endpoint_id,
+    'changed outside drtop: ' || CASE
+      WHEN st.last_probe_ms IS NOT NULL AND NOT EXISTS (SELECT 1 FROM probe_result r
+             WHERE r.endpoint_id = st.endpoint_id AND r.at_ms = st.last_probe_ms)
+      THEN 'no probe result at its newest probe time ' || st.last_probe_ms
+      ELSE 'no successful probe result reported its recovery point ' || st.data_time END
+  FROM endpoint_state st
+  WHERE (st.last_probe_ms IS NOT NULL AND NOT EXISTS (SELECT 1 FROM probe_result r
+           WHERE r.endpoint_id = st.endpoint_id AND r.at_ms = st.last_probe_ms))
+     OR (st.data_time IS NOT NULL AND NOT EXISTS (SELECT 1 FROM probe_result r
+           WHERE r.endpoint_id = st.endpoint_id AND r.ok = 1 AND r.data_time = st.data_time
+             AND r.at_ms <= coalesce(st.data_seen_ms, st.last_probe_ms))))
 SELECT seq, subject, problem FROM problem ORDER BY seq IS NULL, seq, subject;

@@ -117,6 +117,14 @@ tamper "a deleted probe result" "probe_result 2-2" "rows added or deleted outsid
 	"DELETE FROM probe_result WHERE id = 2"
 tamper "an inserted probe result" "probe_result 4-4" "not in the ledger: written outside drtop" \
 	"INSERT INTO probe_result (endpoint_id, at_ms, ok) VALUES (1, 1795600000000, 1)"
+# The endpoint's state the live verdict reads: a newer probe made up (no
+# prober-stale), a recovery point no probe reported (a smaller data lag).
+tamper "a newest probe made up in the endpoint's state" "endpoint_state of endpoint 1" \
+	"changed outside drtop: no probe result at its newest probe time" \
+	"UPDATE endpoint_state SET last_probe_ms = last_probe_ms + 3600000"
+tamper "a recovery point made up in the endpoint's state" "endpoint_state of endpoint 1" \
+	"changed outside drtop: no successful probe result reported its recovery point" \
+	"UPDATE endpoint_state SET data_time = 1795600000, data_seen_ms = last_probe_ms"
 tamper "a reordered entry" "ledger entry 5" "its hash does not match its contents" \
 	"$(recreate ledger_no_update "UPDATE ledger SET seq = -seq WHERE seq IN (5, 6); UPDATE ledger SET seq = 11 + seq WHERE seq IN (-5, -6)")"
 tamper "an edited ledger entry" "ledger entry 3" "its hash does not match its contents" \
