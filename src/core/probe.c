@@ -26,6 +26,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -640,11 +641,36 @@ static int follow(struct probe_engine *pe, struct job *j)
 	return 1;
 }
 
+/* libcurl opens a file: URL's path with a blocking open(2) on the engine's one
+ * thread, and no timeout applies to it: a FIFO with no writer, or a device,
+ * would hold every probe. Only a regular file or a directory is looked at;
+ * anything else is refused before libcurl sees it. A path that cannot be
+ * looked at is left to libcurl, which says why. NULL: go on; else the reason
+ * (static). */
+static const char *file_refused(const char *url)
+{
+	CURLU *u = curl_url();
+	char *path = NULL;
+	const char *why = NULL;
+	struct stat sb;
+
+	if (!u)
+		fatal("out of memory");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) == CURLUE_OK &&
+	    stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
+		why = S_ISFIFO(sb.st_mode) ? "a FIFO" : S_ISSOCK(sb.st_mode) ? "a socket" : "a device";
+	curl_free(path);
+	curl_url_cleanup(u);
+	return why;
+}
+
 static int start(struct probe_engine *pe, struct job *j)
 {
 	CURL *e = pe->nidle ? pe->idle[--pe->nidle] : curl_easy_init();
 	struct error err = {0};
-	int https = !strncasecmp(j->spec.url, "https:", 6);
+	int https = !strncasecmp(j->spec.url, "https:", 6), is_file = !strncasecmp(j->spec.url, "file:", 5);
+	const char *why;
 	size_t i;
 
 	if (!e)
@@ -676,10 +702,16 @@ static int start(struct probe_engine *pe, struct job *j)
 			error_done(&err);
 			return -1;
 		}
+		why = is_file ? file_refused(url) : NULL;
 		curl_easy_setopt(e, CURLOPT_URL, url); /* copied by libcurl */
 		wipe(url);
 	} else {
+		why = is_file ? file_refused(j->spec.url) : NULL;
 		curl_easy_setopt(e, CURLOPT_URL, j->spec.url);
+	}
+	if (why) {
+		fail(pe, j, 0, 0, "the file is %s, not a regular file: never opened", why);
+		return -1;
 	}
 	curl_easy_setopt(e, CURLOPT_PRIVATE, j);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
@@ -712,7 +744,7 @@ static int start(struct probe_engine *pe, struct job *j)
 	if (j->headers)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
 	/* A file is only looked at (exists, mtime), never read: it may be a backup. */
-	if (!strncasecmp(j->spec.url, "file:", 5))
+	if (is_file)
 		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
 	if (curl_multi_add_handle(pe->multi, e) != CURLM_OK)
 		fatal("curl_multi_add_handle failed");

@@ -136,4 +136,14 @@ ok "as of then, after a newer probe, the same recovery point and status" test "$
 ok "... and with --as-of" test "$("$DRTOP" --as-of "$(date -u -d "@$t2" +%Y-%m-%dT%H:%M:%SZ)" db query "SELECT recovery_point_at FROM v_recovery_point WHERE system = 'replica'")" = $((t0 - 2100))
 ok "now, the fresh copy" test "$("$DRTOP" db query "SELECT recovery_point_at FROM v_recovery_point WHERE system = 'replica'")" = $((t0 - 600))
 
+# A file: URL naming a FIFO: libcurl's open(2) would wait for a writer, with no
+# timeout, holding every other probe. It is refused at once, never opened.
+mkfifo "$T/fifo"
+"$DRTOP" system add piped --rto 1h --rpo 1h >/dev/null
+"$DRTOP" endpoint add piped "file://$T/fifo" --kind freshness --timeout 1s >/dev/null
+"$DRTOP" endpoint add piped "$URL/health" >/dev/null
+ok "a FIFO does not hold the probes (probe ends in seconds)" sh -c "timeout 20 '$DRTOP' probe --system piped >'$T/fifo.out' 2>&1"
+ok "... its probe fails, saying why" grep -q "fifo .*the file is a FIFO, not a regular file: never opened" "$T/fifo.out"
+ok "... and the other endpoint was probed" grep -q "/health .* ok" "$T/fifo.out"
+
 done_testing
