@@ -49,11 +49,25 @@ static int size_of(const char *path, int64_t *size, struct error *e)
 	return 0;
 }
 
+/* The command --run runs, while it runs: SIGTERM and SIGHUP sent to drtop
+ * alone (kill, a service manager's stop) go on to it, and drtop waits for it
+ * to end and records how, rather than dying with the run's outcome unknown. */
+static volatile sig_atomic_t run_child;
+
+static void forward(int sig)
+{
+	if (run_child > 0)
+		kill((pid_t)run_child, sig);
+}
+
 /* Run ARGV; its exit status (128 + N when killed by signal N, 127 when it
- * could not be started). */
+ * could not be started). SIGINT and SIGQUIT (the terminal's, which the command
+ * gets too) are ignored meanwhile; SIGTERM and SIGHUP are passed on to it, and
+ * after it no longer end drtop. */
 static int run_command(char **argv)
 {
-	struct sigaction ign, old_int, old_quit;
+	struct sigaction ign, fwd, old_int, old_quit, old_term, old_hup;
+	sigset_t block, old_mask;
 	pid_t pid;
 	int status = 0;
 
@@ -61,16 +75,31 @@ static int run_command(char **argv)
 	memset(&ign, 0, sizeof(ign));
 	ign.sa_handler = SIG_IGN;
 	sigemptyset(&ign.sa_mask);
+	memset(&fwd, 0, sizeof(fwd));
+	fwd.sa_handler = forward;
+	sigemptyset(&fwd.sa_mask);
+	/* held until the child's pid is known, so that none is lost on the way */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old_mask);
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
+	sigaction(SIGTERM, &fwd, &old_term);
+	sigaction(SIGHUP, &fwd, &old_hup);
 	pid = fork();
 	if (pid == 0) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGHUP, &old_hup, NULL);
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		execvp(argv[0], argv);
 		cmd_note("cannot run %s: %s", argv[0], strerror(errno));
 		_exit(127);
 	}
+	run_child = pid > 0 ? pid : 0;
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	if (pid < 0) {
 		cmd_note("cannot run %s: %s", argv[0], strerror(errno));
 		status = 127;
@@ -80,6 +109,9 @@ static int run_command(char **argv)
 		status = WIFEXITED(status) ? WEXITSTATUS(status)
 		       : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 127;
 	}
+	/* SIGTERM and SIGHUP stay caught, with nobody to pass them to, until the
+	 * command ends: the outcome is recorded before drtop goes. */
+	run_child = 0;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
 	return status;

@@ -193,6 +193,27 @@ run checkin wrapped --run -- "$T/no-such-command"
 ok "--run: a command that cannot start exits 127, recorded as failed" \
 	test "$rc-$(sql "SELECT ok, exit_status FROM checkin WHERE id = (SELECT max(id) FROM checkin)")" = "127-0|127"
 
+# SIGTERM or SIGHUP to drtop alone (kill, a service manager's stop): passed on
+# to the command, whose end drtop waits for and records.
+runs_before=$(sql "SELECT count(*) FROM checkin")
+"$DRTOP" checkin wrapped --run -- sh -c "sleep 30 & p=\$!; trap 'kill \$p; exit 9' TERM; echo up >'$T/up'; wait" \
+	>/dev/null 2>&1 &
+job=$!
+wait_for 10 test -s "$T/up"
+kill -TERM "$job"
+wait "$job"
+ok "--run: SIGTERM to drtop goes on to the command; drtop waits and exits as it did" test $? -eq 9
+ok "... and the run is recorded, failed with its exit status" \
+	test "$(sql "SELECT count(*) - $runs_before, (SELECT ok || '|' || exit_status FROM checkin ORDER BY id DESC LIMIT 1) FROM checkin")" = "1|0|9"
+rm -f "$T/up"
+"$DRTOP" checkin wrapped --run -- sh -c "echo up >'$T/up'; exec sleep 30" >/dev/null 2>&1 &
+job=$!
+wait_for 10 test -s "$T/up"
+kill -HUP "$job"
+wait "$job"
+ok "--run: SIGHUP ends the command, recorded as killed by it (128 + 1)" \
+	test "$?-$(sql "SELECT ok || '|' || exit_status FROM checkin ORDER BY id DESC LIMIT 1")" = "129-0|129"
+
 # --- bad input: one message, the right status, the database unchanged ---
 fails "a malformed SHA-256" 65 "a SHA-256 is 64 lowercase hexadecimal digits" checkin wrapped --sha256 abc
 fails "--run without a command" 64 "--run needs a command" checkin wrapped --run
