@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -422,8 +423,14 @@ int arg_time(const struct args *a, const char *name, int64_t *out, struct error 
 {
 	const char *v = arg(a, name);
 
+	char buf[WHEN_BUFSZ];
+
 	if (v && when_parse(v, when_now(), out, e) < 0)
 		return error_prefix(e, "--%s", name);
+	/* as a probe's recovery point: nothing drtop records happened by then */
+	if (v && *out <= 0)
+		return error_set(e, ERR_DATA, "--%s %s is not a plausible time: not after 1970",
+				 name, when_format(*out, buf));
 	return 0;
 }
 
@@ -447,8 +454,11 @@ int arg_int(const struct args *a, const char *name, long lo, long hi, long *out,
 
 	if (!v)
 		return 0;
+	errno = 0;
 	n = strtol(v, &end, 10);
-	if (!*v || *end || n < lo || n > hi)
+	/* digits only (a sign for a negative number): no blank, no '+', no overflow */
+	if (!*v || *end || errno == ERANGE || !(isdigit((unsigned char)*v) || *v == '-') ||
+	    n < lo || n > hi)
 		return error_set(e, ERR_DATA, "--%s: expected a whole number from %ld to %ld, not '%s'",
 				 name, lo, hi, v);
 	*out = n;

@@ -76,7 +76,7 @@ fails "--now and --as-of together are refused" 64 "give --now or --as-of, not bo
 fails "... in either order" 64 "give --now or --as-of, not both" --as-of "$t1" status --now "$t1"
 fails "a malformed --as-of is named" 65 "--as-of: malformed time 'yesterdayish'" --as-of yesterdayish status
 fails "--as-of the first second of 1970 writes nothing either" 64 "--as-of 1970-01-01T00:00:00Z shows what drtop had recorded by then" \
-	--as-of 1970-01-01T00:00:00Z checkin payments-db --at 0
+	--as-of 1970-01-01T00:00:00Z checkin payments-db --at 2026-11-01T00:00:00Z
 fails "... nor given as Unix second 0" 64 "writes nothing" --as-of 0 system set payments-db --rto 2h
 fails "checkin --run is refused before its command runs" 64 "writes nothing" \
 	--as-of "$t1" checkin payments-db --run -- touch "$T/ran"

@@ -222,6 +222,15 @@ fails "--start says nothing of the end" 64 "--start records only that a run bega
 fails "--run times itself" 64 "it takes no --at" checkin wrapped --run --at -1h -- true
 fails "an exit status out of range" 65 "--exit-status: expected a whole number from 0 to 255" checkin wrapped --exit-status 300
 fails "a negative size" 65 "--size: expected a whole number" checkin wrapped --size -1
+fails "a size beyond the largest number, not clamped to it" 65 \
+	"--size: expected a whole number from 0 to 9223372036854775807, not '99999999999999999999'" \
+	checkin wrapped --size 99999999999999999999
+fails "a number with a sign it needs not" 65 "not '+5'" checkin wrapped --size +5
+fails "a check-in before 1970" 65 "--at 1969-12-31T23:59:59Z is not a plausible time: not after 1970" \
+	checkin wrapped --at 1969-12-31T23:59:59Z
+fails "... or at the epoch itself" 65 "--at 1970-01-01T00:00:00Z is not a plausible time" checkin wrapped --at @0
+fails "a drill started before 1970" 65 "--started 1969-12-31T23:59:59Z is not a plausible time" \
+	drill add wrapped --kind restore --started 1969-12-31T23:59:59Z --recovered -1h
 fails "--size-of a missing file" 66 "--size-of $T/missing" checkin wrapped --size-of "$T/missing"
 fails "a start in the future" 65 "a run cannot start in the future" checkin wrapped --start --at "@$(($(date +%s) + 3600))"
 
