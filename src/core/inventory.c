@@ -503,6 +503,10 @@ int inventory_endpoint_check(const struct inventory_endpoint *ep, struct error *
 		return error_set(e, ERR_DATA, "probe interval must be at least 100ms");
 	if (ep->timeout_ms < 100)
 		return error_set(e, ERR_DATA, "probe timeout must be at least 100ms");
+	/* A probe holds its slot this long, and a silence shorter than three
+	 * intervals plus it is not seen as a gap in probing. */
+	if (ep->timeout_ms > INVENTORY_TIMEOUT_MAX_MS)
+		return error_set(e, ERR_DATA, "probe timeout must be at most 10m");
 	if (expect_check(ep->expect, e) < 0)
 		return -1;
 	if (inventory_text_check("body match", ep->body_match, e) < 0)

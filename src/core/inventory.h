@@ -21,6 +21,8 @@
 #include "error.h"
 
 #define INVENTORY_UPSERT 0x1
+/* The longest probe timeout: 10 minutes. */
+#define INVENTORY_TIMEOUT_MAX_MS 600000
 
 /* Names of systems and schedules: 1-64 of [A-Za-z0-9._-], starting with a letter or digit. */
 int inventory_name_check(const char *what, const char *name, struct error *e);
