@@ -82,8 +82,9 @@ static int read_value(const char **p, const struct field *f, int *v)
 	if (isdigit((unsigned char)*s)) {
 		long n = 0;
 
-		while (isdigit((unsigned char)*s) && n < 1000)
-			n = n * 10 + (*s++ - '0');
+		/* every digit is read (a number past 999 is out of any field's range) */
+		for (; isdigit((unsigned char)*s); s++)
+			n = n < 1000 ? n * 10 + (*s - '0') : n;
 		*v = (int)n;
 		*p = s;
 		return 0;
@@ -98,15 +99,18 @@ static int read_value(const char **p, const struct field *f, int *v)
 	return -1;
 }
 
-static int field_error(struct error *e, const char *expr, const struct field *f, const char *why,
-		       int v)
+static int field_error(struct error *e, const char *expr, const struct field *f, const char *why)
 {
-	if (v >= 0)
-		return error_set(e, ERR_DATA,
-				 "malformed cron expression '%s': %s %d is out of range %d-%d", expr,
-				 f->name, v, f->lo, f->hi);
 	return error_set(e, ERR_DATA, "malformed cron expression '%s': bad %s field (%s)", expr,
 			 f->name, why);
+}
+
+/* The value [from, to) of the expression is out of F's range: named as written. */
+static int range_error(struct error *e, const char *expr, const struct field *f, const char *from,
+		       const char *to)
+{
+	return error_set(e, ERR_DATA, "malformed cron expression '%s': %s %.*s is out of range %d-%d",
+			 expr, f->name, (int)(to - from), from, f->lo, f->hi);
 }
 
 /* Parse one field's text [s, end) into a bit set. */
@@ -124,39 +128,40 @@ static int parse_field(const char *expr, const char *s, const char *end, const s
 			s++;
 		} else {
 			if (read_value(&s, f, &lo) < 0)
-				return field_error(e, expr, f, "expected a number, a name or *", -1);
+				return field_error(e, expr, f, "expected a number, a name or *");
 			if (lo < f->lo || lo > f->hi)
-				return field_error(e, expr, f, "", lo);
+				return range_error(e, expr, f, item, s);
 			hi = lo;
 			if (*s == '-') {
-				s++;
+				const char *to = ++s;
+
 				if (read_value(&s, f, &hi) < 0)
-					return field_error(e, expr, f, "expected the end of a range", -1);
+					return field_error(e, expr, f, "expected the end of a range");
 				if (hi < f->lo || hi > f->hi)
-					return field_error(e, expr, f, "", hi);
+					return range_error(e, expr, f, to, s);
 				if (hi < lo)
-					return field_error(e, expr, f, "a range must go upwards", -1);
+					return field_error(e, expr, f, "a range must go upwards");
 			}
 		}
 		if (*s == '/') {
 			s++;
 			if (!isdigit((unsigned char)*s) || read_value(&s, f, &step) < 0 || step < 1 ||
 			    step > f->hi)
-				return field_error(e, expr, f, "bad step", -1);
+				return field_error(e, expr, f, "bad step");
 			if (item[0] != '*' && hi == lo)
 				hi = f->hi; /* "5/15" means 5-max/15 */
 		}
 		if (s < end && *s != ',')
-			return field_error(e, expr, f, "unexpected character", -1);
+			return field_error(e, expr, f, "unexpected character");
 		if (s < end)
 			s++;
 		if (*item == ',' || (s == end && end[-1] == ','))
-			return field_error(e, expr, f, "empty list item", -1);
+			return field_error(e, expr, f, "empty list item");
 		for (v = lo; v <= hi; v += step)
 			*bits |= 1ULL << (v == 7 && f->hi == 7 ? 0 : v);
 	}
 	if (!*bits)
-		return field_error(e, expr, f, "empty", -1);
+		return field_error(e, expr, f, "empty");
 	return 0;
 }
 

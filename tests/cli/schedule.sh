@@ -24,6 +24,9 @@ ok "stores a 300 s gap" test "$(sql "SELECT max_gap_s FROM backup_schedule WHERE
 
 fails "refuses six fields" 65 "expected five fields" schedule add db x --cron '0 0 * * * *'
 fails "refuses minute 61" 65 "minute 61 is out of range 0-59" schedule add db x --cron '61 * * * *'
+fails "names a long number as written" 65 "minute 99999999999999999999 is out of range 0-59" \
+	schedule add db x --cron '99999999999999999999 * * * *'
+fails "... and the end of a range" 65 "hour 0024 is out of range 0-23" schedule add db x --cron '0 1-0024 * * *'
 fails "refuses a schedule that never runs" 65 "never runs" schedule add db x --cron '0 0 31 2 *'
 fails "refuses an unknown zone" 65 "unknown time zone 'Nowhere/City'" schedule add db x --cron '0 0 * * *' --tz Nowhere/City
 fails "refuses both cron and every" 64 "not both" schedule add db x --cron '@daily' --every 1h
