@@ -59,6 +59,7 @@ struct board {
 	int down; /* systems in an outage now (down_since_ms set) */
 	char ledger_head[96]; /* SEQ:HASH of the ledger's newest entry after reading; "" without one */
 	int snapshot; /* read from temp.verdict_snapshot (board_options.snapshot) */
+	int one_system; /* asked about one system by name (board_options.systems) */
 	struct board_text *text; /* the findings' strings, in large blocks */
 };
 

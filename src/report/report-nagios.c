@@ -55,7 +55,9 @@ int report_nagios(const struct board *r, struct db *db, int color, struct strbuf
 		if (s->data_lag_s == BOARD_NONE)
 			continue;
 		strbuf_puts(out, " '");
-		if (r->nsystems > 1) {
+		/* named, unless one system was asked for by name: a label that followed
+		 * how many systems --min-severity left would break the graphs */
+		if (!r->one_system) {
 			plain(out, s->name);
 			strbuf_putc(out, ' ');
 		}
