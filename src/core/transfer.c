@@ -541,6 +541,13 @@ static int read_window(struct reader *r, struct jobj *o, struct window *w)
 	if (get_str(r, o, "from", 1, &from) < 0 || get_str(r, o, "to", 1, &to) < 0 ||
 	    get_str(r, o, "reason", 0, &w->reason) < 0 || no_unknown(r, o) < 0)
 		return -1;
+	/* A file imported twice changes nothing: its times are dated, not relative. */
+	if (!strcmp(from, "now") || *from == '-' || *from == '+' || !strcmp(to, "now") || *to == '-' ||
+	    *to == '+')
+		return error_set(r->e, ERR_DATA,
+				 "%s: a maintenance window in an import file is dated (ISO-8601 or Unix "
+				 "seconds), not '%s': a relative time would move with each import",
+				 o->path, !strcmp(from, "now") || *from == '-' || *from == '+' ? from : to);
 	if (when_parse(from, when_now(), &w->from, r->e) < 0)
 		return error_prefix(r->e, "%s.from", o->path);
 	if (when_parse(to, when_now(), &w->to, r->e) < 0)

@@ -52,6 +52,11 @@ bad "wrong format version" '{"drtop": 2, "systems": []}' "reads inventory format
 ok "nothing of the failed imports is there" test "$(sql "SELECT count(*) FROM system WHERE name IN ('a', 'new-one')")" = 0
 fails "missing file" 66 "cannot read $T/nope.json" import "$T/nope.json"
 succeeds "import from standard input" import - <"$example"
+printf '%s' '{"systems": [{"name": "rel", "rto": "1h", "rpo": "1h",
+  "maintenance": [{"from": "-1h", "to": "+1h", "reason": "patch"}]}]}' >"$T/relative.json"
+fails "a maintenance window dated relative to the import is refused (importing twice would add two)" 65 \
+	"maintenance[0]: a maintenance window in an import file is dated (ISO-8601 or Unix seconds), not '-1h'" \
+	import "$T/relative.json"
 
 # --output to something that is not a regular file writes into it, like a shell
 # redirection, and leaves it what it was; a missing directory is named as such.
