@@ -675,7 +675,7 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 		" h.system_id = s.id AND h.at <= (SELECT now FROM v_settings)"
 		" ORDER BY h.at DESC, h.id DESC LIMIT 1), 'UNKNOWN'), s.owner,"
 		" s.strategy, s.tier, st.cost_tier, s.rto_s, s.rpo_s"
-		" FROM system s LEFT JOIN strategy st ON st.name = s.strategy ORDER BY s.tier, s.name";
+		" FROM system s LEFT JOIN strategy st ON st.name = s.strategy"; /* in no order: the list sorts */
 	sqlite3_stmt *st;
 	size_t cap = 0;
 	int rc;

@@ -211,6 +211,7 @@ void tui_reload(struct tui *t, int quick)
 	board_free(&t->board);
 	t->board = b;
 	t->loaded_full = !quick;
+	view_list_board_changed(t);
 	view_list_arrange(t);
 	view_order_board_changed(t);
 	t->load_cost_ms = probe_now_ms() - t0;
@@ -975,6 +976,7 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	error_done(&te);
 	board_free(&t.board);
 	free(t.rows);
+	free(t.name_rank);
 	free(t.filter);
 	free(t.search);
 	free(t.message);

@@ -19,38 +19,70 @@
 #include "view.h"
 #include "when.h"
 
-static struct tui *sort_ctx;
+/* Sorting compares integers only: what the sort is by, then the system's
+ * place by name (names are unique), worked out once per board. A key press
+ * sorts 100,000 systems; string comparisons made that the key's whole wait. */
+struct sort_key {
+	int64_t first, second;
+	size_t name_rank, index;
+};
 
-static int cmp_rows(const void *a, const void *b)
+static const struct board_system *rank_systems;
+
+static int by_name(const void *a, const void *b)
 {
-	const struct board_system *x = &sort_ctx->board.systems[*(const size_t *)a],
-				  *y = &sort_ctx->board.systems[*(const size_t *)b];
-	int64_t d = 0;
+	return strcmp(rank_systems[*(const size_t *)a].name, rank_systems[*(const size_t *)b].name);
+}
 
-	switch (sort_ctx->sort) {
+void view_list_board_changed(struct tui *t)
+{
+	size_t *order = xcalloc(t->board.nsystems + 1, sizeof(*order)), i;
+
+	for (i = 0; i < t->board.nsystems; i++)
+		order[i] = i;
+	rank_systems = t->board.systems;
+	qsort(order, t->board.nsystems, sizeof(*order), by_name);
+	free(t->name_rank);
+	t->name_rank = xcalloc(t->board.nsystems + 1, sizeof(*t->name_rank));
+	for (i = 0; i < t->board.nsystems; i++)
+		t->name_rank[order[i]] = i;
+	free(order);
+}
+
+static int reverse_sort;
+
+static int cmp_keys(const void *a, const void *b)
+{
+	const struct sort_key *x = a, *y = b;
+	int d = x->first != y->first ? (x->first < y->first ? -1 : 1)
+	      : x->second != y->second ? (x->second < y->second ? -1 : 1)
+	      : x->name_rank != y->name_rank ? (x->name_rank < y->name_rank ? -1 : 1) : 0;
+
+	return reverse_sort ? -d : d;
+}
+
+/* What row I sorts by under SORT, smallest first: the worst status (then the
+ * most important tier), the tier, the largest data lag (none last), the RTO. */
+static void sort_key(const struct board_system *s, int sort, struct sort_key *k)
+{
+	k->first = k->second = 0;
+	switch (sort) {
 	case SORT_STATUS:
-		d = board_status_rank(y->status) - board_status_rank(x->status);
-		if (!d)
-			d = x->tier - y->tier;
+		k->first = -board_status_rank(s->status);
+		k->second = s->tier;
 		break;
 	case SORT_TIER:
-		d = x->tier - y->tier;
+		k->first = s->tier;
 		break;
 	case SORT_LAG:
-		d = (y->data_lag_s == BOARD_NONE ? -1 : y->data_lag_s) -
-		    (x->data_lag_s == BOARD_NONE ? -1 : x->data_lag_s);
+		k->first = s->data_lag_s == BOARD_NONE ? 1 : -s->data_lag_s;
 		break;
 	case SORT_RTO:
-		d = x->rto_s - y->rto_s;
+		k->first = s->rto_s;
 		break;
 	default:
 		break;
 	}
-	if (!d)
-		d = strcmp(x->name, y->name);
-	if (sort_ctx->reverse)
-		d = -d;
-	return d < 0 ? -1 : d > 0;
 }
 
 static int matches(const struct board_system *s, const char *text)
@@ -62,6 +94,7 @@ static int matches(const struct board_system *s, const char *text)
 void view_list_arrange(struct tui *t)
 {
 	int64_t keep = t->nrows && t->sel < (int)t->nrows ? t->board.systems[t->rows[t->sel]].id : 0;
+	struct sort_key *keys;
 	size_t i;
 
 	free(t->rows);
@@ -70,8 +103,19 @@ void view_list_arrange(struct tui *t)
 	for (i = 0; i < t->board.nsystems; i++)
 		if (matches(&t->board.systems[i], t->filter))
 			t->rows[t->nrows++] = i;
-	sort_ctx = t;
-	qsort(t->rows, t->nrows, sizeof(size_t), cmp_rows);
+	if (!t->name_rank)
+		view_list_board_changed(t);
+	keys = xcalloc(t->nrows + 1, sizeof(*keys));
+	for (i = 0; i < t->nrows; i++) {
+		sort_key(&t->board.systems[t->rows[i]], t->sort, &keys[i]);
+		keys[i].name_rank = t->name_rank[t->rows[i]];
+		keys[i].index = t->rows[i];
+	}
+	reverse_sort = t->reverse;
+	qsort(keys, t->nrows, sizeof(*keys), cmp_keys);
+	for (i = 0; i < t->nrows; i++)
+		t->rows[i] = keys[i].index;
+	free(keys);
 	t->sel = 0;
 	for (i = 0; i < t->nrows; i++)
 		if (t->board.systems[t->rows[i]].id == keep)

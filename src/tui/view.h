@@ -37,6 +37,7 @@ struct tui {
 	int loaded_full;
 	size_t *rows; /* indexes into board.systems, filtered and sorted */
 	size_t nrows;
+	size_t *name_rank; /* each system's place by name (view_list_board_changed) */
 	int sel, top;
 	enum tui_screen screen;
 	enum sort sort;
@@ -136,6 +137,8 @@ int tui_editable(struct tui *t);
 
 /* --- view-list.c --------------------------------------------------------- */
 
+/* A new board was read: rank its systems by name, once, for the sorts. */
+void view_list_board_changed(struct tui *t);
 /* Filter and sort the board into t->rows, keeping the selected system. */
 void view_list_arrange(struct tui *t);
 /* Select the next system named like t->search from row FROM on. */
