@@ -416,6 +416,11 @@ static int get_dur(struct reader *r, struct jobj *o, const char *key, int requir
 		return required ? error_set(r->e, ERR_DATA, "%s: missing \"%s\"", o->path, key) : 0;
 	if (strcmp(it->type, "text") && strcmp(it->type, "integer"))
 		return wrong(r, o, key, "a duration such as \"4h\" or a number of seconds");
+	/* an integer past 64 bits reaches here as SQLite wrote it, "1.0e+20" */
+	if (!strcmp(it->type, "integer") && strspn(it->val + (*it->val == '-'), "0123456789") !=
+						    strlen(it->val + (*it->val == '-')))
+		return error_set(r->e, ERR_DATA, "%s.%s: a number of seconds too large (at most 100 years)",
+				 o->path, key);
 	rc = ms ? duration_parse_ms(it->val, flags, out, r->e)
 		: duration_parse(it->val, flags, out, r->e);
 	if (rc < 0)

@@ -52,6 +52,9 @@ bad "wrong format version" '{"drtop": 2, "systems": []}' "reads inventory format
 ok "nothing of the failed imports is there" test "$(sql "SELECT count(*) FROM system WHERE name IN ('a', 'new-one')")" = 0
 fails "missing file" 66 "cannot read $T/nope.json" import "$T/nope.json"
 succeeds "import from standard input" import - <"$example"
+printf '%s' '{"systems": [{"name": "big", "rto": 99999999999999999999, "rpo": "1h"}]}' >"$T/big.json"
+fails "a number of seconds past 64 bits is named too large" 65 \
+	"\$.systems[0].rto: a number of seconds too large (at most 100 years)" import "$T/big.json"
 printf '%s' '{"systems": [{"name": "rel", "rto": "1h", "rpo": "1h",
   "maintenance": [{"from": "-1h", "to": "+1h", "reason": "patch"}]}]}' >"$T/relative.json"
 fails "a maintenance window dated relative to the import is refused (importing twice would add two)" 65 \
