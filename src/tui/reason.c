@@ -81,6 +81,9 @@ const char *reason_text(const struct board_system *s, int64_t now_ms, int full, 
 	} else if (!strcmp(f->finding, "evidence-gap") && has_m && has_t && f->measured_s < f->target_s) {
 		/* the coverage case: watched less than the time coverage-min asks for */
 		snprintf(buf, size, "watched %s < %s", a, b);
+	} else if (!strcmp(f->finding, "evidence-gap") && has_m) {
+		/* an endpoint never probed since it was added, that long ago */
+		snprintf(buf, size, "never probed in %s", a);
 	} else if (has_m && has_t) {
 		/* the sign the figures bear out, whatever the finding */
 		snprintf(buf, size, "%s %s %s %s", f->finding, a,

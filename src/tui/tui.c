@@ -177,7 +177,7 @@ void tui_reload(struct tui *t, int quick)
 {
 	struct error e = {0};
 	struct board b;
-	int64_t t0 = probe_now_ms();
+	int64_t t0 = probe_now_ms(), keep;
 	int rc;
 
 	if (t->reading) { /* asked while reading (a key between its steps): read again after */
@@ -208,11 +208,14 @@ void tui_reload(struct tui *t, int quick)
 		t->next_reload_ms = probe_now_ms() + 5000;
 		return;
 	}
+	/* The system selected stays selected (t->rows index the board read
+	 * before); the top row, the worst, stays the top row. */
+	keep = t->sel > 0 ? view_list_selected_id(t) : 0;
 	board_free(&t->board);
 	t->board = b;
 	t->loaded_full = !quick;
 	view_list_board_changed(t);
-	view_list_arrange(t);
+	view_list_arrange_keeping(t, keep);
 	view_order_board_changed(t);
 	t->load_cost_ms = probe_now_ms() - t0;
 	/* Re-read every 2 s, or less often when reading costs more (large inventories). */

@@ -91,9 +91,18 @@ static int matches(const struct board_system *s, const char *text)
 	       (s->strategy && strstr(s->strategy, text)) || !strcasecmp(s->status, text);
 }
 
+int64_t view_list_selected_id(const struct tui *t)
+{
+	return t->nrows && t->sel < (int)t->nrows ? t->board.systems[t->rows[t->sel]].id : 0;
+}
+
 void view_list_arrange(struct tui *t)
 {
-	int64_t keep = t->nrows && t->sel < (int)t->nrows ? t->board.systems[t->rows[t->sel]].id : 0;
+	view_list_arrange_keeping(t, view_list_selected_id(t));
+}
+
+void view_list_arrange_keeping(struct tui *t, int64_t keep)
+{
 	struct sort_key *keys;
 	size_t i;
 
@@ -176,7 +185,7 @@ static const struct {
 	[COL_RTO] = {"RTO/WORST", 12, 12, 1, SORT_RTO, 0},
 	[COL_RPO] = {"RPO/LAG", 12, 12, 1, SORT_LAG, 1},
 	[COL_REASON] = {"REASON", 22, 40, 2, -1, 0},
-	[COL_PROBED] = {"PROBED", 9, 9, 4, -1, 0},
+	[COL_PROBED] = {"PROBED", 10, 10, 4, -1, 0}, /* "43m27s ago" */
 	[COL_HISTORY] = {"HISTORY", 12, 12, 5, -1, 0},
 };
 
@@ -184,9 +193,12 @@ struct layout {
 	int x[COL_COUNT], w[COL_COUNT]; /* w 0: left out */
 };
 
+/* How wide SYSTEM grows before REASON does. */
+#define SYSTEM_FIRST_WIDTH 16
+
 static void layout(struct layout *l)
 {
-	int used = 0, prio, c, x = 0;
+	int used = 0, prio, c, x = 0, i;
 
 	memset(l, 0, sizeof(*l));
 	for (prio = 0; prio <= 5; prio++)
@@ -195,14 +207,18 @@ static void layout(struct layout *l)
 				l->w[c] = columns[c].width;
 				used += columns[c].width + (used > 0);
 			}
-	/* The room left widens SYSTEM, then REASON. */
-	for (c = COL_SYSTEM; c <= COL_REASON; c += COL_REASON - COL_SYSTEM) {
-		int more = tui_pane_cols - used;
+	/* The room left widens SYSTEM to what most names take, then REASON (a
+	 * reason cut short says less than a long name cut short), then SYSTEM. */
+	for (i = 0; i < 3; i++) {
+		static const int order[] = {COL_SYSTEM, COL_REASON, COL_SYSTEM};
+		int more = tui_pane_cols - used, upto;
 
-		if (!l->w[c])
+		c = order[i];
+		upto = i == 0 ? SYSTEM_FIRST_WIDTH : columns[c].max;
+		if (!l->w[c] || l->w[c] >= upto)
 			continue;
-		if (more > columns[c].max - l->w[c])
-			more = columns[c].max - l->w[c];
+		if (more > upto - l->w[c])
+			more = upto - l->w[c];
 		l->w[c] += more;
 		used += more;
 	}

@@ -141,6 +141,11 @@ int tui_editable(struct tui *t);
 void view_list_board_changed(struct tui *t);
 /* Filter and sort the board into t->rows, keeping the selected system. */
 void view_list_arrange(struct tui *t);
+/* The same after a new board was read (t->rows still index the old one):
+ * select the system KEEP (an id), if it is there. */
+void view_list_arrange_keeping(struct tui *t, int64_t keep);
+/* The id of the system selected in the list, or 0. */
+int64_t view_list_selected_id(const struct tui *t);
 /* Select the next system named like t->search from row FROM on. */
 void view_list_search_next(struct tui *t, int from);
 /* A click at row Y, column X of the list (on a title: sort by it). */

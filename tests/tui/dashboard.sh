@@ -177,6 +177,23 @@ fails "nor a file it cannot read, saying why" 73 \
 	demo --db "$T/newer.db" --no-dashboard
 ok "... and leaves it as it was" test "$(sqlite3 "$T/newer.db" "PRAGMA user_version")" = 999
 
+# The selected system stays selected when the verdict is read again, even as
+# the list changes under it (a system removed by another command); the top
+# row, the worst, stays the top row.
+SEL="$T/sel.db"
+for name in a-one b-two c-three d-four; do "$DRTOP" --db "$SEL" system add "$name" --rto 1h --rpo 1h >/dev/null; done
+tmux new-session -d -s sel -x 100 -y 30 "env LANG=C.UTF-8 '$DRTOP' --db '$SEL' --readonly; sleep 60"
+on_sel() { tmux capture-pane -p -t sel | grep -q -- "$1"; }
+wait_for 10 on_sel "d-four"
+tmux send-keys -t sel Down Down Down # d-four, the last row
+"$DRTOP" --db "$SEL" system rm a-one >/dev/null
+"$DRTOP" --db "$SEL" system rm b-two >/dev/null
+tmux send-keys -t sel R
+ok "a reload after systems were removed still shows the rest" wait_for 10 sh -c "! tmux capture-pane -p -t sel | grep -q a-one"
+tmux send-keys -t sel Enter
+ok "... and the system selected before is still the one selected" wait_for 5 on_sel "d-four   tier"
+tmux send-keys -t sel q
+
 # A database named relative to the working directory, in a directory whose
 # name a URL or the inventory's JSON would take apart: its files are probed.
 mkdir -p "$T/rel/a b\"\$x"
