@@ -208,9 +208,9 @@ void tui_reload(struct tui *t, int quick)
 		t->next_reload_ms = probe_now_ms() + 5000;
 		return;
 	}
-	/* The system selected stays selected (t->rows index the board read
-	 * before); the top row, the worst, stays the top row. */
-	keep = t->sel > 0 ? view_list_selected_id(t) : 0;
+	/* A system chosen stays selected (t->rows index the board read before);
+	 * until one is, the selection is the top row, the worst. */
+	keep = t->chosen ? view_list_selected_id(t) : 0;
 	board_free(&t->board);
 	t->board = b;
 	t->loaded_full = !quick;

@@ -125,10 +125,16 @@ void view_list_arrange_keeping(struct tui *t, int64_t keep)
 	for (i = 0; i < t->nrows; i++)
 		t->rows[i] = keys[i].index;
 	free(keys);
-	t->sel = 0;
+	/* KEEP's row; when it is gone, the row that took its place */
 	for (i = 0; i < t->nrows; i++)
 		if (t->board.systems[t->rows[i]].id == keep)
-			t->sel = (int)i;
+			break;
+	if (i < t->nrows)
+		t->sel = (int)i;
+	else if (!keep || t->sel < 0)
+		t->sel = 0;
+	else if (t->sel >= (int)t->nrows)
+		t->sel = t->nrows ? (int)t->nrows - 1 : 0;
 	t->dirty = 1;
 }
 
@@ -143,6 +149,7 @@ void view_list_search_next(struct tui *t, int from)
 
 		if (strstr(t->board.systems[t->rows[r]].name, t->search)) {
 			t->sel = (int)r;
+			t->chosen = 1;
 			t->dirty = 1;
 			return;
 		}
@@ -365,6 +372,7 @@ void view_list_sorted(struct tui *t)
 
 static void move_sel(struct tui *t, int by)
 {
+	t->chosen = 1;
 	t->sel += by;
 	if (t->sel >= (int)t->nrows)
 		t->sel = (int)t->nrows - 1;
@@ -383,6 +391,7 @@ void view_list_click(struct tui *t, int y, int x, int twice)
 		int again = r == t->sel || twice;
 
 		t->sel = r;
+		t->chosen = 1;
 		if (again)
 			view_detail_open(t);
 	}

@@ -39,6 +39,7 @@ struct tui {
 	size_t nrows;
 	size_t *name_rank; /* each system's place by name (view_list_board_changed) */
 	int sel, top;
+	int chosen; /* the selection was moved: it follows its system across re-reads */
 	enum tui_screen screen;
 	enum sort sort;
 	int reverse;      /* the sort runs the other way */

@@ -192,6 +192,12 @@ tmux send-keys -t sel R
 ok "a reload after systems were removed still shows the rest" wait_for 10 sh -c "! tmux capture-pane -p -t sel | grep -q a-one"
 tmux send-keys -t sel Enter
 ok "... and the system selected before is still the one selected" wait_for 5 on_sel "d-four   tier"
+tmux send-keys -t sel Escape Up Up # c-three, the top row
+"$DRTOP" --db "$SEL" system add 0-first --rto 1h --rpo 1h --tier 0 >/dev/null # sorts above it
+tmux send-keys -t sel R
+wait_for 10 on_sel "0-first"
+tmux send-keys -t sel Enter
+ok "a system selected in the top row stays selected when another goes above it" wait_for 5 on_sel "c-three   tier"
 tmux send-keys -t sel q
 
 # A database named relative to the working directory, in a directory whose
