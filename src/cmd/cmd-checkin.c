@@ -49,25 +49,69 @@ static int size_of(const char *path, int64_t *size, struct error *e)
 	return 0;
 }
 
-/* The command --run runs, while it runs: SIGTERM and SIGHUP sent to drtop
- * alone (kill, a service manager's stop) go on to it, and drtop waits for it
- * to end and records how, rather than dying with the run's outcome unknown. */
-static volatile sig_atomic_t run_child;
+/* The command --run runs in a process group of its own, its whole tree (a
+ * wrapper script and what it starts): SIGTERM and SIGHUP sent to drtop alone
+ * (kill, a service manager's stop) go on to the group, and drtop waits for it
+ * to end and records how, rather than dying with the run's outcome unknown.
+ * At a terminal the group is given the terminal, so that Ctrl-C, Ctrl-\ and
+ * what the command reads reach it as they would without drtop; Ctrl-Z stops
+ * drtop with it. */
+static volatile sig_atomic_t run_group;
 
 static void forward(int sig)
 {
-	if (run_child > 0)
-		kill((pid_t)run_child, sig);
+	if (run_group > 0)
+		kill(-(pid_t)run_group, sig);
+}
+
+/* Give the terminal TTY (-1: none) to process group PGRP. SIGTTOU is held:
+ * drtop takes it back from the background. */
+static void terminal_to(int tty, pid_t pgrp)
+{
+	sigset_t ttou, old;
+
+	if (tty < 0)
+		return;
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	tcsetpgrp(tty, pgrp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Wait for PID, the leader of its group, to end. At terminal TTY a stop of the
+ * group (Ctrl-Z) stops drtop too, so that the shell has its job back; when
+ * continued in the foreground, the group gets the terminal again. */
+static int wait_group(pid_t pid, int tty)
+{
+	int status = 0;
+
+	for (;;) {
+		if (waitpid(pid, &status, tty >= 0 ? WUNTRACED : 0) < 0) {
+			if (errno == EINTR)
+				continue;
+			return 127;
+		}
+		if (!WIFSTOPPED(status))
+			break;
+		terminal_to(tty, getpgrp());
+		raise(SIGSTOP);
+		if (tcgetpgrp(tty) == getpgrp()) /* fg, not bg */
+			terminal_to(tty, pid);
+		kill(-pid, SIGCONT);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 127;
 }
 
 /* Run ARGV; its exit status (128 + N when killed by signal N, 127 when it
- * could not be started). SIGINT and SIGQUIT (the terminal's, which the command
- * gets too) are ignored meanwhile; SIGTERM and SIGHUP are passed on to it, and
- * after it no longer end drtop. */
+ * could not be started). SIGINT and SIGQUIT are ignored meanwhile (at a
+ * terminal they go to the command's group); SIGTERM and SIGHUP are passed on
+ * to its group, and after it no longer end drtop. */
 static int run_command(char **argv)
 {
 	struct sigaction ign, fwd, old_int, old_quit, old_term, old_hup;
 	sigset_t block, old_mask;
+	int tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() ? STDIN_FILENO : -1;
 	pid_t pid;
 	int status = 0;
 
@@ -78,7 +122,7 @@ static int run_command(char **argv)
 	memset(&fwd, 0, sizeof(fwd));
 	fwd.sa_handler = forward;
 	sigemptyset(&fwd.sa_mask);
-	/* held until the child's pid is known, so that none is lost on the way */
+	/* held until the child's group is known, so that none is lost on the way */
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
@@ -89,6 +133,8 @@ static int run_command(char **argv)
 	sigaction(SIGHUP, &fwd, &old_hup);
 	pid = fork();
 	if (pid == 0) {
+		setpgid(0, 0);
+		terminal_to(tty, getpid());
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
@@ -98,20 +144,22 @@ static int run_command(char **argv)
 		cmd_note("cannot run %s: %s", argv[0], strerror(errno));
 		_exit(127);
 	}
-	run_child = pid > 0 ? pid : 0;
+	if (pid > 0) {
+		setpgid(pid, pid); /* as the child does: whichever comes first */
+		terminal_to(tty, pid);
+	}
+	run_group = pid > 0 ? pid : 0;
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	if (pid < 0) {
 		cmd_note("cannot run %s: %s", argv[0], strerror(errno));
 		status = 127;
 	} else {
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-		status = WIFEXITED(status) ? WEXITSTATUS(status)
-		       : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 127;
+		status = wait_group(pid, tty);
+		terminal_to(tty, getpgrp());
 	}
 	/* SIGTERM and SIGHUP stay caught, with nobody to pass them to, until the
 	 * command ends: the outcome is recorded before drtop goes. */
-	run_child = 0;
+	run_group = 0;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
 	return status;

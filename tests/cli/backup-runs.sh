@@ -205,6 +205,14 @@ wait "$job"
 ok "--run: SIGTERM to drtop goes on to the command; drtop waits and exits as it did" test $? -eq 9
 ok "... and the run is recorded, failed with its exit status" \
 	test "$(sql "SELECT count(*) - $runs_before, (SELECT ok || '|' || exit_status FROM checkin ORDER BY id DESC LIMIT 1) FROM checkin")" = "1|0|9"
+# ... to the command's whole tree: a wrapper's own children end with it
+rm -f "$T/up"
+"$DRTOP" checkin wrapped --run -- sh -c "sleep 30 & echo \$! >'$T/up'; wait" >/dev/null 2>&1 &
+job=$!
+wait_for 10 test -s "$T/up"
+kill -TERM "$job"
+wait "$job"
+ok "--run: SIGTERM reaches what the command started too" wait_for 5 sh -c "! kill -0 $(cat "$T/up") 2>/dev/null"
 rm -f "$T/up"
 "$DRTOP" checkin wrapped --run -- sh -c "echo up >'$T/up'; exec sleep 30" >/dev/null 2>&1 &
 job=$!
