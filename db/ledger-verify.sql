@@ -324,18 +324,25 @@ problem (seq, subject, problem) AS (
   HAVING count(*) > 0
   UNION ALL
   -- an endpoint's state, which the live verdict reads, must come from its
-  -- results: its newest probe one of them, its recovery point one a
-  -- successful probe reported by the time the state says it was seen
+  -- results: its newest probe one of them; its recovery point the one the
+  -- successful probe it was seen by reported (when that result is there),
+  -- else one a successful probe reported by then
   SELECT NULL, 'endpoint_state of endpoint ' || st.endpoint_id,
     'changed outside drtop: ' || CASE
       WHEN st.last_probe_ms IS NOT NULL AND NOT EXISTS (SELECT 1 FROM probe_result r
              WHERE r.endpoint_id = st.endpoint_id AND r.at_ms = st.last_probe_ms)
       THEN 'no probe result at its newest probe time ' || st.last_probe_ms
-      ELSE 'no successful probe result reported its recovery point ' || st.data_time END
+      ELSE 'no successful probe result reported its recovery point ' || st.data_time
+           || ' when it says it was seen' END
   FROM endpoint_state st
   WHERE (st.last_probe_ms IS NOT NULL AND NOT EXISTS (SELECT 1 FROM probe_result r
            WHERE r.endpoint_id = st.endpoint_id AND r.at_ms = st.last_probe_ms))
-     OR (st.data_time IS NOT NULL AND NOT EXISTS (SELECT 1 FROM probe_result r
-           WHERE r.endpoint_id = st.endpoint_id AND r.ok = 1 AND r.data_time = st.data_time
-             AND r.at_ms <= coalesce(st.data_seen_ms, st.last_probe_ms))))
+     OR (st.data_time IS NOT NULL AND CASE
+           WHEN EXISTS (SELECT 1 FROM probe_result r WHERE r.endpoint_id = st.endpoint_id
+                          AND r.ok = 1 AND r.data_time IS NOT NULL AND r.at_ms = st.data_seen_ms)
+           THEN NOT EXISTS (SELECT 1 FROM probe_result r WHERE r.endpoint_id = st.endpoint_id
+                              AND r.ok = 1 AND r.at_ms = st.data_seen_ms AND r.data_time = st.data_time)
+           ELSE NOT EXISTS (SELECT 1 FROM probe_result r WHERE r.endpoint_id = st.endpoint_id
+                              AND r.ok = 1 AND r.data_time = st.data_time
+                              AND r.at_ms <= coalesce(st.data_seen_ms, st.last_probe_ms)) END))
 SELECT seq, subject, problem FROM problem ORDER BY seq IS NULL, seq, subject;

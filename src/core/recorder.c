@@ -544,7 +544,8 @@ int recorder_prune(struct db *db, int64_t now_ms, int limit, struct error *e)
 	/* Only results already folded into rollups go (src/core/retention.c).
 	 * What the verdict reads of the raw results as of a past 'now' stays, so
 	 * that it is the same after pruning as before: the newest result of each
-	 * endpoint (what endpoint_state describes) and its first (whether it had
+	 * endpoint (what endpoint_state describes, with the one its recovery point
+	 * was last seen by) and its first (whether it had
 	 * been probed by then); every result of an outage still kept, from the
 	 * last success before it to its end (how long it had lasted by then);
 	 * and each recovery point's first sighting, an ok result whose data_time
@@ -556,7 +557,8 @@ int recorder_prune(struct db *db, int64_t now_ms, int limit, struct error *e)
 		" WHERE r.at_ms < ?1 - 1000 * (SELECT CAST(value AS INTEGER) FROM setting"
 		"   WHERE key = 'retention_s' AND CAST(value AS INTEGER) > 0)"
 		" AND NOT EXISTS (SELECT 1 FROM endpoint_state st"
-		"   WHERE st.endpoint_id = r.endpoint_id AND st.last_probe_ms <= r.at_ms)"
+		"   WHERE st.endpoint_id = r.endpoint_id AND (st.last_probe_ms <= r.at_ms"
+		"     OR st.data_seen_ms = r.at_ms))" /* the state's results, for db verify */
 		" AND r.id <> (SELECT q.id FROM probe_result q WHERE q.endpoint_id = r.endpoint_id"
 		"   ORDER BY q.at_ms, q.id LIMIT 1)"
 		" AND coalesce((SELECT coalesce(o.ended_ms, 9223372036854775807) FROM outage o"

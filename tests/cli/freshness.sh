@@ -135,6 +135,16 @@ ok "live, the recovery point went back to 35 minutes ago: rpo-breach" test "$liv
 ok "as of then, after a newer probe, the same recovery point and status" test "$(at_t2)" = "$live"
 ok "... and with --as-of" test "$("$DRTOP" --as-of "$(date -u -d "@$t2" +%Y-%m-%dT%H:%M:%SZ)" db query "SELECT recovery_point_at FROM v_recovery_point WHERE system = 'replica'")" = $((t0 - 2100))
 ok "now, the fresh copy" test "$("$DRTOP" db query "SELECT recovery_point_at FROM v_recovery_point WHERE system = 'replica'")" = $((t0 - 600))
+# The live verdict reads the endpoint's state: put back to an older recovery
+# point a probe did report, it is named, as verification compares it with the
+# result the state says it was seen by.
+succeeds "db verify: the file as drtop left it is intact" db verify
+cp "$DRTOP_DB" "$T/rolled.db"
+sqlite3 "$T/rolled.db" "UPDATE endpoint_state SET data_time = $((t0 - 1500))
+  WHERE endpoint_id = (SELECT id FROM endpoint WHERE url = 'file://$T/replica')"
+ok "the state's recovery point put back to an older one a probe reported: named" sh -c \
+	"DRTOP_DB='$T/rolled.db' '$DRTOP' db verify >'$T/rolled.out' 2>&1; test \$? -eq 65 &&
+	 grep -q 'changed outside drtop: no successful probe result reported its recovery point $((t0 - 1500)) when it says it was seen' '$T/rolled.out'"
 
 # A file: URL naming a FIFO: libcurl's open(2) would wait for a writer, with no
 # timeout, holding every other probe. It is refused at once, never opened.
