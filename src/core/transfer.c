@@ -538,6 +538,27 @@ static int read_schedule(struct reader *r, struct jobj *o, struct inventory_sche
 	return 0;
 }
 
+/* A maintenance window's time TEXT, its member KEY. A file imported twice
+ * changes nothing: its times are dated (ISO-8601 or Unix seconds, as text),
+ * never relative to the import, and after 1970 as a command's. */
+static int window_time(struct reader *r, struct jobj *o, const char *key, const char *text,
+		       int64_t *out)
+{
+	const char *t = text + strspn(text, " \t");
+
+	if (!strcasecmp(t, "now") || *t == '-' || *t == '+')
+		return error_set(r->e, ERR_DATA,
+				 "%s.%s: a maintenance window in an import file is dated (ISO-8601 or "
+				 "Unix seconds), not '%s': a relative time would move with each import",
+				 o->path, key, text);
+	if (when_parse(text, when_now(), out, r->e) < 0)
+		return error_prefix(r->e, "%s.%s", o->path, key);
+	if (*out <= 0)
+		return error_set(r->e, ERR_DATA, "%s.%s: '%s' is not a plausible time: not after 1970",
+				 o->path, key, text);
+	return 0;
+}
+
 static int read_window(struct reader *r, struct jobj *o, struct window *w)
 {
 	const char *from, *to;
@@ -546,17 +567,8 @@ static int read_window(struct reader *r, struct jobj *o, struct window *w)
 	if (get_str(r, o, "from", 1, &from) < 0 || get_str(r, o, "to", 1, &to) < 0 ||
 	    get_str(r, o, "reason", 0, &w->reason) < 0 || no_unknown(r, o) < 0)
 		return -1;
-	/* A file imported twice changes nothing: its times are dated, not relative. */
-	if (!strcmp(from, "now") || *from == '-' || *from == '+' || !strcmp(to, "now") || *to == '-' ||
-	    *to == '+')
-		return error_set(r->e, ERR_DATA,
-				 "%s: a maintenance window in an import file is dated (ISO-8601 or Unix "
-				 "seconds), not '%s': a relative time would move with each import",
-				 o->path, !strcmp(from, "now") || *from == '-' || *from == '+' ? from : to);
-	if (when_parse(from, when_now(), &w->from, r->e) < 0)
-		return error_prefix(r->e, "%s.from", o->path);
-	if (when_parse(to, when_now(), &w->to, r->e) < 0)
-		return error_prefix(r->e, "%s.to", o->path);
+	if (window_time(r, o, "from", from, &w->from) < 0 || window_time(r, o, "to", to, &w->to) < 0)
+		return -1;
 	if (w->to <= w->from)
 		return error_set(r->e, ERR_DATA, "%s: a maintenance window must end after it starts",
 				 o->path);

@@ -124,6 +124,8 @@ ok "html: well-formed, self-contained, escaped, with charts" htmlcheck
 ok "nagios: one line, status and perfdata" sh -c "test \$(wc -l <'$T/report.nagios') -eq 1 && grep -q \"^DRTOP CRITICAL - 1 BREACH, 1 WARN, 1 UNKNOWN, 1 OK: payments-db rto-breach 30m (29m59s-30m1s) (target 15m), web rpo-near 20h (target 1d), lab no-evidence | 'breach'=1;;;0 .*'payments-db data_lag'=7200s;240;300;0\" '$T/report.nagios'"
 "$DRTOP" report --format nagios --system payments-db >"$T/one"
 ok "nagios for one system labels its lag data_lag" grep -q "'data_lag'=7200s;240;300;0" "$T/one"
+"$DRTOP" report --format nagios --system payments-db --system payments-db >"$T/one-twice"
+ok "... and named twice, it is still one system" grep -q " 'data_lag'=7200s;240;300;0" "$T/one-twice"
 "$DRTOP" report --format nagios --min-severity breach >"$T/one-left"
 ok "nagios: one system left by --min-severity keeps its named label (graphs follow it)" \
 	grep -q "'payments-db data_lag'=7200s;240;300;0" "$T/one-left"

@@ -58,8 +58,12 @@ fails "a number of seconds past 64 bits is named too large" 65 \
 printf '%s' '{"systems": [{"name": "rel", "rto": "1h", "rpo": "1h",
   "maintenance": [{"from": "-1h", "to": "+1h", "reason": "patch"}]}]}' >"$T/relative.json"
 fails "a maintenance window dated relative to the import is refused (importing twice would add two)" 65 \
-	"maintenance[0]: a maintenance window in an import file is dated (ISO-8601 or Unix seconds), not '-1h'" \
+	"maintenance[0].from: a maintenance window in an import file is dated (ISO-8601 or Unix seconds), not '-1h'" \
 	import "$T/relative.json"
+printf '%s' '{"systems": [{"name": "epoch", "rto": "1h", "rpo": "1h",
+  "maintenance": [{"from": "0", "to": "1", "reason": "patch"}]}]}' >"$T/epoch.json"
+fails "... and one at the epoch, as a command would" 65 "maintenance[0].from: '0' is not a plausible time: not after 1970" \
+	import "$T/epoch.json"
 
 # --output to something that is not a regular file writes into it, like a shell
 # redirection, and leaves it what it was; a missing directory is named as such.
