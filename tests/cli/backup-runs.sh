@@ -222,6 +222,17 @@ wait "$job"
 ok "--run: SIGHUP ends the command, recorded as killed by it (128 + 1)" \
 	test "$?-$(sql "SELECT ok || '|' || exit_status FROM checkin ORDER BY id DESC LIMIT 1")" = "129-0|129"
 
+# A schedule whose only run failed did check in: it has no successful run.
+sys failing
+d schedule add failing c --every 1h --grace 7m --since -3d
+d checkin failing --schedule c --at -1d --failed
+ok "a schedule whose runs all failed 'has no successful run', not 'never checked in'" \
+	test "$("$DRTOP" db query "SELECT detail FROM v_findings WHERE system = 'failing' AND finding = 'backup-missed'")" = "schedule c has no successful run"
+sys silent
+d schedule add silent c --every 1h --grace 7m --since -3d
+ok "... and one without any check-in never checked in" \
+	test "$("$DRTOP" db query "SELECT detail FROM v_findings WHERE system = 'silent' AND finding = 'backup-missed'")" = "schedule c never checked in"
+
 # --- bad input: one message, the right status, the database unchanged ---
 fails "a malformed SHA-256" 65 "a SHA-256 is 64 lowercase hexadecimal digits" checkin wrapped --sha256 abc
 fails "--run without a command" 64 "--run needs a command" checkin wrapped --run
