@@ -223,11 +223,11 @@ ok "--run: SIGHUP ends the command, recorded as killed by it (128 + 1)" \
 	test "$?-$(sql "SELECT ok || '|' || exit_status FROM checkin ORDER BY id DESC LIMIT 1")" = "129-0|129"
 
 # A schedule whose only run failed did check in: it has no successful run.
-sys failing
-d schedule add failing c --every 1h --grace 7m --since -3d
-d checkin failing --schedule c --at -1d --failed
+sys allfail
+d schedule add allfail c --every 1h --grace 7m --since -3d
+d checkin allfail --schedule c --at -1d --failed
 ok "a schedule whose runs all failed 'has no successful run', not 'never checked in'" \
-	test "$("$DRTOP" db query "SELECT detail FROM v_findings WHERE system = 'failing' AND finding = 'backup-missed'")" = "schedule c has no successful run"
+	test "$("$DRTOP" db query "SELECT detail FROM v_findings WHERE system = 'allfail' AND finding = 'backup-missed'")" = "schedule c has no successful run"
 sys silent
 d schedule add silent c --every 1h --grace 7m --since -3d
 ok "... and one without any check-in never checked in" \
