@@ -456,8 +456,9 @@ int arg_int(const struct args *a, const char *name, long lo, long hi, long *out,
 		return 0;
 	errno = 0;
 	n = strtol(v, &end, 10);
-	/* digits only (a sign for a negative number): no blank, no '+', no overflow */
-	if (!*v || *end || errno == ERANGE || !(isdigit((unsigned char)*v) || *v == '-') ||
+	/* digits only (a '-' where a number may be negative): no blank, no '+', no
+	 * overflow, no "-0" for a number that cannot be negative */
+	if (!*v || *end || errno == ERANGE || !(isdigit((unsigned char)*v) || (*v == '-' && lo < 0)) ||
 	    n < lo || n > hi)
 		return error_set(e, ERR_DATA, "--%s: expected a whole number from %ld to %ld, not '%s'",
 				 name, lo, hi, v);

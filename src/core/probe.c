@@ -710,7 +710,7 @@ static int start(struct probe_engine *pe, struct job *j)
 		curl_easy_setopt(e, CURLOPT_URL, j->spec.url);
 	}
 	if (why) {
-		fail(pe, j, 0, 0, "the file is %s, not a regular file: never opened", why);
+		fail(pe, j, 0, 0, "the file is %s, not a regular file or a directory: never opened", why);
 		return -1;
 	}
 	curl_easy_setopt(e, CURLOPT_PRIVATE, j);

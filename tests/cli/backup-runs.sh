@@ -245,6 +245,7 @@ fails "a size beyond the largest number, not clamped to it" 65 \
 	"--size: expected a whole number from 0 to 9223372036854775807, not '99999999999999999999'" \
 	checkin wrapped --size 99999999999999999999
 fails "a number with a sign it needs not" 65 "not '+5'" checkin wrapped --size +5
+fails "... or a minus sign where no number is negative" 65 "not '-0'" checkin wrapped --size -0
 fails "a check-in before 1970" 65 "--at 1969-12-31T23:59:59Z is not a plausible time: not after 1970" \
 	checkin wrapped --at 1969-12-31T23:59:59Z
 fails "... or at the epoch itself" 65 "--at 1970-01-01T00:00:00Z is not a plausible time" checkin wrapped --at @0

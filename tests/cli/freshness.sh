@@ -153,7 +153,7 @@ mkfifo "$T/fifo"
 "$DRTOP" endpoint add piped "file://$T/fifo" --kind freshness --timeout 1s >/dev/null
 "$DRTOP" endpoint add piped "$URL/health" >/dev/null
 ok "a FIFO does not hold the probes (probe ends in seconds)" sh -c "timeout 20 '$DRTOP' probe --system piped >'$T/fifo.out' 2>&1"
-ok "... its probe fails, saying why" grep -q "fifo .*the file is a FIFO, not a regular file: never opened" "$T/fifo.out"
+ok "... its probe fails, saying why" grep -q "fifo .*the file is a FIFO, not a regular file or a directory: never opened" "$T/fifo.out"
 ok "... and the other endpoint was probed" grep -q "/health .* ok" "$T/fifo.out"
 
 done_testing
