@@ -456,7 +456,8 @@ static int load(struct db *db, const struct board_options *o, struct board *r, s
 			return error_set(e, ERR_DATA, "unknown system '%s'", o->systems[i]);
 	}
 	/* one system, however often it was named */
-	for (r->one_system = i > 0; r->one_system && i-- > 1;)
+	r->one_system = i > 0;
+	for (i = 1; r->one_system && o->systems[i]; i++)
 		r->one_system = !strcmp(o->systems[i], o->systems[0]);
 	if (!o->window_s)
 		return load_rows(db, o, r, e) < 0 ? -1 : read_head(db, r);

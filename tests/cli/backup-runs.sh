@@ -195,32 +195,28 @@ ok "--run: a command that cannot start exits 127, recorded as failed" \
 
 # SIGTERM or SIGHUP to drtop alone (kill, a service manager's stop): passed on
 # to the command, whose end drtop waits for and records.
+# signalled SIGNAL SCRIPT: run SCRIPT (which writes $T/up once started) under
+# checkin --run, send drtop alone SIGNAL then, and set rc to drtop's status.
+signalled() {
+	rm -f "$T/up"
+	"$DRTOP" checkin wrapped --run -- sh -c "$2" >/dev/null 2>&1 &
+	job=$!
+	wait_for 10 test -s "$T/up"
+	kill -"$1" "$job"
+	wait "$job"
+	rc=$?
+}
+last_run() { sql "SELECT ok || '|' || exit_status FROM checkin ORDER BY id DESC LIMIT 1"; }
 runs_before=$(sql "SELECT count(*) FROM checkin")
-"$DRTOP" checkin wrapped --run -- sh -c "sleep 30 & p=\$!; trap 'kill \$p; exit 9' TERM; echo up >'$T/up'; wait" \
-	>/dev/null 2>&1 &
-job=$!
-wait_for 10 test -s "$T/up"
-kill -TERM "$job"
-wait "$job"
-ok "--run: SIGTERM to drtop goes on to the command; drtop waits and exits as it did" test $? -eq 9
+signalled TERM "sleep 30 & p=\$!; trap 'kill \$p; exit 9' TERM; echo up >'$T/up'; wait"
+ok "--run: SIGTERM to drtop goes on to the command; drtop waits and exits as it did" test "$rc" -eq 9
 ok "... and the run is recorded, failed with its exit status" \
-	test "$(sql "SELECT count(*) - $runs_before, (SELECT ok || '|' || exit_status FROM checkin ORDER BY id DESC LIMIT 1) FROM checkin")" = "1|0|9"
+	test "$(sql "SELECT count(*) - $runs_before FROM checkin")|$(last_run)" = "1|0|9"
 # ... to the command's whole tree: a wrapper's own children end with it
-rm -f "$T/up"
-"$DRTOP" checkin wrapped --run -- sh -c "sleep 30 & echo \$! >'$T/up'; wait" >/dev/null 2>&1 &
-job=$!
-wait_for 10 test -s "$T/up"
-kill -TERM "$job"
-wait "$job"
+signalled TERM "sleep 30 & echo \$! >'$T/up'; wait"
 ok "--run: SIGTERM reaches what the command started too" wait_for 5 sh -c "! kill -0 $(cat "$T/up") 2>/dev/null"
-rm -f "$T/up"
-"$DRTOP" checkin wrapped --run -- sh -c "echo up >'$T/up'; exec sleep 30" >/dev/null 2>&1 &
-job=$!
-wait_for 10 test -s "$T/up"
-kill -HUP "$job"
-wait "$job"
-ok "--run: SIGHUP ends the command, recorded as killed by it (128 + 1)" \
-	test "$?-$(sql "SELECT ok || '|' || exit_status FROM checkin ORDER BY id DESC LIMIT 1")" = "129-0|129"
+signalled HUP "echo up >'$T/up'; exec sleep 30"
+ok "--run: SIGHUP ends the command, recorded as killed by it (128 + 1)" test "$rc-$(last_run)" = "129-0|129"
 
 # A schedule whose only run failed did check in: it has no successful run.
 sys allfail
