@@ -73,6 +73,7 @@ struct prober {
 	int gone;                      /* results of endpoints gone: the inventory is stale */
 	char *stamp;                   /* the inventory as loaded, summed up (inventory_stamp) */
 	int64_t stamp_checked_ms;
+	int64_t data_version;          /* PRAGMA data_version when the stamp was taken */
 	int lost_lease;                /* another prober took the heartbeat over */
 	struct strbuf warning;         /* problems survived since the caller last asked */
 };
@@ -121,6 +122,15 @@ static char *inventory_stamp(struct db *db)
 	return s ? s : xstrdup("");
 }
 
+/* What changes when another connection commits (this one's own commits, the
+ * results, leave it): the inventory can have changed only then. -1 unknown. */
+static int64_t data_version(struct db *db)
+{
+	int64_t v = -1;
+
+	return db_int64(db, "PRAGMA data_version", &v, NULL) < 0 ? -1 : v;
+}
+
 static int load(struct prober *p, char **systems, struct error *e)
 {
 	struct strbuf names = STRBUF_INIT;
@@ -142,8 +152,10 @@ static int load(struct prober *p, char **systems, struct error *e)
 		}
 		strbuf_putc(&names, ']');
 	}
+	/* first, in this order: a change made meanwhile shows next time */
+	p->data_version = data_version(p->db);
 	free(p->stamp);
-	p->stamp = inventory_stamp(p->db); /* first: a change made meanwhile shows next time */
+	p->stamp = inventory_stamp(p->db);
 	p->stamp_checked_ms = mono_ms();
 	st = db_prepare(p->db, load_sql, e);
 	hs = db_prepare(p->db, "SELECT value FROM json_each(?1)", e);
@@ -871,13 +883,19 @@ int prober_reload(struct prober *p, int grace_ms, struct error *e)
 
 int prober_follow_inventory(struct prober *p, int grace_ms, struct error *e)
 {
-	int64_t now = mono_ms();
+	int64_t now = mono_ms(), version;
 	char *stamp;
 	int changed;
 
 	if (!p->gone && now - p->stamp_checked_ms < PROBER_INVENTORY_EVERY_MS)
 		return 0;
 	p->stamp_checked_ms = now;
+	/* Nobody else committed: the inventory is as loaded, and its summary
+	 * (a scan of every endpoint and system) need not be read again. */
+	version = data_version(p->db);
+	if (!p->gone && version >= 0 && version == p->data_version)
+		return 0;
+	p->data_version = version;
 	stamp = inventory_stamp(p->db);
 	changed = p->gone || !p->stamp || strcmp(stamp, p->stamp);
 	free(stamp);
