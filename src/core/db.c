@@ -705,10 +705,13 @@ static int open_readwrite(struct db *db, int *version, struct error *e)
  * --as-of T: the verdict as drtop could have given it at T. Evidence entered
  * after T takes no part, whatever time it claims: a check-in or a run's start
  * recorded later (a backfill), a drill or a maintenance window entered later.
- * This connection sees each of those tables through a TEMP view of the rows
- * recorded by T, and every view of the file again as a TEMP view of the same
- * text, which reads them: SQLite looks for a name in temp before main, while
- * the file's own views read the file's tables. The views keep one definition.
+ * Nor does the inventory added after T: a system, endpoint, backup schedule or
+ * dependency created later (by its created_at, which --since may set earlier)
+ * was not there to judge. This connection sees each of those tables through a
+ * TEMP view of the rows by T, and every view of the file again as a TEMP view
+ * of the same text, which reads them: SQLite looks for a name in temp before
+ * main, while the file's own views read the file's tables. The views keep one
+ * definition.
  */
 static int shadow_unrecorded(struct db *db, struct error *e)
 {
@@ -719,6 +722,10 @@ static int shadow_unrecorded(struct db *db, struct error *e)
 		{"run_start", "recorded_at"},
 		{"drill", "created_at"},
 		{"maintenance_window", "created_at"},
+		{"system", "created_at"},
+		{"endpoint", "created_at"},
+		{"backup_schedule", "created_at"},
+		{"dependency", "created_at"},
 	};
 	static const char views_sql[] =
 		"SELECT name, sql FROM main.sqlite_master WHERE type = 'view' ORDER BY rowid";

@@ -197,10 +197,10 @@ static int system_write(struct db *db, int64_t id, const struct inventory_system
 			struct error *e)
 {
 	static const char insert_sql[] =
-		"INSERT INTO system (name, rto_s, rpo_s, strategy, tier, owner, description, "
+		"INSERT INTO main.system (name, rto_s, rpo_s, strategy, tier, owner, description, "
 		"enabled, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
 	static const char update_sql[] =
-		"UPDATE system SET name = ?1, rto_s = ?2, rpo_s = ?3, strategy = ?4, tier = ?5, "
+		"UPDATE main.system SET name = ?1, rto_s = ?2, rpo_s = ?3, strategy = ?4, tier = ?5, "
 		"owner = ?6, description = ?7, enabled = ?8, updated_at = ?9 WHERE id = ?10 AND "
 		"(name, rto_s, rpo_s, strategy, tier, owner, description, enabled) IS NOT "
 		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
@@ -360,7 +360,7 @@ int inventory_system_rm(struct db *db, const char *name, int force, struct error
 			return -1;
 		}
 	}
-	st = db_prepare(db, "DELETE FROM system WHERE id = ?1", e);
+	st = db_prepare(db, "DELETE FROM main.system WHERE id = ?1", e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -534,11 +534,11 @@ static int endpoint_write(struct db *db, int64_t sys, int64_t id, const struct i
 			  int *changed, struct error *e)
 {
 	static const char insert_sql[] =
-		"INSERT INTO endpoint (system_id, url, kind, interval_ms, timeout_ms, expect, "
+		"INSERT INTO main.endpoint (system_id, url, kind, interval_ms, timeout_ms, expect, "
 		"body_match, json_path, headers, max_latency_ms, tls_verify, enabled, created_at, "
 		"updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)";
 	static const char update_sql[] =
-		"UPDATE endpoint SET url = ?2, kind = ?3, interval_ms = ?4, timeout_ms = ?5, "
+		"UPDATE main.endpoint SET url = ?2, kind = ?3, interval_ms = ?4, timeout_ms = ?5, "
 		"expect = ?6, body_match = ?7, json_path = ?8, headers = ?9, max_latency_ms = ?10, "
 		"tls_verify = ?11, enabled = ?12, updated_at = ?13 WHERE id = ?14 AND "
 		"(url, kind, interval_ms, timeout_ms, expect, body_match, json_path, headers, "
@@ -651,7 +651,7 @@ int inventory_endpoint_set(struct db *db, int64_t id, const struct inventory_end
 
 int inventory_endpoint_rm(struct db *db, int64_t id, struct error *e)
 {
-	sqlite3_stmt *st = db_prepare(db, "DELETE FROM endpoint WHERE id = ?1", e);
+	sqlite3_stmt *st = db_prepare(db, "DELETE FROM main.endpoint WHERE id = ?1", e);
 
 	if (!st)
 		return -1;
@@ -704,11 +704,11 @@ int inventory_schedule_put(struct db *db, const char *system, const struct inven
 			   unsigned flags, int *changed, struct error *e)
 {
 	static const char insert_sql[] =
-		"INSERT INTO backup_schedule (system_id, name, cron, tz, every_s, duration_s, "
+		"INSERT INTO main.backup_schedule (system_id, name, cron, tz, every_s, duration_s, "
 		"grace_s, max_gap_s, created_at, updated_at) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
 	static const char update_sql[] =
-		"UPDATE backup_schedule SET cron = ?3, tz = ?4, every_s = ?5, duration_s = ?6, "
+		"UPDATE main.backup_schedule SET cron = ?3, tz = ?4, every_s = ?5, duration_s = ?6, "
 		"grace_s = ?7, max_gap_s = ?8, updated_at = ?9 WHERE id = ?10 AND "
 		"(cron, tz, every_s, duration_s, grace_s, max_gap_s) IS NOT "
 		"(?3, ?4, ?5, ?6, ?7, ?8)";
@@ -764,7 +764,7 @@ int inventory_schedule_rm(struct db *db, const char *system, const char *name, s
 
 	if (inventory_system_id(db, system, &sys, e) < 0)
 		return -1;
-	st = db_prepare(db, "DELETE FROM backup_schedule WHERE system_id = ?1 AND name = ?2", e);
+	st = db_prepare(db, "DELETE FROM main.backup_schedule WHERE system_id = ?1 AND name = ?2", e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, sys);
@@ -781,7 +781,7 @@ int inventory_schedule_rm(struct db *db, const char *system, const char *name, s
 int inventory_depend_add(struct db *db, const char *system, const char *on, unsigned flags,
 			 int *changed, struct error *e)
 {
-	static const char insert_sql[] = "INSERT INTO dependency (system_id, depends_on, created_at)"
+	static const char insert_sql[] = "INSERT INTO main.dependency (system_id, depends_on, created_at)"
 					 " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
 	sqlite3_stmt *st;
 	int64_t a, b;
@@ -812,7 +812,7 @@ int inventory_depend_rm(struct db *db, const char *system, const char *on, struc
 
 	if (inventory_system_id(db, system, &a, e) < 0 || inventory_system_id(db, on, &b, e) < 0)
 		return -1;
-	st = db_prepare(db, "DELETE FROM dependency WHERE system_id = ?1 AND depends_on = ?2", e);
+	st = db_prepare(db, "DELETE FROM main.dependency WHERE system_id = ?1 AND depends_on = ?2", e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, a);

@@ -279,7 +279,7 @@ int verdict_apply(struct db *db, const char *name, const struct whatif *w, struc
 
 		if (inventory_system_id(db, name, &id, e) < 0)
 			return -1;
-		st = db_prepare(db, "DELETE FROM backup_schedule WHERE system_id = ?1", e);
+		st = db_prepare(db, "DELETE FROM main.backup_schedule WHERE system_id = ?1", e);
 		if (!st)
 			return -1;
 		sqlite3_bind_int64(st, 1, id);

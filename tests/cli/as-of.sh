@@ -129,9 +129,18 @@ DRTOP_NOW=2020-01-01T00:00:00Z
 export DRTOP_NOW
 ok "--as-of overrides DRTOP_NOW" same "$(verdict --as-of "$t1")" "$v1"
 
-# (Last: an endpoint added now changes the verdict of T1, --as-of or not.)
+# The inventory added after T1 was not there to judge at T1: a system, an
+# endpoint, a schedule and a dependency created later take no part --as-of T1.
 start_server
+d system add later-db --rto 1h --rpo 1h
 d endpoint add payments-db "$URL/count/asof"
+d schedule add payments-db hourly --every 1h
+d depend add payments-db --on later-db
+ok "--as-of T1 still gives the verdict of T1 after the inventory grew" same "$(verdict --as-of "$t1")" "$v1"
+q="SELECT (SELECT count(*) FROM system) || ' ' || (SELECT count(*) FROM endpoint) || ' ' || (SELECT count(*) FROM backup_schedule) || ' ' || (SELECT count(*) FROM dependency)"
+ok "... the system, endpoint, schedule and dependency created later take no part" same "$("$DRTOP" --as-of "$t1" db query "$q")" "1 0 1 0"
+ok "... while --now T1 reads the inventory as it is" same "$("$DRTOP" --now "$t1" db query "$q")" "2 1 2 1"
+fails "--as-of T1: a system created later is unknown then" 65 "later-db" --as-of "$t1" whatif later-db --rpo 2h
 fails "probe --as-of probes nothing: it could not record it" 64 "writes nothing" --as-of "$t1" probe --once
 ok "... no request reached the endpoint" test "$(ctl hits/asof)" -eq 0
 
