@@ -67,9 +67,7 @@ static const char *const section_sql[] = {
 	 * not waiting: nobody sends it until the channel is enabled), with the
 	 * last error on a line of its own */
 	[DETAIL_NOTIFICATIONS] =
-		"WITH n AS (SELECT v.*, v.state = 'pending' AND NOT EXISTS (SELECT 1 FROM"
-		"  notify_channel c WHERE c.name = v.channel AND c.enabled) AS held"
-		"  FROM v_notifications v WHERE system_id = ?1 ORDER BY id DESC LIMIT 5)"
+		"WITH n AS (SELECT * FROM v_notifications WHERE system_id = ?1 ORDER BY id DESC LIMIT 5)"
 		" SELECT CASE WHEN p.part THEN printf('%22s', '') || CASE n.state WHEN 'failed' THEN"
 		"  'error: ' ELSE 'last error: ' END || n.last_error ELSE"
 		"  printf('%s  %-12s %-20s  %s', iso_time(n.created_at), n.channel, CASE n.event"
@@ -81,12 +79,12 @@ static const char *const section_sql[] = {
 		"   n.attempts || ' attempts' ELSE '' END"
 		"  WHEN 'suppressed' THEN 'not sent: told with ' || coalesce(n.cause, 'its cause')"
 		"  WHEN 'in-flight' THEN 'sending (attempt ' || n.attempts || ')'"
-		"  WHEN 'pending' THEN CASE WHEN n.held THEN 'held: channel disabled' ELSE 'waiting' ||"
+		"  WHEN 'pending' THEN CASE WHEN n.held IS NOT NULL THEN 'held: ' || n.held ELSE 'waiting' ||"
 		"   CASE WHEN n.attempts > 0 THEN ' to retry (' || n.attempts || ' attempt' ||"
 		"   CASE WHEN n.attempts > 1 THEN 's' ELSE '' END || ' failed)' ELSE '' END END"
 		"  END || CASE WHEN n.affected <> '' THEN ', affects ' || n.affected ELSE '' END) END,"
 		" CASE n.state WHEN 'failed' THEN 'BREACH' WHEN 'delivered' THEN 'OK' WHEN 'suppressed'"
-		"  THEN NULL WHEN 'pending' THEN CASE WHEN n.held THEN NULL WHEN n.attempts > 0 THEN 'WARN'"
+		"  THEN NULL WHEN 'pending' THEN CASE WHEN n.held IS NOT NULL THEN NULL WHEN n.attempts > 0 THEN 'WARN'"
 		"  ELSE 'INFO' END ELSE 'INFO' END, n.id"
 		" FROM n JOIN (SELECT 0 AS part UNION ALL SELECT 1) p ON NOT p.part OR"
 		"  n.last_error IS NOT NULL AND n.state IN ('failed', 'pending')"

@@ -810,15 +810,13 @@ int notify_channel_enable(struct db *db, const char *name, int on, struct error 
 }
 
 /* A pending row is held when the deliverer would not send it (its due_sql
- * joins only enabled channels): its channel is disabled. One in flight is
- * being sent whatever became of its channel meanwhile. */
+ * joins only enabled channels): its channel is disabled (v_notifications.held).
+ * One in flight is being sent whatever became of its channel meanwhile. */
 static const char status_sql[] =
 	"SELECT w.n - w.held, w.oldest, f.n, w.held, a.n FROM"
 	" (SELECT count(*) AS n, min(CASE WHEN NOT held THEN created_at END) AS oldest,"
-	"  coalesce(sum(held), 0) AS held FROM (SELECT o.created_at, o.state = 'pending' AND"
-	"   coalesce(c.enabled, 0) = 0 AS held FROM notify_outbox o"
-	"   LEFT JOIN notify_channel c ON c.id = o.channel_id"
-	"   WHERE o.state IN ('pending', 'in-flight'))) w,"
+	"  coalesce(sum(held), 0) AS held FROM (SELECT created_at, held IS NOT NULL AS held"
+	"   FROM v_notifications WHERE state IN ('pending', 'in-flight'))) w,"
 	" (SELECT count(*) AS n FROM notify_outbox WHERE state = 'failed' AND created_at >= ?1) f,"
 	" (SELECT count(*) AS n FROM notify_refresh r JOIN notify_channel c ON c.id = r.channel_id"
 	"  AND c.enabled) a";

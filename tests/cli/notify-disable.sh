@@ -39,6 +39,8 @@ ok "says it waits" out_has "disabled channel ex: it hears no events until it is 
 start_watch
 ok "the other channel's is delivered" wait_for 20 sql_is "SELECT count(*) FROM notify_outbox WHERE channel = 'other' AND state = 'pending'" 0
 ok "the disabled channel's waits" test "$(state_of ex)" = pending
+ok "... and auditors read it as held by its channel, not as waiting for a prober" \
+	sql_is "SELECT state || ':' || held || ':' || (SELECT coalesce(group_concat(held), '-') FROM v_notifications WHERE channel = 'other') FROM v_notifications WHERE channel = 'ex'" "pending:channel disabled:-"
 succeeds "enabled again" notify enable ex
 ok "says it will be sent" out_has "enabled channel ex; 1 undelivered notification will be sent"
 ok "and it is" wait_for 20 sql_is "SELECT state FROM notify_outbox WHERE channel = 'ex'" delivered
