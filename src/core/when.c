@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,7 +219,13 @@ int when_parse(const char *s, int64_t now, int64_t *out, struct error *e)
 		struct error sub = {0};
 
 		if (duration_parse(s + 1, DURATION_ZERO_OK, &v, &sub) < 0) {
+			/* A well-formed duration too long to reach says so, not "malformed". */
+			int too_long = sub.msg && strstr(sub.msg, "too long") != NULL;
+
 			error_done(&sub);
+			if (too_long)
+				return error_set(e, ERR_DATA, "time '%.40s' lies more than 100 years from now",
+						 s);
 			return bad(e, s, 0);
 		}
 		*out = *s == '-' ? now - v : now + v;
@@ -231,9 +238,13 @@ int when_parse(const char *s, int64_t now, int64_t *out, struct error *e)
 
 		if (!isdigit((unsigned char)*p))
 			return bad(e, s, 0);
+		errno = 0;
 		n = strtoll(p, &end, 10);
-		if (*end || n > WHEN_MAX)
+		if (*end)
 			return bad(e, s, 0);
+		if (n > WHEN_MAX || errno == ERANGE)
+			return error_set(e, ERR_DATA, "time '%.40s' lies after 9999-12-31T23:59:59Z, the latest "
+						      "drtop reads", s);
 		*out = n;
 		return 0;
 	}

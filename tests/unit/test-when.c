@@ -86,6 +86,30 @@ static void test_rejects(void **state)
 	bad("25-11-25");
 }
 
+/* A well-formed time out of reach is named as such, not as malformed. */
+static void out_of_reach(const char *s, const char *why)
+{
+	struct error e = {0};
+	int64_t t = 0;
+
+	assert_int_equal(when_parse(s, NOW, &t, &e), -1);
+	assert_int_equal(e.kind, ERR_DATA);
+	assert_non_null(strstr(e.msg, s));
+	assert_null(strstr(e.msg, "malformed"));
+	assert_non_null(strstr(e.msg, why));
+	error_done(&e);
+}
+
+static void test_out_of_reach(void **state)
+{
+	(void)state;
+	out_of_reach("-50000d", "more than 100 years");
+	out_of_reach("+5300w", "more than 100 years");
+	out_of_reach("99999999999999", "after 9999-12-31T23:59:59Z");
+	out_of_reach("@99999999999999999999999", "after 9999-12-31T23:59:59Z");
+	assert_int_equal(ok("-36500d"), NOW - 36500LL * 86400);
+}
+
 static void test_format(void **state)
 {
 	char buf[WHEN_BUFSZ];
@@ -130,6 +154,7 @@ int main(void)
 		cmocka_unit_test(test_local_zone),
 		cmocka_unit_test(test_relative_and_unix),
 		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_out_of_reach),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_iso_only),
 		cmocka_unit_test(test_fixed_clock),
