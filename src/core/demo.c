@@ -73,20 +73,19 @@ static int touch(const char *dir, const char *name, int64_t age, struct error *e
 	return 0;
 }
 
-/* DIR as the path of a file:// URL: absolute (the demo's database may be
- * named relative to the working directory) and percent-encoded, so that a
- * space, a quote or a '$' in it names the file and nothing else; the result
- * needs no escaping inside the inventory's JSON. NULL if the working
- * directory cannot be read. */
+/* DIR (made already) as the path of a file:// URL: absolute and canonical
+ * (the demo's database may be named relative to the working directory, as
+ * ./sub/x.db) and percent-encoded, so that a space, a quote or a '$' in it
+ * names the file and nothing else; the result needs no escaping inside the
+ * inventory's JSON. NULL if the directory cannot be resolved. */
 static char *file_url_path(const char *dir)
 {
 	struct strbuf out = STRBUF_INIT;
-	char *cwd = NULL, *full;
+	char *full = realpath(dir, NULL);
 	const unsigned char *c;
 
-	if (*dir != '/' && !(cwd = getcwd(NULL, 0)))
+	if (!full)
 		return NULL;
-	full = cwd ? xasprintf("%s/%s", cwd, dir) : xstrdup(dir);
 	for (c = (const unsigned char *)full; *c; c++)
 		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
 		    strchr("/-._~", *c))
@@ -94,7 +93,6 @@ static char *file_url_path(const char *dir)
 		else
 			strbuf_printf(&out, "%%%02X", *c);
 	free(full);
-	free(cwd);
 	return strbuf_detach(&out);
 }
 
@@ -292,13 +290,13 @@ int demo_create(const char *path, struct error *e)
 	if (!db)
 		return -1;
 	dir = xasprintf("%s.files", path);
-	url_dir = file_url_path(dir);
-	if (!url_dir) {
-		error_set(e, ERR_CANTCREAT, "cannot read the working directory: %s", strerror(errno));
-		goto out;
-	}
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		error_set(e, ERR_CANTCREAT, "cannot create %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	url_dir = file_url_path(dir);
+	if (!url_dir) {
+		error_set(e, ERR_CANTCREAT, "cannot resolve %s: %s", dir, strerror(errno));
 		goto out;
 	}
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)

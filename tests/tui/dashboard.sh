@@ -212,6 +212,11 @@ ok "... its file endpoints are absolute and percent-encoded" \
 "$DRTOP" --db "$T/rel/a b\"\$x/demo.db" probe --once >/dev/null 2>&1
 ok "... and probed: every file endpoint is up" \
 	test "$("$DRTOP" --db "$T/rel/a b\"\$x/demo.db" db query "SELECT count(*) FROM endpoint e JOIN endpoint_state st ON st.endpoint_id = e.id WHERE e.url LIKE 'file:%' AND st.last_ok = 1")" -eq 9
+mkdir -p "$T/rel/sub"
+(cd "$T/rel" && "$DRTOP" --db ./sub/../dot.db demo --no-dashboard) >"$T/out" 2>&1
+ok "... named with ./ and ..: its URLs name the files plainly" \
+	test "$("$DRTOP" --db "$T/rel/dot.db" db query "SELECT url FROM endpoint ORDER BY id LIMIT 1")" \
+	= "file://$(echo "$T" | sed 's/ /%20/g')/rel/dot.db.files/payments-db.health"
 touch "$T/rel/half.db.files" # a file where the demo's directory goes
 fails "a demo that cannot be made says why" 73 "half.db.files/payments-db.health: Not a directory" \
 	demo --db "$T/rel/half.db" --no-dashboard
