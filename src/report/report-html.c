@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "util.h"
 #include "when.h"
 
 #define W 360
@@ -84,85 +85,151 @@ static void frame(struct strbuf *out, const struct board *r, const char *title, 
 		      plot_y(target, max) - 2, target_name, duration_format_round(target, a));
 }
 
-/* The outages of the window at their time, each as high as it lasted, against the RTO. */
-static int outage_chart(const struct board_system *s, const struct board *r, struct db *db,
-			struct strbuf *out, struct error *e)
-{
-	sqlite3_stmt *st = db_prepare(db,
-				      "SELECT started_ms / 1000, duration_s, planned, coalesce(breach, 0),"
-				      " coalesce(may_breach, upper_ms IS NULL) FROM v_outages WHERE system = ?1"
-				      " AND ended_ms IS NOT NULL AND started_ms >= ?2 * 1000"
-				      " ORDER BY started_ms DESC LIMIT 200",
-				      e);
-	int64_t at[200], d[200], max = s->rto_s;
-	int planned[200], breach[200], may[200], n = 0, i;
+/*
+ * The charts' points, read for every system at once: a query per system would
+ * compute the views' shared parts (the objectives' first rows, the outages'
+ * gaps) once per system, which made the page quadratic in the systems.
+ */
+#define CHART_MAX 200 /* the newest points of a chart */
 
-	if (!st)
+struct point {
+	int64_t at, v;
+	int planned, breach, may;
+};
+
+struct series {
+	struct point *p;
+	int n, cap;
+};
+
+static const struct board *sort_board;
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(sort_board->systems[*(const size_t *)a].name,
+		      sort_board->systems[*(const size_t *)b].name);
+}
+
+/* Read the rows of SQL (the system's name, the point's time and value, then
+ * for an outage whether it was planned, a breach, maybe one), ordered by name
+ * and newest first, into S[i] for the system i of R of that name, at most
+ * CHART_MAX each. ?1 is the window's start. */
+static int load_series(const struct board *r, struct db *db, const char *sql, struct series *s,
+		       struct error *e)
+{
+	sqlite3_stmt *st = db_prepare(db, sql, e);
+	size_t *order = xcalloc(r->nsystems + 1, sizeof(*order)), i, k = 0;
+	int rc;
+
+	if (!st) {
+		free(order);
 		return -1;
-	sqlite3_bind_text(st, 1, s->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, r->now - r->window_s);
-	while (n < 200 && sqlite3_step(st) == SQLITE_ROW) {
-		at[n] = sqlite3_column_int64(st, 0);
-		d[n] = sqlite3_column_int64(st, 1);
-		planned[n] = sqlite3_column_int(st, 2);
-		breach[n] = sqlite3_column_int(st, 3);
-		may[n] = sqlite3_column_int(st, 4);
-		if (d[n] > max)
-			max = d[n];
-		n++;
+	}
+	for (i = 0; i < r->nsystems; i++)
+		order[i] = i;
+	sort_board = r;
+	qsort(order, r->nsystems, sizeof(*order), by_name);
+	sqlite3_bind_int64(st, 1, r->now - r->window_s);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		struct series *t;
+		struct point *pt;
+
+		while (k < r->nsystems && name && strcmp(r->systems[order[k]].name, name) < 0)
+			k++;
+		if (k == r->nsystems)
+			break;
+		if (!name || strcmp(r->systems[order[k]].name, name))
+			continue;
+		t = &s[order[k]];
+		if (t->n == CHART_MAX)
+			continue;
+		if (t->n == t->cap) {
+			t->cap = t->cap ? 2 * t->cap : 16;
+			t->p = xrealloc(t->p, (size_t)t->cap * sizeof(*t->p));
+		}
+		pt = &t->p[t->n++];
+		memset(pt, 0, sizeof(*pt));
+		pt->at = sqlite3_column_int64(st, 1);
+		pt->v = sqlite3_column_int64(st, 2);
+		if (sqlite3_column_count(st) > 3) {
+			pt->planned = sqlite3_column_int(st, 3);
+			pt->breach = sqlite3_column_int(st, 4);
+			pt->may = sqlite3_column_int(st, 5);
+		}
+	}
+	free(order);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return db_fail(db, e, "reading the report's charts");
 	}
 	sqlite3_finalize(st);
+	return 0;
+}
+
+static void free_series(struct series *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; s && i < n; i++)
+		free(s[i].p);
+	free(s);
+}
+
+/* The outages of the window at their time, each as high as it lasted, against the RTO. */
+static void outage_chart(const struct board_system *s, const struct series *o, const struct board *r,
+			 struct strbuf *out)
+{
+	int64_t max = s->rto_s;
+	int i;
+
+	for (i = 0; i < o->n; i++)
+		if (o->p[i].v > max)
+			max = o->p[i].v;
 	max = axis_max(max);
 	frame(out, r, "outages against the RTO", max, s->rto_s, "RTO");
-	for (i = 0; i < n; i++)
+	for (i = 0; i < o->n; i++)
 		strbuf_printf(out, "<rect x=\"%d\" y=\"%d\" width=\"3\" height=\"%d\" fill=\"%s\"/>",
-			      plot_x(at[i], r), plot_y(d[i], max), 6 + PH - plot_y(d[i], max),
-			      planned[i] ? "#9ab" : breach[i] ? "#c33" : may[i] ? "#e90" : "#4a4");
+			      plot_x(o->p[i].at, r), plot_y(o->p[i].v, max), 6 + PH - plot_y(o->p[i].v, max),
+			      o->p[i].planned ? "#9ab" : o->p[i].breach ? "#c33" : o->p[i].may ? "#e90" : "#4a4");
 	strbuf_printf(out, "</svg><figcaption>%d outage%s in the window, at their start, as high as "
 			   "they lasted; red: above the RTO, amber: maybe, grey: planned</figcaption>"
 			   "</figure>",
-		      n, n == 1 ? "" : "s");
-	return 0;
+		      o->n, o->n == 1 ? "" : "s");
 }
 
 /* The data lag measured by freshness probes over the window, with the RPO as a line. */
-static int lag_chart(const struct board_system *s, const struct board *r, struct db *db,
-		     struct strbuf *out, struct error *e)
+static void lag_chart(const struct board_system *s, const struct series *l, const struct board *r,
+		      struct strbuf *out)
 {
-	sqlite3_stmt *st = db_prepare(db,
-				      "SELECT p.at, p.lag_s FROM probe_result p JOIN endpoint e ON"
-				      " e.id = p.endpoint_id JOIN system s ON s.id = e.system_id"
-				      " WHERE s.name = ?1 AND p.lag_s IS NOT NULL AND p.at_ms >= ?2 * 1000"
-				      " ORDER BY p.at_ms DESC LIMIT 200",
-				      e);
-	int64_t at[200], lag[200], max = s->rpo_s;
-	int n = 0, i;
+	int64_t max = s->rpo_s;
+	int i;
 
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, s->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, r->now - r->window_s);
-	while (n < 200 && sqlite3_step(st) == SQLITE_ROW) {
-		at[n] = sqlite3_column_int64(st, 0);
-		lag[n] = sqlite3_column_int64(st, 1);
-		if (lag[n] > max)
-			max = lag[n];
-		n++;
-	}
-	sqlite3_finalize(st);
+	for (i = 0; i < l->n; i++)
+		if (l->p[i].v > max)
+			max = l->p[i].v;
 	max = axis_max(max);
 	frame(out, r, "data lag against the RPO", max, s->rpo_s, "RPO");
-	if (n) {
+	if (l->n) {
 		strbuf_puts(out, "<polyline fill=\"none\" stroke=\"#36c\" points=\"");
-		for (i = n - 1; i >= 0; i--)
-			strbuf_printf(out, "%d,%d ", plot_x(at[i], r), plot_y(lag[i], max));
+		for (i = l->n - 1; i >= 0; i--)
+			strbuf_printf(out, "%d,%d ", plot_x(l->p[i].at, r), plot_y(l->p[i].v, max));
 		strbuf_puts(out, "\"/>");
 	}
 	strbuf_printf(out, "</svg><figcaption>%s</figcaption></figure>",
-		      n ? "data lag seen by freshness probes, at their time"
-			: "no data lag measured by probes");
-	return 0;
+		      l->n ? "data lag seen by freshness probes, at their time"
+			   : "no data lag measured by probes");
 }
+
+static const char outages_sql[] =
+	"SELECT system, started_ms / 1000, duration_s, planned, coalesce(breach, 0),"
+	" coalesce(may_breach, upper_ms IS NULL) FROM v_outages"
+	" WHERE ended_ms IS NOT NULL AND started_ms >= ?1 * 1000 ORDER BY system, started_ms DESC";
+
+static const char lags_sql[] =
+	"SELECT s.name, p.at, p.lag_s FROM probe_result p JOIN endpoint e ON e.id = p.endpoint_id"
+	" JOIN system s ON s.id = e.system_id WHERE p.lag_s IS NOT NULL AND p.at_ms >= ?1 * 1000"
+	" ORDER BY s.name, p.at_ms DESC";
 
 #define SUMMARY_MAX 10          /* lines of a summary list; the rest is counted */
 #define CHANGES_S (7 * 86400)   /* the summary's changes: the last week */
@@ -361,6 +428,7 @@ static int compliance(const struct board *r, struct db *db, struct strbuf *out, 
 int report_html(const struct board *r, struct db *db, int color, struct strbuf *out, struct error *e)
 {
 	char a[DURATION_BOUNDS_BUFSZ], b[DURATION_BOUNDS_BUFSZ], c[DURATION_BUFSZ], d[DURATION_BUFSZ];
+	struct series *outages, *lags;
 	size_t i, j;
 
 	(void)color;
@@ -405,6 +473,13 @@ int report_html(const struct board *r, struct db *db, int color, struct strbuf *
 	strbuf_puts(out, "</tbody></table>\n");
 	if (compliance(r, db, out, e) < 0 || recovery_plan(r, db, out, e) < 0)
 		return -1;
+	outages = xcalloc(r->nsystems + 1, sizeof(*outages));
+	lags = xcalloc(r->nsystems + 1, sizeof(*lags));
+	if (load_series(r, db, outages_sql, outages, e) < 0 || load_series(r, db, lags_sql, lags, e) < 0) {
+		free_series(outages, r->nsystems);
+		free_series(lags, r->nsystems);
+		return -1;
+	}
 	for (i = 0; i < r->nsystems; i++) {
 		const struct board_system *s = &r->systems[i];
 
@@ -412,8 +487,8 @@ int report_html(const struct board *r, struct db *db, int color, struct strbuf *
 			      s->status);
 		esc(out, s->name);
 		strbuf_puts(out, "</h2>\n");
-		if (outage_chart(s, r, db, out, e) < 0 || lag_chart(s, r, db, out, e) < 0)
-			return -1;
+		outage_chart(s, &outages[i], r, out);
+		lag_chart(s, &lags[i], r, out);
 		if (s->nfindings)
 			strbuf_puts(out, "<ul>");
 		for (j = 0; j < s->nfindings; j++) {
@@ -432,6 +507,8 @@ int report_html(const struct board *r, struct db *db, int color, struct strbuf *
 			strbuf_puts(out, "</ul>");
 		strbuf_puts(out, "</section>\n");
 	}
+	free_series(outages, r->nsystems);
+	free_series(lags, r->nsystems);
 	if (*r->ledger_head)
 		strbuf_printf(out, "<footer><p>Ledger head <code>%s</code></p></footer>\n",
 			      r->ledger_head);

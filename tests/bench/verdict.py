@@ -8,7 +8,8 @@ Builds a database of 10,000 systems (an endpoint, a schedule, dependencies),
 then times reading all of v_system_status and of v_findings, through the
 sqlite3 shell (with SQLite's count of virtual machine steps, which does not
 depend on the machine's load) and through `drtop status --format csv`. The
-target is under one second. Not a test: it prints figures.
+target is under one second. Then `drtop report` as JSON and as HTML, beside
+the status. Not a test: it prints figures.
 """
 import argparse
 import json
@@ -16,6 +17,7 @@ import os
 import random
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -23,9 +25,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 
 
-def timed(cmd, input=None):
+def timed(cmd, input=None, verdict=False):
+    """Seconds CMD took; with VERDICT, its exit status may be a verdict's (0 to 3)."""
     t0 = time.monotonic()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, input=input, text=input is not None)
+    rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, input=input, text=input is not None).returncode
+    if rc > (3 if verdict else 0):
+        sys.exit("%s exited with %d" % (" ".join(cmd), rc))
     return time.monotonic() - t0
 
 
@@ -123,6 +128,9 @@ def main():
         print("sqlite3: SELECT * FROM %s: %.3fs, %s" % (view, best, vm_steps(db, view)))
     best = min(timed([drtop, "--db", db, "status", "--format", "csv"]) for _ in range(3))
     print("drtop status --format csv (records status history too): %.3fs" % best)
+    for fmt in ("json", "html"):
+        t = timed([drtop, "--db", db, "report", "--format", fmt], verdict=True)
+        print("drtop report --format %s: %.3fs (the status's %.1f times)" % (fmt, t, t / best))
     if args.keep:
         shutil.copy(db, args.keep)
     shutil.rmtree(tmp, ignore_errors=True)
