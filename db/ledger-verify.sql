@@ -283,13 +283,13 @@ problem (seq, subject, problem) AS (
   FROM rollup b JOIN probe_rollup r ON r.id > b.prev_last AND r.id < b.first GROUP BY b.seq
   UNION ALL
   SELECT NULL, 'probe_rollup ' || min(id) || '-' || max(id),
-    'not in the ledger: written outside drtop'
+    'not in the ledger: written outside drtop, or its entry cut from the ledger''s end'
   FROM probe_rollup r WHERE id > (SELECT coalesce(max(last), 0) FROM rollup)
     AND NOT EXISTS (SELECT 1 FROM waiting w WHERE w.tbl = 'probe_rollup'
                     AND r.id BETWEEN w.first AND w.last)
   HAVING count(*) > 0
   UNION ALL
-  SELECT NULL, v.key, 'not in the ledger: written outside drtop'
+  SELECT NULL, v.key, 'not in the ledger: written outside drtop, or its entry cut from the ledger''s end'
   FROM current v LEFT JOIN ledgered l ON l.key = v.key WHERE l.key IS NULL
   UNION ALL
   SELECT seq, 'probe_result ' || first || '-' || last || ' of endpoint ' || ep,
@@ -317,7 +317,7 @@ problem (seq, subject, problem) AS (
   FROM batch b JOIN probe_result p ON p.id > b.prev_last AND p.id < b.first GROUP BY b.seq
   UNION ALL
   SELECT NULL, 'probe_result ' || min(id) || '-' || max(id),
-    'not in the ledger: written outside drtop'
+    'not in the ledger: written outside drtop, or its entry cut from the ledger''s end'
   FROM probe_result r WHERE id > (SELECT coalesce(max(last), 0) FROM batch)
     AND NOT EXISTS (SELECT 1 FROM waiting w WHERE w.tbl = 'probe_result'
                     AND r.id BETWEEN w.first AND w.last)

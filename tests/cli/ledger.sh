@@ -117,6 +117,12 @@ tamper "a deleted probe result" "probe_result 2-2" "rows added or deleted outsid
 	"DELETE FROM probe_result WHERE id = 2"
 tamper "an inserted probe result" "probe_result 4-4" "not in the ledger: written outside drtop" \
 	"INSERT INTO probe_result (endpoint_id, at_ms, ok) VALUES (1, 1795600000000, 1)"
+# The newest entries cut, the rows they recorded left: no hash inside the
+# file shows the cut, so each row is named as either (an anchor tells which).
+last_checkin=$(sqlite3 "$T/base.db" "SELECT max(id) FROM checkin")
+tamper "the newest entry cut from the ledger, its row left" "checkin $last_checkin" \
+	"not in the ledger: written outside drtop, or its entry cut from the ledger" \
+	"$(recreate ledger_no_delete "DELETE FROM ledger WHERE seq >= (SELECT max(seq) FROM ledger WHERE kind = 'checkin.insert' AND payload ->> '\$.id' = $last_checkin)")"
 # The endpoint's state the live verdict reads: a newer probe made up (no
 # prober-stale), a recovery point no probe reported (a smaller data lag).
 tamper "a newest probe made up in the endpoint's state" "endpoint_state of endpoint 1" \
