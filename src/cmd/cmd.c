@@ -61,7 +61,8 @@ static const struct cmd top[] = {
 static const struct opt global_opts[] = {
 	{"db", "PATH", "use the database at PATH (default: $DRTOP_DB, else "
 		       "$XDG_DATA_HOME/drtop/drtop.db)", 0},
-	{"now", "TIME", "judge as of TIME (also $DRTOP_NOW); writes keep the real time", 0},
+	{"now", "TIME", "judge as of TIME, a replay kept as no status history ($DRTOP_NOW: "
+			"the clock of a whole run); writes keep the real time", 0},
 	{"as-of", "TIME", "judge as of TIME from only the evidence recorded by then; "
 			  "writes nothing", 0},
 	{NULL},
@@ -501,7 +502,7 @@ static int set_global(struct ctx *ctx, const char *name, const char *value, stru
 			when_set_known(t);
 		} else {
 			ctx->clock_now = value;
-			when_set_now(t);
+			when_set_replay(t);
 		}
 	}
 	return 0;

@@ -62,8 +62,9 @@ static int write_history(struct db *db, int wait, int snapshot, int *changed, st
 
 	if (changed)
 		*changed = 0;
-	if (when_now() > when_real_now() + WHEN_SKEW_S || when_known())
-		return 0; /* a verdict about the future, or of what was known then, is not history */
+	if (when_now() > when_real_now() + WHEN_SKEW_S || when_known() || when_replay())
+		return 0; /* a verdict about the future, a replay (--now) or of what was known
+			   * then (--as-of) is not history: drtop did not say it at its time */
 	if ((wait ? db_begin(db, e) : db_try_begin(db, e)) < 0)
 		return -1;
 	/* The instants backups were due, up to now, before the verdict is read. */

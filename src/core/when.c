@@ -19,6 +19,7 @@
 static int fixed_set;
 static int64_t fixed_now;
 static int known_set;
+static int replay_set;
 static int64_t known_by;
 
 int64_t when_now(void)
@@ -45,6 +46,20 @@ void when_set_now(int64_t t)
 {
 	fixed_set = 1;
 	fixed_now = t;
+}
+
+void when_set_replay(int64_t t)
+{
+	/* The present it looks back from: DRTOP_NOW's when it set the clock. */
+	int64_t present = fixed_set ? fixed_now : (int64_t)time(NULL);
+
+	when_set_now(t);
+	replay_set = t < present - WHEN_SKEW_S;
+}
+
+int when_replay(void)
+{
+	return replay_set;
 }
 
 void when_set_known(int64_t t)

@@ -144,4 +144,46 @@ fails "--as-of T1: a system created later is unknown then" 65 "later-db" --as-of
 fails "probe --as-of probes nothing: it could not record it" 64 "writes nothing" --as-of "$t1" probe --once
 ok "... no request reached the endpoint" test "$(ctl hits/asof)" -eq 0
 
+# A system known by its probes, replayed after a prober probed it again: its
+# newest probe by T (not the state's newest, after T) is its last probe then,
+# and three intervals without one then make prober-stale then.
+unset DRTOP_NOW
+d system add probed --rto 1h --rpo 1d
+d endpoint add probed "$URL/count/probed" --interval 1s --timeout 1s
+d drill add probed --kind restore --started -2h --recovered -110m
+d checkin probed
+d probe --once --system probed
+first=$(sql "SELECT max(at_ms) / 1000 FROM probe_result")
+after "$((first + 3))" # more than three intervals later
+t3=$(date +%s)
+v3=$(verdict --now "$t3")
+ok "at T3 the probed system is WARN: prober-stale, its last probe seconds ago" \
+	sh -c 'printf "%s\n" "$1" | grep -q "^probed,WARN,prober-stale,"' - "$v3"
+after "$t3"
+d probe --once --system probed
+ok "after T3 a probe came: it is not prober-stale now" sh -c '"$1" status probed --format csv | grep -q "^probed," && ! "$1" report --format json | grep -q "prober-stale"' - "$DRTOP"
+ok "--as-of T3 gives the verdict taken at T3, prober-stale and all" same "$(verdict --as-of "$t3")" "$v3"
+ok "--now T3 too" same "$(verdict --now "$t3")" "$v3"
+ok "... its last probe then is the first probe, not the state's newest" same \
+	"$("$DRTOP" --as-of "$t3" db query "SELECT last_probe_at FROM v_system_status WHERE system = 'probed'")" "$first"
+
+# A replay keeps no status history: --now an hour before the present (here
+# DRTOP_NOW's) judges what drtop never said then, and tells nobody of it.
+r0=$(date +%s)
+DRTOP_NOW=$((r0 - 7200))
+export DRTOP_NOW
+d system add replayed --rto 1h --rpo 1d
+d drill add replayed --kind restore --started "$((r0 - 10800))" --recovered "$((r0 - 10500))"
+d checkin replayed --at "$((r0 - 5400))"
+d status
+DRTOP_NOW=$r0
+said() { sql "SELECT group_concat(status || '@' || at, ' ') FROM status_history WHERE system_id = (SELECT id FROM system WHERE name = 'replayed')"; }
+ok "two hours back, the status history says UNKNOWN (no check-in by then)" same "$(said)" "UNKNOWN@$((r0 - 7200))"
+ok "an hour back the verdict is OK (the check-in of 90 minutes back)" sh -c \
+	'"$1" --now -1h status replayed --format csv | grep -q "^replayed,OK,"' - "$DRTOP"
+ok "... and that replay is kept as no change of status" same "$(said)" "UNKNOWN@$((r0 - 7200))"
+"$DRTOP" status >/dev/null
+ok "while the present's verdict is" same "$(said)" "UNKNOWN@$((r0 - 7200)) OK@$r0"
+unset DRTOP_NOW
+
 done_testing

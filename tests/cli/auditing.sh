@@ -35,7 +35,7 @@ sql "INSERT INTO outage (endpoint_id, system_id, started_ms, ended_ms, res_start
      FROM endpoint WHERE url = 'https://db.example/health';
      INSERT INTO outage_gap (outage_id, from_ms, to_ms)
      SELECT max(id), ($NOW - 10 * 86400 + 120) * 1000, ($NOW - 10 * 86400 + 420) * 1000 FROM outage"
-"$DRTOP" --now -2d status >/dev/null
+DRTOP_NOW=$((NOW - 2 * 86400)) "$DRTOP" status >/dev/null # the status said two days ago
 
 query() { # the SQL of example N
 	awk -v n="$1" '$0 == "<!-- query: " n " -->" { f = 1; next }
@@ -128,7 +128,7 @@ ok "29. status and findings from one evaluation, as v_system_status and v_findin
 # breaches hears it, and no prober delivers.
 d system add vault --rto 1h --rpo 1h --tier 0 --since -1d
 d checkin vault --at -2h
-"$DRTOP" --now -90m status >/dev/null
+DRTOP_NOW=$((NOW - 5400)) "$DRTOP" status >/dev/null # the status said 90 minutes ago
 d notify add oncall --kind exec --command true --severity BREACH --tier 0
 d status
 ok "30. notifications not delivered: vault's breach waits for a prober" check 30 "vault|UNKNOWN>BREACH|BREACH|oncall|pending|0|-"

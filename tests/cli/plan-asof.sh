@@ -56,4 +56,15 @@ ok "the cheapest fit is judged on the objectives in force too" test "$(q --now -
 ok "whatif as of a past clock judges the tried plan" sh -c "grep -A9 '^what if' '$T/out' | grep -q 'strategy-under'"
 ok "against the plan as it was then" sh -c "grep '^now' '$T/out' | grep -q 'RTO 4h'"
 
+# Since when: the plan's findings hold since the objectives in force were
+# set, not since a later edit of something else, and never after 'now'.
+t_under=$(sql "SELECT max(valid_from) FROM objective_history h JOIN system s ON s.id = h.system_id WHERE s.name = 'under'")
+d system set under --owner "db team"
+Q="SELECT since FROM v_findings WHERE system = 'under' AND finding = 'strategy-under'"
+ok "strategy-under holds since the RTO was tightened, not since its owner changed" test "$(q)" = "$t_under"
+Q="SELECT count(*) FROM v_findings WHERE since > unixepoch('now')"
+ok "as of ten minutes ago, no finding holds since a later time" test "$(q --now -10m)" = 0
+Q="SELECT count(*) FROM v_findings WHERE finding IN ('strategy-over', 'dependency-conflict', 'plan-gap')"
+ok "(there are plan findings then to hold since some time)" test "$(q --now -10m)" -ge 2
+
 done_testing
