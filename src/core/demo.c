@@ -161,12 +161,18 @@ static const char history[] =
 	" INSERT INTO probe_result (endpoint_id, at_ms, ok, latency_ms, data_time, lag_s)"
 	" SELECT e.id, (?1 - h.i * 3600) * 1000, 1, 1, ?1 - h.i * 3600 - (e.id * 31 + h.i * 17) % 240,"
 	"  (e.id * 31 + h.i * 17) % 240 FROM endpoint e, h WHERE e.kind = 'freshness' AND e.url NOT LIKE '%ledger%';"
+	/* (an endpoint's state is its newest result's: each has the result behind it) */
+	"INSERT INTO probe_result (endpoint_id, at_ms, ok, status_code, latency_ms)"
+	" SELECT id, (?1 - 4 * 86400) * 1000, 1, 200, 12 FROM endpoint WHERE url LIKE '%legacy-ftp%';"
 	"INSERT INTO endpoint_state (endpoint_id, last_probe_ms, last_ok, last_ok_ms)"
 	" SELECT id, (?1 - 4 * 86400) * 1000, 1, (?1 - 4 * 86400) * 1000 FROM endpoint WHERE url LIKE '%legacy-ftp%';"
 	/* orders-api is down right now: an outage in progress, still within its RTO */
 	"INSERT INTO outage (endpoint_id, system_id, started_ms, res_start_ms, first_error)"
 	" SELECT id, system_id, (?1 - 300) * 1000, 5000, 'Failed to connect' FROM endpoint"
 	" WHERE url LIKE 'http://127.0.0.1:9/%';"
+	"INSERT INTO probe_result (endpoint_id, at_ms, ok, latency_ms, error)"
+	" SELECT e.id, (?1 - k.s) * 1000, 0, 0, 'Failed to connect' FROM endpoint e,"
+	" (SELECT 300 AS s UNION SELECT 0) k WHERE e.url LIKE 'http://127.0.0.1:9/%';"
 	"INSERT INTO endpoint_state (endpoint_id, last_probe_ms, last_ok, failures, first_fail_ms,"
 	" last_fail_ms, first_error, outage_id) SELECT id, ?1 * 1000, 0, 60, (?1 - 300) * 1000,"
 	" ?1 * 1000, 'Failed to connect', (SELECT max(id) FROM outage) FROM endpoint"

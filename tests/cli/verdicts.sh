@@ -238,6 +238,7 @@ ok "the CLI shows the steps, the times and the verdict" sh -c "grep -q '^ *3  ro
 # demo (every finding there is); drtop reads it once for a command.
 "$DRTOP" --db "$T/one.db" demo --no-dashboard >/dev/null 2>&1
 one() { "$DRTOP" --db "$T/one.db" db query "$1"; }
+ok "the demo's file verifies intact: each endpoint's state has its results behind it" "$DRTOP" --db "$T/one.db" db verify
 fcols="system_id, system, finding, severity, objective, target_s, measured_s, resolution_s, since, since_iso, detail, lower_s, upper_s"
 ok "the demo has findings of many kinds to compare" test "$(one "SELECT count(DISTINCT finding) FROM v_findings")" -ge 12
 ok "v_verdict_rows: a system row for each system" test "$(one "SELECT count(*) FROM v_verdict_rows WHERE row_kind = 'system'")" = "$(one "SELECT count(*) FROM system")"
