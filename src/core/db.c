@@ -801,6 +801,11 @@ struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 	} else if (S_ISDIR(sb.st_mode)) {
 		error_set(e, ERR_NOINPUT, "%s is a directory, not a database", db->path);
 		goto fail;
+	} else if (S_ISREG(sb.st_mode) && sb.st_size == 0 && ((flags & DB_NO_CREATE) || when_known())) {
+		/* An empty file (a full disk, a copy cut short) is no inventory: a
+		 * read never takes it for an empty, healthy one, nor writes to it. */
+		error_set(e, ERR_NOINPUT, "%s is empty (0 bytes): no drtop database", db->path);
+		goto fail;
 	}
 	db->actor = current_actor();
 	/* A reader that cannot write the file opens it read-only at once: a

@@ -17,6 +17,15 @@ ok "and creates none either" test ! -e "$T/other.db"
 fails "the dashboard without a terminal does not ask, and refuses" 64 "the dashboard needs a terminal"
 ok "creating nothing" test ! -e "$T/typo.db"
 
+: >"$T/empty.db" # a full disk, a copy cut short
+for c in "status" "system list" "db verify" "db check" "export"; do
+	# shellcheck disable=SC2086 # the words of $c are the arguments
+	fails "drtop $c refuses an empty file: no inventory, not an empty healthy one" 66 "$T/empty.db is empty (0 bytes): no drtop database" --db "$T/empty.db" $c
+	ok "and leaves it empty" test ! -s "$T/empty.db"
+done
+fails "report --format nagios too, UNKNOWN" 3 "is empty (0 bytes)" --db "$T/empty.db" report --format nagios
+ok "... still empty" test ! -s "$T/empty.db"
+
 succeeds "a command that writes creates it" system add payments --rto 1h --rpo 5m
 ok "there" test -s "$T/typo.db"
 succeeds "and then reading works" status payments
