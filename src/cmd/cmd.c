@@ -663,6 +663,28 @@ static int globals(int *argc, char ***argv, struct ctx *ctx, struct error *e)
 	return 0;
 }
 
+/* Whether ARGV asks for the Nagios plugin's output (--format nagios). */
+static int plugin_output(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if ((!strcmp(argv[i], "--format") && i + 1 < argc && !strcmp(argv[i + 1], "nagios")) ||
+		    !strcmp(argv[i], "--format=nagios"))
+			return 1;
+	return 0;
+}
+
+/* The plugin's UNKNOWN line, on standard output where Nagios reads it: MSG on
+ * one line, without the '|' that would begin performance data. */
+static void plugin_unknown(const char *msg)
+{
+	fputs("DRTOP UNKNOWN - ", stdout);
+	for (; *msg; msg++)
+		putchar(*msg == '|' || *msg == '\n' || *msg == '\r' ? ' ' : *msg);
+	putchar('\n');
+}
+
 int cmd_main(int argc, char **argv)
 {
 	struct ctx ctx = {0};
@@ -729,8 +751,12 @@ out:
 		cmd_note("%s", e.msg ? e.msg : "unknown error");
 		rc = cmd_exit_status(e.kind ? e.kind : ERR_INTERNAL);
 		/* A monitoring system reads 3 as UNKNOWN: it could not be checked. */
-		if (c && (c->flags & CMD_PLUGIN) && e.kind != ERR_USAGE)
+		if (c && (c->flags & CMD_PLUGIN) && e.kind != ERR_USAGE) {
 			rc = 3;
+			/* Nagios shows a plugin's first line of output: it says why. */
+			if (plugin_output(argc, argv))
+				plugin_unknown(e.msg ? e.msg : "unknown error");
+		}
 	}
 	/* EPIPE: the reader left on purpose (`drtop probe | head -1`, which ignores
 	 * SIGPIPE to record all it probed); that is no failure. */

@@ -143,9 +143,15 @@ ok "3 when only UNKNOWN" test "$(status_of --system lab)" = 3
 DRTOP_DB="$T/missing.db"
 fails "3 when the database is missing" 3 "no database at $T/missing.db" report
 ok "and the missing database is not created" test ! -e "$T/missing.db"
+run report --format nagios
+ok "nagios: 3 when the database is missing, its UNKNOWN line on standard output, where Nagios reads it" \
+	sh -c '[ "$1" -eq 3 ] && [ "$(cat "$2")" = "DRTOP UNKNOWN - no database at $3" ]' - "$rc" "$T/out" "$T/missing.db"
 DRTOP_DB="$T/drtop.db"
 fails "64 for a usage error" 64 "--format: expected text, json" report --format yaml
 fails "an unknown system is an error: 3" 3 "unknown system 'nope'" report --system nope
+run report --format=nagios --system nope
+ok "nagios: so is an unknown system, said on standard output" \
+	sh -c '[ "$1" -eq 3 ] && [ "$(cat "$2")" = "DRTOP UNKNOWN - unknown system '"'nope'"'" ]' - "$rc" "$T/out"
 
 # Filters and window.
 "$DRTOP" report --format csv --min-severity breach >"$T/b.csv"
