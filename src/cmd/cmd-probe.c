@@ -160,6 +160,19 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 		}
 		if (rc < 0 || ready)
 			break;
+		/* Held up (stopped, a paused machine) long enough for a dashboard to
+		 * take probing over: take it back, as at the start; from another
+		 * watcher, stop: one prober per database. */
+		if (prober_lost_lease(*pp)) {
+			if (recorder_heartbeat_claim(ctx->db, RECORDER_WATCH, e) < 0) {
+				error_prefix(e, "probing was taken over while this watcher was held up");
+				rc = -1;
+				break;
+			}
+			fprintf(stderr, "drtop: probing was taken over while this watcher was held up; "
+					"took it back\n");
+			prober_set_heartbeat(*pp, 1);
+		}
 		/* The file moved away (a restore by mv): carry on with the new one. */
 		if (prober_clock_ms() - checked >= PROBER_INVENTORY_EVERY_MS) {
 			checked = prober_clock_ms();

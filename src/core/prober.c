@@ -617,6 +617,8 @@ int prober_lost_lease(const struct prober *p)
 void prober_set_heartbeat(struct prober *p, int on)
 {
 	p->heartbeat = on;
+	if (on)
+		p->lost_lease = 0; /* claimed (again) */
 }
 
 void prober_counts(const struct prober *p, size_t *done, size_t *failed)

@@ -112,7 +112,8 @@ int prober_follow_inventory(struct prober *p, int grace_ms, struct error *e);
 /* Make every endpoint due now (the dashboard's "probe now"). */
 void prober_probe_now(struct prober *p);
 
-/* Beat the prober heartbeat (claimed with recorder_heartbeat_claim) with every batch. */
+/* Beat the prober heartbeat (claimed with recorder_heartbeat_claim) with every
+ * batch; on after a claim again ends a lost lease. */
 void prober_set_heartbeat(struct prober *p, int on);
 /* Has another prober (a watcher, from a dashboard) taken the heartbeat over?
  * The caller should then stop this prober. */
