@@ -27,8 +27,9 @@ start_server
 echo ok >"$T/patchy" # a file: up whatever the test server does
 "$DRTOP" endpoint add patchy "file://$T/patchy" --interval 1m --timeout 10s --since -1h >/dev/null
 "$DRTOP" checkin patchy >/dev/null
-sql "INSERT INTO probe_result (endpoint_id, at_ms, ok) SELECT id, (strftime('%s', 'now') - 3540) * 1000, 1
-     FROM endpoint WHERE url = 'file://$T/patchy'"
+# (probed an hour ago and a moment ago: watched now, too little in between)
+sql "INSERT INTO probe_result (endpoint_id, at_ms, ok) SELECT id, (strftime('%s', 'now') - k.s) * 1000, 1
+     FROM endpoint, (SELECT 3540 AS s UNION ALL SELECT 20) k WHERE url = 'file://$T/patchy'"
 row() { screen | grep -- "$1"; }
 
 dashboard --db "'$DRTOP_DB'"
