@@ -14,7 +14,9 @@ static const char *const section_sql[] = {
 	[DETAIL_ENDPOINTS] =
 		"SELECT printf('%-9s %-44s every %s  %s', e.kind, e.url, duration_ms(e.interval_ms),"
 		" CASE WHEN st.endpoint_id IS NULL THEN 'not probed yet' WHEN st.last_ok THEN"
-		" 'ok' ELSE 'failing: ' || coalesce(st.first_error, '') END),"
+		" 'ok' ELSE 'failing: ' || coalesce(st.first_error, (SELECT r.error FROM probe_result r"
+		" WHERE r.endpoint_id = e.id AND r.at_ms = st.last_probe_ms ORDER BY r.id DESC LIMIT 1),"
+		" '') END),"
 		" CASE WHEN st.last_ok THEN 'OK' WHEN st.endpoint_id IS NULL THEN 'UNKNOWN'"
 		" ELSE 'BREACH' END, e.id FROM endpoint e LEFT JOIN endpoint_state st ON"
 		" st.endpoint_id = e.id WHERE e.system_id = ?1 ORDER BY e.url",
