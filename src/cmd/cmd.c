@@ -692,7 +692,7 @@ int cmd_main(int argc, char **argv)
 	const struct cmd *table = top, *c = NULL;
 	char *path = xstrdup("drtop"), *next;
 	const char *now = getenv("DRTOP_NOW");
-	int rc = 0;
+	int rc = 0, failed = 0;
 
 	ctx.out = stdout;
 	ctx.out_tty = isatty(STDOUT_FILENO);
@@ -747,6 +747,7 @@ int cmd_main(int argc, char **argv)
 	rc = run(c, path, argc, argv, &ctx, &e);
 out:
 	if (rc < 0) {
+		failed = 1;
 		/* Every error goes out here, through the printable filter. */
 		cmd_note("%s", e.msg ? e.msg : "unknown error");
 		rc = cmd_exit_status(e.kind ? e.kind : ERR_INTERNAL);
@@ -765,7 +766,10 @@ out:
 		rc = 74;
 	}
 	error_done(&e);
-	db_close(ctx.db);
+	if (failed)
+		db_close_failed(ctx.db);
+	else
+		db_close(ctx.db);
 	free(path);
 	return rc;
 }

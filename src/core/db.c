@@ -294,6 +294,7 @@ static int make_parents(const char *path, struct error *e)
 	return ret;
 }
 
+/* 1 when it made the file, 0 when another process just had, -1 on error. */
 static int create_file(const char *path, struct error *e)
 {
 	int fd;
@@ -304,11 +305,11 @@ static int create_file(const char *path, struct error *e)
 	if (fd < 0 && errno != EEXIST)
 		return error_set(e, ERR_CANTCREAT, "cannot create database %s: %s", path,
 				 strerror(errno));
-	if (fd >= 0) {
-		fchmod(fd, 0600);
-		close(fd);
-	}
-	return 0;
+	if (fd < 0)
+		return 0;
+	fchmod(fd, 0600);
+	close(fd);
+	return 1;
 }
 
 static char *current_actor(void)
@@ -796,7 +797,7 @@ struct db *db_open(const char *explicit_path, unsigned flags, struct error *e)
 			error_set(e, ERR_NOINPUT, "no database at %s", db->path);
 			goto fail;
 		}
-		if (create_file(db->path, e) < 0)
+		if ((db->created = create_file(db->path, e)) < 0)
 			goto fail;
 	} else if (S_ISDIR(sb.st_mode)) {
 		error_set(e, ERR_NOINPUT, "%s is a directory, not a database", db->path);
@@ -867,6 +868,26 @@ void db_close(struct db *db)
 	free(db->backup_path);
 	free(db->actor);
 	free(db);
+}
+
+void db_close_failed(struct db *db)
+{
+	char *path, *side;
+
+	if (!db || db->created <= 0) {
+		db_close(db);
+		return;
+	}
+	path = xstrdup(db->path);
+	db_close(db);
+	unlink(path);
+	side = xasprintf("%s-wal", path);
+	unlink(side);
+	free(side);
+	side = xasprintf("%s-shm", path);
+	unlink(side);
+	free(side);
+	free(path);
 }
 
 int db_replaced(const struct db *db)

@@ -57,6 +57,7 @@ struct db {
 	unsigned long long dev, ino; /* the file opened, to notice it being replaced */
 	int scratch; /* a private copy (db_private_copy): written to try plans, even under --as-of */
 	int shadowed; /* reads only what was recorded by --as-of's time (shadow_unrecorded) */
+	int created;  /* this process made the file: a command that fails removes it */
 	struct ledger_bulk *bulk;    /* entries staged while writing in bulk (ledger.c), or NULL */
 	struct {
 		const char *sql;
@@ -71,6 +72,9 @@ char *db_resolve_path(const char *explicit_path, struct error *e);
 /* Open (creating or migrating as FLAGS allow). Returns NULL with e set. */
 struct db *db_open(const char *explicit_path, unsigned flags, struct error *e);
 void db_close(struct db *db);
+/* Close DB after its command failed: a file this process created goes too
+ * (a mistyped --db or $DRTOP_DB leaves no new, empty inventory behind). */
+void db_close_failed(struct db *db);
 
 /* Does the path no longer name the file that is open (moved over, or removed)?
  * Writing then would go to the path's -wal beside another file and damage it. */

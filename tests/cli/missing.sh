@@ -23,8 +23,12 @@ for c in "status" "system list" "db verify" "db check" "export"; do
 	fails "drtop $c refuses an empty file: no inventory, not an empty healthy one" 66 "$T/empty.db is empty (0 bytes): no drtop database" --db "$T/empty.db" $c
 	ok "and leaves it empty" test ! -s "$T/empty.db"
 done
-fails "report --format nagios too, UNKNOWN" 3 "is empty (0 bytes)" --db "$T/empty.db" report --format nagios
+run --db "$T/empty.db" report --format nagios
+ok "report --format nagios too: UNKNOWN, and why" sh -c '[ "$1" -eq 3 ] && grep -q "^DRTOP UNKNOWN - .*is empty (0 bytes)" "$2"' - "$rc" "$T/out"
 ok "... still empty" test ! -s "$T/empty.db"
+
+fails "a command that writes, but fails, says why" 65 "unknown system \"web\"" --db "$T/cron.db" checkin web
+ok "and leaves no new database behind (a cron job's mistyped path)" test ! -e "$T/cron.db" -a ! -e "$T/cron.db-wal"
 
 succeeds "a command that writes creates it" system add payments --rto 1h --rpo 5m
 ok "there" test -s "$T/typo.db"
