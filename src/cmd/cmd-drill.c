@@ -115,7 +115,9 @@ static void summary(struct ctx *ctx, const struct drill_result *r)
 			r->failure ? r->failure : "the system did not recover");
 	else
 		fprintf(ctx->out, "drill %lld recovered: %s\n", (long long)r->id,
-			r->exit_status ? "it missed an objective" : "it met the RTO and the RPO in force");
+			r->exit_status	     ? "it missed an objective"
+			: r->met_rpo == 1 ? "it met the RTO and the RPO in force"
+					  : "it met the RTO in force; the RPO was not judged (no data loss measured)");
 }
 
 static int confirm(struct ctx *ctx, const struct args *a, const struct drill_plan *p,

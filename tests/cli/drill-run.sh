@@ -56,6 +56,8 @@ run drill run pay --kind failover --command "sh $T/failover.sh" --every 200ms --
 ok "a failover that meets the RTO exits 0" test "$rc" -eq 0
 ok "... shows the command's output and the probes as they come" sh -c "grep -q '^  | switched to the standby' '$T/out' && grep -q '^  probe .* down' '$T/out' && grep -q '^  probe .* up' '$T/out'"
 ok "... and the recovery time with its resolution" out_has "recovery time: "
+ok "... and, with no data loss measured, does not call the RPO met" sh -c \
+	'grep -q "^data loss: not measured" "$1" && grep -q "recovered: it met the RTO in force; the RPO was not judged" "$1"' - "$T/out"
 q() { sql "SELECT $1 FROM drill WHERE id = (SELECT max(id) FROM drill)"; }
 up0=$(cat "$T/up.before") up1=$(cat "$T/up.after")
 ok "recorded as a measured, recovered failover" test "$(sql "SELECT evidence, state, kind, command_status FROM v_drills ORDER BY id DESC LIMIT 1")" = "measured|recovered|failover|0"
