@@ -21,7 +21,12 @@
 -- after 'now'. And no finding holds since after 'now': judged at a 'now'
 -- before a system was created (--now reads the inventory as it is), a
 -- finding that holds since its creation holds since 'now'. v_verdict_rows'
--- text is otherwise 0026's.
+-- text is otherwise 0026's, but for one more thing: the worst outage is the
+-- one whose figure as shown is the largest (its point estimate, or its lower
+-- bound when it has no upper one), not the largest point estimate, which
+-- for an ongoing outage or one cut by a gap counts the silence of a gap: an
+-- ongoing outage shown as '>= 2m24s' no longer passes for the worst beside
+-- an ended one of 2m53s.
 
 CREATE VIEW v_last_probe AS
 SELECT e.id AS endpoint_id, e.system_id,
@@ -306,9 +311,12 @@ fr AS MATERIALIZED (
   SELECT system_id, max(rank * 1000 - prio) AS worst, rank, finding, count(*) AS findings
   FROM fr GROUP BY system_id
 ), worst_o AS (
-  -- per system, the worst outage (by its point estimate, then its lower
-  -- bound) and the last ended one: the row that holds each maximum
-  SELECT system_id, max(printf('%020d%020d', measured_ms, lower_ms)) AS worst,
+  -- per system, the worst outage (by the figure it is shown with: its point
+  -- estimate, or its lower bound when it has no upper one, ongoing or cut by
+  -- a gap; then its lower bound) and the last ended one: the row that holds
+  -- each maximum
+  SELECT system_id, max(printf('%020d%020d', CASE WHEN upper_ms IS NULL THEN lower_ms ELSE measured_ms END,
+                               lower_ms)) AS worst,
          (measured_ms + 999) / 1000 AS worst_recovery_s, lower_ms / 1000 AS worst_lower_s,
          (upper_ms + 999) / 1000 AS worst_upper_s
   FROM oa GROUP BY system_id

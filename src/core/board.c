@@ -144,20 +144,27 @@ static int fill_down(struct board_system *s, sqlite3_stmt *st, void *arg)
 {
 	(void)arg;
 	s->down_since_ms = sqlite3_column_int64(st, 1);
+	s->down_lower_s = sqlite3_column_int64(st, 2) / 1000;
 	return 0;
 }
 
-/* The systems down now: an outage not ended yet (planned ones too: the
- * system is down all the same), with the start of the oldest. */
+/* The systems down at 'now': an outage going on then (planned ones too: the
+ * system is down all the same), with the start of the oldest and how long it
+ * has lasted at the least, as the verdict measures it (v_outage_measure: to
+ * its last failure by then, the silence of a gap not counted; a planned one
+ * to 'now'), so that the list never says more than the verdict does. */
 static int load_down(struct db *db, struct board *b, struct error *e)
 {
 	size_t i;
 
 	for (i = 0; i < b->nsystems; i++)
-		b->systems[i].down_since_ms = BOARD_NONE;
+		b->systems[i].down_since_ms = b->systems[i].down_lower_s = BOARD_NONE;
 	if (load_per_system(db, b,
-			    "SELECT system_id, min(started_ms) FROM outage WHERE ended_ms IS NULL"
-			    " GROUP BY system_id",
+			    "SELECT system_id, min(started_ms), max(lower_ms) FROM ("
+			    " SELECT system_id, started_ms, lower_ms FROM v_outage_measure WHERE ongoing"
+			    " UNION ALL SELECT o.system_id, o.started_ms, max(p.now * 1000 - o.started_ms, 0)"
+			    " FROM outage o JOIN v_settings p WHERE o.planned AND o.started_ms / 1000 <= p.now"
+			    " AND (o.ended_ms IS NULL OR o.ended_ms / 1000 > p.now)) GROUP BY system_id",
 			    fill_down, "reading the outages going on", e) < 0)
 		return -1;
 	for (i = 0; i < b->nsystems; i++)

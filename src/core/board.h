@@ -42,6 +42,8 @@ struct board_system {
 	size_t nfindings;
 	int64_t last_probe_at;
 	int64_t down_since_ms; /* the start of an outage going on now, or BOARD_NONE */
+	int64_t down_lower_s;  /* how long it has been down at the least, from the
+				* probes by 'now' (the silence of a gap not counted) */
 	char history[13]; /* the last status changes, oldest first: O W B U */
 };
 

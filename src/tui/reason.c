@@ -26,7 +26,7 @@ static const struct board_finding *worst(const struct board_system *s)
 	return s->nfindings ? &s->findings[0] : NULL;
 }
 
-const char *reason_text(const struct board_system *s, int64_t now_ms, int full, char *buf,
+const char *reason_text(const struct board_system *s, unsigned flags, int full, char *buf,
 			size_t size, const char **severity)
 {
 	const struct board_finding *f = worst(s);
@@ -35,10 +35,11 @@ const char *reason_text(const struct board_system *s, int64_t now_ms, int full, 
 
 	*severity = s->status;
 	if (s->down_since_ms != BOARD_NONE) {
-		int64_t down = (now_ms - s->down_since_ms) / 1000;
+		char d[DURATION_BOUNDS_BUFSZ];
 
-		*severity = down > s->rto_s ? "BREACH" : "WARN";
-		snprintf(buf, size, "down %s, RTO %s", duration_format_round(down, a),
+		*severity = s->down_lower_s > s->rto_s ? "BREACH" : "WARN";
+		snprintf(buf, size, "down %s, RTO %s",
+			 duration_format_bounds(s->down_lower_s, s->down_lower_s, DURATION_NONE, flags, d),
 			 duration_format_round(s->rto_s, b));
 		return buf;
 	}

@@ -11,9 +11,9 @@
 
 #include "board.h"
 
-/* The reason for S's status into BUF (SIZE bytes), as of NOW_MS; *SEVERITY
- * gets the status word that colours it. Returns BUF. */
-const char *reason_text(const struct board_system *s, int64_t now_ms, int full, char *buf,
+/* The reason for S's status into BUF (SIZE bytes), durations with FLAGS
+ * (DURATION_ASCII); *SEVERITY gets the status word that colours it. Returns BUF. */
+const char *reason_text(const struct board_system *s, unsigned flags, int full, char *buf,
 			size_t size, const char **severity);
 
 #endif

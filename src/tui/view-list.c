@@ -322,7 +322,8 @@ static void draw(struct tui *t)
 			char why[96];
 			const char *severity;
 
-			reason_text(s, when_now_ms(), t->loaded_full, why, sizeof(why), &severity);
+			reason_text(s, t->utf8 ? 0 : DURATION_ASCII, t->loaded_full, why, sizeof(why),
+				    &severity);
 			if (!on)
 				attrset(theme_status(severity));
 			cell(&lay, y, COL_REASON, why);

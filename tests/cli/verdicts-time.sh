@@ -184,4 +184,20 @@ for t in -29d -27d -22d -15d -5d; do
 done
 d config set retention 4h >/dev/null
 
+# The worst outage is the one whose figure as shown is the largest: an
+# ongoing one with a gap inside (610 s from its start to its newest probe,
+# 60 s of them watched failing) is ">= 1m", less than an ended one of 2m53s.
+d system add gapworst --rto 1h --rpo 1d
+d endpoint add gapworst "http://127.0.0.1:9/gapworst"
+closed gapworst $((NOW - 3600)) 173000 1000 1000
+sql "INSERT INTO outage (endpoint_id, system_id, started_ms, res_start_ms) VALUES ($(eid gapworst), (SELECT id FROM system WHERE name = 'gapworst'), ($NOW - 700) * 1000, 1000);
+     INSERT INTO outage_gap (outage_id, from_ms, to_ms) VALUES ((SELECT max(id) FROM outage), ($NOW - 640) * 1000, ($NOW - 100) * 1000);
+     INSERT INTO probe_result (endpoint_id, at_ms, ok) VALUES ($(eid gapworst), ($NOW - 700) * 1000, 0), ($(eid gapworst), ($NOW - 640) * 1000, 0), ($(eid gapworst), ($NOW - 90) * 1000, 0);
+     INSERT INTO endpoint_state (endpoint_id, last_probe_ms, last_ok, failures, first_fail_ms, last_fail_ms, outage_id)
+     VALUES ($(eid gapworst), ($NOW - 90) * 1000, 0, 3, ($NOW - 700) * 1000, ($NOW - 90) * 1000, (SELECT max(id) FROM outage))"
+ok "(the ongoing outage: 610 s to its newest probe, at least 60 s)" \
+	test "$(q "SELECT (measured_ms / 1000) || ' ' || (lower_ms / 1000) FROM v_outage_measure WHERE ongoing AND system_id = (SELECT id FROM system WHERE name = 'gapworst')")" = "610 60"
+ok "the worst recovery is the ended 2m53s, not the ongoing >= 1m" \
+	test "$(q "SELECT worst_recovery_s || ' ' || worst_recovery_lower_s || ' ' || coalesce(worst_recovery_upper_s, '-') FROM v_system_status WHERE system = 'gapworst'")" = "173 172 174"
+
 done_testing

@@ -48,12 +48,12 @@ ctl down >/dev/null
 ok "an outage opens" wait_for 10 sql_is "SELECT count(*) FROM outage WHERE ended_ms IS NULL" 1
 ok "the header counts it" wait_for 10 shows "DOWN 1"
 ok "the system is marked as down" sh -c "tmux capture-pane -p -t '$S' | grep -q '● web'"
-ok "with its running time against the RTO" sh -c "tmux capture-pane -p -t '$S' | grep web | grep -q 'down [0-9]*s, RTO 1h'"
-t1=$(screen | grep web | sed 's/.*down \([0-9]*\)s.*/\1/')
-ok "the running time goes on" wait_for 5 sh -c "test \"\$(tmux capture-pane -p -t '$S' | grep web | sed 's/.*down \([0-9]*\)s.*/\1/')\" -gt '$t1'"
+ok "with its running time against the RTO" sh -c "tmux capture-pane -p -t '$S' | grep web | grep -q 'down ≥ [0-9]*s, RTO 1h'"
+t1=$(screen | grep web | sed 's/.*down ≥ \([0-9]*\)s.*/\1/')
+ok "the running time goes on" wait_for 5 sh -c "test \"\$(tmux capture-pane -p -t '$S' | grep web | sed 's/.*down ≥ \([0-9]*\)s.*/\1/')\" -gt '$t1'"
 keys '/'
 keys 'web' Enter Enter
-ok "the system's page says it is down, for how long, against the RTO" wait_for 5 shows "● down now, for [0-9]*s (RTO 1h)"
+ok "the system's page says it is down, for how long, against the RTO" wait_for 5 shows "● down now, for ≥ [0-9]*s (RTO 1h)"
 keys q
 keys F1 End
 ok "the help explains the reason column and the marker" wait_for 5 sh -c "tmux capture-pane -p -t '$S' | grep -q 'REASON     why: the worst finding'"
