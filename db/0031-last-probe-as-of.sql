@@ -26,7 +26,10 @@
 -- bound when it has no upper one), not the largest point estimate, which
 -- for an ongoing outage or one cut by a gap counts the silence of a gap: an
 -- ongoing outage shown as '>= 2m24s' no longer passes for the worst beside
--- an ended one of 2m53s.
+-- an ended one of 2m53s. And evidence-gap from coverage gives a system the
+-- three intervals and a timeout a new endpoint is given for each of its
+-- endpoints, as it counts the time each missed: a new system with two
+-- endpoints, each probed within its allowance, is no gap.
 
 CREATE VIEW v_last_probe AS
 SELECT e.id AS endpoint_id, e.system_id,
@@ -279,7 +282,7 @@ fr AS MATERIALIZED (
            'endpoints watched ' || printf('%.1f', 100.0 * g.watched_ms / g.span_ms) || '% of the window, below '
            || printf('%g', 100 * g.min_share) || '% (least covered: ' || g.least || ')', NULL, NULL
     FROM (SELECT c.system_id, sum(c.watched_ms) AS watched_ms, sum(c.span_ms) AS span_ms,
-                 max(3 * e.interval_ms + e.timeout_ms) AS limit_ms,
+                 sum(3 * e.interval_ms + e.timeout_ms) AS limit_ms,
                  min(c.first_span_s) AS from_s,
                  max(CASE WHEN c.least_rank = 1 AND c.span_ms > 0 THEN c.url END) AS least,
                  coalesce((SELECT CAST(value AS REAL) FROM setting WHERE key = 'coverage_min'), 0.95) AS min_share

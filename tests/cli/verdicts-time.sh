@@ -141,6 +141,23 @@ ok "190 s apart is watched, 191 s is not; the newest probe watches up to 190 s m
 ok "with its first and last probe" test "$(q "SELECT first_probe, last_probe FROM v_coverage WHERE system = 'cov'")" = "2026-11-25T11:43:20Z|2026-11-25T11:50:00Z"
 ok "an endpoint never probed watched nothing" test "$(q "SELECT probes, watched_ms, share FROM v_coverage WHERE system = 'cov-none'")" = "0|0|0.0"
 ok "as of before its first probe, nothing was watched yet" test "$("$DRTOP" --now -1001s db query "SELECT probes, coalesce(share, 'none') FROM v_coverage WHERE system = 'cov'")" = "0|none"
+# A system of two endpoints is given, for the time they missed, the allowance
+# of a new endpoint (three intervals and a timeout, 190 s) for each: both
+# first probed 150 s after they were added, then every minute, missed 300 s
+# of 600 and are no gap; first probed 200 s after, 400 s of 600 are one.
+for pair in "cov-two 150" "cov-late 200"; do
+	set -- $pair
+	d system add "$1" --rto 1h --rpo 1h --since -300s
+	for k in a b; do
+		d endpoint add "$1" "http://127.0.0.1:9/$1-$k" --interval 1m --timeout 10s --since -300s
+		id=$(sql "SELECT id FROM endpoint WHERE url = 'http://127.0.0.1:9/$1-$k'")
+		for ago in $((300 - $2)) $((240 - $2)) $((180 - $2)) $((120 - $2)); do
+			[ "$ago" -ge 0 ] && sql "INSERT INTO probe_result (endpoint_id, at_ms, ok) VALUES ($id, ($NOW - $ago) * 1000, 1)"
+		done
+	done
+done
+ok "two endpoints each probed within a new endpoint's allowance: no evidence-gap" lacks cov-two evidence-gap
+ok "each probed later than it: an evidence-gap" has cov-late evidence-gap
 
 # --- as of any date: a scripted month, replayed (fixed clock) ---
 d system add hist --rto 30m --rpo 2d --since -30d
