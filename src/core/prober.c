@@ -68,6 +68,7 @@ struct prober {
 	int64_t history_cost_ms; /* what the last read of the verdict for the history took */
 	int64_t next_prune_ms;
 	int64_t retry_at_ms, retry_ms; /* backing off while the database cannot be written */
+	int64_t unrecorded_since_ms;   /* the first try to record that failed since the last that did */
 	size_t dropped;                /* results not recorded */
 	int replaced;                  /* the database file was replaced: write nothing */
 	int gone;                      /* results of endpoints gone: the inventory is stale */
@@ -487,7 +488,7 @@ static int flush_batch(struct prober *p, int final, struct error *e)
 	forget_pending(p, p->npending);
 	if (p->retry_ms)
 		strbuf_printf(warning(p), "recording again");
-	p->retry_ms = p->retry_at_ms = 0;
+	p->retry_ms = p->retry_at_ms = p->unrecorded_since_ms = 0;
 	return 0;
 undo:
 	recorder_rollback(p->rec);
@@ -499,6 +500,8 @@ retry:
 	}
 	/* Locked by another writer, or the disk is full: keep the results (the
 	 * oldest go past PENDING_MAX) and try again later, backing off. */
+	if (!p->unrecorded_since_ms)
+		p->unrecorded_since_ms = now;
 	p->retry_ms = p->retry_ms ? p->retry_ms * 2 : RETRY_FIRST_MS;
 	if (p->retry_ms > RETRY_MAX_MS)
 		p->retry_ms = RETRY_MAX_MS;
@@ -630,6 +633,11 @@ void prober_counts(const struct prober *p, size_t *done, size_t *failed)
 size_t prober_pending(const struct prober *p)
 {
 	return p->npending;
+}
+
+int64_t prober_unrecorded_since(const struct prober *p)
+{
+	return p->npending ? p->unrecorded_since_ms : 0;
 }
 
 int64_t prober_clock_ms(void)

@@ -129,6 +129,9 @@ void prober_counts(const struct prober *p, size_t *done, size_t *failed);
 
 /* Results waiting to be recorded. */
 size_t prober_pending(const struct prober *p);
+/* Since when (ms) the results waiting could not be recorded (the database
+ * locked by another writer, a full disk), or 0 when they are being recorded. */
+int64_t prober_unrecorded_since(const struct prober *p);
 
 /* The monotonic clock the prober schedules by, in milliseconds. */
 int64_t prober_clock_ms(void);

@@ -443,15 +443,28 @@ static int draw_notify(struct tui *t, int x, int room)
 
 static void draw_header(struct tui *t)
 {
-	char clock[WHEN_BUFSZ], elsewhere[48];
+	char clock[WHEN_BUFSZ], elsewhere[48], waiting[96];
+	int64_t unrecorded = t->prober ? prober_unrecorded_since(t->prober) : 0;
+
+	/* a lock of a moment is nothing to tell; two seconds of one are */
+	if (unrecorded && prober_clock_ms() - unrecorded < 2000)
+		unrecorded = 0;
 	int x = 1, clock_shown;
 	size_t wlen, hlen;
 	char *least;
 	const char *state = when_known() ? "as recorded by then"
 			    : t->o->readonly ? "read-only"
 			    : t->prober_elsewhere ? elsewhere
+			    : t->prober && unrecorded ? waiting
 			    : t->prober ? "probing" : "not probing";
 
+	if (unrecorded) { /* what the list shows is older than what the prober has seen */
+		char d[DURATION_BUFSZ];
+
+		snprintf(waiting, sizeof(waiting), "db busy, %zu unrecorded %s",
+			 prober_pending(t->prober),
+			 duration_format_round((prober_clock_ms() - unrecorded) / 1000, d));
+	}
 	if (t->prober_elsewhere > 0)
 		snprintf(elsewhere, sizeof(elsewhere), "probing elsewhere (pid %ld)", t->prober_elsewhere);
 	else

@@ -61,6 +61,15 @@ keys q
 ctl up >/dev/null
 ok "back up: no longer counted" wait_for 10 shows "DOWN 0"
 ok "nor marked" lacks "● web"
+# The database held by another writer: the header says the results wait, and
+# for how long, until they are recorded.
+( printf '.timeout 5000\nBEGIN IMMEDIATE;\n.shell touch %s\n' "$T/locked"; sleep 6; printf 'COMMIT;\n' ) | sqlite3 "$DRTOP_DB" &
+locker=$!
+pids="$pids $locker"
+ok "a writer holds the database" wait_for 5 test -f "$T/locked"
+ok "the header says the results are not recorded, and for how long" wait_for 8 shows "db busy, [0-9]* unrecorded [0-9]*s"
+wait "$locker"
+ok "once it lets go, they are, and the header says so no more" wait_for 40 lacks "unrecorded"
 keys q
 ok "q quits" wait_for 5 grep -q 'EXITED 0' "$T/exited"
 ok "nothing on stderr" test ! -s "$T/stderr"
