@@ -180,7 +180,7 @@ static int load_down(struct db *db, struct board *b, struct error *e)
 	" SELECT system_id, system, status, worst_finding, owner, strategy, recommended_strategy," \
 	" recovery_point, last_probe, tier, cost_tier, recommended_cost_tier, rto_s, rpo_s,"       \
 	" worst_recovery_s, last_recovery_s, data_lag_s, last_probe_at, worst_recovery_lower_s,"   \
-	" worst_recovery_upper_s, last_recovery_lower_s, last_recovery_upper_s FROM v"             \
+	" worst_recovery_upper_s, last_recovery_lower_s, last_recovery_upper_s, NOT enabled FROM v" \
 	" ORDER BY CASE status WHEN 'BREACH' THEN 0 WHEN 'WARN' THEN 1 WHEN 'UNKNOWN' THEN 2"      \
 	" ELSE 3 END, tier, system"
 
@@ -348,6 +348,7 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 		s->worst_recovery_upper_s = col_int(st, 19);
 		s->last_recovery_lower_s = col_int(st, 20);
 		s->last_recovery_upper_s = col_int(st, 21);
+		s->disabled = sqlite3_column_int(st, 22);
 		/* Without an upper bound (ongoing, or cut by a gap) a figure is
 		 * only a lower bound, never a recovery. */
 		s->worst_recovery_bound =
@@ -684,7 +685,7 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 		"SELECT s.id, s.name, coalesce((SELECT h.status FROM status_history h WHERE"
 		" h.system_id = s.id AND h.at <= (SELECT now FROM v_settings)"
 		" ORDER BY h.at DESC, h.id DESC LIMIT 1), 'UNKNOWN'), s.owner,"
-		" s.strategy, s.tier, st.cost_tier, s.rto_s, s.rpo_s"
+		" s.strategy, s.tier, st.cost_tier, s.rto_s, s.rpo_s, NOT s.enabled"
 		" FROM system s LEFT JOIN strategy st ON st.name = s.strategy"; /* in no order: the list sorts */
 	sqlite3_stmt *st;
 	size_t cap = 0;
@@ -709,6 +710,7 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 		s->cost_tier = col_int(st, 6);
 		s->rto_s = col_int(st, 7);
 		s->rpo_s = col_int(st, 8);
+		s->disabled = sqlite3_column_int(st, 9);
 		s->worst_recovery_s = s->last_recovery_s = s->data_lag_s = BOARD_NONE;
 		s->worst_recovery_lower_s = s->worst_recovery_upper_s = BOARD_NONE;
 		s->last_recovery_lower_s = s->last_recovery_upper_s = BOARD_NONE;

@@ -41,6 +41,7 @@ struct board_system {
 	struct board_finding *findings;
 	size_t nfindings;
 	int64_t last_probe_at;
+	int disabled;          /* not probed, nor judged on its evidence (system set --disable) */
 	int64_t down_since_ms; /* the start of an outage going on now, or BOARD_NONE */
 	int64_t down_lower_s;  /* how long it has been down at the least, from the
 				* probes by 'now' (the silence of a gap not counted) */

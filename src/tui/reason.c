@@ -34,6 +34,11 @@ const char *reason_text(const struct board_system *s, unsigned flags, int full, 
 	int has_m = f && f->measured_s != BOARD_NONE, has_t = f && f->target_s != BOARD_NONE;
 
 	*severity = s->status;
+	if (s->disabled) { /* nothing probes it: no figure of it is current */
+		*severity = "UNKNOWN";
+		snprintf(buf, size, "disabled: not probed");
+		return buf;
+	}
 	if (s->down_since_ms != BOARD_NONE) {
 		char d[DURATION_BOUNDS_BUFSZ];
 

@@ -175,9 +175,10 @@ static void draw(struct tui *t)
 	attrset(theme_status(s->status));
 	tui_putf(1, 0, 8, " %s ", s->status);
 	attrset(theme_attr(C_TITLE));
-	tui_putf(1, 9, tui_pane_cols - 9, "%s   tier %lld   owner %s   strategy %s %.*s", s->name, (long long)s->tier,
-		 s->owner && *s->owner ? s->owner : "-", s->strategy ? s->strategy : "none",
-		 s->cost_tier == BOARD_NONE ? 0 : (int)s->cost_tier, "$$$$");
+	tui_putf(1, 9, tui_pane_cols - 9, "%s   tier %lld   owner %s   strategy %s %.*s%s", s->name,
+		 (long long)s->tier, s->owner && *s->owner ? s->owner : "-",
+		 s->strategy ? s->strategy : "none", s->cost_tier == BOARD_NONE ? 0 : (int)s->cost_tier,
+		 "$$$$", s->disabled ? "   DISABLED: not probed, its figures not current" : "");
 	if ((y = view_row(&l)) >= 0) {
 		attrset(theme_attr(C_NORMAL));
 		char worst[DURATION_BOUNDS_BUFSZ], last[DURATION_BOUNDS_BUFSZ];

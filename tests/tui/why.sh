@@ -30,6 +30,9 @@ echo ok >"$T/patchy" # a file: up whatever the test server does
 # (probed an hour ago and a moment ago: watched now, too little in between)
 sql "INSERT INTO probe_result (endpoint_id, at_ms, ok) SELECT id, (strftime('%s', 'now') - k.s) * 1000, 1
      FROM endpoint, (SELECT 3540 AS s UNION ALL SELECT 20) k WHERE url = 'file://$T/patchy'"
+# Disabled: nothing probes it, and the list says so rather than a stale figure.
+"$DRTOP" system add parked --rto 1h --rpo 1d --tier 3 >/dev/null
+"$DRTOP" system set parked --disable >/dev/null
 row() { screen | grep -- "$1"; }
 
 dashboard --db "'$DRTOP_DB'"
@@ -41,6 +44,7 @@ ok "and its reason too" sh -c "tmux capture-pane -e -p -t '$S' | grep lagging | 
 ok "a missed backup, with how long since" sh -c "tmux capture-pane -p -t '$S' | grep nightly | grep -q 'no backup since [45]h'"
 ok "a cron schedule's missed run, with how long since it was due" sh -c "tmux capture-pane -p -t '$S' | grep cronbk | grep -q 'missed: due [0-9dhms]* ago'"
 ok "UNKNOWN says which evidence is missing" sh -c "tmux capture-pane -p -t '$S' | grep unjudged | grep -q 'no evidence: RTO+RPO'"
+ok "a disabled system says so" sh -c "tmux capture-pane -p -t '$S' | grep parked | grep -q 'disabled: not probed'"
 ok "too little watched reads the right way round" sh -c "tmux capture-pane -p -t '$S' | grep patchy | grep -q 'watched [0-9hms]* < [0-9hms]*'"
 ok "nothing down yet" shows "DOWN 0"
 ok "the dashboard probes" wait_for 10 sql_is "SELECT count(*) > 0 FROM probe_result WHERE ok" 1
