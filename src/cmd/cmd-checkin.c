@@ -199,6 +199,9 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 	if (arg_time(a, "at", &at, e) < 0 || arg_int(a, "exit-status", 0, 255, &n, e) < 0 ||
 	    arg_int(a, "size", 0, LONG_MAX, &size, e) < 0)
 		return -1;
+	if (arg(a, "failed") && arg(a, "exit-status") && n == 0)
+		return error_set(e, ERR_USAGE, "checkin: --failed with --exit-status 0 contradict each "
+					       "other (0 is a successful run)");
 	if (arg(a, "start") || arg(a, "run")) {
 		if (db_begin(ctx->db, e) < 0 ||
 		    cmd_commit(ctx, evidence_run_start(ctx->db, system, arg(a, "schedule"), at, &id, e),

@@ -128,7 +128,7 @@ static void chart(struct tui *t, struct view_lines *l, const struct board_system
 		 tui_dur(target, a));
 	if (!n) {
 		tui_put(y, 26, tui_pane_cols - 28,
-			lag ? "no freshness probe yet"
+			lag ? "no freshness probe of it yet (its lag is read from check-ins, if any)"
 			    : s->down_since_ms != BOARD_NONE ? "none ended yet: one is going on (above)"
 							     : "none recorded");
 		return;

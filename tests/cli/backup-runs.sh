@@ -136,6 +136,8 @@ d checkin failing --at -26h --failed --exit-status 2
 d checkin failing --at -2h
 ok "a failed run followed by a good one: no backup-failed" lacks 2026-11-25T12:00:00Z failing backup-failed
 d checkin failing --at -1h --exit-status 3
+fails "--failed with --exit-status 0 contradict each other" 64 "checkin: --failed with --exit-status 0 contradict each other" \
+	checkin failing --failed --exit-status 0
 ok "a non-zero exit status is a failed run" test "$(q "SELECT result FROM v_checkins WHERE system = 'failing' ORDER BY id DESC LIMIT 1")" = failed
 ok "the newest run failed: backup-failed, BREACH, with its exit status" \
 	test "$(q "SELECT severity, measured_s, detail FROM v_findings WHERE system = 'failing' AND finding = 'backup-failed'")" = \
