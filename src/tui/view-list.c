@@ -286,8 +286,11 @@ static void draw(struct tui *t)
 		tui_clear_row(y);
 		if (r >= (int)t->nrows) {
 			if (r == 0)
-				tui_put(y, 2, tui_pane_cols - 4, t->filter ? "no system matches the filter"
-								: "no systems yet: press a (or F2) to add one");
+				tui_put(y, 2, tui_pane_cols - 4,
+					t->filter	 ? "no system matches the filter"
+					: when_known()	 ? "no systems had been added by then"
+					: t->o->readonly ? "no systems yet (read-only: drtop system add makes one)"
+							 : "no systems yet: press a (or F2) to add one");
 			continue;
 		}
 		s = &t->board.systems[t->rows[r]];

@@ -48,5 +48,13 @@ dashboard --db "'$DRTOP_DB'" --readonly
 ok "without --as-of the backfill counts: the data lag is an hour" \
 	wait_for 10 sh -c "tmux capture-pane -p -t '$S' | grep -q '^[A-Z]* *payments-db.*1d/1h'"
 quit
+tmux kill-session -t "$S"
+
+# Before the first system was created (--since -30d): none had been added.
+rm -f "$T/exited"
+dashboard --db "'$DRTOP_DB'" --as-of -31d
+ok "as of before any system, the list says none had been added by then (not: press a)" \
+	wait_for 10 shows "no systems had been added by then"
+quit
 
 done_testing
