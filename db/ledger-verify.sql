@@ -8,7 +8,7 @@ chain AS (
     lower(hex(sha3(prev_hash || '|' || seq || '|' || recorded_at || '|' || actor || '|'
                    || kind || '|' || payload, 256))) AS computed,
     prev_hash, lag(hash, 1, '0000000000000000000000000000000000000000000000000000000000000000') OVER (ORDER BY seq) AS before,
-    row_number() OVER (ORDER BY seq) AS n
+    lag(seq, 1, 0) OVER (ORDER BY seq) AS prev_seq
   FROM ledger),
 live (tbl, id, row) AS (
   SELECT 'strategy', name, json_object('name', name, 'cost_tier', cost_tier, 'rto_s', rto_s,
@@ -241,12 +241,15 @@ probe AS (
   FROM batch b, json_each(b.endpoints) AS e),
 problem (seq, subject, problem) AS (
   SELECT seq, 'ledger entry ' || seq,
-    CASE WHEN seq <> n THEN 'entries before it are missing (it is entry ' || n || ' of the ledger)'
+    CASE WHEN seq <> prev_seq + 1 THEN CASE WHEN seq = prev_seq + 2 THEN 'entry ' || (seq - 1)
+                                                 ELSE 'entries ' || (prev_seq + 1) || ' to ' || (seq - 1) END
+                                            || ' before it ' || CASE WHEN seq = prev_seq + 2 THEN 'is' ELSE 'are' END
+                                            || ' missing: removed'
          WHEN hash IS NULL THEN 'not sealed: written outside drtop'
          WHEN hash IS NOT computed THEN 'its hash does not match its contents: changed after it was recorded'
          ELSE 'it does not follow the entry before it: an entry was removed, inserted or reordered'
     END
-  FROM chain WHERE seq <> n OR hash IS NOT computed OR prev_hash IS NOT before
+  FROM chain WHERE seq <> prev_seq + 1 OR hash IS NOT computed OR prev_hash IS NOT before
   UNION ALL
   SELECT l.seq, l.key,
     'changed outside drtop: the ledger has ' || l.row || ', the table has ' || v.row

@@ -117,6 +117,9 @@ tamper "a deleted probe result" "probe_result 2-2" "rows added or deleted outsid
 	"DELETE FROM probe_result WHERE id = 2"
 tamper "an inserted probe result" "probe_result 4-4" "not in the ledger: written outside drtop" \
 	"INSERT INTO probe_result (endpoint_id, at_ms, ok) VALUES (1, 1795600000000, 1)"
+tamper "a removed entry" "ledger entry 6" "entry 5 before it is missing: removed" \
+	"$(recreate ledger_no_delete "DELETE FROM ledger WHERE seq = 5")"
+ok "... named once, not again at every entry after it" test "$(grep -c '^ledger entry' "$T/out")" -eq 1
 # The newest entries cut, the rows they recorded left: no hash inside the
 # file shows the cut, so each row is named as either (an anchor tells which).
 last_checkin=$(sqlite3 "$T/base.db" "SELECT max(id) FROM checkin")
