@@ -3,9 +3,12 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "cmd.h"
 #include "inventory.h"
 #include "output.h"
+#include "util.h"
 
 static const struct opt on_opts[] = {
 	{"on", "OTHER", "the system it depends on", OPT_REQUIRED},
@@ -17,6 +20,25 @@ static const struct opt list_opts[] = {
 	{NULL},
 };
 
+/* A dependency that closes a cycle is kept (the plan is the operator's), but
+ * said at once: no recovery order exists while it stands. */
+static void warn_cycle(struct ctx *ctx, const char *name)
+{
+	int64_t id, cycle = 0;
+	char *sql;
+
+	if (inventory_system_id(ctx->db, name, &id, NULL) < 0)
+		return;
+	sql = xasprintf("WITH RECURSIVE r(id) AS (SELECT depends_on FROM dependency WHERE system_id = %lld"
+			" UNION SELECT d.depends_on FROM r JOIN dependency d ON d.system_id = r.id)"
+			" SELECT EXISTS (SELECT 1 FROM r WHERE id = %lld)",
+			(long long)id, (long long)id);
+	if (db_int64(ctx->db, sql, &cycle, NULL) == 0 && cycle)
+		cmd_note("warning: %s now depends on itself through its dependencies: no recovery order "
+			 "exists while it does (finding dependency-cycle)", name);
+	free(sql);
+}
+
 static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 {
 	if (db_begin(ctx->db, e) < 0)
@@ -24,6 +46,7 @@ static int run_add(struct ctx *ctx, struct args *a, struct error *e)
 	if (cmd_commit(ctx, inventory_depend_add(ctx->db, a->pos[0], arg(a, "on"), 0, NULL, e), e) < 0)
 		return -1;
 	fprintf(ctx->out, "%s now depends on %s\n", a->pos[0], arg(a, "on"));
+	warn_cycle(ctx, a->pos[0]);
 	return 0;
 }
 

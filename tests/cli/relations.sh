@@ -14,6 +14,13 @@ fails "duplicate" 65 "already depends on" depend add web --on api
 fails "unknown other" 65 "unknown system \"cache\"" depend add web --on cache
 fails "missing --on" 64 "missing --on" depend add web
 fails "rm a missing one" 65 "does not depend on" depend rm db --on web
+succeeds "a dependency that closes a cycle is kept" depend add db --on web
+ok "... with a warning that no recovery order exists while it stands" \
+	sh -c 'grep -q "warning: db now depends on itself through its dependencies: no recovery order exists" "$1"' - "$T/err"
+succeeds "rm" depend rm db --on web
+succeeds "one that closes none says nothing more" depend add web --on db
+ok "... on stderr" test ! -s "$T/err"
+succeeds "rm" depend rm web --on db
 succeeds "rm" depend rm web --on api
 ok "one left" test "$(sql "SELECT count(*) FROM dependency")" = 1
 
