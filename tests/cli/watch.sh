@@ -28,27 +28,6 @@ ok "a single failure is no outage" test "$(sql "SELECT count(*) FROM outage")" -
 
 ok "a second watcher on the same database is refused" sh -c "\"$DRTOP\" probe --watch 2>'$T/second.err'; test \$? -eq 75 && grep -q 'another prober (pid $watch_pid' '$T/second.err'"
 
-# Held up (SIGSTOP, a paused machine) until its lease looked dead, a watcher
-# finds at its next batch that another watcher probes now: it stops rather
-# than probe beside it. (The beat is aged by hand: three missed beats.)
-first_pid=$watch_pid
-kill -STOP "$first_pid"
-sql "UPDATE prober SET last_cycle_at = last_cycle_at - 60"
-"$DRTOP" probe --watch >"$T/w2.out" 2>"$T/w2.err" &
-second_pid=$!
-pids="$pids $second_pid"
-ok "another watcher takes the lease the held-up one seems to have left" \
-	wait_for 10 sql_is "SELECT pid FROM prober" "$second_pid"
-kill -CONT "$first_pid"
-gone() { st=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null); [ -z "$st" ] || [ "$st" = Z ]; }
-wait_for 15 gone "$first_pid" || kill -TERM "$first_pid"
-wait "$first_pid"
-first_rc=$?
-ok "the first, resumed, stops (75: busy) and says why" sh -c '[ "$1" -eq 75 ] && grep -q "probing was taken over while this watcher was held up: another prober (pid $2" "$3"' - \
-	"$first_rc" "$second_pid" "$T/watch.err"
-ok "the second probes on, alone" sh -c 'kill -0 "$1" && [ "$(sqlite3 "$2" "SELECT pid FROM prober")" = "$1" ]' - "$second_pid" "$DRTOP_DB"
-watch_pid=$second_pid
-
 # An injected outage of known length.
 sql "DELETE FROM outage"
 ctl down >/dev/null
@@ -71,6 +50,30 @@ within() {
 }
 ok "it lasted 3 s within its stated resolution" within
 ok "the heartbeat is released" test "$(sql "SELECT count(*) FROM prober")" -eq 0
+
+# Held up (SIGSTOP, a paused machine) until its lease looked dead, a watcher
+# finds at its next batch that another watcher probes now: it stops rather
+# than probe beside it. (The beat is aged by hand: three missed beats.)
+start_watch
+ok "(a watcher probes)" wait_for 10 sql_is "SELECT pid FROM prober" "$watch_pid"
+first_pid=$watch_pid
+kill -STOP "$first_pid"
+sql "UPDATE prober SET last_cycle_at = coalesce(last_cycle_at, started_at) - 60, started_at = started_at - 60"
+"$DRTOP" probe --watch >"$T/w2.out" 2>"$T/w2.err" &
+second_pid=$!
+pids="$pids $second_pid"
+ok "another watcher takes the lease the held-up one seems to have left" \
+	wait_for 10 sql_is "SELECT pid FROM prober" "$second_pid"
+kill -CONT "$first_pid"
+gone() { st=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null); [ -z "$st" ] || [ "$st" = Z ]; }
+wait_for 15 gone "$first_pid" || kill -TERM "$first_pid"
+wait "$first_pid"
+first_rc=$?
+ok "the first, resumed, stops (75: busy) and says why" sh -c '[ "$1" -eq 75 ] && grep -q "probing was taken over while this watcher was held up: another prober (pid $2" "$3"' - \
+	"$first_rc" "$second_pid" "$T/watch.err"
+ok "the second probes on, alone" sh -c 'kill -0 "$1" && [ "$(sqlite3 "$2" "SELECT pid FROM prober")" = "$1" ]' - "$second_pid" "$DRTOP_DB"
+kill -TERM "$second_pid"
+wait "$second_pid"
 
 # SIGINT with a probe hanging: stop within about a second.
 "$DRTOP" endpoint add web "$URL/hang" --interval 1s --timeout 30s >/dev/null
