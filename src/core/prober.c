@@ -441,10 +441,12 @@ static int flush_batch(struct prober *p, int final, struct error *e)
 	if (p->heartbeat && (rc = recorder_heartbeat_beat(p->db, &err)) < 0)
 		goto undo;
 	if (p->heartbeat && rc > 0) {
-		/* Taken over: this batch is still evidence; the new holder probes on. */
+		/* Taken over: this batch is still evidence; the new holder probes on,
+		 * and its state, newer than these results, is the one that stands. */
 		p->heartbeat = 0;
 		p->lost_lease = 1;
 	}
+	recorder_evidence_only(p->rec, p->lost_lease);
 	p->last_beat_ms = now;
 	for (i = 0; i < p->npending; i++) {
 		rc = recorder_add(p->rec, &p->pending[i].re, &p->pending[i].r, &err);

@@ -76,7 +76,13 @@ struct recorder {
 	struct db *db;
 	sqlite3_stmt *st[ST_COUNT];
 	int threshold;
+	int evidence_only; /* recorder_evidence_only */
 };
+
+void recorder_evidence_only(struct recorder *rec, int on)
+{
+	rec->evidence_only = on;
+}
 
 struct state {
 	int exists;
@@ -269,8 +275,8 @@ static int add(struct recorder *rec, const struct recorder_endpoint *ep,
 		return -1;
 	if (!system_id)
 		return 1; /* removed while it was probed: nothing to record it against */
-	if (!enabled) /* disabled meanwhile: evidence, but no outage may open now */
-		return insert_result(rec, ep, r, e);
+	if (!enabled || rec->evidence_only) /* disabled meanwhile, or the lease lost: */
+		return insert_result(rec, ep, r, e); /* evidence, but no outage may open now */
 	if (load_state(rec, ep->id, &s, e) < 0)
 		return -1;
 	if (s.exists && at < s.last_probe_ms && s.last_probe_ms - at <= recorder_gap_ms(ep)) {

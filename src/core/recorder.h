@@ -50,6 +50,11 @@ int recorder_begin(struct recorder *rec, struct error *e);
  * is treated like a gap in probing. */
 int recorder_add(struct recorder *rec, const struct recorder_endpoint *ep,
 		 const struct probe_result *r, struct error *e);
+/* ON: the results recorded next are evidence only, kept in probe_result but
+ * moving no endpoint state and no outage: those of a prober whose lease
+ * another took over while it was held up, older than what the new holder
+ * has applied (they would read as a clock stepped back). */
+void recorder_evidence_only(struct recorder *rec, int on);
 int recorder_commit(struct recorder *rec, struct error *e);
 void recorder_rollback(struct recorder *rec);
 

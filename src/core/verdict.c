@@ -57,7 +57,7 @@ static int record_history(struct db *db, int wait, int snapshot, int *changed, s
 static int write_history(struct db *db, int wait, int snapshot, int *changed, struct error *e)
 {
 	sqlite3_stmt *st;
-	int64_t mark = 0, rules = 0;
+	int64_t mark = 0, rules = 0, behind = 0;
 	int rc, n;
 
 	if (changed)
@@ -100,8 +100,17 @@ static int write_history(struct db *db, int wait, int snapshot, int *changed, st
 	n = sqlite3_changes(db->h);
 	if (changed)
 		*changed = n;
-	if ((n > 0 && notify_emit(db, mark, e) < 0) || notify_emit_findings(db, snapshot, e) < 0 ||
-	    notify_emit_reminders(db, e) < 0 || notify_emit_settled(db, e) < 0) {
+	/* History moves forward only (the insert above writes nothing behind a
+	 * system's newest change): a clock behind the newest change of any (a
+	 * past DRTOP_NOW) tells of no finding, nor reminds of any. */
+	if (db_int64(db, "SELECT coalesce(max(at), 0) > (SELECT now FROM v_settings) FROM status_history",
+		     &behind, e) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	if ((n > 0 && notify_emit(db, mark, e) < 0) ||
+	    (!behind && (notify_emit_findings(db, snapshot, e) < 0 || notify_emit_reminders(db, e) < 0)) ||
+	    notify_emit_settled(db, e) < 0) {
 		db_rollback(db);
 		return -1;
 	}

@@ -54,7 +54,7 @@ void when_set_replay(int64_t t)
 	int64_t present = fixed_set ? fixed_now : (int64_t)time(NULL);
 
 	when_set_now(t);
-	replay_set = t < present - WHEN_SKEW_S;
+	replay_set = t < present;
 }
 
 int when_replay(void)

@@ -35,11 +35,11 @@ int64_t when_real_now(void);
 /* Fix the clock at T for the rest of the process. */
 void when_set_now(int64_t t);
 
-/* --now T: fix the clock at T. An instant more than WHEN_SKEW_S before the
- * present (DRTOP_NOW's, which fixes the clock of a whole environment, else
- * the real one) is a replay: what drtop computes then is not what it said at
- * T, so no status history is kept from it. when_replay() says whether the
- * clock was set so. */
+/* --now T: fix the clock at T. An instant before the present (DRTOP_NOW's,
+ * which fixes the clock of a whole environment, else the real one) is a
+ * replay: what drtop computes then is not what it said at T, so no status
+ * history is kept from it and nobody is told. when_replay() says whether
+ * the clock was set so. */
 void when_set_replay(int64_t t);
 int when_replay(void);
 

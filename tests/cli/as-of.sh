@@ -173,6 +173,7 @@ r0=$(date +%s)
 DRTOP_NOW=$((r0 - 7200))
 export DRTOP_NOW
 d system add replayed --rto 1h --rpo 1d
+d notify add tell --kind exec --command true --events all --system replayed
 d drill add replayed --kind restore --started "$((r0 - 10800))" --recovered "$((r0 - 10500))"
 d checkin replayed --at "$((r0 - 5400))"
 d status
@@ -181,7 +182,11 @@ said() { sql "SELECT group_concat(status || '@' || at, ' ') FROM status_history 
 ok "two hours back, the status history says UNKNOWN (no check-in by then)" same "$(said)" "UNKNOWN@$((r0 - 7200))"
 ok "an hour back the verdict is OK (the check-in of 90 minutes back)" sh -c \
 	'"$1" --now -1h status replayed --format csv | grep -q "^replayed,OK,"' - "$DRTOP"
+told=$(sql "SELECT count(*) FROM notify_outbox")
 ok "... and that replay is kept as no change of status" same "$(said)" "UNKNOWN@$((r0 - 7200))"
+"$DRTOP" --now -1m status >/dev/null
+ok "... nor is one a minute back, and neither tells of a finding that appeared or cleared" \
+	sh -c '[ "$1" = "$2" ] && [ "$3" = "$4" ]' - "$(said)" "UNKNOWN@$((r0 - 7200))" "$(sql "SELECT count(*) FROM notify_outbox")" "$told"
 "$DRTOP" status >/dev/null
 ok "while the present's verdict is" same "$(said)" "UNKNOWN@$((r0 - 7200)) OK@$r0"
 unset DRTOP_NOW
