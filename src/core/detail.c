@@ -150,14 +150,16 @@ void detail_lines_done(struct detail_lines *l)
 static const char *const series_sql[] = {
 	[DETAIL_OUTAGES] = "SELECT duration_s FROM (SELECT duration_s, started_ms FROM v_outages"
 			   " WHERE system = (SELECT name FROM system WHERE id = ?1) AND ended_ms IS"
-			   " NOT NULL ORDER BY started_ms DESC LIMIT ?2) ORDER BY started_ms",
+			   " NOT NULL AND ended_ms / 1000 <= (SELECT now FROM v_settings)"
+			   " ORDER BY started_ms DESC LIMIT ?2) ORDER BY started_ms",
 	/* the lag each freshness probe saw; a failed one saw the recovery point of
 	 * the newest good one before it grow older (not measured is not fresh) */
 	[DETAIL_LAG] = "SELECT lag FROM (SELECT p.at_ms, coalesce(p.lag_s, p.at_ms / 1000 - (SELECT"
 		       " q.data_time FROM probe_result q WHERE q.endpoint_id = p.endpoint_id AND"
 		       " q.ok = 1 AND q.data_time IS NOT NULL AND q.at_ms <= p.at_ms ORDER BY q.at_ms"
 		       " DESC LIMIT 1)) AS lag FROM probe_result p JOIN endpoint e ON e.id ="
-		       " p.endpoint_id WHERE e.system_id = ?1 AND e.kind = 'freshness' ORDER BY"
+		       " p.endpoint_id WHERE e.system_id = ?1 AND e.kind = 'freshness' AND p.at_ms <"
+		       " ((SELECT now FROM v_settings) + 1) * 1000 ORDER BY"
 		       " p.at_ms DESC LIMIT ?2) WHERE lag IS NOT NULL ORDER BY at_ms",
 };
 
