@@ -13,10 +13,11 @@
 # chart of its data lag grows while it fails, not stays at the last good one.
 "$DRTOP" system add fresh --rto 1h --rpo 30m --tier 3 >/dev/null
 "$DRTOP" endpoint add fresh "file://$T/fresh-dump" --kind freshness >/dev/null
+now=$(date -u -d "${DRTOP_NOW:-now}" +%s) # the dashboard's clock
 sql "WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < 17)
      INSERT INTO probe_result (endpoint_id, at_ms, ok, data_time, lag_s, error)
-     SELECT e.id, (strftime('%s', 'now') - 10800 + k.i * 600) * 1000, k.i < 6,
-            CASE WHEN k.i < 6 THEN strftime('%s', 'now') - 10800 + k.i * 600 - 60 END,
+     SELECT e.id, ($now - 10800 + k.i * 600) * 1000, k.i < 6,
+            CASE WHEN k.i < 6 THEN $now - 10800 + k.i * 600 - 60 END,
             CASE WHEN k.i < 6 THEN 60 END, CASE WHEN k.i >= 6 THEN 'unreachable' END
      FROM endpoint e, k WHERE e.url = 'file://$T/fresh-dump'"
 lag=$("$DRTOP" status | awk '$2 == "lagging" { print $8 }')
