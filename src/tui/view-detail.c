@@ -159,7 +159,7 @@ static void draw(struct tui *t)
 {
 	const struct board_system *s = tui_selected(t);
 	struct view_lines l = {0, t->detail_top, LINES - 2};
-	char a[DURATION_BUFSZ], b[DURATION_BUFSZ + 4], c[DURATION_BUFSZ + 4], d[DURATION_BUFSZ],
+	char a[DURATION_BUFSZ], c[DURATION_BUFSZ + 4], d[DURATION_BUFSZ],
 		g[DURATION_BUFSZ];
 	size_t i;
 	int y;
@@ -216,11 +216,15 @@ static void draw(struct tui *t)
 		attrset(theme_status(f->severity));
 		tui_putf(y, 2, 8, "%-7s", f->severity);
 		attrset(theme_attr(C_NORMAL));
-		if (f->target_s != BOARD_NONE && strcmp(f->objective, "cost"))
+		if (f->target_s != BOARD_NONE && strcmp(f->objective, "cost")) {
+			char target[DURATION_BOUNDS_BUFSZ], measured[DURATION_BOUNDS_BUFSZ];
+
+			/* an outage's bounds, as status and the reports give them */
+			board_finding_format(f, t->utf8 ? 0 : DURATION_ASCII, target, measured);
 			tui_putf(y, 10, tui_pane_cols - 12, "%-20s target %s, measured %s, resolution %s: %s",
-				 f->finding, tui_dur(f->target_s, a), tui_dur(f->measured_s, b),
+				 f->finding, target, f->measured_s == BOARD_NONE ? "-" : measured,
 				 tui_dur(f->resolution_s, c), f->detail);
-		else
+		} else
 			tui_putf(y, 10, tui_pane_cols - 12, "%-20s %s", f->finding, f->detail);
 	}
 	view_heading(&l, "evidence");

@@ -23,6 +23,8 @@ ok "restarted, the outage goes on with the gap marked inside it" wait_for 20 sql
 ok "the list shows the worst recovery as a lower bound" wait_for 10 sh -c "tmux capture-pane -p -t '$S' | grep 'web' | grep -q '1h/≥'"
 keys Enter
 ok "so does the system's header" wait_for 5 shows "worst recovery ≥ \?[0-9].*, last -"
+ok "and its outage-ongoing finding, as status gives it: at least, the gap's silence not counted" \
+	wait_for 5 shows "outage-ongoing *target 1h, measured ≥ [0-9]"
 ctl up >/dev/null
 ok "once a probe succeeds the outage ends, bounded on both sides" wait_for 10 sql_is "SELECT count(*) FROM v_outages WHERE upper_ms IS NOT NULL AND gaps = 1" 1
 ok "and the header shows a recovery, no longer a lower bound" wait_for 10 shows "worst recovery [0-9].*, last [0-9]"
