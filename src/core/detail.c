@@ -11,15 +11,22 @@
 #include "util.h"
 
 static const char *const section_sql[] = {
+	/* As of drtop's clock: the state's newest probe when it is not after
+	 * 'now', else the newest result by then (v_last_probe). */
 	[DETAIL_ENDPOINTS] =
-		"SELECT printf('%-9s %-44s every %s  %s', e.kind, e.url, duration_ms(e.interval_ms),"
-		" CASE WHEN st.endpoint_id IS NULL THEN 'not probed yet' WHEN st.last_ok THEN"
-		" 'ok' ELSE 'failing: ' || coalesce(st.first_error, (SELECT r.error FROM probe_result r"
-		" WHERE r.endpoint_id = e.id AND r.at_ms = st.last_probe_ms ORDER BY r.id DESC LIMIT 1),"
-		" '') END),"
-		" CASE WHEN st.last_ok THEN 'OK' WHEN st.endpoint_id IS NULL THEN 'UNKNOWN'"
-		" ELSE 'BREACH' END, e.id FROM endpoint e LEFT JOIN endpoint_state st ON"
-		" st.endpoint_id = e.id WHERE e.system_id = ?1 ORDER BY e.url",
+		"WITH x AS (SELECT e.id, e.kind, e.url, e.interval_ms, CASE WHEN lp.last_probe_ms IS NULL"
+		"  THEN 'not probed yet' WHEN lp.last_probe_ms IS st.last_probe_ms THEN CASE WHEN"
+		"  st.last_ok THEN 'ok' ELSE 'failing: ' || coalesce(st.first_error, (SELECT r.error"
+		"  FROM probe_result r WHERE r.endpoint_id = e.id AND r.at_ms = st.last_probe_ms ORDER"
+		"  BY r.id DESC LIMIT 1), '') END ELSE coalesce((SELECT CASE WHEN r.ok THEN 'ok' ELSE"
+		"  'failing: ' || coalesce(r.error, '') END FROM probe_result r WHERE r.endpoint_id ="
+		"  e.id AND r.at_ms = lp.last_probe_ms ORDER BY r.id DESC LIMIT 1), 'probed (hourly"
+		"  figures only)') END AS state"
+		" FROM endpoint e JOIN v_last_probe lp ON lp.endpoint_id = e.id LEFT JOIN endpoint_state"
+		" st ON st.endpoint_id = e.id WHERE e.system_id = ?1)"
+		" SELECT printf('%-9s %-44s every %s  %s', kind, url, duration_ms(interval_ms), state),"
+		" CASE WHEN state = 'ok' THEN 'OK' WHEN state LIKE 'failing:%' THEN 'BREACH' ELSE"
+		" 'UNKNOWN' END, id FROM x ORDER BY url",
 	[DETAIL_SCHEDULES] =
 		"SELECT printf('%-12s %-22s max gap %-8s last ok %s', b.name, coalesce(b.cron,"
 		" 'every ' || duration(b.every_s)), duration(b.max_gap_s), coalesce((SELECT"

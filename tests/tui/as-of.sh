@@ -56,5 +56,30 @@ dashboard --db "'$DRTOP_DB'" --as-of -31d
 ok "as of before any system, the list says none had been added by then (not: press a)" \
 	wait_for 10 shows "no systems had been added by then"
 quit
+tmux kill-session -t "$S"
+
+# An endpoint that answered at T2 and fails now: its line on the system's page
+# as of T2 tells of its probe by then, not of the present.
+start_server
+d system add web --rto 1h --rpo 1h
+d endpoint add web "$URL/health" --interval 1m
+d probe --once
+t2=$(date +%s)
+while [ "$(date +%s)" -le "$t2" ]; do sleep 0.1; done
+ctl down >/dev/null
+d probe --once
+rm -f "$T/exited"
+dashboard --db "'$DRTOP_DB'" --as-of "$t2"
+wait_for 10 shows " web " && keys / w e b Enter Enter
+ok "as of T2, web's endpoint was ok" wait_for 10 shows "^  health .*/health .*every 1m  ok\$"
+keys Escape
+quit
+tmux kill-session -t "$S"
+rm -f "$T/exited"
+dashboard --db "'$DRTOP_DB'" --readonly
+wait_for 10 shows " web " && keys / w e b Enter Enter
+ok "now it is failing" wait_for 10 shows "^  health .*/health .*every 1m  failing: Failed to connect"
+keys Escape
+quit
 
 done_testing
