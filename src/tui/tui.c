@@ -79,10 +79,19 @@ void tui_clear_row(int y)
 	mvhline(y, tui_pane_x0, ' ', tui_pane_cols);
 }
 
+/* The mark of text cut at the pane's edge. */
+static const char *cut_mark = "~";
+
+/* S at row Y, column X of the pane, in at most W columns. Text too long for
+ * them is cut between words when the word cut lies within CUT_BACK columns
+ * of the edge, so that no number is shown in part ("40m (39m50s-40m1"
+ * would read as another figure), and ends with a mark. */
+#define CUT_BACK 24
 void tui_put(int y, int x, int w, const char *s)
 {
 	struct strbuf sb = STRBUF_INIT;
-	int cols = 0;
+	size_t i, mark_at = 0, over = 0, space = 0, keep;
+	int col = 0, space_col = -1, cut;
 
 	/* in the pane being drawn: X from its left edge, never past its right one */
 	x += tui_pane_x0;
@@ -90,12 +99,34 @@ void tui_put(int y, int x, int w, const char *s)
 		w = tui_pane_x0 + tui_pane_cols - x;
 	if (w <= 0 || !s)
 		return;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c & 0xc0) != 0x80 && cols++ == w)
+	/* the bytes where columns W - 1 (the mark's) and W (past the edge) start */
+	for (i = 0; s[i]; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (col == w - 1)
+			mark_at = i;
+		if (col == w) {
+			over = i;
 			break;
+		}
+		if (s[i] == ' ' && col < w - 1)
+			space = i, space_col = col;
+		col++;
+	}
+	cut = over && s[over + strspn(s + over, " ")]; /* blanks past the edge lose nothing */
+	keep = !cut ? (over ? over : i) : mark_at;
+	if (cut && w > 1 && s[mark_at] != ' ' && s[mark_at - 1] != ' ' && space_col >= 0 &&
+	    w - 1 - space_col <= CUT_BACK)
+		keep = space + 1; /* the word across the edge goes whole */
+	for (i = 0; i < keep; i++) {
+		unsigned char c = (unsigned char)s[i];
+
 		strbuf_putc(&sb, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	}
+	if (cut) { /* a mark, then blanks to the edge */
+		strbuf_puts(&sb, cut_mark);
+		for (col = (keep == mark_at ? w - 1 : space_col + 1) + 1; col < w; col++)
+			strbuf_putc(&sb, ' ');
 	}
 	mvaddstr(y, x, strbuf_str(&sb));
 	strbuf_done(&sb);
@@ -900,6 +931,7 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	}
 	codeset = nl_langinfo(CODESET);
 	t.utf8 = codeset && !strcmp(codeset, "UTF-8");
+	cut_mark = t.utf8 ? "\u2026" : "~";
 	if (!initscr())
 		return error_set(e, ERR_INTERNAL, "cannot initialise the terminal");
 	fatal_set_cleanup(restore_terminal);

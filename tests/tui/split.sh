@@ -4,7 +4,7 @@
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui/tmux.sh"
 
-"$DRTOP" system add alpha --rto 1h --rpo 1h --owner 'team a' >/dev/null
+"$DRTOP" system add alpha --rto 1h --rpo 1h --owner 'team a, room 4711, phone 5550123456789012' >/dev/null
 "$DRTOP" system add beta --rto 1h --rpo 1h --owner 'team b' >/dev/null
 
 DASH_COLS=170
@@ -13,6 +13,25 @@ ok "the dashboard starts" wait_for 10 shows "alpha"
 selected_page() { screen | sed -n 2p | grep -q "│ .* $1  *tier 2  *owner $2"; }
 ok "the selected system's page beside the list" wait_for 5 selected_page alpha 'team a'
 ok "with its findings" sh -c "tmux capture-pane -p -t '$S' | grep -q '│findings'"
+# Cut at the pane's edge, a line ends between words with a mark: never in the
+# middle of a number ("RTO 1h, worst recovery 40m (39m50s-40m1").
+whole_words() {
+	screen | sed -n 2p | sed 's/.*│//' | python3 -c 'import sys
+full = "alpha   tier 2   owner team a, room 4711, phone 5550123456789012   strategy none"
+shown = sys.stdin.read().rstrip("\n")[9:].rstrip(" ")
+if shown.endswith("\u2026"):
+    shown = shown[:-1].rstrip(" ")
+    sys.exit(not (full.startswith(shown) and full[len(shown)] == " "))
+sys.exit(shown != full)'
+}
+cut_ok=yes
+for w in $(seq 160 200); do
+	tmux resize-window -t "$S" -x "$w"
+	wait_for 5 sh -c "tmux capture-pane -p -t '$S' | sed -n 2p | grep -q '│'" &&
+		wait_for 2 whole_words || { cut_ok="no: $w columns: $(screen | sed -n 2p)"; break; }
+done
+ok "a line cut at the pane's edge ends between words, with a mark" test "$cut_ok" = yes
+tmux resize-window -t "$S" -x 170
 keys Down
 ok "it follows the selection" wait_for 5 selected_page beta 'team b'
 tmux resize-window -t "$S" -x 120
