@@ -124,11 +124,14 @@ fails "notify test: nobody there" 74 "channel nobody: the test notification was 
 d notify remove nobody
 
 # --- systems: p (owner, tier 1), q (an RTO of 15 s), r depends on p --------------
+# (A generous timeout and a low coverage-min: a machine slow enough to leave
+# a young system's endpoint a few seconds unprobed tells of no evidence-gap.)
+d config set coverage-min 1%
 for s in p q r; do
 	rto=1h
 	[ $s = q ] && rto=15s # long enough for its WARN to be kept first on a busy machine
 	d system add $s --rto $rto --rpo 1h --tier 1 --owner "payments team"
-	d endpoint add $s "$URL/health?$s" --interval 1s --timeout 1s
+	d endpoint add $s "$URL/health?$s" --interval 1s --timeout 10s
 	d checkin $s --at -1m
 	d drill add $s --kind restore --started -30d --recovered -30d
 done
