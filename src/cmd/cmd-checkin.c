@@ -202,6 +202,18 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 	if (arg(a, "failed") && arg(a, "exit-status") && n == 0)
 		return error_set(e, ERR_USAGE, "checkin: --failed with --exit-status 0 contradict each "
 					       "other (0 is a successful run)");
+	/* Opened here, not before: with --run the backup runs even when its
+	 * evidence cannot be kept (no database at a mistyped --db, a damaged or
+	 * locked one), and a missing file is never created. */
+	if (cmd_open_db(ctx, CMD_DB_EXISTS, e) < 0) {
+		if (!arg(a, "run"))
+			return -1;
+		cmd_note("%s; running the command anyway", e->msg);
+		error_done(e);
+		status = run_command(a->pos + 1);
+		cmd_note("the run (exit status %d) is not recorded", status);
+		return status;
+	}
 	if (arg(a, "start") || arg(a, "run")) {
 		if (db_begin(ctx->db, e) < 0 ||
 		    cmd_commit(ctx, evidence_run_start(ctx->db, system, arg(a, "schedule"), at, &id, e),
@@ -260,4 +272,4 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 
 const struct cmd cmd_checkin = {"checkin", "SYSTEM [-- CMD ARGS...]",
 				"record that a backup of SYSTEM started or finished, or run it",
-				opts, 1, INT_MAX, run};
+				opts, 1, INT_MAX, run, NULL, CMD_NO_DB};

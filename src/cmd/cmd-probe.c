@@ -273,4 +273,4 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 
 const struct cmd cmd_probe = {"probe", NULL,
 			      "probe the endpoints: record outages, recovery times and data lag",
-			      opts, 0, 0, run};
+			      opts, 0, 0, run, NULL, CMD_DB_EXISTS};
