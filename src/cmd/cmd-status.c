@@ -13,6 +13,7 @@
 #include "inventory.h"
 #include "output.h"
 #include "verdict.h"
+#include "when.h"
 
 static const struct opt opts[] = {
 	{"format", "FMT", "table (default), json or csv", 0},
@@ -66,6 +67,7 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 {
 	enum out_format f;
 	sqlite3_stmt *st;
+	char iso[WHEN_BUFSZ];
 	int64_t id;
 	int rc;
 
@@ -75,6 +77,9 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 		return -1;
 	if (verdict_snapshot(ctx->db, e) < 0)
 		return -1;
+	/* A table read later must not pass for the present. */
+	if (f == OUT_TABLE && when_known())
+		fprintf(ctx->out, "as of %s (as recorded by then)\n\n", when_format(when_now(), iso));
 	rc = output_list(ctx, a, table_sql, data_sql, e);
 	if (rc == 0 && f == OUT_TABLE) {
 		st = db_prepare(ctx->db, findings_sql, e);

@@ -27,6 +27,8 @@ int report_nagios(const struct board *r, struct db *db, int color, struct strbuf
 	(void)e;
 	strbuf_printf(out, "DRTOP %s - %d BREACH, %d WARN, %d UNKNOWN, %d OK", words[code], r->breach,
 		      r->warn, r->unknown, r->ok);
+	if (*r->as_of) /* --as-of: a past state must not read as the present */
+		strbuf_printf(out, " as of %s%s", r->now_iso, r->as_of);
 	for (i = 0; i < r->nsystems; i++) {
 		const struct board_system *s = &r->systems[i];
 

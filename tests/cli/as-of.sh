@@ -68,6 +68,13 @@ last_args="--as-of $t1 report"; run --as-of "$t1" report
 ok "the text report says so in its first line" sh -c 'head -1 "$1" | grep -q "(as recorded by then): 1 BREACH"' - "$T/out"
 last_args="report --format json"; run report --format json
 ok "a report without --as-of has as_of null" out_has '"as_of": null'
+iso1=$(date -u -d "@$t1" +%Y-%m-%dT%H:%M:%SZ)
+last_args="--as-of $t1 status"; run --as-of "$t1" status
+ok "status --as-of T1 says so in its first line" test "$(head -1 "$T/out")" = "as of $iso1 (as recorded by then)"
+last_args="status"; run status
+ok "... which status without it has not" sh -c '! grep -q "as recorded by then" "$1"' - "$T/out"
+last_args="--as-of $t1 report --format nagios"; run --as-of "$t1" report --format nagios
+ok "the Nagios line too: a past state never reads as the present" grep -q "^DRTOP CRITICAL - 1 BREACH, .* OK as of $iso1 (as recorded by then)" "$T/out"
 
 fails "--as-of writes nothing: a check-in is refused" 64 "--as-of $(date -u -d "@$t1" +%Y-%m-%dT%H:%M:%SZ) shows what drtop had recorded by then and writes nothing" --as-of "$t1" checkin payments-db
 fails "... and so is a change of the plan" 64 "writes nothing" --as-of "$t1" system set payments-db --rto 2h
