@@ -90,7 +90,7 @@ static int run_verify(struct ctx *ctx, struct args *a, struct error *e)
 		fprintf(ctx->out, "%s: intact: %" PRId64 " ledger entries, head %" PRId64 ":%s\n",
 			db->path, seq, seq, head);
 	else if (first)
-		fprintf(ctx->out, "%s: NOT intact: %d problems; the first broken ledger entry is %"
+		fprintf(ctx->out, "%s: NOT intact: %d problems; the first ledger entry the file no longer agrees with is %"
 			PRId64 "\n", db->path, n, first);
 	else if (n)
 		fprintf(ctx->out, "%s: NOT intact: %d problems\n", db->path, n);

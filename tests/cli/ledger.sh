@@ -161,7 +161,7 @@ head=${anchor%%:*}
 sqlite3 "$DRTOP_DB" "$(recreate ledger_no_delete "DELETE FROM ledger WHERE seq = $head; DELETE FROM checkin WHERE note = 'the last fact'")"
 succeeds "a truncated ledger without an anchor looks intact" db verify
 run db verify --anchor "$anchor"
-ok "with the anchor, db verify finds it" sh -c "test $rc -eq 65 && grep -q 'ledger entry $head: missing: the ledger ends at entry $((head - 1))' '$T/out' && grep -q 'the first broken ledger entry is $head' '$T/out'"
+ok "with the anchor, db verify finds it" sh -c "test $rc -eq 65 && grep -q 'ledger entry $head: missing: the ledger ends at entry $((head - 1))' '$T/out' && grep -q 'the first ledger entry the file no longer agrees with is $head' '$T/out'"
 ok "the plain anchor query too" test "$(sql "SELECT count(*) FROM ledger WHERE seq = ${anchor%%:*} AND hash = '${anchor#*:}'")" -eq 0
 
 # kill -9 in the middle of probing: what was committed is intact.
