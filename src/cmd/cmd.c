@@ -497,6 +497,15 @@ static int set_global(struct ctx *ctx, const char *name, const char *value, stru
 			return error_set(e, ERR_USAGE, "give --now or --as-of, not both");
 		if (when_parse(value, when_now(), &t, e) < 0)
 			return error_prefix(e, "--%s", name);
+		/* Nothing is recorded after the present: a later --as-of would
+		 * pass a guess about the future off as the record. */
+		if (as_of && t > when_now() && t > when_real_now()) {
+			char iso[WHEN_BUFSZ];
+
+			return error_set(e, ERR_DATA, "--as-of %s lies in the future: nothing has been "
+						      "recorded after now (--now judges a time to come)",
+					 when_format(t, iso));
+		}
 		if (as_of) {
 			ctx->clock_as_of = value;
 			when_set_known(t);

@@ -15,6 +15,7 @@
 
 #include "cron.h"
 #include "evidence.h"
+#include "duration.h"
 #include "inventory.h"
 #include "probe.h"
 #include "strbuf.h"
@@ -492,6 +493,7 @@ bad:
 
 int inventory_endpoint_check(const struct inventory_endpoint *ep, struct error *e)
 {
+	char d[DURATION_BUFSZ];
 	size_t i;
 
 	if (url_check(ep->url, e) < 0)
@@ -500,13 +502,16 @@ int inventory_endpoint_check(const struct inventory_endpoint *ep, struct error *
 		return error_set(e, ERR_DATA, "endpoint kind must be health or freshness, not '%s'",
 				 ep->kind);
 	if (ep->interval_ms < 100)
-		return error_set(e, ERR_DATA, "probe interval must be at least 100ms");
+		return error_set(e, ERR_DATA, "probe interval must be at least 100ms, not %s",
+				 duration_format_ms(ep->interval_ms, d));
 	if (ep->timeout_ms < 100)
-		return error_set(e, ERR_DATA, "probe timeout must be at least 100ms");
+		return error_set(e, ERR_DATA, "probe timeout must be at least 100ms, not %s",
+				 duration_format_ms(ep->timeout_ms, d));
 	/* A probe holds its slot this long, and a silence shorter than three
 	 * intervals plus it is not seen as a gap in probing. */
 	if (ep->timeout_ms > INVENTORY_TIMEOUT_MAX_MS)
-		return error_set(e, ERR_DATA, "probe timeout must be at most 10m");
+		return error_set(e, ERR_DATA, "probe timeout must be at most 10m, not %s",
+				 duration_format_ms(ep->timeout_ms, d));
 	if (expect_check(ep->expect, e) < 0)
 		return -1;
 	if (inventory_text_check("body match", ep->body_match, e) < 0)

@@ -82,6 +82,9 @@ fails "... and probing" 64 "writes nothing" --as-of "$t1" probe --once
 fails "--now and --as-of together are refused" 64 "give --now or --as-of, not both" --now "$t1" --as-of "$t1" status
 fails "... in either order" 64 "give --now or --as-of, not both" --as-of "$t1" status --now "$t1"
 fails "a malformed --as-of is named" 65 "--as-of: malformed time 'yesterdayish'" --as-of yesterdayish status
+fails "a future --as-of is refused: nothing has been recorded after now" 65 \
+	"--as-of 2099-01-01T00:00:00Z lies in the future: nothing has been recorded after now (--now judges a time to come)" \
+	--as-of 2099-01-01 status
 fails "--as-of the first second of 1970 writes nothing either" 64 "--as-of 1970-01-01T00:00:00Z shows what drtop had recorded by then" \
 	--as-of 1970-01-01T00:00:00Z checkin payments-db --at 2026-11-01T00:00:00Z
 fails "... nor given as Unix second 0" 64 "writes nothing" --as-of 0 system set payments-db --rto 2h

@@ -17,9 +17,9 @@ fails "refuses ftp" 65 "unsupported URL scheme in 'ftp://example.com/x'" endpoin
 fails "refuses a URL without scheme" 65 "malformed URL 'example.com'" endpoint add api example.com
 fails "refuses a bad port" 65 "malformed URL" endpoint add api http://127.0.0.1:99999/
 fails "refuses an unknown kind" 65 "endpoint kind must be health or freshness" endpoint add api http://127.0.0.1/ --kind liveness
-fails "refuses a timeout under 100ms" 65 "probe timeout must be at least 100ms" endpoint add api http://127.0.0.1/ --timeout 50ms
+fails "refuses a timeout under 100ms" 65 "probe timeout must be at least 100ms, not 50ms" endpoint add api http://127.0.0.1/ --timeout 50ms
 fails "refuses a timeout over 10m: a probe would hold its slot, and a silence go unseen" 65 \
-	"probe timeout must be at most 10m" endpoint add api http://127.0.0.1/ --timeout 100w
+	"probe timeout must be at most 10m, not 100w" endpoint add api http://127.0.0.1/ --timeout 100w
 fails "refuses bad codes" 65 "malformed status codes '200-'" endpoint add api http://127.0.0.1/x --expect 200-
 fails "refuses a status of 600" 65 "malformed status codes" endpoint add api http://127.0.0.1/x --expect 600
 fails "refuses a bad header" 65 "malformed header 'Authorization'" endpoint add api http://127.0.0.1/x --header Authorization
