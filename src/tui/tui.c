@@ -520,8 +520,13 @@ static void draw_header(struct tui *t)
 	when_format(when_now(), clock);
 	if (state == elsewhere && (int)strlen(elsewhere) > COLS - x - 10)
 		snprintf(elsewhere, sizeof(elsewhere), "probing elsewhere"); /* the PID left out */
-	if (COLS - x - 10 >= 12) /* room for what the dashboard is doing */
-		tui_putf(0, x, COLS - x - 10, "%s%s", state,
+	/* What the dashboard is doing (above all whether it probes) comes before
+	 * the clock on a narrow terminal; under --as-of the clock is the time
+	 * shown, and stays. */
+	if (clock_shown && COLS - x - 10 < 12 && !when_known() && COLS - x - 1 >= 8)
+		clock_shown = 0;
+	if (COLS - x - (clock_shown ? 10 : 1) >= 8)
+		tui_putf(0, x, COLS - x - (clock_shown ? 10 : 1), "%s%s", state,
 			 t->loaded_full && !(t->reading && t->yielded_ms) ? "" : ", reading verdict");
 	if (clock_shown)
 		tui_put(0, COLS - 9, 9, clock + 11);

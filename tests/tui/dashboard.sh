@@ -162,6 +162,11 @@ ok "--readonly starts" wait_for 10 sh -c "tmux capture-pane -p -t r | grep -q 'r
 tmux send-keys -t r a
 ok "--readonly refuses edits" wait_for 5 sh -c "tmux capture-pane -p -t r | grep -q 'read-only: no changes'"
 tmux send-keys -t r q
+# 80x24: whether the dashboard probes is told before the clock
+tmux new-session -d -s n -x 80 -y 24 "env LANG=C.UTF-8 '$DRTOP' --db '$DRTOP_DB' --readonly; sleep 60"
+ok "at 80 columns the header still says read-only (nothing probes)" \
+	wait_for 10 sh -c "tmux capture-pane -p -t n | head -1 | grep -q ' DOWN 0  read-only'"
+tmux send-keys -t n q
 
 tmux new-session -d -s f -x 100 -y 30 "env LANG=C.UTF-8 '$DRTOP' demo --db '$T/demo.db' --frames 5; echo EXITED \$? >'$T/demo-exit'; sleep 60"
 ok "drtop demo opens the dashboard (--frames 5 draws five frames and leaves)" wait_for 30 sh -c "grep -q 'EXITED 0' '$T/demo-exit' 2>/dev/null"
