@@ -75,7 +75,8 @@ check_failure() {
 	[ "$before" = "$after" ] || { echo "# the database changed"; return 1; }
 }
 
-sql() { sqlite3 "$DRTOP_DB" "$@"; }
+# (waiting up to 10 s for a writer, a running prober, to let go: not "database is locked")
+sql() { sqlite3 -cmd ".timeout 10000" "$DRTOP_DB" "$@"; }
 # sql_is SQL WANT / sql_ge SQL N: the query's answer, read afresh each time
 # (so that wait_for polls the database, not a value read once).
 sql_is() { [ "$(sql "$1")" = "$2" ]; }
