@@ -870,16 +870,10 @@ void db_close(struct db *db)
 	free(db);
 }
 
-void db_close_failed(struct db *db)
+void db_remove_files(const char *path)
 {
-	char *path, *side;
+	char *side;
 
-	if (!db || db->created <= 0) {
-		db_close(db);
-		return;
-	}
-	path = xstrdup(db->path);
-	db_close(db);
 	unlink(path);
 	side = xasprintf("%s-wal", path);
 	unlink(side);
@@ -887,6 +881,19 @@ void db_close_failed(struct db *db)
 	side = xasprintf("%s-shm", path);
 	unlink(side);
 	free(side);
+}
+
+void db_close_failed(struct db *db)
+{
+	char *path;
+
+	if (!db || db->created <= 0) {
+		db_close(db);
+		return;
+	}
+	path = xstrdup(db->path);
+	db_close(db);
+	db_remove_files(path);
 	free(path);
 }
 

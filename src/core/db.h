@@ -75,6 +75,8 @@ void db_close(struct db *db);
 /* Close DB after its command failed: a file this process created goes too
  * (a mistyped --db or $DRTOP_DB leaves no new, empty inventory behind). */
 void db_close_failed(struct db *db);
+/* Remove the database file PATH and its WAL and shared-memory files. */
+void db_remove_files(const char *path);
 
 /* Does the path no longer name the file that is open (moved over, or removed)?
  * Writing then would go to the path's -wal beside another file and damage it. */

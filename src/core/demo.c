@@ -235,20 +235,6 @@ static int is_demo(const char *path, struct error *e)
 	return demo;
 }
 
-/* Remove the database file PATH and its WAL and shared-memory files. */
-static void remove_database(const char *path)
-{
-	char *sidecar;
-
-	unlink(path);
-	sidecar = xasprintf("%s-wal", path);
-	unlink(sidecar);
-	free(sidecar);
-	sidecar = xasprintf("%s-shm", path);
-	unlink(sidecar);
-	free(sidecar);
-}
-
 int demo_create(const char *path, struct error *e)
 {
 	struct strbuf json = STRBUF_INIT;
@@ -288,7 +274,7 @@ int demo_create(const char *path, struct error *e)
 					 "%s exists and is not a demo database; drtop demo never "
 					 "overwrites a real one (use --db for another path)",
 					 path);
-		remove_database(path);
+		db_remove_files(path);
 	} else if (errno != ENOENT) {
 		made = 0; /* not ours to remove if this fails */
 	}
@@ -341,6 +327,6 @@ out:
 	free(dir);
 	db_close(db);
 	if (rc < 0 && made)
-		remove_database(path); /* a half-made demo would block the next try */
+		db_remove_files(path); /* a half-made demo would block the next try */
 	return rc;
 }
