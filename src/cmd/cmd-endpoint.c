@@ -80,6 +80,11 @@ static int run_list(struct ctx *ctx, struct args *a, struct error *e)
 	return output_list(ctx, a, table_sql, data_sql, e);
 }
 
+static const struct opt rm_opts[] = {
+	{"purge", NULL, "remove its recorded evidence too: its probes and outages leave the verdict", 0},
+	{NULL},
+};
+
 static int run_rm(struct ctx *ctx, struct args *a, struct error *e)
 {
 	char *end;
@@ -90,7 +95,7 @@ static int run_rm(struct ctx *ctx, struct args *a, struct error *e)
 					       "'drtop endpoint list'), not '%s'", a->pos[0]);
 	if (db_begin(ctx->db, e) < 0)
 		return -1;
-	if (cmd_commit(ctx, inventory_endpoint_rm(ctx->db, id, e), e) < 0)
+	if (cmd_commit(ctx, inventory_endpoint_rm(ctx->db, id, arg(a, "purge") != NULL, e), e) < 0)
 		return -1;
 	fprintf(ctx->out, "removed endpoint %lld\n", id);
 	return 0;
@@ -99,6 +104,7 @@ static int run_rm(struct ctx *ctx, struct args *a, struct error *e)
 const struct cmd cmd_endpoint[] = {
 	{"add", "SYSTEM URL", "add an http, https or file URL to probe", add_opts, 2, 2, run_add},
 	{"list", "[SYSTEM]", "list endpoints", list_opts, 0, 1, run_list, NULL, CMD_READ},
-	{"rm", "ID", "remove an endpoint and its probe history", NULL, 1, 1, run_rm},
+	{"rm", "ID", "remove an endpoint (with --purge, one that has evidence: its probes and outages)",
+	 rm_opts, 1, 1, run_rm},
 	{NULL},
 };

@@ -654,10 +654,28 @@ int inventory_endpoint_set(struct db *db, int64_t id, const struct inventory_end
 	return endpoint_write(db, sys, id, ep, changed, e);
 }
 
-int inventory_endpoint_rm(struct db *db, int64_t id, struct error *e)
+int inventory_endpoint_rm(struct db *db, int64_t id, int purge, struct error *e)
 {
-	sqlite3_stmt *st = db_prepare(db, "DELETE FROM main.endpoint WHERE id = ?1", e);
+	sqlite3_stmt *st;
+	int64_t outages = 0, results = 0;
 
+	/* The evidence goes with the endpoint (its outages, results and rollups):
+	 * not on one word, for a breach removed would leave the verdict, and
+	 * every --as-of of the past, as if it never happened. */
+	if (!purge &&
+	    (db_run3(db, "SELECT count(*) FROM main.outage WHERE endpoint_id = ?1", 0, id, 0, 0,
+		     &outages, "counting the endpoint's outages", e) < 0 ||
+	     db_run3(db, "SELECT (SELECT count(*) FROM main.probe_result WHERE endpoint_id = ?1)"
+			 " + (SELECT coalesce(sum(probes), 0) FROM main.probe_rollup WHERE endpoint_id = ?1)",
+		     0, id, 0, 0, &results, "counting the endpoint's probes", e) < 0))
+		return -1;
+	if (outages || results)
+		return error_set(e, ERR_DATA,
+				 "endpoint %lld has recorded evidence (%lld outages, %lld probes): "
+				 "removing it erases that from the verdict and from every --as-of; "
+				 "--purge removes it with its evidence (the ledger keeps the trace)",
+				 (long long)id, (long long)outages, (long long)results);
+	st = db_prepare(db, "DELETE FROM main.endpoint WHERE id = ?1", e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);

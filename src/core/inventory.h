@@ -100,7 +100,9 @@ int inventory_endpoint_put(struct db *db, const char *system, const struct inven
 /* Write every field of EP (URL and kind too) over endpoint ID; its history stays. */
 int inventory_endpoint_set(struct db *db, int64_t id, const struct inventory_endpoint *ep,
 			   int *changed, struct error *e);
-int inventory_endpoint_rm(struct db *db, int64_t id, struct error *e);
+/* Remove endpoint ID; one with recorded evidence (outages, probes) only with
+ * PURGE, which removes that too. */
+int inventory_endpoint_rm(struct db *db, int64_t id, int purge, struct error *e);
 
 struct inventory_schedule {
 	const char *name;

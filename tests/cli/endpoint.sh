@@ -35,5 +35,16 @@ fails "rm a missing id" 65 "no endpoint with id 42" endpoint rm 42
 fails "rm a non-number" 64 "expected an endpoint id" endpoint rm first
 succeeds "rm" endpoint rm 1
 ok "gone" test "$(sql "SELECT count(*) FROM endpoint")" = 2
+# An endpoint with evidence: its outage is a breach of the RTO; removing it
+# would erase the breach from the verdict and from every --as-of.
+id=$(sql "SELECT id FROM endpoint ORDER BY id LIMIT 1")
+sys=$(sql "SELECT system_id FROM endpoint WHERE id = $id")
+sql "INSERT INTO probe_result (endpoint_id, at_ms, ok, error) VALUES ($id, 1795000000000, 0, 'down'), ($id, 1795010000000, 1, NULL);
+     INSERT INTO outage (system_id, endpoint_id, started_ms, ended_ms) VALUES ($sys, $id, 1795000000000, 1795010000000)"
+fails "rm of an endpoint with evidence is refused, saying what it would erase" 65 \
+	"endpoint $id has recorded evidence (1 outages, 2 probes): removing it erases that from the verdict and from every --as-of; --purge removes it with its evidence" \
+	endpoint rm "$id"
+succeeds "--purge removes it, with its evidence" endpoint rm --purge "$id"
+ok "its outage and results gone with it" test "$(sql "SELECT (SELECT count(*) FROM outage WHERE endpoint_id = $id) + (SELECT count(*) FROM probe_result WHERE endpoint_id = $id)")" = 0
 
 done_testing

@@ -69,7 +69,7 @@ ok "a JSON ISO time in 9999: in the future" says json/raw/%229999-01-01T00:00:00
 ok "no stored result holds a point beyond the skew" test "$(sql "SELECT count(*) FROM probe_result WHERE data_time > at + 300 OR data_time < 0")" -eq 0
 ok "nor any endpoint's state" test "$(sql "SELECT count(*) FROM endpoint_state WHERE data_time > data_seen_ms / 1000 + 300 OR data_time < 0")" -eq 0
 ok "the system's recovery point is the newest plausible one" test "$(sql "SELECT recovery_point_at FROM v_recovery_point WHERE system = 'far'")" = "$((now + 60))"
-"$DRTOP" endpoint rm "$(sql "SELECT id FROM endpoint WHERE url = '$URL/last-modified/$((now + 60))'")" >/dev/null
+"$DRTOP" endpoint rm --purge "$(sql "SELECT id FROM endpoint WHERE url = '$URL/last-modified/$((now + 60))'")" >/dev/null
 succeeds "probe again" probe --system far
 ok "the RPO breach shows: three days old" sh -c "\"$DRTOP\" status far | grep -q rpo-breach"
 succeeds "future-skew is a setting" config set future-skew 2h

@@ -182,7 +182,7 @@ ok "... and says how many results wait for their batch entry" out_has "wait for 
 ok "and the plain query finds nothing" test -z "$(sqlite3 "$DRTOP_DB" <"$QUERY")"
 gap=$(sql "SELECT min(id) FROM probe_result WHERE endpoint_id = (SELECT id FROM endpoint WHERE url = '$URL/delay/20')")
 waited=$(sql "SELECT sum(rows) FROM ledger_pending")
-"$DRTOP" endpoint rm "$(sql "SELECT id FROM endpoint WHERE url = '$URL/delay/20'")" >/dev/null || echo "# endpoint rm failed"
+"$DRTOP" endpoint rm --purge "$(sql "SELECT id FROM endpoint WHERE url = '$URL/delay/20'")" >/dev/null || echo "# endpoint rm failed"
 ok "the next drtop write seals what the killed watcher left, before it removes anything" \
 	test "$(sql "SELECT count(*) FROM ledger_pending")|$(sql "SELECT sum(payload ->> '$.rows') FROM ledger WHERE kind = 'probe_result.batch' AND seq > (SELECT max(seq) FROM ledger WHERE kind = 'probe_result.batch') - 1")" = "0|$waited"
 succeeds "an endpoint removed with its probe results by drtop: intact" db verify

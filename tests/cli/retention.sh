@@ -56,7 +56,7 @@ sql "INSERT INTO probe_rollup (endpoint_id, hour, probes, failures, watched_ms, 
      SELECT endpoint_id, hour, 1, 0, 0, first_ms, first_ms, first_id, first_id FROM probe_rollup LIMIT 1"
 tampered "an added rollup is found" "not in the ledger: written outside drtop"
 succeeds "a deleted endpoint takes its rollups with it, and the ledger still verifies" \
-	endpoint rm "$(sql "SELECT id FROM endpoint WHERE url = '$DOWN'")"
+	endpoint rm --purge "$(sql "SELECT id FROM endpoint WHERE url = '$DOWN'")"
 succeeds "verify" db verify
 "$DRTOP" config set retention 30d >/dev/null
 "$DRTOP" system rm keep --force >/dev/null

@@ -32,7 +32,7 @@ while [ "$(now_ms)" -lt "$end" ] && kill -0 "$watch_pid" 2>/dev/null; do
 	i=$((i + 1))
 	d endpoint add churn "$URL/count/c$i" --interval 100ms --timeout 2s
 	gone=$(sql "SELECT id FROM endpoint WHERE url = '$URL/count/c$((i - 1))'")
-	[ -n "$gone" ] && d endpoint rm "$gone"
+	[ -n "$gone" ] && d endpoint rm --purge "$gone"
 	case $((i % 2)) in 0) ctl mode/status/500 ;; 1) ctl mode/up ;; esac >/dev/null
 	[ $((i % 3)) -eq 0 ] && d probe --once
 	if [ $((i % 4)) -eq 0 ]; then # hold the write lock for 1 s, past the 300 ms busy timeout

@@ -17,7 +17,7 @@ start_server
 # --- endpoints removed while probed (D3) ---
 start_watch
 ok "the watcher probes all three" wait_for 10 rows_ge "$URL/count/c" "" 3
-"$DRTOP" endpoint rm "$(sql "SELECT id FROM endpoint WHERE url = '$URL/count/b'")" >/dev/null
+"$DRTOP" endpoint rm --purge "$(sql "SELECT id FROM endpoint WHERE url = '$URL/count/b'")" >/dev/null
 succeeds "remove a system with its endpoint" system rm gone --force
 t=$(now_ms)
 ok "results keep being recorded for the endpoint that is left" wait_for 15 rows_ge "$URL/count/a" "AND at_ms > $t + 6000" 1

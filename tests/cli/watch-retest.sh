@@ -59,7 +59,7 @@ sql "DELETE FROM endpoint"
 old_id=$(sql "SELECT id FROM endpoint WHERE url = '$URL/count/old'")
 start_watch
 ok "probing the old endpoint" wait_for 10 rows_ge "$URL/count/old" "" 3
-"$DRTOP" endpoint rm "$old_id" >/dev/null
+"$DRTOP" endpoint rm --purge "$old_id" >/dev/null
 "$DRTOP" endpoint add web "$URL/status/500" --interval 100ms --timeout 1s >/dev/null
 ok "the new endpoint has the old one's id" sql_is "SELECT id FROM endpoint WHERE url = '$URL/status/500'" "$old_id"
 ok "the new endpoint is probed" wait_for 10 rows_ge "$URL/status/500" "" 3

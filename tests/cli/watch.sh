@@ -86,7 +86,7 @@ wait "$watch_pid"
 rc=$?
 took=$(( $(now_ms) - t ))
 ok "SIGINT: exit 0 within about a second despite a hanging probe (${took}ms)" test "$rc" -eq 0 -a "$took" -lt 2000
-"$DRTOP" endpoint rm "$(sql "SELECT id FROM endpoint WHERE url LIKE '%/hang'")" >/dev/null
+"$DRTOP" endpoint rm --purge "$(sql "SELECT id FROM endpoint WHERE url LIKE '%/hang'")" >/dev/null
 
 # Endpoints added while it watches are picked up.
 start_watch
@@ -95,7 +95,7 @@ ok "watching again" wait_for 10 sql_is "SELECT count(*) FROM prober" 1
 ok "an endpoint added meanwhile is probed within seconds" wait_for 20 sql_ge "SELECT count(*) FROM probe_result r JOIN endpoint e ON e.id = r.endpoint_id WHERE e.url = '$URL/status/204' AND r.ok" 1
 stop_watch
 ok "and the watcher still stops cleanly" test "$watch_rc" -eq 0
-"$DRTOP" endpoint rm "$(sql "SELECT id FROM endpoint WHERE url LIKE '%/status/204'")" >/dev/null
+"$DRTOP" endpoint rm --purge "$(sql "SELECT id FROM endpoint WHERE url LIKE '%/status/204'")" >/dev/null
 
 # kill -9: everything committed survives, and the file is sound.
 start_watch

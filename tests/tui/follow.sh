@@ -27,7 +27,7 @@ ok "an endpoint added by another command is probed within seconds" \
 	wait_for 15 has_results "$URL/health?three" 1
 
 two=$(sql "SELECT id FROM endpoint WHERE url = '$URL/health?two'")
-d endpoint rm "$two"
+d endpoint rm --purge "$two"
 sleep 1 # results of the removed endpoint come back, and are dropped
 h0=$(ctl hits)
 sleep 2
