@@ -232,7 +232,14 @@ void tui_reload(struct tui *t, int quick)
 	if (t->yielded_ms)
 		t->dirty = 1;
 	if (rc < 0) {
+		int code = sqlite3_extended_errcode(t->reader->h) & 0xff;
+
 		board_free(&b); /* what a failed quick look read */
+		if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+			t->damaged = e; /* its message, kept for the exit */
+			t->quit = 1;
+			return;
+		}
 		if (!t->quit && !interrupted)
 			tui_message(t, 1, "%s", e.msg);
 		error_done(&e);
@@ -976,10 +983,11 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	}
 	/* A first frame from a quick look, then the full verdict. */
 	tui_reload(&t, 1);
-	draw(&t);
+	if (!t.quit)
+		draw(&t);
 	if (o->frames == 1)
 		t.quit = 1; /* the first frame only: how fast it comes is measured */
-	else
+	else if (!t.quit)
 		tui_reload(&t, 0);
 	if (!t.quit) {
 		start_prober(&t);
@@ -1039,5 +1047,9 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	view_drill_done(&t);
 	if (t.reader != db)
 		db_close(t.reader);
+	if (t.damaged.msg) {
+		*e = t.damaged;
+		return -1;
+	}
 	return 0;
 }

@@ -30,6 +30,9 @@ struct prober;
 struct drill_view;
 
 struct tui {
+	/* A damaged database found while reading: the dashboard leaves with it
+	 * (exit 65), as every command does, not show an empty inventory. */
+	struct error damaged;
 	struct db *db;
 	struct db *reader; /* the connection the verdict is read on (db when no second one opens) */
 	const struct tui_options *o;

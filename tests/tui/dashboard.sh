@@ -227,4 +227,14 @@ fails "a demo that cannot be made says why" 73 "half.db.files/payments-db.health
 	demo --db "$T/rel/half.db" --no-dashboard
 ok "... and leaves no half-made database to block the next try" test ! -e "$T/rel/half.db"
 
+# A database damaged inside (its header whole): the dashboard leaves with the
+# message and exit 65, as status does, not show an empty inventory to add to.
+for i in 1 2 3 4 5 6; do "$DRTOP" --db "$T/dmg.db" system add "s$i" --rto 1h --rpo 1h >/dev/null; done
+sqlite3 "$T/dmg.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+python3 -c 'import sys
+f = open(sys.argv[1], "r+b"); f.seek(3 * 4096); f.write(b"\xde\xad" * 2048)' "$T/dmg.db"
+tmux new-session -d -s d -x 100 -y 30 "env LANG=C.UTF-8 '$DRTOP' --db '$T/dmg.db' 2>'$T/dmg.err'; echo EXITED \$? >'$T/dmg-exit'; sleep 60"
+ok "the dashboard on a damaged database leaves with exit 65" wait_for 10 grep -q "EXITED 65" "$T/dmg-exit"
+ok "saying so" grep -q "the database $T/dmg.db is damaged" "$T/dmg.err"
+
 done_testing
