@@ -198,8 +198,8 @@ ok "for a few refreshes after, p's alert is pushed resolved again (a refresh rea
 	wait_for 5 refreshed ".labels.system == \"p\" and (has(\"startsAt\") | not) and .endsAt == \"$(status_at p OK | sed 's/\.000Z$/Z/')\""
 ok "q stays in BREACH (its outage outlasted the RTO): its alert stays" \
 	sh -c "[ \"\$(curl -fs '$AMURL/api/v2/alerts' | jq -c '.[] | select(.labels.system == \"q\" and .labels.alertname == \"DrtopSystemStatus\") | .labels.severity')\" = '\"BREACH\"' ]"
-ok "every event reached Alertmanager" \
-	sql_is "SELECT group_concat(DISTINCT state) FROM notify_outbox WHERE channel = 'am' AND state <> 'suppressed'" delivered
+ok "every event reached Alertmanager (the newest, sent as the prober goes on)" \
+	wait_for 20 sql_is "SELECT group_concat(DISTINCT state) FROM notify_outbox WHERE channel = 'am' AND state <> 'suppressed'" delivered
 
 # A dead prober: nobody refreshes, and its alerts resolve on their own.
 stop_watch KILL
