@@ -52,6 +52,7 @@ struct db {
 	int seal_defer;        /* how this transaction seals batches: SEAL_* (ledger_seal) */
 	int64_t anchor_log_s;   /* log the head to the system log this often (0: never) */
 	int64_t anchor_logged;  /* when it was last logged, or when the database was opened */
+	const char *prober_kind; /* the probing lease this connection claimed: "watch", "dashboard" */
 	int64_t sealed_seq;     /* the entry the last commit sealed last, or 0 */
 	char sealed_hash[65];
 	unsigned long long dev, ino; /* the file opened, to notice it being replaced */

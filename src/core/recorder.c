@@ -478,7 +478,8 @@ int recorder_heartbeat_claim(struct db *db, enum recorder_prober_kind kind, stru
 	sqlite3_bind_int64(st, 1, (int64_t)getpid());
 	sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
-	sqlite3_bind_text(st, 4, kind == RECORDER_DASHBOARD ? "dashboard" : "watch", -1, SQLITE_STATIC);
+	db->prober_kind = kind == RECORDER_DASHBOARD ? "dashboard" : "watch";
+	sqlite3_bind_text(st, 4, db->prober_kind, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -516,17 +517,19 @@ int recorder_heartbeat_beat(struct db *db, struct error *e)
 	 * dashboard, or took over a heartbeat that looked dead): let it probe. */
 	if (recorder_heartbeat_other(db, NULL, NULL, NULL) > 0)
 		return 1;
-	/* The row is gone (cleared by hand, or a new file): take it again unless a
-	 * live prober took over. */
+	/* The row is gone (cleared by hand, a new file, a watcher that took it
+	 * over and stopped since) or names a prober that is dead (one that took it
+	 * over while this one was held up): take it again, as what this is. */
 	hostname(host, sizeof(host));
-	st = db_prepare(db, "INSERT OR IGNORE INTO prober (id, pid, host, started_at, last_cycle_at)"
-			    " VALUES (1, ?1, ?2, ?3, ?3)",
+	st = db_prepare(db, "INSERT OR REPLACE INTO prober (id, pid, host, started_at, last_cycle_at, kind)"
+			    " VALUES (1, ?1, ?2, ?3, ?3, ?4)",
 			e);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, (int64_t)getpid());
 	sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
+	sqlite3_bind_text(st, 4, db->prober_kind ? db->prober_kind : "watch", -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(db, e, "prober heartbeat");

@@ -46,6 +46,23 @@ wait "$watcher"
 ok "the watcher stops cleanly" test $? -eq 0
 ok "a dashboard takes the probing back" wait_for 15 sql_is "SELECT kind FROM prober" dashboard
 first=$(sql "SELECT pid FROM prober")
+# The lease row gone between two beats (a watcher took it over and stopped
+# before the dashboard noticed) or naming a dead prober: the dashboard takes
+# it again as a dashboard, so that a watcher can still take over from it.
+sql "DELETE FROM prober"
+ok "the row gone, the dashboard takes it again, as a dashboard" \
+	wait_for 15 sql_is "SELECT kind FROM prober" dashboard
+first=$(sql "SELECT pid FROM prober")
+sql "UPDATE prober SET pid = 4194303, kind = 'watch'" # no such process
+ok "a row naming a dead prober: taken again, as a dashboard" \
+	wait_for 15 sql_is "SELECT pid <> 4194303 AND kind = 'dashboard' FROM prober" 1
+"$DRTOP" probe --watch >"$T/watch.out" 2>"$T/watch.err" &
+watcher=$!
+ok "so a watcher still takes over from it" wait_for 10 sql_is "SELECT pid || ' ' || kind FROM prober" "$watcher watch"
+kill -INT "$watcher"
+wait "$watcher"
+ok "a dashboard takes the probing back again" wait_for 15 sql_is "SELECT kind FROM prober" dashboard
+first=$(sql "SELECT pid FROM prober")
 
 tmux send-keys -t second q
 keys q
