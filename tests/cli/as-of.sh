@@ -156,7 +156,7 @@ ok "... no request reached the endpoint" test "$(ctl hits/asof)" -eq 0
 
 # A system known by its probes, replayed after a prober probed it again: its
 # newest probe by T (not the state's newest, after T) is its last probe then,
-# and three intervals without one then make prober-stale then.
+# and three intervals and the timeout without one then make prober-stale then.
 unset DRTOP_NOW
 d system add probed --rto 1h --rpo 1d
 d endpoint add probed "$URL/count/probed" --interval 1s --timeout 1s
@@ -164,7 +164,7 @@ d drill add probed --kind restore --started -2h --recovered -110m
 d checkin probed
 d probe --once --system probed
 first=$(sql "SELECT max(at_ms) / 1000 FROM probe_result")
-after "$((first + 3))" # more than three intervals later
+after "$((first + 4))" # more than three intervals and the timeout later
 t3=$(date +%s)
 v3=$(verdict --now "$t3")
 ok "at T3 the probed system is WARN: prober-stale, its last probe seconds ago" \

@@ -157,9 +157,9 @@ d config set drill-max-age 365d
 
 # --- prober-stale ---
 withep stale-edge --rto 1d --rpo 1d; withep stale-yes --rto 1d --rpo 1d
-sql "INSERT INTO endpoint_state (endpoint_id, last_probe_ms, last_ok) SELECT e.id, ($NOW - 180) * 1000, 1 FROM endpoint e JOIN system s ON s.id = e.system_id WHERE s.name = 'stale-edge'"
-sql "INSERT INTO endpoint_state (endpoint_id, last_probe_ms, last_ok) SELECT e.id, ($NOW - 181) * 1000, 1 FROM endpoint e JOIN system s ON s.id = e.system_id WHERE s.name = 'stale-yes'"
-ok "a probe exactly three intervals old is not stale" lacks stale-edge prober-stale
+sql "INSERT INTO endpoint_state (endpoint_id, last_probe_ms, last_ok) SELECT e.id, ($NOW - 190) * 1000, 1 FROM endpoint e JOIN system s ON s.id = e.system_id WHERE s.name = 'stale-edge'"
+sql "INSERT INTO endpoint_state (endpoint_id, last_probe_ms, last_ok) SELECT e.id, ($NOW - 191) * 1000, 1 FROM endpoint e JOIN system s ON s.id = e.system_id WHERE s.name = 'stale-yes'"
+ok "a probe exactly three intervals and the timeout old (3 x 1m + 10s) is not stale" lacks stale-edge prober-stale
 ok "one second older is" has stale-yes prober-stale
 
 # --- status ---
