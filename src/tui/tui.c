@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "probe.h"
 #include "rc.h"
@@ -87,11 +88,32 @@ static const char *cut_mark = "~";
  * of the edge, so that no number is shown in part ("40m (39m50s-40m1"
  * would read as another figure), and ends with a mark. */
 #define CUT_BACK 24
+/* The screen columns of the character at S (of N bytes, set here): 2 for a
+ * wide one (CJK, most emoji), 0 for a combining one, 1 for one not valid in
+ * the locale (shown as one replacement). */
+static int char_cols(const char *s, size_t *n)
+{
+	mbstate_t st;
+	wchar_t wc;
+	size_t len;
+	int cols;
+
+	memset(&st, 0, sizeof(st));
+	len = mbrtowc(&wc, s, MB_CUR_MAX, &st);
+	if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
+		*n = 1;
+		return 1;
+	}
+	*n = len;
+	cols = wcwidth(wc);
+	return cols < 0 ? 1 : cols;
+}
+
 void tui_put(int y, int x, int w, const char *s)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t i, mark_at = 0, over = 0, space = 0, keep;
-	int col = 0, space_col = -1, cut;
+	size_t i, n, mark_at = 0, over = 0, space = 0, keep;
+	int col = 0, mark_col = -1, space_col = -1, past = 0, cut, cw;
 
 	/* in the pane being drawn: X from its left edge, never past its right one */
 	x += tui_pane_x0;
@@ -99,25 +121,25 @@ void tui_put(int y, int x, int w, const char *s)
 		w = tui_pane_x0 + tui_pane_cols - x;
 	if (w <= 0 || !s)
 		return;
-	/* the bytes where columns W - 1 (the mark's) and W (past the edge) start */
-	for (i = 0; s[i]; i++) {
-		if (((unsigned char)s[i] & 0xc0) == 0x80)
-			continue;
-		if (col == w - 1)
-			mark_at = i;
-		if (col == w) {
-			over = i;
+	/* where the text must end to leave a column for the mark, and the first
+	 * character past the edge, counting screen columns (a wide character two) */
+	for (i = 0; s[i]; i += n) {
+		cw = char_cols(s + i, &n);
+		if (mark_col < 0 && col + cw > w - 1)
+			mark_at = i, mark_col = col;
+		if (col + cw > w) {
+			over = i, past = 1;
 			break;
 		}
 		if (s[i] == ' ' && col < w - 1)
 			space = i, space_col = col;
-		col++;
+		col += cw;
 	}
-	cut = over && s[over + strspn(s + over, " ")]; /* blanks past the edge lose nothing */
-	keep = !cut ? (over ? over : i) : mark_at;
-	if (cut && w > 1 && s[mark_at] != ' ' && s[mark_at - 1] != ' ' && space_col >= 0 &&
-	    w - 1 - space_col <= CUT_BACK)
-		keep = space + 1; /* the word across the edge goes whole */
+	cut = past && s[over + strspn(s + over, " ")]; /* blanks past the edge lose nothing */
+	keep = !cut ? (past ? over : i) : mark_at;
+	if (cut && mark_at > 0 && s[mark_at] != ' ' && s[mark_at - 1] != ' ' && space_col >= 0 &&
+	    mark_col - space_col <= CUT_BACK)
+		keep = space + 1, mark_col = space_col + 1; /* the word across the edge goes whole */
 	for (i = 0; i < keep; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -125,7 +147,7 @@ void tui_put(int y, int x, int w, const char *s)
 	}
 	if (cut) { /* a mark, then blanks to the edge */
 		strbuf_puts(&sb, cut_mark);
-		for (col = (keep == mark_at ? w - 1 : space_col + 1) + 1; col < w; col++)
+		for (col = mark_col + 1; col < w; col++)
 			strbuf_putc(&sb, ' ');
 	}
 	mvaddstr(y, x, strbuf_str(&sb));

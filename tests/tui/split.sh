@@ -39,4 +39,16 @@ ok "narrower: the list alone" wait_for 5 sh -c "! tmux capture-pane -p -t '$S' |
 keys q
 wait_for 5 test -s "$T/exited"
 
+# Wide characters (CJK, emoji) take two columns each: a long owner in them is
+# cut at the edge like any text, never wrapped onto the next line.
+"$DRTOP" system add wide --rto 1h --rpo 1h --owner "支払いチーム 日本語のオーナー名前がとても長い場合 emoji 🚀🚀" >/dev/null
+tmux kill-session -t "$S"
+DASH_COLS=80 DASH_ROWS=24 dashboard --db "'$DRTOP_DB'" --readonly
+wait_for 10 shows "wide" && keys / w i d e Enter Enter
+ok "a page whose owner is in wide characters keeps its lines: the next starts where it should" \
+	wait_for 10 sh -c "tmux capture-pane -p -t '$S' | sed -n 2p | grep -q ' wide   tier 2   owner ' &&
+		tmux capture-pane -p -t '$S' | sed -n 3p | grep -q '^  RTO 1h, worst recovery'"
+keys Escape q
+wait_for 5 test -s "$T/exited"
+
 done_testing
