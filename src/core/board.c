@@ -120,10 +120,11 @@ static int fill_history(struct board_system *s, sqlite3_stmt *st, void *arg)
 	return 0;
 }
 
-/* What a board read under --as-of says after its time; nothing otherwise. */
+/* What a board read under --as-of or --now says after its time, so that it
+ * never passes for the verdict of the present; nothing otherwise. */
 static const char *as_of_note(void)
 {
-	return when_known() ? " (as recorded by then)" : "";
+	return when_known() ? " (as recorded by then)" : when_now_given() ? " (clock set by --now)" : "";
 }
 
 /* The last twelve status changes of every system up to drtop's clock, oldest

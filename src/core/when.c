@@ -19,7 +19,7 @@
 static int fixed_set;
 static int64_t fixed_now;
 static int known_set;
-static int replay_set;
+static int replay_set, now_given;
 static int64_t known_by;
 
 int64_t when_now(void)
@@ -55,11 +55,17 @@ void when_set_replay(int64_t t)
 
 	when_set_now(t);
 	replay_set = t < present;
+	now_given = 1;
 }
 
 int when_replay(void)
 {
 	return replay_set;
+}
+
+int when_now_given(void)
+{
+	return now_given;
 }
 
 void when_set_known(int64_t t)

@@ -42,6 +42,9 @@ void when_set_now(int64_t t);
  * the clock was set so. */
 void when_set_replay(int64_t t);
 int when_replay(void);
+/* Was the clock set by --now (in the past or the future)? What drtop shows
+ * then says so, so that it never passes for a verdict of the present. */
+int when_now_given(void);
 
 /* --as-of T: fix the clock at T and take only the evidence drtop had recorded
  * by T (by the real time of its recording). when_known() says whether there is

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "report.h"
+#include "when.h"
 
 static void str(struct strbuf *sb, const char *key, const char *v, int comma)
 {
@@ -44,7 +45,9 @@ int report_json(const struct board *r, struct db *db, int color, struct strbuf *
 	strbuf_puts(&doc, "{\"drtop_report\":1");
 	str(&doc, "generated_at", r->now_iso, 1);
 	num(&doc, "generated_at_unix", r->now);
-	str(&doc, "as_of", *r->as_of ? r->now_iso : NULL, 1);
+	str(&doc, "as_of", when_known() ? r->now_iso : NULL, 1);
+	if (when_now_given()) /* only then: a report of the present keeps its shape */
+		strbuf_puts(&doc, ",\"clock_set_by_now\":true");
 	num(&doc, "window_s", r->window_s);
 	str(&doc, "ledger_head", *r->ledger_head ? r->ledger_head : NULL, 1);
 	str(&doc, "status", worst[board_exit_status(r)], 1);

@@ -503,12 +503,14 @@ static int draw_notify(struct tui *t, int x, int room)
 
 static void draw_header(struct tui *t)
 {
-	char clock[WHEN_BUFSZ], elsewhere[48], waiting[96];
+	char clock[WHEN_BUFSZ], elsewhere[48], waiting[96], given[128];
 	int64_t unrecorded = t->prober ? prober_unrecorded_since(t->prober) : 0;
 
 	/* a lock of a moment is nothing to tell; two seconds of one are */
 	if (unrecorded && prober_clock_ms() - unrecorded < 2000)
 		unrecorded = 0;
+	/* a clock set by --now or --as-of is a date, not this moment: shown whole */
+	int fixed = when_known() || when_now_given(), cw = fixed ? 21 : 10;
 	int x = 1, clock_shown;
 	size_t wlen, hlen;
 	char *least;
@@ -517,6 +519,11 @@ static void draw_header(struct tui *t)
 			    : t->prober_elsewhere ? elsewhere
 			    : t->prober && unrecorded ? waiting
 			    : t->prober ? "probing" : "not probing";
+
+	if (when_now_given()) { /* never passes for the present */
+		snprintf(given, sizeof(given), "--now, %s", state);
+		state = given;
+	}
 
 	if (unrecorded) { /* what the list shows is older than what the prober has seen */
 		char d[DURATION_BUFSZ];
@@ -542,23 +549,27 @@ static void draw_header(struct tui *t)
 	/* Notifications not delivered come before what the dashboard is doing,
 	 * and before the clock when they need its room too. */
 	least = notify_text(&t->notify, 4, &wlen, &hlen);
-	clock_shown = (int)strlen(least) <= COLS - x - 10;
+	clock_shown = (int)strlen(least) <= COLS - x - cw;
 	free(least);
-	x = draw_notify(t, x, clock_shown ? COLS - x - 10 : COLS - x - 1);
+	x = draw_notify(t, x, clock_shown ? COLS - x - cw : COLS - x - 1);
 	attrset(theme_attr(C_HEADER));
 	when_format(when_now(), clock);
-	if (state == elsewhere && (int)strlen(elsewhere) > COLS - x - 10)
+	if (state == elsewhere && (int)strlen(elsewhere) > COLS - x - cw)
 		snprintf(elsewhere, sizeof(elsewhere), "probing elsewhere"); /* the PID left out */
 	/* What the dashboard is doing (above all whether it probes) comes before
 	 * the clock on a narrow terminal; under --as-of the clock is the time
 	 * shown, and stays. */
-	if (clock_shown && COLS - x - 10 < 12 && !when_known() && COLS - x - 1 >= 8)
+	if (clock_shown && COLS - x - cw < 12 && !fixed && COLS - x - 1 >= 8)
 		clock_shown = 0;
-	if (COLS - x - (clock_shown ? 10 : 1) >= 8)
-		tui_putf(0, x, COLS - x - (clock_shown ? 10 : 1), "%s%s", state,
+	if (COLS - x - (clock_shown ? cw : 1) >= 8)
+		tui_putf(0, x, COLS - x - (clock_shown ? cw : 1), "%s%s", state,
 			 t->loaded_full && !(t->reading && t->yielded_ms) ? "" : ", reading verdict");
-	if (clock_shown)
+	if (clock_shown && fixed) {
+		clock[10] = ' '; /* 2026-11-25 22:25:00Z */
+		tui_put(0, COLS - 20, 20, clock);
+	} else if (clock_shown) {
 		tui_put(0, COLS - 9, 9, clock + 11);
+	}
 }
 
 /* The key bar: the filter first when there is one ("Filter: backup  7 of

@@ -73,6 +73,12 @@ last_args="--as-of $t1 status"; run --as-of "$t1" status
 ok "status --as-of T1 says so in its first line" test "$(head -1 "$T/out")" = "as of $iso1 (as recorded by then)"
 last_args="status"; run status
 ok "... which status without it has not" sh -c '! grep -q "as recorded by then" "$1"' - "$T/out"
+last_args="--now $t1 status"; run --now "$t1" status
+ok "status --now T1 says its clock was set, in its first line" test "$(head -1 "$T/out")" = "as of $iso1 (clock set by --now)"
+last_args="--now $t1 report --format json"; run --now "$t1" report --format json
+ok "so does a JSON report (and its as_of stays null)" sh -c 'grep -q "\"clock_set_by_now\": true" "$1" && grep -q "\"as_of\": null" "$1"' - "$T/out"
+last_args="report --format json"; run report --format json
+ok "... which a report of the present has not" sh -c '! grep -q clock_set_by_now "$1"' - "$T/out"
 last_args="--as-of $t1 report --format nagios"; run --as-of "$t1" report --format nagios
 ok "the Nagios line too: a past state never reads as the present" grep -q "^DRTOP CRITICAL - 1 BREACH, .* OK as of $iso1 (as recorded by then)" "$T/out"
 

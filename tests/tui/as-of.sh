@@ -22,7 +22,7 @@ changes=$(sql "SELECT count(*) FROM audit_log")
 
 dashboard --db "'$DRTOP_DB'" --as-of "$t1"
 ok "the header says the dashboard shows what was recorded by then" wait_for 10 shows "as recorded by then"
-ok "the clock is T1" shows "$(date -u -d "@$t1" +%H:%M:%SZ)"
+ok "the clock is T1, with its date" shows "$(date -u -d "@$t1" '+%Y-%m-%d %H:%M:%SZ')"
 ok "payments-db is in breach as it was at T1: the backfilled check-in takes no part" \
 	wait_for 10 sh -c "tmux capture-pane -p -t '$S' | grep -q '^BREACH *payments-db.*data lag 2d'"
 keys a
@@ -47,6 +47,12 @@ tmux kill-session -t "$S"
 dashboard --db "'$DRTOP_DB'" --readonly
 ok "without --as-of the backfill counts: the data lag is an hour" \
 	wait_for 10 sh -c "tmux capture-pane -p -t '$S' | grep -q '^[A-Z]* *payments-db.*1d/1h'"
+quit
+tmux kill-session -t "$S"
+
+DASH_COLS=100 dashboard --db "'$DRTOP_DB'" --now "$t1" --readonly
+ok "with --now T1 the header says --now, beside T1's date" \
+	wait_for 10 sh -c "tmux capture-pane -p -t '$S' | head -1 | grep -q -- '--now, read-only .*$(date -u -d "@$t1" '+%Y-%m-%d %H:%M:%SZ')'"
 quit
 tmux kill-session -t "$S"
 
