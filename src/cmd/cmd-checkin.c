@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -20,6 +21,7 @@
 
 #include "cmd.h"
 #include "evidence.h"
+#include "util.h"
 #include "when.h"
 
 static const struct opt opts[] = {
@@ -174,6 +176,7 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 	struct evidence_run r;
 	char buf[WHEN_BUFSZ], took[WHEN_BUFSZ];
 	long n = -1, size = -1;
+	char *missing = NULL; /* --size-of's file, missing after the run */
 	int status = 0;
 
 	if (!arg(a, "run") && a->npos > 1)
@@ -238,16 +241,22 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 		if (size_of(arg(a, "size-of"), &sz, e) < 0) {
 			if (!arg(a, "run"))
 				return -1;
-			cmd_note("%s", e->msg); /* the run is recorded all the same, without a size */
+			/* A run whose artifact is missing did not back anything up,
+			 * whatever its status said: recorded as failed, and its
+			 * scheduler told. */
+			cmd_note("%s; the run is recorded as failed", e->msg);
+			missing = xstrdup(e->msg);
 			error_done(e);
+			if (status == 0)
+				status = 1;
 		} else {
 			size = (long)sz;
 		}
 	}
 	evidence_run_init(&r, at);
 	r.schedule = arg(a, "schedule");
-	r.ok = !arg(a, "failed") && n <= 0;
-	r.note = arg(a, "note");
+	r.ok = !arg(a, "failed") && n <= 0 && !missing;
+	r.note = missing ? missing : arg(a, "note");
 	r.exit_status = n;
 	r.size_bytes = size;
 	r.artifact = arg(a, "artifact");
@@ -259,8 +268,10 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 		/* the job's own status is what its scheduler must see */
 		cmd_note("%s; the run is not recorded", e->msg);
 		error_done(e);
+		free(missing);
 		return status;
 	}
+	free(missing);
 	fprintf(ctx->out, "recorded %s backup of %s at %s", r.ok ? "a successful" : "a failed",
 		system, when_format(at, buf));
 	if (started >= 0)

@@ -186,6 +186,11 @@ run checkin wrapped --run --size-of "$T/artifact" -- sh -c 'exit 0'
 ok "--run: exits as the command did" test "$rc" -eq 0
 ok "... records a start, the finish, the exit status and the size" \
 	test "$(sql "SELECT ok, exit_status, size_bytes, start_id IS NOT NULL, started_at <= at FROM checkin WHERE id = (SELECT max(id) FROM checkin)")" = "1|0|12|1|1"
+run checkin wrapped --run --size-of "$T/not-written" -- sh -c 'exit 0'
+ok "--run: a command that exits 0 but leaves no --size-of file: exit 1" test "$rc" -eq 1
+ok "... saying so" err_has "--size-of $T/not-written: No such file or directory; the run is recorded as failed"
+ok "... and the run is recorded failed (its exit status 0), the reason its note" \
+	test "$(sql "SELECT ok, exit_status, note FROM checkin WHERE id = (SELECT max(id) FROM checkin)")" = "0|0|--size-of $T/not-written: No such file or directory"
 run checkin wrapped --run -- sh -c 'echo from the job; exit 3'
 ok "--run: a failing command's exit status is drtop's" test "$rc" -eq 3
 ok "... its output passes through" out_has "from the job"
