@@ -246,6 +246,7 @@ problem (seq, subject, problem) AS (
                                             || ' before it ' || CASE WHEN seq = prev_seq + 2 THEN 'is' ELSE 'are' END
                                             || ' missing: removed'
          WHEN hash IS NULL THEN 'not sealed: written outside drtop'
+         WHEN before IS NULL THEN 'it follows entry ' || prev_seq || ', which is not sealed: its own hash cannot be checked'
          WHEN hash IS NOT computed THEN 'its hash does not match its contents: changed after it was recorded'
          ELSE 'it does not follow the entry before it: an entry was removed, inserted or reordered'
     END

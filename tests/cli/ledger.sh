@@ -348,4 +348,20 @@ sqlite3 "$old" "UPDATE outage SET ended_ms = 3000"
 run --db "$old" db verify
 ok "a change to what the genesis covered is found" sh -c "test $rc -eq 65 && grep -q 'outage 1: changed outside drtop' '$T/out'"
 
+# Entries written outside drtop (its triggers fired by hand, never sealed),
+# then one of drtop's own: the foreign ones are named, drtop's is not blamed
+# for a changed content it does not have.
+u="$T/unsealed.db"
+"$DRTOP" --db "$u" system add web --rto 1h --rpo 1h >/dev/null
+sqlite3 "$u" "BEGIN; INSERT INTO audit_context (id, actor, at) VALUES (1, 'x', 0);
+	UPDATE system SET owner = 'mallory' WHERE name = 'web'; DELETE FROM audit_context; COMMIT;"
+"$DRTOP" --db "$u" checkin web >/dev/null
+own=$(sqlite3 "$u" "SELECT max(seq) FROM ledger")
+run --db "$u" db verify
+ok "entries written outside drtop are named not sealed" sh -c "test $rc -eq 65 && grep -q ': not sealed: written outside drtop' '$T/out'"
+ok "drtop's own entry after them is said to follow one, not to be changed" \
+	sh -c "grep -q '^ledger entry $own: it follows entry $((own - 1)), which is not sealed' '$T/out' && ! grep -q '^ledger entry $own: its hash does not match' '$T/out'"
+ok "the plain sqlite3 query says the same" \
+	sh -c "sqlite3 -readonly '$u' <'$QUERY' | grep -q '^$own|ledger entry $own|it follows entry $((own - 1)), which is not sealed'"
+
 done_testing
