@@ -671,10 +671,11 @@ int inventory_endpoint_rm(struct db *db, int64_t id, int purge, struct error *e)
 		return -1;
 	if (outages || results)
 		return error_set(e, ERR_DATA,
-				 "endpoint %lld has recorded evidence (%lld outages, %lld probes): "
+				 "endpoint %lld has recorded evidence (%lld outage%s, %lld probe%s): "
 				 "removing it erases that from the verdict and from every --as-of; "
 				 "--purge removes it with its evidence (the ledger keeps the trace)",
-				 (long long)id, (long long)outages, (long long)results);
+				 (long long)id, (long long)outages, outages == 1 ? "" : "s",
+				 (long long)results, results == 1 ? "" : "s");
 	st = db_prepare(db, "DELETE FROM main.endpoint WHERE id = ?1", e);
 	if (!st)
 		return -1;

@@ -42,7 +42,7 @@ sys=$(sql "SELECT system_id FROM endpoint WHERE id = $id")
 sql "INSERT INTO probe_result (endpoint_id, at_ms, ok, error) VALUES ($id, 1795000000000, 0, 'down'), ($id, 1795010000000, 1, NULL);
      INSERT INTO outage (system_id, endpoint_id, started_ms, ended_ms) VALUES ($sys, $id, 1795000000000, 1795010000000)"
 fails "rm of an endpoint with evidence is refused, saying what it would erase" 65 \
-	"endpoint $id has recorded evidence (1 outages, 2 probes): removing it erases that from the verdict and from every --as-of; --purge removes it with its evidence" \
+	"endpoint $id has recorded evidence (1 outage, 2 probes): removing it erases that from the verdict and from every --as-of; --purge removes it with its evidence" \
 	endpoint rm "$id"
 succeeds "--purge removes it, with its evidence" endpoint rm --purge "$id"
 ok "its outage and results gone with it" test "$(sql "SELECT (SELECT count(*) FROM outage WHERE endpoint_id = $id) + (SELECT count(*) FROM probe_result WHERE endpoint_id = $id)")" = 0
