@@ -78,9 +78,8 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 	if (verdict_snapshot(ctx->db, e) < 0)
 		return -1;
 	/* A table read later must not pass for the present. */
-	if (f == OUT_TABLE && (when_known() || when_now_given()))
-		fprintf(ctx->out, "as of %s (%s)\n\n", when_format(when_now(), iso),
-			when_known() ? "as recorded by then" : "clock set by --now");
+	if (f == OUT_TABLE && when_clock_note())
+		fprintf(ctx->out, "as of %s (%s)\n\n", when_format(when_now(), iso), when_clock_note());
 	rc = output_list(ctx, a, table_sql, data_sql, e);
 	if (rc == 0 && f == OUT_TABLE) {
 		st = db_prepare(ctx->db, findings_sql, e);

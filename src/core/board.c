@@ -124,7 +124,13 @@ static int fill_history(struct board_system *s, sqlite3_stmt *st, void *arg)
  * never passes for the verdict of the present; nothing otherwise. */
 static const char *as_of_note(void)
 {
-	return when_known() ? " (as recorded by then)" : when_now_given() ? " (clock set by --now)" : "";
+	static char note[40];
+	const char *clock = when_clock_note();
+
+	if (!clock)
+		return "";
+	snprintf(note, sizeof(note), " (%s)", clock);
+	return note;
 }
 
 /* The last twelve status changes of every system up to drtop's clock, oldest

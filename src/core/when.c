@@ -68,6 +68,11 @@ int when_now_given(void)
 	return now_given;
 }
 
+const char *when_clock_note(void)
+{
+	return known_set ? "as recorded by then" : now_given ? "clock set by --now" : NULL;
+}
+
 void when_set_known(int64_t t)
 {
 	when_set_now(t);

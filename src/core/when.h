@@ -45,6 +45,9 @@ int when_replay(void);
 /* Was the clock set by --now (in the past or the future)? What drtop shows
  * then says so, so that it never passes for a verdict of the present. */
 int when_now_given(void);
+/* What a verdict shown under --as-of or --now says of its clock ("as
+ * recorded by then", "clock set by --now"); NULL for the present. */
+const char *when_clock_note(void);
 
 /* --as-of T: fix the clock at T and take only the evidence drtop had recorded
  * by T (by the real time of its recording). when_known() says whether there is

@@ -514,7 +514,7 @@ static void draw_header(struct tui *t)
 	int x = 1, clock_shown;
 	size_t wlen, hlen;
 	char *least;
-	const char *state = when_known() ? "as recorded by then"
+	const char *state = when_known() ? when_clock_note()
 			    : t->o->readonly ? "read-only"
 			    : t->prober_elsewhere ? elsewhere
 			    : t->prober && unrecorded ? waiting
