@@ -41,37 +41,43 @@ static int wanted(const struct board_options *o, const char *name, const char *s
 	return 0;
 }
 
-static const struct board *sort_board;
+/* A system's id and its index in the board, sorted by id for find_system. */
+struct by_id {
+	int64_t id;
+	size_t i;
+};
 
 static int by_id(const void *a, const void *b)
 {
-	int64_t x = sort_board->systems[*(const size_t *)a].id, y = sort_board->systems[*(const size_t *)b].id;
+	int64_t x = ((const struct by_id *)a)->id, y = ((const struct by_id *)b)->id;
 
 	return x < y ? -1 : x > y;
 }
 
-/* The indexes of B's systems sorted by id, for find_system; the caller frees. */
-static size_t *index_by_id(const struct board *b)
+/* B's systems sorted by id, for find_system; the caller frees. */
+static struct by_id *index_by_id(const struct board *b)
 {
-	size_t i, *byid = xcalloc(b->nsystems + 1, sizeof(size_t));
+	struct by_id *byid = xcalloc(b->nsystems + 1, sizeof(*byid));
+	size_t i;
 
-	for (i = 0; i < b->nsystems; i++)
-		byid[i] = i;
-	sort_board = b;
-	qsort(byid, b->nsystems, sizeof(size_t), by_id);
+	for (i = 0; i < b->nsystems; i++) {
+		byid[i].id = b->systems[i].id;
+		byid[i].i = i;
+	}
+	qsort(byid, b->nsystems, sizeof(*byid), by_id);
 	return byid;
 }
 
-static struct board_system *find_system(const size_t *byid, const struct board *r, int64_t id)
+static struct board_system *find_system(const struct by_id *byid, const struct board *r, int64_t id)
 {
 	size_t lo = 0, hi = r->nsystems;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int64_t v = r->systems[byid[mid]].id;
+		int64_t v = byid[mid].id;
 
 		if (v == id)
-			return &r->systems[byid[mid]];
+			return &r->systems[byid[mid].i];
 		if (v < id)
 			lo = mid + 1;
 		else
@@ -87,7 +93,7 @@ static int each_system_row(struct db *db, const struct board *b, sqlite3_stmt *s
 			   int (*fill)(struct board_system *s, sqlite3_stmt *st, void *arg), void *arg,
 			   const char *what, struct error *e)
 {
-	size_t *byid = index_by_id(b);
+	struct by_id *byid = index_by_id(b);
 	int rc;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -121,16 +127,12 @@ static int fill_history(struct board_system *s, sqlite3_stmt *st, void *arg)
 }
 
 /* What a board read under --as-of or --now says after its time, so that it
- * never passes for the verdict of the present; nothing otherwise. */
-static const char *as_of_note(void)
+ * never passes for the verdict of the present; "" otherwise. */
+static void as_of_note(struct board *b)
 {
-	static char note[40];
 	const char *clock = when_clock_note();
 
-	if (!clock)
-		return "";
-	snprintf(note, sizeof(note), " (%s)", clock);
-	return note;
+	snprintf(b->as_of, sizeof(b->as_of), clock ? " (%s)" : "", clock);
 }
 
 /* The last twelve status changes of every system up to drtop's clock, oldest
@@ -310,7 +312,7 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 	}
 	sqlite3_finalize(st);
 	when_format(r->now, r->now_iso);
-	r->as_of = as_of_note();
+	as_of_note(r);
 	/* With a window of its own the verdict is read inside a transaction that
 	 * is rolled back: not the verdict to keep. */
 	r->snapshot = o->snapshot && !o->window_s;
@@ -440,10 +442,10 @@ int board_load(struct db *db, const struct board_options *o, struct board *r, st
 		return rc;
 	}
 	sqlite3_progress_handler(db->h, 1000, progress, (void *)o);
-	sqlite3_busy_handler(db->h, busy, (void *)o);
+	db_busy_handler(db, busy, (void *)o);
 	rc = load(db, o, r, e);
 	sqlite3_progress_handler(db->h, 0, NULL, NULL);
-	sqlite3_busy_timeout(db->h, db_busy_timeout_ms());
+	db_busy_handler(db, NULL, NULL);
 	if (rc < 0)
 		board_free(r);
 	return rc;
@@ -739,7 +741,7 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 	sqlite3_finalize(st);
 	b->now = when_now();
 	when_format(b->now, b->now_iso);
-	b->as_of = as_of_note();
+	as_of_note(b);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the systems");
 	return load_down(db, b, e);

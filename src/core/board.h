@@ -53,7 +53,7 @@ struct board_text;
 struct board {
 	int64_t now;
 	char now_iso[32];
-	const char *as_of; /* "" or, under --as-of, a note that later records took no part */
+	char as_of[48]; /* "" or, under --as-of or --now, a note of what the clock is */
 	int64_t window_s;
 	double near_ratio;
 	struct board_system *systems;

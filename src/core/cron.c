@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +34,14 @@ struct zone {
 };
 
 static struct zone *zones;
+/* The zones' offsets and the remembered gaps are the process's, shared by
+ * its threads (the dashboard reads the verdict, which appends due runs, on a
+ * thread of its own): every entry point below holds this lock. */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static struct zone *zone_get(const char *name);
+struct cron;
+static int next_in_zone(const struct cron *c, int64_t after, int64_t *next);
 
 struct cron {
 	uint64_t minutes; /* bit n: minute n (0-59) */
@@ -167,7 +174,7 @@ static int parse_field(const char *expr, const char *s, const char *end, const s
 
 /* Is TZ a zone of the system's tz database? Read once per zone and process:
  * an import checks the zone of every schedule it reads. */
-int cron_zone_check(const char *tz, struct error *e)
+static int zone_check(const char *tz, struct error *e)
 {
 	const char *dir = getenv("TZDIR");
 	char *path, magic[4];
@@ -199,7 +206,7 @@ int cron_zone_check(const char *tz, struct error *e)
 	return 0;
 }
 
-struct cron *cron_new(const char *expr, const char *tz, struct error *e)
+static struct cron *parse(const char *expr, const char *tz, struct error *e)
 {
 	struct cron *c;
 	const char *p = expr, *start[5], *end[5];
@@ -228,7 +235,7 @@ struct cron *cron_new(const char *expr, const char *tz, struct error *e)
 	}
 	if (!zone)
 		zone = xstrdup(tz ? tz : "UTC");
-	if (cron_zone_check(zone, e) < 0) {
+	if (zone_check(zone, e) < 0) {
 		free(zone);
 		return NULL;
 	}
@@ -283,7 +290,7 @@ struct cron *cron_new(const char *expr, const char *tz, struct error *e)
 	c->dow_star = *start[4] == '*';
 	c->zone = zone;
 	c->z = zone_get(zone);
-	if (cron_next(c, when_now(), &probe) < 0) {
+	if (next_in_zone(c, when_now(), &probe) < 0) {
 		error_set(e, ERR_DATA, "cron expression '%s' never runs", expr);
 		cron_free(c);
 		return NULL;
@@ -620,7 +627,12 @@ static int next_in_zone(const struct cron *c, int64_t after, int64_t *next)
 
 int cron_next(const struct cron *c, int64_t after, int64_t *next)
 {
-	return next_in_zone(c, after, next);
+	int rc;
+
+	pthread_mutex_lock(&cache_lock);
+	rc = next_in_zone(c, after, next);
+	pthread_mutex_unlock(&cache_lock);
+	return rc;
 }
 
 /*
@@ -665,7 +677,7 @@ static int max_gap_walk(const struct cron *c, int64_t from, int64_t horizon, int
 	return 0;
 }
 
-int cron_max_gap(const struct cron *c, int64_t from, int64_t horizon, int64_t *gap)
+static int max_gap(const struct cron *c, int64_t from, int64_t horizon, int64_t *gap)
 {
 	int flags = c->dom_star | c->dow_star << 1 | c->hour_star << 2;
 	int64_t day = floor_div(from, 86400);
@@ -697,4 +709,34 @@ int cron_max_gap(const struct cron *c, int64_t from, int64_t horizon, int64_t *g
 	m->used = 1;
 	*gap = m->gap;
 	return m->rc;
+}
+
+int cron_max_gap(const struct cron *c, int64_t from, int64_t horizon, int64_t *gap)
+{
+	int rc;
+
+	pthread_mutex_lock(&cache_lock);
+	rc = max_gap(c, from, horizon, gap);
+	pthread_mutex_unlock(&cache_lock);
+	return rc;
+}
+
+int cron_zone_check(const char *tz, struct error *e)
+{
+	int rc;
+
+	pthread_mutex_lock(&cache_lock);
+	rc = zone_check(tz, e);
+	pthread_mutex_unlock(&cache_lock);
+	return rc;
+}
+
+struct cron *cron_new(const char *expr, const char *tz, struct error *e)
+{
+	struct cron *c;
+
+	pthread_mutex_lock(&cache_lock);
+	c = parse(expr, tz, e);
+	pthread_mutex_unlock(&cache_lock);
+	return c;
 }

@@ -977,8 +977,18 @@ int db_try_begin(struct db *db, struct error *e)
 
 	sqlite3_busy_timeout(db->h, 0);
 	rc = db_begin(db, e);
-	sqlite3_busy_timeout(db->h, db_busy_timeout_ms());
+	db_busy_handler(db, db->busy_fn, db->busy_arg);
 	return rc;
+}
+
+void db_busy_handler(struct db *db, int (*fn)(void *arg, int count), void *arg)
+{
+	db->busy_fn = fn;
+	db->busy_arg = arg;
+	if (fn)
+		sqlite3_busy_handler(db->h, fn, arg);
+	else
+		sqlite3_busy_timeout(db->h, db_busy_timeout_ms());
 }
 
 int db_refuse_as_of(struct error *e)

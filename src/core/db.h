@@ -59,6 +59,9 @@ struct db {
 	int scratch; /* a private copy (db_private_copy): written to try plans, even under --as-of */
 	int shadowed; /* reads only what was recorded by --as-of's time (shadow_unrecorded) */
 	int created;  /* this process made the file: a command that fails removes it */
+	/* the busy handler db_busy_handler installed, kept across db_try_begin; NULL: the timeout */
+	int (*busy_fn)(void *arg, int count);
+	void *busy_arg;
 	struct ledger_bulk *bulk;    /* entries staged while writing in bulk (ledger.c), or NULL */
 	struct {
 		const char *sql;
@@ -117,6 +120,9 @@ struct db *db_private_copy(struct db *src, struct error *e);
 int db_begin(struct db *db, struct error *e);
 /* The same without waiting for a lock: fails at once with ERR_BUSY. */
 int db_try_begin(struct db *db, struct error *e);
+/* Wait for locks with FN (sqlite3_busy_handler) rather than the busy timeout,
+ * until called again with NULL; db_try_begin keeps it. */
+void db_busy_handler(struct db *db, int (*fn)(void *arg, int count), void *arg);
 /* Commit; refused (rolled back, ERR_USAGE) while --now sets the clock ahead of the real time. */
 int db_commit(struct db *db, struct error *e);
 void db_rollback(struct db *db);

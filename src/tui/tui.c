@@ -1,5 +1,5 @@
 /*
- * tui.c - the dashboard: one loop, one thread.
+ * tui.c - the dashboard: one loop, and a thread that reads the verdict.
  *
  * The loop waits in curl_multi_poll (through prober_step) with the terminal
  * as the extra descriptor, so keys and probes are served together. It probes
@@ -7,7 +7,8 @@
  * --watch` takes: when another dashboard or a watcher holds it, or in
  * --readonly, it only reads (and takes the lease when it is free again).
  * The board (core/board.c: the verdict views) is re-read every few seconds
- * and after every change, so edits made elsewhere appear too.
+ * and after every change, so edits made elsewhere appear too; the reading
+ * is done on a thread of its own (reader.c), so that no key waits for it.
  *
  * The views (view.h) draw the screen below the header and take their keys:
  * the list (view-list.c), a system's page with its what-if (view-detail.c,
@@ -32,6 +33,7 @@
 
 #include "probe.h"
 #include "rc.h"
+#include "reader.h"
 #include "prober.h"
 #include "recorder.h"
 #include "theme.h"
@@ -205,9 +207,13 @@ void tui_message(struct tui *t, int error, const char *fmt, ...)
 static void serve(struct tui *t, int wait_ms);
 static void draw(struct tui *t);
 
-/* While the verdict is read: every 10 ms, one pass of the loop without
- * waiting (probes, keys, the clock) and a redraw of what changed. The board
- * on screen stays the old one until the new one is read. */
+/* A read on the reader's thread that lasts longer than this is said in the header. */
+#define READING_SHOWN_MS 100
+
+/* While the verdict is read on the loop's own thread (when no reader thread
+ * could start): every 10 ms, one pass of the loop without waiting (probes,
+ * keys, the clock) and a redraw of what changed. The board on screen stays
+ * the old one until the new one is read. */
 static int read_yield(void *arg)
 {
 	struct tui *t = arg;
@@ -226,19 +232,63 @@ static int read_yield(void *arg)
 	return t->quit || interrupted;
 }
 
+/* Put board B, just read (RC 0), on the screen, or say why it could not be
+ * read (RC -1, E, and SQLite's result CODE). */
+static void reload_done(struct tui *t, int quick, int rc, int code, struct board *b, struct error *e)
+{
+	int64_t keep;
+
+	t->reading = 0;
+	if (t->yielded_ms)
+		t->dirty = 1;
+	if (rc < 0) {
+		board_free(b); /* what a failed quick look read */
+		if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+			t->damaged = *e; /* its message, kept for the exit */
+			t->quit = 1;
+			return;
+		}
+		if (!t->quit && !interrupted)
+			tui_message(t, 1, "%s", e->msg);
+		error_done(e);
+		t->next_reload_ms = probe_now_ms() + 5000;
+		return;
+	}
+	/* A system chosen stays selected (t->rows index the board read before);
+	 * until one is, the selection is the top row, the worst. */
+	keep = t->chosen ? view_list_selected_id(t) : 0;
+	board_free(&t->board);
+	t->board = *b;
+	t->loaded_full = !quick;
+	view_list_board_changed(t);
+	view_list_arrange_keeping(t, keep);
+	view_order_board_changed(t);
+	t->load_cost_ms = probe_now_ms() - t->read_started_ms;
+	/* Re-read every 2 s, or less often when reading costs more (large inventories). */
+	t->next_reload_ms = probe_now_ms() + (t->load_cost_ms * 10 > 2000 ? t->load_cost_ms * 10 : 2000);
+	if (t->reload_again) {
+		t->reload_again = 0;
+		t->next_reload_ms = 0;
+	}
+}
+
 void tui_reload(struct tui *t, int quick)
 {
 	struct error e = {0};
 	struct board b;
-	int64_t t0 = probe_now_ms(), keep;
 	int rc;
 
-	if (t->reading) { /* asked while reading (a key between its steps): read again after */
+	if (t->reading) { /* asked while reading: read again after */
 		t->reload_again = 1;
 		return;
 	}
 	t->reading = !quick;
 	t->yielded_ms = 0;
+	t->read_started_ms = probe_now_ms();
+	if (!quick && t->rthread) { /* on the reader's thread: reload_collect takes the board */
+		reader_ask(t->rthread, t->prober != NULL);
+		return;
+	}
 	rc = quick ? board_load_quick(t->reader, &b, &e)
 		   : board_load(t->reader,
 				&(struct board_options){.yield = t->reader != t->db ? read_yield : NULL,
@@ -250,39 +300,24 @@ void tui_reload(struct tui *t, int quick)
 	 * that would hold up probing, keys and the screen. */
 	if (rc == 0 && !quick && t->prober)
 		rc = board_note_history(t->reader, &b, &e);
-	t->reading = 0;
-	if (t->yielded_ms)
-		t->dirty = 1;
-	if (rc < 0) {
-		int code = sqlite3_extended_errcode(t->reader->h) & 0xff;
+	reload_done(t, quick, rc, rc < 0 ? sqlite3_extended_errcode(t->reader->h) & 0xff : 0, &b, &e);
+}
 
-		board_free(&b); /* what a failed quick look read */
-		if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
-			t->damaged = e; /* its message, kept for the exit */
-			t->quit = 1;
-			return;
-		}
-		if (!t->quit && !interrupted)
-			tui_message(t, 1, "%s", e.msg);
-		error_done(&e);
-		t->next_reload_ms = probe_now_ms() + 5000;
+/* The board the reader's thread has read, once it is done; until then, after
+ * a moment, the header says the verdict is being read. */
+static void reload_collect(struct tui *t)
+{
+	struct error e = {0};
+	struct board b;
+	int rc, code;
+
+	if (!t->rthread || !t->reading)
 		return;
-	}
-	/* A system chosen stays selected (t->rows index the board read before);
-	 * until one is, the selection is the top row, the worst. */
-	keep = t->chosen ? view_list_selected_id(t) : 0;
-	board_free(&t->board);
-	t->board = b;
-	t->loaded_full = !quick;
-	view_list_board_changed(t);
-	view_list_arrange_keeping(t, keep);
-	view_order_board_changed(t);
-	t->load_cost_ms = probe_now_ms() - t0;
-	/* Re-read every 2 s, or less often when reading costs more (large inventories). */
-	t->next_reload_ms = probe_now_ms() + (t->load_cost_ms * 10 > 2000 ? t->load_cost_ms * 10 : 2000);
-	if (t->reload_again) {
-		t->reload_again = 0;
-		t->next_reload_ms = 0;
+	if (reader_take(t->rthread, &b, &rc, &code, &e)) {
+		reload_done(t, 0, rc, code, &b, &e);
+	} else if (!t->yielded_ms && probe_now_ms() - t->read_started_ms >= READING_SHOWN_MS) {
+		t->yielded_ms = probe_now_ms();
+		t->dirty = 1;
 	}
 }
 
@@ -378,7 +413,7 @@ static void read_notify(struct tui *t)
 	struct notify_status s;
 
 	t->next_notify_ms = probe_now_ms() + 2000;
-	if (notify_status_read(t->reader, t->prober != NULL, &s, NULL) < 0)
+	if (notify_status_read(t->db, t->prober != NULL, &s, NULL) < 0)
 		return;
 	if (s.waiting != t->notify.waiting || s.failed != t->notify.failed || s.held != t->notify.held ||
 	    s.am_failing != t->notify.am_failing ||
@@ -1020,7 +1055,12 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 		draw(&t);
 	if (o->frames == 1)
 		t.quit = 1; /* the first frame only: how fast it comes is measured */
-	else if (!t.quit)
+	/* The verdict is read on a thread of its own, except when frames are
+	 * counted (each then shows a read that is done) or no second connection
+	 * opened. */
+	if (!t.quit && !o->frames && t.reader != db)
+		t.rthread = reader_start(t.reader);
+	if (!t.quit)
 		tui_reload(&t, 0);
 	if (!t.quit) {
 		start_prober(&t);
@@ -1040,7 +1080,9 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 			if (o->frames && t.frames >= o->frames)
 				break;
 		}
-		serve(&t, view_drill_running(&t) ? 50 : 250); /* a drill's probes: step it often */
+		/* a drill's probes: step it often; a read on the reader's thread: take it when done */
+		serve(&t, t.rthread && t.reading ? 10 : view_drill_running(&t) ? 50 : 250);
+		reload_collect(&t);
 		follow_inventory(&t);
 		if (probe_now_ms() >= t.next_reload_ms) {
 			tui_reload(&t, 0);
@@ -1051,6 +1093,7 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 		if (o->frames)
 			t.dirty = 1;
 	}
+	reader_stop(t.rthread);
 	stop_prober(&t, 200);
 	endwin();
 	fatal_set_cleanup(NULL);

@@ -60,9 +60,11 @@ struct tui {
 	int64_t next_reload_ms, load_cost_ms;
 	struct notify_status notify; /* the outbox at a glance, for the header */
 	int64_t next_notify_ms;      /* when it is read again */
-	/* A full read of the verdict is under way; the loop serves keys between its steps. */
+	/* A full read of the verdict is under way: on the reader's thread
+	 * (rthread), or on this one with the loop served between its steps. */
+	struct reader *rthread;
 	int reading, reload_again;
-	int64_t yielded_ms;
+	int64_t read_started_ms, yielded_ms; /* yielded_ms: the header says so */
 	int utf8, dirty, quit, frames;
 	/* what-if in the detail view */
 	int whatif_on;

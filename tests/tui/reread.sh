@@ -17,7 +17,9 @@ ok "with the full verdict read" wait_for 10 lacks "reading verdict"
 # does, and makes the index header's two copies differ, as they do during a
 # recovery. A reader then waits (SQLITE_BUSY_RECOVERY, through the busy
 # handler) until the header is put back and the locks are let go.
-python3 - "$DRTOP_DB-shm" "$T/locked" "$T/release" <<'PY' &
+hold_lock() { # until $T/release exists; $T/locked once held
+	rm -f "$T/locked" "$T/release"
+	python3 - "$DRTOP_DB-shm" "$T/locked" "$T/release" <<'PY' &
 import fcntl, mmap, os, sys, time
 fd = os.open(sys.argv[1], os.O_RDWR)
 deadline = time.time() + 10
@@ -42,7 +44,8 @@ m.flush()
 fcntl.lockf(fd, fcntl.LOCK_UN, 1, 122)
 fcntl.lockf(fd, fcntl.LOCK_UN, 1, 120)
 PY
-pids="$!"
+}
+hold_lock
 ok "the file is locked" wait_for 5 test -e "$T/locked"
 keys R
 ok "r starts a re-read, which waits for the lock" wait_for 5 shows "reading verdict"
@@ -58,8 +61,17 @@ ok "and closes" wait_for 2 shows "STATUS.* SYSTEM"
 touch "$T/release"
 wait
 ok "the lock gone, the re-read ends" wait_for 5 lacks "reading verdict"
+
+# q during a re-read leaves at once: the read is abandoned, not waited for
+# (it would wait for the lock for 30 s).
+hold_lock
+ok "the file is locked again" wait_for 5 test -e "$T/locked"
+keys R
+ok "R starts a re-read, which waits for the lock" wait_for 5 shows "reading verdict"
 keys q
-ok "q quits" wait_for 5 grep -q 'EXITED 0' "$T/exited"
+ok "q quits during the re-read, without waiting for it" wait_for 3 grep -q 'EXITED 0' "$T/exited"
+touch "$T/release"
+wait
 ok "nothing on stderr" test ! -s "$T/stderr"
 
 done_testing
