@@ -93,11 +93,15 @@ static int each_system_row(struct db *db, const struct board *b, sqlite3_stmt *s
 			   int (*fill)(struct board_system *s, sqlite3_stmt *st, void *arg), void *arg,
 			   const char *what, struct error *e)
 {
-	struct by_id *byid = index_by_id(b);
+	struct by_id *byid = NULL; /* made at the first row: many reads have none */
 	int rc;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct board_system *s = find_system(byid, b, sqlite3_column_int64(st, 0));
+		struct board_system *s;
+
+		if (!byid)
+			byid = index_by_id(b);
+		s = find_system(byid, b, sqlite3_column_int64(st, 0));
 
 		if (s && fill(s, st, arg)) {
 			rc = SQLITE_DONE; /* stopped early: the rest is not wanted */
@@ -172,8 +176,9 @@ static int load_down(struct db *db, struct board *b, struct error *e)
 			    "SELECT system_id, min(started_ms), max(lower_ms) FROM ("
 			    " SELECT system_id, started_ms, lower_ms FROM v_outage_measure WHERE ongoing"
 			    " UNION ALL SELECT o.system_id, o.started_ms, max(p.now * 1000 - o.started_ms, 0)"
-			    " FROM outage o JOIN v_settings p WHERE o.planned AND o.started_ms / 1000 <= p.now"
-			    " AND (o.ended_ms IS NULL OR o.ended_ms / 1000 > p.now)) GROUP BY system_id",
+			    " FROM v_settings p JOIN outage o"
+			    " ON o.ended_ms IS NULL OR o.ended_ms >= (p.now + 1) * 1000" /* through outage_ended */
+			    " WHERE o.planned AND o.started_ms / 1000 <= p.now) GROUP BY system_id",
 			    fill_down, "reading the outages going on", e) < 0)
 		return -1;
 	for (i = 0; i < b->nsystems; i++)
@@ -297,6 +302,35 @@ static int load_findings(struct db *db, struct board *r, struct error *e)
 	return 0;
 }
 
+/* A system's name and its index in the board, sorted by name for rank_names. */
+struct by_name {
+	const char *name;
+	size_t i;
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct by_name *)a)->name, ((const struct by_name *)b)->name);
+}
+
+/* Each system's place by name, worked out as the board is read (on the
+ * thread that reads it), so that a list sorts on integers alone. */
+static void rank_names(struct board *b)
+{
+	struct by_name *v = xcalloc(b->nsystems + 1, sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < b->nsystems; i++) {
+		v[i].name = b->systems[i].name;
+		v[i].i = i;
+	}
+	qsort(v, b->nsystems, sizeof(*v), by_name);
+	b->name_rank = xcalloc(b->nsystems + 1, sizeof(*b->name_rank));
+	for (i = 0; i < b->nsystems; i++)
+		b->name_rank[v[i].i] = i;
+	free(v);
+}
+
 static int load_rows(struct db *db, const struct board_options *o, struct board *r, struct error *e)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT now, window_s, rpo_near_ratio FROM v_settings", e);
@@ -336,14 +370,14 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 		s = &r->systems[r->nsystems++];
 		memset(s, 0, sizeof(*s));
 		s->id = sqlite3_column_int64(st, 0);
-		s->name = db_column_strdup(st, 1);
-		s->status = db_column_strdup(st, 2);
-		s->worst_finding = db_column_strdup(st, 3);
-		s->owner = db_column_strdup(st, 4);
-		s->strategy = db_column_strdup(st, 5);
-		s->recommended = db_column_strdup(st, 6);
-		s->recovery_point = db_column_strdup(st, 7);
-		s->last_probe = db_column_strdup(st, 8);
+		s->name = text_column(r, st, 1);
+		s->status = text_column(r, st, 2);
+		s->worst_finding = text_column(r, st, 3);
+		s->owner = text_column(r, st, 4);
+		s->strategy = text_column(r, st, 5);
+		s->recommended = text_column(r, st, 6);
+		s->recovery_point = text_column(r, st, 7);
+		s->last_probe = text_column(r, st, 8);
 		s->tier = col_int(st, 9);
 		s->cost_tier = col_int(st, 10);
 		s->recommended_cost_tier = col_int(st, 11);
@@ -381,6 +415,7 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the verdict");
+	rank_names(r);
 	if (load_findings(db, r, e) < 0)
 		return -1;
 	if (load_down(db, r, e) < 0)
@@ -505,20 +540,10 @@ void board_free(struct board *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->nsystems; i++) {
-		struct board_system *s = &r->systems[i];
-
-		free(s->findings);
-		free(s->name);
-		free(s->status);
-		free(s->worst_finding);
-		free(s->owner);
-		free(s->strategy);
-		free(s->recommended);
-		free(s->recovery_point);
-		free(s->last_probe);
-	}
+	for (i = 0; i < r->nsystems; i++)
+		free(r->systems[i].findings); /* their strings, and the systems', are in r->text */
 	free(r->systems);
+	free(r->name_rank);
 	while (r->text) {
 		struct board_text *next = r->text->next;
 
@@ -691,11 +716,12 @@ int board_exit_status(const struct board *r)
 int board_load_quick(struct db *db, struct board *b, struct error *e)
 {
 	static const char sql[] =
-		"SELECT s.id, s.name, coalesce((SELECT h.status FROM status_history h WHERE"
-		" h.system_id = s.id AND h.at <= (SELECT now FROM v_settings)"
-		" ORDER BY h.at DESC, h.id DESC LIMIT 1), 'UNKNOWN'), s.owner,"
+		"SELECT s.id, s.name, coalesce(CASE WHEN l.at <= p.now THEN l.status ELSE"
+		" (SELECT h.status FROM status_history h WHERE h.system_id = s.id AND h.at <= p.now"
+		"  ORDER BY h.at DESC, h.id DESC LIMIT 1) END, 'UNKNOWN'), s.owner,"
 		" s.strategy, s.tier, st.cost_tier, s.rto_s, s.rpo_s, NOT s.enabled"
-		" FROM system s LEFT JOIN strategy st ON st.name = s.strategy"; /* in no order: the list sorts */
+		" FROM v_settings p JOIN system s LEFT JOIN status_latest l ON l.system_id = s.id"
+		" LEFT JOIN strategy st ON st.name = s.strategy"; /* in no order: the list sorts */
 	sqlite3_stmt *st;
 	size_t cap = 0;
 	int rc;
@@ -711,10 +737,10 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 		s = &b->systems[b->nsystems++];
 		memset(s, 0, sizeof(*s));
 		s->id = sqlite3_column_int64(st, 0);
-		s->name = db_column_strdup(st, 1);
-		s->status = db_column_strdup(st, 2);
-		s->owner = db_column_strdup(st, 3);
-		s->strategy = db_column_strdup(st, 4);
+		s->name = text_column(b, st, 1);
+		s->status = text_column(b, st, 2);
+		s->owner = text_column(b, st, 3);
+		s->strategy = text_column(b, st, 4);
 		s->tier = col_int(st, 5);
 		s->cost_tier = col_int(st, 6);
 		s->rto_s = col_int(st, 7);
@@ -744,6 +770,7 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 	as_of_note(b);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the systems");
+	rank_names(b);
 	return load_down(db, b, e);
 }
 

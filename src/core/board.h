@@ -58,12 +58,13 @@ struct board {
 	double near_ratio;
 	struct board_system *systems;
 	size_t nsystems;
+	size_t *name_rank; /* each system's place by name (names are unique), for sorting on integers */
 	int ok, warn, breach, unknown;
 	int down; /* systems in an outage now (down_since_ms set) */
 	char ledger_head[96]; /* SEQ:HASH of the ledger's newest entry after reading; "" without one */
 	int snapshot; /* read from temp.verdict_snapshot (board_options.snapshot) */
 	int one_system; /* asked about one system by name (board_options.systems) */
-	struct board_text *text; /* the findings' strings, in large blocks */
+	struct board_text *text; /* the systems' and findings' strings, in large blocks */
 };
 
 enum board_severity { BOARD_OK, BOARD_WARN, BOARD_BREACH };

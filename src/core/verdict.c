@@ -20,11 +20,8 @@
 	"INSERT INTO status_history (system_id, at, status, reason)"                               \
 	" SELECT v.system_id, (SELECT now FROM v_settings), v.status,"                             \
 	"  coalesce(v.worst_finding, '')"                                                          \
-	" FROM " FROM " v"                                                                         \
-	" WHERE v.status IS NOT (SELECT h.status FROM status_history h"                            \
-	"   WHERE h.system_id = v.system_id ORDER BY h.at DESC, h.id DESC LIMIT 1)"                \
-	"  AND (SELECT now FROM v_settings) >= (SELECT coalesce(max(h.at), 0)"                     \
-	"   FROM status_history h WHERE h.system_id = v.system_id)"
+	" FROM " FROM " v LEFT JOIN status_latest l ON l.system_id = v.system_id"                  \
+	" WHERE v.status IS NOT l.status AND (SELECT now FROM v_settings) >= coalesce(l.at, 0)"
 
 static const char history_views_sql[] = HISTORY_SQL("v_system_status");
 static const char history_snapshot_sql[] = HISTORY_SQL(VERDICT_SNAPSHOT_SYSTEMS);

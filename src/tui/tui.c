@@ -260,7 +260,6 @@ static void reload_done(struct tui *t, int quick, int rc, int code, struct board
 	board_free(&t->board);
 	t->board = *b;
 	t->loaded_full = !quick;
-	view_list_board_changed(t);
 	view_list_arrange_keeping(t, keep);
 	view_order_board_changed(t);
 	t->load_cost_ms = probe_now_ms() - t->read_started_ms;
@@ -1113,7 +1112,6 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	error_done(&te);
 	board_free(&t.board);
 	free(t.rows);
-	free(t.name_rank);
 	free(t.filter);
 	free(t.search);
 	free(t.message);

@@ -20,34 +20,13 @@
 #include "when.h"
 
 /* Sorting compares integers only: what the sort is by, then the system's
- * place by name (names are unique), worked out once per board. A key press
- * sorts 100,000 systems; string comparisons made that the key's whole wait. */
+ * place by name (names are unique), worked out once per board as it is read
+ * (board.name_rank). A key press sorts 100,000 systems; string comparisons
+ * made that the key's whole wait. */
 struct sort_key {
 	int64_t first, second;
 	size_t name_rank, index;
 };
-
-static const struct board_system *rank_systems;
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(rank_systems[*(const size_t *)a].name, rank_systems[*(const size_t *)b].name);
-}
-
-void view_list_board_changed(struct tui *t)
-{
-	size_t *order = xcalloc(t->board.nsystems + 1, sizeof(*order)), i;
-
-	for (i = 0; i < t->board.nsystems; i++)
-		order[i] = i;
-	rank_systems = t->board.systems;
-	qsort(order, t->board.nsystems, sizeof(*order), by_name);
-	free(t->name_rank);
-	t->name_rank = xcalloc(t->board.nsystems + 1, sizeof(*t->name_rank));
-	for (i = 0; i < t->board.nsystems; i++)
-		t->name_rank[order[i]] = i;
-	free(order);
-}
 
 static int reverse_sort;
 
@@ -112,12 +91,10 @@ void view_list_arrange_keeping(struct tui *t, int64_t keep)
 	for (i = 0; i < t->board.nsystems; i++)
 		if (matches(&t->board.systems[i], t->filter))
 			t->rows[t->nrows++] = i;
-	if (!t->name_rank)
-		view_list_board_changed(t);
 	keys = xcalloc(t->nrows + 1, sizeof(*keys));
 	for (i = 0; i < t->nrows; i++) {
 		sort_key(&t->board.systems[t->rows[i]], t->sort, &keys[i]);
-		keys[i].name_rank = t->name_rank[t->rows[i]];
+		keys[i].name_rank = t->board.name_rank[t->rows[i]];
 		keys[i].index = t->rows[i];
 	}
 	reverse_sort = t->reverse;

@@ -40,7 +40,6 @@ struct tui {
 	int loaded_full;
 	size_t *rows; /* indexes into board.systems, filtered and sorted */
 	size_t nrows;
-	size_t *name_rank; /* each system's place by name (view_list_board_changed) */
 	int sel, top;
 	int chosen; /* the selection was moved: it follows its system across re-reads */
 	enum tui_screen screen;
@@ -143,8 +142,6 @@ int tui_editable(struct tui *t);
 
 /* --- view-list.c --------------------------------------------------------- */
 
-/* A new board was read: rank its systems by name, once, for the sorts. */
-void view_list_board_changed(struct tui *t);
 /* Filter and sort the board into t->rows, keeping the selected system. */
 void view_list_arrange(struct tui *t);
 /* The same after a new board was read (t->rows still index the old one):

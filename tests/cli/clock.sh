@@ -77,7 +77,7 @@ recorded_times() {
 	for t in $(sql "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"); do
 		for c in $(sql "SELECT name FROM pragma_table_info('$t') WHERE (name GLOB '*_at' OR name = 'at')
 		                AND '$t.' || name NOT IN ('checkin.at', 'drill.started_at', 'drill.recovered_at',
-		                  'maintenance_window.starts_at', 'maintenance_window.ends_at', 'status_history.at',
+		                  'maintenance_window.starts_at', 'maintenance_window.ends_at', 'status_history.at', 'status_latest.at',
 		                  'objective_history.valid_at', 'checkin.started_at', 'run_start.started_at',
 		                  'backup_due.due_at')"); do
 			echo "$t.$c $(sql "SELECT coalesce(min($c), $start) FROM $t")"
