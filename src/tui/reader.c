@@ -9,14 +9,20 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "reader.h"
 #include "util.h"
+
+/* How much lower than the loop's the reading thread's priority is. */
+#define READER_NICE 10
 
 struct reader {
 	struct db *db;
@@ -68,6 +74,17 @@ static void *run(void *arg)
 {
 	struct reader *r = arg;
 
+#ifdef __linux__
+	/* A background reading: a key, a probe or a redraw on the loop's thread
+	 * comes first when the cores are busy (on Linux a thread has a nice
+	 * value of its own). Where it cannot be lowered, it stays as it is. */
+	int base;
+
+	errno = 0;
+	base = getpriority(PRIO_PROCESS, 0);
+	if (errno == 0)
+		(void)setpriority(PRIO_PROCESS, (id_t)gettid(), base + READER_NICE);
+#endif
 	for (;;) {
 		int note;
 

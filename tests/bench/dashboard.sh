@@ -28,7 +28,14 @@ echo "$systems systems: first frame (start, quick look, draw, leave) ${first}ms;
 # A key press to its redraw: press s (sort) and wait for "sorted by" to show, through tmux.
 tmux -L drtopbench new-session -d -s k -x 120 -y 40 "'$DRTOP' --db '$DB' --readonly"
 until tmux -L drtopbench capture-pane -p -t k | grep -q 'STATUS'; do sleep 0.05; done
-sleep 3 # let the full verdict arrive before timing keys
+# Let the full verdict arrive before timing keys (at 100,000 systems it takes
+# most of a minute): until then the header says it is reading.
+sleep 1
+i=0
+while tmux -L drtopbench capture-pane -p -t k | grep -q 'reading verdict' && [ $i -lt 600 ]; do
+	sleep 0.5
+	i=$((i + 1))
+done
 total=0
 for name in name tier "data lag" RTO status name tier "data lag" RTO status; do
 	start=$(date +%s%N)
