@@ -313,8 +313,8 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct by_name *)a)->name, ((const struct by_name *)b)->name);
 }
 
-/* Each system's place by name, worked out as the board is read (on the
- * thread that reads it), so that a list sorts on integers alone. */
+/* Each system's place by name, so that the orders sort on integers alone:
+ * string comparisons made a key that sorts 100,000 systems wait. */
 static void rank_names(struct board *b)
 {
 	struct by_name *v = xcalloc(b->nsystems + 1, sizeof(*v));
@@ -329,6 +329,67 @@ static void rank_names(struct board *b)
 	for (i = 0; i < b->nsystems; i++)
 		b->name_rank[v[i].i] = i;
 	free(v);
+}
+
+struct order_key {
+	int64_t first, second;
+	size_t name_rank, index;
+};
+
+static int by_key(const void *a, const void *b)
+{
+	const struct order_key *x = a, *y = b;
+
+	return x->first != y->first     ? (x->first < y->first ? -1 : 1)
+	       : x->second != y->second ? (x->second < y->second ? -1 : 1)
+	       : x->name_rank != y->name_rank ? (x->name_rank < y->name_rank ? -1 : 1)
+					      : 0;
+}
+
+/* What system S sorts by in ORDER, smallest first (then its name). */
+static void order_key(const struct board_system *s, enum board_order order, struct order_key *k)
+{
+	k->first = k->second = 0;
+	switch (order) {
+	case BOARD_BY_STATUS:
+		k->first = -board_status_rank(s->status);
+		k->second = s->tier;
+		break;
+	case BOARD_BY_TIER:
+		k->first = s->tier;
+		break;
+	case BOARD_BY_LAG:
+		k->first = s->data_lag_s == BOARD_NONE ? 1 : -s->data_lag_s;
+		break;
+	case BOARD_BY_RTO:
+		k->first = s->rto_s;
+		break;
+	default:
+		break;
+	}
+}
+
+const size_t *board_order(struct board *b, enum board_order order)
+{
+	struct order_key *keys;
+	size_t i;
+
+	if (b->orders[order])
+		return b->orders[order];
+	if (!b->name_rank)
+		rank_names(b);
+	keys = xcalloc(b->nsystems + 1, sizeof(*keys));
+	for (i = 0; i < b->nsystems; i++) {
+		order_key(&b->systems[i], order, &keys[i]);
+		keys[i].name_rank = b->name_rank[i];
+		keys[i].index = i;
+	}
+	qsort(keys, b->nsystems, sizeof(*keys), by_key);
+	b->orders[order] = xcalloc(b->nsystems + 1, sizeof(size_t));
+	for (i = 0; i < b->nsystems; i++)
+		b->orders[order][i] = keys[i].index;
+	free(keys);
+	return b->orders[order];
 }
 
 static int load_rows(struct db *db, const struct board_options *o, struct board *r, struct error *e)
@@ -415,7 +476,6 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the verdict");
-	rank_names(r);
 	if (load_findings(db, r, e) < 0)
 		return -1;
 	if (load_down(db, r, e) < 0)
@@ -469,21 +529,24 @@ static int load(struct db *db, const struct board_options *o, struct board *r, s
 
 int board_load(struct db *db, const struct board_options *o, struct board *r, struct error *e)
 {
-	int rc;
+	int rc, i;
 
-	if (!o->yield) {
-		if ((rc = load(db, o, r, e)) < 0)
-			board_free(r);
-		return rc;
+	if (o->yield) {
+		sqlite3_progress_handler(db->h, 1000, progress, (void *)o);
+		db_busy_handler(db, busy, (void *)o);
 	}
-	sqlite3_progress_handler(db->h, 1000, progress, (void *)o);
-	db_busy_handler(db, busy, (void *)o);
 	rc = load(db, o, r, e);
-	sqlite3_progress_handler(db->h, 0, NULL, NULL);
-	db_busy_handler(db, NULL, NULL);
-	if (rc < 0)
+	if (o->yield) {
+		sqlite3_progress_handler(db->h, 0, NULL, NULL);
+		db_busy_handler(db, NULL, NULL);
+	}
+	if (rc < 0) {
 		board_free(r);
-	return rc;
+		return -1;
+	}
+	for (i = 0; o->orders && i < BOARD_ORDERS; i++)
+		board_order(r, (enum board_order)i);
+	return 0;
 }
 
 static int load(struct db *db, const struct board_options *o, struct board *r, struct error *e)
@@ -544,6 +607,8 @@ void board_free(struct board *r)
 		free(r->systems[i].findings); /* their strings, and the systems', are in r->text */
 	free(r->systems);
 	free(r->name_rank);
+	for (i = 0; i < BOARD_ORDERS; i++)
+		free(r->orders[i]);
 	while (r->text) {
 		struct board_text *next = r->text->next;
 
@@ -770,7 +835,6 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 	as_of_note(b);
 	if (rc != SQLITE_DONE)
 		return db_fail(db, e, "reading the systems");
-	rank_names(b);
 	return load_down(db, b, e);
 }
 

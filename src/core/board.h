@@ -50,6 +50,11 @@ struct board_system {
 
 struct board_text;
 
+/* The orders a list of systems is sorted in: the worst status first (then the
+ * most important tier), the name, the tier, the largest data lag first (none
+ * last), the RTO; ties by name. */
+enum board_order { BOARD_BY_STATUS, BOARD_BY_NAME, BOARD_BY_TIER, BOARD_BY_LAG, BOARD_BY_RTO, BOARD_ORDERS };
+
 struct board {
 	int64_t now;
 	char now_iso[32];
@@ -58,7 +63,8 @@ struct board {
 	double near_ratio;
 	struct board_system *systems;
 	size_t nsystems;
-	size_t *name_rank; /* each system's place by name (names are unique), for sorting on integers */
+	size_t *name_rank; /* each system's place by name (names are unique), once an order is asked for */
+	size_t *orders[BOARD_ORDERS]; /* board_order's, each worked out once */
 	int ok, warn, breach, unknown;
 	int down; /* systems in an outage now (down_since_ms set) */
 	char ledger_head[96]; /* SEQ:HASH of the ledger's newest entry after reading; "" without one */
@@ -82,6 +88,9 @@ struct board_options {
 	/* Read v_system_status into temp.verdict_snapshot first (verdict_snapshot),
 	 * so that the history can be kept from the same rows. Not with a window. */
 	int snapshot;
+	/* Work out every board_order as the board is read (by the thread that
+	 * reads it), so that sorting it later costs nothing. */
+	int orders;
 };
 
 /* Read the verdict. With a window, the views are read inside a transaction that
@@ -97,6 +106,11 @@ int board_note_history(struct db *db, struct board *r, struct error *e);
 /* A quick first look, for a first frame: every system with its last recorded
  * status (status_history), its objectives and strategy, without the findings. */
 int board_load_quick(struct db *db, struct board *b, struct error *e);
+
+/* B's systems' indexes in ORDER, worked out the first time it is asked for
+ * (every one of them by board_load with board_options.orders). Reversed, it is
+ * the same order the other way. */
+const size_t *board_order(struct board *b, enum board_order order);
 
 /* How bad a status is: 3 BREACH, 2 WARN, 1 UNKNOWN, 0 OK. */
 int board_status_rank(const char *status);

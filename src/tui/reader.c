@@ -29,8 +29,12 @@ struct reader {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	int asked, note_history, busy, done;
+	int asked, note_history, done;
 	atomic_int stop;
+	/* a board the loop is done with, freed here (up to tens of milliseconds
+	 * at 100,000 systems that a key would otherwise wait for) */
+	struct board discarded;
+	int has_discarded;
 	/* the result, while done */
 	struct board board;
 	struct error error;
@@ -51,7 +55,8 @@ static void read_once(struct reader *r, int note_history)
 	struct error e = {0};
 	int rc, code = 0;
 
-	rc = board_load(r->db, &(struct board_options){.yield = stopping, .yield_arg = r, .snapshot = 1},
+	rc = board_load(r->db,
+			&(struct board_options){.yield = stopping, .yield_arg = r, .snapshot = 1, .orders = 1},
 			&b, &e);
 	/* A dashboard that probes keeps the status history from the verdict it
 	 * has just read, not its prober from a read of its own. */
@@ -86,19 +91,27 @@ static void *run(void *arg)
 		(void)setpriority(PRIO_PROCESS, (id_t)gettid(), base + READER_NICE);
 #endif
 	for (;;) {
-		int note;
+		struct board old;
+		int note, asked, has_old;
 
 		pthread_mutex_lock(&r->lock);
-		while (!r->asked && !atomic_load(&r->stop))
+		while (!r->asked && !r->has_discarded && !atomic_load(&r->stop))
 			pthread_cond_wait(&r->wake, &r->lock);
 		if (atomic_load(&r->stop)) {
 			pthread_mutex_unlock(&r->lock);
 			return NULL;
 		}
+		asked = r->asked;
 		r->asked = 0;
 		note = r->note_history;
+		has_old = r->has_discarded;
+		old = r->discarded;
+		r->has_discarded = 0;
 		pthread_mutex_unlock(&r->lock);
-		read_once(r, note);
+		if (has_old)
+			board_free(&old);
+		if (asked)
+			read_once(r, note);
 	}
 }
 
@@ -130,14 +143,26 @@ void reader_ask(struct reader *r, int note_history)
 	pthread_mutex_lock(&r->lock);
 	r->asked = 1;
 	r->note_history = note_history;
-	r->busy = 1;
 	pthread_cond_signal(&r->wake);
 	pthread_mutex_unlock(&r->lock);
 }
 
-int reader_busy(const struct reader *r)
+void reader_discard(struct reader *r, struct board *b)
 {
-	return r->busy; /* only the loop's thread sets and clears it */
+	struct board old = {0};
+	int has_old;
+
+	pthread_mutex_lock(&r->lock);
+	has_old = r->has_discarded; /* one not freed yet: this thread frees it */
+	if (has_old)
+		old = r->discarded;
+	r->discarded = *b;
+	r->has_discarded = 1;
+	pthread_cond_signal(&r->wake);
+	pthread_mutex_unlock(&r->lock);
+	if (has_old)
+		board_free(&old);
+	memset(b, 0, sizeof(*b));
 }
 
 int reader_take(struct reader *r, struct board *b, int *rc, int *code, struct error *e)
@@ -153,7 +178,7 @@ int reader_take(struct reader *r, struct board *b, int *rc, int *code, struct er
 		*code = r->code;
 		memset(&r->board, 0, sizeof(r->board));
 		memset(&r->error, 0, sizeof(r->error));
-		r->done = r->busy = 0;
+		r->done = 0;
 	}
 	pthread_mutex_unlock(&r->lock);
 	return done;
@@ -173,6 +198,8 @@ void reader_stop(struct reader *r)
 		board_free(&r->board);
 		error_done(&r->error);
 	}
+	if (r->has_discarded)
+		board_free(&r->discarded);
 	pthread_cond_destroy(&r->wake);
 	pthread_mutex_destroy(&r->lock);
 	free(r);

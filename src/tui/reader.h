@@ -28,8 +28,8 @@ struct reader *reader_start(struct db *db);
 /* Ask for a full read (with a snapshot; NOTE_HISTORY: keep the status history
  * from it). Only when no read is under way. */
 void reader_ask(struct reader *r, int note_history);
-/* Is a read under way (asked for and not yet taken)? */
-int reader_busy(const struct reader *r);
+/* Free B (a board the caller is done with) on the thread, and empty it. */
+void reader_discard(struct reader *r, struct board *b);
 /* Once the read asked for is done: 1, with the board in *B (0 in *RC), or
  * -1 in *RC with the reason in E and SQLite's primary result code in
  * *CODE. 0 while it is still under way. */

@@ -257,7 +257,10 @@ static void reload_done(struct tui *t, int quick, int rc, int code, struct board
 	/* A system chosen stays selected (t->rows index the board read before);
 	 * until one is, the selection is the top row, the worst. */
 	keep = t->chosen ? view_list_selected_id(t) : 0;
-	board_free(&t->board);
+	if (t->rthread)
+		reader_discard(t->rthread, &t->board);
+	else
+		board_free(&t->board);
 	t->board = *b;
 	t->loaded_full = !quick;
 	view_list_arrange_keeping(t, keep);

@@ -19,51 +19,6 @@
 #include "view.h"
 #include "when.h"
 
-/* Sorting compares integers only: what the sort is by, then the system's
- * place by name (names are unique), worked out once per board as it is read
- * (board.name_rank). A key press sorts 100,000 systems; string comparisons
- * made that the key's whole wait. */
-struct sort_key {
-	int64_t first, second;
-	size_t name_rank, index;
-};
-
-static int reverse_sort;
-
-static int cmp_keys(const void *a, const void *b)
-{
-	const struct sort_key *x = a, *y = b;
-	int d = x->first != y->first ? (x->first < y->first ? -1 : 1)
-	      : x->second != y->second ? (x->second < y->second ? -1 : 1)
-	      : x->name_rank != y->name_rank ? (x->name_rank < y->name_rank ? -1 : 1) : 0;
-
-	return reverse_sort ? -d : d;
-}
-
-/* What row I sorts by under SORT, smallest first: the worst status (then the
- * most important tier), the tier, the largest data lag (none last), the RTO. */
-static void sort_key(const struct board_system *s, int sort, struct sort_key *k)
-{
-	k->first = k->second = 0;
-	switch (sort) {
-	case SORT_STATUS:
-		k->first = -board_status_rank(s->status);
-		k->second = s->tier;
-		break;
-	case SORT_TIER:
-		k->first = s->tier;
-		break;
-	case SORT_LAG:
-		k->first = s->data_lag_s == BOARD_NONE ? 1 : -s->data_lag_s;
-		break;
-	case SORT_RTO:
-		k->first = s->rto_s;
-		break;
-	default:
-		break;
-	}
-}
-
 static int matches(const struct board_system *s, const char *text)
 {
 	return !text || !*text || strstr(s->name, text) || (s->owner && strstr(s->owner, text)) ||
@@ -82,26 +37,24 @@ void view_list_arrange(struct tui *t)
 
 void view_list_arrange_keeping(struct tui *t, int64_t keep)
 {
-	struct sort_key *keys;
-	size_t i;
+	/* The sorts in the order of enum sort; the board works each out once
+	 * (the reading thread every one), so a key that sorts costs a pass. */
+	static const enum board_order orders[SORT_COUNT] = {
+		[SORT_STATUS] = BOARD_BY_STATUS, [SORT_NAME] = BOARD_BY_NAME, [SORT_TIER] = BOARD_BY_TIER,
+		[SORT_LAG] = BOARD_BY_LAG,       [SORT_RTO] = BOARD_BY_RTO,
+	};
+	const size_t *order = board_order(&t->board, orders[t->sort]);
+	size_t i, n = t->board.nsystems;
 
 	free(t->rows);
-	t->rows = xcalloc(t->board.nsystems + 1, sizeof(size_t));
+	t->rows = xcalloc(n + 1, sizeof(size_t));
 	t->nrows = 0;
-	for (i = 0; i < t->board.nsystems; i++)
-		if (matches(&t->board.systems[i], t->filter))
-			t->rows[t->nrows++] = i;
-	keys = xcalloc(t->nrows + 1, sizeof(*keys));
-	for (i = 0; i < t->nrows; i++) {
-		sort_key(&t->board.systems[t->rows[i]], t->sort, &keys[i]);
-		keys[i].name_rank = t->board.name_rank[t->rows[i]];
-		keys[i].index = t->rows[i];
+	for (i = 0; i < n; i++) {
+		size_t k = order[t->reverse ? n - 1 - i : i];
+
+		if (matches(&t->board.systems[k], t->filter))
+			t->rows[t->nrows++] = k;
 	}
-	reverse_sort = t->reverse;
-	qsort(keys, t->nrows, sizeof(*keys), cmp_keys);
-	for (i = 0; i < t->nrows; i++)
-		t->rows[i] = keys[i].index;
-	free(keys);
 	/* KEEP's row; when it is gone, the row that took its place */
 	for (i = 0; i < t->nrows; i++)
 		if (t->board.systems[t->rows[i]].id == keep)
