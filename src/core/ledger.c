@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,15 +33,22 @@
 
 extern const char ledger_verify_sql[];
 
-/* libcrypto's SHA3-256, fetched once: an implicit fetch on every use costs
- * more than hashing a probe result. NULL when libcrypto has none. */
+/* libcrypto's SHA3-256, fetched once per process (whichever thread seals
+ * first: the dashboard keeps its history on a thread of its own): an implicit
+ * fetch on every use costs more than hashing a probe result. NULL when
+ * libcrypto has none. */
+static EVP_MD *sha3_fetched;
+static pthread_once_t sha3_once = PTHREAD_ONCE_INIT;
+
+static void sha3_fetch(void)
+{
+	sha3_fetched = EVP_MD_fetch(NULL, "SHA3-256", NULL);
+}
+
 static const EVP_MD *sha3_md(void)
 {
-	static EVP_MD *md;
-
-	if (!md)
-		md = EVP_MD_fetch(NULL, "SHA3-256", NULL);
-	return md;
+	pthread_once(&sha3_once, sha3_fetch);
+	return sha3_fetched;
 }
 
 /* SHA3-256 of N bytes at P into MD (32 bytes). Returns 0, or -1 when libcrypto fails. */
