@@ -975,10 +975,18 @@ int db_try_begin(struct db *db, struct error *e)
 {
 	int rc;
 
-	sqlite3_busy_timeout(db->h, 0);
+	db_nowait(db, 1);
 	rc = db_begin(db, e);
-	db_busy_handler(db, db->busy_fn, db->busy_arg);
+	db_nowait(db, 0);
 	return rc;
+}
+
+void db_nowait(struct db *db, int nowait)
+{
+	if (nowait)
+		sqlite3_busy_timeout(db->h, 0);
+	else
+		db_busy_handler(db, db->busy_fn, db->busy_arg);
 }
 
 void db_busy_handler(struct db *db, int (*fn)(void *arg, int count), void *arg)

@@ -123,6 +123,9 @@ int db_try_begin(struct db *db, struct error *e);
 /* Wait for locks with FN (sqlite3_busy_handler) rather than the busy timeout,
  * until called again with NULL; db_try_begin keeps it. */
 void db_busy_handler(struct db *db, int (*fn)(void *arg, int count), void *arg);
+/* NOWAIT 1: DB's statements fail at once (SQLITE_BUSY) where they would wait
+ * for a lock; 0: they wait again as before. */
+void db_nowait(struct db *db, int nowait);
 /* Commit; refused (rolled back, ERR_USAGE) while --now sets the clock ahead of the real time. */
 int db_commit(struct db *db, struct error *e);
 void db_rollback(struct db *db);

@@ -406,16 +406,20 @@ static void follow_inventory(struct tui *t)
 	}
 }
 
-/* The outbox at a glance for the header, read every 2 s on the verdict's
- * connection (not while the verdict is read: the loop is then in the read's
- * steps): what it costs follows the notifications waiting and failed lately,
- * not the outbox's size. A failed read keeps what the header said. */
+/* The outbox at a glance for the header, read every 2 s: what it costs
+ * follows the notifications waiting and failed lately, not the outbox's size.
+ * It never waits for a lock (the loop would wait with it): a read that would,
+ * or that fails, keeps what the header said. */
 static void read_notify(struct tui *t)
 {
 	struct notify_status s;
+	int rc;
 
 	t->next_notify_ms = probe_now_ms() + 2000;
-	if (notify_status_read(t->db, t->prober != NULL, &s, NULL) < 0)
+	db_nowait(t->db, 1);
+	rc = notify_status_read(t->db, t->prober != NULL, &s, NULL);
+	db_nowait(t->db, 0);
+	if (rc < 0)
 		return;
 	if (s.waiting != t->notify.waiting || s.failed != t->notify.failed || s.held != t->notify.held ||
 	    s.am_failing != t->notify.am_failing ||
@@ -1001,16 +1005,7 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 		return -1;
 	t.db = db;
 	t.o = o;
-	/* The verdict is read on a connection of its own, so that keys served
-	 * between the steps of a read can use the database too. */
-	{
-		struct error re = {0};
-
-		t.reader = db_open(db->path, DB_NO_CREATE | DB_NO_MIGRATE | DB_READ, &re);
-		if (!t.reader)
-			t.reader = db;
-		error_done(&re);
-	}
+	t.reader = db; /* until the first frame is drawn (below) */
 	codeset = nl_langinfo(CODESET);
 	t.utf8 = codeset && !strcmp(codeset, "UTF-8");
 	cut_mark = t.utf8 ? "\u2026" : "~";
@@ -1057,9 +1052,19 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 		draw(&t);
 	if (o->frames == 1)
 		t.quit = 1; /* the first frame only: how fast it comes is measured */
-	/* The verdict is read on a thread of its own, except when frames are
-	 * counted (each then shows a read that is done) or no second connection
-	 * opened. */
+	/* The verdict is read on a connection of its own, so that keys served
+	 * meanwhile can use the database too (opened once the first frame is
+	 * drawn: reading the schema again is a part of it at 100,000 systems),
+	 * and on a thread of its own, except when frames are counted (each then
+	 * shows a read that is done) or no second connection opened. */
+	if (!t.quit) {
+		struct error re = {0};
+
+		t.reader = db_open(db->path, DB_NO_CREATE | DB_NO_MIGRATE | DB_READ, &re);
+		if (!t.reader)
+			t.reader = db;
+		error_done(&re);
+	}
 	if (!t.quit && !o->frames && t.reader != db)
 		t.rthread = reader_start(t.reader);
 	if (!t.quit)
