@@ -58,6 +58,11 @@ keys '?'
 ok "the help opens during the re-read" wait_for 2 shows "drtop keys"
 keys q
 ok "and closes" wait_for 2 shows "STATUS.* SYSTEM"
+# The header looks at the outbox every 2 s: that look must not wait for the
+# lock either.
+sleep 3
+keys s
+ok "3 s into the lock, keys are still answered" wait_for 2 shows "sorted by tier"
 touch "$T/release"
 wait
 ok "the lock gone, the re-read ends" wait_for 5 lacks "reading verdict"
