@@ -59,6 +59,7 @@ struct db {
 	int scratch; /* a private copy (db_private_copy): written to try plans, even under --as-of */
 	int shadowed; /* reads only what was recorded by --as-of's time (shadow_unrecorded) */
 	int created;  /* this process made the file: a command that fails removes it */
+	int64_t snapshot_now; /* drtop's clock when temp.verdict_snapshot was filled */
 	/* the busy handler db_busy_handler installed, kept across db_try_begin; NULL: the timeout */
 	int (*busy_fn)(void *arg, int count);
 	void *busy_arg;

@@ -15,16 +15,19 @@
 #include "when.h"
 
 /* The status of every system whose status differs from its last recorded
- * one, read from FROM (the views, or the snapshot a command has just shown). */
-#define HISTORY_SQL(FROM)                                                                          \
+ * one, read from FROM (the views, or the snapshot a command has just shown),
+ * at AT: the time the verdict was evaluated. A snapshot is kept at the time
+ * it was taken, not when its history is written (a dashboard writes it after
+ * reading the whole board): a change recorded in between by another process
+ * is newer, and that system's row is left to the next look. */
+#define HISTORY_SQL(FROM, AT)                                                                      \
 	"INSERT INTO status_history (system_id, at, status, reason)"                               \
-	" SELECT v.system_id, (SELECT now FROM v_settings), v.status,"                             \
-	"  coalesce(v.worst_finding, '')"                                                          \
+	" SELECT v.system_id, " AT ", v.status, coalesce(v.worst_finding, '')"                     \
 	" FROM " FROM " v LEFT JOIN status_latest l ON l.system_id = v.system_id"                  \
-	" WHERE v.status IS NOT l.status AND (SELECT now FROM v_settings) >= coalesce(l.at, 0)"
+	" WHERE v.status IS NOT l.status AND " AT " >= coalesce(l.at, 0)"
 
-static const char history_views_sql[] = HISTORY_SQL("v_system_status");
-static const char history_snapshot_sql[] = HISTORY_SQL(VERDICT_SNAPSHOT_SYSTEMS);
+static const char history_views_sql[] = HISTORY_SQL("v_system_status", "(SELECT now FROM v_settings)");
+static const char history_snapshot_sql[] = HISTORY_SQL(VERDICT_SNAPSHOT_SYSTEMS, "?1");
 
 int verdict_prepare_history(struct db *db, struct error *e)
 {
@@ -87,6 +90,8 @@ static int write_history(struct db *db, int wait, int snapshot, int *changed, st
 		db_rollback(db);
 		return -1;
 	}
+	if (snapshot)
+		sqlite3_bind_int64(st, 1, db->snapshot_now);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -186,7 +191,8 @@ static int snapshot_fill(struct db *db, struct error *e)
 			      " SELECT * FROM v_verdict_rows LIMIT 0",
 			      e) < 0))
 		return -1;
-	if (db_exec_cached(db, snapshot_clear_sql, "clearing the verdict snapshot", e) < 0)
+	if (db_exec_cached(db, snapshot_clear_sql, "clearing the verdict snapshot", e) < 0 ||
+	    db_int64(db, "SELECT now FROM v_settings", &db->snapshot_now, e) < 0)
 		return -1;
 	return db_exec_cached(db, snapshot_fill_sql, "reading the verdict", e);
 }

@@ -336,6 +336,34 @@ const struct board_system *tui_selected(const struct tui *t)
 	return t->nrows ? &t->board.systems[t->rows[t->sel]] : NULL;
 }
 
+/* The dashboard leaves (as every command does, exit 65) when E came of a
+ * damaged file, with E's message, which it takes; 0 otherwise. */
+static int leave_if_damaged(struct tui *t, struct error *e)
+{
+	int code = sqlite3_extended_errcode(t->db->h) & 0xff;
+
+	if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB)
+		return 0;
+	t->damaged = *e;
+	memset(e, 0, sizeof(*e));
+	t->quit = 1;
+	return 1;
+}
+
+/* Leave when the database file was replaced or removed while the dashboard
+ * ran: its connections would go on showing (and writing to) the file that is
+ * gone, while the path names another. */
+static void leave_if_replaced(struct tui *t)
+{
+	if (t->quit || !db_replaced(t->db))
+		return;
+	error_set(&t->damaged, ERR_IO,
+		  "the database file %s was replaced or removed while the dashboard ran; start "
+		  "it again to read the file there now",
+		  t->db->path);
+	t->quit = 1;
+}
+
 /* Take the probing lease and probe; while another prober (a dashboard or a
  * `probe --watch`) holds it, note its PID and only read. */
 static void start_prober(struct tui *t)
@@ -343,8 +371,8 @@ static void start_prober(struct tui *t)
 	struct error e = {0};
 	long pid = 0;
 
-	if (t->o->readonly || t->prober)
-		return;
+	if (t->o->readonly || t->prober || db_replaced(t->db))
+		return; /* a file replaced: leave_if_replaced says so */
 	if (recorder_heartbeat_other(t->db, &pid, NULL, NULL) > 0) {
 		t->prober_elsewhere = pid;
 		return;
@@ -352,7 +380,7 @@ static void start_prober(struct tui *t)
 	if (recorder_heartbeat_claim(t->db, RECORDER_DASHBOARD, &e) < 0) {
 		if (e.kind == ERR_BUSY) /* taken just now */
 			t->prober_elsewhere = recorder_heartbeat_other(t->db, &pid, NULL, NULL) > 0 ? pid : -1;
-		else
+		else if (!leave_if_damaged(t, &e))
 			tui_message(t, 1, "cannot probe: %s", e.msg);
 		error_done(&e);
 		return;
@@ -360,7 +388,8 @@ static void start_prober(struct tui *t)
 	t->prober_elsewhere = 0;
 	t->prober = prober_new(t->db, &(struct prober_options){.no_history = 1}, NULL, NULL, &e);
 	if (!t->prober) {
-		tui_message(t, 1, "cannot probe: %s", e.msg);
+		if (!leave_if_damaged(t, &e))
+			tui_message(t, 1, "cannot probe: %s", e.msg);
 		error_done(&e);
 		recorder_heartbeat_release(t->db);
 		return;
@@ -977,9 +1006,10 @@ static void serve(struct tui *t, int wait_ms)
 	if (ready || wait_ms) /* between the steps of a read: only when a key is there */
 		keys(t);
 	now = probe_now_ms();
-	if (now / 1000 != t->clock_s) { /* the header's clock */
+	if (now / 1000 != t->clock_s) { /* the header's clock, and a look at the file */
 		t->clock_s = now / 1000;
 		t->dirty = 1;
+		leave_if_replaced(t);
 	}
 }
 
@@ -1091,7 +1121,7 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 		serve(&t, t.rthread && t.reading ? 10 : view_drill_running(&t) ? 50 : 250);
 		reload_collect(&t);
 		follow_inventory(&t);
-		if (probe_now_ms() >= t.next_reload_ms) {
+		if (!t.reading && probe_now_ms() >= t.next_reload_ms) { /* a reading under way is not asked again */
 			tui_reload(&t, 0);
 			start_prober(&t); /* when the lease has come free */
 		}

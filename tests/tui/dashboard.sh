@@ -237,4 +237,28 @@ tmux new-session -d -s d -x 100 -y 30 "env LANG=C.UTF-8 '$DRTOP' --db '$T/dmg.db
 ok "the dashboard on a damaged database leaves with exit 65" wait_for 10 grep -q "EXITED 65" "$T/dmg-exit"
 ok "saying so" grep -q "the database $T/dmg.db is damaged" "$T/dmg.err"
 
+# Damaged while the dashboard runs and probes: it leaves the same way, rather
+# than go on showing the verdict it read before.
+for i in 1 2 3 4 5 6; do "$DRTOP" --db "$T/dmg2.db" system add "s$i" --rto 1h --rpo 1h >/dev/null; done
+tmux new-session -d -s d2 -x 100 -y 30 "env LANG=C.UTF-8 '$DRTOP' --db '$T/dmg2.db' 2>'$T/dmg2.err'; echo EXITED \$? >'$T/dmg2-exit'; sleep 60"
+ok "a dashboard that probes starts" wait_for 10 sh -c "tmux capture-pane -p -t d2 | grep -q 'probing'"
+sqlite3 "$T/dmg2.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+python3 -c 'import sys
+f = open(sys.argv[1], "r+b"); f.seek(4096); f.write(b"\xde\xad" * 2048 * 6)' "$T/dmg2.db"
+ok "the file damaged under it: it leaves with exit 65" wait_for 20 grep -q "EXITED 65" "$T/dmg2-exit"
+ok "saying so" grep -q "damaged" "$T/dmg2.err"
+
+# The file replaced while the dashboard runs (a restore by mv): it leaves and
+# says so, rather than go on showing, or writing to, the file that is gone.
+for i in 1 2; do "$DRTOP" --db "$T/old.db" system add "old$i" --rto 1h --rpo 1h >/dev/null; done
+"$DRTOP" --db "$T/new.db" system add new1 --rto 1h --rpo 1h >/dev/null
+sqlite3 "$T/new.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+tmux new-session -d -s mv -x 100 -y 30 "env LANG=C.UTF-8 '$DRTOP' --db '$T/old.db' 2>'$T/mv.err'; echo EXITED \$? >'$T/mv-exit'; sleep 60"
+ok "a dashboard that probes starts on a file" wait_for 10 sh -c "tmux capture-pane -p -t mv | grep -q 'old1'"
+mv "$T/new.db" "$T/old.db"
+ok "the file replaced: it leaves with exit 74" wait_for 10 grep -q "EXITED 74" "$T/mv-exit"
+ok "saying so" grep -q "was replaced or removed while the dashboard ran" "$T/mv.err"
+ok "the new file is whole" sh -c "'$DRTOP' --db '$T/old.db' db check >/dev/null"
+ok "... and holds what it held" test "$("$DRTOP" --db "$T/old.db" db query "SELECT group_concat(name) FROM system")" = new1
+
 done_testing

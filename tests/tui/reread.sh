@@ -12,6 +12,16 @@ DASH_ENV="DRTOP_BUSY_TIMEOUT_MS=30000" dashboard --db "'$DRTOP_DB'" --readonly
 ok "the dashboard starts" wait_for 10 shows "alpha"
 ok "with the full verdict read" wait_for 10 lacks "reading verdict"
 
+# Between readings the dashboard rests: a reading every 2 s of two systems
+# costs next to nothing, where readings back to back would keep a core busy.
+cpu_ticks() { # utime + stime of the dashboard, in clock ticks
+	awk '{ print $14 + $15 }' "/proc/$(pgrep -f -- "--db $DRTOP_DB --readonly" | head -1)/stat"
+}
+before=$(cpu_ticks)
+sleep 4
+ok "idle, it uses under a quarter of a core (readings are not back to back)" \
+	test $(($(cpu_ticks) - before)) -lt $((4 * $(getconf CLK_TCK) / 4))
+
 # Another process makes every new read wait until told to let go: it takes
 # the WAL index's write and recovery locks, as a process recovering the index
 # does, and makes the index header's two copies differ, as they do during a
