@@ -38,8 +38,17 @@ static const char *const section_sql[] = {
 		"  THEN 'F' ELSE '.' END AS c, due_at FROM (SELECT outcome, due_at FROM v_backup_slot"
 		"  WHERE schedule_id = b.id ORDER BY due_at DESC LIMIT 24) ORDER BY due_at)) AS strip,"
 		" (SELECT outcome FROM v_backup_slot WHERE schedule_id = b.id AND outcome <> 'pending'"
-		"  ORDER BY due_at DESC LIMIT 1) AS last"
-		" FROM backup_schedule b WHERE b.system_id = ?1 AND b.cron IS NOT NULL)"
+		"  ORDER BY due_at DESC LIMIT 1) AS last,"
+		/* v_backup_compliance's counts of this schedule, from its runs: the
+		 * view joined whole computes every schedule's (seconds at 10,000) */
+		" (SELECT json_array(coalesce(sum(x.outcome <> 'pending'), 0),"
+		"  coalesce(sum(x.outcome = 'on-time'), 0), coalesce(sum(x.outcome = 'late'), 0),"
+		"  coalesce(sum(x.outcome = 'missed'), 0), coalesce(sum(x.outcome = 'failed'), 0))"
+		"  FROM v_backup_runs x WHERE x.schedule_id = b.id AND x.in_window) AS counts"
+		" FROM backup_schedule b WHERE b.system_id = ?1 AND b.cron IS NOT NULL),"
+		" c AS (SELECT id, json_extract(counts, '$[0]') AS due, json_extract(counts, '$[1]') AS on_time,"
+		"  json_extract(counts, '$[2]') AS late, json_extract(counts, '$[3]') AS missed,"
+		"  json_extract(counts, '$[4]') AS failed FROM r)"
 		" SELECT printf('%-12s %-24s %s', r.name, coalesce(r.strip, ''), CASE WHEN c.due > 0"
 		"  THEN c.on_time || ' of ' || c.due || ' on time' || CASE WHEN c.late > 0 THEN ', '"
 		"  || c.late || ' late' ELSE '' END || CASE WHEN c.missed > 0 THEN ', ' || c.missed ||"
@@ -47,7 +56,7 @@ static const char *const section_sql[] = {
 		"  ELSE '' END ELSE 'no run due yet' END),"
 		" CASE r.last WHEN 'on-time' THEN 'OK' WHEN 'late' THEN 'WARN' WHEN 'missed' THEN"
 		"  'BREACH' WHEN 'failed' THEN 'BREACH' END, r.id"
-		" FROM r JOIN v_backup_compliance c ON c.schedule_id = r.id ORDER BY r.name",
+		" FROM r JOIN c ON c.id = r.id ORDER BY r.name",
 	[DETAIL_DRILLS] =
 		"SELECT printf('%-9s %s  %s, %s', kind, started, CASE WHEN state = 'running' THEN"
 		" 'running now' WHEN state IN ('failed', 'aborted') THEN state || ': ' || failure"
