@@ -20,8 +20,19 @@ INSERT INTO status_latest (system_id, history_id, at, status)
   WHERE h.id = (SELECT n.id FROM status_history n WHERE n.system_id = h.system_id
                 ORDER BY n.at DESC, n.id DESC LIMIT 1);
 
--- A change newer than the one kept (later, or as late and written after) takes its place.
+CREATE INDEX status_latest_history ON status_latest(history_id);
+
+-- A change newer than the one kept (later, or as late and written after) takes
+-- its place. A row that took the id of another system's kept row (INSERT OR
+-- REPLACE, which removes the old row without its delete trigger) has that
+-- system's newest found again first.
 CREATE TRIGGER status_latest_insert AFTER INSERT ON status_history BEGIN
+  INSERT OR REPLACE INTO status_latest (system_id, history_id, at, status)
+    SELECT l.system_id, h.id, h.at, h.status FROM status_latest l
+    JOIN status_history h ON h.id = (SELECT n.id FROM status_history n WHERE n.system_id = l.system_id
+                                     ORDER BY n.at DESC, n.id DESC LIMIT 1)
+    WHERE l.history_id = NEW.id AND l.system_id <> NEW.system_id;
+  DELETE FROM status_latest WHERE history_id = NEW.id AND system_id <> NEW.system_id;
   INSERT INTO status_latest (system_id, history_id, at, status)
     VALUES (NEW.system_id, NEW.id, NEW.at, NEW.status)
     ON CONFLICT (system_id) DO UPDATE SET history_id = excluded.history_id,

@@ -395,6 +395,8 @@ static void start_prober(struct tui *t)
 		return;
 	}
 	prober_set_heartbeat(t->prober, 1);
+	if (t->message && strstr(t->message, "took over probing")) /* no longer so */
+		tui_message(t, 0, "probing again: the lease came free");
 }
 
 /* Stop probing (giving in-flight probes GRACE_MS) and free the lease. */

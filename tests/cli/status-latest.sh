@@ -56,6 +56,15 @@ sql "UPDATE status_history SET system_id = $B WHERE system_id = $G"
 ok "changes moved to another system: both systems' newest are found again" agrees
 ok "... gamma has none left" sql_is "SELECT count(*) FROM status_latest WHERE system_id = $G" 0
 
+sql "INSERT INTO status_history (system_id, at, status) VALUES ($G, $at + 20, 'WARN'),
+                                                                ($G, $at + 30, 'BREACH')"
+sql "INSERT OR REPLACE INTO status_history (id, system_id, at, status)
+     VALUES ((SELECT history_id FROM status_latest WHERE system_id = $G), $B, $at + 40, 'OK')"
+ok "gamma's newest row replaced by one of beta's (INSERT OR REPLACE): both are found again" agrees
+ok "... beta's is the new row" sql_is "SELECT status FROM status_latest WHERE system_id = $B" OK
+ok "... gamma's the one before" sql_is "SELECT status FROM status_latest WHERE system_id = $G" WARN
+sql "DELETE FROM status_history WHERE system_id = $G"
+
 sql "DELETE FROM status_history WHERE system_id = $B"
 ok "every change of a system removed: nothing is kept for it" sql_is "SELECT count(*) FROM status_latest WHERE system_id = $B" 0
 ok "... and agrees with the history" agrees

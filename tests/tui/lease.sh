@@ -45,6 +45,8 @@ kill -INT "$watcher"
 wait "$watcher"
 ok "the watcher stops cleanly" test $? -eq 0
 ok "a dashboard takes the probing back" wait_for 15 sql_is "SELECT kind FROM prober" dashboard
+ok "... and says so, where it said the watcher took over" \
+	wait_for 10 sh -c "tmux capture-pane -p -t '$S' | grep -q 'probing again' || tmux capture-pane -p -t second | grep -q 'probing again'"
 first=$(sql "SELECT pid FROM prober")
 # The lease row gone between two beats (a watcher took it over and stopped
 # before the dashboard noticed) or naming a dead prober: the dashboard takes
