@@ -13,6 +13,7 @@ if [ -z "$DB" ]; then
 	python3 "$(dirname "$0")/verdict.py" --drtop "$DRTOP" --keep "$DB" >/dev/null
 fi
 export DRTOP_THEME_DIR="$(dirname "$0")/../../themes"
+export XDG_CONFIG_HOME="$T/config" # a sort kept by an earlier run would shift the keys' answers
 run() { # run FRAMES: milliseconds from start to exit
 	start=$(date +%s%3N)
 	tmux -L drtopbench new-session -d -x 120 -y 40 "'$DRTOP' --db '$DB' --readonly --frames $1; touch '$T/done'"
