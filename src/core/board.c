@@ -313,8 +313,9 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct by_name *)a)->name, ((const struct by_name *)b)->name);
 }
 
-/* Each system's place by name, so that the orders sort on integers alone:
- * string comparisons made a key that sorts 100,000 systems wait. */
+/* The order by name, and each system's place in it, so that the other
+ * orders sort on integers alone: string comparisons made a key that sorts
+ * 100,000 systems wait. */
 static void rank_names(struct board *b)
 {
 	struct by_name *v = xcalloc(b->nsystems + 1, sizeof(*v));
@@ -326,8 +327,11 @@ static void rank_names(struct board *b)
 	}
 	qsort(v, b->nsystems, sizeof(*v), by_name);
 	b->name_rank = xcalloc(b->nsystems + 1, sizeof(*b->name_rank));
-	for (i = 0; i < b->nsystems; i++)
+	b->orders[BOARD_BY_NAME] = xcalloc(b->nsystems + 1, sizeof(size_t));
+	for (i = 0; i < b->nsystems; i++) {
 		b->name_rank[v[i].i] = i;
+		b->orders[BOARD_BY_NAME][i] = v[i].i;
+	}
 	free(v);
 }
 
@@ -374,10 +378,10 @@ const size_t *board_order(struct board *b, enum board_order order)
 	struct order_key *keys;
 	size_t i;
 
+	if (!b->name_rank)
+		rank_names(b); /* the order by name too */
 	if (b->orders[order])
 		return b->orders[order];
-	if (!b->name_rank)
-		rank_names(b);
 	keys = xcalloc(b->nsystems + 1, sizeof(*keys));
 	for (i = 0; i < b->nsystems; i++) {
 		order_key(&b->systems[i], order, &keys[i]);

@@ -232,6 +232,19 @@ static int read_yield(void *arg)
 	return t->quit || interrupted;
 }
 
+/* The dashboard leaves (as every command does, exit 65) when E came of a
+ * damaged file (SQLite's primary result CODE says so), with E's message,
+ * which it takes; 0 otherwise. */
+static int leave_if_damaged(struct tui *t, int code, struct error *e)
+{
+	if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB)
+		return 0;
+	t->leave = *e;
+	memset(e, 0, sizeof(*e));
+	t->quit = 1;
+	return 1;
+}
+
 /* Put board B, just read (RC 0), on the screen, or say why it could not be
  * read (RC -1, E, and SQLite's result CODE). */
 static void reload_done(struct tui *t, int quick, int rc, int code, struct board *b, struct error *e)
@@ -243,11 +256,8 @@ static void reload_done(struct tui *t, int quick, int rc, int code, struct board
 		t->dirty = 1;
 	if (rc < 0) {
 		board_free(b); /* what a failed quick look read */
-		if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
-			t->damaged = *e; /* its message, kept for the exit */
-			t->quit = 1;
+		if (leave_if_damaged(t, code, e))
 			return;
-		}
 		if (!t->quit && !interrupted)
 			tui_message(t, 1, "%s", e->msg);
 		error_done(e);
@@ -336,20 +346,6 @@ const struct board_system *tui_selected(const struct tui *t)
 	return t->nrows ? &t->board.systems[t->rows[t->sel]] : NULL;
 }
 
-/* The dashboard leaves (as every command does, exit 65) when E came of a
- * damaged file, with E's message, which it takes; 0 otherwise. */
-static int leave_if_damaged(struct tui *t, struct error *e)
-{
-	int code = sqlite3_extended_errcode(t->db->h) & 0xff;
-
-	if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB)
-		return 0;
-	t->damaged = *e;
-	memset(e, 0, sizeof(*e));
-	t->quit = 1;
-	return 1;
-}
-
 /* Leave when the database file was replaced or removed while the dashboard
  * ran: its connections would go on showing (and writing to) the file that is
  * gone, while the path names another. */
@@ -357,7 +353,7 @@ static void leave_if_replaced(struct tui *t)
 {
 	if (t->quit || !db_replaced(t->db))
 		return;
-	error_set(&t->damaged, ERR_IO,
+	error_set(&t->leave, ERR_IO,
 		  "the database file %s was replaced or removed while the dashboard ran; start "
 		  "it again to read the file there now",
 		  t->db->path);
@@ -380,7 +376,7 @@ static void start_prober(struct tui *t)
 	if (recorder_heartbeat_claim(t->db, RECORDER_DASHBOARD, &e) < 0) {
 		if (e.kind == ERR_BUSY) /* taken just now */
 			t->prober_elsewhere = recorder_heartbeat_other(t->db, &pid, NULL, NULL) > 0 ? pid : -1;
-		else if (!leave_if_damaged(t, &e))
+		else if (!leave_if_damaged(t, sqlite3_extended_errcode(t->db->h) & 0xff, &e))
 			tui_message(t, 1, "cannot probe: %s", e.msg);
 		error_done(&e);
 		return;
@@ -388,7 +384,7 @@ static void start_prober(struct tui *t)
 	t->prober_elsewhere = 0;
 	t->prober = prober_new(t->db, &(struct prober_options){.no_history = 1}, NULL, NULL, &e);
 	if (!t->prober) {
-		if (!leave_if_damaged(t, &e))
+		if (!leave_if_damaged(t, sqlite3_extended_errcode(t->db->h) & 0xff, &e))
 			tui_message(t, 1, "cannot probe: %s", e.msg);
 		error_done(&e);
 		recorder_heartbeat_release(t->db);
@@ -1161,8 +1157,8 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	view_drill_done(&t);
 	if (t.reader != db)
 		db_close(t.reader);
-	if (t.damaged.msg) {
-		*e = t.damaged;
+	if (t.leave.msg) {
+		*e = t.leave;
 		return -1;
 	}
 	return 0;

@@ -30,9 +30,10 @@ struct prober;
 struct drill_view;
 
 struct tui {
-	/* A damaged database found while reading: the dashboard leaves with it
-	 * (exit 65), as every command does, not show an empty inventory. */
-	struct error damaged;
+	/* Why the dashboard leaves, when it must: a damaged database found while
+	 * reading (exit 65, as every command), or its file replaced under it
+	 * (exit 74); not shown as an empty or stale inventory. */
+	struct error leave;
 	struct db *db;
 	struct db *reader; /* the connection the verdict is read on (db when no second one opens) */
 	const struct tui_options *o;
