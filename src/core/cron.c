@@ -5,9 +5,10 @@
  * schedule's zone, skipping whole months, days and hours that cannot match,
  * and only then turns a matching wall time into instants. That conversion
  * is where daylight saving lives: a wall time may have no instant (spring)
- * or two (autumn). The zone's offsets come from the C library (localtime_r
- * with TZ switched while a year of them is read into a per-process cache), so
- * no tz database is parsed here; after that, walking runs is arithmetic.
+ * or two (autumn). The zone's offsets come from its file in the tz database,
+ * read once per process (tzfile.c): no TZ switching, which would change the
+ * local time of every other thread and write the environment under libcurl,
+ * which reads it. After that, walking runs is arithmetic.
  */
 #include "config.h"
 
@@ -20,26 +21,24 @@
 #include <time.h>
 
 #include "cron.h"
+#include "tzfile.h"
 #include "util.h"
 #include "when.h"
 
-/* A time zone as cron reads it: its UTC offsets, cached (below). */
+/* A time zone as cron reads it: its file, read once per process and never
+ * changed after (so reading its offsets needs no lock). */
 struct zone {
 	char *name;
-	int utc;
-	int known; /* its file was found in the tz database */
-	size_t nchunks;
-	struct zchunk *chunks;
+	struct tzfile *tz; /* NULL: UTC */
 	struct zone *next;
 };
 
 static struct zone *zones;
-/* The zones' offsets and the remembered gaps are the process's, shared by
+/* The list of zones read and the remembered gaps are the process's, shared by
  * its threads (the dashboard reads the verdict, which appends due runs, on a
- * thread of its own): every entry point below holds this lock. */
+ * thread of its own): the entry points that add to them hold this lock. */
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static struct zone *zone_get(const char *name);
 struct cron;
 static int next_in_zone(const struct cron *c, int64_t after, int64_t *next);
 
@@ -172,38 +171,47 @@ static int parse_field(const char *expr, const char *s, const char *end, const s
 	return 0;
 }
 
-/* Is TZ a zone of the system's tz database? Read once per zone and process:
- * an import checks the zone of every schedule it reads. */
-static int zone_check(const char *tz, struct error *e)
+/* The zone named TZ, its file read once per process (an import checks the
+ * zone of every schedule it reads). NULL with e set when the tz database has
+ * no such zone, or a file drtop cannot read. */
+static struct zone *zone_find(const char *tz, struct error *e)
 {
 	const char *dir = getenv("TZDIR");
-	char *path, magic[4];
+	struct tzfile *file = NULL;
+	struct error fe = {0};
 	struct zone *z;
-	FILE *f;
-	int ok;
+	char *path;
 
-	if (!strcmp(tz, "UTC"))
-		return 0;
 	for (z = zones; z; z = z->next)
-		if (z->known && !strcmp(z->name, tz))
-			return 0;
-	if (!*tz || *tz == '/' || strstr(tz, "..") || strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-							       "abcdefghijklmnopqrstuvwxyz"
-							       "0123456789/_+-") != strlen(tz))
-		return error_set(e, ERR_DATA, "unknown time zone '%s'", tz);
-	path = xasprintf("%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz);
-	f = fopen(path, "rb");
-	free(path);
-	ok = f && fread(magic, 1, 4, f) == 4 && !memcmp(magic, "TZif", 4);
-	if (f)
-		fclose(f);
-	if (!ok)
-		return error_set(e, ERR_DATA,
-				 "unknown time zone '%s' (expected an IANA name such as "
-				 "Europe/Berlin; is tzdata installed?)",
-				 tz);
-	zone_get(tz)->known = 1;
-	return 0;
+		if (!strcmp(z->name, tz))
+			return z;
+	if (strcmp(tz, "UTC")) {
+		if (!*tz || *tz == '/' || strstr(tz, "..") ||
+		    strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") !=
+			    strlen(tz)) {
+			error_set(e, ERR_DATA, "unknown time zone '%s'", tz);
+			return NULL;
+		}
+		path = xasprintf("%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz);
+		file = tzfile_load(path, tz, &fe);
+		free(path);
+		if (!file && fe.kind == ERR_NOINPUT)
+			error_set(e, ERR_DATA,
+				  "unknown time zone '%s' (expected an IANA name such as "
+				  "Europe/Berlin; is tzdata installed?)",
+				  tz);
+		else if (!file)
+			error_set(e, ERR_DATA, "%s", fe.msg);
+		error_done(&fe);
+		if (!file)
+			return NULL;
+	}
+	z = xcalloc(1, sizeof(*z));
+	z->name = xstrdup(tz);
+	z->tz = file;
+	z->next = zones;
+	zones = z;
+	return z;
 }
 
 static struct cron *parse(const char *expr, const char *tz, struct error *e)
@@ -211,6 +219,7 @@ static struct cron *parse(const char *expr, const char *tz, struct error *e)
 	struct cron *c;
 	const char *p = expr, *start[5], *end[5];
 	char *zone = NULL;
+	struct zone *z;
 	uint64_t bits[5];
 	size_t i, n = 0;
 	int64_t probe;
@@ -218,11 +227,11 @@ static struct cron *parse(const char *expr, const char *tz, struct error *e)
 	while (isspace((unsigned char)*p))
 		p++;
 	if (!strncmp(p, "CRON_TZ=", 8) || !strncmp(p, "TZ=", 3)) {
-		const char *z = strchr(p, '=') + 1, *ze = z;
+		const char *zs = strchr(p, '=') + 1, *ze = zs;
 
 		while (*ze && !isspace((unsigned char)*ze))
 			ze++;
-		zone = xstrndup(z, (size_t)(ze - z));
+		zone = xstrndup(zs, (size_t)(ze - zs));
 		p = ze;
 		while (isspace((unsigned char)*p))
 			p++;
@@ -235,7 +244,8 @@ static struct cron *parse(const char *expr, const char *tz, struct error *e)
 	}
 	if (!zone)
 		zone = xstrdup(tz ? tz : "UTC");
-	if (zone_check(zone, e) < 0) {
+	z = zone_find(zone, e);
+	if (!z) {
 		free(zone);
 		return NULL;
 	}
@@ -289,7 +299,7 @@ static struct cron *parse(const char *expr, const char *tz, struct error *e)
 	c->dom_star = *start[2] == '*';
 	c->dow_star = *start[4] == '*';
 	c->zone = zone;
-	c->z = zone_get(zone);
+	c->z = z;
 	if (next_in_zone(c, when_now(), &probe) < 0) {
 		error_set(e, ERR_DATA, "cron expression '%s' never runs", expr);
 		cron_free(c);
@@ -313,122 +323,6 @@ const char *cron_zone(const struct cron *c)
 
 /* --- time zone offsets ------------------------------------------------- */
 
-/*
- * A zone's UTC offsets, cached per process: each chunk of about a year holds
- * the offset at its start and the instants where it changes, found once with
- * the C library (localtime_r with TZ switched, sampled every three hours and
- * bisected to the second). After that, turning an instant into wall time is
- * arithmetic, which is what makes a year of runs, or a window of due runs,
- * cheap to compute. No tz database is parsed here.
- */
-#define CHUNK_S (1LL << 25) /* about 388 days */
-#define SAMPLE_S 10800
-
-struct zchunk {
-	int64_t idx;
-	long off0;
-	size_t n;
-	int64_t *at; /* the instants where the offset changes, in order */
-	long *off;   /* the offset from at[i] on */
-};
-
-
-static struct zone *zone_get(const char *name)
-{
-	struct zone *z;
-
-	for (z = zones; z; z = z->next)
-		if (!strcmp(z->name, name))
-			return z;
-	z = xcalloc(1, sizeof(*z));
-	z->name = xstrdup(name);
-	z->utc = !strcmp(name, "UTC");
-	z->next = zones;
-	zones = z;
-	return z;
-}
-
-struct tzsave {
-	char *old;
-	int had;
-};
-
-static void tz_enter(const char *zone, struct tzsave *s)
-{
-	const char *old = getenv("TZ");
-
-	s->had = old != NULL;
-	s->old = old ? xstrdup(old) : NULL;
-	setenv("TZ", zone, 1);
-	tzset();
-}
-
-static void tz_leave(struct tzsave *s)
-{
-	if (s->had)
-		setenv("TZ", s->old, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(s->old);
-}
-
-static long libc_offset(int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	localtime_r(&tt, &tm);
-	return tm.tm_gmtoff;
-}
-
-static const struct zchunk *zone_chunk(struct zone *z, int64_t idx)
-{
-	struct zchunk *k;
-	struct tzsave s;
-	int64_t t, lo = idx * CHUNK_S, hi = lo + CHUNK_S;
-	long prev;
-	size_t i;
-
-	for (i = 0; i < z->nchunks; i++)
-		if (z->chunks[i].idx == idx)
-			return &z->chunks[i];
-	z->chunks = xrealloc(z->chunks, (z->nchunks + 1) * sizeof(*z->chunks));
-	k = &z->chunks[z->nchunks++];
-	memset(k, 0, sizeof(*k));
-	k->idx = idx;
-	tz_enter(z->name, &s);
-	prev = k->off0 = libc_offset(lo);
-	for (t = lo; t < hi;) {
-		int64_t next = t + SAMPLE_S < hi ? t + SAMPLE_S : hi - 1;
-		long o;
-
-		if (next <= t)
-			break;
-		o = libc_offset(next);
-		if (o != prev) {
-			int64_t a = t, b = next; /* offset prev at a, o at b */
-
-			while (b - a > 1) {
-				int64_t mid = a + (b - a) / 2;
-
-				if (libc_offset(mid) == prev)
-					a = mid;
-				else
-					b = mid;
-			}
-			k->at = xrealloc(k->at, (k->n + 1) * sizeof(*k->at));
-			k->off = xrealloc(k->off, (k->n + 1) * sizeof(*k->off));
-			k->at[k->n] = b;
-			k->off[k->n++] = o;
-			prev = o;
-		}
-		t = next;
-	}
-	tz_leave(&s);
-	return k;
-}
-
 static int64_t floor_div(int64_t a, int64_t b)
 {
 	return a / b - (a % b != 0 && (a < 0) != (b < 0));
@@ -436,17 +330,7 @@ static int64_t floor_div(int64_t a, int64_t b)
 
 static long offset_at(const struct cron *c, int64_t t)
 {
-	const struct zchunk *k;
-	long off;
-	size_t i;
-
-	if (c->z->utc)
-		return 0;
-	k = zone_chunk(c->z, floor_div(t, CHUNK_S));
-	off = k->off0;
-	for (i = 0; i < k->n && k->at[i] <= t; i++)
-		off = k->off[i];
-	return off;
+	return c->z->tz ? tzfile_offset(c->z->tz, t) : 0;
 }
 
 /* --- wall-clock search -------------------------------------------------- */
@@ -515,17 +399,11 @@ static int wall_next(const struct cron *c, struct wall *w, int64_t limit)
 static void wall_from(const struct cron *c, int64_t t, struct wall *w)
 {
 	int64_t s = t + offset_at(c, t), days = floor_div(s, 86400), rem = s - days * 86400;
-	int64_t z = days + 719468, era, doe, yoe, doy, mp;
+	unsigned mo, d;
 
-	/* civil_from_days, as in when.c */
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	w->d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	w->mo = (int)(mp < 10 ? mp + 3 : mp - 9);
-	w->y = yoe + era * 400 + (w->mo <= 2);
+	when_civil_from_days(days, &w->y, &mo, &d);
+	w->mo = (int)mo;
+	w->d = (int)d;
 	w->h = (int)(rem / 3600);
 	w->mi = (int)(rem / 60 % 60);
 }
@@ -627,12 +505,7 @@ static int next_in_zone(const struct cron *c, int64_t after, int64_t *next)
 
 int cron_next(const struct cron *c, int64_t after, int64_t *next)
 {
-	int rc;
-
-	pthread_mutex_lock(&cache_lock);
-	rc = next_in_zone(c, after, next);
-	pthread_mutex_unlock(&cache_lock);
-	return rc;
+	return next_in_zone(c, after, next);
 }
 
 /*
@@ -726,7 +599,7 @@ int cron_zone_check(const char *tz, struct error *e)
 	int rc;
 
 	pthread_mutex_lock(&cache_lock);
-	rc = zone_check(tz, e);
+	rc = zone_find(tz, e) ? 0 : -1;
 	pthread_mutex_unlock(&cache_lock);
 	return rc;
 }

@@ -110,26 +110,30 @@ unsigned when_days_in_month(int64_t y, unsigned m)
 	return m == 2 && leap ? 29 : days[m - 1];
 }
 
+void when_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t z = days + 719468, era, doe, yoe, doy, mp;
+
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
 char *when_format(int64_t t, char buf[WHEN_BUFSZ])
 {
-	int64_t days = t / 86400, rem = t % 86400, z, era, doe, yoe, doy, mp, y;
+	int64_t days = t / 86400, rem = t % 86400, y;
 	unsigned d, m;
 
 	if (rem < 0) {
 		rem += 86400;
 		days--;
 	}
-	/* civil_from_days */
-	z = days + 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-	m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-	y += m <= 2;
+	when_civil_from_days(days, &y, &m, &d);
 	snprintf(buf, WHEN_BUFSZ, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y, m, d,
 		 (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
 	return buf;

@@ -71,6 +71,9 @@ char *when_format(int64_t t, char buf[WHEN_BUFSZ]);
 /* Days since 1970-01-01 of a proleptic Gregorian date (no time zones involved). */
 int64_t when_days_from_civil(int64_t y, unsigned m, unsigned d);
 
+/* The proleptic Gregorian date of day DAYS since 1970-01-01. */
+void when_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
+
 /* Number of days in month M (1-12) of year Y. */
 unsigned when_days_in_month(int64_t y, unsigned m);
 

@@ -29,6 +29,20 @@ fails "names a long number as written" 65 "minute 99999999999999999999 is out of
 fails "... and the end of a range" 65 "hour 0024 is out of range 0-23" schedule add db x --cron '0 1-0024 * * *'
 fails "refuses a schedule that never runs" 65 "never runs" schedule add db x --cron '0 0 31 2 *'
 fails "refuses an unknown zone" 65 "unknown time zone 'Nowhere/City'" schedule add db x --cron '0 0 * * *' --tz Nowhere/City
+# zones are read from their files ($TZDIR): a damaged one is named, not guessed at
+mkdir -p "$T/zoneinfo/Broken"
+head -c 1000 /usr/share/zoneinfo/Europe/Berlin > "$T/zoneinfo/Broken/Zone"
+cp /usr/share/zoneinfo/Europe/Berlin "$T/zoneinfo/Copied"
+export TZDIR="$T/zoneinfo"
+fails "refuses a damaged zone file" 65 "time zone 'Broken/Zone': the zone file is truncated" \
+	schedule add db x --cron '0 0 * * *' --tz Broken/Zone
+succeeds "reads a zone from TZDIR" schedule add db tzdir --cron '0 0 * * *' --tz Copied
+succeeds "... and removes it" schedule rm db tzdir
+unset TZDIR
+if [ -f /usr/share/zoneinfo/right/Europe/Berlin ]; then
+	fails "refuses a zone counting leap seconds" 65 "counts leap seconds" \
+		schedule add db x --cron '0 0 * * *' --tz right/Europe/Berlin
+fi
 fails "refuses both cron and every" 64 "not both" schedule add db x --cron '@daily' --every 1h
 fails "refuses neither" 64 "give --cron EXPR or --every DUR" schedule add db x
 fails "refuses a zone on an interval" 65 "applies to a cron schedule only" schedule add db x --every 1h --tz UTC

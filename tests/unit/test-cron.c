@@ -1,10 +1,12 @@
 /* Unit tests for src/core/cron.c, including daylight-saving changes. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -212,13 +214,77 @@ static void test_rejects(void **state)
 	bad("0 0 30 2 *", NULL, "never runs");
 }
 
+/*
+ * Another thread computing runs in many zones leaves this thread's local time
+ * and environment alone (the dashboard reads the verdict, which appends due
+ * runs, on a thread of its own, while the loop shows times and libcurl reads
+ * the environment): no TZ is switched under it.
+ */
+static const char *const worker_zones[] = {
+	"Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kathmandu",
+	"America/Santiago", "Europe/Dublin", "Pacific/Chatham", "America/Sao_Paulo",
+};
+
+static void *worker(void *arg)
+{
+	volatile int *done = arg;
+	size_t i;
+
+	for (i = 0; i < sizeof(worker_zones) / sizeof(worker_zones[0]); i++) {
+		struct error e = {0};
+		struct cron *c = cron_new("30 2 * * *", worker_zones[i], &e);
+		int64_t t = 1893456000; /* 2030 */
+		int y;
+
+		if (!c)
+			break;
+		/* a run in each of 80 years: each year's offsets are needed anew */
+		for (y = 0; y < 80; y++, t += 366LL * 86400)
+			if (cron_next(c, t, &t) < 0)
+				break;
+		cron_free(c);
+	}
+	*done = 1;
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	volatile int done = 0;
+	pthread_t th;
+	long seen = 0, wrong = 0;
+	const char *tz;
+
+	(void)state;
+	setenv("TZ", "Asia/Tokyo", 1);
+	tzset();
+	tz = getenv("TZ");
+	assert_int_equal(pthread_create(&th, NULL, worker, (void *)&done), 0);
+	while (!done) {
+		time_t now = 1767225600;
+		struct tm tm;
+
+		localtime_r(&now, &tm);
+		seen++;
+		if (tm.tm_gmtoff != 9 * 3600 || getenv("TZ") != tz || strcmp(getenv("TZ"), "Asia/Tokyo"))
+			wrong++;
+	}
+	pthread_join(th, NULL);
+	if (wrong)
+		fail_msg("%ld of %ld local times read while another thread computed runs were "
+			 "not Tokyo's",
+			 wrong, seen);
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fields),      cmocka_unit_test(test_nicknames),
 		cmocka_unit_test(test_zones),       cmocka_unit_test(test_dst_spring),
 		cmocka_unit_test(test_dst_autumn),  cmocka_unit_test(test_max_gap),
-		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_rejects),     cmocka_unit_test(test_threads),
 	};
 
 	when_set_now(1767225600); /* 2026-01-01T00:00:00Z */
