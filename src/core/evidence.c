@@ -190,7 +190,7 @@ int evidence_due_extend(struct db *db, int64_t schedule_id, int64_t until, struc
 			"SELECT b.id, b.cron, b.tz, (SELECT max(d.due_at) FROM backup_due d"
 			"  WHERE d.schedule_id = b.id),"
 			" max(b.created_at, ?2 - (SELECT window_s FROM v_settings)) - 1"
-			" FROM backup_schedule b WHERE b.cron IS NOT NULL AND (?1 = 0 OR b.id = ?1)"
+			" FROM backup_schedule b WHERE b.id BETWEEN ?1 AND ?3 AND b.cron IS NOT NULL"
 			" AND b.created_at <= ?2",
 			e);
 	ins = sel ? db_cached(db, "INSERT OR IGNORE INTO backup_due (schedule_id, due_at) VALUES (?1, ?2)",
@@ -198,8 +198,10 @@ int evidence_due_extend(struct db *db, int64_t schedule_id, int64_t until, struc
 		  : NULL;
 	if (!ins)
 		return -1;
+	/* one schedule by its key (a range the planner can seek), or all of them */
 	sqlite3_bind_int64(sel, 1, schedule_id);
 	sqlite3_bind_int64(sel, 2, until);
+	sqlite3_bind_int64(sel, 3, schedule_id ? schedule_id : INT64_MAX);
 	while (rc == 0 && sqlite3_step(sel) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(sel, 0), t;
 		const char *tz = (const char *)sqlite3_column_text(sel, 2);

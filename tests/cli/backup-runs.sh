@@ -265,6 +265,22 @@ ok "due instants older than history_s are gone (Berlin's March ones), newer ones
 succeeds "db verify: the pruned due instants and check-ins are accounted for" db verify
 d config set history 400d
 
+# --- an expression changed by an import: the runs due so far stay the old one's ---
+sys chg
+sys other
+d schedule add chg daily --cron '0 3 * * *' --since 2026-10-01T00:00:00Z
+d schedule add other daily --cron '0 5 * * *' --since 2026-10-01T00:00:00Z
+printf '{"systems": [{"name": "chg", "rto": "2d", "rpo": "8d", "schedules": [{"name": "daily", "cron": "0 4 * * *"}]}]}' >"$T/chg.json"
+succeeds "an import changes a schedule's expression" import "$T/chg.json"
+dues() { # dues SYSTEM HH:MM: its due instants at that time of day, from 2026-10-01 to DRTOP_NOW
+	sql "SELECT count(*) FROM backup_due d JOIN backup_schedule b ON b.id = d.schedule_id
+	     JOIN system s ON s.id = b.system_id WHERE s.name = '$1'
+	     AND d.due_at <= strftime('%s', '2026-11-25T12:00:00') AND strftime('%H:%M', d.due_at, 'unixepoch') = '$2'"
+}
+ok "... the runs due before the change are the old expression's: 03:00 daily from Oct 1 to Nov 25" \
+	test "$(dues chg 03:00) $(dues chg 04:00)" = "56 0"
+ok "... and no other schedule's runs were appended by it" test "$(dues other 05:00)" = 0
+
 # --- the ledger covers runs and due instants ---
 succeeds "db verify: intact after runs, starts and due instants" db verify
 sql "UPDATE backup_due SET due_at = due_at + 60 WHERE id = (SELECT min(id) FROM backup_due)"
