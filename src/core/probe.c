@@ -19,11 +19,16 @@
  * redirect leaves the origin). The engine follows them itself, on the same
  * easy handle, and only within the origin (or from http to https on the same
  * host); any other redirect fails the probe. No probe follows https to http.
+ *
+ * A file: URL is looked at (stat) on a thread of its own, never by libcurl
+ * (see "files" below).
  */
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -54,6 +59,7 @@ struct job {
 	char *last_modified; /* the last response's Last-Modified, NULL when none */
 	int has_location;    /* the last response has a Location header */
 	int64_t started_ms;
+	struct look *look; /* a file: URL being looked at; NULL otherwise */
 	char errbuf[CURL_ERROR_SIZE];
 	struct job *next;
 };
@@ -84,6 +90,7 @@ struct probe_engine {
 	int nidle;
 	struct hostcount *hosts;
 	size_t nhosts, caphosts;
+	struct lookers *lookers; /* the threads looking at files */
 	sqlite3 *json;
 };
 
@@ -435,12 +442,14 @@ static char *refused_by_curl(struct job *j)
 	return n > 0 && to ? redirect_refused(j->spec.url, to, 1) : NULL;
 }
 
+static void judge(struct probe_engine *pe, struct job *j, long status, int64_t latency,
+		  curl_off_t filetime);
+
 static void finish(struct probe_engine *pe, struct job *j, CURLcode code)
 {
 	struct probe_result r = {0};
 	curl_off_t total = 0, filetime = -1;
 	long status = 0;
-	int is_file = !strncasecmp(j->spec.url, "file:", 5);
 	char *why = NULL;
 
 	curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -469,16 +478,29 @@ static void finish(struct probe_engine *pe, struct job *j, CURLcode code)
 	}
 	/* libcurl takes a connection closed inside the header block for the end of
 	 * a response; it is not an answer to trust. */
-	if (!is_file && !j->headers_done) {
+	if (!j->headers_done) {
 		fail(pe, j, status, r.latency_ms,
 		     "incomplete response headers: the connection closed before their end");
 		return;
 	}
-	if (!is_file && !probe_status_expected(j->spec.expect, status)) {
+	if (!probe_status_expected(j->spec.expect, status)) {
 		fail(pe, j, status, r.latency_ms, "HTTP status %ld, expected %s", status,
 		     j->spec.expect ? j->spec.expect : PROBE_EXPECT_DEFAULT);
 		return;
 	}
+	judge(pe, j, status, r.latency_ms, filetime);
+}
+
+/* What a probe that was answered says, beyond its status: the text it must
+ * hold, its latency, and a freshness probe's recovery point. */
+static void judge(struct probe_engine *pe, struct job *j, long status, int64_t latency,
+		  curl_off_t filetime)
+{
+	struct probe_result r = {0};
+	char *why = NULL;
+
+	r.latency_ms = latency;
+	r.status = status;
 	if (j->spec.body_match && !strstr(strbuf_str(&j->body), j->spec.body_match)) {
 		fail(pe, j, status, r.latency_ms, "the response does not contain the expected text");
 		return;
@@ -641,43 +663,266 @@ static int follow(struct probe_engine *pe, struct job *j)
 	return 1;
 }
 
-/* libcurl opens a file: URL's path with a blocking open(2) on the engine's one
- * thread, and no timeout applies to it: a FIFO with no writer, or a device,
- * would hold every probe. Only a regular file or a directory is looked at;
- * anything else is refused before libcurl sees it. A path that cannot be
- * looked at is left to libcurl, which says why. NULL: go on; else the reason
- * (static). */
-static const char *file_refused(const char *url)
+/* --- files ---------------------------------------------------------------- */
+
+/*
+ * A file: URL is looked at (stat), never opened or read: it may be a backup of
+ * many gigabytes, and opening a FIFO with no writer would wait for one. The
+ * look runs on a thread of its own: on a network mount that stopped answering,
+ * stat() does not return, and on the engine's thread it would hold every other
+ * probe (and, in the dashboard, the screen). The engine waits for the answer up
+ * to the probe's timeout, as for any probe, then fails it; a thread that comes
+ * back after that finds its look abandoned and frees it. At most LOOKS_MAX
+ * threads wait at once: beyond them a file probe fails at once rather than
+ * start one more thread that would hang too.
+ */
+#define LOOKS_MAX 16
+
+struct lookers {
+	pthread_mutex_t lock;
+	CURLM *multi;      /* woken when a look is answered; NULL once the engine is gone */
+	int waiting;       /* looks whose thread has not come back */
+	struct look *done; /* answered, not yet taken by the engine */
+};
+
+struct look {
+	struct lookers *ls;
+	struct job *job; /* NULL once the engine gave up on it: the thread frees it */
+	char *path;      /* may hold a secret (a ${VARIABLE} of the URL) */
+	int err;         /* stat's errno, or 0 */
+	mode_t mode;
+	int64_t mtime, took_ms;
+	struct look *next;
+};
+
+static int64_t mono_now_ms(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void look_free(struct look *l)
+{
+	wipe(l->path);
+	free(l);
+}
+
+static void *look_thread(void *arg)
+{
+	struct look *l = arg;
+	struct lookers *ls = l->ls;
+	int64_t t0 = mono_now_ms();
+	struct stat sb;
+	int last;
+
+	if (stat(l->path, &sb) == 0) {
+		l->mode = sb.st_mode;
+		l->mtime = (int64_t)sb.st_mtime;
+	} else {
+		l->err = errno;
+	}
+	l->took_ms = mono_now_ms() - t0;
+	pthread_mutex_lock(&ls->lock);
+	ls->waiting--;
+	if (l->job && ls->multi) {
+		l->next = ls->done;
+		ls->done = l;
+		curl_multi_wakeup(ls->multi);
+		pthread_mutex_unlock(&ls->lock);
+		return NULL;
+	}
+	last = !ls->multi && !ls->waiting;
+	pthread_mutex_unlock(&ls->lock);
+	look_free(l);
+	if (last) {
+		pthread_mutex_destroy(&ls->lock);
+		free(ls);
+	}
+	return NULL;
+}
+
+/* Start looking at the file URL names (J's, with its variables expanded).
+ * Returns 0, or -1 with J failed. */
+static int look_start(struct probe_engine *pe, struct job *j, const char *url)
+{
+	struct lookers *ls = pe->lookers;
 	CURLU *u = curl_url();
 	char *path = NULL;
-	const char *why = NULL;
-	struct stat sb;
+	pthread_attr_t attr;
+	pthread_t th;
+	struct look *l;
+	int busy, rc;
 
 	if (!u)
 		fatal("out of memory");
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) == CURLUE_OK &&
-	    stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
-		why = S_ISFIFO(sb.st_mode) ? "a FIFO" : S_ISSOCK(sb.st_mode) ? "a socket" : "a device";
-	curl_free(path);
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) != CURLUE_OK || !*path) {
+		if (path)
+			memset(path, 0, strlen(path));
+		curl_free(path);
+		curl_url_cleanup(u);
+		fail(pe, j, 0, 0, "malformed file URL: no path to look at");
+		return -1;
+	}
 	curl_url_cleanup(u);
-	return why;
+	pthread_mutex_lock(&ls->lock);
+	busy = ls->waiting >= LOOKS_MAX;
+	if (!busy)
+		ls->waiting++;
+	pthread_mutex_unlock(&ls->lock);
+	if (busy) {
+		memset(path, 0, strlen(path));
+		curl_free(path);
+		fail(pe, j, 0, 0,
+		     "%d looks at files are still waiting for their file system (a mount that "
+		     "stopped answering?): not starting another",
+		     LOOKS_MAX);
+		return -1;
+	}
+	l = xcalloc(1, sizeof(*l));
+	l->ls = ls;
+	l->job = j;
+	l->path = xstrdup(path);
+	memset(path, 0, strlen(path));
+	curl_free(path);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&th, &attr, look_thread, l);
+	pthread_attr_destroy(&attr);
+	if (rc) {
+		pthread_mutex_lock(&ls->lock);
+		ls->waiting--;
+		pthread_mutex_unlock(&ls->lock);
+		look_free(l);
+		fail(pe, j, 0, 0, "cannot start a thread to look at the file: %s", strerror(rc));
+		return -1;
+	}
+	j->look = l;
+	return 0;
+}
+
+/* The engine no longer waits for L: its thread frees it, or, if it was
+ * answered already, the engine does when it takes it. */
+static void look_abandon(struct look *l)
+{
+	pthread_mutex_lock(&l->ls->lock);
+	l->job = NULL;
+	pthread_mutex_unlock(&l->ls->lock);
+}
+
+static void look_judge(struct probe_engine *pe, struct job *j, const struct look *l)
+{
+	if (l->err) {
+		/* the URL as given, not the path: its variables may be secrets */
+		fail(pe, j, 0, l->took_ms, "cannot look at %s: %s", j->spec.url, strerror(l->err));
+		return;
+	}
+	if (!S_ISREG(l->mode) && !S_ISDIR(l->mode)) {
+		fail(pe, j, 0, l->took_ms,
+		     "the file is %s, not a regular file or a directory: never opened",
+		     S_ISFIFO(l->mode) ? "a FIFO" : S_ISSOCK(l->mode) ? "a socket" : "a device");
+		return;
+	}
+	judge(pe, j, 0, l->took_ms, (curl_off_t)l->mtime);
+}
+
+static void release(struct probe_engine *pe, struct job *j);
+
+/* Deliver the looks answered; returns how many. */
+static int looks_take(struct probe_engine *pe)
+{
+	struct look *l, *next;
+	int n = 0;
+
+	pthread_mutex_lock(&pe->lookers->lock);
+	l = pe->lookers->done;
+	pe->lookers->done = NULL;
+	pthread_mutex_unlock(&pe->lookers->lock);
+	for (; l; l = next) {
+		struct job *j = l->job;
+
+		next = l->next;
+		if (j) { /* not given up meanwhile */
+			j->look = NULL;
+			look_judge(pe, j, l);
+			release(pe, j);
+			n++;
+		}
+		look_free(l);
+	}
+	return n;
+}
+
+/* Fail the looks that outlived their probe's timeout; and the time until the
+ * next one would, capped at WAIT_MS. */
+static int looks_expire(struct probe_engine *pe, int wait_ms)
+{
+	int64_t now = probe_now_ms();
+	int i = 0;
+
+	while (i < pe->nrunning) {
+		struct job *j = pe->running[i];
+		int64_t left = j->started_ms + j->spec.timeout_ms - now;
+
+		if (!j->look) {
+			i++;
+			continue;
+		}
+		if (left <= 0) {
+			fail(pe, j, 0, now - j->started_ms,
+			     "the file system did not answer within %lldms (a mount that stopped "
+			     "answering?)",
+			     (long long)j->spec.timeout_ms);
+			release(pe, j); /* takes J out of running: the next one is at I now */
+			continue;
+		}
+		if (left < wait_ms)
+			wait_ms = (int)left;
+		i++;
+	}
+	return wait_ms;
+}
+
+static void running_add(struct probe_engine *pe, struct job *j)
+{
+	pe->running = xrealloc(pe->running, (size_t)(pe->nrunning + 1) * sizeof(*pe->running));
+	pe->running[pe->nrunning++] = j;
+	if (j->host)
+		host_slot(pe, j->host)->n++;
 }
 
 static int start(struct probe_engine *pe, struct job *j)
 {
-	CURL *e = pe->nidle ? pe->idle[--pe->nidle] : curl_easy_init();
+	int https = !strncasecmp(j->spec.url, "https:", 6);
 	struct error err = {0};
-	int https = !strncasecmp(j->spec.url, "https:", 6), is_file = !strncasecmp(j->spec.url, "file:", 5);
-	const char *why;
+	CURL *e;
 	size_t i;
 
+	j->started_ms = probe_now_ms();
+	if (!strncasecmp(j->spec.url, "file:", 5)) {
+		char *url = NULL;
+		int rc;
+
+		if (j->secret && expand(j->spec.url, 1, NULL, &url, &err) < 0) {
+			fail(pe, j, 0, 0, "%s", err.msg);
+			error_done(&err);
+			return -1;
+		}
+		rc = look_start(pe, j, url ? url : j->spec.url);
+		if (url)
+			wipe(url);
+		if (rc < 0)
+			return -1;
+		running_add(pe, j);
+		return 0;
+	}
+	e = pe->nidle ? pe->idle[--pe->nidle] : curl_easy_init();
 	if (!e)
 		fatal("out of memory");
 	curl_easy_reset(e);
 	j->easy = e;
-	j->started_ms = probe_now_ms();
 	for (i = 0; i < j->spec.nheaders; i++) {
 		char *h;
 		struct curl_slist *l;
@@ -702,26 +947,20 @@ static int start(struct probe_engine *pe, struct job *j)
 			error_done(&err);
 			return -1;
 		}
-		why = is_file ? file_refused(url) : NULL;
 		curl_easy_setopt(e, CURLOPT_URL, url); /* copied by libcurl */
 		wipe(url);
 	} else {
-		why = is_file ? file_refused(j->spec.url) : NULL;
 		curl_easy_setopt(e, CURLOPT_URL, j->spec.url);
-	}
-	if (why) {
-		fail(pe, j, 0, 0, "the file is %s, not a regular file or a directory: never opened", why);
-		return -1;
 	}
 	curl_easy_setopt(e, CURLOPT_PRIVATE, j);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "drtop/" PACKAGE_VERSION);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
 #else
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS, CURLPROTO_HTTP | CURLPROTO_HTTPS | CURLPROTO_FILE);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS, CURLPROTO_HTTP | CURLPROTO_HTTPS);
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS,
 			 https ? CURLPROTO_HTTPS : CURLPROTO_HTTP | CURLPROTO_HTTPS);
 #endif
@@ -743,15 +982,9 @@ static int start(struct probe_engine *pe, struct job *j)
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, j);
 	if (j->headers)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
-	/* A file is only looked at (exists, mtime), never read: it may be a backup. */
-	if (is_file)
-		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
 	if (curl_multi_add_handle(pe->multi, e) != CURLM_OK)
 		fatal("curl_multi_add_handle failed");
-	pe->running = xrealloc(pe->running, (size_t)(pe->nrunning + 1) * sizeof(*pe->running));
-	pe->running[pe->nrunning++] = j;
-	if (j->host)
-		host_slot(pe, j->host)->n++;
+	running_add(pe, j);
 	return 0;
 }
 
@@ -775,8 +1008,12 @@ static void release(struct probe_engine *pe, struct job *j)
 {
 	int i;
 
-	curl_multi_remove_handle(pe->multi, j->easy);
-	recycle(pe, j->easy, j->completed);
+	if (j->easy) {
+		curl_multi_remove_handle(pe->multi, j->easy);
+		recycle(pe, j->easy, j->completed);
+	}
+	if (j->look)
+		look_abandon(j->look);
 	for (i = 0; i < pe->nrunning; i++)
 		if (pe->running[i] == j) {
 			pe->running[i] = pe->running[--pe->nrunning];
@@ -892,6 +1129,8 @@ int probe_engine_step(struct probe_engine *pe, int wait_ms, int extra_fd, int *e
 	dispatch(pe);
 	mc = curl_multi_perform(pe->multi, &still);
 	n = mc == CURLM_OK ? drain(pe) : 0;
+	n += looks_take(pe);
+	wait_ms = looks_expire(pe, wait_ms);
 	if (n) {
 		/* Fill the freed slots at once rather than after a wait. */
 		dispatch(pe);
@@ -911,6 +1150,8 @@ int probe_engine_step(struct probe_engine *pe, int wait_ms, int extra_fd, int *e
 	if (extra_ready && extra_fd >= 0 && (wfd.revents & CURL_WAIT_POLLIN))
 		*extra_ready = 1;
 	drain(pe);
+	looks_take(pe);
+	looks_expire(pe, 0);
 	dispatch(pe);
 	return 0;
 }
@@ -952,9 +1193,35 @@ struct probe_engine *probe_engine_new(const struct probe_options *opt, probe_don
 	pe->multi = curl_multi_init();
 	if (!pe->multi || sqlite3_open(":memory:", &pe->json) != SQLITE_OK)
 		fatal("out of memory");
+	pe->lookers = xcalloc(1, sizeof(*pe->lookers));
+	pthread_mutex_init(&pe->lookers->lock, NULL);
+	pe->lookers->multi = pe->multi;
 	curl_multi_setopt(pe->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)pe->opt.concurrency);
 	curl_multi_setopt(pe->multi, CURLMOPT_MAXCONNECTS, (long)pe->opt.concurrency);
 	return pe;
+}
+
+/* The engine is going: threads still looking free their looks, and the last
+ * of them the lookers; none wakes the engine any more. */
+static void lookers_close(struct lookers *ls)
+{
+	struct look *l, *next;
+	int last;
+
+	pthread_mutex_lock(&ls->lock);
+	ls->multi = NULL;
+	l = ls->done;
+	ls->done = NULL;
+	last = !ls->waiting;
+	pthread_mutex_unlock(&ls->lock);
+	for (; l; l = next) {
+		next = l->next;
+		look_free(l);
+	}
+	if (last) {
+		pthread_mutex_destroy(&ls->lock);
+		free(ls);
+	}
 }
 
 void probe_engine_free(struct probe_engine *pe)
@@ -969,6 +1236,7 @@ void probe_engine_free(struct probe_engine *pe)
 	free(pe->transfers);
 	while (pe->nidle)
 		curl_easy_cleanup(pe->idle[--pe->nidle]);
+	lookers_close(pe->lookers);
 	curl_multi_cleanup(pe->multi);
 	sqlite3_close(pe->json);
 	for (i = 0; i < pe->nhosts; i++)
