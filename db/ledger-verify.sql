@@ -348,5 +348,21 @@ problem (seq, subject, problem) AS (
                               AND r.ok = 1 AND r.at_ms = st.data_seen_ms AND r.data_time = st.data_time)
            ELSE NOT EXISTS (SELECT 1 FROM probe_result r WHERE r.endpoint_id = st.endpoint_id
                               AND r.ok = 1 AND r.data_time = st.data_time
-                              AND r.at_ms <= coalesce(st.data_seen_ms, st.last_probe_ms)) END))
+                              AND r.at_ms <= coalesce(st.data_seen_ms, st.last_probe_ms)) END)
+  UNION ALL
+  -- each system's newest status (status_latest, which the dashboard's first
+  -- frame reads and the recording of status changes compares with) must be
+  -- the newest change of its status history: the one row, as it is there
+  SELECT NULL, 'status_latest of system ' || l.system_id,
+    'changed outside drtop: not the newest change of the system''s status history'
+  FROM status_latest l LEFT JOIN status_history h ON h.id = l.history_id
+  WHERE h.id IS NULL OR h.system_id IS NOT l.system_id OR h.at IS NOT l.at
+     OR h.status IS NOT l.status
+     OR EXISTS (SELECT 1 FROM status_history n WHERE n.system_id = l.system_id
+                AND (n.at > l.at OR (n.at = l.at AND n.id > l.history_id)))
+  UNION ALL
+  SELECT NULL, 'status_latest of system ' || h.system_id,
+    'deleted outside drtop: the system''s newest status change is missing'
+  FROM (SELECT DISTINCT system_id FROM status_history) h
+  WHERE NOT EXISTS (SELECT 1 FROM status_latest l WHERE l.system_id = h.system_id))
 SELECT seq, subject, problem FROM problem ORDER BY seq IS NULL, seq, subject;

@@ -54,6 +54,15 @@ ok "its upper bound runs from the last success before to the first after" \
 	sql_is "SELECT upper_ms = $first_ok - $ok_before, gaps FROM v_outages" "1|1"
 ok "the verdict reads the same bounds" \
 	sh -c "test \"\$('$DRTOP' db query 'SELECT lower_ms, upper_ms = $first_ok - $ok_before, gaps, ongoing FROM v_outage_measure')\" = '$lower|1|1|0'"
+# Judged at a 'now' inside the gap, the outage was still going on: v_outages
+# says so (no end, no bounds) and knows no gap yet; before it began, it is
+# not there at all.
+in_gap=$((before / 1000 + 1))
+asof() { "$DRTOP" --now "@$1" db query "$2"; }
+ok "v_outages at a 'now' inside the gap: ongoing, no end, no bounds, no gap yet" \
+	test "$(asof $in_gap "SELECT coalesce(ended, '-'), coalesce(lower_ms, '-'), coalesce(breach, '-'), gaps FROM v_outages")" = "-|-|-|0"
+ok "... as v_outage_measure has it" test "$(asof $in_gap "SELECT ongoing, gaps FROM v_outage_measure")" = "1|0"
+ok "v_outages before the outage began: none" test "$(asof $((started / 1000 - 1)) "SELECT count(*) FROM v_outages")" = 0
 ok "db verify: the gap is in the ledger" verify
 ok "as an entry of its own" sql_is "SELECT count(*) FROM ledger WHERE kind = 'outage_gap.insert'" 1
 

@@ -80,6 +80,19 @@ ok "nothing changed: nothing is recorded" sql_is "SELECT count(*) FROM status_hi
 ok "a system removed: its row goes with its history" sql_is "SELECT count(*) FROM status_latest WHERE system_id = $G" 0
 ok "... and the rest agrees with the history" agrees
 
+# Edited behind drtop's back, it would hold back the next change of status
+# (and its notification): db verify names it, and the copy is left as it was.
+cp "$DRTOP_DB" "$T/edited.db"
+sqlite3 "$T/edited.db" "UPDATE status_latest SET status = 'BREACH' WHERE system_id = $A"
+ok "db verify names an edited status_latest" sh -c \
+	"DRTOP_DB='$T/edited.db' '$DRTOP' db verify >'$T/v.out' 2>&1; test \$? -eq 65 &&
+	 grep -q 'status_latest of system $A: changed outside drtop' '$T/v.out'"
+cp "$DRTOP_DB" "$T/deleted.db"
+sqlite3 "$T/deleted.db" "DELETE FROM status_latest WHERE system_id = $A"
+ok "... and a deleted one" sh -c \
+	"DRTOP_DB='$T/deleted.db' '$DRTOP' db verify >'$T/v.out' 2>&1; test \$? -eq 65 &&
+	 grep -q 'status_latest of system $A: deleted outside drtop' '$T/v.out'"
+
 # A database from before the migration: its newest changes are found once.
 sql "DROP TRIGGER status_latest_insert; DROP TRIGGER status_latest_delete; DROP TRIGGER status_latest_update;
      DROP TABLE status_latest; PRAGMA user_version = 33"

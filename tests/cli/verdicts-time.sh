@@ -53,6 +53,32 @@ ok "a live drill that lost more data than the RPO failed" test "$(q "SELECT obje
 d system set dr-loosen --rpo 15m
 ok "loosening the RPO after it keeps the failed drill" has dr-loosen drill-failed
 ok "and is told" test "$(q "SELECT objective, detail FROM v_findings WHERE system = 'dr-loosen' AND finding = 'target-loosened'")" = "rpo|RPO loosened from 300 s to 900 s after a breach of the old value"
+loosened() { q "SELECT coalesce(group_concat(objective, ','), 'none') FROM (SELECT objective FROM v_findings WHERE system = '$1' AND finding = 'target-loosened' ORDER BY objective)"; }
+# both targets loosened at once: a row for each one whose old value was breached
+d system add both-rpo --rto 30m --rpo 10m; live both-rpo
+d drill add both-rpo --kind restore --started -2h --recovered -1h50m --data-loss 15m
+d system set both-rpo --rto 45m --rpo 20m
+ok "RTO and RPO loosened, only the RPO breached: only the RPO is told" test "$(loosened both-rpo)" = rpo
+d system add both-both --rto 30m --rpo 10m; live both-both
+d drill add both-both --kind restore --started -2h --recovered -1h15m --data-loss 15m
+d system set both-both --rto 1h --rpo 20m
+ok "... both breached: both are told" test "$(loosened both-both)" = "rpo,rto"
+# the data lag breached the old RPO: loosening it does not erase that
+d system add lag-loosen --rto 1h --rpo 1h; d endpoint add lag-loosen http://127.0.0.1:9/lag-loosen
+d drill add lag-loosen --kind restore --started -30d --recovered -30d; d checkin lag-loosen --at -2h
+ok "a data lag of 2h against an RPO of 1h is a breach" has lag-loosen rpo-breach
+d system set lag-loosen --rpo 1d
+ok "loosening the RPO during it ends the breach..." lacks lag-loosen rpo-breach
+ok "... and is told, with the old and the new value" test "$(q "SELECT objective, target_s, measured_s, detail FROM v_findings WHERE system = 'lag-loosen' AND finding = 'target-loosened'")" = "rpo|86400|3600|RPO loosened from 3600 s to 86400 s after a breach of the old value"
+d system add lag-ok --rto 1h --rpo 1h; d endpoint add lag-ok http://127.0.0.1:9/lag-ok
+d drill add lag-ok --kind restore --started -30d --recovered -30d; d checkin lag-ok --at -30m
+d system set lag-ok --rpo 1d
+ok "... a lag within the old RPO is no breach to tell" test "$(loosened lag-ok)" = none
+d system add gap-loosen --rto 1h --rpo 1h; d endpoint add gap-loosen http://127.0.0.1:9/gap-loosen
+d drill add gap-loosen --kind restore --started -30d --recovered -30d
+d checkin gap-loosen --at -10h; d checkin gap-loosen --at -3h; d checkin gap-loosen --at -1m
+d system set gap-loosen --rpo 1d
+ok "... a lag above it between two earlier check-ins is one" test "$(loosened gap-loosen)" = rpo
 
 sql "DELETE FROM objective_history" 2>"$T/sqlerr"
 ok "the history cannot be deleted behind the verdict's back" sh -c "grep -q 'append-only' '$T/sqlerr' && test \"\$(sqlite3 '$DRTOP_DB' 'SELECT count(*) FROM objective_history')\" -gt 0"
