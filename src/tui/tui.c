@@ -41,12 +41,17 @@
 #include "view.h"
 #include "when.h"
 
-static volatile sig_atomic_t interrupted;
+/* Ctrl-C (SIGINT) leaves, or, during a drill, aborts the drill and stays;
+ * SIGTERM and SIGHUP (the terminal closed) abort a running drill (its command
+ * ended, its abort command run, its end recorded) and then leave. */
+static volatile sig_atomic_t interrupted, terminated;
 
-static void on_sigint(int sig)
+static void on_signal(int sig)
 {
-	(void)sig;
-	interrupted = 1;
+	if (sig == SIGINT)
+		interrupted = 1;
+	else
+		terminated = 1;
 }
 
 static void restore_terminal(void)
@@ -220,7 +225,7 @@ static int read_yield(void *arg)
 	int64_t now = probe_now_ms();
 
 	if (t->o->frames || now - t->yielded_ms < 10)
-		return t->quit || interrupted;
+		return t->quit || interrupted || terminated;
 	if (!t->yielded_ms)
 		t->dirty = 1; /* the header says it is reading */
 	t->yielded_ms = now;
@@ -229,7 +234,7 @@ static int read_yield(void *arg)
 		draw(t);
 		t->dirty = 0;
 	}
-	return t->quit || interrupted;
+	return t->quit || interrupted || terminated;
 }
 
 /* The dashboard leaves (as every command does, exit 65) when E came of a
@@ -258,7 +263,7 @@ static void reload_done(struct tui *t, int quick, int rc, int code, struct board
 		board_free(b); /* what a failed quick look read */
 		if (leave_if_damaged(t, code, e))
 			return;
-		if (!t->quit && !interrupted)
+		if (!t->quit && !interrupted && !terminated)
 			tui_message(t, 1, "%s", e->msg);
 		error_done(e);
 		t->next_reload_ms = probe_now_ms() + 5000;
@@ -1025,7 +1030,7 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	struct tui_rc rc;
 	struct error te = {0};
 	struct sigaction sa;
-	int i;
+	int i, aborting = 0;
 	const char *codeset;
 	int use_color;
 
@@ -1041,9 +1046,10 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 		return error_set(e, ERR_INTERNAL, "cannot initialise the terminal");
 	fatal_set_cleanup(restore_terminal);
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigint;
+	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGSEGV, on_crash);
 	signal(SIGABRT, on_crash);
 	signal(SIGBUS, on_crash);
@@ -1103,9 +1109,12 @@ int tui_run(struct db *db, const struct tui_options *o, struct error *e)
 	}
 	t.dirty = !t.quit;
 	while (!t.quit) {
-		if (interrupted && !view_drill_running(&t))
+		if ((interrupted || terminated) && !view_drill_running(&t))
 			break;
-		if (interrupted) { /* Ctrl-C during a drill aborts the drill, not the dashboard */
+		if (interrupted || (terminated && !aborting)) {
+			/* Ctrl-C during a drill aborts the drill, not the dashboard; a
+			 * SIGTERM or SIGHUP aborts it and leaves once it has ended */
+			aborting = terminated;
 			interrupted = 0;
 			view_drill_interrupt(&t);
 		}

@@ -82,6 +82,39 @@ ok "Ctrl-C aborts the drill" wait_for 10 db_is "SELECT state, failure FROM v_dri
 ok "... and the dashboard stays" test ! -s "$T/exited"
 keys q
 ok "q quits when no drill runs" wait_for 5 test -s "$T/exited"
+
+# The terminal closed (SIGHUP) or the dashboard stopped (SIGTERM) while a
+# drill runs: the drill is aborted as by Ctrl-C (its command ended, its abort
+# command run, its end recorded), never left running with nobody to end it.
+drill_hangs() { # drill_hangs TAG: start a drill whose command hangs, its abort writing $T/TAG.out
+	tmux kill-session -t "$S" 2>/dev/null
+	DASH_ENV="-u DRTOP_NOW" dashboard --db "'$DRTOP_DB'"
+	wait_for 10 shows "pay"
+	keys / pay Enter
+	keys r
+	wait_for 5 shows "Run a drill"
+	keys Tab C-u "sleep 3$1" Tab Tab C-u "echo undone >$T/$1.out" Enter
+	wait_for 5 shows "Start this failover drill"
+	keys y
+	wait_for 5 shows "x: abort the drill"
+}
+running() { pgrep -f "^sleep 3$1\$" >/dev/null; }
+gone() { ! running "$1"; }
+drill_hangs 7
+ok "(a drill whose command hangs runs)" wait_for 5 running 7
+tmux kill-session -t "$S"
+ok "the terminal closed during a drill: the drill is recorded aborted" \
+	wait_for 10 db_is "SELECT state, failure FROM v_drills ORDER BY id DESC LIMIT 1" "aborted|interrupted"
+ok "... its abort command ran" wait_for 5 test -s "$T/7.out"
+ok "... and its command was ended" wait_for 5 gone 7
+drill_hangs 8
+pane=$(tmux display -p -t "$S" '#{pane_pid}')
+kill -TERM "$(pgrep -P "$pane" -x drtop)"
+ok "SIGTERM during a drill: the drill is recorded aborted" \
+	wait_for 10 db_is "SELECT state, failure FROM v_drills ORDER BY id DESC LIMIT 1" "aborted|interrupted"
+ok "... its abort command ran" wait_for 5 test -s "$T/8.out"
+ok "... its command was ended" wait_for 5 gone 8
+ok "... and the dashboard left" wait_for 10 grep -qs "EXITED 0" "$T/exited"
 ok "the ledger verifies" "$DRTOP" db verify
 
 done_testing
