@@ -20,6 +20,7 @@ The probe port answers by path:
   /redirect-to/URL        302 to URL (percent-decoded; gopher://, http://other:port/...)
   /big/KIB                200 with a body of KIB KiB
   /cut-headers            "HTTP/1.1 200 OK\r\nContent-Len", then closes
+  /long-header            200 with a header line of 400,000 bytes
   /last-modified-raw/TEXT 200 with "Last-Modified: TEXT" (percent-decoded)
   /json/raw/TEXT          {"last_backup": TEXT}, TEXT percent-decoded and sent as is
   /count/NAME             200 "ok", counting the requests for each NAME
@@ -83,6 +84,15 @@ class Probe(http.server.BaseHTTPRequestHandler):
             self.reply(200, b"ok\n")
         elif kind == "hang":
             time.sleep(3600)
+        elif kind == "long-header":
+            self.send_response(200)
+            self.send_header("X-Big", "h" * 400000)
+            self.send_header("Content-Length", "3")
+            self.end_headers()
+            try:
+                self.wfile.write(b"ok\n")
+            except OSError:
+                pass
         elif kind == "huge":
             size = 10 * 1024 * 1024
             self.send_response(200)

@@ -47,6 +47,8 @@ static int size_of(const char *path, int64_t *size, struct error *e)
 
 	if (stat(path, &sb) < 0)
 		return error_set(e, ERR_NOINPUT, "--size-of %s: %s", path, strerror(errno));
+	if (!S_ISREG(sb.st_mode)) /* a directory's or a device's size is no backup's */
+		return error_set(e, ERR_DATA, "--size-of %s: not a regular file", path);
 	*size = (int64_t)sb.st_size;
 	return 0;
 }

@@ -222,8 +222,9 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 	if (arg_int(a, "concurrency", 1, 4096, &concurrency, e) < 0 ||
 	    arg_int(a, "per-host", 1, 4096, &per_host, e) < 0)
 		return -1;
-	/* A probe is recorded as it is made: under --as-of none is made at all. */
-	if (db_refuse_as_of(e) < 0)
+	/* A probe is recorded as it is made: under --as-of, or with the clock
+	 * ahead of the real time (which nothing is written with), none is made at all. */
+	if (db_refuse_as_of(e) < 0 || db_refuse_future(e) < 0)
 		return -1;
 	po.concurrency = (int)concurrency;
 	po.per_host = (int)per_host;
@@ -238,6 +239,9 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 	p = prober_new(ctx->db, &po, on_result, &v, e);
 	if (!p)
 		return -1;
+	if (prober_concurrency(p) < (size_t)po.concurrency)
+		fprintf(stderr, "drtop: probing at most %zu at once, not %d: the limit on open files "
+				"(ulimit -n) holds no more\n", prober_concurrency(p), po.concurrency);
 	eps = prober_endpoints(p, &n);
 	v.total = n;
 	for (i = 0; i < n; i++) {
@@ -266,6 +270,10 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 				duration_format_ms(probe_now_ms() - t0 > 0 ? probe_now_ms() - t0 : 1,
 						   took),
 				done - failed, failed);
+		if (rc == 0 && prober_unprobed(p))
+			fprintf(stderr, "drtop: %zu probes not made, nothing recorded of them: drtop ran out "
+					"of file descriptors or threads (raise ulimit -n, or lower "
+					"--concurrency)\n", prober_unprobed(p));
 	}
 	prober_free(p);
 	return rc;

@@ -1026,19 +1026,26 @@ int db_begin(struct db *db, struct error *e)
 	return 0;
 }
 
-int db_commit(struct db *db, struct error *e)
+/* --now moves the verdict clock. Writes made with it set ahead could date
+ * evidence or objectives in the future (a check-in "at now", a system created
+ * "now"), so nothing is committed with a clock ahead of the real one. */
+int db_refuse_future(struct error *e)
 {
 	char buf[WHEN_BUFSZ];
 
-	/* --now moves the verdict clock. Writes made with it set ahead could date
-	 * evidence or objectives in the future (a check-in "at now", a system created
-	 * "now"), so nothing is committed with a clock ahead of the real one. */
-	if (when_now() > when_real_now() + WHEN_SKEW_S) {
+	if (when_now() <= when_real_now() + WHEN_SKEW_S)
+		return 0;
+	return error_set(e, ERR_USAGE,
+			 "the clock is set to %s by --now or DRTOP_NOW, ahead of the real "
+			 "time; drtop does not write with a clock in the future",
+			 when_format(when_now(), buf));
+}
+
+int db_commit(struct db *db, struct error *e)
+{
+	if (db_refuse_future(e) < 0) {
 		db_rollback(db);
-		return error_set(e, ERR_USAGE,
-				 "the clock is set to %s by --now or DRTOP_NOW, ahead of the real "
-				 "time; drtop does not write with a clock in the future",
-				 when_format(when_now(), buf));
+		return -1;
 	}
 	if (ledger_seal(db, e) < 0 || db_exec(db, "DELETE FROM audit_context", e) < 0 ||
 	    db_exec(db, "COMMIT", e) < 0) {

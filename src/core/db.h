@@ -112,6 +112,9 @@ int db_check_schema(struct db *db, struct strbuf *out, struct error *e);
 
 /* Under --as-of, -1 with e set (ERR_USAGE) saying nothing is written; else 0. */
 int db_refuse_as_of(struct error *e);
+/* -1 with e set (ERR_USAGE) when --now or DRTOP_NOW puts the clock ahead of the
+ * real time, which nothing is written with; 0 otherwise. */
+int db_refuse_future(struct error *e);
 
 /* Start a write transaction (BEGIN IMMEDIATE) that the audit log attributes
  * to this process's user, at the real time (when_real_now(), never --now). */

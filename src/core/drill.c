@@ -622,6 +622,11 @@ static void on_probe(const struct prober_endpoint *ep, const struct probe_result
 	char when[WHEN_BUFSZ];
 	struct fresh *f;
 
+	if (r->unprobed) { /* drtop's own want, no word on the system */
+		note(d, DRILL_NOTE_PROBE, "%+.1fs %s %s", since_ms(d, r->started_ms) / 1000.0, ep->url,
+		     r->error);
+		return;
+	}
 	if (r->ok && ep->health)
 		note(d, DRILL_NOTE_PROBE, "%+.1fs %s up (%ld, %lld ms)",
 		     since_ms(d, r->started_ms) / 1000.0, ep->url, r->status,

@@ -26,11 +26,13 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -56,6 +58,8 @@ struct job {
 	int64_t prior_us;    /* time taken by the redirects followed here */
 	char *redirect_fail; /* why a redirect was not followed; NULL when none */
 	int headers_done;    /* the blank line ending the last response's headers came */
+	int headers_started; /* a response's status line came */
+	int socket_errno;    /* why a socket for it could not be opened; 0 */
 	char *last_modified; /* the last response's Last-Modified, NULL when none */
 	int has_location;    /* the last response has a Location header */
 	int64_t started_ms;
@@ -321,6 +325,42 @@ static void fail(struct probe_engine *pe, struct job *j, long status, int64_t la
 	free(msg);
 }
 
+/* J could not be made for want of drtop's own resources (a file descriptor, a
+ * thread): not the endpoint's doing, so no failure of it, and nothing recorded. */
+static void unprobed(struct probe_engine *pe, struct job *j, const char *why)
+{
+	struct probe_result r = {0};
+
+	r.unprobed = 1;
+	r.error = why;
+	deliver(pe, j, &r);
+}
+
+#define NO_FD "not probed: drtop has no file descriptor left (raise its limit, ulimit -n, or lower --concurrency)"
+
+/* Did the transfer fail for want of a file descriptor in this process or system? */
+static int out_of_fds(struct job *j)
+{
+	long oe = 0;
+
+	curl_easy_getinfo(j->easy, CURLINFO_OS_ERRNO, &oe);
+	return oe == EMFILE || oe == ENFILE || j->socket_errno == EMFILE || j->socket_errno == ENFILE;
+}
+
+/* libcurl opens a probe's sockets through this, so that a socket refused for
+ * want of a descriptor here is known as drtop's own trouble, not the
+ * endpoint's (libcurl says only that it could not connect). */
+static curl_socket_t open_socket(void *p, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct job *j = p;
+	curl_socket_t s = socket(a->family, a->socktype, a->protocol);
+
+	(void)purpose;
+	if (s == CURL_SOCKET_BAD)
+		j->socket_errno = errno;
+	return s;
+}
+
 /* Is POINT a recovery point to believe, for a probe started at J's start?
  * Returns 0 or -1 with *why set (owned). */
 static int plausible(struct probe_engine *pe, struct job *j, int64_t point, char **why)
@@ -402,7 +442,7 @@ static int modified_point(struct probe_engine *pe, struct job *j, curl_off_t fil
 {
 	if (!strncasecmp(j->spec.url, "file:", 5)) {
 		if (filetime < 0) {
-			*why = xstrdup("cannot read the file's modification time");
+			*why = xstrdup("the file's modification time is before 1970");
 			return -1;
 		}
 		*point = (int64_t)filetime;
@@ -465,6 +505,17 @@ static void finish(struct probe_engine *pe, struct job *j, CURLcode code)
 	if (code == CURLE_UNSUPPORTED_PROTOCOL && (why = refused_by_curl(j))) {
 		fail(pe, j, status, r.latency_ms, "%s", why);
 		free(why);
+		return;
+	}
+	if (code != CURLE_OK && out_of_fds(j)) {
+		unprobed(pe, j, NO_FD);
+		return;
+	}
+	if (code == CURLE_OUT_OF_MEMORY && j->headers_started && !j->headers_done) {
+		/* libcurl's word for a header line over its limit (100 KiB), which is
+		 * the endpoint's doing, not a want of memory here */
+		fail(pe, j, status, r.latency_ms,
+		     "the response has a header line too long to read (over 100 KiB)");
 		return;
 	}
 	if (code != CURLE_OK) {
@@ -546,6 +597,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *p)
 	size_t len = size * n;
 
 	if (len >= 5 && !strncmp(data, "HTTP/", 5)) {
+		j->headers_started = 1;
 		j->headers_done = 0;
 		j->has_location = 0;
 		free(j->last_modified);
@@ -796,7 +848,7 @@ static int look_start(struct probe_engine *pe, struct job *j, const char *url)
 		ls->waiting--;
 		pthread_mutex_unlock(&ls->lock);
 		look_free(l);
-		fail(pe, j, 0, 0, "cannot start a thread to look at the file: %s", strerror(rc));
+		unprobed(pe, j, "not probed: drtop cannot start a thread to look at the file");
 		return -1;
 	}
 	j->look = l;
@@ -953,6 +1005,8 @@ static int start(struct probe_engine *pe, struct job *j)
 		curl_easy_setopt(e, CURLOPT_URL, j->spec.url);
 	}
 	curl_easy_setopt(e, CURLOPT_PRIVATE, j);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, j);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "drtop/" PACKAGE_VERSION);
@@ -1170,6 +1224,57 @@ void probe_engine_abandon(struct probe_engine *pe)
 	pe->queued = 0;
 }
 
+/*
+ * Each probe in flight holds a socket, and libcurl's resolver a pair more while
+ * it looks a name up. A probe that cannot have one fails with the server
+ * never asked, so the soft limit on open files is raised to the hard one, and
+ * what is in flight is kept within it (with room for the database's files,
+ * the terminal and the like): the most WANT may be.
+ */
+#define FD_RESERVE 64
+#define FD_PER_PROBE 3
+
+/* Descriptors open in this process now (some inherited); 0 when not known. */
+static rlim_t fds_open(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	rlim_t n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static int fd_budget(int want)
+{
+	struct rlimit rl;
+	rlim_t room, used;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return want;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < rl.rlim_max) {
+		rlim_t old = rl.rlim_cur;
+
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+		if (rl.rlim_cur < old || setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			rl.rlim_cur = old;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return want;
+	used = fds_open() + FD_RESERVE;
+	room = rl.rlim_cur > used + FD_PER_PROBE ? (rl.rlim_cur - used) / FD_PER_PROBE : 1;
+	return (rlim_t)want > room ? (int)room : want;
+}
+
+int probe_engine_concurrency(const struct probe_engine *pe)
+{
+	return pe->opt.concurrency;
+}
+
 struct probe_engine *probe_engine_new(const struct probe_options *opt, probe_done_fn done,
 				      void *arg, struct error *e)
 {
@@ -1184,7 +1289,7 @@ struct probe_engine *probe_engine_new(const struct probe_options *opt, probe_don
 		global_init = 1;
 	}
 	pe = xcalloc(1, sizeof(*pe));
-	pe->opt.concurrency = opt && opt->concurrency > 0 ? opt->concurrency : 64;
+	pe->opt.concurrency = fd_budget(opt && opt->concurrency > 0 ? opt->concurrency : 64);
 	pe->opt.per_host = opt && opt->per_host > 0 ? opt->per_host : 6;
 	pe->opt.future_skew_s =
 		opt && opt->future_skew_s >= 0 ? opt->future_skew_s : PROBE_FUTURE_SKEW_S;

@@ -54,6 +54,9 @@ struct probe_result {
 	const char *error; /* why it failed, NULL when ok; borrowed for the callback */
 	int has_data_time; /* freshness: the newest recovery point was found */
 	int64_t data_time; /* Unix seconds */
+	/* drtop itself could not make the probe (no file descriptor or thread left):
+	 * no evidence either way, so nothing is recorded; ERROR says why */
+	int unprobed;
 };
 
 typedef void (*probe_done_fn)(const struct probe_result *r, void *arg);
@@ -75,6 +78,10 @@ void probe_engine_free(struct probe_engine *pe);
 
 /* Queue a probe (copied). A malformed spec is reported as a failed result, not here. */
 void probe_engine_add(struct probe_engine *pe, const struct probe_spec *spec);
+
+/* The probes it keeps in flight at most: the concurrency asked for, or fewer
+ * when the process's limit on open files cannot hold that many. */
+int probe_engine_concurrency(const struct probe_engine *pe);
 
 /* Start what the limits allow, wait up to WAIT_MS for progress (or for EXTRA_FD,
  * when >= 0, to become readable: *extra_ready is then set), and deliver finished

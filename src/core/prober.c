@@ -58,6 +58,7 @@ struct prober {
 	 * stalls nor hurries probing; results carry wall-clock times. */
 	int64_t last_flush_ms;
 	size_t done, failed;
+	size_t unprobed; /* could not be made for want of drtop's own resources */
 	size_t concurrency;
 	int heartbeat; /* we hold the prober heartbeat: beat with every batch */
 	int no_history; /* the caller keeps the status history */
@@ -327,6 +328,18 @@ static void on_result(const struct probe_result *r, void *arg)
 	if (r->id < 0 || i >= p->neps)
 		return;
 	ep = &p->eps[i];
+	if (r->unprobed) {
+		/* no evidence either way: tried again an interval later, nothing recorded */
+		ep->due_ms = mono_ms() + prober_delay_ms(p->every_ms ? p->every_ms : ep->interval_ms,
+							  ep->rto_s, 0, 1, random());
+		if (ep->in_flight && p->heap_ready)
+			heap_push(p, i);
+		ep->in_flight = 0;
+		p->unprobed++;
+		if (p->fn)
+			p->fn(ep, r, p->arg);
+		return;
+	}
 	reschedule(p, ep, r->ok, mono_ms());
 	if (ep->in_flight && p->heap_ready)
 		heap_push(p, i); /* started from the heap: back in it */
@@ -552,6 +565,7 @@ struct prober *prober_new(struct db *db, const struct prober_options *opt, probe
 		prober_free(p);
 		return NULL;
 	}
+	p->concurrency = (size_t)probe_engine_concurrency(p->engine);
 	return p;
 }
 
@@ -630,6 +644,16 @@ void prober_counts(const struct prober *p, size_t *done, size_t *failed)
 {
 	*done = p->done;
 	*failed = p->failed;
+}
+
+size_t prober_unprobed(const struct prober *p)
+{
+	return p->unprobed;
+}
+
+size_t prober_concurrency(const struct prober *p)
+{
+	return p->concurrency;
 }
 
 size_t prober_pending(const struct prober *p)

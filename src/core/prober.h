@@ -127,6 +127,13 @@ int64_t prober_delay_ms(int64_t interval_ms, int64_t rto_s, int failures, int ok
 /* Probes finished so far, and how many of them failed. */
 void prober_counts(const struct prober *p, size_t *done, size_t *failed);
 
+/* Probes that could not be made for want of drtop's own resources (a file
+ * descriptor, a thread): nothing was recorded of them. */
+size_t prober_unprobed(const struct prober *p);
+
+/* Probes in flight at most (fewer than asked when the limit on open files is lower). */
+size_t prober_concurrency(const struct prober *p);
+
 /* Results waiting to be recorded. */
 size_t prober_pending(const struct prober *p);
 /* Since when (ms) the results waiting could not be recorded (the database

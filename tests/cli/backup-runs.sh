@@ -182,6 +182,8 @@ ok "one second quicker it is, with target and measured durations" \
 sys wrapped
 d schedule add wrapped nightly --every 1d
 printf 'twelve bytes' >"$T/artifact"
+fails "--size-of a directory is no backup's size" 65 "--size-of $T: not a regular file" checkin wrapped --size-of "$T"
+fails "... nor is a device's" 65 "--size-of /dev/zero: not a regular file" checkin wrapped --size-of /dev/zero
 run checkin wrapped --run --size-of "$T/artifact" -- sh -c 'exit 0'
 ok "--run: exits as the command did" test "$rc" -eq 0
 ok "... records a start, the finish, the exit status and the size" \

@@ -172,6 +172,10 @@ ok "... its probe fails at its timeout, saying why" grep -q "hung-mount/backup.t
 ok "... and the other endpoint was probed" grep -q "/health .* ok" "$T/hung.out"
 touch "$T/hung-mount.back"
 succeeds "... once the mount is back, the file is looked at again" probe --system mounted
+touch -d 1960-01-01T00:00:00Z "$T/old.tar"
+"$DRTOP" endpoint add mounted "file://$T/old.tar" --kind freshness >/dev/null
+run probe --system mounted
+ok "a file dated before 1970 fails its probe, saying so" grep -q "old.tar .*the file's modification time is before 1970" "$T/out"
 ok "... and its recovery point is read" test "$(point "file://$T/hung-mount/backup.tar" | sort -n | tail -1)" = $((now - 600))
 
 done_testing

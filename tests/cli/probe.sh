@@ -20,6 +20,11 @@ add "http://127.0.0.1:1/refused" --timeout 2s
 add "$URL/status/204" --expect 200,204
 add "$URL/json/lag/5" --kind freshness --json-path '$.nothing' --timeout 2s
 
+# with the clock set ahead, nothing can be recorded: no probe is even sent
+fails "with --now ahead of the real time, probe refuses" 64 "does not write with a clock in the future" \
+	--now +1h probe --once
+ok "... before sending any probe" test "$(sql "SELECT count(*) FROM probe_result")" = 0
+ok "... the server saw none" test "$(curl -fsS "http://127.0.0.1:$CTL/hits")" = 0
 start=$(now_ms)
 succeeds "probe --once runs every probe" probe --once
 took=$(( $(now_ms) - start ))
@@ -60,5 +65,13 @@ succeeds "--system limits the run" probe --system web
 fails "--system with an unknown system" 65 "unknown system \"nope\"" probe --system nope
 fails "--once and --watch" 64 "contradict" probe --once --watch
 fails "a bad concurrency" 65 "--concurrency: expected a whole number from 1 to 4096" probe --concurrency 0
+
+# A header line over libcurl's limit is the endpoint's doing, said so (libcurl
+# calls it being out of memory).
+"$DRTOP" system add big --rto 1h --rpo 1h >/dev/null
+"$DRTOP" endpoint add big "$URL/long-header" --timeout 5s >/dev/null
+succeeds "a header line of 400,000 bytes" probe --system big
+ok "... fails the probe, saying why" \
+	out_has "the response has a header line too long to read (over 100 KiB)"
 
 done_testing
