@@ -372,8 +372,12 @@ static void start_prober(struct tui *t)
 	struct error e = {0};
 	long pid = 0;
 
-	if (t->o->readonly || t->prober || db_replaced(t->db))
+	if (t->prober || db_replaced(t->db))
 		return; /* a file replaced: leave_if_replaced says so */
+	if (t->o->readonly) { /* never probes: says whether something else does */
+		t->prober_elsewhere = recorder_heartbeat_other(t->db, &pid, NULL, NULL) > 0 ? pid : 0;
+		return;
+	}
 	if (recorder_heartbeat_other(t->db, &pid, NULL, NULL) > 0) {
 		t->prober_elsewhere = pid;
 		return;
@@ -576,7 +580,7 @@ static int draw_notify(struct tui *t, int x, int room)
 
 static void draw_header(struct tui *t)
 {
-	char clock[WHEN_BUFSZ], elsewhere[48], waiting[96], given[128];
+	char clock[WHEN_BUFSZ], elsewhere[64], waiting[96], given[128];
 	int64_t unrecorded = t->prober ? prober_unrecorded_since(t->prober) : 0;
 
 	/* a lock of a moment is nothing to tell; two seconds of one are */
@@ -588,7 +592,7 @@ static void draw_header(struct tui *t)
 	size_t wlen, hlen;
 	char *least;
 	const char *state = when_known() ? when_clock_note()
-			    : t->o->readonly ? "read-only"
+			    : t->o->readonly && !t->prober_elsewhere ? "read-only, nobody probing"
 			    : t->prober_elsewhere ? elsewhere
 			    : t->prober && unrecorded ? waiting
 			    : t->prober ? "probing" : "not probing";
@@ -605,10 +609,10 @@ static void draw_header(struct tui *t)
 			 prober_pending(t->prober),
 			 duration_format_round((prober_clock_ms() - unrecorded) / 1000, d));
 	}
+	snprintf(elsewhere, sizeof(elsewhere), "%sprobing elsewhere", t->o->readonly ? "read-only, " : "");
 	if (t->prober_elsewhere > 0)
-		snprintf(elsewhere, sizeof(elsewhere), "probing elsewhere (pid %ld)", t->prober_elsewhere);
-	else
-		snprintf(elsewhere, sizeof(elsewhere), "probing elsewhere");
+		snprintf(elsewhere + strlen(elsewhere), sizeof(elsewhere) - strlen(elsewhere), " (pid %ld)",
+			 t->prober_elsewhere);
 
 	attrset(theme_attr(C_HEADER));
 	mvhline(0, 0, ' ', COLS);
@@ -627,12 +631,14 @@ static void draw_header(struct tui *t)
 	x = draw_notify(t, x, clock_shown ? COLS - x - cw : COLS - x - 1);
 	attrset(theme_attr(C_HEADER));
 	when_format(when_now(), clock);
-	if (state == elsewhere && (int)strlen(elsewhere) > COLS - x - cw)
-		snprintf(elsewhere, sizeof(elsewhere), "probing elsewhere"); /* the PID left out */
+	if (state == elsewhere && (int)strlen(elsewhere) > COLS - x - cw && strchr(elsewhere, '('))
+		strchr(elsewhere, '(')[-1] = '\0'; /* the PID left out */
 	/* What the dashboard is doing (above all whether it probes) comes before
-	 * the clock on a narrow terminal; under --as-of the clock is the time
-	 * shown, and stays. */
-	if (clock_shown && COLS - x - cw < 12 && !fixed && COLS - x - 1 >= 8)
+	 * the clock on a narrow terminal, when it would not fit beside it (12
+	 * columns of it at least); under --as-of the clock is the time shown, and
+	 * stays. */
+	if (clock_shown && COLS - x - cw < ((int)strlen(state) < 12 ? (int)strlen(state) : 12) && !fixed &&
+	    COLS - x - 1 >= 8)
 		clock_shown = 0;
 	if (COLS - x - (clock_shown ? cw : 1) >= 8)
 		tui_putf(0, x, COLS - x - (clock_shown ? cw : 1), "%s%s", state,

@@ -158,7 +158,7 @@ tmux send-keys -t c C-c
 ok "Ctrl-C leaves cleanly, status 0, the terminal restored" wait_for 5 sh -c "grep -q 'EXITED 0' '$T/ctrlc' 2>/dev/null && ! tmux capture-pane -p -t c | grep -q 'STATUS.* SYSTEM'"
 
 tmux new-session -d -s r -x 100 -y 30 "env LANG=C.UTF-8 '$DRTOP' --db '$DRTOP_DB' --readonly; sleep 60"
-ok "--readonly starts" wait_for 10 sh -c "tmux capture-pane -p -t r | grep -q 'read-only'"
+ok "--readonly starts, saying nobody probes" wait_for 10 sh -c "tmux capture-pane -p -t r | head -1 | grep -q 'read-only, nobody probing'"
 tmux send-keys -t r a
 ok "--readonly refuses edits" wait_for 5 sh -c "tmux capture-pane -p -t r | grep -q 'read-only: no changes'"
 tmux send-keys -t r q
@@ -167,6 +167,22 @@ tmux new-session -d -s n -x 80 -y 24 "env LANG=C.UTF-8 '$DRTOP' --db '$DRTOP_DB'
 ok "at 80 columns the header still says read-only (nothing probes)" \
 	wait_for 10 sh -c "tmux capture-pane -p -t n | head -1 | grep -q ' DOWN [0-9]*  read-only'"
 tmux send-keys -t n q
+# a dashboard that only reads says whether another process probes, and which
+"$DRTOP" --db "$DRTOP_DB" probe --watch >/dev/null 2>&1 &
+watcher=$!
+pids="$pids $watcher"
+tmux new-session -d -s ro -x 120 -y 30 "env LANG=C.UTF-8 '$DRTOP' --db '$DRTOP_DB' --readonly; sleep 60"
+ok "--readonly beside a watcher: read-only, probing elsewhere, with its pid" \
+	wait_for 15 sh -c "tmux capture-pane -p -t ro | head -1 | grep -q 'read-only, probing elsewhere (pid $watcher)'"
+kill $watcher; wait $watcher 2>/dev/null
+ok "... and once it stopped, nobody probing" \
+	wait_for 15 sh -c "tmux capture-pane -p -t ro | head -1 | grep -q 'read-only, nobody probing'"
+tmux send-keys -t ro q
+# at 80 columns a probing dashboard keeps its clock beside "probing"
+tmux new-session -d -s p80 -x 80 -y 24 "env LANG=C.UTF-8 '$DRTOP' --db '$DRTOP_DB'; sleep 60"
+ok "at 80 columns, probing and the clock both show" \
+	wait_for 10 sh -c "tmux capture-pane -p -t p80 | head -1 | grep -q 'probing *[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'"
+tmux send-keys -t p80 q
 
 tmux new-session -d -s f -x 100 -y 30 "env LANG=C.UTF-8 '$DRTOP' demo --db '$T/demo.db' --frames 5; echo EXITED \$? >'$T/demo-exit'; sleep 60"
 ok "drtop demo opens the dashboard (--frames 5 draws five frames and leaves)" wait_for 30 sh -c "grep -q 'EXITED 0' '$T/demo-exit' 2>/dev/null"
