@@ -26,33 +26,13 @@ static const struct board_finding *worst(const struct board_system *s)
 	return s->nfindings ? &s->findings[0] : NULL;
 }
 
-const char *reason_text(const struct board_system *s, unsigned flags, int full, char *buf,
-			size_t size, const char **severity)
+/* Finding F of S in words, with its figure against its target. */
+static void finding_words(const struct board_system *s, const struct board_finding *f, char *buf,
+			  size_t size)
 {
-	const struct board_finding *f = worst(s);
 	char a[DURATION_BUFSZ], b[DURATION_BUFSZ];
-	int has_m = f && f->measured_s != BOARD_NONE, has_t = f && f->target_s != BOARD_NONE;
+	int has_m = f->measured_s != BOARD_NONE, has_t = f->target_s != BOARD_NONE;
 
-	*severity = s->status;
-	if (s->disabled) { /* nothing probes it: no figure of it is current */
-		*severity = "UNKNOWN";
-		snprintf(buf, size, "disabled: not probed");
-		return buf;
-	}
-	if (s->down_since_ms != BOARD_NONE) {
-		char d[DURATION_BOUNDS_BUFSZ];
-
-		*severity = s->down_lower_s > s->rto_s ? "BREACH" : "WARN";
-		snprintf(buf, size, "down %s, RTO %s",
-			 duration_format_bounds(s->down_lower_s, s->down_lower_s, DURATION_NONE, flags, d),
-			 duration_format_round(s->rto_s, b));
-		return buf;
-	}
-	if (!f) {
-		snprintf(buf, size, "%s", !full ? "reading..." : strcmp(s->status, "UNKNOWN") ? "" : "not judged yet");
-		return buf;
-	}
-	*severity = f->severity;
 	if (has_m)
 		duration_format_round(f->measured_s, a);
 	if (has_t)
@@ -97,5 +77,42 @@ const char *reason_text(const struct board_system *s, unsigned flags, int full, 
 	} else {
 		snprintf(buf, size, "%s", f->finding);
 	}
+}
+
+const char *reason_text(const struct board_system *s, unsigned flags, int full, char *buf,
+			size_t size, const char **severity)
+{
+	const struct board_finding *f = worst(s);
+
+	*severity = s->status;
+	if (s->disabled) { /* nothing probes it: no figure of it is current */
+		*severity = "UNKNOWN";
+		snprintf(buf, size, "disabled: not probed");
+		return buf;
+	}
+	if (s->down_since_ms != BOARD_NONE) {
+		char d[DURATION_BOUNDS_BUFSZ], b[DURATION_BUFSZ];
+		int n, breach = s->down_lower_s > s->rto_s;
+
+		*severity = breach ? "BREACH" : "WARN";
+		n = snprintf(buf, size, "down %s, RTO %s",
+			     duration_format_bounds(s->down_lower_s, s->down_lower_s, DURATION_NONE, flags, d),
+			     duration_format_round(s->rto_s, b));
+		/* Within the RTO so far, but BREACH by another finding (a data lag, a
+		 * missed backup, this outage against the RTO in force when it began):
+		 * that is said too, or the status would go unexplained. */
+		if (!breach && f && !strcmp(f->severity, "BREACH") && n > 0 && (size_t)n + 2 < size) {
+			*severity = "BREACH";
+			memcpy(buf + n, "; ", 3);
+			finding_words(s, f, buf + n + 2, size - (size_t)n - 2);
+		}
+		return buf;
+	}
+	if (!f) {
+		snprintf(buf, size, "%s", !full ? "reading..." : strcmp(s->status, "UNKNOWN") ? "" : "not judged yet");
+		return buf;
+	}
+	*severity = f->severity;
+	finding_words(s, f, buf, size);
 	return buf;
 }

@@ -30,6 +30,11 @@ echo ok >"$T/patchy" # a file: up whatever the test server does
 # (probed an hour ago and a moment ago: watched now, too little in between)
 sql "INSERT INTO probe_result (endpoint_id, at_ms, ok) SELECT id, (strftime('%s', 'now') - k.s) * 1000, 1
      FROM endpoint, (SELECT 3540 AS s UNION ALL SELECT 20) k WHERE url = 'file://$T/patchy'"
+# Down within its RTO, but BREACH by its data lag: the reason says both.
+"$DRTOP" system add lagdown --rto 1h --rpo 1h --tier 2 >/dev/null
+echo ok >"$T/lagdown"
+"$DRTOP" endpoint add lagdown "file://$T/lagdown" --interval 500ms --timeout 1s >/dev/null
+"$DRTOP" checkin lagdown --at -2h >/dev/null
 # Disabled: nothing probes it, and the list says so rather than a stale figure.
 "$DRTOP" system add parked --rto 1h --rpo 1d --tier 3 >/dev/null
 "$DRTOP" system set parked --disable >/dev/null
@@ -65,6 +70,12 @@ keys q
 ctl up >/dev/null
 ok "back up: no longer counted" wait_for 10 shows "DOWN 0"
 ok "nor marked" lacks "● web"
+rm "$T/lagdown"
+ok "down within its RTO, BREACH by its data lag" wait_for 10 shows "DOWN 1"
+ok "... the reason says both, in the breach colour" wait_for 5 sh -c \
+	"tmux capture-pane -e -p -t '$S' | grep lagdown | grep -q '41mdown ≥ [0-9]*s, RTO 1h; data'"
+echo ok >"$T/lagdown"
+ok "... and up again, the data lag alone" wait_for 10 sh -c "tmux capture-pane -p -t '$S' | grep lagdown | grep -q ' data lag 2h > 1h'"
 # The database held by another writer: the header says the results wait, and
 # for how long, until they are recorded.
 ( printf '.timeout 5000\nBEGIN IMMEDIATE;\n.shell touch %s\n' "$T/locked"; sleep 6; printf 'COMMIT;\n' ) | sqlite3 "$DRTOP_DB" &
