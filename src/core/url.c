@@ -133,8 +133,17 @@ int url_check(const char *url, struct error *e)
 					url);
 		else if (!path || strlen(path) < 2)
 			ret = error_set(e, ERR_DATA, "malformed URL '%s': no file path", url);
-	} else if (!host || !*host) {
+		else if (*path != '/')
+			ret = error_set(e, ERR_DATA,
+					"malformed URL '%s': a file URL names an absolute path "
+					"(file:///path)",
+					url);
+	} else if (!host || !*host || strncmp(strchr(url, ':'), "://", 3) ||
+		   strchr(url, ':')[3] == '/') {
+		/* libcurl reads http:///x and http:/x as host x: never what was meant */
 		ret = error_set(e, ERR_DATA, "malformed URL '%s': no host", url);
+	} else if (port && strtol(port, NULL, 10) == 0) {
+		ret = error_set(e, ERR_DATA, "malformed URL '%s': port 0", url);
 	}
 out:
 	curl_free(scheme);

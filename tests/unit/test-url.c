@@ -54,6 +54,11 @@ static void test_refused(void **state)
 	bad("http://example.com:99999/", "malformed URL");
 	bad("file://otherhost/etc/passwd", "malformed URL");
 	bad("file:///", "no file path");
+	bad("file:relative/backup.tar", "an absolute path");
+	bad("http:///x", "no host");
+	bad("http:/x", "no host");
+	bad("https:example.com/x", "slashes");
+	bad("http://example.com:0/", "port 0");
 	bad("http://admin:Hunter2@example.com/", "literal credentials");
 	bad("http://ghp_abc@example.com/", "literal credentials");
 	bad("http://${U}:pw@example.com/", "literal credentials");
