@@ -138,7 +138,7 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 		 struct view *v, struct error *e)
 {
 	struct prober *p = *pp;
-	size_t n, done, failed, lost;
+	size_t n, done, failed, lost, unstored = 0;
 	int rc = 0, ready = 0;
 	int64_t checked;
 
@@ -185,8 +185,14 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 		rc = prober_follow_inventory(*pp, 1000, e) < 0 ? -1 : 0;
 		show_warnings(*pp);
 	}
-	if (*pp && prober_stop(*pp, 1000, rc == 0 ? e : NULL) < 0 && rc == 0)
-		rc = -1;
+	if (*pp && prober_stop(*pp, 1000, rc == 0 ? e : NULL) < 0) {
+		/* what is still waiting (a lock held past the stop) is lost: said so */
+		unstored = prober_pending(*pp);
+		if (rc == 0 && unstored)
+			error_prefix(e, "%zu probe result%s not recorded", unstored, unstored == 1 ? "" : "s");
+		if (rc == 0)
+			rc = -1;
+	}
 	if (*pp)
 		show_warnings(*pp);
 	if (ctx->db->h)
@@ -194,7 +200,7 @@ static int watch(struct ctx *ctx, struct prober **pp, const struct prober_option
 	done = failed = 0;
 	if (*pp)
 		prober_counts(*pp, &done, &failed);
-	lost = v->lost + (*pp ? prober_dropped(*pp) : 0);
+	lost = v->lost + (*pp ? prober_dropped(*pp) : 0) + unstored;
 	fprintf(stderr, "drtop: stopped after %zu probes (%zu failed", v->done + done,
 		v->failed + failed);
 	if (lost)

@@ -101,4 +101,19 @@ stop_watch
 ok "and it stops cleanly" test "$watch_rc" -eq 0
 succeeds "db check still says ok" db check
 
+# --- stopped while the lock is still held: what waits is lost, and said so ---
+DRTOP_BUSY_TIMEOUT_MS=200 start_watch
+wait_for 10 sql_ge "SELECT count(*) FROM probe_result WHERE at_ms > $(now_ms)" 2
+rm -f "$T/locked"
+( printf '.timeout 5000\nBEGIN IMMEDIATE;\n.shell touch %s\n' "$T/locked"; sleep 8; printf 'COMMIT;\n' ) | sqlite3 "$DRTOP_DB" &
+locker=$!
+pids="$pids $locker"
+wait_for 5 test -f "$T/locked"
+ok "results wait while the lock is held" wait_for 10 grep -q "results wait" "$T/watch.err"
+stop_watch
+ok "stopped with the lock still held: exit 75" test "$watch_rc" -eq 75
+ok "... saying how many results were not recorded" grep -q "stopped after [0-9]* probes ([0-9]* failed, [1-9][0-9]* not recorded)" "$T/watch.err"
+ok "... and that they are probe results" grep -q "drtop: [1-9][0-9]* probe results\{0,1\} not recorded: .*locked" "$T/watch.err"
+wait "$locker"
+
 done_testing
