@@ -41,6 +41,26 @@ static const struct opt opts[] = {
 	{NULL},
 };
 
+/* A check-in of a system with several schedules, none named, counts for none
+ * of them: recorded all the same (refusing would lose the run), and said. */
+static void warn_no_schedule(struct ctx *ctx, const char *system)
+{
+	sqlite3_stmt *st = db_prepare(ctx->db,
+				      "SELECT count(*), group_concat(name, ', ') FROM (SELECT b.name "
+				      "FROM backup_schedule b JOIN system s ON s.id = b.system_id "
+				      "WHERE s.name = ?1 ORDER BY b.name)",
+				      NULL);
+
+	if (!st)
+		return;
+	db_bind_text(st, 1, system);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 1)
+		cmd_note("%s has %d schedules (%s): this run counts for none of them; name its "
+			 "schedule with --schedule",
+			 system, sqlite3_column_int(st, 0), (const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+}
+
 static int size_of(const char *path, int64_t *size, struct error *e)
 {
 	struct stat sb;
@@ -274,6 +294,8 @@ static int run(struct ctx *ctx, struct args *a, struct error *e)
 		return status;
 	}
 	free(missing);
+	if (!r.schedule)
+		warn_no_schedule(ctx, system);
 	fprintf(ctx->out, "recorded %s backup of %s at %s", r.ok ? "a successful" : "a failed",
 		system, when_format(at, buf));
 	if (started >= 0)

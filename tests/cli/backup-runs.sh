@@ -184,6 +184,14 @@ d schedule add wrapped nightly --every 1d
 printf 'twelve bytes' >"$T/artifact"
 fails "--size-of a directory is no backup's size" 65 "--size-of $T: not a regular file" checkin wrapped --size-of "$T"
 fails "... nor is a device's" 65 "--size-of /dev/zero: not a regular file" checkin wrapped --size-of /dev/zero
+sys twosched
+d schedule add twosched daily --every 1d
+d schedule add twosched hourly --every 1h
+run checkin twosched
+ok "a check-in of a system with two schedules, none named, is recorded" test "$rc" -eq 0
+ok "... saying it counts for neither" err_has "twosched has 2 schedules (daily, hourly): this run counts for none of them; name its schedule with --schedule"
+run checkin twosched --schedule daily
+ok "... and naming one, nothing to say" test "$rc" -eq 0 -a ! -s "$T/err"
 run checkin wrapped --run --size-of "$T/artifact" -- sh -c 'exit 0'
 ok "--run: exits as the command did" test "$rc" -eq 0
 ok "... records a start, the finish, the exit status and the size" \
