@@ -27,11 +27,19 @@ static const char *const section_sql[] = {
 		" SELECT printf('%-9s %-44s every %s  %s', kind, url, duration_ms(interval_ms), state),"
 		" CASE WHEN state = 'ok' THEN 'OK' WHEN state LIKE 'failing:%' THEN 'BREACH' ELSE"
 		" 'UNKNOWN' END, id FROM x ORDER BY url",
+	/* the schedules, then the check-ins of none of them (a replica's, or of a
+	 * system with several schedules and none named): they are recovery points too */
 	[DETAIL_SCHEDULES] =
-		"SELECT printf('%-12s %-22s max gap %-8s last ok %s', b.name, coalesce(b.cron,"
-		" 'every ' || duration(b.every_s)), duration(b.max_gap_s), coalesce((SELECT"
-		" iso_time(max(at)) FROM checkin c WHERE c.schedule_id = b.id AND c.ok), 'never')),"
-		" NULL, b.id FROM backup_schedule b WHERE b.system_id = ?1 ORDER BY b.name",
+		"SELECT text, status, id FROM (SELECT printf('%-12s %-22s max gap %-8s last ok %s',"
+		" b.name, coalesce(b.cron, 'every ' || duration(b.every_s)), duration(b.max_gap_s),"
+		" coalesce((SELECT iso_time(max(at)) FROM checkin c WHERE c.schedule_id = b.id AND"
+		" c.ok), 'never')) AS text, NULL AS status, b.id, 0 AS k, b.name AS n"
+		" FROM backup_schedule b WHERE b.system_id = ?1"
+		" UNION ALL SELECT printf('%-12s %-22s %-16s last ok %s', '(none)', count(*) ||"
+		" ' check-in' || CASE WHEN count(*) = 1 THEN '' ELSE 's' END || ' of no schedule', '',"
+		" coalesce(iso_time(max(CASE WHEN ok THEN at END)), 'never')), NULL, NULL, 1, ''"
+		" FROM checkin WHERE system_id = ?1 AND schedule_id IS NULL HAVING count(*) > 0)"
+		" ORDER BY k, n",
 	[DETAIL_RUNS] =
 		"WITH r AS (SELECT b.id, b.name, (SELECT group_concat(c, '') FROM (SELECT CASE outcome"
 		"  WHEN 'on-time' THEN '+' WHEN 'late' THEN 'L' WHEN 'missed' THEN 'M' WHEN 'failed'"

@@ -31,6 +31,8 @@ ok "Enter opens the system" wait_for 5 shows "RPO 1h, data lag"
 ok "its header gives the data lag status gives (not the RTO), once the verdict is read" wait_for 10 shows "RTO 15m, .*RPO 1h, data lag $lag"
 ok "a tabletop drill took its time and recovered nothing" shows "tabletop .* took 2h (nothing was recovered)"
 ok "a failing freshness endpoint says why" shows "freshness .*no-such-dump .*failing: [A-Za-z]"
+ok "a check-in of no schedule is shown, the data lag's source" \
+	shows "(none) *1 check-in of no schedule *last ok 20[0-9-]*T"
 keys Escape '/'
 keys 'fresh' Enter Enter
 ok "the data lag chart grows while its probes fail: low first, its highest last" \
