@@ -191,6 +191,15 @@ const char *tui_recovery(const struct tui *t, const struct board_system *s, char
 	int64_t v = bound && s->worst_recovery_lower_s != BOARD_NONE ? s->worst_recovery_lower_s
 								     : s->worst_recovery_s;
 
+	/* Down now, and longer than the verdict last measured: the outage going on
+	 * is the worst, at the figure the reason gives (the verdict's was read a
+	 * moment before). */
+	if (s->down_since_ms != BOARD_NONE && s->down_lower_s != BOARD_NONE &&
+	    (v == BOARD_NONE || s->down_lower_s > v)) {
+		v = s->down_lower_s;
+		bound = 1;
+	}
+
 	snprintf(buf, DURATION_BUFSZ + 4, "%s%s", bound ? t->utf8 ? "\u2265" : ">=" : "", tui_dur(v, d));
 	return buf;
 }

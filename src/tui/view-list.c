@@ -242,7 +242,8 @@ static void draw(struct tui *t)
 		snprintf(text, sizeof(text), "%s/%s", tui_dur(s->rto_s, a),
 			 tui_recovery(t, s, w));
 		/* a cell past its objective in the breach colour */
-		if (!on && s->worst_recovery_s != BOARD_NONE && s->worst_recovery_s > s->rto_s)
+		if (!on && ((s->worst_recovery_s != BOARD_NONE && s->worst_recovery_s > s->rto_s) ||
+			    (s->down_since_ms != BOARD_NONE && s->down_lower_s > s->rto_s)))
 			attrset(theme_attr(C_BREACH));
 		cell(&lay, y, COL_RTO, text);
 		attrset(theme_attr(on ? C_SELECTED : C_NORMAL));
