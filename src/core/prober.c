@@ -102,7 +102,8 @@ static const char load_sql[] =
 	"SELECT e.id, e.system_id, s.name, e.url, e.kind, e.interval_ms, e.timeout_ms,"
 	" nullif(e.expect, '" PROBE_EXPECT_DEFAULT "'),"
 	" e.body_match, e.json_path, e.headers, coalesce(e.max_latency_ms, 0), e.tls_verify,"
-	" s.rto_s, (SELECT count(*) FROM json_each(e.headers))"
+	" s.rto_s, (SELECT count(*) FROM json_each(e.headers)),"
+	" (SELECT st.last_probe_ms FROM endpoint_state st WHERE st.endpoint_id = e.id)"
 	" FROM endpoint e JOIN system s ON s.id = e.system_id"
 	" WHERE e.enabled AND s.enabled AND (?1 IS NULL OR s.name IN (SELECT value FROM json_each(?1)))"
 	" ORDER BY s.name, e.url, e.kind";
@@ -188,6 +189,12 @@ static int load(struct prober *p, char **systems, struct error *e)
 		ep->timeout_ms = sqlite3_column_int64(st, 6);
 		ep->rto_s = sqlite3_column_int64(st, 13);
 		ep->tls_verify = sqlite3_column_int(st, 12) != 0;
+		/* Never probed, or not for three intervals and a timeout (the verdict
+		 * already calls it stale): due at once, not at a random point of its
+		 * interval; the others are spread over theirs. */
+		if (sqlite3_column_type(st, 15) == SQLITE_NULL ||
+		    probe_now_ms() - sqlite3_column_int64(st, 15) > 3 * ep->interval_ms + ep->timeout_ms)
+			ep->due_ms = 1;
 		nheaders = (size_t)sqlite3_column_int64(st, 14);
 		if (sqlite3_column_type(st, 7) == SQLITE_NULL && sqlite3_column_type(st, 8) == SQLITE_NULL &&
 		    sqlite3_column_type(st, 9) == SQLITE_NULL && !sqlite3_column_int64(st, 11) && !nheaders)

@@ -26,4 +26,22 @@ ok "each slow endpoint at its own pace" sql_is "SELECT coalesce(min(d), 9999) >=
 	JOIN endpoint e ON e.id = r.endpoint_id WHERE e.url LIKE '%/slow%')" 1
 ok "every slow endpoint was probed within its first interval" \
 	sql_is "SELECT count(DISTINCT endpoint_id) FROM probe_result r JOIN endpoint e ON e.id = r.endpoint_id WHERE e.url LIKE '%/slow%'" 20
+
+# An endpoint never probed, or not for longer than three intervals and a
+# timeout (stale already), is probed as the watcher starts, not at a random
+# point of its interval; one probed a moment ago keeps its pace.
+d system add daily --rto 1d --rpo 1d
+d endpoint add daily "$URL/count/never" --interval 1d --timeout 1s
+d endpoint add daily "$URL/count/stale" --interval 1d --timeout 1s
+d endpoint add daily "$URL/count/recent" --interval 1d --timeout 1s
+sql "INSERT INTO endpoint_state (endpoint_id, last_probe_ms, last_ok, last_ok_ms)
+     SELECT id, CASE WHEN url LIKE '%/stale' THEN (strftime('%s', 'now') - 4 * 86400) * 1000
+                     ELSE (strftime('%s', 'now') - 60) * 1000 END, 1, NULL
+     FROM endpoint WHERE url LIKE '%/stale' OR url LIKE '%/recent'"
+start_watch --system daily
+ok "a never probed endpoint of a daily interval is probed at once" wait_for 10 rows_ge "$URL/count/never" "" 1
+ok "... and a stale one" wait_for 5 rows_ge "$URL/count/stale" "" 1
+# (spread over a day, it is due in these seconds once in tens of thousands of runs)
+ok "... one probed a minute ago waits for its interval" test "$(rows "$URL/count/recent")" -eq 0
+stop_watch
 done_testing
