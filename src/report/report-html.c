@@ -192,10 +192,13 @@ static void outage_chart(const struct board_system *s, const struct series *o, c
 		strbuf_printf(out, "<rect x=\"%d\" y=\"%d\" width=\"3\" height=\"%d\" fill=\"%s\"/>",
 			      plot_x(o->p[i].at, r), plot_y(o->p[i].v, max), 6 + PH - plot_y(o->p[i].v, max),
 			      o->p[i].planned ? "#9ab" : o->p[i].breach ? "#c33" : o->p[i].may ? "#e90" : "#4a4");
-	strbuf_printf(out, "</svg><figcaption>%d outage%s in the window, at their start, as high as "
-			   "they lasted; red: above the RTO, amber: maybe, grey: planned</figcaption>"
-			   "</figure>",
-		      o->n, o->n == 1 ? "" : "s");
+	/* the line is the RTO now; a bar's colour is against the RTO in force when
+	 * it began, which may differ */
+	strbuf_printf(out, "</svg><figcaption>%d ended outage%s in the window, at their start, as "
+			   "high as they lasted; red: above the RTO in force then, amber: maybe, "
+			   "grey: planned%s</figcaption></figure>",
+		      o->n, o->n == 1 ? "" : "s",
+		      s->down_since_ms != BOARD_NONE ? "; one going on now, not drawn" : "");
 }
 
 /* The data lag measured by freshness probes over the window, with the RPO as a line. */

@@ -68,6 +68,8 @@ ok "html: bounds in the table" grep -qF '<td class="n">≥ 10m</td>' "$T/out"
 ok "html: findings carry target and measurement" grep -qF "(target 1h, measured ≥ 19m55s)" "$T/out"
 ok "html: the charts draw a possible breach amber, never red as a sure one" \
 	sh -c "test \$(grep -o 'fill=\"#e90\"' '$T/out' | wc -l) -eq 2 && ! grep -q 'fill=\"#c33\"' '$T/out'"
+ok "html: a chart of a system down now says its outage going on is not drawn" \
+	grep -qF "0 ended outages in the window, at their start, as high as they lasted; red: above the RTO in force then, amber: maybe, grey: planned; one going on now, not drawn" "$T/out"
 report json
 j() { sqlite3 :memory: "SELECT $1 FROM json_each(readfile('$T/out'), '\$.systems') WHERE json_extract(value, '\$.name') = '$2'"; }
 ok "json: exact seconds, lower and upper (null: not bounded)" \
