@@ -436,6 +436,8 @@ static int load_rows(struct db *db, const struct board_options *o, struct board 
 		memset(s, 0, sizeof(*s));
 		s->id = sqlite3_column_int64(st, 0);
 		s->name = text_column(r, st, 1);
+		if ((int)strlen(s->name) > r->name_width)
+			r->name_width = (int)strlen(s->name);
 		s->status = text_column(r, st, 2);
 		s->worst_finding = text_column(r, st, 3);
 		s->owner = text_column(r, st, 4);
@@ -807,6 +809,8 @@ int board_load_quick(struct db *db, struct board *b, struct error *e)
 		memset(s, 0, sizeof(*s));
 		s->id = sqlite3_column_int64(st, 0);
 		s->name = text_column(b, st, 1);
+		if ((int)strlen(s->name) > b->name_width)
+			b->name_width = (int)strlen(s->name);
 		s->status = text_column(b, st, 2);
 		s->owner = text_column(b, st, 3);
 		s->strategy = text_column(b, st, 4);

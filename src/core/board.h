@@ -63,6 +63,7 @@ struct board {
 	double near_ratio;
 	struct board_system *systems;
 	size_t nsystems;
+	int name_width; /* the longest system name, in columns (names are ASCII) */
 	size_t *name_rank; /* each system's place by name (names are unique), once an order is asked for */
 	size_t *orders[BOARD_ORDERS]; /* board_order's, each worked out once */
 	int ok, warn, breach, unknown;

@@ -130,10 +130,12 @@ struct layout {
 	int x[COL_COUNT], w[COL_COUNT]; /* w 0: left out */
 };
 
-/* How wide SYSTEM grows before REASON does. */
+/* How wide SYSTEM grows at most before REASON does. */
 #define SYSTEM_FIRST_WIDTH 16
 
-static void layout(struct layout *l)
+/* NAME_WIDTH: the longest name of the board, which SYSTEM needs with a
+ * down marker before it. */
+static void layout(struct layout *l, int name_width)
 {
 	int used = 0, prio, c, x = 0, i;
 
@@ -151,7 +153,8 @@ static void layout(struct layout *l)
 		int more = tui_pane_cols - used, upto;
 
 		c = order[i];
-		upto = i == 0 ? SYSTEM_FIRST_WIDTH : columns[c].max;
+		upto = i == 0 ? (name_width + 2 < SYSTEM_FIRST_WIDTH ? name_width + 2 : SYSTEM_FIRST_WIDTH)
+			      : columns[c].max;
 		if (!l->w[c] || l->w[c] >= upto)
 			continue;
 		if (more > upto - l->w[c])
@@ -190,7 +193,7 @@ static void draw(struct tui *t)
 	struct layout lay;
 	char a[DURATION_BUFSZ], b[DURATION_BUFSZ];
 
-	layout(&lay);
+	layout(&lay, t->board.name_width);
 	attrset(theme_attr(C_TITLE));
 	tui_clear_row(1);
 	for (c = 0; c < COL_COUNT; c++) {
@@ -281,7 +284,7 @@ static void click_title(struct tui *t, int x)
 	struct layout lay;
 	int c;
 
-	layout(&lay);
+	layout(&lay, t->board.name_width);
 	for (c = 0; c < COL_COUNT; c++) {
 		if (!lay.w[c] || x < lay.x[c] || x > lay.x[c] + lay.w[c] || columns[c].sort < 0)
 			continue;

@@ -52,7 +52,7 @@ tmux kill-session -t "$S"
 
 DASH_COLS=100 dashboard --db "'$DRTOP_DB'" --now "$t1" --readonly
 ok "with --now T1 the header says --now, beside T1's date" \
-	wait_for 10 sh -c "tmux capture-pane -p -t '$S' | head -1 | grep -q -- '--now, read-only .*$(date -u -d "@$t1" '+%Y-%m-%d %H:%M:%SZ')'"
+	wait_for 10 sh -c "tmux capture-pane -p -t '$S' | head -1 | grep -q -- '--now, read-.*$(date -u -d "@$t1" '+%Y-%m-%d %H:%M:%SZ')'"
 quit
 tmux kill-session -t "$S"
 

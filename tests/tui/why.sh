@@ -81,7 +81,7 @@ ok "nor marked" lacks "● web"
 rm "$T/lagdown"
 ok "down within its RTO, BREACH by its data lag" wait_for 10 shows "DOWN 1"
 ok "... the reason says both, in the breach colour" wait_for 5 sh -c \
-	"tmux capture-pane -e -p -t '$S' | grep lagdown | grep -q '41mdown ≥ [0-9]*s, RTO 1h; data'"
+	"tmux capture-pane -e -p -t '$S' | grep lagdown | grep -q '41mdown ≥ [0-9]*s, RTO 1h; data lag'"
 echo ok >"$T/lagdown"
 ok "... and up again, the data lag alone" wait_for 10 sh -c "tmux capture-pane -p -t '$S' | grep lagdown | grep -q ' data lag 2h > 1h'"
 # The database held by another writer: the header says the results wait, and
