@@ -243,4 +243,21 @@ ok "(the ongoing outage: 610 s to its newest probe, at least 60 s)" \
 ok "the worst recovery is the ended 2m53s, not the ongoing >= 1m" \
 	test "$(q "SELECT worst_recovery_s || ' ' || worst_recovery_lower_s || ' ' || coalesce(worst_recovery_upper_s, '-') FROM v_system_status WHERE system = 'gapworst'")" = "173 172 174"
 
+# Coverage as of a moment inside an hour whose raw results were later folded
+# into a rollup (and pruned): watched throughout, the hour counts as watched up
+# to that moment, as it was when the moment was the present.
+H1=$(( (NOW - 3 * 3600) / 3600 * 3600 ))
+d system add rolled --rto 1d --rpo 1d
+d endpoint add rolled "http://127.0.0.1:9/rolled" --interval 1m --timeout 10s --since "@$H1"
+sql "INSERT INTO probe_rollup (endpoint_id, hour, probes, failures, watched_ms, first_ms, last_ms, first_id, last_id)
+     SELECT $(eid rolled), h, 60, 0, 3540000, h * 1000, (h + 3540) * 1000, 1, 1
+     FROM (SELECT $H1 AS h UNION ALL SELECT $H1 + 3600 UNION ALL SELECT $H1 + 7200);
+     INSERT INTO probe_rollup_mark (endpoint_id, folded_ms) VALUES ($(eid rolled), ($H1 + 10800) * 1000);
+     INSERT INTO probe_result (endpoint_id, at_ms, ok) VALUES ($(eid rolled), $H1 * 1000, 1)" # the first, which pruning keeps
+AT=$((H1 + 7200 + 1800)) # half way through the third hour
+ok "as of half an hour into a folded hour watched throughout, the endpoint was watched (share over 0.95)" \
+	test "$("$DRTOP" --now "@$AT" db query "SELECT share > 0.95 FROM v_coverage WHERE system = 'rolled'")" = 1
+ok "... so no evidence-gap then" \
+	test "$("$DRTOP" --now "@$AT" db query "SELECT count(*) FROM v_findings WHERE system = 'rolled' AND finding = 'evidence-gap'")" = 0
+
 done_testing
