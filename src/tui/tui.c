@@ -649,9 +649,17 @@ static void draw_header(struct tui *t)
 	if (clock_shown && COLS - x - cw < ((int)strlen(state) < 12 ? (int)strlen(state) : 12) && !fixed &&
 	    COLS - x - 1 >= 8)
 		clock_shown = 0;
-	if (COLS - x - (clock_shown ? cw : 1) >= 8)
-		tui_putf(0, x, COLS - x - (clock_shown ? cw : 1), "%s%s", state,
-			 t->loaded_full && !(t->reading && t->yielded_ms) ? "" : ", reading verdict");
+	if (COLS - x - (clock_shown ? cw : 1) >= 8) {
+		const char *reading = t->loaded_full && !(t->reading && t->yielded_ms) ? "" : ", reading verdict";
+
+		/* A read-only dashboard's state is long ("read-only, nobody probing"):
+		 * while a reading is under way, and both would not fit, the reading is
+		 * said and the state shortened to "read-only" for that moment. */
+		if (*reading && t->o->readonly && !when_known() &&
+		    (int)(strlen(state) + strlen(reading)) > COLS - x - (clock_shown ? cw : 1))
+			state = when_now_given() ? "--now, read-only" : "read-only";
+		tui_putf(0, x, COLS - x - (clock_shown ? cw : 1), "%s%s", state, reading);
+	}
 	if (clock_shown && fixed) {
 		clock[10] = ' '; /* 2026-11-25 22:25:00Z */
 		tui_put(0, COLS - 20, 20, clock);
