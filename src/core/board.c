@@ -158,6 +158,7 @@ static int fill_down(struct board_system *s, sqlite3_stmt *st, void *arg)
 	(void)arg;
 	s->down_since_ms = sqlite3_column_int64(st, 1);
 	s->down_lower_s = sqlite3_column_int64(st, 2) / 1000;
+	s->down_gap_s = sqlite3_column_int64(st, 3) / 1000;
 	return 0;
 }
 
@@ -170,12 +171,14 @@ static int load_down(struct db *db, struct board *b, struct error *e)
 {
 	size_t i;
 
-	for (i = 0; i < b->nsystems; i++)
+	for (i = 0; i < b->nsystems; i++) {
 		b->systems[i].down_since_ms = b->systems[i].down_lower_s = BOARD_NONE;
+		b->systems[i].down_gap_s = 0;
+	}
 	if (load_per_system(db, b,
-			    "SELECT system_id, min(started_ms), max(lower_ms) FROM ("
-			    " SELECT system_id, started_ms, lower_ms FROM v_outage_measure WHERE ongoing"
-			    " UNION ALL SELECT o.system_id, o.started_ms, max(p.now * 1000 - o.started_ms, 0)"
+			    "SELECT system_id, min(started_ms), max(lower_ms), max(gap_ms) FROM ("
+			    " SELECT system_id, started_ms, lower_ms, gap_ms FROM v_outage_measure WHERE ongoing"
+			    " UNION ALL SELECT o.system_id, o.started_ms, max(p.now * 1000 - o.started_ms, 0), 0"
 			    " FROM v_settings p JOIN outage o"
 			    " ON o.ended_ms IS NULL OR o.ended_ms >= (p.now + 1) * 1000" /* through outage_ended */
 			    " WHERE o.planned AND o.started_ms / 1000 <= p.now) GROUP BY system_id",

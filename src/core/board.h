@@ -45,6 +45,7 @@ struct board_system {
 	int64_t down_since_ms; /* the start of an outage going on now, or BOARD_NONE */
 	int64_t down_lower_s;  /* how long it has been down at the least, from the
 				* probes by 'now' (the silence of a gap not counted) */
+	int64_t down_gap_s;    /* the silence of the gaps in probing inside it (0: none) */
 	char history[13]; /* the last status changes, oldest first: O W B U */
 };
 

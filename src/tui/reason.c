@@ -98,6 +98,12 @@ const char *reason_text(const struct board_system *s, unsigned flags, int full, 
 		n = snprintf(buf, size, "down %s, RTO %s",
 			     duration_format_bounds(s->down_lower_s, s->down_lower_s, DURATION_NONE, flags, d),
 			     duration_format_round(s->rto_s, b));
+		/* a gap in probing inside it: time nobody watched, neither up nor down,
+		 * which the figure leaves out (and so stays still until the stretch
+		 * watched since passes it) */
+		if (s->down_gap_s > 0 && n > 0 && (size_t)n < size)
+			n += snprintf(buf + n, size - (size_t)n, " (+%s unwatched)",
+				      duration_format_round(s->down_gap_s, b));
 		/* Within the RTO so far, but BREACH by another finding (a data lag, a
 		 * missed backup, this outage against the RTO in force when it began):
 		 * that is said too, or the status would go unexplained. */

@@ -192,15 +192,18 @@ static void draw(struct tui *t)
 			 tui_dur(s->rpo_s, d), tui_dur(s->data_lag_s, g));
 	}
 	if (s->down_since_ms != BOARD_NONE && (y = view_row(&l)) >= 0) {
-		char since[DURATION_BOUNDS_BUFSZ], rto[DURATION_BUFSZ];
+		char since[DURATION_BOUNDS_BUFSZ], rto[DURATION_BUFSZ], gap[DURATION_BUFSZ], tail[96] = "";
 		int64_t down = s->down_lower_s;
 
 		/* at the least, as the verdict measures it: the silence of a gap is not down */
 		attrset(theme_status(down > s->rto_s ? "BREACH" : "WARN"));
-		tui_putf(y, 2, tui_pane_cols - 4, "%s down now, for %s (RTO %s): an outage is going on",
+		if (s->down_gap_s > 0)
+			snprintf(tail, sizeof(tail), ", with %s of it unwatched (a gap in probing, neither up nor down)",
+				 duration_format_round(s->down_gap_s, gap));
+		tui_putf(y, 2, tui_pane_cols - 4, "%s down now, for %s (RTO %s): an outage is going on%s",
 			 t->utf8 ? "\u25cf" : "*",
 			 duration_format_bounds(down, down, DURATION_NONE, t->utf8 ? 0 : DURATION_ASCII, since),
-			 duration_format_round(s->rto_s, rto));
+			 duration_format_round(s->rto_s, rto), tail);
 	}
 	view_whatif_draw(t, &l);
 	view_heading(&l, "findings");
