@@ -1,5 +1,6 @@
--- 0036: the outages list bounded by the clock, and target-loosened for each
--- objective loosened after a breach of the old value.
+-- 0036: the outages list bounded by the clock, target-loosened for each
+-- objective loosened after a breach of the old value, and rto-breach since
+-- its outage passed the RTO.
 --
 -- v_outages read every outage whatever drtop's clock said, while the gaps it
 -- joins (v_outage_gaps) are bounded by it: judged at a past 'now' (--now,
@@ -17,6 +18,12 @@
 -- trace. The data lag before the change now counts too: a freshness probe's
 -- observed lag, a successful check-in that came longer than the old RPO after
 -- the one before it, or the lag at the change itself.
+--
+-- A finding's since is when it became true (doc/auditing.md). rto-breach gave
+-- its outage's start: a report said a breach had held since a moment at which
+-- the verdict as of then (--as-of, --now) had none, the outage being still
+-- within its RTO. It now holds since the outage's start plus the RTO in force
+-- when it began.
 
 DROP VIEW v_outages;
 
@@ -95,10 +102,10 @@ fr AS MATERIALIZED (
   FROM (
     -- rto-breach: an outage in the window lasted, at the least, longer than the
     -- RTO in force when it began (or an ongoing one already has). The worst one
-    -- is reported, measured by its point estimate.
+    -- is reported, measured by its point estimate, since it passed the RTO.
     SELECT m.system_id, 'rto-breach' AS finding, 'BREACH' AS severity, 'rto' AS objective,
            m.rto_s AS target_s, (m.measured_ms + 999) / 1000 AS measured_s,
-           (m.resolution_ms + 999) / 1000 AS resolution_s, m.started_ms / 1000 AS since,
+           (m.resolution_ms + 999) / 1000 AS resolution_s, m.started_ms / 1000 + m.rto_s AS since,
            CASE WHEN m.ongoing THEN 'an ongoing outage has lasted longer than the RTO'
                 ELSE 'an outage lasted longer than the RTO' END AS detail, m.lower_ms / 1000 AS lower_s, (m.upper_ms + 999) / 1000 AS upper_s
     FROM (SELECT *, row_number() OVER (PARTITION BY system_id ORDER BY measured_ms DESC) AS rn

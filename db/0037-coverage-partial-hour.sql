@@ -1,4 +1,4 @@
--- 0038: coverage as of a past 'now' inside an hour later folded.
+-- 0037: coverage as of a past 'now' inside an hour later folded.
 --
 -- v_coverage read the hourly rollups only when all their probes were by 'now':
 -- judged as of a moment inside an hour whose raw results were later folded and
